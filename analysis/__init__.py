@@ -1,0 +1,1 @@
+"""Coverage analysis, planning rules, KPIs, optimisation, scenarios and exports (no UI)."""
