@@ -1,0 +1,145 @@
+"""Chinese labels used by the office exports, the static map and the meeting brief."""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Layer order and Chinese titles (also the XLSX sheet names and CSV file stems).
+LAYER_TITLES_ZH: dict[str, str] = {
+    "townships": "乡镇(街道)",
+    "villages": "村(社区)",
+    "contact_points": "基层立法联系点",
+    "collection_sites": "立法信息采集点",
+    "homes": "代表之家",
+}
+
+STATUS_CODES: tuple[str, ...] = ("existing", "proposed", "moved", "removed")
+STATUS_ZH: dict[str, str] = {
+    "existing": "现有",
+    "proposed": "新增",
+    "moved": "迁移",
+    "removed": "撤销",
+}
+
+TYPE_ZH: dict[str, str] = {
+    "urban_community": "城市社区",
+    "rural": "农村",
+    "enterprise": "企业",
+    "association": "行业协会",
+    "school": "学校",
+    "other": "其他",
+}
+
+KIND_ZH: dict[str, str] = {"urban": "城市", "rural": "农村"}
+#: The 3-5 collection-site rule of a contact point.
+SITE_RULE_ZH: dict[str, str] = {"below": "不足3个", "ok": "3-5个", "above": "超过5个"}
+
+#: Chinese column headers for CSV/XLSX (canonical English name -> header).
+COLUMN_LABELS_ZH: dict[str, str] = {
+    "id": "编号",
+    "code": "编码",
+    "name": "名称",
+    "type": "类型",
+    "status": "状态",
+    "county": "县区",
+    "county_code": "县区编码",
+    "township_code": "乡镇编码",
+    "township": "所在乡镇",
+    "kind": "城乡类型",
+    "is_township_seat": "乡镇驻地",
+    "lon": "经度",
+    "lat": "纬度",
+    "population": "人口",
+    "rural_population": "农村人口",
+    "urban_population": "城镇人口",
+    "covered_population": "覆盖人口",
+    "rural_covered_population": "覆盖农村人口",
+    "urban_covered_population": "覆盖城镇人口",
+    "uncovered_population": "未覆盖人口",
+    "coverage_share": "覆盖率",
+    "coverage_share_before": "调整前覆盖率",
+    "rural_coverage_share": "农村覆盖率",
+    "urban_coverage_share": "城镇覆盖率",
+    "is_blind_spot": "覆盖盲区",
+    "contact_points": "联系点数",
+    "opinions_collected": "收集意见数",
+    "opinions_adopted": "采纳意见数",
+    "area_m2": "面积(平方米)",
+    "staff": "专职人员",
+    "radius_m": "服务半径(米)",
+    "sites_within": "半径内采集点数",
+    "site_rule": "3-5规则",
+    "contact_point_id": "所属联系点",
+    "site_type": "采集点类型",
+    "informants": "信息员",
+    "administrators": "管理员",
+    "volunteers": "志愿者",
+    "activities_last_year": "年活动次数",
+    "newly_covered_population": "新增覆盖人口",
+    "orig_lon": "原经度",
+    "orig_lat": "原纬度",
+}
+
+#: Chinese names of the headline KPIs (keys of ``KPIs.to_dict()``); unknown keys are
+#: shown as they are.
+KPI_LABELS_ZH: dict[str, str] = {
+    "population_total": "总人口",
+    "population_covered": "服务半径内覆盖人口",
+    "coverage_share": "人口覆盖率",
+    "rural_population_total": "农村人口",
+    "rural_population_covered": "覆盖农村人口",
+    "rural_coverage_share": "农村人口覆盖率",
+    "urban_coverage_share": "城镇人口覆盖率",
+    "urban_population_total": "城镇人口",
+    "urban_population_covered": "覆盖城镇人口",
+    "uncovered_population": "未覆盖人口",
+    "townships_total": "乡镇(街道)总数",
+    "townships_uncovered": "无覆盖乡镇(街道)数",
+    "contact_points_total": "联系点总数",
+    "rural_point_share": "农村联系点占比",
+    "rural_population_share": "农村人口占比",
+    "collection_sites_total": "采集点总数",
+    "points_with_3_to_5_sites": "辐射3-5个采集点的联系点数",
+    "points_below_3_sites": "采集点不足3个的联系点数",
+    "points_above_5_sites": "采集点超过5个的联系点数",
+    "counties_total": "县区总数",
+    "counties_compliant": "达标县区数",
+    "opinions_collected": "收集立法意见数",
+    "opinions_adopted": "采纳意见数",
+    "adoption_rate": "意见采纳率",
+    "network_population_covered": "网络覆盖人口(含采集点)",
+    "network_coverage_share": "网络覆盖率(含采集点)",
+    "equity_index": "城乡均衡指数",
+    "equity_flagged": "城乡失衡预警",
+    "points_below_room_standard": "场所面积不达标的联系点数",
+    "homes_total": "代表之家总数",
+    "homes_below_standard": "未达标代表之家数",
+    "counties_equity_flagged": "城乡失衡县区数",
+    "demand_source": "人口数据来源",
+    # names used by simpler KPI dicts (tests, older scenarios)
+    "population": "总人口",
+    "covered_population": "覆盖人口",
+    "blind_spot_townships": "无覆盖乡镇(街道)数",
+    "contact_points": "联系点总数",
+}
+
+
+def kpi_label(key: str) -> str:
+    """Return the Chinese label of KPI ``key`` (the key itself when unknown)."""
+    if key in KPI_LABELS_ZH:
+        return KPI_LABELS_ZH[key]
+    for prefix in ("contact_points_by_type.", "points_"):
+        kind = key[len(prefix) :] if key.startswith(prefix) else ""
+        if kind in TYPE_ZH:
+            return f"{TYPE_ZH[kind]}联系点数"
+    return key
+
+
+def zh_value(column: str, value: Any) -> Any:
+    """Translate a coded cell value (type, status, kind) into Chinese for office files."""
+    table = {"type": TYPE_ZH, "status": STATUS_ZH, "kind": KIND_ZH, "site_rule": SITE_RULE_ZH}.get(
+        column
+    )
+    if table is None or not isinstance(value, str):
+        return value
+    return table.get(value, value)

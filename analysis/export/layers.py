@@ -1,0 +1,323 @@
+"""Build the export layers of a scenario: townships with coverage, point layers with status.
+
+The villages (the demand) are exported too, when the city has them, so that an exported
+GeoPackage holds everything needed to recompute the same KPIs.
+
+Every point layer keeps all its points, removed ones included, with a ``status`` column
+(``existing`` | ``proposed`` | ``moved`` | ``removed``), the township it lies in
+(``township_code``, ``township``) and its coordinates (``lon``, ``lat``) in the requested
+system. Contact points also carry their coverage figures and, when a baseline is given,
+``newly_covered_population`` (see :mod:`analysis.export.impact`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from analysis.errors import AnalysisError
+from analysis.export.impact import newly_covered_population
+from analysis.export.model import (
+    COORD_SYSTEMS,
+    POINT_LAYERS,
+    CoordSystem,
+    CoverageLike,
+    ExportBundle,
+)
+from geodata.city import CityData
+from geodata.errors import Problem
+
+#: Township columns exported (those present in the city/coverage tables, in this order).
+TOWNSHIP_COLUMNS: tuple[str, ...] = (
+    "code",
+    "name",
+    "county",
+    "county_code",
+    "kind",
+    "population",
+    "rural_population",
+    "urban_population",
+    "covered_population",
+    "rural_covered_population",
+    "urban_covered_population",
+    "uncovered_population",
+    "coverage_share",
+    "coverage_share_before",
+    "rural_coverage_share",
+    "urban_coverage_share",
+    "is_blind_spot",
+    "contact_points",
+)
+#: Columns taken from ``CoverageResult.contact_points``.
+POINT_COVERAGE_COLUMNS: tuple[str, ...] = (
+    "radius_m",
+    "sites_within",
+    "site_rule",
+    "covered_population",
+)
+_LEADING = ("id", "name", "type", "status")
+#: Counts that become float only through missing values (removed points after a merge):
+#: written as integers, missing as 0.
+_COUNT_COLUMNS: frozenset[str] = frozenset(
+    {
+        "radius_m",
+        "sites_within",
+        "covered_population",
+        "rural_covered_population",
+        "urban_covered_population",
+        "newly_covered_population",
+        "uncovered_population",
+        "population",
+        "rural_population",
+        "urban_population",
+        "contact_points",
+    }
+)
+_TRAILING = ("township_code", "township", "lon", "lat")
+
+
+def build_bundle(
+    city: CityData,
+    points: Mapping[str, gpd.GeoDataFrame],
+    coverage_after: CoverageLike,
+    coverage_before: CoverageLike | None = None,
+    *,
+    coords: str = "wgs84",
+    title: str = "",
+    meta: Mapping[str, str] | None = None,
+) -> ExportBundle:
+    """Assemble the export layers and KPI tables of one plan.
+
+    Parameters
+    ----------
+    city
+        The base city (townships are taken from it).
+    points
+        ``contact_points``, ``collection_sites`` and ``homes`` GeoDataFrames in EPSG:4326,
+        e.g. a ``Scenario``'s layers; a missing ``status`` column means ``existing``.
+    coverage_after
+        Coverage of the plan (``compute_coverage(apply_scenario(city, scenario))``).
+    coverage_before
+        Coverage of the baseline, for before/after figures; ``None`` for none.
+    coords
+        ``"wgs84"`` (default) or ``"gcj02"`` for the written coordinates.
+    title
+        Scenario name.
+    meta
+        Extra key/value information (author, dates ...).
+
+    Returns
+    -------
+    ExportBundle
+        Layers and KPI dictionaries ready for any format writer.
+
+    Raises
+    ------
+    AnalysisError
+        ``unknown_coords`` for an unsupported coordinate system, ``missing_layer`` when a
+        point layer is absent.
+    """
+    if coords not in COORD_SYSTEMS:
+        raise AnalysisError(
+            [
+                Problem(
+                    "unknown_coords",
+                    f"Unknown coordinate system {coords!r}; use one of {', '.join(COORD_SYSTEMS)}.",
+                    value=str(coords),
+                    params={"allowed": list(COORD_SYSTEMS)},
+                )
+            ]
+        )
+    missing = [name for name in POINT_LAYERS if name not in points]
+    if missing:
+        raise AnalysisError(
+            [
+                Problem("missing_layer", f"The plan has no {name!r} layer.", source=name)
+                for name in missing
+            ]
+        )
+    townships = township_layer(city, coverage_after, coverage_before)
+    layers: dict[str, gpd.GeoDataFrame] = {"townships": townships}
+    if city.villages is not None:
+        layers["villages"] = _clean_types(city.villages.reset_index(drop=True))
+    for name in POINT_LAYERS:
+        layer = point_layer(points[name], city.townships)
+        if name == "contact_points":
+            layer = _with_point_coverage(layer, coverage_after, coverage_before)
+        layers[name] = layer
+    converted = {name: convert_coords(layer, coords) for name, layer in layers.items()}
+    for name in converted:
+        if name != "townships":
+            _set_lon_lat(converted[name])
+    before = coverage_before.kpis.to_dict() if coverage_before is not None else {}
+    return ExportBundle(
+        layers=converted,
+        kpis_after=coverage_after.kpis.to_dict(),
+        kpis_before=before,
+        coords=coords,  # type: ignore[arg-type]
+        title=title,
+        counties=coverage_after.counties.copy(),
+        counties_before=(
+            coverage_before.counties.copy() if coverage_before is not None else pd.DataFrame()
+        ),
+        meta=dict(meta or {}),
+    )
+
+
+def township_layer(
+    city: CityData, coverage_after: CoverageLike, coverage_before: CoverageLike | None = None
+) -> gpd.GeoDataFrame:
+    """Township polygons with the coverage figures of the plan (and the share before)."""
+    base = city.townships[["code", "geometry"]].copy()
+    base["code"] = base["code"].astype(str)
+    cov = coverage_after.townships.copy()
+    cov["code"] = cov["code"].astype(str)
+    merged = base.merge(cov, on="code", how="left")
+    for col in ("name", "county", "county_code", "kind", "population", "rural_population"):
+        if col not in merged.columns and col in city.townships.columns:
+            merged[col] = city.townships[col].to_numpy()
+    if coverage_before is not None:
+        prev = coverage_before.townships[["code", "coverage_share"]].copy()
+        prev["code"] = prev["code"].astype(str)
+        prev = prev.rename(columns={"coverage_share": "coverage_share_before"})
+        merged = merged.merge(prev, on="code", how="left")
+    cols = [c for c in TOWNSHIP_COLUMNS if c in merged.columns]
+    out = gpd.GeoDataFrame(merged[cols], geometry=merged.geometry, crs=city.townships.crs)
+    return _clean_types(out)
+
+
+def point_layer(layer: gpd.GeoDataFrame, townships: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A point layer with ``status`` and the township each point lies in."""
+    out = layer.copy()
+    if "status" not in out.columns:
+        out["status"] = "existing"
+    out["status"] = out["status"].fillna("existing").astype(str)
+    if "id" in out.columns:
+        out["id"] = out["id"].astype(str)
+    out = out.drop(columns=[c for c in ("township_code", "township") if c in out.columns])
+    code, name = locate_townships(out, townships)
+    out["township_code"] = code
+    out["township"] = name
+    lead = [c for c in _LEADING if c in out.columns]
+    rest = [c for c in out.columns if c not in (*lead, *_TRAILING, out.geometry.name)]
+    cols = [*lead, *rest, "township_code", "township"]
+    result = gpd.GeoDataFrame(out[cols], geometry=out.geometry, crs=layer.crs or "EPSG:4326")
+    return _clean_types(result.reset_index(drop=True))
+
+
+def locate_townships(
+    points: gpd.GeoDataFrame, townships: gpd.GeoDataFrame
+) -> tuple[list[str], list[str]]:
+    """Code and name of the township containing each point ("" when outside all)."""
+    codes = [""] * len(points)
+    names = [""] * len(points)
+    if points.empty or townships.empty:
+        return codes, names
+    geoms = np.asarray(points.geometry.values)
+    tree = shapely.STRtree(np.asarray(townships.geometry.values))
+    pairs = tree.query(geoms, predicate="intersects")
+    town_codes = townships["code"].astype(str).to_numpy()
+    town_names = townships["name"].astype(str).to_numpy()
+    for point_i, town_i in zip(pairs[0], pairs[1], strict=True):
+        if not codes[point_i]:
+            codes[point_i] = str(town_codes[town_i])
+            names[point_i] = str(town_names[town_i])
+    return codes, names
+
+
+def convert_coords(layer: gpd.GeoDataFrame, coords: CoordSystem | str) -> gpd.GeoDataFrame:
+    """Return ``layer`` with its WGS84 coordinates converted to ``coords``.
+
+    GCJ-02 is not a CRS that PROJ knows, so the result keeps the EPSG:4326 label: the
+    numbers are GCJ-02 longitudes/latitudes (what AMap, Tencent and Ovital expect).
+    """
+    if coords == "wgs84" or layer.empty:
+        return layer.copy()
+    from geodata.coords import wgs84_to_gcj02
+
+    def _shift(xy: np.ndarray) -> np.ndarray:
+        lon, lat = wgs84_to_gcj02(xy[:, 0], xy[:, 1])
+        return np.column_stack([np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)])
+
+    out = layer.copy()
+    out[out.geometry.name] = shapely.transform(np.asarray(layer.geometry.values), _shift)
+    if "orig_lon" in out.columns and "orig_lat" in out.columns:
+        known = out["orig_lon"].notna() & out["orig_lat"].notna()
+        if known.any():
+            lon, lat = wgs84_to_gcj02(
+                out.loc[known, "orig_lon"].to_numpy(float),
+                out.loc[known, "orig_lat"].to_numpy(float),
+            )
+            out.loc[known, "orig_lon"] = np.asarray(lon, dtype=float)
+            out.loc[known, "orig_lat"] = np.asarray(lat, dtype=float)
+    return out
+
+
+def _set_lon_lat(layer: gpd.GeoDataFrame) -> None:
+    if layer.empty:
+        layer["lon"] = pd.Series(dtype=float)
+        layer["lat"] = pd.Series(dtype=float)
+        return
+    layer["lon"] = layer.geometry.x.round(7)
+    layer["lat"] = layer.geometry.y.round(7)
+
+
+def _with_point_coverage(
+    layer: gpd.GeoDataFrame, after: CoverageLike, before: CoverageLike | None
+) -> gpd.GeoDataFrame:
+    figures = after.contact_points
+    cols = [c for c in POINT_COVERAGE_COLUMNS if c in figures.columns]
+    out = layer.drop(columns=[c for c in cols if c in layer.columns])
+    if cols:
+        table = figures[["id", *cols]].copy()
+        table["id"] = table["id"].astype(str)
+        out = out.merge(table, on="id", how="left")
+    if before is not None:
+        gained = newly_covered_population(layer, before, after)
+        out["newly_covered_population"] = out["id"].map(gained).fillna(0).astype("int64")
+    trailing = [c for c in ("township_code", "township") if c in out.columns]
+    cols_order = [c for c in out.columns if c not in (*trailing, out.geometry.name)]
+    result = gpd.GeoDataFrame(
+        out[[*cols_order, *trailing]], geometry=out.geometry, crs=layer.crs or "EPSG:4326"
+    )
+    return _clean_types(result)
+
+
+def _clean_types(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Give every column a plain type the GIS drivers write well (no NaN in int columns)."""
+    out = layer.copy()
+    for col in out.columns:
+        if col == out.geometry.name:
+            continue
+        series = out[col]
+        if pd.api.types.is_bool_dtype(series):
+            out[col] = series.astype(bool)
+        elif pd.api.types.is_integer_dtype(series):
+            out[col] = series.astype("int64")
+        elif pd.api.types.is_float_dtype(series):
+            if col in _COUNT_COLUMNS and _integral(series):
+                out[col] = series.fillna(0).astype("int64")
+            else:
+                out[col] = series.astype(float)
+        else:
+            out[col] = series.map(_text).astype(object)
+    return out
+
+
+def _integral(series: pd.Series) -> bool:
+    """A float column only because of missing values (all others whole numbers)."""
+    values = series.dropna().to_numpy(dtype=float)
+    if not len(values) or not series.isna().any():
+        return False
+    return bool(np.all(np.mod(values, 1.0) == 0.0))
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)

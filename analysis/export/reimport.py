@@ -1,0 +1,64 @@
+"""Load an exported GeoPackage back as a city (the plan applied), e.g. to check it.
+
+Every layer is read with the tool's own reader (:func:`geodata.readers.read_layer`) and
+validated by :func:`geodata.validate.assemble_city`, exactly like an upload; points whose
+``status`` is ``removed`` are dropped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+
+from analysis.export.model import POINT_LAYERS
+from geodata.city import CityData
+
+
+def city_from_gpkg(path: Path, *, name: str = "", drop_removed: bool = True) -> CityData:
+    """Read an exported GeoPackage into a :class:`~geodata.city.CityData`.
+
+    Parameters
+    ----------
+    path
+        A GeoPackage written by :func:`analysis.export.gis.write_gpkg` (WGS84 coordinates).
+    name
+        Name of the city.
+    drop_removed
+        Leave out the points the plan removes (``status == "removed"``).
+
+    Returns
+    -------
+    CityData
+        The plan's city, validated; ``compute_coverage`` on it gives the exported KPIs.
+
+    Raises
+    ------
+    geodata.errors.GeodataError
+        When a layer is missing or invalid.
+    """
+    from geodata.readers import read_layer
+    from geodata.validate import assemble_city
+
+    path = Path(path)
+    present = {str(row[0]) for row in pyogrio.list_layers(path)}
+    layers: dict[str, gpd.GeoDataFrame | None] = {}
+    for layer in ("townships", "villages", *POINT_LAYERS):
+        if layer not in present:
+            layers[layer] = None
+            continue
+        gdf = read_layer(path, layer).gdf  # type: ignore[arg-type]
+        if drop_removed and layer in POINT_LAYERS:
+            status = pyogrio.read_dataframe(
+                path, layer=layer, columns=["id", "status"], read_geometry=False
+            )
+            removed = set(status.loc[status["status"] == "removed", "id"].astype(str))
+            gdf = gdf[~gdf["id"].astype(str).isin(removed)].reset_index(drop=True)
+        layers[layer] = gdf
+    townships = layers.pop("townships")
+    if townships is None:
+        from geodata.errors import GeodataError, Problem
+
+        raise GeodataError([Problem("missing_layer", "No townships layer.", source=path.name)])
+    return assemble_city(townships, **layers, name=name)  # type: ignore[arg-type]

@@ -1,0 +1,154 @@
+"""Meeting brief (PDF, DOCX) and static map PNG: Chinese text, SC face, the plan's numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+from PIL import Image
+
+from analysis.export import export_scenario
+from analysis.export.brief import HEADINGS, fmt_delta, fmt_value
+from analysis.export.brief_pdf import NO_LINE_START, cjk_lines
+from analysis.export.staticmap import nice_length
+from tests.test_export_fixtures import Case, make_case
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+DAY = dt.date(2026, 11, 29)
+
+
+@pytest.fixture(scope="module")
+def case() -> Case:
+    return make_case()
+
+
+@pytest.fixture(scope="module")
+def files(case: Case, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("brief")
+    written = {}
+    for fmt in ("pdf", "docx", "png"):
+        (path,) = export_scenario(
+            case.city, case.scenario, case.before, case.after, fmt, out, date=DAY
+        )
+        written[fmt] = path
+    return written
+
+
+def _pdf_text(path: Path) -> str:
+    run = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, timeout=60
+    )
+    return run.stdout.decode("utf-8")
+
+
+def _expected_strings(case: Case) -> list[str]:
+    after, before = case.after.kpis, case.before.kpis
+    return [
+        "基层立法联系点布局方案简报",
+        "测试方案",
+        "2026年11月29日",
+        *HEADINGS.values(),
+        "人口覆盖率",
+        f"{before.coverage_share * 100:.1f}%",
+        f"{after.coverage_share * 100:.1f}%",
+        f"{after.population_covered:,}",
+        fmt_delta(after.coverage_share - before.coverage_share, share=True),
+        "南湖乡农村联系点",
+        "东城街道",
+        "113.745000",
+        "34.740000",
+        "甲县",
+        "乙区",
+    ]
+
+
+def test_pdf_holds_chinese_headings_and_numbers(case: Case, files: dict[str, Path]) -> None:
+    text = _pdf_text(files["pdf"])
+    for expected in _expected_strings(case):
+        assert expected in text, expected
+    assert "覆盖率" in text
+    assert "拟新增基层立法联系点2个、迁移1个、撤销1个" in text.replace("\n", "")
+
+
+def test_pdf_embeds_the_simplified_chinese_face(files: dict[str, Path]) -> None:
+    if shutil.which("pdffonts") is None:
+        pytest.skip("needs pdffonts")
+    fonts = subprocess.run(
+        ["pdffonts", str(files["pdf"])], capture_output=True, check=True, timeout=60
+    ).stdout.decode()
+    assert "NotoSansCJKSC" in fonts
+    assert "CJKJP" not in fonts
+
+
+def test_docx_text_and_tables(case: Case, files: dict[str, Path]) -> None:
+    doc = Document(str(files["docx"]))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    cells = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+    for expected in _expected_strings(case):
+        assert expected in text + "\n" + cells, expected
+    assert len(doc.tables) == 3
+    kpi = {row.cells[0].text: [c.text for c in row.cells] for row in doc.tables[0].rows}
+    share = case.after.kpis.coverage_share, case.before.kpis.coverage_share
+    assert kpi["人口覆盖率"][1:3] == [fmt_value(share[1], True), fmt_value(share[0], True)]
+    assert kpi["农村联系点数"][1:] == ["2", "3", "+1"]
+    points = doc.tables[2]
+    header = [c.text for c in points.rows[0].cells]
+    assert header == ["名称", "类别", "状态", "所在乡镇", "经度", "纬度", "新增覆盖人口"]
+    names = {row.cells[0].text: [c.text for c in row.cells] for row in points.rows[1:]}
+    assert set(names) == {"南湖乡农村联系点", "@石桥乡企业联系点", "乙区农村联系点"}
+    assert names["乙区农村联系点"][2] == "迁移"
+    assert len(doc.inline_shapes) == 1  # the map
+    r_fonts = doc.styles["Normal"].element.rPr.rFonts
+    assert r_fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+
+
+def test_map_png(files: dict[str, Path]) -> None:
+    with Image.open(files["png"]) as img:
+        assert img.format == "PNG"
+        width, height = img.size
+        assert width >= 1200 and height >= 800
+        colours = img.convert("RGB").getcolors(maxcolors=1_000_000)
+    assert colours is not None and len(colours) > 50  # a drawn map, not a blank page
+
+
+@pytest.mark.parametrize(
+    ("span", "expected"), [(27_000, 5000.0), (100_000, 20_000.0), (3_000, 500.0), (60, 10.0)]
+)
+def test_scale_bar_length_is_round(span: float, expected: float) -> None:
+    assert nice_length(span) == expected
+
+
+def test_value_formats() -> None:
+    assert fmt_value(0.8333, share=True) == "83.3%"
+    assert fmt_value(103806) == "103,806"
+    assert fmt_delta(0.074, share=True) == "+7.4个百分点"
+    assert fmt_delta(-3) == "-3"
+    assert fmt_delta(0) == "持平"
+    assert fmt_value(None) == "—"
+
+
+def test_cjk_lines_never_start_with_punctuation() -> None:
+    text = "本方案拟新增联系点2个，迁移1个。调整后覆盖率提高，达标县区增加。" * 3
+    lines = cjk_lines(text, 10.0, len)
+    assert "".join(lines) == text
+    assert all(line[0] not in NO_LINE_START for line in lines)
+    assert all(len(line) <= 11 for line in lines)  # a hanging mark may overrun by one
+
+
+def test_summary_of_a_baseline_says_so(case: Case) -> None:
+    from analysis.export import build_bundle
+    from analysis.export.brief import summary_text
+    from analysis.scenarios import POINT_LAYERS, baseline_scenario
+
+    base = baseline_scenario(case.city, "fixture")
+    points = {name: base.layer(name) for name in POINT_LAYERS}
+    bundle = build_bundle(case.city, points, case.before, case.before, title=base.name)
+    text = summary_text(bundle)
+    share = case.before.kpis.coverage_share
+    assert text.startswith(f"本方案“{base.name}”为现状布局，现有基层立法联系点4个。")
+    assert f"服务半径内人口覆盖率为{share:.1%}。" in text
+    assert "新增" not in text

@@ -1,0 +1,162 @@
+"""CSV and XLSX exports: read back, same values, formulas neutralised, numbers kept."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from shapely.geometry import Point
+
+from analysis.export import ExportBundle, export_bundle, export_scenario
+from analysis.export.safety import is_dangerous, neutralise_frame, neutralise_value
+from tests.test_export_fixtures import Case, make_case
+
+
+@pytest.fixture(scope="module")
+def case() -> Case:
+    return make_case()
+
+
+@pytest.fixture(scope="module")
+def out(case: Case, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("office")
+    for fmt in ("csv", "xlsx"):
+        export_scenario(case.city, case.scenario, case.before, case.after, fmt, folder)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+86 10 1234", "'+86 10 1234"),
+        ("-北山企业", "'-北山企业"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=cmd|' /C calc'!A0", "'\t=cmd|' /C calc'!A0"),
+        ("城关", "城关"),
+        ("a=b", "a=b"),
+        ("-12.5", "-12.5"),  # a number written as text stays readable as that number
+        (-12.5, -12.5),
+        (-3, -3),
+        (None, None),
+    ],
+)
+def test_neutralise_value(value: object, expected: object) -> None:
+    assert neutralise_value(value) == expected
+
+
+def test_neutralise_frame_keeps_negative_numbers() -> None:
+    frame = pd.DataFrame({"name": ["=x", "ok"], "delta": [-3, 4], "share": [-0.25, 0.5]})
+    safe = neutralise_frame(frame)
+    assert list(safe["name"]) == ["'=x", "ok"]
+    assert list(safe["delta"]) == [-3, 4] and safe["delta"].dtype.kind == "i"
+    assert list(safe["share"]) == [-0.25, 0.5]
+    assert not is_dangerous("-0.25")
+
+
+def test_csv_bom_headers_and_points(case: Case, out: Path) -> None:
+    raw = (out / "测试方案_contact_points.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    table = pd.read_csv(
+        out / "测试方案_contact_points.csv", encoding="utf-8-sig", dtype={"编号": str}
+    )
+    assert list(table.columns[:4]) == ["编号", "名称", "类型", "状态"]
+    table = table.set_index("编号").sort_index()
+    scen = case.scenario.contact_points.set_index("id").sort_index()
+    assert list(table.index) == list(scen.index)
+    np.testing.assert_allclose(table["经度"], scen.geometry.x, atol=1e-6, rtol=0)
+    np.testing.assert_allclose(table["纬度"], scen.geometry.y, atol=1e-6, rtol=0)
+    assert table.loc["N001", "状态"] == "新增" and table.loc["CP003", "状态"] == "撤销"
+    assert table.loc["CP004", "状态"] == "迁移" and table.loc["CP001", "状态"] == "现有"
+    assert table.loc["N001", "类型"] == "农村"
+
+
+def test_csv_neutralises_formulas(out: Path) -> None:
+    with (out / "测试方案_contact_points.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = {r["编号"]: r for r in csv.DictReader(fh)}
+    assert rows["CP002"]["名称"] == '\'=HYPERLINK("http://x")'
+    assert rows["CP003"]["名称"] == "'-北山企业联系点"
+    assert rows["N002"]["名称"] == "'@石桥乡企业联系点"
+    assert not any(v.startswith(("=", "+", "-", "@")) for r in rows.values() for v in r.values())
+
+
+def test_csv_kpis_match(case: Case, out: Path) -> None:
+    kpis = pd.read_csv(out / "测试方案_kpis.csv", encoding="utf-8-sig").set_index("键")
+    after, before = case.after.kpis.to_dict(), case.before.kpis.to_dict()
+    assert float(kpis.loc["coverage_share", "调整后"]) == pytest.approx(after["coverage_share"])
+    assert float(kpis.loc["coverage_share", "调整前"]) == pytest.approx(before["coverage_share"])
+    delta = after["population_covered"] - before["population_covered"]
+    assert float(kpis.loc["population_covered", "变化"]) == delta
+    assert kpis.loc["coverage_share", "指标"] == "人口覆盖率"
+    rural = "contact_points_by_type.rural"
+    assert int(kpis.loc[rural, "调整后"]) == after["contact_points_by_type"]["rural"]
+
+
+def test_xlsx_sheets_values_and_safety(case: Case, out: Path) -> None:
+    wb = load_workbook(out / "测试方案.xlsx")
+    assert wb.sheetnames == [
+        "指标",
+        "县区达标",
+        "乡镇(街道)",
+        "村(社区)",
+        "基层立法联系点",
+        "立法信息采集点",
+        "代表之家",
+    ]
+    kpi = {r[1]: r for r in wb["指标"].iter_rows(min_row=2, values_only=True) if r[1]}
+    after, before = case.after.kpis.to_dict(), case.before.kpis.to_dict()
+    for key in ("population_total", "population_covered", "coverage_share", "counties_compliant"):
+        assert kpi[key][2] == pytest.approx(before[key])
+        assert kpi[key][3] == pytest.approx(after[key])
+    assert (
+        kpi["townships_uncovered"][4]
+        == after["townships_uncovered"] - before["townships_uncovered"]
+    )
+    ws = wb["基层立法联系点"]
+    header = [c.value for c in ws[1]]
+    rows = {
+        r[0]: dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)
+    }
+    scen = case.scenario.contact_points.set_index("id")
+    for pid, geom in scen.geometry.items():
+        assert rows[pid]["经度"] == pytest.approx(geom.x, abs=1e-6)
+        assert rows[pid]["纬度"] == pytest.approx(geom.y, abs=1e-6)
+    assert rows["CP002"]["名称"] == '\'=HYPERLINK("http://x")'
+    assert rows["N002"]["名称"] == "'@石桥乡企业联系点"
+    for row in ws.iter_rows(min_row=1):
+        for cell in row:
+            assert cell.data_type != "f"
+    towns = wb["乡镇(街道)"]
+    share_col = [c.value for c in towns[1]].index("覆盖率") + 1
+    assert towns.cell(row=2, column=share_col).number_format == "0.0%"
+
+
+def test_negative_numbers_stay_numbers(tmp_path: Path) -> None:
+    layer = gpd.GeoDataFrame(
+        {"id": ["A"], "name": ["-5"], "type": ["rural"], "status": ["existing"], "staff": [-2]},
+        geometry=[Point(113.7, 34.7)],
+        crs="EPSG:4326",
+    )
+    layer["lon"], layer["lat"] = 113.7, 34.7
+    towns = gpd.GeoDataFrame({"code": ["1"], "name": ["=t"]}, geometry=[Point(0, 0).buffer(1)])
+    bundle = ExportBundle(
+        layers={"townships": towns, "contact_points": layer},
+        kpis_after={"delta": -3, "share": -0.5, "label": "=bad"},
+        title="neg",
+    )
+    export_bundle(bundle, "xlsx", tmp_path)
+    export_bundle(bundle, "csv", tmp_path)
+    wb = load_workbook(tmp_path / "neg.xlsx")
+    kpi = {r[1]: r for r in wb["指标"].iter_rows(min_row=2, values_only=True)}
+    assert kpi["delta"][3] == -3 and kpi["share"][3] == -0.5
+    assert kpi["label"][3] == "'=bad"
+    cp = next(wb["基层立法联系点"].iter_rows(min_row=2, values_only=True))
+    assert cp[4] == -2  # staff, a number
+    assert [c.value for c in wb["乡镇(街道)"][2]][1] == "'=t"
+    text = (tmp_path / "neg_kpis.csv").read_text(encoding="utf-8-sig")
+    assert ",-3," in text and "'=bad" in text
