@@ -20,7 +20,7 @@ LAYER_NAMES: tuple[LayerName, ...] = (
     "homes",
 )
 
-ColumnKind = Literal["str", "int", "float", "kind", "point_type"]
+ColumnKind = Literal["str", "int", "float", "bool", "kind", "point_type"]
 
 #: Contact point types (speech: urban community, rural, enterprise, industry association;
 #: schools appear for collection sites).
@@ -132,6 +132,8 @@ SCHEMAS: dict[LayerName, LayerSchema] = {
                    "Resident population"),
             Column("kind", "kind", True, ("类型", "城乡类型", "城乡", "性质", "kind", "type"),
                    "rural (村委会) or urban (社区居委会)"),
+            Column("is_township_seat", "bool", False, ("乡镇驻地", "是否驻地", "驻地", "is_township_seat"),
+                   "True for the village/community where the township government sits"),
         ),
     ),
     "contact_points": LayerSchema(
