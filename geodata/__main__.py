@@ -1,0 +1,166 @@
+"""Command line of the data layer: ``python -m geodata check FILE [FILE ...]``.
+
+Prints every problem in plain English and exits 0 when every file is usable, 2 when not
+(also for usage errors). It never shows a traceback: every failure of reading becomes a
+:class:`~geodata.errors.GeodataError` listing problems.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyogrio
+
+from geodata.columns import infer_layer_from_headers, infer_layer_from_name
+from geodata.coords import COORD_SYSTEMS, CoordSystem
+from geodata.errors import GeodataError, Problem
+from geodata.population import join_population, read_population_table
+from geodata.readers import LoadedLayer, read_layer, read_table_headers
+from geodata.readers_formats import READ_ERRORS
+from geodata.schema import LAYER_NAMES, LayerName
+from geodata.validate import assemble_city
+
+_TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
+EXIT_OK = 0
+EXIT_INVALID = 2
+#: Most problems printed per file (the rest are counted).
+MAX_PRINTED = 200
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m geodata", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser(
+        "check",
+        help="check input files and print every problem",
+        description="Check input files. Exit 0 when all are valid, 2 when not. When a townships "
+        "file is among them, the point layers are also checked against it.",
+    )
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument(
+        "--layer", choices=LAYER_NAMES, help="layer of every file (default: inferred)"
+    )
+    check.add_argument(
+        "--coords",
+        choices=COORD_SYSTEMS,
+        default="wgs84",
+        help="coordinate system of the points (default wgs84; also CGCS2000)",
+    )
+    return parser
+
+
+def _infer_layer(path: Path) -> LayerName:
+    layer = infer_layer_from_name(path.name)
+    if layer is not None:
+        return layer
+    headers = read_table_headers(path)
+    layer = infer_layer_from_headers(headers)
+    if layer is None:
+        raise GeodataError(
+            [
+                Problem(
+                    "layer_not_inferred",
+                    "Which layer this file holds could not be told from its name or its columns "
+                    f"({', '.join(headers)}). Give it with --layer ({', '.join(LAYER_NAMES)}).",
+                    source=path.name,
+                )
+            ]
+        )
+    return layer
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for p in problems[:MAX_PRINTED]:
+        print(f"  {p}  [{p.code}]")
+    if len(problems) > MAX_PRINTED:
+        print(f"  ... and {len(problems) - MAX_PRINTED} more problem(s)")
+
+
+def _jobs(files: list[str], layer: LayerName | None) -> list[tuple[Path, LayerName | None]]:
+    """(file, layer) pairs: a GeoPackage holding several canonical layers gives one each."""
+    jobs: list[tuple[Path, LayerName | None]] = []
+    for name in files:
+        path = Path(name)
+        canonical: list[LayerName] = []
+        if layer is None and path.suffix.lower() == ".gpkg" and path.is_file():
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    names = {str(row[0]) for row in pyogrio.list_layers(path)}
+            except READ_ERRORS:
+                names = set()  # reported when the file is read below
+            canonical = [n for n in LAYER_NAMES if n in names]
+        if len(canonical) > 1:
+            jobs.extend((path, n) for n in canonical)
+        else:
+            jobs.append((path, layer))
+    return jobs
+
+
+def check(files: list[str], layer: LayerName | None, coords: CoordSystem) -> int:
+    """Check ``files``; print a report; return the exit code."""
+    population_table_given = layer is None and any(
+        Path(f).suffix.lower() in _TABLE_SUFFIXES
+        and infer_layer_from_name(Path(f).name) == "townships"
+        for f in files
+    )
+    ok = True
+    loaded: dict[LayerName, LoadedLayer] = {}
+    population_table: Path | None = None
+    for path, given_layer in _jobs(files, layer):
+        name = str(path)
+        try:
+            this_layer = given_layer or _infer_layer(path)
+            if this_layer == "townships" and path.suffix.lower() in _TABLE_SUFFIXES:
+                # A township table without boundaries is a population table to join.
+                rows = read_population_table(path)
+                print(f"OK {name}: population table, {len(rows)} rows")
+                population_table = population_table or path
+                continue
+            result = read_layer(
+                path,
+                this_layer,
+                coord_system=coords,
+                optional_columns=("population",) if population_table_given else (),
+            )
+        except GeodataError as exc:
+            ok = False
+            print(f"INVALID {name}")
+            _print_problems(exc.problems)
+            continue
+        print(f"OK {name}: {len(result.gdf)} {this_layer} ({result.file_format})")
+        _print_problems(result.warnings)
+        if this_layer in loaded:
+            print(f"  (another {this_layer} file was given; cross-layer checks use the first)")
+        else:
+            loaded[this_layer] = result
+    if ok and "townships" in loaded and (len(loaded) > 1 or population_table):
+        layers = {k: v.gdf for k, v in loaded.items()}
+        try:
+            if population_table is not None:
+                layers["townships"] = join_population(layers["townships"], population_table)
+            city = assemble_city(**layers)
+        except GeodataError as exc:
+            ok = False
+            print("INVALID across layers")
+            _print_problems(exc.problems)
+        else:
+            print("OK across layers")
+            _print_problems(city.warnings)
+    return EXIT_OK if ok else EXIT_INVALID
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = _parser().parse_args(argv)
+    if args.command == "check":
+        return check(args.files, args.layer, args.coords)
+    return EXIT_INVALID
+
+
+if __name__ == "__main__":
+    sys.exit(main())

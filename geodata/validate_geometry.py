@@ -1,0 +1,132 @@
+"""Geometry checks of one layer: empty, invalid (repaired), wrong type, Z/M, outside China."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geodata.coords import CHINA_BBOX_DEG
+from geodata.errors import Problem
+
+_POLYGONAL = ("Polygon", "MultiPolygon")
+
+
+def check_geometries(
+    gdf: gpd.GeoDataFrame, geometry: str, source: str
+) -> tuple[np.ndarray, list[Problem]]:
+    """Return cleaned geometries (array) and problems for a ``"polygon"`` or ``"point"`` layer.
+
+    Z and M values are dropped (warning), invalid polygons are repaired with
+    :func:`shapely.make_valid` (warning), single-part MultiPoints become Points.
+    """
+    problems: list[Problem] = []
+    geoms = np.asarray(gdf.geometry.to_numpy(), dtype=object)
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    for row in np.flatnonzero(missing):
+        problems.append(
+            Problem(
+                "empty_geometry",
+                "The feature has no geometry (empty or missing shape/coordinates). Draw it or "
+                "delete the row.",
+                source=source,
+                row=int(row),
+            )
+        )
+    present = ~missing
+    has_zm = present & (shapely.has_z(geoms) | shapely.has_m(geoms))
+    if has_zm.any():
+        geoms = geoms.copy()
+        geoms[has_zm] = shapely.force_2d(geoms[has_zm])
+        problems.append(
+            Problem(
+                "dropped_z_m",
+                f"{int(has_zm.sum())} feature(s) had Z (height) or M values; they were dropped, "
+                "only longitude/latitude are used.",
+                source=source,
+                severity="warning",
+                params={"count": int(has_zm.sum())},
+            )
+        )
+    invalid = present & ~shapely.is_valid(geoms)
+    for row in np.flatnonzero(invalid):
+        reason = shapely.is_valid_reason(geoms[row])
+        geoms[row] = _repair(geoms[row], geometry)
+        problems.append(
+            Problem(
+                "repaired_geometry",
+                f"The shape was invalid ({reason}) and was repaired with make_valid; check it "
+                "in your GIS.",
+                source=source,
+                row=int(row),
+                value=str(reason),
+                severity="warning",
+            )
+        )
+    problems.extend(_check_types(geoms, present, geometry, source))
+    problems.extend(_check_extent(geoms, present, source))
+    return geoms, problems
+
+
+def _repair(geom: shapely.Geometry, geometry: str) -> shapely.Geometry:
+    fixed = shapely.make_valid(geom)
+    if geometry == "polygon" and fixed.geom_type == "GeometryCollection":
+        parts = [p for p in shapely.get_parts(fixed) if p.geom_type in _POLYGONAL]
+        fixed = shapely.union_all(parts) if parts else fixed
+    return fixed
+
+
+def _check_types(
+    geoms: np.ndarray, present: np.ndarray, geometry: str, source: str
+) -> list[Problem]:
+    problems: list[Problem] = []
+    expected = "Polygon or MultiPolygon" if geometry == "polygon" else "Point"
+    for row in np.flatnonzero(present):
+        geom = geoms[row]
+        kind = geom.geom_type
+        if geometry == "point" and kind == "MultiPoint" and shapely.get_num_geometries(geom) == 1:
+            geoms[row] = shapely.get_geometry(geom, 0)
+            continue
+        if (geometry == "polygon" and kind in _POLYGONAL) or (
+            geometry == "point" and kind == "Point"
+        ):
+            continue
+        problems.append(
+            Problem(
+                "wrong_geometry_type",
+                f"The feature is a {kind}; this layer needs a {expected}. Export the right "
+                "layer, or convert the shapes in your GIS.",
+                source=source,
+                row=int(row),
+                value=kind,
+                params={"expected": expected},
+            )
+        )
+    return problems
+
+
+def _check_extent(geoms: np.ndarray, present: np.ndarray, source: str) -> list[Problem]:
+    problems: list[Problem] = []
+    bounds = shapely.bounds(geoms)
+    lon_min, lat_min, lon_max, lat_max = CHINA_BBOX_DEG
+    with np.errstate(invalid="ignore"):
+        outside = present & ~(
+            (bounds[:, 0] >= lon_min)
+            & (bounds[:, 2] <= lon_max)
+            & (bounds[:, 1] >= lat_min)
+            & (bounds[:, 3] <= lat_max)
+        )
+    for row in np.flatnonzero(outside):
+        x, y = bounds[row, 0], bounds[row, 1]
+        problems.append(
+            Problem(
+                "outside_china",
+                f"The feature lies outside China (longitude {x:.5g}, latitude {y:.5g}; China is "
+                f"longitude {lon_min:g}-{lon_max:g}, latitude {lat_min:g}-{lat_max:g}). Check its "
+                "coordinates (sign, decimal point, degrees-minutes-seconds).",
+                source=source,
+                row=int(row),
+                value=f"{x:.6f}, {y:.6f}",
+            )
+        )
+    return problems
