@@ -1,0 +1,122 @@
+"""Township grid demand: used when only township populations are known (no villages).
+
+Each township polygon (in the metric CRS) is filled with the centres of a regular square
+grid of ``cell_size_m`` (default 500 m) laid over the whole study area; every cell centre
+inside the township gets an equal share of its population, and of its rural population
+(so the urban/rural split of a township is kept in every cell). A township too small or
+thin to contain a cell centre gets one cell at its representative point, so no population
+is lost. When the area would need more than ``max_cells`` cells the cell size grows to
+``sqrt(total_area / max_cells)``.
+
+Error: uniform spreading ignores where people actually live (villages cluster along roads
+and in the township seat), so coverage by the grid differs from coverage by villages; the
+difference measured on the demo city is recorded in ``docs/readme/analysis.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+@dataclass(frozen=True, eq=False)
+class GridDemand:
+    """Grid cells used as demand points.
+
+    Parameters
+    ----------
+    township_index
+        Index (into the township arrays given) of the township each cell belongs to.
+    x_m, y_m
+        Cell centres, metres in the metric CRS.
+    population, rural_population
+        Population assigned to each cell (fractions of people allowed).
+    cell_size_m
+        Cell size actually used (may exceed the requested size, see ``max_cells``).
+    """
+
+    township_index: IntArray
+    x_m: FloatArray
+    y_m: FloatArray
+    population: FloatArray
+    rural_population: FloatArray
+    cell_size_m: float
+
+
+def township_grid(
+    polygons_m: NDArray[np.object_],
+    population: NDArray[np.int64] | FloatArray,
+    rural_population: NDArray[np.int64] | FloatArray,
+    cell_size_m: float = 500.0,
+    max_cells: int = 1_000_000,
+) -> GridDemand:
+    """Spread each township's population uniformly over grid cells inside it.
+
+    Parameters
+    ----------
+    polygons_m
+        Shapely polygons of the townships, in a metric CRS.
+    population, rural_population
+        Per township.
+    cell_size_m
+        Requested grid spacing, metres.
+    max_cells
+        Upper bound on the number of cells (the spacing grows to respect it).
+
+    Returns
+    -------
+    GridDemand
+    """
+    geoms = np.asarray(polygons_m, dtype=object)
+    if geoms.size == 0:
+        empty_f = np.empty(0)
+        return GridDemand(np.empty(0, np.int64), empty_f, empty_f, empty_f, empty_f, cell_size_m)
+    total_area = float(np.nansum(shapely.area(geoms)))
+    size = max(cell_size_m, math.sqrt(total_area / max_cells) if max_cells > 0 else cell_size_m)
+    bounds = shapely.bounds(geoms)
+    x0 = float(np.nanmin(bounds[:, 0]))
+    y0 = float(np.nanmin(bounds[:, 1]))
+    # Cell centres of one lattice for the whole area: x0 + (i + 0.5) * size.
+    i_lo = np.floor((bounds[:, 0] - x0) / size - 0.5).astype(np.int64)
+    i_hi = np.ceil((bounds[:, 2] - x0) / size - 0.5).astype(np.int64)
+    j_lo = np.floor((bounds[:, 1] - y0) / size - 0.5).astype(np.int64)
+    j_hi = np.ceil((bounds[:, 3] - y0) / size - 0.5).astype(np.int64)
+    shapely.prepare(geoms)
+    idx_parts: list[IntArray] = []
+    x_parts: list[FloatArray] = []
+    y_parts: list[FloatArray] = []
+    # One vectorised containment test per township (townships, not villages, are looped).
+    for t, geom in enumerate(geoms):
+        xs = x0 + (np.arange(max(i_lo[t], 0), i_hi[t] + 1) + 0.5) * size
+        ys = y0 + (np.arange(max(j_lo[t], 0), j_hi[t] + 1) + 0.5) * size
+        mesh_x, mesh_y = np.meshgrid(xs, ys)
+        gx, gy = mesh_x.ravel(), mesh_y.ravel()
+        inside = shapely.contains_xy(geom, gx, gy) if gx.size else np.zeros(0, bool)
+        if inside.any():
+            cx, cy = gx[inside], gy[inside]
+        else:
+            rep = shapely.get_coordinates(shapely.point_on_surface(geom))
+            cx, cy = rep[:, 0], rep[:, 1]
+        idx_parts.append(np.full(cx.size, t, np.int64))
+        x_parts.append(cx)
+        y_parts.append(cy)
+    township_index = np.concatenate(idx_parts)
+    cells_per_township = np.bincount(township_index, minlength=geoms.size)
+    pop = np.asarray(population, float)
+    rural = np.asarray(rural_population, float)
+    share = 1.0 / np.maximum(cells_per_township, 1)[township_index]
+    return GridDemand(
+        township_index=township_index,
+        x_m=np.concatenate(x_parts),
+        y_m=np.concatenate(y_parts),
+        population=pop[township_index] * share,
+        rural_population=rural[township_index] * share,
+        cell_size_m=size,
+    )
