@@ -1,0 +1,190 @@
+"""Benchmark of the optimiser: greedy, greedy + swap, HiGHS and spopt + CBC.
+
+Usage::
+
+    python bench/optimise.py [--only demo|province] [--time-limit S] [--no-spopt]
+
+Instances:
+
+* demo, speech's rules: the demo city, +8 rural, +5 enterprise, +3 association (16 points)
+  with the county minimums. The request conflicts with the minimums on the demo (4 rural
+  and 2 enterprise short), so it is solved in relaxed mode (as many minimums as possible).
+* demo, smallest compliant change: +12 rural, +7 enterprise, +3 association, strict.
+* demo, unconstrained: 16 points of one type (5,000 m radius), no county rules: a plain
+  maximal covering problem, the only variant spopt's MCLP can express (no quotas).
+* province: 20,000 clustered villages x 5,000 candidate sites on 300 km x 300 km, add 50
+  points of one type (10,000 m), unconstrained.
+
+Prints objective, proven gap, time and the ratios (objective / best, time / HiGHS time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from analysis.optimise.greedy import greedy, greedy_swap
+from analysis.optimise.milp import solve_milp
+from analysis.optimise.problem import CoverageProblem, Solution, build_problem
+from analysis.optimise.reduce import reduce_rows
+
+Row = tuple[str, str, float, float, float]
+
+
+def demo_problem(counts: dict[str, int], radius_m: float | None = None) -> CoverageProblem:
+    """The demo city's model (optionally one type with one radius and no county rules)."""
+    from analysis.coverage import compute_coverage
+    from analysis.optimise.citymodel import build_city_model
+    from analysis.optimise.request import ProposalRequest
+    from analysis.standards import load_standards
+    from geodata.demo import load_demo_city
+
+    city = load_demo_city()
+    std = load_standards()
+    if radius_m is not None:
+        std = load_standards(radius_m=radius_m, county_min_rural=0, county_min_enterprise=0)
+    model = build_city_model(city, std, ProposalRequest(counts=counts), compute_coverage(city, std))
+    return model.problem
+
+
+def province_problem(seed: int = 0) -> CoverageProblem:
+    """20,000 clustered villages x 5,000 candidate sites, 50 points of 10,000 m."""
+    rng = np.random.default_rng(seed)
+    n, n_sites, side = 20_000, 5_000, 300_000.0
+    centres = rng.uniform(0, side, (60, 2))
+    weight = rng.pareto(1.2, 60) + 1
+    which = rng.choice(60, n // 2, p=weight / weight.sum())
+    clustered = centres[which] + rng.normal(0, 4_000, (n // 2, 2))
+    xy = np.vstack([clustered, rng.uniform(0, side, (n - n // 2, 2))])
+    pop = np.round(rng.lognormal(6.5, 1.0, n))
+    sites = rng.choice(n, n_sites, replace=False)
+    return build_problem(
+        demand_xy_m=xy,
+        weights=pop,
+        population=pop,
+        site_xy_m=xy[sites],
+        site_county=np.zeros(n_sites, np.int64),
+        county_names=("province",),
+        counts={"rural": 50},
+        radius_m_by_type={"rural": 10_000.0},
+    )
+
+
+def spopt_cbc(problem: CoverageProblem, demand_xy: np.ndarray, site_xy: np.ndarray,
+              radius_m: float, k: int, weights: np.ndarray) -> tuple[float, float]:  # fmt: skip
+    """Objective and seconds of spopt's MCLP solved by CBC (model building included)."""
+    import warnings
+
+    import pulp
+    from spopt.locate import MCLP
+
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    t0 = time.perf_counter()
+    cost = np.hypot(*(demand_xy[:, None, :] - site_xy[None, :, :]).transpose(2, 0, 1))
+    mclp = MCLP.from_cost_matrix(cost, weights, radius_m, p_facilities=k)
+    mclp.solve(pulp.PULP_CBC_CMD(msg=False))
+    seconds = time.perf_counter() - t0
+    chosen = [j for j, v in enumerate(mclp.fac_vars) if v.value() > 0.5]
+    return float(weights[(cost[:, chosen] <= radius_m).any(axis=1)].sum()), seconds
+
+
+def run_methods(
+    name: str,
+    problem: CoverageProblem,
+    time_limit: float,
+    relaxed: bool = False,
+    gaps: tuple[float, ...] = (1e-6,),
+) -> tuple[list[Row], Solution]:
+    """Greedy, greedy + swap and HiGHS on one instance."""
+    rows: list[Row] = []
+    t0 = time.perf_counter()
+    reduced, _ = reduce_rows(problem)
+    t_reduce = time.perf_counter() - t0
+    print(f"{name}: {problem.n_rows} rows -> {reduced.n_rows} after reduction "
+          f"({t_reduce:.2f} s), {problem.n_columns} columns", flush=True)  # fmt: skip
+    g = greedy(reduced)
+    rows.append((name, "greedy", g.objective, float("nan"), g.seconds + t_reduce))
+    gs = greedy_swap(reduced)
+    rows.append((name, "greedy+swap", gs.objective, float("nan"), gs.seconds + t_reduce))
+    warm = gs if (gs.status == "heuristic" or relaxed) else None
+    for gap in gaps:
+        ex = solve_milp(
+            reduced, time_limit_s=time_limit, relaxed=relaxed, warm_start=warm, mip_rel_gap=gap
+        )
+        total = ex.seconds + gs.seconds + t_reduce
+        label = f"HiGHS gap<={gap:.1%} ({ex.status})" if gap >= 1e-3 else f"HiGHS ({ex.status})"
+        rows.append((name, label, ex.objective, ex.gap, total))
+    return rows, ex
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", choices=("demo", "province"))
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--no-spopt", action="store_true")
+    args = parser.parse_args(argv)
+    table: list[Row] = []
+    if args.only in (None, "demo"):
+        speech = {"rural": 8, "enterprise": 5, "association": 3}
+        rows, _ = run_methods("demo speech 8/5/3 (relaxed)", demo_problem(speech),
+                              args.time_limit, relaxed=True)  # fmt: skip
+        table += rows
+        fix = {"rural": 12, "enterprise": 7, "association": 3}
+        rows, _ = run_methods("demo compliant 12/7/3", demo_problem(fix), args.time_limit)
+        table += rows
+        plain = demo_problem({"enterprise": 16}, radius_m=5_000.0)
+        rows, _ = run_methods("demo unconstrained 16 x 5 km", plain, args.time_limit)
+        table += rows
+        if not args.no_spopt:
+            table.append(_spopt_row("demo unconstrained 16 x 5 km", plain, 5_000.0, 16))
+    if args.only in (None, "province"):
+        rows, _ = run_methods(
+            "province 20k x 5k, 50", province_problem(), args.time_limit, gaps=(0.005, 1e-6)
+        )
+        table += rows
+    _print(table)
+    return 0
+
+
+def _spopt_row(name: str, problem: CoverageProblem, radius: float, k: int) -> Row:
+    from analysis.coverage import compute_coverage
+    from analysis.optimise.candidates import candidate_sites
+    from analysis.optimise.citymodel import project
+    from analysis.standards import load_standards
+    from geodata.demo import load_demo_city
+
+    city = load_demo_city()
+    cov = compute_coverage(city, load_standards())
+    demand_xy = cov.demand[["x_m", "y_m"]].to_numpy(float)
+    site_xy, _ = project(cov.crs, candidate_sites(city))
+    try:
+        value, seconds = spopt_cbc(problem, demand_xy, site_xy, radius, k, problem.weights)
+    except ImportError:
+        print("spopt not installed: pip install spopt==0.7.0", flush=True)
+        return (name, "spopt+CBC (not installed)", float("nan"), float("nan"), float("nan"))
+    return (name, "spopt+CBC", value, float("nan"), seconds)
+
+
+def _print(table: list[Row]) -> None:
+    print()
+    print("| instance | method | objective | vs best | proven gap | time (s) | time / HiGHS |")
+    print("|---|---|---|---|---|---|---|")
+    for name in dict.fromkeys(r[0] for r in table):
+        rows = [r for r in table if r[0] == name]
+        best = max(r[2] for r in rows if np.isfinite(r[2]))
+        highs = next((r[4] for r in rows if r[1].startswith("HiGHS (")), float("nan"))
+        for _, method, obj, gap, sec in rows:
+            gap_text = "—" if not np.isfinite(gap) else f"{gap:.3%}"
+            print(f"| {name} | {method} | {obj:,.0f} | {obj / best - 1:+.3%} | {gap_text} | "
+                  f"{sec:.2f} | {sec / highs:.2f}x |")  # fmt: skip
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
