@@ -298,7 +298,8 @@ def _clean_types(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         if pd.api.types.is_bool_dtype(series):
             out[col] = series.astype(bool)
         elif pd.api.types.is_integer_dtype(series):
-            out[col] = series.astype("int64")
+            # A nullable integer with gaps (a figure not computed) becomes float NaN, not 0.
+            out[col] = series.astype("float64") if series.isna().any() else series.astype("int64")
         elif pd.api.types.is_float_dtype(series):
             if col in _COUNT_COLUMNS and _integral(series):
                 out[col] = series.fillna(0).astype("int64")
