@@ -1,0 +1,94 @@
+"""Coverage Planner dashboard: ``streamlit run dashboard/app.py`` from the repository root.
+
+The entry point sets the page, the sidebar (dataset label, language switch) and the
+navigation between the 地图 map, 指标 KPI and 数据 data pages (``dashboard/views/``; not
+``pages/``, which Streamlit would also auto-discover and run without this entry point).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run dashboard/app.py` puts dashboard/ (not the repo root) on sys.path.
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+import streamlit as st  # noqa: E402
+
+from dashboard import state, styles  # noqa: E402
+from dashboard.i18n import DEFAULT_LANG, LANGS, current_lang, t  # noqa: E402
+
+_PAGES = Path(__file__).resolve().parent / "views"
+_STATIC = Path(__file__).resolve().parent / "static"
+#: Widget values kept when the user moves between pages (Streamlit drops the state of
+#: widgets not drawn on the current page unless it is re-assigned on every run).
+_PERSISTENT = (
+    state.LANG,
+    state.MAP_MEASURE,
+    state.MAP_COUNTY,
+    state.MAP_LAYERS,
+    state.MAP_BASEMAP,
+    state.MAP_TIANDITU_KEY,
+    state.DATA_COORD_SYSTEM,
+    state.DATA_CITY_NAME,
+)
+
+
+def _keep_widget_state() -> None:
+    for key in _PERSISTENT:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+    st.session_state.setdefault(state.LANG, DEFAULT_LANG)
+
+
+def _sidebar() -> None:
+    with st.sidebar:
+        st.markdown(styles.brand_html(t("app_title"), t("app_subtitle")), unsafe_allow_html=True)
+        st.radio(
+            t("lang_label"),
+            options=list(LANGS),
+            format_func=lambda code: t(f"lang_{code}", "zh" if code == "zh" else "en"),
+            key=state.LANG,
+            horizontal=True,
+        )
+
+
+def main() -> None:
+    """Run one pass of the app."""
+    _keep_widget_state()
+    st.set_page_config(
+        page_title=t("app_title"),
+        page_icon=str(_STATIC / "favicon.png"),
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+    presenting = bool(st.session_state.get(state.PRESENTATION, False))
+    map_page = st.Page(
+        _PAGES / "map.py",
+        title=t("nav_map"),
+        icon=":material/map:",
+        url_path="map",
+        default=not presenting,
+    )
+    kpi_page = st.Page(
+        _PAGES / "kpis.py",
+        title=t("nav_kpis"),
+        icon=":material/insights:",
+        url_path="kpis",
+        default=presenting,
+    )
+    data_page = st.Page(
+        _PAGES / "data.py", title=t("nav_data"), icon=":material/upload_file:", url_path="data"
+    )
+    # Presentation mode shows the KPI page only (no navigation, no editing controls).
+    pages = [kpi_page] if presenting else [map_page, kpi_page, data_page]
+    nav = st.navigation(pages, position="hidden" if presenting else "sidebar")
+    styles.inject(presenting, current_lang())
+    if not presenting:
+        _sidebar()
+    nav.run()
+
+
+main()

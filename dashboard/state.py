@@ -1,0 +1,147 @@
+"""Session-state keys of the dashboard: every key lives here, nowhere else.
+
+Widget keys double as session-state keys (Streamlit stores a widget's value under its
+``key=``). Pages and tests import these constants instead of spelling strings.
+"""
+
+from __future__ import annotations
+
+# --- app-wide ---------------------------------------------------------------------------
+#: Interface language, ``"zh"`` (default) or ``"en"``; the sidebar radio's key.
+LANG = "lang"
+#: Presentation mode for the KPI page (projector): wide, large type, no editing controls.
+PRESENTATION = "presentation_mode"
+#: The user's own dataset once accepted on the data page (``dashboard.services.Dataset``);
+#: absent or ``None`` means the built-in demo city.
+USER_DATASET = "user_dataset"
+
+# --- map page ---------------------------------------------------------------------------
+MAP_MEASURE = "map_measure"
+MAP_COUNTY = "map_county"
+MAP_LAYERS = "map_layers"
+MAP_BASEMAP = "map_basemap"
+MAP_TIANDITU_KEY = "map_tianditu_key"
+#: Key of the st_folium component (its returned value lands here).
+MAP_WIDGET = "map_widget"
+
+# --- KPI page ---------------------------------------------------------------------------
+KPI_PRESENTATION_TOGGLE = "kpi_presentation_toggle"
+KPI_EXIT_PRESENTATION = "kpi_exit_presentation"
+
+# --- data page --------------------------------------------------------------------------
+#: Prefix of the per-layer uploader keys: ``UPLOAD_PREFIX + layer`` (e.g. ``upload_townships``).
+UPLOAD_PREFIX = "upload_"
+#: Prefix of the per-layer column-mapping selectboxes: ``COLMAP_PREFIX + layer + "_" + column``.
+COLMAP_PREFIX = "colmap_"
+DATA_COORD_SYSTEM = "data_coord_system"
+DATA_CITY_NAME = "data_city_name"
+DATA_CHECK = "data_check"
+DATA_USE = "data_use"
+DATA_BACK_TO_DEMO = "data_back_to_demo"
+#: Result of the last check on the data page (``dashboard.importer.CheckResult``).
+DATA_CHECK_RESULT = "data_check_result"
+#: Key of the preview map on the data page.
+DATA_PREVIEW_MAP = "data_preview_map"
+
+#: Layers offered for upload, in page order (``population`` is the township population table).
+UPLOAD_LAYERS: tuple[str, ...] = (
+    "townships",
+    "villages",
+    "contact_points",
+    "collection_sites",
+    "homes",
+    "population",
+)
+
+
+def upload_key(layer: str) -> str:
+    """Return the uploader key for ``layer``."""
+    return UPLOAD_PREFIX + layer
+
+
+def colmap_key(layer: str, column: str) -> str:
+    """Return the key of the selectbox mapping ``column`` of ``layer``."""
+    return f"{COLMAP_PREFIX}{layer}_{column}"
+
+
+# --- simulation, scenarios, export (pages by the simulation engineer) ---
+# 方案模拟 page: the working scenario (not widgets; kept across pages)
+#: ``analysis.edits.EditHistory`` of the working scenario; ``.current`` is shown.
+SIM_HISTORY = "sim_history"
+#: Dataset id the history belongs to (a new dataset restores/starts another scenario).
+SIM_DATASET = "sim_dataset_id"
+#: True when the working scenario is saved in the workspace as shown.
+SIM_SAVED = "sim_saved"
+#: One-shot message for the next run (``dashboard.sim_state.Flash``).
+SIM_MESSAGE = "sim_message"
+#: Value of the simulation map (st_folium copies its return value here).
+SIM_MAP = "sim_map"
+#: ``(last_clicked, last_object_clicked)`` signatures of the last map click handled.
+SIM_LAST_CLICK = "sim_last_click"
+# 方案模拟 page: widgets
+SIM_NAME = "sim_name"
+SIM_AUTHOR = "sim_author"
+SIM_APPLY_NAME = "sim_apply_name"
+SIM_PICK = "sim_pick"
+SIM_OPEN = "sim_open"
+SIM_SAVE_AS_NAME = "sim_save_as_name"
+SIM_SAVE_AS = "sim_save_as"
+SIM_NEW = "sim_new"
+SIM_DELETE_SCENARIO = "sim_delete_scenario"
+#: Click mode: ``"add"``, ``"select"`` or ``"move"``.
+SIM_MODE = "sim_click_mode"
+#: What a click adds: a contact point type, ``"collection_sites"`` or ``"homes"``.
+SIM_ADD_KIND = "sim_add_kind"
+#: Selected point as ``"layer:id"`` (``""`` for none).
+SIM_SELECTED = "sim_selected"
+SIM_UNDO = "sim_undo"
+SIM_REDO = "sim_redo"
+SIM_MOVE = "sim_move"
+SIM_DELETE = "sim_delete"
+SIM_RESTORE = "sim_restore"
+SIM_COORD_SYSTEM = "sim_coord_system"
+SIM_COORD_LON = "sim_coord_lon"
+SIM_COORD_LAT = "sim_coord_lat"
+SIM_COORD_NAME = "sim_coord_name"
+SIM_COORD_ADD = "sim_coord_add"
+SIM_UPLOAD = "sim_upload"
+SIM_UPLOAD_LAYER = "sim_upload_layer"
+SIM_UPLOAD_COORDS = "sim_upload_coords"
+SIM_UPLOAD_ADD = "sim_upload_add"
+SIM_RULES = "sim_rules_table"
+SIM_CHANGES = "sim_changes_table"
+# 方案模拟 page: optimiser panel
+OPT_RURAL = "opt_rural"
+OPT_ENTERPRISE = "opt_enterprise"
+OPT_ASSOCIATION = "opt_association"
+OPT_RURAL_WEIGHT = "opt_rural_weight"
+OPT_TIME_LIMIT = "opt_time_limit"
+#: How to resolve rule conflicts: ``"as_is"``, ``"opt:<i>"`` (option i) or ``"relaxed"``.
+OPT_RESOLUTION = "opt_resolution"
+OPT_PREVIEW = "opt_preview"
+OPT_SOLVE = "opt_solve"
+OPT_CANCEL = "opt_cancel"
+OPT_SECOND_TIER = "opt_second_tier"
+#: The running solve (``dashboard.sim_optimise.SolveJob``); absent when none runs.
+OPT_JOB = "opt_job"
+#: The last solve, running or finished (``SolveJob`` with ``.result`` a ``Proposal``).
+OPT_RESULT = "opt_result"
+OPT_TABLE = "opt_points_table"
+OPT_APPLY_NAME = "opt_apply_name"
+OPT_APPLY = "opt_apply"
+# 方案比较 page
+CMP_PICK = "cmp_pick"
+CMP_TABLE = "cmp_table"
+#: Prefix of the small map keys: ``CMP_MAP_PREFIX + str(i)``.
+CMP_MAP_PREFIX = "cmp_map_"
+#: Prefix of the per-scenario rule table keys.
+CMP_RULES_PREFIX = "cmp_rules_"
+# 导出 page
+EXP_SCENARIO = "exp_scenario"
+EXP_COORDS = "exp_coords"
+EXP_FORMATS = "exp_formats"
+EXP_BUILD = "exp_build"
+#: Built files: ``{"files": {fmt: (file name, bytes)}, "errors": [...], ...}``.
+EXP_FILES = "exp_files"
+#: Prefix of the download buttons: ``EXP_DOWNLOAD_PREFIX + fmt``.
+EXP_DOWNLOAD_PREFIX = "exp_download_"

@@ -1,0 +1,76 @@
+"""Page-wide look: the brand block of the sidebar and the CSS of normal and presentation mode."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from dashboard.palette import COUNTY_COLOR
+
+_BASE_CSS = f"""
+<style>
+h1, h2, h3 {{ color: {COUNTY_COLOR}; letter-spacing: .02em; }}
+.block-container {{ padding-top: 2.2rem; }}
+.cp-brand {{ border-left: 5px solid #B3261E; padding: .2rem 0 .2rem .7rem; margin-bottom: .6rem; }}
+.cp-brand .t {{ font-size: 1.15rem; font-weight: 700; color: {COUNTY_COLOR}; line-height: 1.35; }}
+.cp-brand .s {{ font-size: .78rem; color: #5f6b7a; margin-top: .15rem; }}
+.cp-dataset {{ display: inline-block; background: #fdecea; color: #8c1d18; border-radius: 4px;
+  padding: .1rem .5rem; font-size: .85rem; font-weight: 600; }}
+.cp-legend {{ font-size: .86rem; line-height: 1.5; }}
+.cp-legend .h {{ font-weight: 700; color: {COUNTY_COLOR}; margin: .5rem 0 .2rem; }}
+.cp-legend .row {{ display: flex; align-items: center; gap: .45rem; margin: .12rem 0; }}
+.cp-legend .sw {{ width: 22px; height: 14px; border: 1px solid rgba(0,0,0,.15); flex: none; }}
+.cp-legend .dot {{ width: 16px; height: 16px; border-radius: 50%; color: #fff; font-size: 10px;
+  font-weight: 700; text-align: center; line-height: 16px; flex: none; border: 1.5px solid #fff;
+  box-shadow: 0 0 0 1px rgba(0,0,0,.2); }}
+.cp-legend .sq {{ border-radius: 3px; width: 13px; height: 13px; line-height: 13px;
+  font-size: 9px; }}
+.cp-legend .small {{ width: 9px; height: 9px; box-shadow: none; border: 1px solid #fff;
+  margin: 0 3.5px; }}
+.cp-legend .hatch {{
+  background: repeating-linear-gradient(45deg, #b2182b 0 3px, #e8a0a6 3px 5px);
+  border: 1.5px solid #c62828; }}
+.cp-legend .ring {{ border: 1.5px dashed #1f4e8c; border-radius: 50%;
+  background: rgba(31,78,140,.07); }}
+.cp-legend .line {{ width: 22px; height: 0; border-top: 1.5px solid #546e7a; flex: none; }}
+[data-testid="stMetric"] {{ background: #fff; }}
+[data-testid="stMetricValue"] {{ color: {COUNTY_COLOR}; font-weight: 700; }}
+</style>
+"""
+
+_PRESENT_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+header[data-testid="stHeader"],
+[data-testid="stToolbar"] { display: none !important; }
+.block-container { padding: 1.2rem 2.5rem 1rem; max-width: 100% !important; }
+h1 { font-size: 3rem !important; }
+h2, h3 { font-size: 2rem !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.6rem !important; }
+[data-testid="stMetricValue"] { font-size: 3.6rem !important; }
+[data-testid="stMetricDelta"] { font-size: 1.4rem !important; }
+.stMarkdown p, [data-testid="stCaptionContainer"],
+[data-testid="stCaptionContainer"] p { font-size: 1.3rem !important; }
+.cp-dataset { font-size: 1.3rem !important; }
+[data-testid="stDataFrame"] { font-size: 1.3rem; }
+</style>
+"""
+
+
+def brand_html(title: str, subtitle: str) -> str:
+    """Return the sidebar's title block (escaped)."""
+    return (
+        f"<div class='cp-brand'><div class='t'>{html.escape(title)}</div>"
+        f"<div class='s'>{html.escape(subtitle)}</div></div>"
+    )
+
+
+def dataset_badge(name: str) -> str:
+    """Return an inline badge naming the dataset (escaped)."""
+    return f"<span class='cp-dataset'>{html.escape(name)}</span>"
+
+
+def inject(presenting: bool, lang: str) -> None:
+    """Add the page-wide CSS (and the presentation overrides when presenting)."""
+    st.html(_BASE_CSS + (_PRESENT_CSS if presenting else ""))

@@ -1,0 +1,114 @@
+"""The generated map loads nothing from outside the server (no http:// or https:// link)."""
+
+from __future__ import annotations
+
+import re
+
+import folium
+import pytest
+import streamlit_folium
+
+from dashboard import assets, mapcache, mapview
+from dashboard.palette import MEASURES
+from tests.e2e_support import synthetic_city
+
+URL = re.compile(r"https?://", re.IGNORECASE)
+
+
+def _coverage(city: object) -> object:
+    from analysis.coverage import compute_coverage
+
+    return compute_coverage(city)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def city_and_result() -> tuple[object, object]:
+    city = synthetic_city()
+    return city, _coverage(city)
+
+
+def _map(
+    city: object, result: object, measure: str, layers: set[str], basemap: str = "none"
+) -> folium.Map:
+    payload, _, _ = mapcache.map_payload.__wrapped__(
+        "test", measure, "", "zh", "villages" in layers, city, result, {}
+    )
+    return mapview.build_map(payload, layers, basemap=basemap)
+
+
+def _links(m: folium.Map) -> list[str]:
+    """Every js/css link st_folium would hand to its iframe (its own walk)."""
+    links: list[str] = []
+
+    def walk(el: object) -> None:
+        links.extend(href for _, href in getattr(el, "default_js", []))
+        links.extend(href for _, href in getattr(el, "default_css", []))
+        for child in getattr(el, "_children", {}).values():
+            walk(child)
+
+    walk(m)
+    return links
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_map_html_has_no_outside_link(city_and_result: tuple[object, object], measure: str) -> None:
+    city, result = city_and_result
+    m = _map(city, result, measure, set(mapview.LAYERS))
+    html = m.get_root().render()
+    assert not URL.findall(html), URL.findall(html)[:5]
+    # What st_folium actually sends to the browser: script, header and html parts.
+    script = streamlit_folium._get_map_string(m)
+    header = streamlit_folium._get_header(m)
+    body = streamlit_folium._get_html(m)
+    for part in (script, header, body):
+        assert not URL.search(part)
+
+
+def test_map_assets_are_relative_and_vendored(city_and_result: tuple[object, object]) -> None:
+    city, result = city_and_result
+    m = _map(city, result, "coverage_share", set(mapview.LAYERS))
+    links = _links(m)
+    assert links, "the map must list its Leaflet files"
+    for link in links:
+        assert link.startswith(assets.IFRAME_STATIC_BASE + "/"), link
+        assert not URL.search(link)
+        assert (assets.STATIC_DIR / link.removeprefix(assets.IFRAME_STATIC_BASE + "/")).is_file()
+    for path in assets.vendored_files():
+        assert path.is_file()
+
+
+def test_folium_class_defaults_are_untouched(city_and_result: tuple[object, object]) -> None:
+    city, result = city_and_result
+    _map(city, result, "population", set())
+    # Offline links are set on the map instance, not on folium's classes.
+    assert any("cdn" in href for _, href in folium.Map.default_js)
+
+
+def test_no_attribution_and_no_tiles_by_default(city_and_result: tuple[object, object]) -> None:
+    city, result = city_and_result
+    m = _map(city, result, "coverage_share", set(mapview.LAYERS))
+    assert (
+        m.options.get("attribution_control") is False
+        or m.options.get("attributionControl") is False
+    )
+    assert not any(isinstance(c, folium.TileLayer) for c in m._children.values())
+
+
+def test_tiles_only_on_request(city_and_result: tuple[object, object]) -> None:
+    city, result = city_and_result
+    m = _map(city, result, "coverage_share", set(), basemap="osm")
+    assert any(isinstance(c, folium.TileLayer) for c in m._children.values())
+
+
+def test_user_text_is_escaped_in_tooltips(city_and_result: tuple[object, object]) -> None:
+    city, result = city_and_result
+    payload, _, _ = mapcache.map_payload.__wrapped__(
+        "test", "coverage_share", "", "zh", False, city, result, {}
+    )
+    titles = [f["properties"]["tip"]["h"] for f in payload.layers["townships"]["features"]]
+    assert "&lt;b&gt;第0镇&amp;" in titles
+    assert not any("<" in title for title in titles)
+    # folium encodes <, > and & in the embedded JSON: the name stays escaped text.
+    script = streamlit_folium._get_map_string(mapview.build_map(payload, set()))
+    assert "\\u0026lt;b\\u0026gt;\\u7b2c0" in script
+    assert "\\u003cb\\u003e\\u7b2c0" not in script
