@@ -66,12 +66,14 @@ def township_table(
     urban = pop - rural
     urban_covered = covered - rural_covered
     inside = points_township[points_township >= 0]
+    # ``.array``: the columns' own (Arrow) arrays; ``to_numpy()`` would turn them into
+    # Python strings that the DataFrame then converts back (~0.1 s for 41,000 townships).
     table = pd.DataFrame(
         {
-            "code": townships["code"].to_numpy(),
-            "name": townships["name"].to_numpy(),
-            "county": townships["county"].to_numpy(),
-            "kind": townships["kind"].to_numpy() if "kind" in townships else "",
+            "code": townships["code"].array,
+            "name": townships["name"].array,
+            "county": townships["county"].array,
+            "kind": townships["kind"].array if "kind" in townships else "",
             "population": pop,
             "rural_population": rural,
             "urban_population": urban,

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from analysis.aggregate import county_table, site_rule, township_table
 from analysis.coverage_engine import EngineResult, PlaceArrays, run_engine
-from analysis.coverage_inputs import REQUIRED_COLUMNS, build_demand, check_inputs, lon_lat
+from analysis.coverage_inputs import REQUIRED_COLUMNS, build_demand, check_inputs
 from analysis.crs import MetricCRS, choose_metric_crs
 from analysis.kpis import KPIs, compute_kpis
 from analysis.standards import Standards, load_standards
@@ -90,16 +90,19 @@ def compute_coverage(city: CityData, standards: Standards | None = None) -> Cove
     std = standards if standards is not None else load_standards()
     inputs = check_inputs(city)
     towns, points, sites = inputs.townships, inputs.contact_points, inputs.collection_sites
-    metric = _choose_crs([g for g in (towns, inputs.villages, points, sites) if g is not None])
+    p_lon, p_lat = inputs.point_lonlat
+    s_lon, s_lat = inputs.site_lonlat
+    # Bounds from the coordinate arrays already read (total_bounds re-reads 600k geometries).
+    coords = (inputs.village_lonlat, inputs.point_lonlat, inputs.site_lonlat)
+    metric = _choose_crs_from(towns.total_bounds, coords)
     demand = build_demand(inputs, metric, std)
     table = demand.table
     d_places = PlaceArrays(
         table["x_m"].to_numpy(float), table["y_m"].to_numpy(float), table["_k"].to_numpy(float)
     )
-    p_lon, p_lat = lon_lat(points)
     p_types = points["type"].astype(str).to_numpy() if len(points) else np.empty(0, str)
-    radius = np.array([std.radius_m_for(t) for t in p_types], float)
-    s_lon, s_lat = lon_lat(sites)
+    # One radius per type, not per point: radius_m_for is called 6 times instead of 7,500.
+    radius = _radii(p_types, std)
     engine = run_engine(
         d_places,
         table["population"].to_numpy(float),
@@ -123,11 +126,12 @@ def compute_coverage(city: CityData, standards: Standards | None = None) -> Cove
     p_county_names = _point_counties(points, town_table, p_town)
     town_county_names = town_table["county"].astype(str).to_numpy(dtype=object)
     # A point outside every township and without a county value belongs to no county.
-    named = np.asarray([c for c in p_county_names if c], dtype=object)
-    all_names = np.concatenate([town_county_names, named])
-    county_names = [str(c) for c in pd.unique(all_names)]  # order of first appearance
+    named = p_county_names[p_county_names != ""]
+    # One factorize gives the names in order of first appearance and each township's index.
+    codes, uniques = pd.factorize(np.concatenate([town_county_names, named]))
+    county_names = [str(c) for c in uniques]
     county_index = pd.Index(county_names, dtype=object)
-    town_county = county_index.get_indexer(pd.Index(town_county_names, dtype=object))
+    town_county = codes[: town_county_names.size].astype(np.int64)
     town_table["county_index"] = town_county
     demand_county = town_county[demand_town]
     counties = county_table(
@@ -188,6 +192,26 @@ def _choose_crs(layers: list[gpd.GeoDataFrame]) -> MetricCRS:
     return choose_metric_crs(bounds[:, [0, 2]], bounds[:, [1, 3]])
 
 
+def _choose_crs_from(
+    town_bounds: FloatArray, coords: tuple[tuple[FloatArray, FloatArray], ...]
+) -> MetricCRS:
+    """:func:`_choose_crs` from the townships' bounds and the point layers' coordinates."""
+    lon, lat = [town_bounds[[0, 2]]], [town_bounds[[1, 3]]]
+    for x, y in coords:
+        ok = np.isfinite(x) & np.isfinite(y)  # empty points: NaN, ignored like total_bounds
+        if ok.any():
+            lon.append(np.array([x[ok].min(), x[ok].max()]))
+            lat.append(np.array([y[ok].min(), y[ok].max()]))
+    return choose_metric_crs(np.concatenate(lon), np.concatenate(lat))
+
+
+def _radii(types: NDArray[np.str_], std: Standards) -> FloatArray:
+    """Service radius of each point from its type."""
+    unique, inverse = np.unique(types, return_inverse=True)
+    per_type = np.array([std.radius_m_for(str(t)) for t in unique], float)
+    return per_type[inverse.reshape(-1)] if types.size else np.empty(0)
+
+
 def _places(metric: MetricCRS, lon: FloatArray, lat: FloatArray) -> PlaceArrays:
     x, y = metric.to_xy(lon, lat) if lon.size else (np.empty(0), np.empty(0))
     return PlaceArrays(x, y, metric.scale_factor(lon, lat))
@@ -239,24 +263,24 @@ def _township_of(t_geoms: NDArray[np.object_], lon: FloatArray, lat: FloatArray)
     return out
 
 
-def _point_counties(points: gpd.GeoDataFrame, towns: pd.DataFrame, p_town: IntArray) -> list[str]:
+def _point_counties(
+    points: gpd.GeoDataFrame, towns: pd.DataFrame, p_town: IntArray
+) -> NDArray[np.object_]:
     """County of each point: its own ``county`` value, else the township's it stands in."""
     if "county" in points:
-        own = points["county"].fillna("").astype(str).to_numpy()
+        own = points["county"].fillna("").astype(str).to_numpy(dtype=object)
     else:
         own = np.full(len(points), "", dtype=object)
-    town_county = towns["county"].astype(str).to_numpy()
-    return [
-        o if o else (str(town_county[t]) if t >= 0 else "")
-        for o, t in zip(own, p_town, strict=True)
-    ]
+    # "" appended as township -1: a point outside every township without its own county.
+    town_county = np.append(towns["county"].astype(str).to_numpy(dtype=object), "")
+    return np.where(own != "", own, town_county[p_town])
 
 
 def _point_table(
     points: gpd.GeoDataFrame,
     lon: FloatArray,
     lat: FloatArray,
-    counties: list[str],
+    counties: NDArray[np.object_],
     p_town: IntArray,
     towns: gpd.GeoDataFrame,
     radius: FloatArray,

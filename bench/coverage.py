@@ -16,6 +16,9 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -24,6 +27,8 @@ import pyproj
 import shapely
 from scipy.spatial import cKDTree
 
+import analysis.coverage as coverage_module
+import analysis.coverage_engine as engine_module
 from analysis.coverage import CoverageResult, compute_coverage, metric_crs_for
 from analysis.crs import MetricCRS, choose_metric_crs
 from analysis.standards import load_standards
@@ -206,6 +211,76 @@ def reference_kpis(city: CityData) -> dict[str, object]:
     }
 
 
+#: Stages of compute_coverage: (module, function, label); engine parts are indented.
+STAGES = (
+    (coverage_module, "check_inputs", "check inputs, read coordinates"),
+    (coverage_module, "_choose_crs_from", "choose metric CRS"),
+    (coverage_module, "build_demand", "demand table (projection, scale factors)"),
+    (coverage_module, "run_engine", "engine"),
+    (engine_module, "_cells", "  sort villages/sites into cells"),
+    (engine_module, "_pairs_within", "  pairs within radius (villages, sites)"),
+    (engine_module, "_nearest", "  nearest point and nearest site"),
+    (coverage_module, "_township_of", "township of each point (STRtree)"),
+    (coverage_module, "township_table", "township table"),
+    (coverage_module, "county_table", "county table"),
+    (coverage_module, "_point_table", "contact point table"),
+    (coverage_module, "_demand_frame", "demand frame"),
+    (coverage_module, "compute_kpis", "KPIs"),
+)
+
+
+@contextmanager
+def _timed_stages(times: dict[str, list[float]]) -> Iterator[None]:
+    """Wrap each stage function so that its CPU and wall time add up in ``times``."""
+
+    def timed(label: str, func: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            c0, t0 = time.process_time(), time.perf_counter()
+            out = func(*args, **kwargs)
+            acc = times.setdefault(label, [0.0, 0.0])
+            acc[0], acc[1] = acc[0] + time.process_time() - c0, acc[1] + time.perf_counter() - t0
+            return out
+
+        return wrapper
+
+    saved: list[tuple[object, str, Any]] = []
+    for module, name, label in STAGES:
+        if name == "_cells":  # a classmethod: patch the class attribute
+            cells = engine_module._Cells
+            saved.append((cells, "build", cells.__dict__["build"]))
+            setattr(cells, "build", classmethod(timed(label, cells.build.__func__)))  # noqa: B010
+            continue
+        saved.append((module, name, getattr(module, name)))
+        setattr(module, name, timed(label, getattr(module, name)))
+    try:
+        yield
+    finally:
+        for owner, name, original in saved:
+            setattr(owner, name, original)
+
+
+def stage_breakdown(city: CityData, standards: Any, repeat: int) -> None:
+    """Print CPU and wall time per stage of compute_coverage (best of ``repeat`` runs)."""
+    best: dict[str, list[float]] = {}
+    total_cpu, total_wall = [], []
+    for _ in range(repeat):
+        times: dict[str, list[float]] = {}
+        c0, t0 = time.process_time(), time.perf_counter()
+        with _timed_stages(times):
+            compute_coverage(city, standards)
+        total_cpu.append(time.process_time() - c0)
+        total_wall.append(time.perf_counter() - t0)
+        for label, (cpu, wall) in times.items():
+            old = best.setdefault(label, [cpu, wall])
+            best[label] = [min(old[0], cpu), min(old[1], wall)]
+    print(f"engine stages (best of {repeat}; cpu / wall seconds):")
+    for _, _, label in STAGES:
+        print(f"  {label:44s} {best[label][0]:6.3f} / {best[label][1]:6.3f}")
+    top_cpu = sum(best[label][0] for _, _, label in STAGES if not label.startswith(" "))
+    print(f"  {'rest (glue, small frames)':44s} {min(total_cpu) - top_cpu:6.3f}")
+    print(f"  {'total':44s} {min(total_cpu):6.3f} / {min(total_wall):6.3f}")
+
+
 def grid_error() -> None:
     """Print how far township-grid demand is from village demand on the demo city."""
     from dataclasses import replace
@@ -241,6 +316,7 @@ def main() -> None:
         "--grid-error", action="store_true", help="township grid vs villages on the demo city"
     )
     parser.add_argument("--repeat", type=int, default=3, help="engine runs (best is reported)")
+    parser.add_argument("--no-stages", action="store_true", help="no per-stage breakdown")
     args = parser.parse_args()
     if args.grid_error:
         grid_error()
@@ -315,6 +391,8 @@ def main() -> None:
         f"{ref['nearest_mean_m']:,.1f} m (map metres, uncorrected)"
     )
     print(f"  population_total {k.population_total:,}; coverage_share {k.coverage_share:.4f}")
+    if not args.no_stages:
+        stage_breakdown(city, standards, args.repeat)
 
 
 if __name__ == "__main__":
