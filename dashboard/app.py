@@ -1,7 +1,10 @@
-"""Coverage Planner dashboard: ``streamlit run dashboard/app.py`` from the repository root.
+"""Coverage Planner dashboard: ``python -m dashboard.launch`` from the repository root.
+
+(``streamlit run dashboard/app.py`` works too; the launcher only starts sooner.)
 
 The entry point sets the page, the sidebar (dataset label, language switch) and the
-navigation between the 地图 map, 指标 KPI and 数据 data pages (``dashboard/views/``; not
+navigation between the 地图 map, 指标 KPI, 方案模拟 simulation, 方案比较 comparison,
+导出 export and 数据 data pages (``dashboard/views/``; not
 ``pages/``, which Streamlit would also auto-discover and run without this entry point).
 """
 
@@ -17,10 +20,17 @@ if _ROOT not in sys.path:
 
 import streamlit as st  # noqa: E402
 
+from dashboard import warmup  # noqa: E402
+
+# Under `python -m dashboard.launch` the map page's libraries are being imported on a
+# background thread: let it finish rather than import the same modules concurrently.
+warmup.wait()
+
 from dashboard import state, styles  # noqa: E402
 from dashboard.i18n import DEFAULT_LANG, LANGS, current_lang, t  # noqa: E402
 
 _PAGES = Path(__file__).resolve().parent / "views"
+_SIM_PAGES = Path(__file__).resolve().parent / "sim_pages"
 _STATIC = Path(__file__).resolve().parent / "static"
 #: Widget values kept when the user moves between pages (Streamlit drops the state of
 #: widgets not drawn on the current page unless it is re-assigned on every run).
@@ -82,8 +92,30 @@ def main() -> None:
     data_page = st.Page(
         _PAGES / "data.py", title=t("nav_data"), icon=":material/upload_file:", url_path="data"
     )
+    simulate_page = st.Page(
+        _SIM_PAGES / "simulate.py",
+        title=t("nav_simulate"),
+        icon=":material/edit_location_alt:",
+        url_path="simulate",
+    )
+    compare_page = st.Page(
+        _SIM_PAGES / "compare.py",
+        title=t("nav_compare"),
+        icon=":material/compare:",
+        url_path="compare",
+    )
+    export_page = st.Page(
+        _SIM_PAGES / "export.py",
+        title=t("nav_export"),
+        icon=":material/download:",
+        url_path="export",
+    )
     # Presentation mode shows the KPI page only (no navigation, no editing controls).
-    pages = [kpi_page] if presenting else [map_page, kpi_page, data_page]
+    pages = (
+        [kpi_page]
+        if presenting
+        else [map_page, kpi_page, simulate_page, compare_page, export_page, data_page]
+    )
     nav = st.navigation(pages, position="hidden" if presenting else "sidebar")
     styles.inject(presenting, current_lang())
     if not presenting:

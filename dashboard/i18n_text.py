@@ -260,3 +260,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "field_lon": ("经度", "longitude"),
     "field_lat": ("纬度", "latitude"),
 }
+
+# The simulation, comparison and export pages keep their texts in their own table.
+from dashboard.i18n_sim import SIM_TEXT  # noqa: E402
+
+TEXT.update({key: pair for key, pair in SIM_TEXT.items() if key not in TEXT})

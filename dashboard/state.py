@@ -70,7 +70,8 @@ def colmap_key(layer: str, column: str) -> str:
 SIM_HISTORY = "sim_history"
 #: Dataset id the history belongs to (a new dataset restores/starts another scenario).
 SIM_DATASET = "sim_dataset_id"
-#: True when the working scenario is saved in the workspace as shown.
+#: ``updated_at`` of the version saved in the workspace ("" when not saved yet): the
+#: optimistic-concurrency token passed to ``WorkspaceStore.save``.
 SIM_SAVED = "sim_saved"
 #: One-shot message for the next run (``dashboard.sim_state.Flash``).
 SIM_MESSAGE = "sim_message"

@@ -1,0 +1,250 @@
+"""The optimiser panel of the 方案模拟 page: rule check, preview, exact solve, apply.
+
+The solve runs in a worker thread (``analysis.optimise.propose.propose`` with a progress
+callback and a :class:`threading.Event` to cancel); the page polls it from a fragment that
+reruns every half second while the job runs. The worker never touches Streamlit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from analysis.errors import AnalysisError
+from dashboard import services, sim_services, sim_state, state
+from dashboard.i18n import current_lang, fmt_pop, t
+from geodata.errors import GeodataError
+
+if TYPE_CHECKING:
+    from analysis.optimise.conflicts import ChangeOption, ConflictReport
+    from analysis.scenarios import Scenario
+
+#: Types the planner asks for, with the speech's defaults.
+COUNT_KEYS: dict[str, str] = {
+    "rural": state.OPT_RURAL,
+    "enterprise": state.OPT_ENTERPRISE,
+    "association": state.OPT_ASSOCIATION,
+}
+DEFAULT_COUNTS: dict[str, int] = {"rural": 8, "enterprise": 5, "association": 3}
+
+
+@dataclass(eq=False)
+class SolveJob:
+    """A solve running (or finished) in a worker thread.
+
+    Parameters
+    ----------
+    key
+        Fingerprint of the scenario and request it solves (a result for another key is stale).
+    method
+        ``"preview"`` or ``"milp"``.
+    """
+
+    key: str
+    method: str
+    cancel: threading.Event = field(default_factory=threading.Event)
+    fraction: float = 0.0
+    message: str = ""
+    result: Any = None
+    error: Exception | None = None
+    cancelled: bool = False
+    done: bool = False
+    started: float = field(default_factory=time.monotonic)
+    thread: threading.Thread | None = None
+
+    def progress(self, fraction: float, message: str) -> None:
+        """Progress callback of the solver (called from the worker thread)."""
+        self.fraction, self.message = float(fraction), str(message)
+
+
+def _run(job: SolveJob, city: Any, std: Any, request: Any) -> None:
+    from analysis.optimise.progress import SolveCancelled
+    from analysis.optimise.propose import propose
+
+    try:
+        job.result = propose(city, std, request, progress=job.progress, cancel=job.cancel)
+    except SolveCancelled:
+        job.cancelled = True
+    except (AnalysisError, GeodataError) as exc:
+        job.error = exc
+    finally:
+        job.done = True
+
+
+def _request(counts: dict[str, int], resolution: str, report: ConflictReport, method: str) -> Any:
+    from analysis.optimise.request import ProposalRequest
+
+    relaxed, exempt = False, None
+    if resolution == "relaxed":
+        relaxed = True
+    elif resolution.startswith("opt:"):
+        option = report.options[int(resolution[4:])]
+        counts = dict(option.new_counts)
+        exempt = True if option.kind.startswith("exemption") else None
+    return ProposalRequest(
+        counts=counts,
+        rural_weight=float(st.session_state.get(state.OPT_RURAL_WEIGHT, 1.0)),
+        relaxed=relaxed,
+        exempt_urban_districts=exempt,
+        method=method,  # type: ignore[arg-type]
+        time_limit_s=float(st.session_state.get(state.OPT_TIME_LIMIT, 30)),
+    )
+
+
+def _counts() -> dict[str, int]:
+    return {k: int(st.session_state.get(key, DEFAULT_COUNTS[k])) for k, key in COUNT_KEYS.items()}
+
+
+def _option_label(option: ChangeOption) -> str:
+    return option.description_zh if current_lang() == "zh" else option.description
+
+
+def start(dataset: services.Dataset, scenario: Scenario, method: str, resolution: str) -> None:
+    """Start a solve of the current request on the scenario (the preview runs inline).
+
+    ``resolution`` is the choice shown with the rule check when it was drawn: ``"as_is"``,
+    ``"opt:<i>"`` (apply change option i) or ``"relaxed"``.
+    """
+    counts = _counts()
+    report = sim_services.conflicts(dataset, scenario, counts, None)
+    if resolution.startswith("opt:") and int(resolution[4:]) >= len(report.options):
+        resolution = "as_is"  # the options changed meanwhile: solve as asked, conflicts shown
+    request = _request(counts, resolution, report, method)
+    key = f"{sim_services.fingerprint(scenario)}|{sorted(counts.items())}|{resolution}|{method}"
+    job = SolveJob(key=key, method=method)
+    city = sim_services.scenario_city(dataset, scenario)
+    if method == "preview":
+        _run(job, city, services.standards(), request)
+    else:
+        job.thread = threading.Thread(
+            target=_run, args=(job, city, services.standards(), request), daemon=True
+        )
+        job.thread.start()
+    st.session_state[state.OPT_JOB] = job
+    st.session_state[state.OPT_RESULT] = job
+
+
+def cancel() -> None:
+    """Ask the running solve to stop (it returns the best plan found so far)."""
+    job = st.session_state.get(state.OPT_JOB)
+    if isinstance(job, SolveJob):
+        job.cancel.set()
+
+
+def running() -> SolveJob | None:
+    """The job still running, if any."""
+    job = st.session_state.get(state.OPT_JOB)
+    return job if isinstance(job, SolveJob) and not job.done else None
+
+
+def forget_finished() -> None:
+    """Drop the finished job from :data:`state.OPT_JOB` (its result stays in OPT_RESULT)."""
+    job = st.session_state.get(state.OPT_JOB)
+    if isinstance(job, SolveJob) and job.done:
+        st.session_state.pop(state.OPT_JOB, None)
+
+
+@st.fragment(run_every=0.5)
+def _poll() -> None:
+    job = st.session_state.get(state.OPT_JOB)
+    if not isinstance(job, SolveJob):
+        return
+    if job.done:
+        st.session_state.pop(state.OPT_JOB, None)
+        st.rerun(scope="app")
+    elapsed = time.monotonic() - job.started
+    st.progress(min(max(job.fraction, 0.0), 1.0), text=t("opt_running", s=f"{elapsed:.0f}"))
+    st.button(t("opt_cancel"), key=state.OPT_CANCEL, on_click=cancel, icon=":material/stop:")
+
+
+def apply_proposal(scenario: Scenario) -> None:
+    """Callback: make the finished proposal a new saved scenario (points with reasons)."""
+    from analysis.edits import add_point
+    from analysis.scenarios import copy_scenario
+
+    job = st.session_state.get(state.OPT_RESULT)
+    proposal = job.result if isinstance(job, SolveJob) else None
+    if proposal is None:
+        return
+    lang = current_lang()
+    name = str(st.session_state.get(state.OPT_APPLY_NAME, "") or "").strip()
+    try:
+        scn = copy_scenario(scenario, sim_services.free_name(name or t("opt_default_name")))
+        taken = set(scn.layer("contact_points")["id"].astype(str))
+        reasons: dict[str, str] = {}
+        for p in proposal.proposed:
+            extra = {"id": p.id} if p.id not in taken else {}
+            scn = add_point(
+                scn,
+                "contact_points",
+                lon=p.lon,
+                lat=p.lat,
+                type=p.type,
+                name=p.name,
+                county=p.county,
+                **extra,
+            )
+            new_id = str(scn.layer("contact_points")["id"].iloc[-1])
+            reasons[new_id] = p.reason_zh if lang == "zh" else p.reason
+        cp = scn.layer("contact_points")
+        cp = cp.assign(reason=cp["id"].astype(str).map(reasons).fillna(""))
+        scn = dataclasses.replace(
+            scn.with_layer("contact_points", cp),
+            description=t("opt_description", n=len(proposal.proposed), method=proposal.method),
+        )
+    except AnalysisError as exc:
+        sim_state.flash("error", sim_state.error_text(exc))
+        return
+    sim_state.adopt(scn, t("opt_applied", name=scn.name, n=len(proposal.proposed)))
+
+
+def add_collection_sites(dataset: services.Dataset, scenario: Scenario) -> None:
+    """Add the second tier to the working scenario: collection sites so that every contact
+    point has 3-5 within its radius (one undoable edit)."""
+    from analysis.edits import add_point
+
+    limit = float(st.session_state.get(state.OPT_TIME_LIMIT, 30))
+    try:
+        plan = sim_services.collection_sites(dataset, scenario, limit)
+    except (AnalysisError, GeodataError) as exc:
+        sim_state.flash("error", t("opt_failed", reason=sim_state.error_text(exc)))
+        return
+    if plan.sites.empty:
+        sim_state.flash("info", t("opt_sites_none"))
+        return
+
+    def action(scn: Scenario) -> Scenario:
+        taken = set(scn.layer("collection_sites")["id"].astype(str))
+        for row, geom in zip(plan.sites.to_dict("records"), plan.sites.geometry, strict=True):
+            extra = {"id": row["id"]} if str(row["id"]) not in taken else {}
+            scn = add_point(
+                scn,
+                "collection_sites",
+                lon=float(geom.x),
+                lat=float(geom.y),
+                type=str(row["site_type"]),
+                name=str(row["name"]),
+                contact_point_id=str(row["contact_point_id"]),
+                informants=0,
+                **extra,
+            )
+        return scn
+
+    rules = plan.points["rule"].astype(str).value_counts()
+    sim_state.edit(
+        action,
+        t("opt_sites_label", n=len(plan.sites)),
+        t(
+            "opt_sites_added",
+            n=len(plan.sites),
+            pop=fmt_pop(plan.newly_covered_population),
+            ok=int(rules.get("ok", 0)),
+            below=int(rules.get("below", 0)),
+            above=int(rules.get("above", 0)),
+        ),
+    )

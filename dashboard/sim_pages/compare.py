@@ -1,0 +1,130 @@
+"""方案比较 Compare: 2-3 saved scenarios (or the baseline) side by side, KPIs and maps."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_ROOT = str(Path(__file__).resolve().parent.parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+import streamlit as st  # noqa: E402
+from streamlit_folium import st_folium  # noqa: E402
+
+from analysis.errors import AnalysisError  # noqa: E402
+from dashboard import i18n_sim, services, sim_editor, sim_map, sim_services, sim_views, state  # noqa: E402
+from dashboard.i18n import current_lang, t  # noqa: E402
+from dashboard.styles import dataset_badge  # noqa: E402
+from dashboard.ui import dataset_and_result, dataset_name, show_domain_error  # noqa: E402
+from geodata.errors import GeodataError  # noqa: E402
+
+i18n_sim.register()
+#: Option value standing for the baseline (the loaded data itself).
+BASELINE = "__baseline__"
+SMALL_MAP_HEIGHT = 380
+
+
+def _label(option: str) -> str:
+    return t("sim_baseline_label") if option == BASELINE else option
+
+
+def _defaults(names: list[str]) -> list[str]:
+    current = st.session_state.get(state.CMP_PICK)
+    if isinstance(current, list) and all(c == BASELINE or c in names for c in current):
+        return current
+    return [BASELINE, *names[:2]]
+
+
+def render() -> None:
+    """Draw the comparison page."""
+    st.title(t("cmp_title"), anchor=False)
+    st.caption(t("cmp_caption"))
+    loaded = dataset_and_result()
+    if loaded is None:
+        return
+    dataset, _ = loaded
+    st.markdown(dataset_badge(dataset_name(dataset)), unsafe_allow_html=True)
+    try:
+        names = list(sim_services.list_scenarios(dataset)["name"])
+    except AnalysisError as exc:
+        show_domain_error(exc)
+        return
+    st.session_state[state.CMP_PICK] = _defaults(names)
+    picked = st.multiselect(
+        t("cmp_pick"),
+        [BASELINE, *names],
+        format_func=_label,
+        key=state.CMP_PICK,
+        max_selections=3,
+    )
+    if len(picked) < 2:
+        st.info(t("cmp_pick_two"), icon=":material/info:")
+        return
+    scenarios, results = {}, {}
+    try:
+        for option in picked:
+            scn = (
+                sim_services.baseline(dataset) if option == BASELINE else sim_services.load(option)
+            )
+            scenarios[_label(option)] = scn
+            results[_label(option)] = sim_services.scenario_coverage(dataset, scn)
+    except (AnalysisError, GeodataError) as exc:
+        show_domain_error(exc)
+        return
+    from analysis.scenarios import compare_scenarios
+
+    labels = list(scenarios)
+    table = compare_scenarios({name: results[name].kpis for name in labels})
+    st.subheader(t("cmp_kpis"), anchor=False)
+    st.caption(t("cmp_kpis_caption", first=labels[0]))
+    frame = sim_views.compare_table(table, labels)
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=(len(frame) + 1) * 35 + 3,  # every KPI visible, no inner scrolling
+        key=state.CMP_TABLE,
+    )
+    st.subheader(t("cmp_maps"), anchor=False)
+    lang = current_lang()
+    radii = sim_editor.dataset_radii(dataset)
+    cols = st.columns(len(labels))
+    for i, (col, name) in enumerate(zip(cols, labels, strict=True)):
+        with col:
+            scn = scenarios[name]
+            kpis = results[name].kpis
+            st.markdown(f"**{name}**")
+            st.caption(
+                sim_views.scenario_label(scn)
+                + " · "
+                + t(
+                    "cmp_map_caption",
+                    share=f"{kpis.coverage_share * 100:.1f}%",
+                    counties=kpis.counties_compliant,
+                    total=kpis.counties_total,
+                )
+            )
+            # Townships coloured by this scenario's own coverage.
+            payload = sim_map.base_payload(
+                dataset, results[name], radii, lang, sim_services.fingerprint(scn)
+            )
+            features = sim_map.point_features(scn, radii, None, lang)
+            st_folium(
+                sim_map.small_map(payload, features, SMALL_MAP_HEIGHT),
+                key=f"{state.CMP_MAP_PREFIX}{i}",
+                height=SMALL_MAP_HEIGHT,
+                use_container_width=True,
+                returned_objects=[],
+            )
+    with st.expander(t("cmp_rules")):
+        rcols = st.columns(len(labels))
+        for i, (col, name) in enumerate(zip(rcols, labels, strict=True)):
+            with col:
+                st.markdown(f"**{name}**")
+                sim_views.show_rule_table(
+                    results[name].counties, services.standards(), key=f"{state.CMP_RULES_PREFIX}{i}"
+                )
+
+
+render()

@@ -1,0 +1,169 @@
+"""导出 Export: a saved scenario (or the baseline) as GIS, office and meeting-brief files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_ROOT = str(Path(__file__).resolve().parent.parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+import streamlit as st  # noqa: E402
+
+from analysis.errors import AnalysisError  # noqa: E402
+from dashboard import i18n_sim, sim_services, state  # noqa: E402
+from dashboard.i18n import t  # noqa: E402
+from dashboard.styles import dataset_badge  # noqa: E402
+from dashboard.ui import dataset_and_result, dataset_name, show_domain_error  # noqa: E402
+from geodata.errors import GeodataError  # noqa: E402
+
+i18n_sim.register()
+BASELINE = "__baseline__"
+#: Formats offered, in display order (``analysis.export.FORMATS``).
+FORMATS: tuple[str, ...] = (
+    "gpkg",
+    "shp",
+    "geojson",
+    "kml",
+    "kmz",
+    "csv",
+    "xlsx",
+    "docx",
+    "pdf",
+    "png",
+)
+COORDS: tuple[str, ...] = ("wgs84", "gcj02")
+MIME: dict[str, str] = {
+    "zip": "application/zip",
+    "gpkg": "application/geopackage+sqlite3",
+    "geojson": "application/geo+json",
+    "kml": "application/vnd.google-earth.kml+xml",
+    "kmz": "application/vnd.google-earth.kmz",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "png": "image/png",
+}
+
+
+def _label(option: str) -> str:
+    return t("sim_baseline_label") if option == BASELINE else option
+
+
+def _build(dataset: object) -> None:
+    option = str(st.session_state.get(state.EXP_SCENARIO, BASELINE))
+    formats = list(st.session_state.get(state.EXP_FORMATS) or [])
+    coords = str(st.session_state.get(state.EXP_COORDS, "wgs84"))
+    files: dict[str, tuple[str, bytes]] = {}
+    errors: list[str] = []
+    try:
+        scn = (
+            sim_services.baseline(dataset)  # type: ignore[arg-type]
+            if option == BASELINE
+            else sim_services.load(option)
+        )
+    except AnalysisError as exc:
+        st.session_state[state.EXP_FILES] = {"files": {}, "errors": [str(exc)]}
+        return
+    for fmt in formats:
+        try:
+            files[fmt] = sim_services.export_files(dataset, scn, fmt, coords)  # type: ignore[arg-type]
+        except (AnalysisError, GeodataError) as exc:
+            from dashboard.sim_state import error_text
+
+            errors.append(f"{t(f'exp_fmt_{fmt}')}: {error_text(exc)}")
+    st.session_state[state.EXP_FILES] = {
+        "files": files,
+        "errors": errors,
+        "scenario": _label(option),
+        "coords": coords,
+    }
+
+
+def render() -> None:
+    """Draw the export page."""
+    st.title(t("exp_title"), anchor=False)
+    st.caption(t("exp_caption"))
+    loaded = dataset_and_result()
+    if loaded is None:
+        return
+    dataset, _ = loaded
+    st.markdown(dataset_badge(dataset_name(dataset)), unsafe_allow_html=True)
+    try:
+        import analysis.export  # noqa: F401
+    except ImportError as exc:
+        st.warning(t("not_ready", what=str(exc)), icon=":material/hourglass_empty:")
+        return
+    try:
+        names = list(sim_services.list_scenarios(dataset)["name"])
+    except AnalysisError as exc:
+        show_domain_error(exc)
+        return
+    options = [BASELINE, *names]
+    working = st.session_state.get(state.SIM_HISTORY)
+    if st.session_state.get(state.EXP_SCENARIO) not in options:
+        name = working.current.name if working is not None else ""
+        # The working scenario, else the most recently updated one, else the baseline.
+        st.session_state[state.EXP_SCENARIO] = (
+            name if name in names else (names[0] if names else BASELINE)
+        )
+    st.session_state.setdefault(state.EXP_FORMATS, ["gpkg", "xlsx", "docx", "pdf"])
+    with st.container(border=True):
+        c1, c2 = st.columns([2, 1])
+        c1.selectbox(t("exp_scenario"), options, format_func=_label, key=state.EXP_SCENARIO)
+        c2.radio(
+            t("exp_coords"),
+            COORDS,
+            format_func=lambda c: t(f"sim_crs_{c}"),
+            key=state.EXP_COORDS,
+            horizontal=True,
+        )
+        st.pills(
+            t("exp_formats"),
+            FORMATS,
+            format_func=lambda f: t(f"exp_fmt_{f}"),
+            selection_mode="multi",
+            key=state.EXP_FORMATS,
+        )
+        st.caption(t("exp_formats_help"))
+        build = st.button(
+            t("exp_build"),
+            key=state.EXP_BUILD,
+            type="primary",
+            icon=":material/build:",
+            disabled=not st.session_state.get(state.EXP_FORMATS),
+        )
+        if build:
+            with st.spinner(t("exp_building")):
+                _build(dataset)
+    built = st.session_state.get(state.EXP_FILES)
+    if not isinstance(built, dict):
+        return
+    for line in built.get("errors", []):
+        st.error(line, icon=":material/error:")
+    files: dict[str, tuple[str, bytes]] = built.get("files", {})
+    if not files:
+        return
+    coords = {"wgs84": "WGS84", "gcj02": "GCJ-02"}.get(str(built.get("coords")), "")
+    st.subheader(t("exp_ready", scenario=built.get("scenario", ""), coords=coords), anchor=False)
+    cols = st.columns(3)
+    for i, (fmt, (file_name, data)) in enumerate(files.items()):
+        ext = file_name.rsplit(".", 1)[-1].lower()
+        with cols[i % 3].container(border=True):
+            st.markdown(f"**{t(f'exp_fmt_{fmt}')}**")
+            st.caption(f"{file_name} · {len(data) / 1024:,.0f} KB")
+            st.download_button(
+                t("exp_download"),
+                data=data,
+                file_name=file_name,
+                mime=MIME.get(ext, "application/octet-stream"),
+                key=f"{state.EXP_DOWNLOAD_PREFIX}{fmt}",
+                icon=":material/download:",
+                width="stretch",
+                on_click="ignore",
+            )
+
+
+render()

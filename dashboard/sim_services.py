@@ -1,0 +1,250 @@
+"""Scenario services of the 方案模拟 / 方案比较 / 导出 pages (the door to analysis for them).
+
+Like :mod:`dashboard.services`, these functions only call public functions of
+``analysis/`` and ``geodata/`` and cache where input/output meets computation: the
+workspace store per file path, the coverage of a scenario per (dataset id, content
+fingerprint), the rule check per (fingerprint, request). Everything heavy is computed
+by the analysis layer; this module only wires it to Streamlit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import weakref
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import services
+
+if TYPE_CHECKING:
+    from analysis.optimise.conflicts import ConflictReport
+    from analysis.scenarios import Scenario
+    from analysis.workspace import WorkspaceStore
+
+#: Layers a scenario holds (mirrors ``analysis.scenarios.POINT_LAYERS``).
+POINT_LAYERS: tuple[str, ...] = ("contact_points", "collection_sites", "homes")
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> WorkspaceStore:
+    from analysis.workspace import WorkspaceStore
+
+    return WorkspaceStore(path)
+
+
+def workspace_path() -> Path:
+    """Return the workspace file in use (``$COVERAGE_PLANNER_WORKSPACE`` or the default)."""
+    from analysis.workspace import default_workspace_path
+
+    return default_workspace_path()
+
+
+def store() -> WorkspaceStore:
+    """Return the shared :class:`analysis.workspace.WorkspaceStore` of the workspace file."""
+    return _store(str(workspace_path()))
+
+
+#: Fingerprints of the scenario objects seen (scenarios are immutable values).
+_FINGERPRINTS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
+def fingerprint(scenario: Scenario) -> str:
+    """Return a short content hash of a scenario's points (ids, types, status, coordinates).
+
+    Two scenarios with the same points share cached coverage results, whatever their names.
+    Memoised per scenario object (scenarios are never changed in place).
+    """
+    known = _FINGERPRINTS.get(scenario)
+    if known is not None:
+        return known
+    value = _fingerprint(scenario)
+    _FINGERPRINTS[scenario] = value
+    return value
+
+
+def _fingerprint(scenario: Scenario) -> str:
+    digest = hashlib.sha1(scenario.dataset_id.encode("utf-8"))
+    for layer in POINT_LAYERS:
+        frame = scenario.layer(layer)  # type: ignore[arg-type]
+        cols = [c for c in ("id", "type", "status", "county") if c in frame.columns]
+        table = frame[cols].astype(str).copy()
+        table["x"] = frame.geometry.x.round(7).to_numpy()
+        table["y"] = frame.geometry.y.round(7).to_numpy()
+        digest.update(layer.encode("utf-8"))
+        digest.update(pd.util.hash_pandas_object(table, index=False).to_numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def scenario_dataset_id(dataset: services.Dataset) -> str:
+    """Return the id scenarios of ``dataset`` are saved under (``"demo"`` for the demo city).
+
+    The dashboard keys its caches on a versioned id (``demo@<hash>``); scenarios use the
+    analysis layer's id, so those made with ``python -m analysis`` show up here too.
+    """
+    from analysis.scenarios import DEMO_DATASET_ID
+
+    return DEMO_DATASET_ID if dataset.is_demo else dataset.id
+
+
+def baseline(dataset: services.Dataset, author: str = "") -> Scenario:
+    """Return the baseline scenario of ``dataset`` (every point ``existing``)."""
+    from analysis.scenarios import baseline_scenario
+
+    return baseline_scenario(dataset.city, scenario_dataset_id(dataset), author)
+
+
+@st.cache_resource(show_spinner=False, max_entries=48)
+def _coverage(dataset_id: str, key: str, _city: Any, _scenario: Scenario) -> Any:
+    from analysis.coverage import compute_coverage
+    from analysis.scenarios import apply_scenario
+
+    return compute_coverage(apply_scenario(_city, _scenario), services.standards())
+
+
+def scenario_city(dataset: services.Dataset, scenario: Scenario) -> Any:
+    """Return ``dataset``'s city with the scenario's points (removed points dropped)."""
+    from analysis.scenarios import apply_scenario
+
+    return apply_scenario(dataset.city, scenario)
+
+
+def scenario_coverage(dataset: services.Dataset, scenario: Scenario) -> Any:
+    """Return the :class:`~analysis.coverage.CoverageResult` of a scenario (cached).
+
+    Raises
+    ------
+    analysis.errors.AnalysisError
+        When the analysis cannot run on these layers.
+    """
+    return _coverage(dataset.id, fingerprint(scenario), dataset.city, scenario)
+
+
+def list_scenarios(dataset: services.Dataset) -> pd.DataFrame:
+    """Return the saved scenarios of one dataset, most recently updated first."""
+    table = store().list_scenarios()
+    table = table[table["dataset_id"].astype(str) == scenario_dataset_id(dataset)]
+    return table.sort_values("updated_at", ascending=False).reset_index(drop=True)
+
+
+def load(name: str) -> Scenario:
+    """Load a saved scenario."""
+    return store().load(name)
+
+
+def save(scenario: Scenario, expected_updated_at: str | None = None) -> Scenario:
+    """Save a scenario and return it with its new ``updated_at``.
+
+    Parameters
+    ----------
+    scenario
+        The scenario to store under its name.
+    expected_updated_at
+        The stored version this session last read or wrote (``""``: the name must be
+        free); the save fails with ``scenario_changed_elsewhere`` otherwise. ``None``:
+        last save wins.
+    """
+    return store().save(scenario, expected_updated_at=expected_updated_at)
+
+
+def free_name(wanted: str) -> str:
+    """Return ``wanted`` or ``wanted (2)`` ... so that no saved scenario has that name."""
+    return store().free_name(wanted)
+
+
+def rename(old: str, new: str) -> None:
+    """Rename a saved scenario."""
+    store().rename(old, new)
+
+
+def delete(name: str) -> bool:
+    """Delete a saved scenario."""
+    return store().delete(name)
+
+
+def exists(name: str) -> bool:
+    """True when a scenario called ``name`` is saved."""
+    return store().exists(name)
+
+
+def to_wgs84(lon: float, lat: float, coord_system: str) -> tuple[float, float]:
+    """Convert one coordinate pair typed by the user to WGS84 (``geodata.coords``)."""
+    from geodata.coords import to_wgs84 as _to_wgs84
+
+    x, y = _to_wgs84([lon], [lat], coord_system)  # type: ignore[arg-type]
+    return float(x[0]), float(y[0])
+
+
+def read_points(data: bytes, file_name: str, layer: str, coord_system: str) -> Any:
+    """Read and validate uploaded points (``geodata.readers.read_layer``); return the layer."""
+    from geodata.readers import read_layer
+
+    suffix = Path(file_name).suffix or ".csv"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(data)
+        loaded = read_layer(
+            path,
+            layer,
+            coord_system=coord_system,
+            source_name=file_name,  # type: ignore[arg-type]
+            optional_columns=("id",),
+        )
+    return loaded.gdf
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _conflicts(
+    dataset_id: str,
+    key: str,
+    counts: tuple[tuple[str, int], ...],
+    exempt: bool | None,
+    _dataset: services.Dataset,
+    _scenario: Scenario,
+) -> ConflictReport:
+    from analysis.optimise.propose import check_conflicts
+    from analysis.optimise.request import ProposalRequest
+
+    request = ProposalRequest(counts=dict(counts), exempt_urban_districts=exempt)
+    return check_conflicts(scenario_city(_dataset, _scenario), services.standards(), request)
+
+
+def conflicts(
+    dataset: services.Dataset, scenario: Scenario, counts: dict[str, int], exempt: bool | None
+) -> ConflictReport:
+    """Check a request of new points against the county rules, before solving (cached)."""
+    return _conflicts(
+        dataset.id,
+        fingerprint(scenario),
+        tuple(sorted(counts.items())),
+        exempt,
+        dataset,
+        scenario,
+    )
+
+
+def collection_sites(dataset: services.Dataset, scenario: Scenario, time_limit_s: float) -> Any:
+    """Propose collection sites so every contact point of the scenario has 3-5 (second tier)."""
+    from analysis.optimise.sites import propose_collection_sites
+
+    return propose_collection_sites(
+        scenario_city(dataset, scenario), services.standards(), time_limit_s=time_limit_s
+    )
+
+
+def export_files(
+    dataset: services.Dataset, scenario: Scenario, fmt: str, coords: str
+) -> tuple[str, bytes]:
+    """Export a scenario in one format; return one download (a file or a zip of several)."""
+    from analysis.export import export_scenario, files_to_bytes
+
+    before = services.coverage(dataset)
+    after = scenario_coverage(dataset, scenario)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = export_scenario(
+            dataset.city, scenario, before, after, fmt, Path(tmp), coords=coords
+        )
+        return files_to_bytes(paths)

@@ -1,0 +1,230 @@
+"""Shared pieces of the simulation pages: KPI cards with deltas, the county rule table,
+the list of changes and the scenario KPI comparison table.
+
+Only formatting: every number comes from :class:`analysis.coverage.CoverageResult`
+(``.kpis``, ``.counties``) or :func:`analysis.scenarios.compare_scenarios`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.i18n import Lang, current_lang, fmt_int, fmt_pop, fmt_share, point_type_label, t
+from dashboard.kpi import KpiCard, county_status, kpi_cards, status_style
+
+if TYPE_CHECKING:
+    from analysis.scenarios import Scenario
+    from analysis.standards import Standards
+
+
+def show_cards(cards: list[KpiCard], per_row: int = 4) -> None:
+    """Draw KPI cards (value, delta against the baseline, one-line detail) in rows."""
+    for start in range(0, len(cards), per_row):
+        cols = st.columns(per_row)
+        for col, card in zip(cols, cards[start : start + per_row], strict=False):
+            box = col.container(border=True, height="stretch")
+            box.metric(
+                card.label,
+                card.value,
+                delta=card.delta,
+                delta_color=card.delta_color,
+                delta_arrow="off" if card.delta_color == "off" else "auto",
+            )
+            if card.detail:
+                box.caption(card.detail)
+
+
+def headline_cards(current: Any, baseline: Any, lang: Lang | None = None) -> list[KpiCard]:
+    """The six cards of the simulation page.
+
+    Coverage, rural coverage, blind spots, contact points, the 3-5 rule, compliant counties.
+    """
+    keep = (
+        "coverage_share",
+        "rural_coverage_share",
+        "townships_uncovered",
+        "contact_points_total",
+        "points_with_3_to_5_sites",
+        "counties_compliant",
+    )
+    return [c for c in kpi_cards(current, baseline, lang) if c.key in keep]
+
+
+def _reason(rec: Mapping[str, Any], std: Standards, lang: Lang) -> str:
+    parts = []
+    if bool(rec.get("exempt_from_rural_minimum")):
+        parts.append(t("sim_rule_exempt", lang))
+    missing_rural = int(rec.get("rural_points_missing") or 0)
+    missing_ent = int(rec.get("enterprise_points_missing") or 0)
+    if missing_rural > 0:
+        parts.append(
+            t("sim_rule_missing", lang, n=missing_rural, type=point_type_label("rural", lang))
+        )
+    if missing_ent > 0:
+        parts.append(
+            t("sim_rule_missing", lang, n=missing_ent, type=point_type_label("enterprise", lang))
+        )
+    if not parts:
+        parts.append(
+            t(
+                "sim_rule_meets",
+                lang,
+                rural=std.county_min_rural,
+                enterprise=std.county_min_enterprise,
+            )
+        )
+    return "；".join(parts)
+
+
+def rule_table(counties: pd.DataFrame, std: Standards, lang: Lang | None = None) -> pd.DataFrame:
+    """Per county: status, rural and enterprise points against the minimums, and why.
+
+    Parameters
+    ----------
+    counties
+        ``CoverageResult.counties`` of the scenario.
+    std
+        Planning standards (the minimums shown).
+    lang
+        Language; the session's when omitted.
+    """
+    lang = lang or current_lang()
+    rows = []
+    for rec in counties.to_dict("records"):
+        exempt = bool(rec.get("exempt_from_rural_minimum"))
+        rural_need = "—" if exempt else str(std.county_min_rural)
+        rows.append(
+            {
+                t("col_county", lang): str(rec.get("county", "")),
+                t("col_status", lang): t(f"status_{county_status(rec)}", lang),
+                t("sim_col_rural", lang): f"{int(rec.get('points_rural', 0))} / {rural_need}",
+                t("sim_col_enterprise", lang): (
+                    f"{int(rec.get('points_enterprise', 0))} / {std.county_min_enterprise}"
+                ),
+                t("sim_col_association", lang): int(rec.get("points_association", 0)),
+                t("col_coverage", lang): float(rec.get("coverage_share", 0.0)) * 100,
+                t("sim_col_reason", lang): _reason(rec, std, lang),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def show_rule_table(counties: pd.DataFrame, std: Standards, key: str) -> None:
+    """Draw :func:`rule_table` with a traffic light per county."""
+    lang = current_lang()
+    table = rule_table(counties, std, lang)
+    styled = table.style.map(lambda v: status_style(v, lang), subset=[t("col_status", lang)])
+    st.dataframe(
+        styled,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={
+            t("col_coverage", lang): st.column_config.NumberColumn(format="%.1f%%"),
+            t("sim_col_reason", lang): st.column_config.TextColumn(width="large"),
+        },
+    )
+
+
+def changes_table(changes: pd.DataFrame, lang: Lang | None = None) -> pd.DataFrame:
+    """The list of proposed, moved and removed points (``analysis.scenarios.scenario_changes``)."""
+    lang = lang or current_lang()
+    rows = []
+    for rec in changes.to_dict("records"):
+        kind = str(rec.get("type") or "")
+        layer = str(rec["layer"])
+        what = (
+            point_type_label(kind, lang)
+            if layer == "contact_points" and kind
+            else t(f"sim_layer_{layer}", lang)
+        )
+        rows.append(
+            {
+                t("sim_col_status", lang): t(f"sim_status_{rec['status']}", lang),
+                t("sim_col_kind", lang): what,
+                t("sim_col_name", lang): str(rec.get("name") or ""),
+                t("sim_col_lon", lang): round(float(rec["lon"]), 6),
+                t("sim_col_lat", lang): round(float(rec["lat"]), 6),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+#: KPIs shown in the comparison table, with their format.
+COMPARE_KPIS: tuple[tuple[str, str, str], ...] = (
+    ("coverage_share", "kpi_coverage_share", "share"),
+    ("rural_coverage_share", "kpi_rural_coverage_share", "share"),
+    ("urban_coverage_share", "kpi_urban_coverage_share", "share"),
+    ("population_covered", "sim_kpi_population_covered", "pop"),
+    ("townships_uncovered", "kpi_townships_uncovered", "int"),
+    ("contact_points_total", "kpi_contact_points_total", "int"),
+    ("contact_points_by_type.rural", "ptype_rural", "int"),
+    ("contact_points_by_type.enterprise", "ptype_enterprise", "int"),
+    ("contact_points_by_type.association", "ptype_association", "int"),
+    ("contact_points_by_type.urban_community", "ptype_urban_community", "int"),
+    ("collection_sites_total", "kpi_collection_sites_total", "int"),
+    ("points_with_3_to_5_sites", "kpi_points_3_5", "int"),
+    ("counties_compliant", "kpi_counties_compliant", "int"),
+    ("network_coverage_share", "sim_kpi_network_coverage", "share"),
+    ("equity_index", "sim_kpi_equity_index", "float"),
+)
+
+
+def _fmt(value: Any, kind: str, lang: Lang, delta: bool = False) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    v = float(value)
+    if kind == "share":
+        if delta:
+            unit = "个百分点" if lang == "zh" else "pp"
+            return f"{v * 100:+.1f} {unit}"
+        return fmt_share(v)
+    if kind == "pop":
+        return f"{v:+,.0f}" if delta else fmt_pop(v, lang)
+    if kind == "float":
+        return f"{v:+.2f}" if delta else f"{v:.2f}"
+    return f"{v:+,.0f}" if delta else fmt_int(v)
+
+
+def compare_table(table: pd.DataFrame, names: list[str], lang: Lang | None = None) -> pd.DataFrame:
+    """Format :func:`analysis.scenarios.compare_scenarios` for display (translated labels).
+
+    Parameters
+    ----------
+    table
+        Output of ``compare_scenarios``: index ``kpi``, a column per scenario, then
+        ``Δ <name>`` columns against the first.
+    names
+        Scenario names in column order.
+    lang
+        Language; the session's when omitted.
+    """
+    lang = lang or current_lang()
+    rows = []
+    for kpi, label_key, kind in COMPARE_KPIS:
+        if kpi not in table.index:
+            continue
+        row: dict[str, str] = {t("sim_col_kpi", lang): t(label_key, lang)}
+        for i, name in enumerate(names):
+            row[name] = _fmt(table.at[kpi, name], kind, lang)
+            if i > 0:
+                row[t("sim_col_delta", lang, name=name)] = _fmt(
+                    table.at[kpi, f"Δ {name}"], kind, lang, delta=True
+                )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def scenario_label(scenario: Scenario) -> str:
+    """Short description of a scenario: name and its change counts."""
+    counts = scenario.status_counts()
+    return t(
+        "sim_scenario_counts",
+        proposed=counts.get("proposed", 0),
+        moved=counts.get("moved", 0),
+        removed=counts.get("removed", 0),
+    )

@@ -1,0 +1,75 @@
+"""AppTest of the 方案比较 page: 2-3 scenarios, KPI table with deltas, small maps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboard import i18n_sim, state
+from dashboard.i18n import t
+
+i18n_sim.register()
+
+REPO = Path(__file__).resolve().parent.parent
+PAGE = str(REPO / "dashboard" / "sim_pages" / "compare.py")
+TIMEOUT = 120
+
+
+@pytest.fixture()
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A workspace holding two hand-made scenarios of the demo city."""
+    from analysis.edits import add_point
+    from analysis.scenarios import baseline_scenario, copy_scenario
+    from analysis.workspace import WorkspaceStore
+    from geodata.demo import load_demo_city
+
+    path = tmp_path / "workspace.gpkg"
+    monkeypatch.setenv("COVERAGE_PLANNER_WORKSPACE", str(path))
+    city = load_demo_city()
+    base = baseline_scenario(city, "demo")
+    store = WorkspaceStore(path)
+    one = copy_scenario(base, "方案<甲>")
+    x, y = city.townships.geometry.representative_point().iloc[0].coords[0]
+    one = add_point(one, "contact_points", lon=x, lat=y, type="rural")
+    store.save(one)
+    two = copy_scenario(base, "方案乙")
+    for geom in city.townships.geometry.representative_point().iloc[1:4]:
+        two = add_point(two, "contact_points", lon=geom.x, lat=geom.y, type="enterprise")
+    store.save(two)
+    return path
+
+
+def test_compare_page_table_and_maps(workspace: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    picked = at.multiselect(key=state.CMP_PICK).value
+    assert picked[0] == "__baseline__" and set(picked[1:]) == {"方案<甲>", "方案乙"}
+    at.multiselect(key=state.CMP_PICK).set_value(["__baseline__", "方案<甲>", "方案乙"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert len(table.columns) == 1 + 3 + 2  # KPI, three scenarios, two deltas
+    assert list(table.columns[1:]) == [
+        t("sim_baseline_label", "zh"),
+        "方案<甲>",
+        t("sim_col_delta", "zh", name="方案<甲>"),
+        "方案乙",
+        t("sim_col_delta", "zh", name="方案乙"),
+    ]
+    label = t("kpi_contact_points_total", "zh")
+    row = table[table.iloc[:, 0] == label].iloc[0]
+    assert list(row.iloc[1:]) == ["12", "13", "+1", "15", "+3"]
+
+
+def test_compare_needs_two(workspace: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.run()
+    at.multiselect(key=state.CMP_PICK).set_value(["方案乙"]).run()
+    assert not at.exception
+    assert len(at.dataframe) == 0
+    assert len(at.info) == 1

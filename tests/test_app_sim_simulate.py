@@ -1,0 +1,302 @@
+"""AppTest of the 方案模拟 page: edits by click and by coordinates, undo/redo, auto-save,
+restore after a refresh, the optimiser preview and exact solve, applying a proposal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest
+
+from dashboard import state
+
+REPO = Path(__file__).resolve().parent.parent
+PAGE = str(REPO / "dashboard" / "sim_pages" / "simulate.py")
+TIMEOUT = 120
+
+
+@pytest.fixture()
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh workspace file for each test (``COVERAGE_PLANNER_WORKSPACE``)."""
+    path = tmp_path / "workspace.gpkg"
+    monkeypatch.setenv("COVERAGE_PLANNER_WORKSPACE", str(path))
+    return path
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _scenario(at: AppTest):
+    return at.session_state[state.SIM_HISTORY].current
+
+
+def _metric(at: AppTest, label_key: str) -> str:
+    from dashboard.i18n import t
+
+    label = t(label_key, "zh")
+    values = [m.value for m in at.metric if m.label == label]
+    assert values, f"no metric {label_key}"
+    return values[0]
+
+
+def _empty_spot() -> tuple[float, float]:
+    """A point inside a township of the demo city, far from every existing point."""
+    import numpy as np
+
+    from geodata.demo import load_demo_city
+
+    city = load_demo_city()
+    pts = city.contact_points.geometry
+    best, where = -1.0, (0.0, 0.0)
+    for geom in city.townships.geometry.representative_point():
+        d = float(np.min(np.hypot(pts.x - geom.x, pts.y - geom.y)))
+        if d > best:
+            best, where = d, (float(geom.x), float(geom.y))
+    return where
+
+
+def _click(at: AppTest, lon: float, lat: float) -> None:
+    at.session_state[state.SIM_MAP] = {"last_clicked": {"lat": lat, "lng": lon}}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_page_runs_with_widgets_found_by_key(workspace: Path) -> None:
+    at = _app()
+    for key in (state.SIM_NAME, state.SIM_AUTHOR, state.SIM_SAVE_AS_NAME):
+        assert at.text_input(key=key) is not None
+    assert at.radio(key=state.SIM_MODE).value == "add"
+    assert at.selectbox(key=state.SIM_ADD_KIND).value == "rural"
+    assert at.selectbox(key=state.SIM_SELECTED) is not None
+    for key in (
+        state.SIM_UNDO,
+        state.SIM_REDO,
+        state.SIM_MOVE,
+        state.SIM_DELETE,
+        state.OPT_PREVIEW,
+        state.OPT_SOLVE,
+        state.SIM_COORD_ADD,
+        state.SIM_UPLOAD_ADD,
+    ):
+        assert at.button(key=key) is not None
+    assert at.button(key=state.SIM_UNDO).disabled
+    assert _metric(at, "kpi_contact_points_total") == "12"
+    assert not at.session_state[state.SIM_SAVED]  # a fresh copy of the baseline, not saved yet
+
+
+def test_click_adds_point_undo_redo_and_autosave(workspace: Path) -> None:
+    from analysis.workspace import WorkspaceStore
+
+    at = _app()
+    lon, lat = _empty_spot()
+    _click(at, lon, lat)
+    scn = _scenario(at)
+    assert (scn.contact_points["status"] == "proposed").sum() == 1
+    assert scn.contact_points["type"].iloc[-1] == "rural"
+    assert _metric(at, "kpi_contact_points_total") == "13"
+    assert (
+        at.session_state[state.SIM_SELECTED]
+        == f"contact_points:{scn.contact_points['id'].iloc[-1]}"
+    )
+    stored = WorkspaceStore(workspace).load(scn.name)  # saved automatically
+    assert (stored.contact_points["status"] == "proposed").sum() == 1
+
+    at.run()  # a rerun never repeats the click
+    assert len(_scenario(at).contact_points) == 13
+
+    at.button(key=state.SIM_UNDO).click().run()
+    assert _metric(at, "kpi_contact_points_total") == "12"
+    assert (
+        WorkspaceStore(workspace).load(scn.name).contact_points["status"] == "proposed"
+    ).sum() == 0
+    at.button(key=state.SIM_REDO).click().run()
+    assert _metric(at, "kpi_contact_points_total") == "13"
+
+
+def test_restored_after_refresh(workspace: Path) -> None:
+    at = _app()
+    lon, lat = _empty_spot()
+    _click(at, lon, lat)
+    name = _scenario(at).name
+    again = _app()  # a new session, as after a browser refresh or a server restart
+    assert _scenario(again).name == name
+    assert _metric(again, "kpi_contact_points_total") == "13"
+    assert again.session_state[state.SIM_SAVED]
+
+
+def test_select_move_and_remove(workspace: Path) -> None:
+    at = _app()
+    scn = _scenario(at)
+    first = scn.contact_points.iloc[0]
+    _click(at, float(first.geometry.x), float(first.geometry.y))  # a click on a point selects it
+    assert at.session_state[state.SIM_SELECTED] == f"contact_points:{first['id']}"
+    assert len(_scenario(at).contact_points) == 12
+
+    at.button(key=state.SIM_MOVE).click().run()
+    assert at.radio(key=state.SIM_MODE).value == "move"
+    _click(at, float(first.geometry.x) + 0.02, float(first.geometry.y) + 0.01)
+    moved = _scenario(at).contact_points.set_index("id").loc[first["id"]]
+    assert moved["status"] == "moved"
+    assert moved.geometry.x == pytest.approx(float(first.geometry.x) + 0.02)
+    assert at.radio(key=state.SIM_MODE).value == "select"
+
+    at.button(key=state.SIM_DELETE).click().run()
+    assert _scenario(at).contact_points.set_index("id").at[first["id"], "status"] == "removed"
+    assert _metric(at, "kpi_contact_points_total") == "11"
+    at.button(key=state.SIM_RESTORE).click().run()
+    assert _scenario(at).contact_points.set_index("id").at[first["id"], "status"] == "existing"
+
+
+def test_add_by_gcj02_coordinates(workspace: Path) -> None:
+    from geodata.coords import gcj02_to_wgs84
+
+    at = _app()
+    lon, lat = _empty_spot()
+    at.selectbox(key=state.SIM_ADD_KIND).set_value("enterprise")
+    at.selectbox(key=state.SIM_COORD_SYSTEM).set_value("gcj02")
+    at.number_input(key=state.SIM_COORD_LON).set_value(lon)
+    at.number_input(key=state.SIM_COORD_LAT).set_value(lat)
+    at.button(key=state.SIM_COORD_ADD).click().run()
+    assert not at.exception
+    new = _scenario(at).contact_points.iloc[-1]
+    x, y = gcj02_to_wgs84([lon], [lat])
+    assert new["type"] == "enterprise" and new["status"] == "proposed"
+    assert new.geometry.x == pytest.approx(float(x[0]), abs=1e-7)
+    assert new.geometry.y == pytest.approx(float(y[0]), abs=1e-7)
+
+
+def test_optimiser_preview_and_apply(workspace: Path) -> None:
+    from analysis.workspace import WorkspaceStore
+
+    at = _app()
+    # The speech's numbers conflict with the county minimums on the demo city: the page
+    # offers the smallest compliant change first and selects it.
+    assert at.radio(key=state.OPT_RESOLUTION).value == "opt:0"
+    at.button(key=state.OPT_PREVIEW).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    job = at.session_state[state.OPT_RESULT]
+    assert job.done and job.error is None and job.result is not None
+    proposal = job.result
+    assert proposal.compliant
+    assert len(proposal.proposed) > 16  # the speech's 16 plus the extra points needed
+    at.button(key=state.OPT_APPLY).click().run()
+    assert not at.exception
+    scn = _scenario(at)
+    assert (scn.contact_points["status"] == "proposed").sum() == len(proposal.proposed)
+    assert scn.contact_points["reason"].str.len().gt(0).sum() == len(proposal.proposed)
+    assert WorkspaceStore(workspace).exists(scn.name)
+    assert _metric(at, "kpi_counties_compliant") == "8"
+
+
+def test_optimiser_exact_solve_in_background(workspace: Path) -> None:
+    import time
+
+    at = _app()
+    at.radio(key=state.OPT_RESOLUTION).set_value("relaxed")
+    at.number_input(key=state.OPT_TIME_LIMIT).set_value(5).run()
+    at.button(key=state.OPT_SOLVE).click().run()
+    assert state.OPT_JOB in at.session_state  # running in the background
+    deadline = time.monotonic() + 90
+    while state.OPT_JOB in at.session_state and time.monotonic() < deadline:
+        time.sleep(0.5)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    job = at.session_state[state.OPT_RESULT]
+    assert job.done and job.error is None
+    assert job.result.method == "highs"
+    assert job.result.status in ("optimal", "time_limit")
+    assert not job.result.compliant  # relaxed: the speech's 16 points cannot meet every minimum
+    assert len(job.result.proposed) == 16
+
+
+def test_second_tier_adds_collection_sites_undoably(workspace: Path) -> None:
+    at = _app()
+    before = int(_metric(at, "kpi_points_3_5"))
+    n_sites = len(_scenario(at).collection_sites)
+    at.button(key=state.OPT_SECOND_TIER).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    sites = _scenario(at).collection_sites
+    added = sites[sites["status"] == "proposed"]
+    assert len(added) > 0 and len(sites) == n_sites + len(added)
+    assert added["contact_point_id"].astype(str).str.len().gt(0).all()
+    assert int(_metric(at, "kpi_points_3_5")) > before
+    at.button(key=state.SIM_UNDO).click().run()
+    assert len(_scenario(at).collection_sites) == n_sites
+
+
+def test_upload_adds_points_in_one_edit(workspace: Path) -> None:
+    lon, lat = _empty_spot()
+    rows = [("新点甲", "农村", lon), ("新点乙", "企业", lon + 0.03)]
+    csv = "名称,类型,经度,纬度\n" + "".join(f"{n},{k},{x:.6f},{lat:.6f}\n" for n, k, x in rows)
+    at = _app()
+    at.file_uploader(key=state.SIM_UPLOAD).upload("新点.csv", csv.encode("utf-8"), "text/csv")
+    at.selectbox(key=state.SIM_UPLOAD_LAYER).set_value("contact_points")
+    at.run()
+    at.button(key=state.SIM_UPLOAD_ADD).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    added = _scenario(at).contact_points.iloc[-2:]
+    assert list(added["name"]) == ["新点甲", "新点乙"]
+    assert list(added["type"]) == ["rural", "enterprise"]
+    assert (added["status"] == "proposed").all()
+    at.button(key=state.SIM_UNDO).click().run()  # the whole file is one edit
+    assert len(_scenario(at).contact_points) == 12
+
+
+def test_bad_upload_is_reported_not_raised(workspace: Path) -> None:
+    at = _app()
+    at.file_uploader(key=state.SIM_UPLOAD).upload("坏.csv", b"a,b\n1,2\n", "text/csv")
+    at.run()
+    at.button(key=state.SIM_UPLOAD_ADD).click().run()
+    assert not at.exception
+    assert len([e for e in at.error if e.icon == ":material/error:"]) == 1  # the flash message
+    assert len(_scenario(at).contact_points) == 12
+
+
+def test_two_sessions_never_overwrite_each_other(workspace: Path) -> None:
+    from analysis.workspace import WorkspaceStore
+
+    first = _app()
+    lon, lat = _empty_spot()
+    _click(first, lon, lat)  # saves the working scenario
+    name = _scenario(first).name
+    second = _app()  # another browser opens the same (most recent) scenario
+    assert _scenario(second).name == name
+    _click(first, lon + 0.05, lat)  # the first session saves again
+    _click(second, lon - 0.05, lat)  # the second session's save must not overwrite it
+    kept = _scenario(second).name
+    assert kept != name
+    assert at_warning_shown(second)
+    store = WorkspaceStore(workspace)
+    assert (store.load(name).contact_points["status"] == "proposed").sum() == 2
+    assert (store.load(kept).contact_points["status"] == "proposed").sum() == 2
+    assert second.session_state[state.SIM_SAVED] == store.load(kept).updated_at
+
+
+def at_warning_shown(at: AppTest) -> bool:
+    """True when the page shows a warning (the flash message of the save)."""
+    return len(at.warning) > 0
+
+
+def test_cancel_stops_a_running_solve(workspace: Path) -> None:
+    import time
+
+    at = _app()
+    at.radio(key=state.OPT_RESOLUTION).set_value("relaxed")
+    at.number_input(key=state.OPT_TIME_LIMIT).set_value(120).run()
+    at.button(key=state.OPT_SOLVE).click().run()
+    started = time.monotonic()
+    at.button(key=state.OPT_CANCEL).click().run()
+    while state.OPT_JOB in at.session_state and time.monotonic() - started < 60:
+        time.sleep(0.3)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert time.monotonic() - started < 60  # far below the 120 s time limit
+    job = at.session_state[state.OPT_RESULT]
+    assert job.done and job.cancel.is_set()
+    assert job.cancelled or job.result.status == "cancelled"
