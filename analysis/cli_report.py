@@ -23,6 +23,7 @@ from typing import Any
 
 from analysis.coverage import CoverageResult, compute_coverage
 from analysis.errors import AnalysisError
+from analysis.export.safety import neutralise_frame
 from analysis.standards import load_standards
 from geodata.city import CityData
 from geodata.errors import GeodataError, Problem
@@ -104,7 +105,7 @@ def write_report(result: CoverageResult, out: Path) -> list[Path]:
     for path, table in zip(
         paths[1:], (result.townships, result.counties, result.contact_points), strict=True
     ):
-        table.to_csv(path, index=False, encoding="utf-8-sig")
+        neutralise_frame(table).to_csv(path, index=False, encoding="utf-8-sig")
     return paths
 
 

@@ -247,4 +247,71 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
     "no_coordinates": ("点位没有坐标。", "Points without coordinates."),
     "unknown_coords": ("无法识别坐标。", "Coordinates not recognised."),
     "demo_unavailable": ("示例数据不可用。", "The demo data is not available."),
+    # Scenarios and the workspace
+    "empty_scenario_name": ("方案名称不能为空。", "The scenario name is empty."),
+    "scenario_name_too_long": (
+        "方案名称过长（最多 {max} 个字符）。",
+        "The scenario name is too long (at most {max} characters).",
+    ),
+    "scenario_name_control_chars": (
+        "方案名称中含有控制字符（如换行），请删除后重试。",
+        "The scenario name holds control characters (e.g. a line break).",
+    ),
+    "scenario_not_found": (
+        "找不到该方案，可能已被他人删除或改名。",
+        "No saved scenario has this name; someone may have deleted or renamed it.",
+    ),
+    "scenario_exists": (
+        "已有同名方案，请换一个名称。",
+        "A scenario with this name already exists; choose another name.",
+    ),
+    "scenario_changed_elsewhere": (
+        "该方案刚被其他用户保存过，本次保存未覆盖对方的修改。",
+        "Someone else saved this scenario meanwhile; your save did not overwrite their work.",
+    ),
+    "missing_dataset_id": ("方案缺少所依据的数据集编号。", "The scenario has no base dataset id."),
+    "workspace_error": (
+        "无法读写方案库文件，请联系管理员检查磁盘空间和文件权限。",
+        "The workspace file cannot be read or written; check disk space and permissions.",
+    ),
+    "backup_failed": ("方案库备份失败。", "The workspace backup failed."),
+    "invalid_status": (
+        "点位状态无法识别（应为现有、新增、迁移或撤销）。",
+        "Unknown point status (existing, proposed, moved or removed expected).",
+    ),
+    "invalid_geometry": ("点位图层中含有非点要素。", "The point layer holds non-point geometries."),
+    # Coverage
+    "township_without_villages": (
+        "部分有人口的乡镇没有村（社区）数据，其人口按网格平均分布估算。",
+        "Some townships with population have no village; their population is spread over a grid.",
+    ),
+    "point_population_skipped": (
+        "村点与联系点配对过多，未逐点计算各联系点覆盖人口（覆盖率等指标完整）。",
+        "Too many village-point pairs: per-point covered population was not computed (coverage figures are complete).",
+    ),
+    # Optimiser
+    "no_candidates": (
+        "排除后没有可用的候选点位。",
+        "No candidate site is left after the exclusions.",
+    ),
+    "candidate_without_id": ("候选点位表需要“编号”列。", "The candidate list needs an id column."),
+    "no_candidate_villages": (
+        "布设采集点需要村（社区）图层。",
+        "Collection sites need a village layer.",
+    ),
+    "bad_candidate_source": ("未知的候选点位来源。", "Unknown candidate source."),
+    "bad_request": (
+        "优化请求有误：点位类型未知、数量为负或农村权重为负。",
+        "Unknown point types, negative counts or a negative rural weight in the request.",
+    ),
+    "rules_infeasible": (
+        "求解器证明：没有任何方案能同时满足全部规则，请放宽规则或调整数量。",
+        "The solver proved that no plan meets every rule; relax a rule or change the numbers.",
+    ),
+    # Export
+    "unknown_format": ("未知的导出格式。", "Unknown export format."),
+    "missing_cjk_font": (
+        "未找到中文字体 Noto Sans CJK，请安装 Debian 软件包 fonts-noto-cjk。",
+        "The Chinese font Noto Sans CJK was not found; install the Debian package fonts-noto-cjk.",
+    ),
 }

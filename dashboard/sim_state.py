@@ -134,6 +134,10 @@ def _renamed(hist: EditHistory, name: str, author: str) -> EditHistory:
     return type(hist)(entries, hist.labels, hist.index, hist.limit)
 
 
+#: Free names tried when other sessions keep taking the one this session picked.
+_NAME_ATTEMPTS = 50
+
+
 def _save_current(force: bool = False) -> None:
     """Save the current version; never overwrite another session's newer save.
 
@@ -150,11 +154,17 @@ def _save_current(force: bool = False) -> None:
             flash("error", t("sim_save_failed", reason=error_text(exc)))
             return
         old = hist.current.name
-        try:
-            hist = _renamed(hist, sim_services.free_name(old), hist.current.author)
-            saved = sim_services.save(hist.current, expected_updated_at="")
-        except AnalysisError as again:
-            flash("error", t("sim_save_failed", reason=error_text(again)))
+        for _ in range(_NAME_ATTEMPTS):  # another session may take the same free name first
+            try:
+                hist = _renamed(hist, sim_services.free_name(old), hist.current.author)
+                saved = sim_services.save(hist.current, expected_updated_at="")
+                break
+            except AnalysisError as again:
+                if "scenario_changed_elsewhere" not in {p.code for p in again.problems}:
+                    flash("error", t("sim_save_failed", reason=error_text(again)))
+                    return
+        else:
+            flash("error", t("sim_save_failed", reason=error_text(exc)))
             return
         _set_widget(state.SIM_NAME, saved.name)
         flash("warning", t("sim_saved_elsewhere", old=old, name=saved.name))

@@ -8,6 +8,7 @@ name no icon file (viewers tint their default pin), so nothing is fetched from t
 
 from __future__ import annotations
 
+import html
 import math
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -106,7 +107,8 @@ def _placemark(folder: ET.Element, layer_name: str, layer: gpd.GeoDataFrame, row
             if key == "coverage_share" and not _nan(value):
                 value = f"{float(value):.1%}"
             lines.append(f"{COLUMN_LABELS_ZH.get(key, key)}：{value}")
-    _text(pm, "description", "\n".join(lines))
+    # Map viewers (Google Earth, Ovital) render <description> as HTML: escape user text.
+    _text(pm, "description", html.escape("\n".join(lines), quote=False))
     if layer_name == "townships":
         style = _town_style(row)
     else:

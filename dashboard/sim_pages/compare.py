@@ -94,7 +94,7 @@ def render() -> None:
         with col:
             scn = scenarios[name]
             kpis = results[name].kpis
-            st.markdown(f"**{name}**")
+            st.text(name)  # user text: shown literally, never as markdown
             st.caption(
                 sim_views.scenario_label(scn)
                 + " · "
@@ -121,7 +121,7 @@ def render() -> None:
         rcols = st.columns(len(labels))
         for i, (col, name) in enumerate(zip(rcols, labels, strict=True)):
             with col:
-                st.markdown(f"**{name}**")
+                st.text(name)  # user text: shown literally, never as markdown
                 sim_views.show_rule_table(
                     results[name].counties, services.standards(), key=f"{state.CMP_RULES_PREFIX}{i}"
                 )
