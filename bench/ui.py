@@ -1,13 +1,15 @@
-"""Dashboard speed in a real browser: first map after ``streamlit run``, and redraws.
+"""Dashboard speed in a real browser: first map after starting the app, and redraws.
 
 Run from the repository root::
 
-    .venv/bin/python bench/ui.py [--repeat 3]
+    .venv/bin/python bench/ui.py [--repeat 3] [--starts 3] [--plain]
 
-Starts ``streamlit run dashboard/app.py`` on a free port, drives Debian's Chromium with
-Playwright (every request not to localhost is blocked, as on an intranet) and prints:
+Starts the app as ``scripts/start.sh`` does (``python -m dashboard.launch``; with
+``--plain``, ``streamlit run dashboard/app.py`` for comparison) on a free port, drives
+Debian's Chromium with Playwright (every request not to localhost is blocked, as on an
+intranet) and prints:
 
-- ``first_map_s``: from starting ``streamlit run`` to the demo city's township polygons
+- ``first_map_s``: from starting the app's process to the demo city's township polygons
   drawn in the map (the browser is launched before the clock starts), best of the starts
   after the first; ``first_map_first_start_s`` is the first start's (cold when the demo
   city's disk cache is empty, e.g. after a code or data change);
@@ -114,8 +116,11 @@ def _redraws(page: Page, key: str, options: list[str], repeat: int) -> list[floa
     return times
 
 
-def run(repeat: int, starts: int = 2) -> dict[str, float]:
-    """Start the app ``starts`` times (cold, then warm) and measure; return the figures."""
+def run(repeat: int, starts: int = 2, launcher: bool = True) -> dict[str, float]:
+    """Start the app ``starts`` times (cold, then warm) and measure; return the figures.
+
+    With ``launcher`` False, start it with plain ``streamlit run`` (for comparison).
+    """
     from geodata.demo import load_demo_city
 
     city = load_demo_city()
@@ -138,7 +143,7 @@ def run(repeat: int, starts: int = 2) -> dict[str, float]:
                 page = context.new_page()
                 port = free_port()
                 t0 = time.monotonic()
-                proc = start_app(port)
+                proc = start_app(port, launcher=launcher)
                 try:
                     wait_healthy(port)
                     readies.append(time.monotonic() - t0)
@@ -146,7 +151,7 @@ def run(repeat: int, starts: int = 2) -> dict[str, float]:
                     firsts.append(wait_map(page, n_towns) - t0)
                     print(
                         f"start {n + 1}: server ready {readies[-1]:.2f} s, "
-                        f"first map {firsts[-1]:.2f} s",
+                        f"first map {firsts[-1]:.2f} s, load {os.getloadavg()[0]:.1f}",
                         flush=True,
                     )
                     if n == starts - 1:
@@ -175,8 +180,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="redraws per control")
     parser.add_argument("--starts", type=int, default=2, help="app starts (first may be cold)")
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="start with `streamlit run dashboard/app.py` instead of `python -m dashboard.launch`",
+    )
     args = parser.parse_args()
-    figures = run(args.repeat, args.starts)
+    figures = run(args.repeat, args.starts, launcher=not args.plain)
     for key, value in figures.items():
         print(f"{key:>18}: {value:.2f}" if isinstance(value, float) else f"{key:>18}: {value}")
     return 0

@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 source scripts/setup_env.sh
 setup_python requirements.txt
 setup_debian fonts-noto-cjk
-exec .venv/bin/python -m streamlit run dashboard/app.py "$@"
+exec .venv/bin/python -m dashboard.launch "$@"

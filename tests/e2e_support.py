@@ -149,15 +149,28 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_app(port: int, extra: list[str] | None = None) -> subprocess.Popen[bytes]:
-    """Start ``streamlit run dashboard/app.py`` from the repo root on ``port``."""
+def start_app(
+    port: int, extra: list[str] | None = None, launcher: bool = True
+) -> subprocess.Popen[bytes]:
+    """Start the app from the repo root on ``port`` the way the README does.
+
+    Parameters
+    ----------
+    port
+        Port to listen on (127.0.0.1 only).
+    extra
+        More ``streamlit run`` options.
+    launcher
+        ``python -m dashboard.launch`` (the README's and ``scripts/start.sh``'s command,
+        default) or, when False, plain ``python -m streamlit run dashboard/app.py``
+        (for comparisons in ``bench/ui.py --plain``).
+    """
     env = dict(os.environ, PYTHONPATH=str(REPO), NO_PROXY="*")
+    entry = ["dashboard.launch"] if launcher else ["streamlit", "run", str(APP.relative_to(REPO))]
     cmd = [
         PYTHON,
         "-m",
-        "streamlit",
-        "run",
-        str(APP.relative_to(REPO)),
+        *entry,
         "--server.port",
         str(port),
         "--server.address",
