@@ -2,7 +2,7 @@
 
 Every share is a fraction in [0, 1] (0 when its denominator is 0). "Covered" means within the
 service radius of a contact point of its type; "network" also counts collection sites.
-Each key is defined in one line in ``docs/readme/analysis.md``.
+Each key is defined in one line in the README.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ on a free port with a temporary workspace (``COVERAGE_PLANNER_WORKSPACE``), then
 
 The streamlit process's resident memory (``/proc/<pid>/status`` VmRSS) is sampled the
 whole time and printed (idle, all sessions loaded, after the edits, peak); the figures are
-recorded in ``docs/readme/robustness.md``. The whole run is bounded by
+recorded in the README. The whole run is bounded by
 :data:`BUDGET_S` and stops by itself (server and browser are closed in ``finally``).
 
 Saving from two processes into one workspace at once, and ``kill -9`` during a save, are
@@ -54,8 +54,10 @@ pytest.importorskip("playwright.async_api")
 
 i18n_sim.register()  # the simulation pages' texts (sim_*, opt_*)
 SESSIONS = int(os.environ.get("COVERAGE_PLANNER_E2E_SESSIONS", "20"))
-#: Hard bound of the browser part (seconds); the test fails, never hangs, beyond it.
-BUDGET_S = float(os.environ.get("COVERAGE_PLANNER_E2E_BUDGET_S", "170"))
+#: Hard bound of the browser part (seconds); the test fails, never hangs, beyond it. Twenty
+#: Streamlit frontends in one Chromium on 2 cores take ~110 s just to load (measured), so
+#: the bound leaves room for that and the 20 edits.
+BUDGET_S = float(os.environ.get("COVERAGE_PLANNER_E2E_BUDGET_S", "420"))
 #: Places the sessions add their point at (inside the demo city, 2.5 km apart).
 LON0, LAT0, STEP = 104.10, 35.55, 0.03
 KPI_LABEL = t("kpi_contact_points_total", "zh")

@@ -7,7 +7,7 @@ import pytest
 
 from geodata import coords
 
-#: Grid over China used to measure the round trip (also quoted in docs/readme/data-layer.md).
+#: Grid over China used to measure the round trip (also quoted in the README).
 LON, LAT = np.meshgrid(np.arange(73.5, 135.01, 0.25), np.arange(18.0, 53.51, 0.25))
 
 
