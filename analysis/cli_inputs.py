@@ -6,11 +6,13 @@ collected and raised together, so one run shows everything that is wrong.
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
 
+from analysis.errors import AnalysisError
 from geodata.city import CityData
 from geodata.errors import GeodataError, Problem
 from geodata.population import join_population
@@ -96,3 +98,30 @@ def _assemble(
         name=name,
     )
     return replace(city, warnings=warnings + tuple(city.warnings))
+
+
+def load_city_from_args(args: argparse.Namespace) -> CityData:
+    """Load the city named by a command's ``--demo`` or input-file options.
+
+    Parameters
+    ----------
+    args
+        Parsed options with ``demo``, ``townships``, ``points``, ``villages``, ``sites``,
+        ``homes`` and, optionally, ``population``.
+    """
+    if args.demo:
+        try:
+            from geodata.demo import load_demo_city
+        except ImportError:  # the demo module ships separately; say so instead of a traceback
+            raise AnalysisError(
+                [Problem("demo_unavailable", "The built-in demo city is not installed.")]
+            ) from None
+        return load_demo_city()
+    return load_city_files(
+        townships=args.townships,
+        points=args.points,
+        villages=args.villages,
+        sites=args.sites,
+        homes=args.homes,
+        population=getattr(args, "population", None),
+    )

@@ -35,12 +35,12 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.cli_inputs import load_city_from_args
 from analysis.errors import AnalysisError
 from analysis.optimise.progress import SolveCancelled
 from analysis.optimise.propose import Proposal, RuleConflictError, propose
 from analysis.optimise.request import SPEECH_COUNTS, ProposalRequest
 from analysis.standards import load_standards
-from geodata.city import CityData
 from geodata.errors import GeodataError, Problem
 
 EXIT_OK, EXIT_OUTPUT, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         if problems:
             raise AnalysisError(problems)
         standards = load_standards(args.standards)
-        city = _load_city(args)
+        city = load_city_from_args(args)
         request = _request(args, relaxed=args.relaxed)
         try:
             proposal = propose(city, standards, request, progress=_progress)
@@ -204,26 +204,6 @@ def _argument_problems(args: argparse.Namespace) -> list[Problem]:
             )
         )
     return out
-
-
-def _load_city(args: argparse.Namespace) -> CityData:
-    if args.demo:
-        try:
-            from geodata.demo import load_demo_city
-        except ImportError:
-            raise AnalysisError(
-                [Problem("demo_unavailable", "The built-in demo city is not installed.")]
-            ) from None
-        return load_demo_city()
-    from analysis.cli_inputs import load_city_files
-
-    return load_city_files(
-        townships=args.townships,
-        points=args.points,
-        villages=args.villages,
-        sites=args.sites,
-        homes=args.homes,
-    )
 
 
 def _progress(fraction: float, message: str) -> None:

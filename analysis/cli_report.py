@@ -21,11 +21,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from analysis.cli_inputs import load_city_from_args
 from analysis.coverage import CoverageResult, compute_coverage
 from analysis.errors import AnalysisError
 from analysis.export.safety import neutralise_frame
 from analysis.standards import load_standards
-from geodata.city import CityData
 from geodata.errors import GeodataError, Problem
 
 EXIT_OK, EXIT_OUTPUT, EXIT_BAD_INPUT = 0, 1, 2
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         if problems:
             raise AnalysisError(problems)
         standards = load_standards(args.standards, radius_m=args.radius_m)
-        city = _load_city(args)
+        city = load_city_from_args(args)
         result = compute_coverage(city, standards)
     except (GeodataError, AnalysisError) as exc:
         _print_problems(exc.problems)
@@ -135,27 +135,6 @@ def _argument_problems(args: argparse.Namespace) -> list[Problem]:
             )
         ]
     return []
-
-
-def _load_city(args: argparse.Namespace) -> CityData:
-    if args.demo:
-        try:
-            from geodata.demo import load_demo_city
-        except ImportError:  # the demo module ships separately; say so instead of a traceback
-            raise AnalysisError(
-                [Problem("demo_unavailable", "The built-in demo city is not installed.")]
-            ) from None
-        return load_demo_city()
-    from analysis.cli_inputs import load_city_files
-
-    return load_city_files(
-        townships=args.townships,
-        points=args.points,
-        villages=args.villages,
-        sites=args.sites,
-        homes=args.homes,
-        population=args.population,
-    )
 
 
 def _print_problems(problems: tuple[Problem, ...]) -> None:

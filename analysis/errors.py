@@ -10,35 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from geodata.errors import Problem
+from geodata.errors import Problem, ProblemsError
 
 __all__ = ["AnalysisError", "AnalysisProblems", "Problem"]
 
 
-class AnalysisError(ValueError):
-    """The analysis cannot run on these inputs or settings; carries every problem found.
+class AnalysisError(ProblemsError):
+    """The analysis cannot run on these inputs or settings; carries every problem found."""
 
-    Parameters
-    ----------
-    problems
-        All problems found; at least one has severity ``"error"``.
-    """
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(problems)
-        errors = [p for p in self.problems if p.severity == "error"]
-        head = f"{len(errors)} problem(s) in the analysis input:"
-        super().__init__("\n".join([head, *(str(p) for p in self.problems)]))
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        """Problems of severity ``"error"``."""
-        return tuple(p for p in self.problems if p.severity == "error")
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        """Problems of severity ``"warning"``."""
-        return tuple(p for p in self.problems if p.severity == "warning")
+    heading = "problem(s) in the analysis input:"
 
 
 class AnalysisProblems:

@@ -60,8 +60,8 @@ def _col_text(column: str | None) -> str:
     return "" if column is None else f"column {column!r}"
 
 
-class GeodataError(ValueError):
-    """Input data cannot be used; carries every problem found.
+class ProblemsError(ValueError):
+    """Base of the packages' domain exceptions: carries every problem found.
 
     Parameters
     ----------
@@ -69,10 +69,12 @@ class GeodataError(ValueError):
         All problems found (errors and warnings); at least one is an error.
     """
 
+    #: Words after the error count in the message's first line.
+    heading = "problem(s) in the input:"
+
     def __init__(self, problems: list[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
-        errors = [p for p in self.problems if p.severity == "error"]
-        head = f"{len(errors)} problem(s) in the input:"
+        head = f"{len(self.errors)} {self.heading}"
         super().__init__("\n".join([head, *(str(p) for p in self.problems)]))
 
     @property
@@ -84,6 +86,10 @@ class GeodataError(ValueError):
     def warnings(self) -> tuple[Problem, ...]:
         """Problems of severity ``"warning"``."""
         return tuple(p for p in self.problems if p.severity == "warning")
+
+
+class GeodataError(ProblemsError):
+    """Input data cannot be used; carries every problem found."""
 
 
 class ProblemCollector:

@@ -12,6 +12,7 @@ if _ROOT not in sys.path:
 import streamlit as st  # noqa: E402
 
 from analysis.errors import AnalysisError  # noqa: E402
+from analysis.export import FORMATS  # noqa: E402
 from dashboard import i18n_sim, sim_services, state  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
 from dashboard.styles import dataset_badge  # noqa: E402
@@ -20,19 +21,6 @@ from geodata.errors import GeodataError  # noqa: E402
 
 i18n_sim.register()
 BASELINE = "__baseline__"
-#: Formats offered, in display order (``analysis.export.FORMATS``).
-FORMATS: tuple[str, ...] = (
-    "gpkg",
-    "shp",
-    "geojson",
-    "kml",
-    "kmz",
-    "csv",
-    "xlsx",
-    "docx",
-    "pdf",
-    "png",
-)
 COORDS: tuple[str, ...] = ("wgs84", "gcj02")
 MIME: dict[str, str] = {
     "zip": "application/zip",
