@@ -24,7 +24,7 @@ from typing import Any
 from analysis.cli_inputs import load_city_from_args
 from analysis.coverage import CoverageResult, compute_coverage
 from analysis.errors import AnalysisError
-from analysis.export.safety import neutralise_frame
+from analysis.spreadsheet_safety import neutralise_frame
 from analysis.standards import load_standards
 from geodata.errors import GeodataError, Problem
 

@@ -198,8 +198,8 @@ def test_report_csv_neutralises_spreadsheet_formulas(
 ) -> None:
     """The report's CSV files are made for Excel (UTF-8 with BOM): a name like
     ``=HYPERLINK(...)`` must not become a live formula, as in the exports
-    (``analysis/export/safety.py``, tested by ``tests/test_export_office.py``)."""
-    from analysis.export.safety import is_dangerous
+    (``analysis/spreadsheet_safety.py``, tested by ``tests/test_export_office.py``)."""
+    from analysis.spreadsheet_safety import is_dangerous
 
     files = {**GOOD_FILES, "contact_points": GOOD / "contact_points_html_names.csv"}
     code, text = _run_in_process(files, tmp_path / "out", capsys)

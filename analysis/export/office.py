@@ -2,7 +2,7 @@
 
 Office files use Chinese headers (:data:`analysis.export.labels.COLUMN_LABELS_ZH`) and
 Chinese values for type, status and urban/rural kind; coordinates are the ``经度``/``纬度``
-columns (no geometry). Every text cell passes through :mod:`analysis.export.safety`.
+columns (no geometry). Every text cell passes through :mod:`analysis.spreadsheet_safety`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from analysis.export.brief import is_share
 from analysis.export.labels import COLUMN_LABELS_ZH, LAYER_TITLES_ZH, kpi_label, zh_value
 from analysis.export.model import ExportBundle, kpi_table
-from analysis.export.safety import neutralise_frame
+from analysis.spreadsheet_safety import neutralise_frame
 
 KPI_SHEET = "指标"
 COUNTY_SHEET = "县区达标"
