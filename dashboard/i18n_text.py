@@ -165,8 +165,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi_share_axis": ("占比", "Share"),
     "kpi_county_table_title": ("各县区达标情况", "Compliance by county"),
     "kpi_county_table_caption": (
-        "达标标准：每个县区至少2个农村联系点、1个企业联系点（城区按标准豁免农村要求）。",
-        "Standard: every county has at least 2 rural and 1 enterprise contact point (urban districts may be exempt from the rural minimum).",
+        "达标标准：每个县区至少2个农村联系点、1个企业联系点（规划标准可设置城区豁免农村要求，默认不豁免）。",
+        "Standard: every county has at least 2 rural and 1 enterprise contact point (the standards can exempt urban districts from the rural minimum; off by default).",
     ),
     "col_county": ("县区", "County"),
     "col_status": ("达标", "Status"),
