@@ -50,6 +50,20 @@ _I64 = numba.int64[::1]
 _B1 = numba.boolean[::1]
 _GRID = (_RO, _RO, _RO_INT, numba.float64, numba.float64, numba.float64, numba.int64,
          numba.int64)  # fmt: skip
+
+
+def _compiled(signature: Any) -> Callable[[Callable[..., None]], Any]:
+    """``numba.njit`` with a disk cache, or without one where no cache folder is writable."""
+
+    def wrap(func: Callable[..., None]) -> Any:
+        try:
+            return numba.njit(signature, nogil=True, cache=True)(func)
+        except RuntimeError:  # "no locator available": read-only install, no user cache dir
+            return numba.njit(signature, nogil=True)(func)
+
+    return wrap
+
+
 #: Fewer rows than this run in the calling thread (a pool costs more than it saves).
 _MIN_ROWS_PER_THREAD = 50_000
 
@@ -128,8 +142,7 @@ def nearest_on_grid(
     out_pos = np.empty(n, np.int64)
 
     def run(first: int, last: int) -> None:
-        # numba's Dispatcher stub declares no arguments.
-        _ring_search(qx, qy, first, last, *grid.geometry(), MAX_RING, out_sq, out_pos)  # type: ignore[call-arg]
+        _ring_search(qx, qy, first, last, *grid.geometry(), MAX_RING, out_sq, out_pos)
 
     _in_threads(run, n, workers)
     unsettled = np.flatnonzero(out_pos < 0)
@@ -209,7 +222,7 @@ def within_on_grid(
         pop, rural = np.zeros(m), np.zeros(m)
         _within_scan(qx, qy, q_scale, population, rural_population, first, last,
                      *grid.geometry(), grid.scale, grid.radius_m, reach_cells,
-                     covered, pop, rural)  # type: ignore[call-arg]  # fmt: skip
+                     covered, pop, rural)  # fmt: skip
         sums.append((pop, rural))
 
     _in_threads(run, n, workers)
@@ -238,11 +251,7 @@ def _in_threads(run: Callable[[int, int], None], n: int, workers: int) -> None:
             job.result()
 
 
-@numba.njit(
-    numba.void(_RO, _RO, numba.int64, numba.int64, *_GRID, numba.int64, _F64, _I64),
-    nogil=True,
-    cache=True,
-)
+@_compiled(numba.void(_RO, _RO, numba.int64, numba.int64, *_GRID, numba.int64, _F64, _I64))
 def _ring_search(  # pragma: no cover - compiled; tested through nearest_on_grid
     qx: FloatArray,
     qy: FloatArray,
@@ -297,11 +306,9 @@ def _ring_search(  # pragma: no cover - compiled; tested through nearest_on_grid
         out_pos[i] = best_j if settled else -1
 
 
-@numba.njit(
+@_compiled(
     numba.void(_RO, _RO, _RO, _RO, _RO, numba.int64, numba.int64, *_GRID, _RO, _RO,
-               numba.int64, _B1, _F64, _F64),
-    nogil=True,
-    cache=True,
+               numba.int64, _B1, _F64, _F64)
 )  # fmt: skip
 def _within_scan(  # pragma: no cover - compiled; tested through within_on_grid
     qx: FloatArray,
