@@ -345,8 +345,14 @@ def _within_scan(  # pragma: no cover - compiled; tested through within_on_grid
                 continue
             # The cells of one grid row are contiguous in the sorted points.
             for j in range(cell_start[row * n_cols + c0], cell_start[row * n_cols + c1 + 1]):
-                mean_k = (k + p_scale[j]) / 2.0
-                if math.hypot(x - px[j], y - py[j]) <= p_radius_m[j] * mean_k:
-                    covered[i] = True
-                    point_pop[j] += population[i]
-                    point_rural[j] += rural_population[i]
+                dx, dy = x - px[j], y - py[j]
+                limit = p_radius_m[j] * ((k + p_scale[j]) / 2.0)
+                sq, limit_sq = dx * dx + dy * dy, limit * limit
+                # Squares decide all but near-ties; those take the pair listing's hypot test.
+                if sq > limit_sq * (1.0 + 1e-9):
+                    continue
+                if sq >= limit_sq * (1.0 - 1e-9) and math.hypot(dx, dy) > limit:
+                    continue
+                covered[i] = True
+                point_pop[j] += population[i]
+                point_rural[j] += rural_population[i]
