@@ -68,7 +68,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--must-cover", nargs="*", default=[], help="township codes to cover")
     p.add_argument("--exclude-townships", nargs="*", default=[], help="township codes to avoid")
     p.add_argument("--time-limit", type=float, default=30.0, help="HiGHS time limit, seconds")
-    p.add_argument("--preview", action="store_true", help="greedy + swap only (instant)")
+    p.add_argument("--preview", action="store_true", help="greedy + swap + LP dive only (~0.3 s)")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument(
         "--relaxed",

@@ -232,6 +232,10 @@ SIM_TEXT: dict[str, tuple[str, str]] = {
     ),
     "opt_method_greedy": ("贪心", "greedy"),
     "opt_method_greedy+swap": ("贪心+交换（预览）", "greedy + swap (preview)"),
+    "opt_method_greedy+swap+lp-dive": (
+        "贪心+交换+LP下潜（预览）",
+        "greedy + swap + LP dive (preview)",
+    ),
     "opt_method_highs": ("整数规划（HiGHS）", "MILP (HiGHS)"),
     "opt_status_optimal": ("已证明最优", "proven optimal"),
     "opt_status_time_limit": ("达到时限", "time limit reached"),

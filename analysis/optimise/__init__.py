@@ -7,9 +7,10 @@ Public API (see the README)::
     propose_collection_sites(city, standards=None, *, time_limit_s=10, cancel=None)
         -> CollectionSitePlan
 
-Array core (numpy / scipy.sparse): :mod:`.problem`, :mod:`.reduce`, :mod:`.greedy`,
-:mod:`.milp` (+ :mod:`.milp_model`, :mod:`.colgen`), :mod:`.conflicts`, :mod:`.curve`,
-:mod:`.second_tier`.
+Array core (numpy / scipy.sparse): :mod:`.problem`, :mod:`.reduce`, :mod:`.greedy`
+(+ :mod:`.swapsearch`), :mod:`.preview` (greedy + swap + LP dive), :mod:`.milp`
+(+ :mod:`.milp_model`, :mod:`.colgen`, :mod:`.compact`, :mod:`.branch`),
+:mod:`.conflicts`, :mod:`.curve`, :mod:`.second_tier`.
 """
 
 from __future__ import annotations

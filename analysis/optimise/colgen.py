@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
+from analysis.optimise.branch import NodeModel
 from analysis.optimise.milp_model import MilpArrays, to_lp
 from analysis.optimise.problem import CoverageProblem, FloatArray, IntArray
 from analysis.optimise.progress import CancelLike, is_cancelled
@@ -39,6 +40,9 @@ class LpBound:
         LP value of every ``x`` column (0 outside the restricted model).
     iterations, seconds
         Pricing rounds and wall time.
+    model
+        The restricted LP, solved, in its HiGHS instance, ready for branch and bound
+        (a dive from its optimal basis needs no root solve).
     """
 
     value: float
@@ -47,6 +51,7 @@ class LpBound:
     x_value: FloatArray
     iterations: int
     seconds: float
+    model: NodeModel
 
 
 def start_columns(problem: CoverageProblem, incumbent: IntArray, per_type: int = 40) -> IntArray:
@@ -136,8 +141,21 @@ def lp_bound(
     x_value[order[0]] = col_value[:n_start]
     added = np.concatenate([np.zeros(0, np.int64), *order[1:]])
     x_value[added] = col_value[n_start + n_other :]
+    x_index = np.concatenate([np.arange(n_start), n_start + n_other + np.arange(added.size)])
+    x_columns = np.concatenate([order[0], added])
+    # later runs branch from this basis: dual simplex, no presolve
+    h.setOptionValue("solver", "simplex")
+    h.setOptionValue("presolve", "off")
+    model = NodeModel(
+        h,
+        x_index.astype(np.int32),
+        x_columns.astype(np.int64),
+        arrays.col_lower[x_columns].astype(float),
+        arrays.col_upper[x_columns].astype(float),
+        bool(np.all(arrays.cost == np.round(arrays.cost))),
+    )
     seconds = time.perf_counter() - t0
-    return LpBound(value, rc, np.flatnonzero(in_model), x_value, rounds, seconds)
+    return LpBound(value, rc, np.flatnonzero(in_model), x_value, rounds, seconds, model)
 
 
 def fixed_columns(bound: LpBound, incumbent_value: float, incumbent: IntArray) -> IntArray:

@@ -1,4 +1,4 @@
-"""Instant preview: greedy placement under the rules, then 1-swap improvement.
+"""Greedy placement under the rules, then 1-swap improvement.
 
 Greedy adds, one at a time, the column with the largest newly covered weight among those
 that keep the plan completable: once a type's remaining count equals the county
@@ -17,6 +17,7 @@ import numpy as np
 from analysis.optimise.problem import BoolArray, CoverageProblem, FloatArray, IntArray, Solution
 from analysis.optimise.progress import CancelLike, ProgressFn, Reporter, SolveCancelled
 from analysis.optimise.progress import is_cancelled as _is_cancelled
+from analysis.optimise.swapsearch import SwapSearch, local_search
 
 
 class _Arrays:
@@ -252,7 +253,11 @@ def greedy_swap(
     cancel: CancelLike = None,
     progress: ProgressFn | None = None,
 ) -> Solution:
-    """The instant preview: greedy, 1-swap search, then remove-two-and-refill moves.
+    """Greedy, best-improvement swaps, then swap chains.
+
+    The swap neighbourhood (every chosen point against every column of its type) is
+    evaluated at once (:class:`analysis.optimise.swapsearch.SwapSearch`).
+    :func:`analysis.optimise.preview.preview_plan` goes further with an LP dive.
 
     Parameters
     ----------
@@ -262,16 +267,15 @@ def greedy_swap(
         After the swap search, try swap chains: replace a chosen point by one of the
         ``width`` best other sites of its type even if that loses coverage, forbid the
         old site, and run the swap search again; keep the chain if the plan improved.
-        Escapes many 1-swap local optima.
+        Escapes some 1-swap local optima.
     width
         Replacements tried per chosen point in a swap chain.
     max_chains
-        Most swap chains tried: a count, not a time, so the preview is reproducible.
-        Default ``min(48, max(6, 2e6 / (points x columns)))``: each chain is a swap search
-        over every column, so large models get fewer (about 0.1-0.5 s unloaded).
+        Most swap chains tried: a count, not a time, so the result is reproducible.
+        Default ``min(48, max(6, 2e6 / (points x columns)))``.
     cancel
-        Event or callable; cancelling during the first greedy raises
-        :class:`SolveCancelled`, later the best plan so far is returned.
+        Event or callable; cancelling during the greedy raises :class:`SolveCancelled`,
+        later the best plan so far is returned.
     progress
         ``progress(fraction, message)``.
     """
@@ -279,25 +283,29 @@ def greedy_swap(
     report = Reporter(progress)
     arr = _Arrays(problem)
     cols, obj = _complete(problem, arr, [], cancel=cancel, report=report.sub(0.0, 0.2))
-    cols, obj = _swap(problem, arr, cols.tolist(), None, cancel, report.sub(0.2, 0.4))
-    ok = not problem.violations(cols)
+    report(0.2, "swap: best improvement", force=True)
+    cols, obj = local_search(problem, arr.csc, cols, csr=arr.csr, cancel=cancel)
     tol = 1e-9 * max(float(arr.w.sum()), 1.0)
-    improved = pair_moves and ok
+    improved = pair_moves and not problem.violations(cols)
     tried = 0
     if max_chains is None:
         work = max(cols.size * problem.n_columns, 1)
         max_chains = int(min(48, max(6, 2_000_000 // work)))
     while improved and not _is_cancelled(cancel) and tried < max_chains:
         improved = False
-        n = cols.size
-        for i in range(n):
-            report.sub(0.4, 1.0)(tried / max_chains, f"swap chains: point {i + 1}/{n}")
-            for j in _best_replacements(problem, arr, cols, i, width):
+        values = SwapSearch(problem, arr.csc, cols, arr.csr).move_values()
+        for i in range(cols.size):
+            report.sub(0.4, 1.0)(tried / max_chains, f"swap chains: point {i + 1}/{cols.size}")
+            row = values[i]
+            allowed = np.flatnonzero(np.isfinite(row))
+            for j in allowed[np.argsort(-row[allowed], kind="stable")[:width]]:
                 tried += 1
-                tabu = _mask(cols[i : i + 1], problem.n_columns)
                 trial = cols.copy()
                 trial[i] = j
-                new, value = _swap(problem, arr, trial.tolist(), None, cancel, None, tabu)
+                tabu = _mask(cols[i : i + 1], problem.n_columns)
+                new, value = local_search(
+                    problem, arr.csc, trial, forbidden=tabu, csr=arr.csr, cancel=cancel
+                )
                 if value > obj + tol and not problem.violations(new):
                     cols, obj, improved = new, value, True
                     break
@@ -333,32 +341,9 @@ def lp_round(problem: CoverageProblem, x_value: FloatArray) -> Solution:
             remaining[t] -= 1
             used[site] = True
     cols, _ = _complete(problem, arr, start, prefer=x_value > 1e-6)
-    cols, obj = _swap(problem, arr, cols.tolist(), None, None, None)
+    cols, obj = local_search(problem, arr.csc, cols, csr=arr.csr)
     status = "heuristic" if not problem.violations(cols) else "infeasible"
     return Solution(cols, obj, float("inf"), status, "lp-round+swap", time.perf_counter() - t0)
-
-
-def _best_replacements(
-    problem: CoverageProblem, arr: _Arrays, cols: IntArray, pos: int, width: int
-) -> list[int]:
-    """The ``width`` best rule-keeping replacements for ``cols[pos]`` (any net value)."""
-    c = int(cols[pos])
-    cnt = np.asarray(arr.csc[:, cols].sum(axis=1)).ravel()
-    rows = arr.rows_of(c)
-    uniq = rows[cnt[rows] == 1]
-    net = np.asarray(arr.csc.T @ (arr.w * (cnt == 0))).ravel() + arr.gain_of_rows(uniq)
-    used = np.zeros(problem.n_sites, dtype=bool)
-    used[problem.column_site[cols]] = True
-    t, k = problem.column_type[c], arr.col_county[c]
-    elig = (problem.column_type == t) & ~used[problem.column_site]
-    placed = problem.placed_by_county_type(cols)
-    if problem.minimum_new[k, t] > 0 and placed[k, t] <= problem.minimum_new[k, t]:
-        elig &= arr.col_county == k
-    candidates = np.flatnonzero(elig)
-    if candidates.size == 0:
-        return []
-    top = candidates[np.argsort(-net[candidates], kind="stable")[:width]]
-    return [int(j) for j in top]
 
 
 def order_by_marginal(problem: CoverageProblem, columns: IntArray) -> tuple[IntArray, FloatArray]:

@@ -2,8 +2,9 @@
 
 Steps: coverage before; candidate sites and the array model; rule conflicts (a request
 that cannot meet every county minimum is refused with :class:`RuleConflictError` unless
-``request.relaxed``); model reduction; greedy + swap preview; HiGHS MILP warm-started with
-the preview; order the points by marginal gain and say why each is there; coverage after.
+``request.relaxed``); model reduction; preview (greedy + swap + LP dive); exact solve
+warm-started with the preview (and its LP); order the points by marginal gain and say why
+each is there; coverage after.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from analysis.kpis import KPIs
 from analysis.optimise.citymodel import CityModel, build_city_model
 from analysis.optimise.conflicts import TYPE_ZH, ConflictReport, RuleConflict
 from analysis.optimise.curve import CurvePoint, coverage_curve
-from analysis.optimise.greedy import greedy_swap, order_by_marginal
+from analysis.optimise.greedy import order_by_marginal
 from analysis.optimise.milp import solve_milp
+from analysis.optimise.preview import preview_with_lp
 from analysis.optimise.problem import CoverageProblem, IntArray, Solution
 from analysis.optimise.progress import CancelLike, ProgressFn, Reporter, SolveCancelled
 from analysis.optimise.reduce import reduce_rows
@@ -160,7 +162,9 @@ def propose(
     if not model.conflicts.feasible and not req.relaxed:
         raise RuleConflictError(model.conflicts)
     reduced, _ = reduce_rows(model.problem)
-    preview = greedy_swap(reduced, cancel=cancel, progress=report.sub(0.1, 0.2))
+    preview, lp = preview_with_lp(
+        reduced, relaxed=req.relaxed, cancel=cancel, progress=report.sub(0.1, 0.2)
+    )
     if req.relaxed and not reduced.violations(preview.columns, rules=False):
         preview = Solution(
             preview.columns, preview.objective, preview.bound, "heuristic", preview.method,
@@ -174,6 +178,7 @@ def propose(
             mip_rel_gap=req.mip_rel_gap,
             relaxed=req.relaxed,
             warm_start=preview if preview.status == "heuristic" else None,
+            lp=lp,
             cancel=cancel,
             progress=report.sub(0.2, 0.9),
         )
