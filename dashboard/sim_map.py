@@ -23,7 +23,7 @@ from jinja2 import Template
 from dashboard.assets import IFRAME_STATIC_BASE, use_offline_assets
 from dashboard.i18n import Lang, point_type_label, t
 from dashboard.mapview import MapPayload
-from dashboard.palette import HOME_STYLE, MAP_BACKGROUND, POINT_STYLE, SITE_COLOR
+from dashboard.palette import MAP_BACKGROUND, POINT_STYLE, SITE_COLOR, badge_styles
 
 if TYPE_CHECKING:
     from analysis.scenarios import Scenario
@@ -37,6 +37,7 @@ _CSS = f"""
 <style>
 .leaflet-container {{ background: {MAP_BACKGROUND}; cursor: crosshair;
   font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; }}
+.leaflet-interactive:focus {{ outline: none; }}
 .sim-icon {{ background: none; border: none; }}
 .sim-badge {{ width: 20px; height: 20px; border-radius: 50%; border: 2px solid #fff; color: #fff;
   box-shadow: 0 1px 4px rgba(0,0,0,.5); font-size: 12px; font-weight: 700; line-height: 20px;
@@ -96,10 +97,8 @@ _LABEL = JsCode(
 )
 
 
-def _badge_js() -> JsCode:
-    styles = dict(POINT_STYLE)
-    styles["home"] = HOME_STYLE
-    table = json.dumps(styles, ensure_ascii=False)
+def _badge_js(lang: Lang = "zh") -> JsCode:
+    table = json.dumps(badge_styles(lang), ensure_ascii=False)
     return JsCode(
         "function(f, latlng) { var S = " + table + "; var p = f.properties;"
         " var s = S[p.t] || S.other; var cls = 'sim-badge st-' + p.s + (p.sel ? ' sel' : '')"
@@ -139,6 +138,26 @@ def _pt(x: float, y: float) -> dict[str, Any]:
     return {"type": "Point", "coordinates": [round(float(x), DECIMALS), round(float(y), DECIMALS)]}
 
 
+class _Map(folium.Map):
+    """A folium map that knows its bounds (the payload's) without walking every vertex.
+
+    st_folium asks for ``get_bounds()`` on every run; folium would iterate over every
+    township coordinate (~40k) for a value the payload already holds.
+    """
+
+    def __init__(
+        self, *args: Any, known_bounds: list[list[float]] | None = None, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self._known_bounds = known_bounds
+
+    def get_bounds(self) -> list[list[float | None]]:
+        """``[[south, west], [north, east]]``: the payload's, else folium's own walk."""
+        if self._known_bounds is not None:
+            return [list(corner) for corner in self._known_bounds]
+        return super().get_bounds()
+
+
 def base_map(payload: MapPayload, height: int, static_base: str = IFRAME_STATIC_BASE) -> folium.Map:
     """Return the fixed base map: townships (tooltips only), county outlines and labels.
 
@@ -151,8 +170,9 @@ def base_map(payload: MapPayload, height: int, static_base: str = IFRAME_STATIC_
     static_base
         URL prefix of the vendored Leaflet (iframe-relative by default).
     """
-    m = folium.Map(
+    m = _Map(
         location=None,
+        known_bounds=payload.bounds,
         tiles=None,
         attribution_control=False,
         zoom_snap=0.25,
@@ -344,8 +364,12 @@ def point_features(
     }
 
 
-def scenario_group(features: dict[str, dict[str, Any]]) -> folium.FeatureGroup:
-    """Return the feature group st_folium adds to the base map (radii below points)."""
+def scenario_group(features: dict[str, dict[str, Any]], lang: Lang = "zh") -> folium.FeatureGroup:
+    """Return the feature group st_folium adds to the base map (radii below points).
+
+    Badges carry one character of the type's name in Chinese, a letter in English
+    (:func:`dashboard.palette.badge_styles`), as on the map page.
+    """
     group = folium.FeatureGroup(name="sim_points", control=False)
     if features["radii"]["features"]:
         folium.GeoJson(features["radii"], pointToLayer=_radius_js()).add_to(group)
@@ -357,11 +381,11 @@ def scenario_group(features: dict[str, dict[str, Any]]) -> folium.FeatureGroup:
         )
     if features["homes"]["features"]:
         folium.GeoJson(
-            features["homes"], pointToLayer=_badge_js(), on_each_feature=_TOOLTIP
+            features["homes"], pointToLayer=_badge_js(lang), on_each_feature=_TOOLTIP
         ).add_to(group)
     if features["points"]["features"]:
         folium.GeoJson(
-            features["points"], pointToLayer=_badge_js(), on_each_feature=_TOOLTIP
+            features["points"], pointToLayer=_badge_js(lang), on_each_feature=_TOOLTIP
         ).add_to(group)
     return group
 
@@ -380,8 +404,10 @@ def nearest_point(scenario: Scenario, lon: float, lat: float, max_deg: float) ->
     return best[1] if best else None
 
 
-def small_map(payload: MapPayload, features: dict[str, dict[str, Any]], height: int) -> folium.Map:
+def small_map(
+    payload: MapPayload, features: dict[str, dict[str, Any]], height: int, lang: Lang = "zh"
+) -> folium.Map:
     """Return a static map of one scenario (base map with its points), for comparisons."""
     m = base_map(payload, height)
-    scenario_group(features).add_to(m)
+    scenario_group(features, lang).add_to(m)
     return m

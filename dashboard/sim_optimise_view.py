@@ -159,7 +159,9 @@ def _result(scenario: Scenario) -> None:
             f"- {u.message_zh if current_lang() == 'zh' else u.message}" for u in proposal.unmet
         ]
         st.warning(t("opt_not_compliant") + "\n\n" + "\n".join(lines), icon=":material/warning:")
-    show_cards(headline_cards(proposal.kpis_after, proposal.kpis_before), per_row=6)
+    show_cards(
+        headline_cards(proposal.kpis_after, proposal.kpis_before), per_row=6, key=state.OPT_CARDS
+    )
     left, right = st.columns([1.4, 1], gap="large")
     with left:
         st.dataframe(_points_table(proposal), hide_index=True, width="stretch", key=state.OPT_TABLE)

@@ -21,8 +21,52 @@ if TYPE_CHECKING:
     from analysis.standards import Standards
 
 
-def show_cards(cards: list[KpiCard], per_row: int = 4) -> None:
-    """Draw KPI cards (value, delta against the baseline, one-line detail) in rows."""
+#: Narrowest a KPI card may get before its row wraps (CSS pixels), per language: the
+#: English labels are longer.
+CARD_MIN_PX = {"zh": 145, "en": 185}
+#: Gap between Streamlit columns (``gap="small"``, 1rem).
+_GAP_PX = 16
+
+
+def _wrap_css(key: str, per_row: int, lang: Lang) -> str:
+    """CSS that lets a row of cards wrap (3, then 2 a row) when they would get too narrow.
+
+    A container query on the cards' own width, so the sidebar, the window and the
+    language all count; wide enough, the row stays as ``st.columns`` draws it.
+    """
+    least = CARD_MIN_PX.get(lang, CARD_MIN_PX["en"])
+    rules = [f".st-key-{key} {{ container-type: inline-size; }}"]
+    for n in sorted({min(per_row, 3), min(per_row, 2)}, reverse=True):
+        if n >= per_row:
+            continue
+        fits = (n + 1) * least + n * _GAP_PX  # the width n + 1 cards a row need
+        upto = per_row * least + (per_row - 1) * _GAP_PX - 1 if n == 3 else fits - 1
+        share = f"calc({100 / n:.3f}% - {_GAP_PX * (n - 1) / n:.1f}px)"
+        rules.append(
+            f"@container (max-width: {upto}px) {{"
+            f" .st-key-{key} [data-testid='stHorizontalBlock'] {{ flex-wrap: wrap; }}"
+            f" .st-key-{key} [data-testid='stColumn'] {{ flex: 1 1 {share} !important;"
+            f" min-width: {share} !important; max-width: {share} !important; }} }}"
+        )
+    return "<style>" + "\n".join(rules) + "</style>"
+
+
+def show_cards(cards: list[KpiCard], per_row: int = 4, key: str | None = None) -> None:
+    """Draw KPI cards (value, delta against the baseline, one-line detail) in rows.
+
+    With ``key`` (a constant of :mod:`dashboard.state`), the cards sit in a container of
+    that key and a row wraps, rather than cutting the labels and values short, when the
+    page is too narrow for ``per_row`` readable cards.
+    """
+    if key is not None:
+        with st.container(key=key):
+            st.html(_wrap_css(key, per_row, current_lang()))
+            _card_rows(cards, per_row)
+    else:
+        _card_rows(cards, per_row)
+
+
+def _card_rows(cards: list[KpiCard], per_row: int) -> None:
     for start in range(0, len(cards), per_row):
         cols = st.columns(per_row)
         for col, card in zip(cols, cards[start : start + per_row], strict=False):

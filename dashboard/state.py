@@ -21,7 +21,8 @@ MAP_COUNTY = "map_county"
 MAP_LAYERS = "map_layers"
 MAP_BASEMAP = "map_basemap"
 MAP_TIANDITU_KEY = "map_tianditu_key"
-#: Key of the st_folium component (its returned value lands here).
+#: Key prefix of the map's component (``dashboard.mapview.draw`` adds a digest of the base
+#: map, so a new base map gets a new iframe; the map returns nothing).
 MAP_WIDGET = "map_widget"
 
 # --- KPI page ---------------------------------------------------------------------------
@@ -109,6 +110,10 @@ SIM_UPLOAD = "sim_upload"
 SIM_UPLOAD_LAYER = "sim_upload_layer"
 SIM_UPLOAD_COORDS = "sim_upload_coords"
 SIM_UPLOAD_ADD = "sim_upload_add"
+#: Language the simulation page's select boxes were last drawn in (a switch redraws them).
+SIM_LANG = "sim_lang"
+#: Container of the KPI cards (lets the row of cards wrap on narrow pages).
+SIM_CARDS = "sim_cards"
 SIM_RULES = "sim_rules_table"
 SIM_CHANGES = "sim_changes_table"
 # 方案模拟 page: optimiser panel
@@ -128,6 +133,8 @@ OPT_JOB = "opt_job"
 #: The last solve, running or finished (``SolveJob`` with ``.result`` a ``Proposal``).
 OPT_RESULT = "opt_result"
 OPT_TABLE = "opt_points_table"
+#: Container of the proposal's KPI cards.
+OPT_CARDS = "opt_cards"
 OPT_APPLY_NAME = "opt_apply_name"
 OPT_APPLY = "opt_apply"
 # 方案比较 page

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -150,7 +151,10 @@ def free_port() -> int:
 
 
 def start_app(
-    port: int, extra: list[str] | None = None, launcher: bool = True
+    port: int,
+    extra: list[str] | None = None,
+    launcher: bool = True,
+    env: dict[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     """Start the app from the repo root on ``port`` the way the README does.
 
@@ -164,8 +168,12 @@ def start_app(
         ``python -m dashboard.launch`` (the README's and ``scripts/start.sh``'s command,
         default) or, when False, plain ``python -m streamlit run dashboard/app.py``
         (for comparisons in ``bench/ui.py --plain``).
+    env
+        More environment variables for the app (e.g. ``COVERAGE_PLANNER_WORKSPACE``: a
+        temporary workspace, so tests and benchmarks that edit scenarios never touch
+        ``workspace/workspace.gpkg``).
     """
-    env = dict(os.environ, PYTHONPATH=str(REPO), NO_PROXY="*")
+    env = dict(os.environ, PYTHONPATH=str(REPO), NO_PROXY="*", **(env or {}))
     entry = ["dashboard.launch"] if launcher else ["streamlit", "run", str(APP.relative_to(REPO))]
     cmd = [
         PYTHON,
@@ -207,3 +215,139 @@ def stop_app(proc: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=5)
+
+
+# --- the 方案模拟 simulation page in a browser (tests/test_e2e_sim.py, bench/ui.py) ------
+
+#: The st_folium component's iframe.
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+
+#: In the map iframe: what the simulation map shows. ``badges``: contact point and home
+#: badges (the scenario's points, st_folium's ``feature_group_to_add``); ``proposed``:
+#: those of new points; ``paths``: SVG paths (townships, counties, service radii).
+SIM_MAP_COUNTS_JS = """() => ({
+    badges: document.querySelectorAll('.leaflet-marker-pane .sim-badge').length,
+    proposed: document.querySelectorAll('.leaflet-marker-pane .sim-badge.st-proposed').length,
+    paths: document.querySelectorAll('.leaflet-overlay-pane path').length,
+    ready: typeof window.map === 'object' && window.map !== null ? 1 : 0,
+})"""
+
+#: In the map iframe: where ``[lat, lon]`` is in the map container (CSS pixels) and
+#: whether a click there lands on the map itself (a township or the background), not on
+#: a point's badge or a map control, well inside the visible map.
+_SPOT_JS = """([lat, lon]) => {
+    const m = window.map;
+    if (!m) { return null; }
+    const p = m.latLngToContainerPoint([lat, lon]);
+    const box = m.getContainer().getBoundingClientRect();
+    const x = box.left + p.x, y = box.top + p.y;
+    const inside = p.x > 60 && p.y > 90 && p.x < box.width - 20 && p.y < box.height - 20;
+    const el = inside ? document.elementFromPoint(x, y) : null;
+    const free = !!el && m.getContainer().contains(el)
+        && !el.closest('.leaflet-marker-pane, .leaflet-control-container, .leaflet-tooltip-pane');
+    return {x: p.x, y: p.y, ok: inside && free};
+}"""
+
+
+def empty_spots(city: object, n: int, min_sep_deg: float = 0.1) -> list[tuple[float, float]]:
+    """Return up to ``n`` places inside the city, far from every point and from each other.
+
+    Township representative points (strictly inside their township), the farthest from
+    any contact point, collection site or home first, at least ``min_sep_deg`` apart: a
+    click there adds a point (it selects none) and covers people no point reached.
+    """
+    pts = np.concatenate(
+        [
+            np.c_[g.geometry.x.to_numpy(), g.geometry.y.to_numpy()]
+            for g in (city.contact_points, city.collection_sites, city.homes)  # type: ignore[attr-defined]
+        ]
+    )
+    reps = city.townships.geometry.representative_point()  # type: ignore[attr-defined]
+    cand = sorted(
+        ((float(np.min(np.hypot(pts[:, 0] - p.x, pts[:, 1] - p.y))), p.x, p.y) for p in reps),
+        reverse=True,
+    )
+    out: list[tuple[float, float]] = []
+    for _, x, y in cand:
+        if all(np.hypot(x - a, y - b) >= min_sep_deg for a, b in out):
+            out.append((float(x), float(y)))
+        if len(out) == n:
+            break
+    return out
+
+
+def sim_map_frame(page: Any) -> Any:
+    """Return the simulation map's iframe (a Playwright ``Frame``), or None."""
+    handle = page.query_selector(MAP_FRAME)
+    return handle.content_frame() if handle else None
+
+
+def sim_map_counts(page: Any) -> dict[str, int]:
+    """:data:`SIM_MAP_COUNTS_JS` in the map iframe (``{}`` while there is none)."""
+    frame = sim_map_frame(page)
+    if frame is None:
+        return {}
+    try:
+        return dict(frame.evaluate(SIM_MAP_COUNTS_JS))
+    except Exception:  # noqa: BLE001 - the frame may be replaced while we ask
+        return {}
+
+
+def click_xy(page: Any, lon: float, lat: float) -> tuple[float, float] | None:
+    """Page coordinates (CSS pixels) of a click on the map at ``lon``/``lat``.
+
+    ``None`` when that place is hidden by a badge or a control, or near the map's edge.
+    Scrolls the map into view first (nothing moves between this and the click).
+    """
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    frame = sim_map_frame(page)
+    if frame is None:
+        return None
+    spot = frame.evaluate(_SPOT_JS, [lat, lon])
+    inner = frame.locator("#map_div").bounding_box()  # in page coordinates
+    if not spot or not spot["ok"] or inner is None:
+        return None
+    return inner["x"] + spot["x"], inner["y"] + spot["y"]
+
+
+def wait_idle(page: Any, timeout_ms: float = 60_000) -> None:
+    """Wait until Streamlit runs no script for this page (no "running" indicator)."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidgetRunningIcon],"
+        " [data-testid=stStatusWidgetRunningManIcon]')",
+        timeout=timeout_ms,
+        polling=100,
+    )
+
+
+def metric_text(page: Any, label: str) -> str:
+    """Inner text of the KPI card (``st.metric``) whose label is ``label``; "" if absent."""
+    return str(
+        page.evaluate(
+            """(label) => {
+                const card = [...document.querySelectorAll('[data-testid=stMetric]')]
+                    .find(e => (e.querySelector('[data-testid=stMetricLabel]') || e)
+                        .innerText.trim() === label);
+                return card ? card.innerText : '';
+            }""",
+            label,
+        )
+    )
+
+
+def metric_value(page: Any, label: str) -> int | None:
+    """The integer value of the KPI card labelled ``label`` (None while absent)."""
+    text = str(
+        page.evaluate(
+            """(label) => {
+                const card = [...document.querySelectorAll('[data-testid=stMetric]')]
+                    .find(e => (e.querySelector('[data-testid=stMetricLabel]') || e)
+                        .innerText.trim() === label);
+                const v = card && card.querySelector('[data-testid=stMetricValue]');
+                return v ? v.innerText : '';
+            }""",
+            label,
+        )
+    )
+    digits = text.replace(",", "").strip()
+    return int(digits) if digits.lstrip("-").isdigit() else None

@@ -111,11 +111,12 @@ def render() -> None:
             )
             features = sim_map.point_features(scn, radii, None, lang)
             st_folium(
-                sim_map.small_map(payload, features, SMALL_MAP_HEIGHT),
+                sim_map.small_map(payload, features, SMALL_MAP_HEIGHT, lang),
                 key=f"{state.CMP_MAP_PREFIX}{i}",
                 height=SMALL_MAP_HEIGHT,
                 use_container_width=True,
                 returned_objects=[],
+                render=False,  # st_folium renders the map itself (same output, ~40 ms less)
             )
     with st.expander(t("cmp_rules")):
         rcols = st.columns(len(labels))

@@ -33,7 +33,7 @@ from dashboard import (  # noqa: E402
     state,
 )
 from dashboard.i18n import current_lang, t  # noqa: E402
-from dashboard.palette import POINT_STYLE  # noqa: E402
+from dashboard.palette import SITE_COLOR, badge_styles  # noqa: E402
 from dashboard.styles import dataset_badge  # noqa: E402
 from dashboard.ui import dataset_and_result, dataset_name, show_domain_error  # noqa: E402
 from geodata.errors import GeodataError  # noqa: E402
@@ -54,6 +54,7 @@ def _scenario_bar(dataset: services.Dataset) -> None:
             t("sim_apply_name"),
             key=state.SIM_APPLY_NAME,
             icon=":material/edit:",
+            wrap=True,  # a narrow column wraps the label rather than cutting it short
             on_click=lambda: sim_state.rename_current(
                 str(st.session_state.get(state.SIM_NAME, "")),
                 str(st.session_state.get(state.SIM_AUTHOR, "")),
@@ -122,13 +123,24 @@ def _manage(dataset: services.Dataset) -> None:
 
 def _legend() -> str:
     lang = current_lang()
+    badges = badge_styles(lang)
     items = []
     for ptype in ("rural", "enterprise", "association", "urban_community"):
-        color, char = POINT_STYLE[ptype]
+        color, char = badges[ptype]
         items.append(
             f"<span class='sim-lg'><span class='sim-dot' style='background:{color}'>"
             f"{html.escape(char)}</span>{html.escape(t(f'ptype_{ptype}', lang))}</span>"
         )
+    color, char = badges["home"]
+    items.append(
+        f"<span class='sim-lg'><span class='sim-dot' style='background:{color};"
+        f"border-radius:3px'>{html.escape(char)}</span>{html.escape(t('legend_home', lang))}"
+        "</span>"
+    )
+    items.append(
+        f"<span class='sim-lg'><span class='sim-dot' style='background:{SITE_COLOR};"
+        f"width:9px;height:9px'></span>{html.escape(t('legend_site', lang))}</span>"
+    )
     for status, css in (
         ("proposed", "box-shadow:0 0 0 2px #e65100;border-color:#ffd600"),
         ("moved", "box-shadow:0 0 0 2px #1565c0;border-style:dashed"),
@@ -149,21 +161,20 @@ def _legend() -> str:
 
 def _panel(scn: object) -> None:
     hist = st.session_state[state.SIM_HISTORY]
-    u1, u2 = st.columns(2)
-    u1.button(
+    # Rows that wrap rather than narrow columns, which cut the labels short ("撤…").
+    undo_row = st.container(horizontal=True, gap="small")
+    undo_row.button(
         t("sim_undo"),
         key=state.SIM_UNDO,
         icon=":material/undo:",
-        width="stretch",
         disabled=not hist.can_undo,
         on_click=sim_state.undo,
         help=hist.undo_label or None,
     )
-    u2.button(
+    undo_row.button(
         t("sim_redo"),
         key=state.SIM_REDO,
         icon=":material/redo:",
-        width="stretch",
         disabled=not hist.can_redo,
         on_click=sim_state.redo,
         help=hist.redo_label or None,
@@ -192,31 +203,28 @@ def _panel(scn: object) -> None:
         format_func=lambda k: t("sim_none_selected") if k == "" else options[k],
         key=state.SIM_SELECTED,
     )
-    b1, b2, b3 = st.columns(3)
+    row = st.container(horizontal=True, gap="small")
     none = not st.session_state.get(state.SIM_SELECTED)
-    b1.button(
+    row.button(
         t("sim_move"),
         key=state.SIM_MOVE,
         icon=":material/open_with:",
         disabled=none,
         on_click=sim_editor.start_move,
-        width="stretch",
     )
-    b2.button(
+    row.button(
         t("sim_delete"),
         key=state.SIM_DELETE,
         icon=":material/delete:",
         disabled=none,
         on_click=sim_editor.remove_selected,
-        width="stretch",
     )
-    b3.button(
+    row.button(
         t("sim_restore"),
         key=state.SIM_RESTORE,
         icon=":material/settings_backup_restore:",
         disabled=none,
         on_click=sim_editor.restore_selected,
-        width="stretch",
     )
     st.caption(t(f"sim_hint_{st.session_state.get(state.SIM_MODE, 'add')}"))
     with st.expander(t("sim_by_coords"), icon=":material/pin_drop:"):
@@ -283,7 +291,9 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
         show_domain_error(exc)
         return
     base_kpis = base_result.kpis  # type: ignore[attr-defined]
-    sim_views.show_cards(sim_views.headline_cards(result.kpis, base_kpis), per_row=6)
+    sim_views.show_cards(
+        sim_views.headline_cards(result.kpis, base_kpis), per_row=6, key=state.SIM_CARDS
+    )
     saved = sim_state.is_saved()
     counts = scn.status_counts()
     st.caption(
@@ -305,7 +315,7 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
         cp = result.contact_points
         county_of = dict(zip(cp["id"].astype(str), cp["county"].astype(str), strict=True))
         features = sim_map.point_features(scn, radii, selected, lang, county_of)
-        group = sim_map.scenario_group(features)
+        group = sim_map.scenario_group(features, lang)
         st_folium(
             sim_map.base_map(payload, MAP_HEIGHT),
             key=state.SIM_MAP,
@@ -314,6 +324,7 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
             feature_group_to_add=group,
             returned_objects=["last_clicked", "last_object_clicked"],
             on_change=sim_editor.consume_click,
+            render=False,  # st_folium renders the map itself; a figure render too costs ~40 ms
         )
         st.html(_legend())
     with right:
@@ -336,8 +347,36 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
         sim_optimise_view.panel(dataset, scn)
 
 
+#: Select boxes of the page: their shown option is a text in the interface language.
+_SELECTBOXES = (
+    state.SIM_PICK,
+    state.SIM_ADD_KIND,
+    state.SIM_SELECTED,
+    state.SIM_COORD_SYSTEM,
+    state.SIM_UPLOAD_LAYER,
+    state.SIM_UPLOAD_COORDS,
+)
+
+
+def _relabel_after_language_switch() -> None:
+    """Make the select boxes show their choice in the new language after a switch.
+
+    The browser keeps showing a select box's choice in the words it was drawn with;
+    setting the (unchanged) value from the script makes Streamlit send it again.
+    """
+    lang = current_lang()
+    seen = st.session_state.get(state.SIM_LANG)
+    st.session_state[state.SIM_LANG] = lang
+    if seen is None or seen == lang:
+        return
+    for key in _SELECTBOXES:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def render() -> None:
     """Draw the simulation page."""
+    _relabel_after_language_switch()
     st.title(t("sim_title"), anchor=False)
     st.caption(t("sim_caption"))
     loaded = dataset_and_result()

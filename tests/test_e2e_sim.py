@@ -1,0 +1,254 @@
+"""End to end on the 方案模拟 simulation page: a click on the map adds a point, undo removes it.
+
+Starts the app as ``scripts/start.sh`` does (``python -m dashboard.launch``) on a free port
+with a temporary workspace (``COVERAGE_PLANNER_WORKSPACE``), drives Debian's Chromium with
+every request outside localhost blocked, and on the demo city:
+
+1. opens 方案模拟, chooses 企业 (enterprise) in 新增类型;
+2. clicks an empty spot of the map (inside a township, far from every point): the KPI card
+   "基层立法联系点" (contact points total) goes up by one, the new point's badge is drawn
+   in the map (st_folium's ``feature_group_to_add``, in an enterprise point's colour, marked
+   proposed) without a new map document, and the scenario is saved with it;
+3. presses 撤销 (undo): the card, the map and the saved scenario are back as before.
+
+No timing is asserted (``bench/ui.py`` measures the click). Screenshots:
+``artifacts/e2e_sim_*.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dashboard import i18n_sim, state
+from dashboard.i18n import point_type_label, t
+from dashboard.palette import POINT_STYLE
+from tests.e2e_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAP_FRAME,
+    click_xy,
+    empty_spots,
+    free_port,
+    metric_value,
+    sim_map_counts,
+    sim_map_frame,
+    start_app,
+    stop_app,
+    wait_healthy,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.e2e
+playwright = pytest.importorskip("playwright.sync_api")
+
+i18n_sim.register()  # the simulation page's texts (sim_*)
+LOCAL = ("http://127.0.0.1", "http://localhost")
+KIND = "enterprise"
+CP_LABEL = t("kpi_contact_points_total", "zh")
+#: Bound of every wait (seconds): generous for a loaded 2-core machine; the test fails
+#: (never hangs) beyond it.
+WAIT_S = 60.0
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The app on a free port with a workspace of its own; yields url, workspace, log."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    workspace = tmp_path_factory.mktemp("e2e_sim") / "workspace.gpkg"
+    port = free_port()
+    proc = start_app(port, env={"COVERAGE_PLANNER_WORKSPACE": str(workspace)})
+    assert proc.stderr is not None
+    os.set_blocking(proc.stderr.fileno(), False)
+    log: list[bytes] = []
+
+    def server_log() -> str:
+        chunk = proc.stderr.read() if proc.stderr else None
+        if chunk:
+            log.append(chunk)
+        return b"".join(log).decode("utf-8", errors="replace")
+
+    try:
+        wait_healthy(port)
+        yield {"url": f"http://127.0.0.1:{port}", "workspace": workspace, "log": server_log}
+    finally:
+        stop_app(proc)
+
+
+@pytest.fixture()
+def page_and_blocked(app: dict[str, Any]) -> Iterator[tuple[Any, list[str]]]:
+    with playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 1400}, locale="zh-CN")
+        blocked: list[str] = []
+
+        def route(r: Any) -> None:
+            url = r.request.url
+            if url.startswith(LOCAL):
+                r.continue_()
+            else:
+                blocked.append(url)
+                r.abort()
+
+        context.route("**/*", route)
+        try:
+            yield context.new_page(), blocked
+        finally:
+            context.close()
+            browser.close()
+
+
+def _until(what: str, check: Callable[[], Any], timeout: float = WAIT_S) -> Any:
+    """Poll ``check`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(0.1)
+    raise AssertionError(f"{what} not seen in {timeout:.0f} s (last: {last!r})")
+
+
+def _shown(page: Any) -> tuple[int | None, dict[str, int]]:
+    """(contact points card value, map counts) as the page shows them now."""
+    return metric_value(page, CP_LABEL), sim_map_counts(page)
+
+
+def _wait_shown(page: Any, what: str, points: int, badges: int) -> None:
+    """Wait until the card shows ``points`` contact points and the map ``badges`` badges."""
+
+    def check() -> bool:
+        n, counts = _shown(page)
+        return n == points and counts.get("badges") == badges
+
+    _until(what, check)
+
+
+def _saved_proposed(workspace: Path) -> list[list[tuple[float, float]]]:
+    """Per scenario saved in the workspace: where its proposed contact points are."""
+    from analysis.workspace import WorkspaceStore
+
+    if not workspace.exists():
+        return []
+    store = WorkspaceStore(workspace)
+    out = []
+    for name in store.list_scenarios()["name"]:
+        cp = store.load(name).contact_points
+        new = cp[cp["status"] == "proposed"]
+        out.append([(float(g.x), float(g.y)) for g in new.geometry])
+    return out
+
+
+#: In the map iframe: where the proposed points' badges are (``[lon, lat]``).
+_PROPOSED_AT_JS = """() => {
+    const out = [];
+    window.map.eachLayer((l) => {
+        if (l instanceof L.Marker && l.feature && l.feature.properties.s === 'proposed') {
+            out.push([l.getLatLng().lng, l.getLatLng().lat]);
+        }
+    });
+    return out;
+}"""
+#: How far (degrees) the new point may lie from the place clicked: a few pixels of the
+#: whole-city view.
+NEAR_DEG = 0.02
+
+
+def _button(page: Any, key: str) -> Any:
+    """The visible button of widget ``key`` (with ``help=``, Streamlit draws a hidden copy)."""
+    return page.locator(f".st-key-{key} button").filter(visible=True)
+
+
+def _proposed_badges(page: Any) -> list[str]:
+    """Inline style of every proposed point's badge in the map."""
+    frame = sim_map_frame(page)
+    return list(
+        frame.evaluate(
+            "() => [...document.querySelectorAll('.leaflet-marker-pane .sim-badge.st-proposed')]"
+            ".map(e => e.getAttribute('style') || '')"
+        )
+    )
+
+
+def test_click_on_the_map_adds_a_point_and_undo_removes_it(
+    app: dict[str, Any], page_and_blocked: tuple[Any, list[str]], artifacts_dir: Path
+) -> None:
+    from geodata.demo import load_demo_city
+
+    city = load_demo_city()
+    page, blocked = page_and_blocked
+    page.goto(app["url"] + "/simulate")
+    _until(
+        "the KPI cards and the map's points",
+        lambda: (lambda shown: shown[0] is not None and shown[1].get("badges"))(_shown(page)),
+    )
+    wait_idle(page)
+    n0, counts0 = _shown(page)
+    assert n0 == len(city.contact_points)
+    # Every contact point and home has its badge; a fresh scenario proposes nothing yet.
+    assert counts0["badges"] == len(city.contact_points) + len(city.homes)
+    assert counts0["proposed"] == 0
+    assert counts0["paths"] >= len(city.townships)
+    assert not _button(page, state.SIM_UNDO).is_enabled()
+
+    # 新增类型: an enterprise contact point.
+    label = point_type_label(KIND, "zh") + t("sim_point_suffix", "zh")
+    page.locator(f".st-key-{state.SIM_ADD_KIND} button[aria-haspopup='listbox']").click()
+    page.get_by_role("option", name=label, exact=True).click()
+    page.wait_for_timeout(300)
+    wait_idle(page)
+    assert page.locator(f".st-key-{state.SIM_ADD_KIND} input").input_value() == label
+    page.screenshot(path=str(artifacts_dir / "e2e_sim_before.png"))
+
+    spots = [(lon, lat, click_xy(page, lon, lat)) for lon, lat in empty_spots(city, 12)]
+    visible = [(lon, lat, xy) for lon, lat, xy in spots if xy is not None]
+    assert visible, "no empty spot of the demo city is visible on the map"
+    lon, lat, xy = visible[0]
+    frame = sim_map_frame(page)
+    frame.evaluate("window.__cpMark = true")  # a new map document would lose it
+    page.mouse.click(*xy)
+
+    _wait_shown(page, "one contact point more", n0 + 1, counts0["badges"] + 1)
+    page.wait_for_timeout(300)
+    wait_idle(page)
+    n1, counts1 = _shown(page)
+    assert n1 == n0 + 1
+    assert counts1["badges"] == counts0["badges"] + 1
+    assert counts1["proposed"] == 1
+    styles = _proposed_badges(page)
+    assert len(styles) == 1 and POINT_STYLE[KIND][0] in styles[0], styles  # its type's colour
+    [(x, y)] = sim_map_frame(page).evaluate(_PROPOSED_AT_JS)
+    assert abs(x - lon) < NEAR_DEG and abs(y - lat) < NEAR_DEG, ((x, y), (lon, lat))
+    # The points were swapped in place: same map document, townships still drawn.
+    assert sim_map_frame(page).evaluate("() => window.__cpMark === true")
+    assert counts1["paths"] >= len(city.townships)
+    assert _button(page, state.SIM_UNDO).is_enabled()
+    saved = _until("the scenario saved", lambda: _saved_proposed(app["workspace"]))
+    assert len(saved) == 1 and len(saved[0]) == 1, saved
+    assert saved[0][0] == pytest.approx((x, y), abs=1e-4)  # where the map drew it
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    page.mouse.move(5, 5)  # no tooltip over the new point
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(artifacts_dir / "e2e_sim_added.png"))
+
+    _button(page, state.SIM_UNDO).click()
+    _wait_shown(page, "the card and the map back as before", n0, counts0["badges"])
+    page.wait_for_timeout(300)
+    wait_idle(page)
+    n2, counts2 = _shown(page)
+    assert n2 == n0
+    assert counts2["badges"] == counts0["badges"] and counts2["proposed"] == 0
+    assert _until("the undo saved", lambda: _saved_proposed(app["workspace"]) == [[]])
+    page.screenshot(path=str(artifacts_dir / "e2e_sim_undone.png"))
+
+    errors = page.locator('[data-testid="stException"]').all_inner_texts()
+    assert not errors, errors
+    assert not blocked, blocked
+    assert "Traceback" not in app["log"](), app["log"]()[-3000:]
