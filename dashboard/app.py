@@ -18,13 +18,19 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+from dashboard import timing  # noqa: E402
+
+timing.mark("app: script start")
+
 import streamlit as st  # noqa: E402
 
 from dashboard import warmup  # noqa: E402
 
-# Under `python -m dashboard.launch` the map page's libraries are being imported on a
+# Under `python -m dashboard.launch` the map page's modules are being imported on a
 # background thread: let it finish rather than import the same modules concurrently.
-warmup.wait()
+warmup.touch()
+warmup.wait_early()
+timing.mark("app: warm-up joined")
 
 from dashboard import state, styles  # noqa: E402
 from dashboard.i18n import DEFAULT_LANG, LANGS, current_lang, t  # noqa: E402
@@ -120,7 +126,16 @@ def main() -> None:
     styles.inject(presenting, current_lang())
     if not presenting:
         _sidebar()
-    nav.run()
+    if nav is map_page:
+        timing.mark("app: page start")
+        nav.run()
+        timing.mark("app: page end")
+        # The map has been sent: the other pages' modules may be imported in the
+        # background now (they would compete with the browser loading the map before).
+        warmup.release(warmup.LATER_DELAY_S)
+    else:
+        warmup.wait()  # the other pages import pandas, folium, ...: not concurrently
+        nav.run()
 
 
 main()

@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     int
         Streamlit's exit status.
     """
+    from dashboard import timing
+
+    timing.mark("launch: main")
     extra = list(sys.argv[1:] if argv is None else argv)
     # Import Streamlit's command line (and with it the streamlit package) before the
     # warm-up thread starts, so the two threads never import the same Streamlit modules.
@@ -35,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from dashboard import warmup
 
+    if timing.ENABLED:
+        _trace_runtime()
     warmup.start()
     # No file watcher unless asked for: it serves editing (rerun on save), and after each
     # successful run it scans every loaded module (~1,600; ~0.3 s on a busy 2-core
@@ -45,6 +50,28 @@ def main(argv: list[str] | None = None) -> int:
     # What `streamlit run` does: click parses sys.argv; prog_name as in streamlit/__main__.
     sys.argv = ["streamlit", "run", str(APP), *extra]
     return int(stcli.main(prog_name="streamlit") or 0)
+
+
+def _trace_runtime() -> None:
+    """Mark sessions connecting and messages from the browser (``CP_TIMING`` only)."""
+    from streamlit.runtime.app_session import AppSession
+    from streamlit.runtime.runtime import Runtime
+
+    from dashboard import timing
+
+    connect = Runtime.connect_session
+    handle = AppSession.handle_backmsg
+
+    def connect_session(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        timing.mark("runtime: connect_session")
+        return connect(self, *args, **kwargs)
+
+    def handle_backmsg(self, msg):  # type: ignore[no-untyped-def]
+        timing.mark(f"runtime: backmsg {msg.WhichOneof('type')}")
+        return handle(self, msg)
+
+    Runtime.connect_session = connect_session  # type: ignore[method-assign]
+    AppSession.handle_backmsg = handle_backmsg  # type: ignore[method-assign]
 
 
 if __name__ == "__main__":

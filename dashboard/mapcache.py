@@ -1,15 +1,21 @@
-"""Cached map payloads: the GeoJSON of one view (dataset, measure, county, language).
+"""Cached map data: the GeoJSON of a dataset, and of one view (measure, county, language).
 
 Keyed on simple values (the dataset id and strings); the city and the coverage result are
 passed as ``_``-prefixed arguments Streamlit does not hash. Display geometry (simplified
-townships, county outlines) is cached once per dataset; the per-view payload only adds
-colours and tooltips. The folium map itself is never cached: it is rebuilt from the
-payload on every rerun (milliseconds).
+townships, county outlines) is cached once per dataset.
+
+- :func:`dataset_map` (the 地图 page): a dataset's layers once per language, with every
+  feature tagged by county, and the small per-township lists from which
+  :func:`map_view` computes a view (colours, figures, bounds) in microseconds. The demo
+  city's is persisted on disk.
+- :func:`map_payload` (the data page's preview, the simulation maps): the layers of one
+  view (measure, county), coloured.
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -136,7 +142,14 @@ def _build_payload(
         if _result is not None and "covered_by_point" in _result.demand:
             demand = _result.demand
             covered = demand.set_index(demand["code"].astype(str))["covered_by_point"]
-        village_fc = mappoints.village_features(villages, covered, lang)
+        county_of = dict(
+            zip(
+                city.townships["code"].astype(str),
+                city.townships["county"].astype(str),
+                strict=True,
+            )
+        )
+        village_fc = mappoints.village_features(villages, covered, lang, county_of)
     layers = {
         "townships": town_fc,
         "counties": mapdata.fc([county_feats[c]["outline"] for c in shown if c in county_feats]),
@@ -171,60 +184,126 @@ def _coverage_share(result: Any, county: str) -> float | None:
     return float(rows["coverage_share"].iloc[0]) if len(rows) else None
 
 
-@st.cache_data(show_spinner=False, persist="disk")
-def _demo_meta(dataset_id: str) -> tuple[list[str], list[str]]:
-    city = services.dataset_by_id(dataset_id).city
-    return _meta(city)
+@dataclass(frozen=True)
+class MapData:
+    """What the 地图 page needs of one dataset in one language (picklable, cacheable).
 
+    The browser gets :attr:`data_js` once (the map's base script); each view (measure,
+    county, layers) is then computed here from the small per-township lists: the colour
+    scale, one fill colour per township, the side panel's figures and the bounds.
 
-def _meta(city: Any) -> tuple[list[str], list[str]]:
-    counties = sorted({str(c) for c in city.townships["county"]})
-    types = [str(t) for t in city.contact_points["type"].astype(str).unique()]
-    return counties, types
-
-
-def view_meta(dataset_id: str) -> tuple[list[str], list[str]]:
-    """Return the counties and the contact point types of a dataset.
-
-    Persisted on disk for the demo city (keyed by its fingerprint id).
-
-    Raises
-    ------
-    geodata.errors.GeodataError, analysis.errors.AnalysisError
-        When the data cannot be loaded.
+    Parameters
+    ----------
+    data_js
+        ``cpInit``'s data (:func:`dashboard.mapview.map_data`) as script-safe JSON.
+    counties
+        County names, sorted.
+    point_types
+        Contact point types present (in data order).
+    town_county, town_population, town_blind
+        Per township, in the order of the data's township features.
+    values
+        ``measure -> value per township`` (None when missing) for the measures the
+        dataset has (all with a coverage result, else population and rural share).
+    points_by_county
+        Number of contact points per county.
+    coverage
+        Coverage share by county, ``""`` for the whole area (None without a result).
+    bounds
+        ``[[south, west], [north, east]]`` by county, ``""`` for the whole area.
     """
-    if services.is_demo_id(dataset_id):
-        return _demo_meta(dataset_id)
-    return _meta(services.dataset_by_id(dataset_id).city)
+
+    data_js: str
+    counties: list[str]
+    point_types: list[str]
+    town_county: list[str]
+    town_population: list[float]
+    town_blind: list[bool]
+    values: dict[str, list[float | None]]
+    points_by_county: dict[str, int]
+    coverage: dict[str, float | None]
+    bounds: dict[str, list[list[float]]]
 
 
-@st.cache_data(show_spinner=False, persist="disk")
-def _demo_view(
-    dataset_id: str, measure: str, county: str, lang: Lang, with_villages: bool
-) -> tuple[MapPayload, ColorScale, dict[str, Any]]:
-    return _view(dataset_id, measure, county, lang, with_villages)
+def _build_map_data(
+    dataset_id: str, lang: Lang, with_villages: bool, city: Any, result: Any, radii: Any
+) -> MapData:
+    from dashboard import mapdata
+    from dashboard.mapview import js_json, map_data
+    from dashboard.palette import MEASURES
+
+    # The per-view payload of the whole area, coloured by coverage: every feature is
+    # tagged with its county, so the browser filters; the colours are sent per view.
+    measure = "coverage_share" if result is not None else "population"
+    payload, _scale, _summary = map_payload(
+        dataset_id, measure, "", lang, with_villages, city, result, radii
+    )
+    towns = mapdata.township_table(city.townships, result.townships if result else None)
+    names = towns["county"].astype(str)
+    values: dict[str, list[float | None]] = {}
+    for m in MEASURES:
+        if m in ("population", "rural_share") or result is not None:
+            values[m] = [mapdata._num(v) for v in mapdata.measure_values(towns, m).tolist()]
+    blind = (
+        [bool(b is True) for b in towns["is_blind_spot"].tolist()]
+        if "is_blind_spot" in towns.columns
+        else [False] * len(towns)
+    )
+    counties = sorted(set(names))
+    bounds = {"": payload.bounds}
+    for county in counties:
+        bounds[county] = mapdata.bounds(towns[(names == county).to_numpy()])
+    point_county = city.contact_points["county"].astype(str) if len(city.contact_points) else []
+    points_by_county: dict[str, int] = {"": len(city.contact_points)}
+    for c in point_county:
+        points_by_county[c] = points_by_county.get(c, 0) + 1
+    coverage = {"": _coverage_share(result, "")}
+    for county in counties:
+        coverage[county] = _coverage_share(result, county)
+    return MapData(
+        data_js=js_json(map_data(payload, lang)),
+        counties=counties,
+        point_types=[str(t) for t in city.contact_points["type"].astype(str).unique()],
+        town_county=names.tolist(),
+        town_population=[float(p) for p in towns["population"].tolist()],
+        town_blind=blind,
+        values=values,
+        points_by_county=points_by_county,
+        coverage=coverage,
+        bounds=bounds,
+    )
 
 
-def _view(
-    dataset_id: str, measure: str, county: str, lang: Lang, with_villages: bool
-) -> tuple[MapPayload, ColorScale, dict[str, Any]]:
+@st.cache_data(show_spinner=False, persist="disk", max_entries=8)
+def _demo_map_data(dataset_id: str, lang: Lang, with_villages: bool) -> MapData:
+    return _dataset_map_data(dataset_id, lang, with_villages)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _user_map_data(dataset_id: str, lang: Lang, with_villages: bool) -> MapData:
+    # cache_resource: a frozen dataclass shared by the sessions, never copied per rerun.
+    return _dataset_map_data(dataset_id, lang, with_villages)
+
+
+def _dataset_map_data(dataset_id: str, lang: Lang, with_villages: bool) -> MapData:
+    from dashboard import warmup
+
+    # geopandas and the analysis are imported now: not while the warm-up imports pandas
+    # (it starts only after the first map, so a cold first run never waits for it).
+    warmup.wait_if_busy()
     dataset = services.dataset_by_id(dataset_id)
     result = services.coverage(dataset)
     types = [str(t) for t in dataset.city.contact_points["type"].astype(str).unique()]
     radii = services.radius_by_type(types)
-    return map_payload(
-        dataset_id, measure, county, lang, with_villages, dataset.city, result, radii
-    )
+    return _build_map_data(dataset_id, lang, with_villages, dataset.city, result, radii)
 
 
-def view(
-    dataset_id: str, measure: str, county: str, lang: Lang, with_villages: bool
-) -> tuple[MapPayload, ColorScale, dict[str, Any]]:
-    """Return the map payload of one view of a dataset with its coverage colours.
+def dataset_map(dataset_id: str, lang: Lang, with_villages: bool) -> MapData:
+    """Return the map data of a dataset with its coverage (:class:`MapData`).
 
-    The demo city's views are persisted on disk (``st.cache_data(persist="disk")``, keyed
-    by the fingerprint in its id): after the first start, its map needs neither geopandas
-    nor the analysis. User datasets are cached in memory only.
+    The demo city's is persisted on disk (``st.cache_data(persist="disk")``, keyed by the
+    fingerprint in its id): after the first start its map needs neither geopandas nor the
+    analysis. User datasets are cached in memory.
 
     Raises
     ------
@@ -232,5 +311,40 @@ def view(
         When the data cannot be loaded or analysed.
     """
     if services.is_demo_id(dataset_id):
-        return _demo_view(dataset_id, measure, county, lang, with_villages)
-    return _view(dataset_id, measure, county, lang, with_villages)
+        return _demo_map_data(dataset_id, lang, with_villages)
+    return _user_map_data(dataset_id, lang, with_villages)
+
+
+def map_view(
+    data: MapData, measure: str, county: str
+) -> tuple[ColorScale, list[str], dict[str, Any], list[list[float]]]:
+    """Return one view: colour scale, fill per township, side-panel figures, bounds.
+
+    Parameters
+    ----------
+    data
+        Output of :func:`dataset_map`.
+    measure
+        Township measure to colour by (population when the dataset lacks it).
+    county
+        County to show, or ``""`` for the whole area.
+    """
+    from dashboard.palette import color_scale
+
+    if measure not in data.values:
+        measure = "population"
+    if county not in data.bounds:
+        county = ""
+    values = data.values[measure]
+    idx = [i for i, c in enumerate(data.town_county) if not county or c == county]
+    scale = color_scale(measure, [values[i] for i in idx])
+    fills = [scale.color(v) for v in values]
+    summary: dict[str, Any] = {
+        "townships": len(idx),
+        "blind": sum(1 for i in idx if data.town_blind[i]),
+        "points": data.points_by_county.get(county, 0),
+        "population": float(sum(data.town_population[i] for i in idx)),
+        "coverage": data.coverage.get(county),
+        "measure": measure,
+    }
+    return scale, fills, summary, data.bounds[county]

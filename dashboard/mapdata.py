@@ -140,7 +140,8 @@ def township_features(
     """Return the township layer and its colour scale.
 
     Blind spots carry ``b: 1``; the map hatches them from the same features (no second
-    copy of the geometry).
+    copy of the geometry). Every feature carries its county as ``k`` (the map filters
+    on it in the browser).
 
     Parameters
     ----------
@@ -184,6 +185,7 @@ def township_features(
         tip = _table(rows, str(row.name), t("tip_blind", lang) if is_blind else "")
         value = _num(values.iloc[i])
         props: dict[str, Any] = {
+            "k": str(row.county),
             "tip": tip,
             "style": {
                 "fillColor": scale.color(value),
@@ -228,7 +230,10 @@ def county_features(counties: pd.Series, geoms: np.ndarray) -> dict[str, dict[st
             "outline": {
                 "type": "Feature",
                 "geometry": shapely.geometry.mapping(line),
-                "properties": {"style": {"color": COUNTY_COLOR, "weight": 2.2, "opacity": 0.9}},
+                "properties": {
+                    "k": county,
+                    "style": {"color": COUNTY_COLOR, "weight": 2.2, "opacity": 0.9},
+                },
             },
             "label": {
                 "type": "Feature",
@@ -236,7 +241,7 @@ def county_features(counties: pd.Series, geoms: np.ndarray) -> dict[str, dict[st
                     "type": "Point",
                     "coordinates": [round(pt.x, DECIMALS), round(pt.y, DECIMALS)],
                 },
-                "properties": {"label": html.escape(county)},
+                "properties": {"k": county, "label": html.escape(county)},
             },
         }
     return out

@@ -1,6 +1,8 @@
 """GeoJSON payloads of the point layers: contact points, radii, sites and links, homes, villages.
 
-Like :mod:`dashboard.mapdata`: pure functions, escaped compact tooltips, rounded coordinates.
+Like :mod:`dashboard.mapdata`: pure functions, escaped compact tooltips, rounded coordinates;
+every feature carries its county as ``k`` (a collection site and its link: the county of
+its contact point, none when it names none).
 """
 
 from __future__ import annotations
@@ -65,7 +67,8 @@ def contact_point_features(
         if staff is not None:
             rows.append((t("tip_staff", lang), fmt_int(staff)))
         coords = [float(xy[i, 0]), float(xy[i, 1])]
-        props = {"t": str(row.type), "tip": _table(rows, str(row.name))}
+        county = str(getattr(row, "county", "") or "")
+        props = {"t": str(row.type), "k": county, "tip": _table(rows, str(row.name))}
         feats.append(
             {
                 "type": "Feature",
@@ -78,7 +81,7 @@ def contact_point_features(
                 {
                     "type": "Feature",
                     "geometry": {"type": "Point", "coordinates": coords},
-                    "properties": {"t": str(row.type), "r": float(radius)},
+                    "properties": {"t": str(row.type), "k": county, "r": float(radius)},
                 }
             )
     return fc(feats), fc(radii)
@@ -94,6 +97,10 @@ def site_features(
     names = {
         str(pid): str(n)
         for pid, n in zip(points.get("id", []), points.get("name", []), strict=False)
+    }
+    counties = {
+        str(pid): str(c or "")
+        for pid, c in zip(points.get("id", []), points.get("county", []), strict=False)
     }
     feats: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
@@ -113,7 +120,11 @@ def site_features(
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": coords},
-                "properties": {"o": 0 if linked else 1, "tip": _table(rows, str(row.name))},
+                "properties": {
+                    "o": 0 if linked else 1,
+                    "k": counties.get(cp, "") if linked else "",
+                    "tip": _table(rows, str(row.name)),
+                },
             }
         )
         if linked:
@@ -125,7 +136,7 @@ def site_features(
                         "type": "LineString",
                         "coordinates": [coords, [float(pxy[j, 0]), float(pxy[j, 1])]],
                     },
-                    "properties": {},
+                    "properties": {"k": counties.get(cp, "")},
                 }
             )
     return fc(feats), fc(links)
@@ -148,16 +159,26 @@ def home_features(homes: gpd.GeoDataFrame, lang: Lang) -> dict[str, Any]:
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [float(xy[i, 0]), float(xy[i, 1])]},
-                "properties": {"tip": _table(rows, str(row.name))},
+                "properties": {
+                    "k": str(getattr(row, "county", "") or ""),
+                    "tip": _table(rows, str(row.name)),
+                },
             }
         )
     return fc(feats)
 
 
 def village_features(
-    villages: gpd.GeoDataFrame, covered: pd.Series | None, lang: Lang
+    villages: gpd.GeoDataFrame,
+    covered: pd.Series | None,
+    lang: Lang,
+    county_of_township: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Return villages as small dots, flagged covered/uncovered when known."""
+    """Return villages as small dots, flagged covered/uncovered when known.
+
+    With ``county_of_township`` (township code -> county), each village carries its
+    county as ``k``.
+    """
     xy = _point_coords(villages)
     feats: list[dict[str, Any]] = []
     flags = (
@@ -186,6 +207,7 @@ def village_features(
                 "geometry": {"type": "Point", "coordinates": [float(xy[i, 0]), float(xy[i, 1])]},
                 "properties": {
                     "c": 1 if flag or flag is None else 0,
+                    "k": (county_of_township or {}).get(str(row.township_code), ""),
                     "tip": _table(rows, str(row.name)),
                 },
             }

@@ -1,24 +1,35 @@
-"""The folium map of the dashboard: one GeoJSON layer per map layer, offline assets.
+"""The map of the dashboard: one Leaflet renderer in the browser, offline assets.
 
-:func:`map_payload` (cached) turns a dataset and its coverage result into GeoJSON dicts;
-:func:`build_map` (not cached: folium maps are rebuilt on every rerun, cheaply) assembles
-them into a :class:`folium.Map` that loads nothing from outside the server. Every point
-layer is a single ``L.geoJson`` with ``pointToLayer`` (a CircleMarker or an inline
-badge), never thousands of separate markers; legends are drawn outside the map.
+Everything the map draws is drawn by one piece of JavaScript, :data:`RENDER_JS`, from
+plain data: ``cpInit(map, data)`` builds nothing but keeps the dataset's GeoJSON layers
+(townships, county outlines and labels, contact points and their radii, collection sites
+and links, homes, villages; every feature tagged with its county as ``k``), and
+``cpView(map, view)`` draws one view of them: a county or the whole area, the visible
+layers, the townships' fill colours. A new view with the same county and layers only
+restyles the township polygons; otherwise the layers are rebuilt from the data already in
+the browser. Every point layer is a single ``L.geoJson`` with ``pointToLayer`` (a
+CircleMarker or an inline badge), never thousands of separate markers; legends are drawn
+outside the map.
+
+Two carriers:
+
+- the 地图 page (:func:`draw`) hands the component of streamlit-folium its arguments
+  directly: the base script (Leaflet map, renderer, the dataset's data) stays the same
+  while the user changes measure, county or layers, so the map's iframe is never reloaded;
+  each view travels as the component's ``feature_group`` script (a few kB), which the
+  component evaluates in the live map. The page needs neither folium nor pandas;
+- :func:`build_map` returns a :class:`folium.Map` with the same renderer, for ``st_folium``
+  elsewhere (the data page's preview) and for tests. folium is imported when it is called.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import folium
-from branca.element import MacroElement
-from folium.utilities import JsCode
-from jinja2 import Template
-
-from dashboard.assets import IFRAME_STATIC_BASE, use_offline_assets
 from dashboard.i18n import Lang
 from dashboard.palette import (
     BLIND_COLOR,
@@ -31,6 +42,9 @@ from dashboard.palette import (
     VILLAGE_UNCOVERED,
     badge_styles,
 )
+
+if TYPE_CHECKING:
+    import folium
 
 #: Layers the user can toggle, in drawing order, and whether each is on by default
 #: (townships are always drawn).
@@ -46,6 +60,8 @@ LAYERS: dict[str, bool] = {
 }
 BASEMAPS: tuple[str, ...] = ("none", "osm", "tianditu")
 MAP_HEIGHT = 640
+#: Padding (pixels) around the area a view is fitted to.
+FIT_PADDING = 12
 
 TIANDITU_URL = (
     "https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
@@ -53,6 +69,15 @@ TIANDITU_URL = (
     "&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}"
 )
 OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+#: Vendored Leaflet, relative to the st_folium iframe (the same files as
+#: :func:`dashboard.assets.offline_js` / :func:`dashboard.assets.offline_css`, which import
+#: folium; a test checks that both agree).
+LEAFLET_JS = "vendor/leaflet-1.9.3/leaflet.js"
+LEAFLET_CSS = "vendor/leaflet-1.9.3/leaflet.css"
+IFRAME_STATIC_BASE = "../../app/static"
+#: Name of streamlit-folium's component (the map's iframe title) and the folder of its files.
+COMPONENT_NAME = "streamlit_folium.st_folium"
 
 
 @dataclass(frozen=True)
@@ -73,7 +98,7 @@ class MapPayload:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-_CSS = f"""
+CSS = f"""
 <style>
 .leaflet-container {{ background: {MAP_BACKGROUND};
   font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
@@ -96,114 +121,223 @@ _CSS = f"""
 </style>
 """
 
-# A hatch pattern in a hidden SVG: url(#cp-hatch) fills resolve across the document.
-_HATCH_JS = """
-(function() {
-  if (document.getElementById('cp-hatch')) return;
-  var d = document.createElement('div');
-  d.innerHTML = '<svg width="0" height="0" style="position:absolute"><defs>' +
-    '<pattern id="cp-hatch" patternUnits="userSpaceOnUse" width="7" height="7"' +
-    ' patternTransform="rotate(45)">' +
-    '<line x1="0" y1="0" x2="0" y2="7" stroke="#ffffff" stroke-width="1.6" stroke-opacity="0.7"/>' +
-    '</pattern></defs></svg>';
-  document.body.appendChild(d.firstChild);
-})();
-"""
-
-# Tooltips are built in the browser from compact properties: {h: title, s: subtitle,
-# r: [[label index, value], ...]}; labels and values arrive escaped.
-_TIP_FN = """
-window.cpTip = function(layer) {
-  var p = layer.feature.properties.tip, L2 = window.cpLabels || [];
-  var h = "<div class='cp-tip'><b>" + p.h + "</b>";
-  if (p.s) { h += " <span class='cp-sub'>" + p.s + "</span>"; }
-  h += "<table>";
-  for (var i = 0; i < p.r.length; i++) {
-    h += "<tr><th>" + L2[p.r[i][0]] + "</th><td>" + p.r[i][1] + "</td></tr>";
-  }
-  return h + "</table></div>";
-};
-"""
-_BIND = (
-    " layer.bindTooltip(window.cpTip, {sticky: true, className: 'cp-tooltip'});"
-    " layer.bindPopup(window.cpTip);"
+#: The renderer (see the module docstring). Tooltips are built from compact properties
+#: ``{h: title, s: subtitle, r: [[label index, value], ...]}`` whose texts arrive escaped;
+#: blind spots (``b: 1``) get a hatched copy (an SVG pattern, ``url(#cp-hatch)``).
+RENDER_JS = (
+    (Path(__file__).with_name("mapview_render.js"))
+    .read_text(encoding="utf-8")
+    .replace("__PAD__", str(FIT_PADDING))
+    .replace("__RADIUS_COLORS__", json.dumps({k: v[0] for k, v in POINT_STYLE.items()}))
+    .replace("__BLIND__", BLIND_COLOR)
+    .replace("__LINK__", LINK_COLOR)
+    .replace("__V_COVERED__", VILLAGE_COVERED)
+    .replace("__V_UNCOVERED__", VILLAGE_UNCOVERED)
+    .replace("__SITE__", SITE_COLOR)
+    .replace("__ORPHAN__", SITE_ORPHAN_COLOR)
 )
-_TIP = JsCode("function(f, layer) { if (f.properties && f.properties.tip) {" + _BIND + " } }")
 
 
-def _town_js(blind: bool) -> JsCode:
-    """Tooltip and popup; with ``blind``, a hatched copy of each blind-spot township.
+def js_json(value: Any) -> str:
+    """Return ``value`` as compact JSON that is safe inside a ``<script>`` element.
 
-    The hatched copy is built in the browser from the same feature object, so the
-    geometry is sent once.
+    ``<``, ``>``, ``&`` and the line separators are written as ``\\uXXXX`` escapes (as
+    folium does), so no user text can close the script or open a tag.
     """
-    hatch = (
-        " if (f.properties.b) { window.cpBlind.addLayer(L.geoJson(f, {interactive: false,"
-        f" style: {{fillColor: 'url(#cp-hatch)', fillOpacity: 1, color: '{BLIND_COLOR}',"
-        " weight: 1.6, opacity: 0.95}})); }"
-        if blind
-        else ""
-    )
-    return JsCode("function(f, layer) {" + _BIND + hatch + " }")
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _badge_js(styles: dict[str, tuple[str, str]], key: str | None, css: str, size: int) -> JsCode:
-    table = json.dumps(styles, ensure_ascii=False)
-    pick = f"S[f.properties.{key}] || S.other" if key else "S.home"
-    return JsCode(
-        "function(f, latlng) { var S = " + table + "; var s = " + pick + ";"
-        " return L.marker(latlng, {keyboard: false, riseOnHover: true, icon: L.divIcon({"
-        f" className: 'cp-icon', iconSize: [{size}, {size}],"
-        f" iconAnchor: [{size // 2}, {size // 2}],"
-        f' html: \'<div class="cp-badge {css}" style="background:\''
-        " + s[0] + '\">' + s[1] + '</div>'"
-        " })}); }"
-    )
+def map_data(payload: MapPayload, lang: Lang) -> dict[str, Any]:
+    """Return the data ``cpInit`` takes: layers, tooltip labels, badges, bounds."""
+    return {
+        "layers": payload.layers,
+        "labels": payload.extra.get("labels", []),
+        "badges": badge_styles(lang),
+        "bounds": payload.bounds,
+    }
 
 
-def _radius_js() -> JsCode:
-    colors = json.dumps({k: v[0] for k, v in POINT_STYLE.items()})
-    return JsCode(
-        "function(f, latlng) { var C = " + colors + ";"
-        " var c = C[f.properties.t] || '#5f6b7a';"
-        " return L.circle(latlng, {radius: f.properties.r, color: c, weight: 1.2, opacity: 0.8,"
-        " dashArray: '5 4', fillColor: c, fillOpacity: 0.07, interactive: false}); }"
-    )
+def view_data(
+    layers: set[str] | frozenset[str] | list[str],
+    county: str = "",
+    fills: list[str] | None = None,
+    bounds: list[list[float]] | None = None,
+) -> dict[str, Any]:
+    """Return the data ``cpView`` takes.
+
+    Parameters
+    ----------
+    layers
+        Names from :data:`LAYERS` to draw (townships are always drawn).
+    county
+        Only the features of this county (``""``: all).
+    fills
+        Fill colour of every township of the dataset, in the data's order (``None``: the
+        colours in the data).
+    bounds
+        ``[[south, west], [north, east]]`` to fit the map to when it differs from the
+        last view's.
+    """
+    return {
+        "county": county,
+        "shown": [name for name in LAYERS if name in set(layers)],
+        "fills": fills,
+        "bounds": bounds,
+    }
 
 
-def _dot_js(prop: str, on: str, off: str, radius: float, stroke: bool) -> JsCode:
-    border = "color: '#ffffff', weight: 1" if stroke else "stroke: false"
-    return JsCode(
-        "function(f, latlng) { return L.circleMarker(latlng, {radius: "
-        f"{radius}, {border}, fillOpacity: 0.95,"
-        f" fillColor: f.properties.{prop} ? '{off}' : '{on}'}}); }}"
-    )
+def _tiles_js(basemap: str, tianditu_key: str) -> str:
+    """Return the script adding the base map's tiles (nothing for ``"none"``)."""
+    if basemap == "osm":
+        return f"L.tileLayer({json.dumps(OSM_URL)}, {{maxZoom: 17}}).addTo(__MAP__);\n"
+    if basemap == "tianditu" and tianditu_key:
+        out = ""
+        for layer in ("vec", "cva"):
+            url = TIANDITU_URL.format(layer=layer, key=tianditu_key, s="{s}")
+            out += (
+                f"L.tileLayer({json.dumps(url)}, {{subdomains: '01234567', maxZoom: 17}})"
+                ".addTo(__MAP__);\n"
+            )
+        return out
+    return ""
 
 
-_LABEL_JS = JsCode(
-    "function(f, latlng) { return L.marker(latlng, {interactive: false, keyboard: false,"
-    " icon: L.divIcon({className: 'cp-county-label', iconSize: null,"
-    " html: '<span>' + f.properties.label + '</span>'})}); }"
+#: Leaflet options of the map (folium's, without attribution).
+_MAP_OPTIONS = (
+    "{center: [0, 0], zoom: 1, crs: L.CRS.EPSG3857, zoomControl: true, preferCanvas: false,"
+    " attributionControl: false, zoomSnap: 0.25, minZoom: 4, maxZoom: 17}"
 )
 
 
-class _Script(MacroElement):
-    """A piece of JavaScript that runs with the map's own script (st_folium keeps it)."""
+#: The page around the map (what folium's header sets: no margins, the map's box).
+_FRAME_CSS = """
+<style>
+html, body { width: 100%; height: 100%; margin: 0; padding: 0; }
+#map_div { position: relative; width: 100.0%; height: __HEIGHT__px; left: 0.0%; top: 0.0%; }
+.leaflet-container { font-size: 1rem; }
+</style>
+"""
 
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "{{ this.code.replace('__MAP__', this._parent.get_name()) }}"
-        "{% endmacro %}"
+
+#: The map returns nothing to Python (``returned_objects`` is empty): the component
+#: compares what it would send with its last value and sends nothing while both are
+#: ``{}``. Its default is ``None`` (a ``{}`` default would import pandas, see
+#: :func:`component_args`), so the last value is set to ``{}`` here, before the component
+#: first compares; otherwise every new iframe would send ``{}`` and rerun the script.
+_NO_VALUE = "if (window.__GLOBAL_DATA__) { window.__GLOBAL_DATA__.previous_data = {}; }\n"
+
+
+def base_script(data_js: str, basemap: str = "none", tianditu_key: str = "") -> str:
+    """Return the component's base script: the map ``map_div``, tiles, renderer and data.
+
+    Parameters
+    ----------
+    data_js
+        ``js_json(map_data(...))`` of the dataset.
+    basemap, tianditu_key
+        See :func:`build_map`.
+    """
+    return (
+        _NO_VALUE
+        + f'var map_div = L.map("map_div", {_MAP_OPTIONS});\n'
+        + _tiles_js(basemap, tianditu_key).replace("__MAP__", "map_div")
+        + "L.control.scale({imperial: false}).addTo(map_div);\n"
+        + RENDER_JS
+        + f"window.cpInit(map_div, {data_js});\n"
     )
 
-    def __init__(self, code: str) -> None:
-        super().__init__()
-        self._name = "Script"
-        self.code = code
+
+def view_script(view: dict[str, Any]) -> str:
+    """Return the script that draws one view in the live map (``feature_group``)."""
+    return f"window.cpView(window.map, {js_json(view)});\n"
 
 
-def _geojson(data: dict[str, Any], name: str, **options: Any) -> folium.GeoJson:
-    return folium.GeoJson(data, name=name, control=False, **options)
+def leaflet_links(static_base: str = IFRAME_STATIC_BASE) -> tuple[list[str], list[str]]:
+    """Return the vendored Leaflet's JS and CSS URLs (relative to the iframe)."""
+    base = static_base.rstrip("/")
+    return [f"{base}/{LEAFLET_JS}"], [f"{base}/{LEAFLET_CSS}"]
+
+
+def component_args(
+    data_js: str,
+    view: dict[str, Any],
+    basemap: str = "none",
+    tianditu_key: str = "",
+    height: int = MAP_HEIGHT,
+    static_base: str = IFRAME_STATIC_BASE,
+) -> dict[str, Any]:
+    """Return the arguments streamlit-folium's component takes (its ``st_folium`` call's).
+
+    ``script`` (the base map) changes only with the dataset, the language and the base
+    map; ``feature_group`` carries the view.
+    """
+    js_links, css_links = leaflet_links(static_base)
+    # Tuples, not lists: Streamlit checks every list or dict argument for a data frame,
+    # which imports pandas (~0.6 s) on the way to the first map.
+    return {
+        "script": base_script(data_js, basemap, tianditu_key),
+        "header": CSS + _FRAME_CSS.replace("__HEIGHT__", str(height)),
+        "html": "",
+        "id": "map_div",
+        "height": height,
+        "width": None,
+        "returned_objects": (),
+        "zoom": None,
+        "center": None,
+        "feature_group": view_script(view),
+        "return_on_hover": False,
+        "layer_control": None,
+        "pixelated": False,
+        "css_links": tuple(css_links),
+        "js_links": tuple(js_links),
+        "wrap_longitude": False,
+    }
+
+
+_COMPONENT: Any = None
+
+
+def _component() -> Any:
+    """Return streamlit-folium's component, registered without importing the package.
+
+    ``import streamlit_folium`` imports folium, branca, jinja2 and pandas (1-2 s on the
+    2-core machine, on the way to the first map). The component is the same (name, files),
+    declared the way ``components.declare_component`` does from that package.
+    """
+    global _COMPONENT
+    import importlib.util
+    import os
+
+    from streamlit.components.v1.custom_component import CustomComponent
+    from streamlit.runtime import exists, get_instance
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if _COMPONENT is None:
+        spec = importlib.util.find_spec("streamlit_folium")
+        if spec is None or spec.origin is None:
+            raise ImportError("streamlit-folium is not installed")
+        # The very path streamlit_folium declares: the two registrations are then equal
+        # and replace each other silently when the data page imports streamlit_folium.
+        build = os.path.join(os.path.dirname(os.path.abspath(spec.origin)), "frontend/build")
+        _COMPONENT = CustomComponent(
+            name=COMPONENT_NAME, path=build, url=None, module_name="streamlit_folium"
+        )
+    if get_script_run_ctx() is not None and exists():
+        get_instance().component_registry.register_component(_COMPONENT)
+    return _COMPONENT
+
+
+def draw(key: str, args: dict[str, Any]) -> None:
+    """Show the map (:func:`component_args`) in streamlit-folium's component.
+
+    The component is keyed on its base script: the iframe stays while only the view
+    changes and is rebuilt when the base map changes.
+    """
+    digest = hashlib.sha1(
+        (args["script"] + args["header"] + str(args["height"])).encode(), usedforsecurity=False
+    ).hexdigest()[:16]
+    _component()(key=f"{key}-{digest}", default=None, **args)
 
 
 def build_map(
@@ -215,7 +349,7 @@ def build_map(
     static_base: str = IFRAME_STATIC_BASE,
     lang: Lang = "zh",
 ) -> folium.Map:
-    """Assemble the folium map (offline assets, no attribution, GeoJSON layers).
+    """Assemble a folium map of one payload (offline assets, no attribution, one renderer).
 
     Parameters
     ----------
@@ -234,6 +368,10 @@ def build_map(
     lang
         Language of the point badges (Chinese characters or English letters).
     """
+    import folium
+
+    from dashboard.assets import use_offline_assets
+
     m = folium.Map(
         location=None,
         tiles=None,
@@ -246,9 +384,7 @@ def build_map(
         prefer_canvas=False,
     )
     use_offline_assets(m, static_base)
-    m.get_root().header.add_child(folium.Element(_CSS), name="cp_css")
-    _Script(_HATCH_JS).add_to(m)
-    _Script("L.control.scale({imperial: false}).addTo(__MAP__);").add_to(m)
+    m.get_root().header.add_child(folium.Element(CSS), name="cp_css")
     if basemap == "osm":
         folium.TileLayer(OSM_URL, attr="OpenStreetMap", name="osm", control=False).add_to(m)
     elif basemap == "tianditu" and tianditu_key:
@@ -261,58 +397,41 @@ def build_map(
                 control=False,
                 max_zoom=17,
             ).add_to(m)
-    labels = json.dumps(payload.extra.get("labels", []), ensure_ascii=False)
-    _Script(f"window.cpLabels = {labels};" + _TIP_FN).add_to(m)
-    lay = payload.layers
-    badges = badge_styles(lang)
-    blind = "blind_spots" in layers
-    if blind:
-        _Script("window.cpBlind = L.featureGroup();").add_to(m)
-    _geojson(lay["townships"], "townships", on_each_feature=_town_js(blind)).add_to(m)
-    if blind:
-        _Script("window.cpBlind.addTo(__MAP__);").add_to(m)
-    if "counties" in layers:
-        _geojson(lay["counties"], "counties", interactive=False).add_to(m)
-    if "radii" in layers and lay["radii"]["features"]:
-        _geojson(lay["radii"], "radii", pointToLayer=_radius_js()).add_to(m)
-    if "site_links" in layers and lay["site_links"]["features"]:
-        _geojson(
-            lay["site_links"],
-            "site_links",
-            interactive=False,
-            style=JsCode(
-                f"function() {{ return {{color: '{LINK_COLOR}', weight: 1, opacity: 0.7}}; }}"
-            ),
-        ).add_to(m)
-    if "villages" in layers and lay["villages"]["features"]:
-        _geojson(
-            lay["villages"],
-            "villages",
-            pointToLayer=_dot_js("c", VILLAGE_UNCOVERED, VILLAGE_COVERED, 2.5, False),
-            on_each_feature=_TIP,
-        ).add_to(m)
-    if "collection_sites" in layers and lay["collection_sites"]["features"]:
-        _geojson(
-            lay["collection_sites"],
-            "collection_sites",
-            pointToLayer=_dot_js("o", SITE_COLOR, SITE_ORPHAN_COLOR, 4, True),
-            on_each_feature=_TIP,
-        ).add_to(m)
-    if "homes" in layers and lay["homes"]["features"]:
-        _geojson(
-            lay["homes"],
-            "homes",
-            pointToLayer=_badge_js({"home": badges["home"]}, None, "cp-home", 18),
-            on_each_feature=_TIP,
-        ).add_to(m)
-    if "contact_points" in layers and lay["contact_points"]["features"]:
-        _geojson(
-            lay["contact_points"],
-            "contact_points",
-            pointToLayer=_badge_js(badges, "t", "", 24),
-            on_each_feature=_TIP,
-        ).add_to(m)
-    if "counties" in layers:
-        _geojson(lay["county_labels"], "county_labels", pointToLayer=_LABEL_JS).add_to(m)
-    m.fit_bounds(payload.bounds, padding=(12, 12))
+    script = _script_element()
+    script("L.control.scale({imperial: false}).addTo(__MAP__);").add_to(m)
+    script(RENDER_JS).add_to(m)
+    view = view_data(layers, bounds=payload.bounds)
+    script(
+        f"window.cpInit(__MAP__, {js_json(map_data(payload, lang))});\n"
+        f"window.cpView(__MAP__, {js_json(view)});"
+    ).add_to(m)
+    m.fit_bounds(payload.bounds, padding=(FIT_PADDING, FIT_PADDING))
     return m
+
+
+_SCRIPT_CLASS: Any = None
+
+
+def _script_element() -> Any:
+    """Return a folium element class whose script runs with the map's own script."""
+    global _SCRIPT_CLASS
+    if _SCRIPT_CLASS is None:
+        from branca.element import MacroElement
+        from jinja2 import Template
+
+        class _Script(MacroElement):  # type: ignore[misc]
+            """A piece of JavaScript run with the map's script (st_folium keeps it)."""
+
+            _template = Template(
+                "{% macro script(this, kwargs) %}"
+                "{{ this.code.replace('__MAP__', this._parent.get_name()) }}"
+                "{% endmacro %}"
+            )
+
+            def __init__(self, code: str) -> None:
+                super().__init__()
+                self._name = "Script"
+                self.code = code
+
+        _SCRIPT_CLASS = _Script
+    return _SCRIPT_CLASS

@@ -1,15 +1,21 @@
 """Import the map page's libraries in the background while Streamlit starts.
 
 ``python -m dashboard.launch`` calls :func:`start` before it hands over to Streamlit's
-command line. Until the browser has loaded Streamlit's frontend and opened its session,
-the server process is mostly idle; the first script run would then spend ~1-2 s importing
-numpy, pandas, folium and the dashboard's own modules (Streamlit's server loads none of
-them). Importing them on a thread during that idle time takes that work off the path to
-the first map. The app calls :func:`wait` before its own imports, so the script thread
-never imports a module while the warm-up thread is half-way through it.
+command line. In two steps:
 
-Under ``streamlit run dashboard/app.py`` or AppTest nothing is started and :func:`wait`
-returns at once.
+1. Once the server has started: what the 地图 page's first run needs and Streamlit's
+   server has not loaded (pyarrow, the dashboard's light modules; ~0.3 s). The app calls
+   :func:`wait_early` before its own imports, so the script thread never imports a module
+   while the warm-up thread is half-way through it.
+2. Once the first map has been sent (the map page calls :func:`release`) and a little
+   later: what the other pages need (pandas, folium, ...; ~1-2 s). Any other page, and a
+   map whose data is not cached yet, calls :func:`wait` first.
+
+Importing pandas and folium before the first map, as this module used to, slowed the
+server's serving of Streamlit's frontend (both need the GIL) and made the first run wait.
+
+Under ``streamlit run dashboard/app.py`` or AppTest nothing is started and both waits
+return at once.
 """
 
 from __future__ import annotations
@@ -19,20 +25,26 @@ import logging
 import threading
 import time
 
+from dashboard import timing
+
 _LOG = logging.getLogger(__name__)
 
-#: Third-party modules the map page needs, in dependency order. Streamlit's server imports
-#: none of them while it starts (checked on streamlit 1.67), so the warm-up thread and the
-#: server's thread never wait on each other's import locks. ``streamlit_folium`` itself is
-#: left to the script: it registers its component with the runtime only when imported from
-#: a script run.
+#: Modules the 地图 page's first run needs that Streamlit's server has not loaded: pyarrow
+#: (every custom component's call imports it) and the dashboard's own light modules. The
+#: page needs no folium, branca, jinja2 or pandas (see :mod:`dashboard.mapview`).
+#: ``streamlit_folium`` itself is never imported here: it registers its component with
+#: the runtime only when imported from a script run.
 THIRD_PARTY: tuple[str, ...] = (
-    "numpy",
-    "pandas",
-    "jinja2",
-    "branca.element",
-    "folium",
-    "folium.plugins",
+    "pyarrow",
+    "streamlit.components.v1.custom_component",
+    "streamlit.components.v1.component_arrow",
+    # st.pills looks for a leading emoji in every option: the first call compiles a
+    # regular expression of every emoji (~0.2-0.5 s).
+    "streamlit.emojis",
+    # st.set_page_config's favicon (a PNG) goes through Pillow (~0.1 s).
+    "PIL.Image",
+    "PIL.PngImagePlugin",
+    "streamlit.elements.lib.image_utils",
 )
 #: The dashboard's modules on the map page's path. Their ``st.cache_*`` decorators check
 #: the cache storage of the running server, so they are imported once it exists.
@@ -45,16 +57,39 @@ DASHBOARD: tuple[str, ...] = (
     "dashboard.mapview",
     "dashboard.mapcache",
     "dashboard.legend",
+)
+#: What the other pages (and a cold map) import: loaded once the first map has been sent
+#: (:func:`release`), after :data:`LATER_DELAY_S`, so it competes neither with the browser
+#: loading Streamlit's frontend nor with the map's own files.
+LATER: tuple[str, ...] = (
+    "pandas",
+    "jinja2",
+    "branca.element",
+    "folium",
+    "folium.plugins",
     "dashboard.ui",
 )
+#: Seconds between the first map being sent and the later imports (the browser fetches
+#: the component's files and draws meanwhile).
+LATER_DELAY_S = 3.0
+#: The later imports also wait until no script has run for this long (:func:`touch`), so
+#: they rarely slow down a redraw (each module is one uninterruptible import).
+QUIET_S = 1.5
 #: How long the warm-up waits for Streamlit's runtime before it skips the dashboard modules.
 RUNTIME_WAIT_S = 30.0
+#: How long the warm-up waits for the first map before importing the rest anyway.
+RELEASE_WAIT_S = 20.0
 #: How long the app waits for the warm-up before importing on its own (a stuck or very slow
 #: warm-up must not block the page; importing the rest itself is then merely slower).
 WAIT_S = 120.0
 
 _thread: threading.Thread | None = None
 _timings: dict[str, float] = {}
+_early = threading.Event()
+_release = threading.Event()
+_hurry = threading.Event()
+_delay = [0.0]
+_last_run = [0.0]
 
 
 def _import_all(names: tuple[str, ...]) -> None:
@@ -66,6 +101,24 @@ def _import_all(names: tuple[str, ...]) -> None:
             # The script imports the module again and then reports the real error.
             _LOG.warning("warm-up could not import %s: %s", name, exc)
         _timings[name] = time.perf_counter() - t0
+        timing.mark(f"warmup: {name} {_timings[name]:.3f}")
+
+
+def _first_element_check() -> None:
+    """Skip Streamlit's once-per-process "not run with `streamlit run`?" check.
+
+    Before the first element it sends, Streamlit checks whether it runs in a REPL with
+    ``inspect.stack()`` (~0.2-0.4 s: it reads the source of every frame) only to decide
+    whether to print a warning, which is never printed under the launcher (the app runs
+    under Streamlit's server, which exists by now). Marking the warning as shown skips
+    the check (a private flag: without it the first run simply does the check itself).
+    """
+    try:
+        from streamlit import delta_generator
+    except ImportError:  # pragma: no cover - Streamlit is installed
+        return
+    if hasattr(delta_generator, "_use_warning_has_been_displayed"):
+        delta_generator._use_warning_has_been_displayed = True
 
 
 def _wait_for_runtime(started: bool, timeout: float) -> bool:
@@ -84,14 +137,33 @@ def _wait_for_runtime(started: bool, timeout: float) -> bool:
 
 
 def _run(after_server_start: bool) -> None:
-    if after_server_start:
-        # Imports hold the GIL: run alongside the server's own start and both finish
-        # later. Once the server listens it mostly waits for the browser, which first
-        # loads Streamlit's frontend (~1 s): that is the idle time to fill.
-        _wait_for_runtime(True, RUNTIME_WAIT_S)
-    _import_all(THIRD_PARTY)
-    if _wait_for_runtime(False, RUNTIME_WAIT_S):
-        _import_all(DASHBOARD)
+    try:
+        if after_server_start:
+            # Imports hold the GIL: run alongside the server's own start and both finish
+            # later. Once the server listens it mostly waits for the browser, which first
+            # loads Streamlit's frontend (~1 s): that is the idle time to fill.
+            _wait_for_runtime(True, RUNTIME_WAIT_S)
+        _import_all(THIRD_PARTY)
+        _first_element_check()
+        if _wait_for_runtime(False, RUNTIME_WAIT_S):
+            _import_all(DASHBOARD)
+    finally:
+        _early.set()
+    _release.wait(RELEASE_WAIT_S)
+    if _delay[0] > 0:
+        _hurry.wait(_delay[0])
+    for name in LATER:
+        _wait_quiet()
+        _import_all((name,))
+
+
+def _wait_quiet() -> None:
+    """Wait until no script has run for :data:`QUIET_S` (or :func:`wait` hurries us)."""
+    while not _hurry.is_set():
+        idle = time.monotonic() - _last_run[0]
+        if idle >= QUIET_S:
+            return
+        _hurry.wait(QUIET_S - idle)
 
 
 def start(after_server_start: bool = True) -> None:
@@ -110,9 +182,35 @@ def start(after_server_start: bool = True) -> None:
         _thread.start()
 
 
-def wait(timeout: float = WAIT_S) -> None:
-    """Block until the warm-up (if any was started) has finished, or ``timeout`` passed."""
+def wait_early(timeout: float = WAIT_S) -> None:
+    """Block until the map page's modules are imported (if a warm-up was started)."""
     if _thread is not None:
+        _early.wait(timeout)
+
+
+def touch() -> None:
+    """Note that a script run starts (the later imports wait for a quiet moment)."""
+    _last_run[0] = time.monotonic()
+
+
+def release(delay: float = 0.0) -> None:
+    """Let the warm-up import the other pages' modules, ``delay`` seconds from now."""
+    if not _release.is_set():
+        _delay[0] = delay
+        _release.set()
+
+
+def wait_if_busy(timeout: float = WAIT_S) -> None:
+    """Block until the later imports end if they have begun (not before :func:`release`)."""
+    if _thread is not None and _release.is_set():
+        wait(timeout)
+
+
+def wait(timeout: float = WAIT_S) -> None:
+    """Start the later imports now and block until the warm-up (if any) has finished."""
+    if _thread is not None:
+        _hurry.set()
+        release()
         _thread.join(timeout)
 
 

@@ -112,3 +112,72 @@ def test_user_text_is_escaped_in_tooltips(city_and_result: tuple[object, object]
     script = streamlit_folium._get_map_string(mapview.build_map(payload, set()))
     assert "\\u0026lt;b\\u0026gt;\\u7b2c0" in script
     assert "\\u003cb\\u003e\\u7b2c0" not in script
+
+
+# --- the 地图 page: streamlit-folium's component called directly (dashboard.mapview.draw) ---
+
+
+def _page_args(city: object, result: object, basemap: str = "none", lang: str = "zh") -> dict:
+    """What the map page hands the component: base script (dataset) and one view."""
+    data = mapcache._build_map_data("test", lang, True, city, result, {})  # type: ignore[arg-type]
+    _, fills, _, bounds = mapcache.map_view(data, "coverage_share", "")
+    view = mapview.view_data(set(mapview.LAYERS), fills=fills, bounds=bounds)
+    return mapview.component_args(data.data_js, view, basemap=basemap, tianditu_key="k")
+
+
+def test_map_page_sends_no_outside_link(city_and_result: tuple[object, object]) -> None:
+    city, result = city_and_result
+    args = _page_args(city, result)
+    for name in ("script", "header", "html", "feature_group"):
+        assert not URL.search(args[name]), (name, URL.findall(args[name])[:5])
+    links = [*args["js_links"], *args["css_links"]]
+    assert links
+    for link in links:
+        assert link.startswith(assets.IFRAME_STATIC_BASE + "/"), link
+        assert (assets.STATIC_DIR / link.removeprefix(assets.IFRAME_STATIC_BASE + "/")).is_file()
+    # The same vendored files as folium's maps use (dashboard.assets, which imports folium).
+    assert list(args["js_links"]) == [href for _, href in assets.offline_js()]
+    assert list(args["css_links"]) == [href for _, href in assets.offline_css()]
+    # No tiles and no attribution unless a base map is chosen.
+    assert "tileLayer" not in args["script"]
+    assert "attributionControl: false" in args["script"]
+    assert "tileLayer" in _page_args(city, result, basemap="osm")["script"]
+
+
+def test_map_page_escapes_user_text(city_and_result: tuple[object, object]) -> None:
+    city, result = city_and_result
+    script = _page_args(city, result)["script"]
+    assert "\\u0026lt;b\\u0026gt;\\u7b2c0" in script
+    assert "\\u003cb\\u003e\\u7b2c0" not in script
+    assert "<b>第0镇" not in script
+
+
+def test_map_page_args_are_the_ones_st_folium_sends(
+    city_and_result: tuple[object, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The arguments match streamlit-folium's own call of its component (version drift)."""
+    city, result = city_and_result
+    sent: dict[str, object] = {}
+
+    def capture(**kwargs: object) -> dict[str, object]:
+        sent.update(kwargs)
+        return {}
+
+    monkeypatch.setattr(streamlit_folium, "_component_func", capture)
+    streamlit_folium.st_folium(
+        _map(city, result, "coverage_share", set(mapview.LAYERS)), key="k", returned_objects=[]
+    )
+    ours = _page_args(city, result)
+    assert set(ours) | {"key", "default", "on_change"} == set(sent)
+    assert ours["id"] == "map_div" and "var map_div = L.map(" in ours["script"]
+    # Only values Streamlit sends without looking for a data frame (a list or a dict
+    # argument would make it import pandas on the way to the first map).
+    for name, value in ours.items():
+        assert value is None or isinstance(value, (str, int, bool, tuple)), name
+
+
+def test_map_page_registers_streamlit_folium_component() -> None:
+    """Same name and files as ``import streamlit_folium`` declares (same iframe)."""
+    component = mapview._component()
+    assert component.name == "streamlit_folium.st_folium"
+    assert component == streamlit_folium._component_func

@@ -1,18 +1,21 @@
-"""地图 Map explorer: townships coloured by a measure, points, radii, blind spots."""
+"""地图 Map explorer: townships coloured by a measure, points, radii, blind spots.
+
+The page imports no folium and no pandas (see :mod:`dashboard.mapview`): on a warm start
+its first run reads the demo city's map data from the disk cache and hands it to the
+map's component, and a change of measure, county or layers sends only the new view.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from dashboard import services, state
+from dashboard import services, state, timing
 from dashboard.i18n import current_lang, fmt_int, fmt_pop, fmt_share, t
 from dashboard.legend import legend_html
-from dashboard.mapcache import view, view_meta
-from dashboard.mapview import BASEMAPS, LAYERS, MAP_HEIGHT, build_map
+from dashboard.mapcache import dataset_map, map_view
+from dashboard.mapview import BASEMAPS, LAYERS, component_args, draw, view_data
 from dashboard.palette import MEASURES
 from dashboard.styles import dataset_badge
-from dashboard.ui import current_dataset_name, page_header, show_if_domain_error
 
 
 def _tianditu_key() -> str:
@@ -25,21 +28,30 @@ def _tianditu_key() -> str:
         return ""
 
 
-def render() -> None:
-    """Draw the map page."""
-    lang = current_lang()
-    page_header("map_title", t("map_caption"))
-    dataset_id = services.current_dataset_id()
-    try:
-        counties, point_types = view_meta(dataset_id)
-    except ValueError as exc:  # GeodataError / AnalysisError are shown; others re-raised
-        if not show_if_domain_error(exc):
-            raise
-        return
+def _dataset_name() -> str:
+    """The dataset's display name without loading it (``dashboard.ui`` imports pandas)."""
+    user = st.session_state.get(state.USER_DATASET)
+    if isinstance(user, services.Dataset):
+        from dashboard.ui import dataset_name
 
-    st.session_state.setdefault(state.MAP_LAYERS, [k for k, on in LAYERS.items() if on])
-    if st.session_state.get(state.MAP_COUNTY) not in ("", *counties):
-        st.session_state[state.MAP_COUNTY] = ""
+        return dataset_name(user)
+    return t("demo_city_name")
+
+
+def _domain_error(exc: ValueError) -> bool:
+    from dashboard.ui import show_if_domain_error
+
+    return show_if_domain_error(exc)
+
+
+def _choice(key: str, options: list[str] | tuple[str, ...]) -> str:
+    """The value the selectbox ``key`` will show: its state, else its first option."""
+    value = st.session_state.get(key)
+    return value if value in options else options[0]
+
+
+def _controls(lang: str, counties: list[str]) -> tuple[str, str, str, list[str]]:
+    """Draw the measure, county and base map choices and the layer switches."""
     c1, c2, c3 = st.columns([1.1, 1.1, 1])
     measure = c1.selectbox(
         t("measure_label"),
@@ -66,34 +78,59 @@ def render() -> None:
         selection_mode="multi",
         key=state.MAP_LAYERS,
     )
-    key = ""
-    if basemap == "tianditu":
-        key = _tianditu_key()
-        if not key:
-            st.text_input(t("tianditu_key_label"), key=state.MAP_TIANDITU_KEY, type="password")
-            st.info(t("tianditu_key_missing"))
+    return measure, county, basemap, list(layers or [])
 
-    shown = set(layers or [])
+
+def render() -> None:
+    """Draw the map page.
+
+    The map is sent before the controls above it (they are drawn into a container placed
+    first): the browser then starts loading the map's component while it still loads the
+    controls' code. The controls' values are read from the session state, where
+    Streamlit keeps every widget's value (its first option on the first run).
+    """
+    timing.mark("map: render start")
+    lang = current_lang()
+    st.title(t("map_title"), anchor=False)
+    st.caption(t("map_caption"))
+    dataset_id = services.current_dataset_id()
+    st.session_state.setdefault(state.MAP_LAYERS, [k for k, on in LAYERS.items() if on])
+    layers = [k for k in st.session_state.get(state.MAP_LAYERS) or [] if k in LAYERS]
     try:
-        payload, scale, summary = view(dataset_id, measure, county, lang, "villages" in shown)
-    except ValueError as exc:
-        if not show_if_domain_error(exc):
+        data = dataset_map(dataset_id, lang, "villages" in layers)
+    except ValueError as exc:  # GeodataError / AnalysisError are shown; others re-raised
+        if not _domain_error(exc):
             raise
         return
-    fmap = build_map(payload, shown, basemap=basemap, tianditu_key=key, lang=lang)
+    timing.mark("map: data ready")
 
+    if st.session_state.get(state.MAP_COUNTY) not in ("", *data.counties):
+        st.session_state[state.MAP_COUNTY] = ""
+    measure = _choice(state.MAP_MEASURE, MEASURES)
+    county = _choice(state.MAP_COUNTY, ["", *data.counties])
+    basemap = _choice(state.MAP_BASEMAP, BASEMAPS)
+    key = _tianditu_key() if basemap == "tianditu" else ""
+
+    controls = st.container()
     left, right = st.columns([4.2, 1])
+    scale, fills, summary, bounds = map_view(data, measure, county)
+    view = view_data(set(layers), county=county, fills=fills, bounds=bounds)
     with left:
-        st_folium(
-            fmap,
-            key=state.MAP_WIDGET,
-            height=MAP_HEIGHT,
-            use_container_width=True,
-            returned_objects=[],
-            render=False,  # build_map's output needs no figure render (saves ~0.1 s)
-        )
+        draw(state.MAP_WIDGET, component_args(data.data_js, view, basemap, key))
+    timing.mark("map: map sent")
+
+    with controls:
+        chosen = _controls(lang, data.counties)
+        if basemap == "tianditu" and not key:
+            st.text_input(t("tianditu_key_label"), key=state.MAP_TIANDITU_KEY, type="password")
+            st.info(t("tianditu_key_missing"))
+    if chosen != (measure, county, basemap, layers):
+        # Streamlit reset a control (its new value is in the session state): draw again.
+        st.rerun()
+    timing.mark("map: widgets drawn")
+
     with right:
-        st.markdown(dataset_badge(current_dataset_name()), unsafe_allow_html=True)
+        st.markdown(dataset_badge(_dataset_name()), unsafe_allow_html=True)
         st.markdown(f"**{t('summary_title')}**")
         cov = summary["coverage"]
         colon = t("colon")
@@ -105,7 +142,7 @@ def render() -> None:
             f"{t('summary_coverage')}{colon}**{fmt_share(cov)}**"
         )
         st.html(
-            legend_html(scale, t(f"measure_{summary['measure']}"), layers or [], point_types, lang)
+            legend_html(scale, t(f"measure_{summary['measure']}"), layers, data.point_types, lang)
         )
 
 
