@@ -1,14 +1,45 @@
-"""Reading, validating and converting input layers; layer schemas; the demo city (no UI)."""
+"""Reading, validating and converting input layers; layer schemas; the demo city (no UI).
 
-from geodata.city import CityData
-from geodata.columns import suggest_column_map
-from geodata.coords import COORD_SYSTEMS, CoordSystem, to_wgs84
-from geodata.errors import GeodataError, Problem
-from geodata.population import join_population, read_population_table
-from geodata.problem_codes import PROBLEM_CODES
-from geodata.readers import LoadedLayer, read_layer, read_table_headers
-from geodata.readers_limits import MAX_INPUT_BYTES, MAX_UNCOMPRESSED_BYTES
-from geodata.validate import assemble_city, validate_layer
+Names are imported on first use (PEP 562): loading the demo city should not import the
+readers (openpyxl, pyogrio's drivers), which the dashboard's first start does not need.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from geodata.city import CityData
+    from geodata.columns import suggest_column_map
+    from geodata.coords import COORD_SYSTEMS, CoordSystem, to_wgs84
+    from geodata.errors import GeodataError, Problem
+    from geodata.population import join_population, read_population_table
+    from geodata.problem_codes import PROBLEM_CODES
+    from geodata.readers import LoadedLayer, read_layer, read_table_headers
+    from geodata.readers_limits import MAX_INPUT_BYTES, MAX_UNCOMPRESSED_BYTES
+    from geodata.validate import assemble_city, validate_layer
+
+#: Public name -> module that defines it.
+_EXPORTS = {
+    "COORD_SYSTEMS": "geodata.coords",
+    "MAX_INPUT_BYTES": "geodata.readers_limits",
+    "MAX_UNCOMPRESSED_BYTES": "geodata.readers_limits",
+    "PROBLEM_CODES": "geodata.problem_codes",
+    "CityData": "geodata.city",
+    "CoordSystem": "geodata.coords",
+    "GeodataError": "geodata.errors",
+    "LoadedLayer": "geodata.readers",
+    "Problem": "geodata.errors",
+    "assemble_city": "geodata.validate",
+    "join_population": "geodata.population",
+    "read_layer": "geodata.readers",
+    "read_population_table": "geodata.population",
+    "read_table_headers": "geodata.readers",
+    "suggest_column_map": "geodata.columns",
+    "to_wgs84": "geodata.coords",
+    "validate_layer": "geodata.validate",
+}
 
 __all__ = [
     "COORD_SYSTEMS",
@@ -29,3 +60,13 @@ __all__ = [
     "to_wgs84",
     "validate_layer",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first access."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'geodata' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -265,3 +265,16 @@ def test_check_command_accepts_the_file(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["check", str(DEMO_GPKG)]) == 0
     out = capsys.readouterr().out
     assert "12 contact_points" in out and "ERROR" not in out and "WARNING" not in out
+
+
+def test_loading_the_demo_city_does_not_import_the_readers() -> None:
+    """The dashboard's first start loads the demo city; the readers (openpyxl) can wait."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, geodata.demo; geodata.demo.load_demo_city(); "
+        "print('geodata.readers' in sys.modules, 'openpyxl' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
