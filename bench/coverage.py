@@ -30,6 +30,7 @@ from scipy.spatial import cKDTree
 import analysis.coverage as coverage_module
 import analysis.coverage_engine as engine_module
 import analysis.engine_grid as engine_grid
+import analysis.engine_large as engine_large
 from analysis.coverage import CoverageResult, compute_coverage, metric_crs_for
 from analysis.crs import MetricCRS, choose_metric_crs
 from analysis.standards import load_standards
@@ -223,7 +224,7 @@ STAGES = (
     (engine_module, "_nearest", "  nearest point and nearest site"),
     (engine_grid, "within_on_grid", "  villages within reach (grid kernel)"),
     (engine_grid, "nearest_ground_m", "  nearest point and nearest site (grid kernel)"),
-    (engine_module, "_sites_within", "  sites within each point's reach"),
+    (engine_large, "sites_within", "  sites within each point's reach"),
     (coverage_module, "_township_of", "township of each point (STRtree)"),
     (coverage_module, "township_table", "township table"),
     (coverage_module, "county_table", "county table"),
