@@ -135,6 +135,8 @@ SIM_TEXT: dict[str, tuple[str, str]] = {
     "sim_tip_type": ("类型", "Type"),
     "sim_tip_status": ("状态", "Status"),
     "sim_tip_county": ("县区", "County"),
+    "sim_tip_base_coverage": ("现状覆盖率", "Coverage (loaded data)"),
+    "sim_legend_coverage": ("乡镇人口覆盖率（本方案）", "Township coverage (this scenario)"),
     # --- simulate: tabs -------------------------------------------------------------------
     "sim_tab_rules": ("各县区规则", "County rules"),
     "sim_tab_changes": ("变更清单", "Changes"),

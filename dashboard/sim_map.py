@@ -3,33 +3,43 @@
 The base map (townships coloured by the loaded dataset's coverage, county outlines and
 labels) does not change while the planner edits, so its script (and the st_folium iframe)
 stays the same; the points of the working scenario travel as ``feature_group_to_add``,
-which st_folium swaps in place. Townships carry tooltips only (no popups), so a click on
-the map is a click, not a popup. Every text is escaped before it reaches HTML.
+which st_folium swaps in place, together with the townships whose figures the scenario
+changed (:mod:`dashboard.sim_overlay`), drawn over their base polygon in the scenario's
+colour. County outlines and labels sit in panes of their own above the townships (and
+the labels below the point badges). Townships carry tooltips only (no popups), so a
+click on the map is a click, not a popup. Every text is escaped before it reaches HTML.
 """
 
 from __future__ import annotations
 
-import html
 import inspect
 import json
-from typing import TYPE_CHECKING, Any
+import math
+from typing import Any
 
 import folium
-import numpy as np
 from branca.element import MacroElement
 from folium.utilities import JsCode
 from jinja2 import Template
 
 from dashboard.assets import IFRAME_STATIC_BASE, use_offline_assets
-from dashboard.i18n import Lang, point_type_label, t
+from dashboard.i18n import Lang
 from dashboard.mapview import MapPayload
 from dashboard.palette import MAP_BACKGROUND, POINT_STYLE, SITE_COLOR, badge_styles
+from dashboard.sim_features import DECIMALS, nearest_point, point_features
+from dashboard.sim_overlay import HATCH, hatch_js
 
-if TYPE_CHECKING:
-    from analysis.scenarios import Scenario
-
-#: Decimals of coordinates sent to the map (~1 m).
-DECIMALS = 5
+__all__ = [
+    "DECIMALS",
+    "HIT_DEG",
+    "base_map",
+    "base_payload",
+    "fit_height",
+    "nearest_point",
+    "point_features",
+    "scenario_group",
+    "small_map",
+]
 #: A click this close (degrees) to a point's position is a click on that point.
 HIT_DEG = 2e-4
 
@@ -48,7 +58,8 @@ _CSS = f"""
 .sim-badge.st-moved {{ border: 2px dashed #ffffff; box-shadow: 0 0 0 2px #1565c0; }}
 .sim-badge.st-removed {{ background: #9e9e9e !important; opacity: .6;
   text-decoration: line-through; }}
-.sim-badge.sel {{ transform: scale(1.4); box-shadow: 0 0 0 3px #d50000, 0 0 10px #d50000; }}
+.sim-badge.sel {{ transform: scale(1.15);
+  box-shadow: 0 0 0 2px #d50000, 0 1px 5px rgba(0,0,0,.6); }}
 .sim-label {{ background: none; border: none; color: #1c2b3a; font-size: 13px; font-weight: 700;
   white-space: nowrap; text-shadow: 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; }}
 .sim-label span {{ display: inline-block; transform: translate(-50%, -50%); }}
@@ -90,8 +101,20 @@ class _Script(MacroElement):
 
 
 _STYLE = JsCode("function(f) { return f.properties.style || {}; }")
+#: Townships of the base map: their own style, blind spots (``b``) hatched.
+_TOWN_STYLE = JsCode(
+    "function(f) { var s = f.properties.style || {}; if (!f.properties.b) { return s; }"
+    f" return Object.assign({{}}, s, {{fillColor: 'url(#{HATCH})'}}); }}"
+)
+#: Panes above the townships (overlayPane, 400) and the scenario's overlay: county outlines
+#: over every township, county labels below the point badges (markerPane, 600), the service
+#: radius of new and moved points above the badges (at city zoom a 5 km circle is about as
+#: wide as a badge and would hide under it). None takes clicks.
+PANES = {"simCounties": 450, "simLabels": 550, "simFresh": 610}
+COUNTY_PANE, LABEL_PANE, FRESH_PANE = PANES
 _LABEL = JsCode(
     "function(f, latlng) { return L.marker(latlng, {interactive: false, keyboard: false,"
+    f" pane: '{LABEL_PANE}',"
     " icon: L.divIcon({className: 'sim-label', iconSize: null,"
     " html: '<span>' + f.properties.label + '</span>'})}); }"
 )
@@ -116,8 +139,11 @@ def _radius_js() -> JsCode:
     return JsCode(
         "function(f, latlng) { var C = " + colors + "; var c = C[f.properties.t] || '#5f6b7a';"
         " var fresh = f.properties.s === 'proposed' || f.properties.s === 'moved';"
-        " return L.circle(latlng, {radius: f.properties.r, color: c, weight: fresh ? 2 : 1.2,"
-        " opacity: 0.85, dashArray: '5 4', fillColor: c, fillOpacity: fresh ? 0.13 : 0.06,"
+        " if (fresh) { return L.circle(latlng, {radius: f.properties.r, color: c, weight: 2.5,"
+        f" opacity: 0.95, fillColor: c, fillOpacity: 0.1, interactive: false, pane: '{FRESH_PANE}'"
+        " }); }"
+        " return L.circle(latlng, {radius: f.properties.r, color: c, weight: 1.2,"
+        " opacity: 0.85, dashArray: '5 4', fillColor: c, fillOpacity: 0.06,"
         " interactive: false}); }"
     )
 
@@ -128,14 +154,6 @@ def _site_js() -> JsCode:
         f"'proposed' ? 5 : 3.5, color: '#ffffff', weight: 1, fillColor: '{SITE_COLOR}',"
         " fillOpacity: 0.9}); }"
     )
-
-
-def _fc(features: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"type": "FeatureCollection", "features": features}
-
-
-def _pt(x: float, y: float) -> dict[str, Any]:
-    return {"type": "Point", "coordinates": [round(float(x), DECIMALS), round(float(y), DECIMALS)]}
 
 
 class _Map(folium.Map):
@@ -158,7 +176,12 @@ class _Map(folium.Map):
         return super().get_bounds()
 
 
-def base_map(payload: MapPayload, height: int, static_base: str = IFRAME_STATIC_BASE) -> folium.Map:
+def base_map(
+    payload: MapPayload,
+    height: int,
+    static_base: str = IFRAME_STATIC_BASE,
+    labels: dict[str, Any] | None = None,
+) -> folium.Map:
     """Return the fixed base map: townships (tooltips only), county outlines and labels.
 
     Parameters
@@ -169,6 +192,9 @@ def base_map(payload: MapPayload, height: int, static_base: str = IFRAME_STATIC_
         Map height in pixels.
     static_base
         URL prefix of the vendored Leaflet (iframe-relative by default).
+    labels
+        County labels to draw instead of the payload's (e.g. moved off the point badges,
+        :func:`dashboard.sim_features.label_features`).
     """
     m = _Map(
         location=None,
@@ -182,25 +208,32 @@ def base_map(payload: MapPayload, height: int, static_base: str = IFRAME_STATIC_
     )
     use_offline_assets(m, static_base)
     m.get_root().header.add_child(folium.Element(_CSS), name="sim_css")
-    labels = json.dumps(getattr(payload, "extra", {}).get("labels", []), ensure_ascii=False)
-    _Script(f"window.simLabels = {labels};" + _TIP_FN).add_to(m)
+    tip_labels = json.dumps(getattr(payload, "extra", {}).get("labels", []), ensure_ascii=False)
+    _Script(f"window.simLabels = {tip_labels};" + _TIP_FN + hatch_js()).add_to(m)
+    for pane, z in PANES.items():
+        folium.map.CustomPane(pane, z_index=z, pointer_events=False).add_to(m)
     layers = payload.layers
-    folium.GeoJson(
+    towns = folium.GeoJson(
         layers["townships"],
         name="sim_townships",
         control=False,
         style_function=None,
-        style=_STYLE,
         on_each_feature=_TOOLTIP,
     ).add_to(m)
+    # folium styles a layer without style_function by ``properties.style``; restyle after.
+    _Script(f"{towns.get_name()}.setStyle({_TOWN_STYLE.js_code});").add_to(m)
     if layers.get("counties", {}).get("features"):
         folium.GeoJson(
-            layers["counties"], name="sim_counties", control=False, interactive=False, style=_STYLE
+            layers["counties"],
+            name="sim_counties",
+            control=False,
+            interactive=False,
+            style=_STYLE,
+            pane=COUNTY_PANE,
         ).add_to(m)
-    if layers.get("county_labels", {}).get("features"):
-        folium.GeoJson(
-            layers["county_labels"], name="sim_labels", control=False, pointToLayer=_LABEL
-        ).add_to(m)
+    labels = labels if labels is not None else layers.get("county_labels", {})
+    if labels.get("features"):
+        folium.GeoJson(labels, name="sim_labels", control=False, pointToLayer=_LABEL).add_to(m)
     m.fit_bounds(payload.bounds, padding=(10, 10))
     return m
 
@@ -244,133 +277,23 @@ def base_payload(
     return payload  # type: ignore[no-any-return]
 
 
-def _tip(title: str, rows: list[tuple[str, str]]) -> str:
-    body = "<br>".join(f"<span class='s'>{html.escape(k)}</span> {html.escape(v)}" for k, v in rows)
-    return f"<div class='sim-tip'><b>{html.escape(title)}</b><br>{body}</div>"
-
-
-def _county(value: Any, fallback: str) -> str:
-    text = "" if value is None else str(value).strip()
-    return fallback if text in ("", "nan", "None") else text
-
-
-def point_features(
-    scenario: Scenario,
-    radius_by_type: dict[str, float],
-    selected: str | None,
-    lang: Lang,
-    county_of: dict[str, str] | None = None,
-) -> dict[str, dict[str, Any]]:
-    """Return the scenario's layers as GeoJSON: points, radii, sites, homes, moves.
-
-    Parameters
-    ----------
-    scenario
-        The working scenario (removed points are drawn greyed and struck through).
-    radius_by_type
-        Service radius (m) per contact point type.
-    selected
-        ``"layer:id"`` of the selected point, or ``None``.
-    lang
-        Language of the tooltips.
-    county_of
-        County of each contact point id (from the coverage result), for points whose
-        county is filled only when the scenario is applied (new points).
-    """
-    county_of = county_of or {}
-    points, radii, moves, sites, homes = [], [], [], [], []
-    cp = scenario.layer("contact_points")
-    xs, ys = cp.geometry.x.to_numpy(), cp.geometry.y.to_numpy()
-    for i, row in enumerate(cp.itertuples(index=False)):
-        status, ptype = str(row.status), str(row.type)
-        sel = selected == f"contact_points:{row.id}"
-        tip = _tip(
-            str(row.name),
-            [
-                (t("sim_tip_type", lang), point_type_label(ptype, lang)),
-                (t("sim_tip_status", lang), t(f"sim_status_{status}", lang)),
-                (t("sim_tip_county", lang), _county(row.county, county_of.get(str(row.id), ""))),
-            ],
-        )
-        geom = _pt(xs[i], ys[i])
-        points.append(
-            {
-                "type": "Feature",
-                "geometry": geom,
-                "properties": {"t": ptype, "s": status, "sel": sel, "tip": tip},
-            }
-        )
-        if status != "removed" and radius_by_type.get(ptype):
-            radii.append(
-                {
-                    "type": "Feature",
-                    "geometry": geom,
-                    "properties": {"t": ptype, "s": status, "r": radius_by_type[ptype]},
-                }
-            )
-        if status == "moved" and not (np.isnan(row.orig_lon) or np.isnan(row.orig_lat)):
-            line = [
-                [round(float(row.orig_lon), DECIMALS), round(float(row.orig_lat), DECIMALS)],
-                geom["coordinates"],
-            ]
-            moves.append(
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "LineString", "coordinates": line},
-                    "properties": {"style": {"color": "#1565c0", "weight": 2, "dashArray": "4 4"}},
-                }
-            )
-    cs = scenario.layer("collection_sites")
-    cs = cs[cs["status"] != "removed"]
-    for x, y, name, status in zip(
-        cs.geometry.x, cs.geometry.y, cs["name"], cs["status"], strict=True
-    ):
-        sites.append(
-            {
-                "type": "Feature",
-                "geometry": _pt(x, y),
-                "properties": {
-                    "s": str(status),
-                    "tip": _tip(
-                        str(name), [(t("sim_tip_status", lang), t(f"sim_status_{status}", lang))]
-                    ),
-                },
-            }
-        )
-    hs = scenario.layer("homes")
-    for row, x, y in zip(hs.itertuples(index=False), hs.geometry.x, hs.geometry.y, strict=True):
-        status = str(row.status)
-        homes.append(
-            {
-                "type": "Feature",
-                "geometry": _pt(x, y),
-                "properties": {
-                    "t": "home",
-                    "s": status,
-                    "sel": selected == f"homes:{row.id}",
-                    "tip": _tip(
-                        str(row.name),
-                        [(t("sim_tip_status", lang), t(f"sim_status_{status}", lang))],
-                    ),
-                },
-            }
-        )
-    return {
-        "points": _fc(points),
-        "radii": _fc(radii),
-        "moves": _fc(moves),
-        "sites": _fc(sites),
-        "homes": _fc(homes),
-    }
-
-
-def scenario_group(features: dict[str, dict[str, Any]], lang: Lang = "zh") -> folium.FeatureGroup:
-    """Return the feature group st_folium adds to the base map (radii below points).
+def scenario_group(
+    features: dict[str, dict[str, Any]],
+    lang: Lang = "zh",
+    townships: dict[str, Any] | None = None,
+) -> folium.FeatureGroup:
+    """Return the feature group st_folium adds to the base map (townships, radii, points).
 
     Badges carry one character of the type's name in Chinese, a letter in English
-    (:func:`dashboard.palette.badge_styles`), as on the map page.
+    (:func:`dashboard.palette.badge_styles`), as on the map page. ``townships`` is the
+    overlay of the townships the scenario changed (:func:`dashboard.sim_overlay.
+    township_overlay`), drawn first, over the base map's polygons and under the radii.
     """
     group = folium.FeatureGroup(name="sim_points", control=False)
+    if townships and townships.get("features"):
+        folium.GeoJson(
+            townships, name="sim_changed", style=_STYLE, on_each_feature=_TOOLTIP
+        ).add_to(group)
     if features["radii"]["features"]:
         folium.GeoJson(features["radii"], pointToLayer=_radius_js()).add_to(group)
     if features["moves"]["features"]:
@@ -390,20 +313,6 @@ def scenario_group(features: dict[str, dict[str, Any]], lang: Lang = "zh") -> fo
     return group
 
 
-def nearest_point(scenario: Scenario, lon: float, lat: float, max_deg: float) -> str | None:
-    """Return ``"layer:id"`` of the contact point or home nearest to a click, within ``max_deg``."""
-    best: tuple[float, str] | None = None
-    for layer in ("contact_points", "homes"):
-        frame = scenario.layer(layer)  # type: ignore[arg-type]
-        if frame.empty:
-            continue
-        d = np.hypot(frame.geometry.x.to_numpy() - lon, frame.geometry.y.to_numpy() - lat)
-        i = int(np.argmin(d))
-        if d[i] <= max_deg and (best is None or d[i] < best[0]):
-            best = (float(d[i]), f"{layer}:{frame['id'].iloc[i]}")
-    return best[1] if best else None
-
-
 def small_map(
     payload: MapPayload, features: dict[str, dict[str, Any]], height: int, lang: Lang = "zh"
 ) -> folium.Map:
@@ -411,3 +320,20 @@ def small_map(
     m = base_map(payload, height)
     scenario_group(features, lang).add_to(m)
     return m
+
+
+def fit_height(bounds: list[list[float]], width_px: float, lo: int = 420, hi: int = 640) -> int:
+    """Return a map height (px) that fits ``bounds`` to ``width_px`` without empty bands.
+
+    The area's height/width ratio in Web Mercator times the expected width, plus the fit
+    padding, clamped to ``[lo, hi]``.
+    """
+    (south, west), (north, east) = bounds
+
+    def merc(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dx = math.radians(max(east - west, 1e-6))
+    ratio = (merc(north) - merc(south)) / dx
+    return int(max(lo, min(hi, round(ratio * (width_px - 20) + 20))))

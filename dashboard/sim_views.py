@@ -7,6 +7,7 @@ Only formatting: every number comes from :class:`analysis.coverage.CoverageResul
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ import streamlit as st
 
 from dashboard.i18n import Lang, current_lang, fmt_int, fmt_pop, fmt_share, point_type_label, t
 from dashboard.kpi import KpiCard, county_status, kpi_cards, status_style
+from dashboard.palette import SITE_COLOR, badge_styles, color_scale
 
 if TYPE_CHECKING:
     from analysis.scenarios import Scenario
@@ -272,3 +274,60 @@ def scenario_label(scenario: Scenario) -> str:
         moved=counts.get("moved", 0),
         removed=counts.get("removed", 0),
     )
+
+
+def map_legend(lang: Lang) -> str:
+    """HTML legend under the simulation map: township coverage classes, point types, status."""
+    from dashboard import sim_overlay
+
+    badges = badge_styles(lang)
+    # Township fills as the map shows them (class colour at the layer's opacity, blind
+    # spots hatched).
+    swatches = [
+        (sim_overlay.legend_swatch(False, color), label)
+        for color, label in color_scale(sim_overlay.MEASURE, []).legend(lang)
+    ]
+    swatches.append((sim_overlay.legend_swatch(True), t("legend_blind_spot", lang)))
+    classes = "".join(
+        f"<span class='sim-lg'><span class='sim-sw' style='background:{bg}'></span>"
+        f"{html.escape(label)}</span>"
+        for bg, label in swatches
+    )
+    title = html.escape(t("sim_legend_coverage", lang))
+    towns = f"<div class='sim-lgt'><span class='sim-lg'><b>{title}</b></span>{classes}</div>"
+    items = []
+    for ptype in ("rural", "enterprise", "association", "urban_community"):
+        color, char = badges[ptype]
+        items.append(
+            f"<span class='sim-lg'><span class='sim-dot' style='background:{color}'>"
+            f"{html.escape(char)}</span>{html.escape(t(f'ptype_{ptype}', lang))}</span>"
+        )
+    color, char = badges["home"]
+    items.append(
+        f"<span class='sim-lg'><span class='sim-dot' style='background:{color};"
+        f"border-radius:3px'>{html.escape(char)}</span>{html.escape(t('legend_home', lang))}"
+        "</span>"
+    )
+    items.append(
+        f"<span class='sim-lg'><span class='sim-dot' style='background:{SITE_COLOR};"
+        f"width:9px;height:9px'></span>{html.escape(t('legend_site', lang))}</span>"
+    )
+    for status, css in (
+        ("proposed", "box-shadow:0 0 0 2px #e65100;border-color:#ffd600"),
+        ("moved", "box-shadow:0 0 0 2px #1565c0;border-style:dashed"),
+        ("removed", "background:#9e9e9e;opacity:.6"),
+    ):
+        items.append(
+            f"<span class='sim-lg'><span class='sim-dot' style='background:#5f6b7a;{css}'>"
+            f"</span>{html.escape(t(f'sim_status_{status}', lang))}</span>"
+        )
+    style = (
+        "<style>.sim-lg{display:inline-flex;align-items:center;gap:.3rem;margin-right:.9rem;"
+        "white-space:nowrap;"
+        "font-size:.82rem;color:#37474f}.sim-dot{width:15px;height:15px;border-radius:50%;"
+        "border:1.5px solid #fff;color:#fff;font-size:9px;font-weight:700;text-align:center;"
+        "line-height:13px;display:inline-block}.sim-sw{width:22px;height:12px;"
+        "display:inline-block;border:1px solid #fff}.sim-lgt{margin-bottom:.25rem}"
+        ".sim-lgt b{font-weight:600}</style>"
+    )
+    return style + towns + "<div>" + "".join(items) + "</div>"

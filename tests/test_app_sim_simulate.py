@@ -300,3 +300,66 @@ def test_cancel_stops_a_running_solve(workspace: Path) -> None:
     job = at.session_state[state.OPT_RESULT]
     assert job.done and job.cancel.is_set()
     assert job.cancelled or job.result.status == "cancelled"
+
+
+def _map_overlay(at: AppTest) -> dict[str, dict]:
+    """Township overlay features the page sent with the points, by township code.
+
+    Read from st_folium's ``feature_group`` argument (the script of the layers st_folium
+    adds to the fixed base map): each overlay feature carries its township ``code``.
+    """
+    import json
+    import re
+
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                proto = getattr(child, "proto", None)
+                if hasattr(proto, "json_args") and "feature_group" in proto.json_args:
+                    found.append(json.loads(proto.json_args)["feature_group"] or "")
+                walk(child)
+
+    walk(at._tree)
+    assert len(found) == 1, "one st_folium map on the page"
+    out: dict[str, dict] = {}
+    # Every GeoJSON layer's data is added as `geo_json_..._add({...});` in the script.
+    for blob in re.findall(r"_add\((\{.*?\})\);", found[0], flags=re.S):
+        for feat in json.loads(blob).get("features", []):
+            if "code" in feat.get("properties", {}):
+                out[feat["properties"]["code"]] = feat["properties"]
+    return out
+
+
+def test_map_recolours_the_townships_an_edit_changed(workspace: Path) -> None:
+    from analysis.coverage import compute_coverage
+    from dashboard.i18n import fmt_share
+    from dashboard.palette import color_scale
+    from geodata.demo import load_demo_city
+
+    at = _app()
+    assert _map_overlay(at) == {}  # nothing changed yet: nothing sent over the base map
+    city = load_demo_city()
+    towns = compute_coverage(city).townships
+    blind = towns[towns["is_blind_spot"]].sort_values("population", ascending=False).iloc[0]
+    where = city.townships.set_index("code").loc[blind["code"], "geometry"]
+    where = where.representative_point()
+    _click(at, float(where.x), float(where.y))  # a rural point in a blind-spot township
+    assert len(_scenario(at).contact_points) == 13
+    overlay = _map_overlay(at)
+    code = str(blind["code"])
+    assert code in overlay, sorted(overlay)
+    assert len(overlay) < len(towns) / 4  # a handful, not the whole city
+    assert overlay[code]["b"] == 0  # no longer a (hatched) blind spot
+    from analysis.scenarios import apply_scenario
+
+    after = compute_coverage(apply_scenario(city, _scenario(at))).townships
+    share = float(after.set_index("code").loc[code, "coverage_share"])
+    assert share > 0
+    assert overlay[code]["c"] == color_scale("coverage_share", []).color(share)  # new class
+    assert fmt_share(share) in overlay[code]["tip"]  # the scenario's figure in the tooltip
+
+    at.button(key=state.SIM_UNDO).click().run()  # back to the loaded data: nothing to send
+    assert _map_overlay(at) == {}

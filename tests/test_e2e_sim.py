@@ -9,7 +9,10 @@ every request outside localhost blocked, and on the demo city:
    "基层立法联系点" (contact points total) goes up by one, the new point's badge is drawn
    in the map (st_folium's ``feature_group_to_add``, in an enterprise point's colour, marked
    proposed) without a new map document, and the scenario is saved with it;
-3. presses 撤销 (undo): the card, the map and the saved scenario are back as before.
+   The township under the new point (its point count changed) is redrawn over the base
+   map with the scenario's figures (``dashboard.sim_overlay``), in a colour of the legend;
+3. presses 撤销 (undo): the card, the map and the saved scenario are back as before (no
+   township drawn over the base map any more).
 
 No timing is asserted (``bench/ui.py`` measures the click). Screenshots:
 ``artifacts/e2e_sim_*.png``.
@@ -25,9 +28,9 @@ from typing import Any
 
 import pytest
 
-from dashboard import i18n_sim, state
+from dashboard import i18n_sim, sim_overlay, state
 from dashboard.i18n import point_type_label, t
-from dashboard.palette import POINT_STYLE
+from dashboard.palette import POINT_STYLE, color_scale
 from tests.e2e_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -161,6 +164,22 @@ _PROPOSED_AT_JS = """() => {
 NEAR_DEG = 0.02
 
 
+#: In the map iframe: township code -> fill of the townships drawn over the base map.
+_OVERLAY_JS = """() => {
+    const out = {};
+    window.map.eachLayer((l) => {
+        if (l.feature && l.feature.properties && l.feature.properties.code && l.options) {
+            out[l.feature.properties.code] = l.options.fillColor;
+        }
+    });
+    return out;
+}"""
+
+
+def _overlay(page: Any) -> dict[str, str]:
+    return dict(sim_map_frame(page).evaluate(_OVERLAY_JS))
+
+
 def _button(page: Any, key: str) -> Any:
     """The visible button of widget ``key`` (with ``help=``, Streamlit draws a hidden copy)."""
     return page.locator(f".st-key-{key} button").filter(visible=True)
@@ -192,6 +211,7 @@ def test_click_on_the_map_adds_a_point_and_undo_removes_it(
     wait_idle(page)
     n0, counts0 = _shown(page)
     assert n0 == len(city.contact_points)
+    assert _overlay(page) == {}  # the loaded data: nothing over the base map
     # Every contact point and home has its badge; a fresh scenario proposes nothing yet.
     assert counts0["badges"] == len(city.contact_points) + len(city.homes)
     assert counts0["proposed"] == 0
@@ -230,6 +250,15 @@ def test_click_on_the_map_adds_a_point_and_undo_removes_it(
     assert sim_map_frame(page).evaluate("() => window.__cpMark === true")
     assert counts1["paths"] >= len(city.townships)
     assert _button(page, state.SIM_UNDO).is_enabled()
+    # The township of the new point, redrawn in a class colour of the legend.
+    import shapely
+
+    inside = city.townships[city.townships.contains(shapely.Point(x, y))]
+    overlay = _overlay(page)
+    assert str(inside["code"].iloc[0]) in overlay, overlay
+    legend = {sim_overlay.seen_color(c) for c in color_scale("coverage_share", []).colors}
+    legend.add(f"url(#{sim_overlay.HATCH_SEEN})")
+    assert set(overlay.values()) <= legend, overlay
     saved = _until("the scenario saved", lambda: _saved_proposed(app["workspace"]))
     assert len(saved) == 1 and len(saved[0]) == 1, saved
     assert saved[0][0] == pytest.approx((x, y), abs=1e-4)  # where the map drew it
@@ -245,6 +274,7 @@ def test_click_on_the_map_adds_a_point_and_undo_removes_it(
     n2, counts2 = _shown(page)
     assert n2 == n0
     assert counts2["badges"] == counts0["badges"] and counts2["proposed"] == 0
+    assert _overlay(page) == {}
     assert _until("the undo saved", lambda: _saved_proposed(app["workspace"]) == [[]])
     page.screenshot(path=str(artifacts_dir / "e2e_sim_undone.png"))
 

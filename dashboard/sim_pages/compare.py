@@ -118,6 +118,7 @@ def render() -> None:
                 returned_objects=[],
                 render=False,  # st_folium renders the map itself (same output, ~40 ms less)
             )
+    st.html(sim_views.map_legend(lang))  # the small maps' colours, hatching and badges
     with st.expander(t("cmp_rules")):
         rcols = st.columns(len(labels))
         for i, (col, name) in enumerate(zip(rcols, labels, strict=True)):

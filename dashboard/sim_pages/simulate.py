@@ -4,12 +4,12 @@ The working scenario is saved to the workspace after every edit and restored aft
 browser refresh or a server restart (:mod:`dashboard.sim_state`). The editor (KPIs, map,
 edit panel, rule table, optimiser) is one ``st.fragment``: a click on the map reruns only
 the editor, and the map's points travel as st_folium's ``feature_group_to_add`` so the
-base map is not rebuilt.
+base map is not rebuilt; the townships whose figures the scenario changed travel with
+them, recoloured (:mod:`dashboard.sim_overlay`).
 """
 
 from __future__ import annotations
 
-import html
 import sys
 from pathlib import Path
 
@@ -27,19 +27,22 @@ from dashboard import (  # noqa: E402
     sim_editor,
     sim_map,
     sim_optimise_view,
+    sim_overlay,
     sim_services,
     sim_state,
     sim_views,
     state,
 )
 from dashboard.i18n import current_lang, t  # noqa: E402
-from dashboard.palette import SITE_COLOR, badge_styles  # noqa: E402
+from dashboard.mapcache import display_geometry  # noqa: E402
 from dashboard.styles import dataset_badge  # noqa: E402
 from dashboard.ui import dataset_and_result, dataset_name, show_domain_error  # noqa: E402
 from geodata.errors import GeodataError  # noqa: E402
 
 i18n_sim.register()
-MAP_HEIGHT = 600
+#: Width (px) the map is expected to get in the page's wide layout (1440 px window); its
+#: height follows the area's shape (:func:`dashboard.sim_map.fit_height`).
+MAP_WIDTH_PX = 690
 
 
 def _scenario_bar(dataset: services.Dataset) -> None:
@@ -119,44 +122,6 @@ def _manage(dataset: services.Dataset) -> None:
         on_click=lambda: sim_state.delete_current(dataset),
     )
     st.caption(t("sim_workspace_at", path=str(sim_services.workspace_path())))
-
-
-def _legend() -> str:
-    lang = current_lang()
-    badges = badge_styles(lang)
-    items = []
-    for ptype in ("rural", "enterprise", "association", "urban_community"):
-        color, char = badges[ptype]
-        items.append(
-            f"<span class='sim-lg'><span class='sim-dot' style='background:{color}'>"
-            f"{html.escape(char)}</span>{html.escape(t(f'ptype_{ptype}', lang))}</span>"
-        )
-    color, char = badges["home"]
-    items.append(
-        f"<span class='sim-lg'><span class='sim-dot' style='background:{color};"
-        f"border-radius:3px'>{html.escape(char)}</span>{html.escape(t('legend_home', lang))}"
-        "</span>"
-    )
-    items.append(
-        f"<span class='sim-lg'><span class='sim-dot' style='background:{SITE_COLOR};"
-        f"width:9px;height:9px'></span>{html.escape(t('legend_site', lang))}</span>"
-    )
-    for status, css in (
-        ("proposed", "box-shadow:0 0 0 2px #e65100;border-color:#ffd600"),
-        ("moved", "box-shadow:0 0 0 2px #1565c0;border-style:dashed"),
-        ("removed", "background:#9e9e9e;opacity:.6"),
-    ):
-        items.append(
-            f"<span class='sim-lg'><span class='sim-dot' style='background:#5f6b7a;{css}'>"
-            f"</span>{html.escape(t(f'sim_status_{status}', lang))}</span>"
-        )
-    style = (
-        "<style>.sim-lg{display:inline-flex;align-items:center;gap:.3rem;margin-right:.9rem;"
-        "font-size:.82rem;color:#37474f}.sim-dot{width:15px;height:15px;border-radius:50%;"
-        "border:1.5px solid #fff;color:#fff;font-size:9px;font-weight:700;text-align:center;"
-        "line-height:13px;display:inline-block}</style>"
-    )
-    return style + "<div>" + "".join(items) + "</div>"
 
 
 def _panel(scn: object) -> None:
@@ -315,18 +280,31 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
         cp = result.contact_points
         county_of = dict(zip(cp["id"].astype(str), cp["county"].astype(str), strict=True))
         features = sim_map.point_features(scn, radii, selected, lang, county_of)
-        group = sim_map.scenario_group(features, lang)
+        # Townships whose figures the scenario changed, over the fixed base map.
+        geoms, _ = display_geometry(dataset.id, dataset.city)
+        overlay = sim_overlay.township_overlay(
+            base_result.townships,  # type: ignore[attr-defined]
+            result.townships,
+            geoms,
+            lang,
+        )
+        group = sim_map.scenario_group(features, lang, overlay)
+        height = sim_map.fit_height(payload.bounds, MAP_WIDTH_PX)
         st_folium(
-            sim_map.base_map(payload, MAP_HEIGHT),
+            sim_map.base_map(
+                payload,
+                height,
+                labels=sim_services.county_labels(dataset, payload.layers.get("county_labels", {})),
+            ),
             key=state.SIM_MAP,
-            height=MAP_HEIGHT,
+            height=height,
             use_container_width=True,
             feature_group_to_add=group,
             returned_objects=["last_clicked", "last_object_clicked"],
             on_change=sim_editor.consume_click,
             render=False,  # st_folium renders the map itself; a figure render too costs ~40 ms
         )
-        st.html(_legend())
+        st.html(sim_views.map_legend(current_lang()))
     with right:
         _panel(scn)
     rules, changes, optimiser = st.tabs(
