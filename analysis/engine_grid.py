@@ -317,14 +317,26 @@ def _ring_search(  # pragma: no cover - compiled; tested through nearest_on_grid
         cy = min(max(math.floor((y - origin_y) / size), 0), n_rows - 1)
         best, best_j, settled = np.inf, -1, False
         for r in range(max_ring + 1):
+            c0, c1 = max(cx - r, 0), min(cx + r, n_cols - 1)
             for row in range(max(cy - r, 0), min(cy + r, n_rows - 1) + 1):
-                # Whole row on the ring's top and bottom edges, its two ends elsewhere.
-                step = 1 if (row == cy - r or row == cy + r) else 2 * r
-                for col in range(cx - r, cx + r + 1, step):
-                    if col < 0 or col >= n_cols:
-                        continue
-                    cell = row * n_cols + col
-                    for j in range(cell_start[cell], cell_start[cell + 1]):
+                base = row * n_cols
+                if row == cy - r or row == cy + r:
+                    # The ring's top and bottom rows: one contiguous run of sorted points.
+                    spans = ((cell_start[base + c0], cell_start[base + c1 + 1]), (0, 0))
+                else:  # elsewhere only its two end cells (outside the grid: empty)
+                    left = (
+                        (cell_start[base + cx - r], cell_start[base + cx - r + 1])
+                        if cx - r >= 0
+                        else (0, 0)
+                    )
+                    right = (
+                        (cell_start[base + cx + r], cell_start[base + cx + r + 1])
+                        if cx + r < n_cols
+                        else (0, 0)
+                    )
+                    spans = (left, right)
+                for lo, hi in spans:
+                    for j in range(lo, hi):
                         dx, dy = px[j] - x, py[j] - y
                         sq = dx * dx + dy * dy
                         if sq < best:
