@@ -75,16 +75,11 @@ def index_of(values: pd.Series, keys: pd.Series) -> IntArray:
     return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), np.int64)
 
 
-def lon_lat(gdf: gpd.GeoDataFrame) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Longitude/latitude arrays of a point layer."""
-    geoms = np.asarray(gdf.geometry.array, dtype=object)
-    return shapely.get_x(geoms), shapely.get_y(geoms)
-
-
 def check_inputs(city: CityData) -> CheckedInputs:
     """Validate what the coverage needs; raise once with every problem."""
     problems = AnalysisProblems()
     layers: dict[str, gpd.GeoDataFrame | None] = {}
+    coords: dict[str, tuple[FloatArray, FloatArray]] = {}
     for name, required in REQUIRED_COLUMNS.items():
         gdf = getattr(city, name)
         if gdf is not None and gdf.crs is not None and not gdf.crs.equals(_WGS84):
@@ -98,8 +93,12 @@ def check_inputs(city: CityData) -> CheckedInputs:
                 "missing_column", f"Layer {name} has no column {col!r}.", source=name, column=col
             )
         if name != "townships" and len(gdf):
-            kinds = shapely.get_type_id(np.asarray(gdf.geometry.array, dtype=object))
-            for row in np.flatnonzero(kinds != 0)[:20]:
+            geoms = np.asarray(gdf.geometry.array, dtype=object)
+            coords[name] = (shapely.get_x(geoms), shapely.get_y(geoms))
+            # get_x is NaN for every non-point: only those rows need their type read.
+            suspect = np.flatnonzero(np.isnan(coords[name][0]))
+            kinds = shapely.get_type_id(geoms[suspect])
+            for row in suspect[kinds != 0][:20]:
                 problems.add(
                     "not_a_point",
                     f"Feature {row + 1} of {name} is not a point.",
@@ -147,9 +146,9 @@ def check_inputs(city: CityData) -> CheckedInputs:
         collection_sites=sites,
         homes=_not_none(layers["homes"]),
         village_township=village_township,
-        village_lonlat=lon_lat(villages) if villages is not None else _no_coordinates(),
-        point_lonlat=lon_lat(points),
-        site_lonlat=lon_lat(sites),
+        village_lonlat=coords.get("villages", _no_coordinates()),
+        point_lonlat=coords.get("contact_points", _no_coordinates()),
+        site_lonlat=coords.get("collection_sites", _no_coordinates()),
     )
 
 

@@ -125,49 +125,33 @@ class PointGrid:
                 self.n_cols, self.n_rows)  # fmt: skip
 
 
-def nearest_on_grid(
-    grid: PointGrid, qx: FloatArray, qy: FloatArray, workers: int
-) -> tuple[FloatArray, IntArray, IntArray]:
-    """Nearest point (map distance, input index) of each row, where the rings settle it.
-
-    Returns
-    -------
-    distance_m, index, unsettled
-        Map distances and point indices (``inf`` and ``-1`` where unsettled) and the rows
-        not settled within :data:`MAX_RING` rings, for the caller to query otherwise.
-    """
-    qx, qy = _c(qx), _c(qy)
-    n = qx.size
-    out_sq = np.empty(n)
-    out_pos = np.empty(n, np.int64)
-
-    def run(first: int, last: int) -> None:
-        _ring_search(qx, qy, first, last, *grid.geometry(), MAX_RING, out_sq, out_pos)
-
-    _in_threads(run, n, workers)
-    unsettled = np.flatnonzero(out_pos < 0)
-    index = np.where(out_pos >= 0, grid.order[np.maximum(out_pos, 0)], -1)
-    return np.sqrt(out_sq), index, unsettled
-
-
 def nearest_ground_m(
     grid: PointGrid, qx: FloatArray, qy: FloatArray, q_scale: FloatArray, workers: int
 ) -> tuple[FloatArray, IntArray]:
     """Ground distance and input index of each row's nearest point (exact).
 
-    The map distance is divided by the mean scale factor of the row and its point.
+    The map distance is divided by the mean scale factor of the row and its point. Rows the
+    rings do not settle (far outside the points' area) get one KD-tree query each.
     """
-    dist_map, index, unsettled = nearest_on_grid(grid, qx, qy, workers)
+    qx, qy, q_scale = _c(qx), _c(qy), _c(q_scale)
+    n = qx.size
+    out_dist = np.empty(n)
+    out_idx = np.empty(n, np.int64)
+
+    def run(first: int, last: int) -> None:
+        _ring_search(qx, qy, q_scale, first, last, *grid.geometry(), grid.scale, grid.order,
+                     MAX_RING, out_dist, out_idx)  # fmt: skip
+
+    _in_threads(run, n, workers)
+    unsettled = np.flatnonzero(out_idx < 0)
     if unsettled.size:
-        # Rows far outside the points' area: one KD-tree query each.
         tree = cKDTree(np.column_stack([grid.x, grid.y]))
-        dist_map[unsettled], pos = tree.query(
+        dist_map, pos = tree.query(
             np.column_stack([qx[unsettled], qy[unsettled]]), k=1, workers=workers
         )
-        index[unsettled] = grid.order[pos]
-    p_scale = np.empty_like(grid.scale)
-    p_scale[grid.order] = grid.scale
-    return dist_map / ((q_scale + p_scale[index]) / 2.0), index
+        out_idx[unsettled] = grid.order[pos]
+        out_dist[unsettled] = dist_map / ((q_scale[unsettled] + grid.scale[pos]) / 2.0)
+    return out_dist, out_idx
 
 
 def within_on_grid(
@@ -292,10 +276,14 @@ def _cell_order(  # pragma: no cover - compiled; tested through cell_order
     return order
 
 
-@_compiled(numba.void(_RO, _RO, numba.int64, numba.int64, *_GRID, numba.int64, _F64, _I64))
-def _ring_search(  # pragma: no cover - compiled; tested through nearest_on_grid
+@_compiled(
+    numba.void(_RO, _RO, _RO, numba.int64, numba.int64, *_GRID, _RO, _RO_INT, numba.int64,
+               _F64, _I64)
+)  # fmt: skip
+def _ring_search(  # pragma: no cover - compiled; tested through nearest_ground_m
     qx: FloatArray,
     qy: FloatArray,
+    q_scale: FloatArray,
     first: int,
     last: int,
     px: FloatArray,
@@ -306,11 +294,16 @@ def _ring_search(  # pragma: no cover - compiled; tested through nearest_on_grid
     size: float,
     n_cols: int,
     n_rows: int,
+    p_scale: FloatArray,
+    p_order: IntArray,
     max_ring: int,
-    out_sq: FloatArray,
-    out_pos: IntArray,
+    out_dist: FloatArray,
+    out_idx: IntArray,
 ) -> None:
-    """Nearest point of rows ``first:last``; ``out_pos`` -1 when not settled in the rings."""
+    """Ground distance and input index of the nearest point of rows ``first:last``.
+
+    ``out_idx`` is -1 (``out_dist`` inf) where the rings do not settle the row.
+    """
     for i in range(first, last):
         x, y = qx[i], qy[i]
         cx = min(max(math.floor((x - origin_x) / size), 0), n_cols - 1)
@@ -355,8 +348,13 @@ def _ring_search(  # pragma: no cover - compiled; tested through nearest_on_grid
             if gap == np.inf or (gap > 0.0 and best < gap * gap):
                 settled = True
                 break
-        out_sq[i] = best if settled else np.inf
-        out_pos[i] = best_j if settled else -1
+        if settled:
+            # The same operations as the small-input path: sqrt, then the mean scale.
+            out_dist[i] = math.sqrt(best) / ((q_scale[i] + p_scale[best_j]) / 2.0)
+            out_idx[i] = p_order[best_j]
+        else:
+            out_dist[i] = np.inf
+            out_idx[i] = -1
 
 
 @_compiled(

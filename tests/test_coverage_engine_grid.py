@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.coverage_engine import EngineResult, PlaceArrays, run_engine
-from analysis.engine_grid import MAX_RING, PointGrid, nearest_on_grid
+from analysis.engine_grid import MAX_RING, PointGrid, nearest_ground_m
 
 FAST = settings(
     max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
@@ -69,7 +69,7 @@ def test_seeded_city_with_mixed_radii_scale_factors_and_far_villages() -> None:
         _assert_same(*_both(demand, pop, points, radii, sites, workers))
 
 
-def test_rows_beyond_the_rings_are_reported_unsettled() -> None:
+def test_rows_beyond_the_rings_take_the_kd_tree() -> None:
     grid = PointGrid.build(
         np.array([0.0, 1000.0, 2000.0, 3000.0] * 25),
         np.repeat(np.arange(25.0) * 1000.0, 4),
@@ -77,12 +77,12 @@ def test_rows_beyond_the_rings_are_reported_unsettled() -> None:
         np.full(100, 500.0),
     )
     far = (MAX_RING + 5) * grid.size * 10
-    dist, index, unsettled = nearest_on_grid(
-        grid, np.array([500.0, far]), np.array([500.0, far]), workers=1
-    )
-    assert unsettled.tolist() == [1]
-    assert index[1] == -1
+    qx, qy = np.array([500.0, far, 700.0]), np.array([500.0, far, -3.0 * far])
+    dist, index = nearest_ground_m(grid, qx, qy, np.ones(3), workers=1)
     assert dist[0] == np.hypot(500.0, 500.0)
+    assert dist[1] == np.hypot(far - 3000.0, far - 24_000.0)
+    assert index[1] == 99  # (3000, 24000), the last point given
+    assert dist[2] == np.hypot(700.0 - 1000.0, -3.0 * far)
 
 
 coord = st.integers(0, 40_000)
