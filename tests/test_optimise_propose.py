@@ -199,3 +199,17 @@ def test_user_candidate_list_is_the_only_place_used(city) -> None:  # type: igno
     assert plan.points["site_id"].isin(cands["id"]).all()
     towns = dict(zip(city.villages["code"], city.villages["township_code"], strict=True))
     assert (plan.points["township_code"] == plan.points["site_id"].map(towns)).all()
+
+
+def test_the_order_of_the_requested_types_changes_nothing() -> None:
+    """The dashboard hands the counts sorted by name; the plan must not depend on it."""
+    from geodata.demo import load_demo_city
+
+    demo = load_demo_city()
+    speech = {"rural": 12, "enterprise": 7, "association": 3}
+    by_name = dict(sorted(speech.items()))
+    a = propose(demo, request=ProposalRequest(counts=speech))
+    b = propose(demo, request=ProposalRequest(counts=by_name))
+    assert a.status == b.status == "optimal"
+    assert a.objective == b.objective
+    assert sorted(a.points["type"]) == sorted(b.points["type"])

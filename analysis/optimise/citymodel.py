@@ -18,6 +18,7 @@ from analysis.optimise.request import ProposalRequest
 from analysis.standards import Standards, is_exempt_from_rural_minimum
 from geodata.city import CityData
 from geodata.errors import Problem
+from geodata.schema import POINT_TYPES
 
 RULE_TYPES: tuple[str, ...] = ("rural", "enterprise")
 
@@ -138,7 +139,13 @@ def build_city_model(
     need = np.maximum(minimums[None, :] - existing, 0)
     if applied:
         need[:, 0] = np.where(exemptable, 0, need[:, 0])
-    counts = {t: int(n) for t, n in request.counts.items()}
+    # Types in the schema's order whatever the caller's dict order: the column-generation LP
+    # is sensitive to the column order (the demo's compliant request took 5-6 s instead of
+    # 0.6 s with the types sorted by name).
+    order = {t: i for i, t in enumerate(POINT_TYPES)}
+    counts = {
+        t: int(request.counts[t]) for t in sorted(request.counts, key=lambda t: order.get(t, 99))
+    }
     minimum_new = np.zeros((len(counties), len(counts)), np.int64)
     for i, t in enumerate(counts):
         if t in RULE_TYPES:
