@@ -17,6 +17,7 @@ import streamlit as st
 from dashboard.i18n import Lang, current_lang, fmt_int, fmt_pop, fmt_share, point_type_label, t
 from dashboard.kpi import KpiCard, county_status, kpi_cards, status_style
 from dashboard.palette import SITE_COLOR, badge_styles, color_scale
+from dashboard.ui import card_grid
 
 if TYPE_CHECKING:
     from analysis.scenarios import Scenario
@@ -63,25 +64,9 @@ def show_cards(cards: list[KpiCard], per_row: int = 4, key: str | None = None) -
     if key is not None:
         with st.container(key=key):
             st.html(_wrap_css(key, per_row, current_lang()))
-            _card_rows(cards, per_row)
+            card_grid(cards, per_row)
     else:
-        _card_rows(cards, per_row)
-
-
-def _card_rows(cards: list[KpiCard], per_row: int) -> None:
-    for start in range(0, len(cards), per_row):
-        cols = st.columns(per_row)
-        for col, card in zip(cols, cards[start : start + per_row], strict=False):
-            box = col.container(border=True, height="stretch")
-            box.metric(
-                card.label,
-                card.value,
-                delta=card.delta,
-                delta_color=card.delta_color,
-                delta_arrow="off" if card.delta_color == "off" else "auto",
-            )
-            if card.detail:
-                box.caption(card.detail)
+        card_grid(cards, per_row)
 
 
 def headline_cards(current: Any, baseline: Any, lang: Lang | None = None) -> list[KpiCard]:

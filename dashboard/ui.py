@@ -13,6 +13,7 @@ from dashboard.i18n import field_label, problem_text, t
 
 if TYPE_CHECKING:
     from analysis.errors import AnalysisError
+    from dashboard.kpi import KpiCard
     from geodata.errors import GeodataError, Problem
 
 
@@ -106,3 +107,20 @@ def dataset_and_result() -> tuple[services.Dataset, Any] | None:
         if not show_if_domain_error(exc):
             raise
     return None
+
+
+def card_grid(cards: list[KpiCard], per_row: int, border: bool = True) -> None:
+    """KPI cards in rows of ``per_row`` (the 指标 page and the simulation pages)."""
+    for start in range(0, len(cards), per_row):
+        cols = st.columns(per_row)
+        for col, card in zip(cols, cards[start : start + per_row], strict=False):
+            box = col.container(border=border, height="stretch")
+            box.metric(
+                card.label,
+                card.value,
+                delta=card.delta,
+                delta_color=card.delta_color,
+                delta_arrow="off" if card.delta_color == "off" else "auto",
+            )
+            if card.detail:
+                box.caption(card.detail)

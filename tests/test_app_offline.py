@@ -8,7 +8,7 @@ import folium
 import pytest
 import streamlit_folium
 
-from dashboard import assets, mapcache, mapview
+from dashboard import assets, mapcache, mapfolium, mapview
 from dashboard.palette import MEASURES
 from tests.e2e_support import synthetic_city
 
@@ -33,7 +33,7 @@ def _map(
     payload, _, _ = mapcache.map_payload.__wrapped__(
         "test", measure, "", "zh", "villages" in layers, city, result, {}
     )
-    return mapview.build_map(payload, layers, basemap=basemap)
+    return mapfolium.build_map(payload, layers, basemap=basemap)
 
 
 def _links(m: folium.Map) -> list[str]:
@@ -109,7 +109,7 @@ def test_user_text_is_escaped_in_tooltips(city_and_result: tuple[object, object]
     assert "&lt;b&gt;第0镇&amp;" in titles
     assert not any("<" in title for title in titles)
     # folium encodes <, > and & in the embedded JSON: the name stays escaped text.
-    script = streamlit_folium._get_map_string(mapview.build_map(payload, set()))
+    script = streamlit_folium._get_map_string(mapfolium.build_map(payload, set()))
     assert "\\u0026lt;b\\u0026gt;\\u7b2c0" in script
     assert "\\u003cb\\u003e\\u7b2c0" not in script
 

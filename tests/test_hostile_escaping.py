@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 import streamlit_folium
 
-from dashboard import mapcache, mapview, sim_map
+from dashboard import mapcache, mapfolium, mapview, sim_map
 from tests.hostile_support import (
     HOSTILE_NAMES,
     IMG,
@@ -134,7 +134,7 @@ def test_map_page_tooltips_popups_and_labels(city: Any, result: Any, county: boo
         _assert_safe_fragments(fragments, expected - {"collection_sites"})
     else:
         _assert_safe_fragments(fragments, expected)
-    m = mapview.build_map(payload, set(mapview.LAYERS))
+    m = mapfolium.build_map(payload, set(mapview.LAYERS))
     _assert_sent_html_is_inert(m)
 
 
@@ -146,7 +146,7 @@ def test_data_preview_map_without_coverage(city: Any) -> None:
         _fragments(payload.layers),
         {"townships", "county_labels", "contact_points", "collection_sites", "homes"},
     )
-    m = mapview.build_map(payload, {"counties", "contact_points", "collection_sites", "homes"})
+    m = mapfolium.build_map(payload, {"counties", "contact_points", "collection_sites", "homes"})
     _assert_sent_html_is_inert(m)
 
 

@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 from dashboard import importer, services, state
 from dashboard.i18n import current_lang, field_label, fmt_int, t
 from dashboard.mapcache import map_payload
-from dashboard.mapview import build_map
+from dashboard.mapfolium import build_map
 from dashboard.styles import dataset_badge
 from dashboard.ui import dataset_name, page_header, show_problems
 

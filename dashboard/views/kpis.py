@@ -7,9 +7,9 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.i18n import current_lang, t
-from dashboard.kpi import KpiCard, county_table, equity_frame, kpi_cards, status_style, type_cards
+from dashboard.kpi import county_table, equity_frame, kpi_cards, status_style, type_cards
 from dashboard.styles import dataset_badge
-from dashboard.ui import dataset_and_result, dataset_name
+from dashboard.ui import card_grid, dataset_and_result, dataset_name
 
 
 def _set_presentation() -> None:
@@ -19,22 +19,6 @@ def _set_presentation() -> None:
 def _exit_presentation() -> None:
     st.session_state[state.PRESENTATION] = False
     st.session_state[state.KPI_PRESENTATION_TOGGLE] = False
-
-
-def _cards(cards: list[KpiCard], per_row: int, border: bool = True) -> None:
-    for start in range(0, len(cards), per_row):
-        cols = st.columns(per_row)
-        for col, card in zip(cols, cards[start : start + per_row], strict=False):
-            box = col.container(border=border, height="stretch")
-            box.metric(
-                card.label,
-                card.value,
-                delta=card.delta,
-                delta_color=card.delta_color,
-                delta_arrow="off" if card.delta_color == "off" else "auto",
-            )
-            if card.detail:
-                box.caption(card.detail)
 
 
 def _equity_chart(frame: object, presenting: bool) -> alt.Chart:
@@ -99,9 +83,9 @@ def render() -> None:
         st.caption(t("kpi_caption"))
     current = result.kpis
     baseline = result.kpis  # the loaded data itself; scenarios will pass their own KPIs
-    _cards(kpi_cards(current, baseline, lang), 4)
+    card_grid(kpi_cards(current, baseline, lang), 4)
     st.subheader(t("kpi_by_type_title"), anchor=False)
-    _cards(type_cards(current, baseline, lang), 6)
+    card_grid(type_cards(current, baseline, lang), 6)
 
     st.subheader(t("kpi_county_table_title"), anchor=False)
     st.caption(t("kpi_county_table_caption"))
