@@ -8,6 +8,8 @@ solution of the reduced problem is a solution of the original one with the same 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -49,19 +51,5 @@ def reduce_rows(problem: CoverageProblem) -> tuple[CoverageProblem, IntArray]:
     cover = csr[first].tocsc() if n_groups else sp.csc_matrix((0, problem.n_columns), dtype=bool)
     row_map = np.full(problem.n_rows, -1, dtype=np.int64)
     row_map[keep] = group
-    reduced = CoverageProblem(
-        weights=weights,
-        population=population,
-        cover=cover,
-        column_site=problem.column_site,
-        column_type=problem.column_type,
-        site_county=problem.site_county,
-        type_names=problem.type_names,
-        county_names=problem.county_names,
-        counts=problem.counts,
-        minimum_new=problem.minimum_new,
-        must_cover=problem.must_cover,
-        must_cover_names=problem.must_cover_names,
-        site_ids=problem.site_ids,
-    )
+    reduced = replace(problem, weights=weights, population=population, cover=cover)
     return reduced, row_map

@@ -170,27 +170,13 @@ def _panel(scn: object) -> None:
     )
     row = st.container(horizontal=True, gap="small")
     none = not st.session_state.get(state.SIM_SELECTED)
-    row.button(
-        t("sim_move"),
-        key=state.SIM_MOVE,
-        icon=":material/open_with:",
-        disabled=none,
-        on_click=sim_editor.start_move,
-    )
-    row.button(
-        t("sim_delete"),
-        key=state.SIM_DELETE,
-        icon=":material/delete:",
-        disabled=none,
-        on_click=sim_editor.remove_selected,
-    )
-    row.button(
-        t("sim_restore"),
-        key=state.SIM_RESTORE,
-        icon=":material/settings_backup_restore:",
-        disabled=none,
-        on_click=sim_editor.restore_selected,
-    )
+    for label, key, icon, action in (
+        ("sim_move", state.SIM_MOVE, ":material/open_with:", sim_editor.start_move),
+        ("sim_delete", state.SIM_DELETE, ":material/delete:", sim_editor.remove_selected),
+        ("sim_restore", state.SIM_RESTORE, ":material/settings_backup_restore:",
+         sim_editor.restore_selected),
+    ):  # fmt: skip
+        row.button(t(label), key=key, icon=icon, disabled=none, on_click=action)
     st.caption(t(f"sim_hint_{st.session_state.get(state.SIM_MODE, 'add')}"))
     with st.expander(t("sim_by_coords"), icon=":material/pin_drop:"):
         st.selectbox(
