@@ -54,6 +54,9 @@ class CoverageResult:
         Grid spacing used for grid demand (``None`` without grid).
     warnings
         Non-fatal problems (e.g. townships represented by the grid).
+    metric
+        The metric CRS with its local scale correction (``None`` only for results built
+        by hand); ``demand["scale_k"]`` holds the scale factor at each demand row.
     """
 
     crs: pyproj.CRS
@@ -65,6 +68,7 @@ class CoverageResult:
     demand_source: str = "villages"
     grid_cell_size_m: float | None = None
     warnings: tuple[Problem, ...] = field(default_factory=tuple)
+    metric: MetricCRS | None = None
 
 
 def compute_coverage(city: CityData, standards: Standards | None = None) -> CoverageResult:
@@ -161,6 +165,7 @@ def compute_coverage(city: CityData, standards: Standards | None = None) -> Cove
         demand_source=demand.source,
         grid_cell_size_m=demand.cell_size_m,
         warnings=demand.warnings + _engine_warnings(engine),
+        metric=metric,
     )
 
 
@@ -226,7 +231,7 @@ def _demand_frame(
     demand_county: IntArray,
 ) -> pd.DataFrame:
     """The public demand table: inputs plus per-demand coverage (categoricals for codes)."""
-    out = table.drop(columns=["_township", "_k"])
+    out = table.drop(columns=["_township"]).rename(columns={"_k": "scale_k"})
     # Categoricals: 600k codes cost no more than their integer indices.
     town_codes = pd.Index(towns["code"].astype(str))
     town_cat = pd.Categorical.from_codes(table["_township"].to_numpy(), town_codes)

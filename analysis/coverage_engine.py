@@ -207,6 +207,23 @@ def run_engine(
     )
 
 
+def pairs_within(
+    places: PlaceArrays, points: PlaceArrays, radius_m: FloatArray
+) -> tuple[IntArray, IntArray]:
+    """Every (place, point) index pair with the place within the point's ground radius.
+
+    The same test as the coverage flags of :func:`run_engine` (projected distance against
+    the radius times the mean local scale factor), for callers that need to know which
+    point reaches which place (e.g. the population each new point brings).
+    """
+    radius = np.asarray(radius_m, float)
+    query_r = radius * points.scale * (1.0 + QUERY_MARGIN)
+    cells = _Cells.build(places, float(query_r.max()) if points.size else 10_000.0)
+    pairs = _pairs_within(cells, points, radius)
+    assert pairs is not None  # no budget given: always listed
+    return pairs
+
+
 def sites_within(sites: PlaceArrays, points: PlaceArrays, radius_m: FloatArray) -> IntArray:
     """Collection sites within each contact point's radius."""
     query_r = radius_m * points.scale * (1.0 + QUERY_MARGIN)

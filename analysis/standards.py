@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import asdict, dataclass, fields, replace
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from analysis.eligibility import TOWNSHIP_LEVELS, SiteRule
 from analysis.errors import AnalysisError, AnalysisProblems, Problem
-from geodata.schema import POINT_TYPES
+from geodata.schema import KINDS, POINT_TYPES
 
 DEFAULT_STANDARDS_PATH = Path(__file__).with_name("standards.toml")
 
@@ -41,7 +43,10 @@ _TOML_FIELDS: dict[tuple[str, str], str] = {
     ("equity", "flag_below"): "equity_flag_below",
     ("demand_grid", "cell_size_m"): "grid_cell_size_m",
     ("demand_grid", "max_cells"): "grid_max_cells",
+    ("site_rules", "enabled"): "site_rules_enabled",
 }
+#: Fields validated by their own code, not by the generic number/bool checks.
+_STRUCTURED = ("radius_by_type_m", "site_rules")
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,11 @@ class Standards:
         Flag when ``equity_index`` is below this value.
     grid_cell_size_m, grid_max_cells
         Township grid used as demand when there are no villages.
+    site_rules
+        Where a new point of each type may stand (:class:`analysis.eligibility.SiteRule`);
+        a type without a rule may stand anywhere.
+    site_rules_enabled
+        Apply ``site_rules`` in the optimiser and warn about points that break them.
     """
 
     radius_by_type_m: dict[str, float]
@@ -93,6 +103,13 @@ class Standards:
     equity_flag_below: float = 0.8
     grid_cell_size_m: float = 500.0
     grid_max_cells: int = 1_000_000
+    site_rules: dict[str, SiteRule] = field(default_factory=dict)
+    site_rules_enabled: bool = True
+
+    @property
+    def active_site_rules(self) -> dict[str, SiteRule]:
+        """The site rules in force (empty when ``site_rules_enabled`` is false)."""
+        return dict(self.site_rules) if self.site_rules_enabled else {}
 
     def radius_m_for(self, point_type: str) -> float:
         """Service radius in metres of a contact point of ``point_type``."""
@@ -116,6 +133,7 @@ class Standards:
         """Plain, JSON-serialisable copy of every value."""
         out = asdict(self)
         out["radius_by_type_m"] = dict(self.radius_by_type_m)
+        out["site_rules"] = {t: r.to_dict() for t, r in self.site_rules.items()}
         return out
 
     def with_overrides(self, **overrides: Any) -> Standards:
@@ -211,6 +229,8 @@ def _to_fields(values: dict[str, Any], source: str, problems: AnalysisProblems) 
         for key, value in table.items():
             if section == "radius_m":
                 kwargs.setdefault("radius_by_type_m", {})[key] = value
+            elif section == "site_rules" and isinstance(value, dict):
+                kwargs.setdefault("site_rules", {})[key] = value
             elif (section, key) in _TOML_FIELDS:
                 kwargs[_TOML_FIELDS[(section, key)]] = value
             else:
@@ -237,6 +257,10 @@ def _apply_overrides(
             radii = dict.fromkeys(POINT_TYPES, value)
         elif key == "radius_by_type_m":
             radii.update(value)
+        elif key == "site_rules":
+            rules = {t: r.to_dict() for t, r in base.site_rules.items()}
+            rules.update(value)
+            changes["site_rules"] = rules
         elif key in names:
             changes[key] = value
         else:
@@ -273,8 +297,9 @@ def _validated(std: Standards, source: str, problems: AnalysisProblems) -> Stand
                 "standards_missing_radius", f"No radius for point type {ptype!r}.", source=source
             )
     clean["radius_by_type_m"] = radii
+    clean["site_rules"] = _site_rules(std.site_rules, source, problems)
     for f in fields(Standards):
-        if f.name == "radius_by_type_m":
+        if f.name in _STRUCTURED:
             continue
         value = getattr(std, f.name)
         if f.type in ("bool",):
@@ -346,3 +371,77 @@ def _non_negative_number(value: object) -> bool:
 
 def _positive_number(value: object) -> bool:
     return _non_negative_number(value) and float(value) > 0  # type: ignore[arg-type]
+
+
+_RULE_KEYS = ("township_levels", "urban_townships", "village_kinds", "township_seats", "site_types")
+
+
+def _site_rules(
+    raw: Mapping[str, object], source: str, problems: AnalysisProblems
+) -> dict[str, SiteRule]:
+    """Validate ``[site_rules.<type>]`` tables (or :class:`SiteRule` values) into rules."""
+    out: dict[str, SiteRule] = {}
+    for ptype, table in raw.items():
+        if ptype not in POINT_TYPES:
+            problems.add(
+                "standards_unknown_point_type",
+                f"Unknown contact point type {ptype!r} in site_rules; expected one of "
+                f"{', '.join(POINT_TYPES)}.",
+                source=source,
+            )
+            continue
+        if isinstance(table, SiteRule):
+            out[ptype] = table
+            continue
+        if not isinstance(table, dict):
+            problems.add(
+                "standards_bad_value", f"site_rules.{ptype} must be a table.", source=source
+            )
+            continue
+        unknown = sorted(set(table) - set(_RULE_KEYS))
+        for key in unknown:
+            problems.add(
+                "standards_unknown_key", f"Unknown setting [site_rules.{ptype}] {key!r}.",
+                source=source,
+            )  # fmt: skip
+        lists: dict[str, tuple[str, ...]] = {}
+        allowed = {"township_levels": TOWNSHIP_LEVELS, "village_kinds": KINDS, "site_types": None}
+        for key, choices in allowed.items():
+            value = table.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                problems.add(
+                    "standards_bad_value",
+                    f"site_rules.{ptype}.{key} must be a list of words, got {value!r}.",
+                    source=source,
+                    value=str(value),
+                )
+                continue
+            wrong = [v for v in value if choices is not None and v not in choices]
+            if wrong:
+                problems.add(
+                    "standards_bad_value",
+                    f"site_rules.{ptype}.{key}: {wrong} not among {', '.join(choices or ())}.",
+                    source=source,
+                    value=str(wrong),
+                )
+            lists[key] = tuple(value)
+        flags: dict[str, bool] = {}
+        for key in ("urban_townships", "township_seats"):
+            value = table.get(key, False)
+            if not isinstance(value, bool):
+                problems.add(
+                    "standards_bad_value",
+                    f"site_rules.{ptype}.{key} must be true or false, got {value!r}.",
+                    source=source,
+                    value=str(value),
+                )
+                value = False
+            flags[key] = value
+        out[ptype] = SiteRule(
+            township_levels=lists.get("township_levels", ()),
+            urban_townships=flags["urban_townships"],
+            village_kinds=lists.get("village_kinds", ()),
+            township_seats=flags["township_seats"],
+            site_types=lists.get("site_types", ()),
+        )
+    return out
