@@ -77,8 +77,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     try:
         written = export_scenario(
-            city, scenario, before, after, args.fmt, args.out, coords=args.coords
-        )
+            city, scenario, before, after, args.fmt, args.out, coords=args.coords,
+            standards=standards,
+        )  # fmt: skip
     except AnalysisError as exc:
         _print_problems(exc.problems)
         return EXIT_BAD_INPUT

@@ -24,7 +24,7 @@ from analysis.aggregate import county_table, site_rule, township_table
 from analysis.coverage_engine import EngineResult, PlaceArrays, run_engine
 from analysis.coverage_inputs import REQUIRED_COLUMNS, build_demand, check_inputs
 from analysis.crs import MetricCRS, choose_metric_crs
-from analysis.kpis import KPIs, compute_kpis
+from analysis.kpis import KPIs, compute_kpis, contact_point_room
 from analysis.standards import Standards, load_standards
 from geodata.city import CityData
 from geodata.errors import Problem
@@ -308,9 +308,8 @@ def _point_table(
     collected = np.nan_to_num(column("opinions_collected", 0)).astype(np.int64)
     adopted = np.nan_to_num(column("opinions_adopted", 0)).astype(np.int64)
     area, staff = column("area_m2", np.nan), column("staff", np.nan)
-    with np.errstate(invalid="ignore"):
-        # Unknown (NaN) area or staff is not counted as failing the room standard.
-        room_ok = ~(area < std.contact_point_min_area_m2) & ~(staff < std.contact_point_min_staff)
+    # Unknown area or staff (and a planned point's 0: "待建") is not counted as failing.
+    room = contact_point_room(points, std)
     t_codes = towns["code"].astype(str).to_numpy(dtype=object)
     town_code = np.full(n, "", dtype=object)
     inside = p_town >= 0
@@ -334,7 +333,8 @@ def _point_table(
             "adoption_rate": np.divide(adopted, collected, out=np.zeros(n), where=collected > 0),
             "area_m2": area,
             "staff": staff,
-            "meets_room_standard": room_ok,
+            "meets_room_standard": room.meets,
+            "room_pending": room.pending,
         }
     )
 

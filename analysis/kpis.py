@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from analysis.equity import compute_equity, safe_share
 from analysis.standards import Standards
@@ -70,6 +71,16 @@ def _int(value: Any) -> int:
 
 def _share(part: float, whole: float) -> float:
     return float(safe_share(part, whole))
+
+
+def _below_room(points: pd.DataFrame) -> int:
+    """Points below the room standard; a point "待建" (``room_pending``) never counts."""
+    if not len(points) or "meets_room_standard" not in points.columns:
+        return 0
+    below = ~points["meets_room_standard"].astype(bool)
+    if "room_pending" in points.columns:
+        below &= ~points["room_pending"].astype(bool)
+    return _int(below.sum())
 
 
 def compute_kpis(
@@ -141,9 +152,7 @@ def compute_kpis(
         network_coverage_share=_share(network, pop),
         equity_index=None if math.isnan(index) else index,
         equity_flagged=bool(eq.flagged),
-        points_below_room_standard=_int((~contact_points["meets_room_standard"]).sum())
-        if n_points
-        else 0,
+        points_below_room_standard=_below_room(contact_points),
         homes_total=len(homes),
         urban_population_total=urban,
         urban_population_covered=urban_covered,
@@ -154,21 +163,81 @@ def compute_kpis(
     )
 
 
+#: Statuses of the points a plan adds or moves: their room may not be set up yet.
+PLANNED_STATUSES: tuple[str, ...] = ("proposed", "moved")
+
+
+@dataclass(frozen=True)
+class RoomCheck:
+    """Room and staffing of each point against its standard.
+
+    Parameters
+    ----------
+    meets
+        Per point: no *known* figure is below its minimum (unknown figures never fail).
+    pending
+        Per point: a planned point (``status`` proposed/moved) with none of its room figures
+        known yet, shown as "待建" (to be set up) and not counted as below the standard.
+    unknown
+        Per figure column: the value is not known (missing, or 0 on a planned point).
+    """
+
+    meets: NDArray[np.bool_]
+    pending: NDArray[np.bool_]
+    unknown: dict[str, NDArray[np.bool_]]
+
+
+def room_check(points: pd.DataFrame, minimums: dict[str, float]) -> RoomCheck:
+    """Check room figures (``column -> minimum``) of each point; see :class:`RoomCheck`.
+
+    A missing value is unknown. So is 0 on a planned point: a point added by hand or by the
+    optimiser gets 0 in integer columns (staff, administrators, volunteers) until the
+    planner types its figures in, and its room does not exist yet, so it is "待建", not
+    "below the standard". An existing point's 0 is a real figure and fails.
+    """
+    n = len(points)
+    planned = np.zeros(n, dtype=bool)
+    if "status" in points.columns:
+        planned = points["status"].astype(str).isin(PLANNED_STATUSES).to_numpy(dtype=bool)
+    meets = np.ones(n, dtype=bool)
+    all_unknown = np.ones(n, dtype=bool)
+    unknown: dict[str, NDArray[np.bool_]] = {}
+    for column, minimum in minimums.items():
+        if column in points.columns:
+            values = pd.to_numeric(points[column], errors="coerce").to_numpy(dtype=float)
+        else:
+            values = np.full(n, np.nan)
+        missing = np.isnan(values) | (planned & (values == 0))
+        with np.errstate(invalid="ignore"):
+            meets &= missing | ~(values < minimum)
+        all_unknown &= missing
+        unknown[column] = missing
+    return RoomCheck(meets=meets, pending=planned & all_unknown, unknown=unknown)
+
+
+def contact_point_room(points: pd.DataFrame, standards: Standards) -> RoomCheck:
+    """Room (``area_m2``) and full-time staff (``staff``) of contact points (>= 30 m2, 1)."""
+    minimums = {"area_m2": standards.contact_point_min_area_m2}
+    return room_check(points, {**minimums, "staff": standards.contact_point_min_staff})
+
+
+def home_room(homes: pd.DataFrame, standards: Standards) -> RoomCheck:
+    """Room, administrators and volunteers of representative homes (>= 50 m2, 1, 2)."""
+    return room_check(
+        homes,
+        {
+            "area_m2": standards.home_min_area_m2,
+            "administrators": standards.home_min_administrators,
+            "volunteers": standards.home_min_volunteers,
+        },
+    )
+
+
 def homes_meet_standard(homes: pd.DataFrame, standards: Standards) -> pd.Series:
     """Per home: room and staffing meet the standard (unknown values are not counted as failing).
 
     A home fails when its known ``area_m2`` is below the minimum, or it has fewer
-    administrators or volunteers than the minimum.
+    administrators or volunteers than the minimum; a planned home's 0 is unknown
+    (:func:`room_check`).
     """
-    ok = pd.Series(True, index=homes.index)
-    if "area_m2" in homes:
-        area = pd.to_numeric(homes["area_m2"], errors="coerce")
-        ok &= ~(area < standards.home_min_area_m2)
-    if "administrators" in homes:
-        ok &= ~(
-            pd.to_numeric(homes["administrators"], errors="coerce")
-            < standards.home_min_administrators
-        )
-    if "volunteers" in homes:
-        ok &= ~(pd.to_numeric(homes["volunteers"], errors="coerce") < standards.home_min_volunteers)
-    return ok
+    return pd.Series(home_room(homes, standards).meets, index=homes.index)

@@ -90,17 +90,27 @@ def test_docx_text_and_tables(case: Case, files: dict[str, Path]) -> None:
     cells = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
     for expected in _expected_strings(case):
         assert expected in text + "\n" + cells, expected
-    assert len(doc.tables) == 3
+    assert len(doc.tables) == 4  # KPIs, counties, new points, site warnings
     kpi = {row.cells[0].text: [c.text for c in row.cells] for row in doc.tables[0].rows}
     share = case.after.kpis.coverage_share, case.before.kpis.coverage_share
     assert kpi["人口覆盖率"][1:3] == [fmt_value(share[1], True), fmt_value(share[0], True)]
     assert kpi["农村联系点数"][1:] == ["2", "3", "+1"]
     points = doc.tables[2]
     header = [c.text for c in points.rows[0].cells]
-    assert header == ["名称", "类别", "状态", "所在乡镇", "经度", "纬度", "新增覆盖人口"]
-    names = {row.cells[0].text: [c.text for c in row.cells] for row in points.rows[1:]}
+    assert header == [
+        "序",
+        "名称",
+        "类别",
+        "状态",
+        "所在乡镇",
+        "经纬度",
+        "新增覆盖人口\n（按顺序）",
+        "单独新增\n覆盖人口",
+        "场所",
+    ]
+    names = {row.cells[1].text: [c.text for c in row.cells] for row in points.rows[1:]}
     assert set(names) == {"南湖乡农村联系点", "@石桥乡企业联系点", "乙区农村联系点"}
-    assert names["乙区农村联系点"][2] == "迁移"
+    assert names["乙区农村联系点"][3] == "拟迁移"
     assert len(doc.inline_shapes) == 1  # the map
     r_fonts = doc.styles["Normal"].element.rPr.rFonts
     assert r_fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")

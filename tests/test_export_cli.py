@@ -87,8 +87,8 @@ def test_cli_gcj02(workspace: Path, tmp_path: Path) -> None:
         == 0
     )
     wb = load_workbook(tmp_path / "测试方案.xlsx")
-    meta = {r[0]: r[1] for r in wb["指标"].iter_rows(values_only=True) if r[0]}
-    assert meta["坐标系"] == "GCJ-02"
+    meta = {r[0]: r[1] for r in wb["方案概况"].iter_rows(values_only=True) if r[0]}
+    assert meta["坐标系"].startswith("GCJ-02")
 
 
 def test_cli_unknown_scenario_is_a_clean_error(

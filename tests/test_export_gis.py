@@ -95,7 +95,8 @@ def test_shapefile_zip_cpg_prj_short_fields(case: Case, gis_files: dict) -> None
             assert "WGS" in zf.read(f"{layer}.prj").decode()
         mapping = zf.read("fields.csv").decode("utf-8-sig").splitlines()
     assert mapping[0] == "layer,field,column,label_zh"
-    assert "contact_points,new_cv_pop,newly_covered_population,新增覆盖人口" in mapping
+    assert "contact_points,new_cv_pop,newly_covered_population,新增覆盖人口（按顺序）" in mapping
+    assert "contact_points,new_alone,newly_covered_alone,单独新增覆盖人口" in mapping
     cps = pyogrio.read_dataframe(f"/vsizip/{path}/contact_points.shp")
     assert all(len(c) <= 10 for c in cps.columns)
     _assert_same_points(cps, case.scenario.contact_points)
@@ -136,7 +137,7 @@ def test_kml_is_offline_and_chinese(gis_files: dict) -> None:
     text = path.read_text(encoding="utf-8")
     assert "<Icon>" not in text and "<href>" not in text  # no icon to download
     assert "<styleUrl>#status_proposed</styleUrl>" in text
-    assert "状态：新增" in text and "坐标系：WGS84" in text
+    assert "状态：拟新增" in text and "坐标系：WGS84" in text
 
 
 def test_gcj02_differs_by_the_expected_offset(case: Case, tmp_path: Path) -> None:
@@ -170,7 +171,7 @@ def test_unknown_coords_and_format_are_analysis_errors(case: Case, tmp_path: Pat
 def test_empty_point_layers_still_export(case: Case, tmp_path: Path) -> None:
     scenario = case.scenario.with_layer("homes", case.scenario.homes.iloc[0:0])
     written = export_scenario(case.city, scenario, case.before, case.after, "all", tmp_path)
-    assert len(written) == 20
+    assert len(written) == 22  # 20 + the overview and site-warning CSV files
     (gpkg,) = [p for p in written if p.suffix == ".gpkg"]
     homes = pyogrio.read_dataframe(gpkg, layer="homes")
     assert len(homes) == 0 and {"id", "status", "lon", "lat"} <= set(homes.columns)

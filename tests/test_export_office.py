@@ -71,8 +71,8 @@ def test_csv_bom_headers_and_points(case: Case, out: Path) -> None:
     assert list(table.index) == list(scen.index)
     np.testing.assert_allclose(table["经度"], scen.geometry.x, atol=1e-6, rtol=0)
     np.testing.assert_allclose(table["纬度"], scen.geometry.y, atol=1e-6, rtol=0)
-    assert table.loc["N001", "状态"] == "新增" and table.loc["CP003", "状态"] == "撤销"
-    assert table.loc["CP004", "状态"] == "迁移" and table.loc["CP001", "状态"] == "现有"
+    assert table.loc["N001", "状态"] == "拟新增" and table.loc["CP003", "状态"] == "拟撤销"
+    assert table.loc["CP004", "状态"] == "拟迁移" and table.loc["CP001", "状态"] == "现有"
     assert table.loc["N001", "类型"] == "农村"
 
 
@@ -100,8 +100,10 @@ def test_csv_kpis_match(case: Case, out: Path) -> None:
 def test_xlsx_sheets_values_and_safety(case: Case, out: Path) -> None:
     wb = load_workbook(out / "测试方案.xlsx")
     assert wb.sheetnames == [
+        "方案概况",
         "指标",
         "县区达标",
+        "选址提示",
         "乡镇(街道)",
         "村(社区)",
         "基层立法联系点",

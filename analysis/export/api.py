@@ -17,8 +17,20 @@ from analysis.export.brief import build_brief
 from analysis.export.brief_docx import render_docx
 from analysis.export.brief_pdf import render_pdf
 from analysis.export.layers import build_bundle
-from analysis.export.model import COORD_SYSTEMS, POINT_LAYERS, CoverageLike, ExportBundle
+from analysis.export.model import (
+    COORD_SYSTEMS,
+    META_AUTHOR,
+    META_CITY,
+    META_CREATED,
+    META_EXPORTED,
+    META_UPDATED,
+    POINT_LAYERS,
+    CoverageLike,
+    ExportBundle,
+)
 from analysis.export.staticmap import render_map
+from analysis.localtime import local_now_text, local_text
+from analysis.standards import Standards
 from geodata.city import CityData
 from geodata.errors import Problem
 
@@ -58,6 +70,7 @@ def export_scenario(
     coords: str = "wgs84",
     *,
     date: dt.date | None = None,
+    standards: Standards | None = None,
 ) -> list[Path]:
     """Export a scenario's layers, KPIs, map or meeting brief.
 
@@ -79,7 +92,10 @@ def export_scenario(
     coords
         ``"wgs84"`` (default) or ``"gcj02"``.
     date
-        Date printed on the brief (default: today).
+        Date printed on the brief (default: today in the display zone).
+    standards
+        The standards the coverage was computed with (default: the built-in ones); the
+        exports state its county rule, radii and site rules.
 
     Returns
     -------
@@ -92,7 +108,13 @@ def export_scenario(
         Unknown format or coordinate system, missing layers, missing Chinese font.
     """
     check_format(fmt)
-    meta = {"城市": city.name, "作者": scenario.author, "更新时间": scenario.updated_at}
+    meta = {
+        META_CITY: city.name,
+        META_AUTHOR: scenario.author,
+        META_CREATED: local_text(scenario.created_at),
+        META_UPDATED: local_text(scenario.updated_at),
+        META_EXPORTED: local_now_text(),
+    }
     bundle = build_bundle(
         city,
         {name: scenario.layer(name) for name in POINT_LAYERS},  # type: ignore[arg-type]
@@ -101,6 +123,7 @@ def export_scenario(
         coords=coords,
         title=str(scenario.name),
         meta={k: v for k, v in meta.items() if v},
+        standards=standards,
     )
     return export_bundle(bundle, fmt, out_dir, city_name=city.name, date=date)
 

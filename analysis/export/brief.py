@@ -1,23 +1,46 @@
 """Content of the Chinese meeting brief, computed from the numbers; rendered by
 :mod:`analysis.export.brief_pdf` and :mod:`analysis.export.brief_docx`.
 
-The brief holds: title, date and scenario name; the static map; the KPI table before and
-after with deltas; the per-county compliance table; the proposed points (type, township,
-coordinates, newly covered population); and a short summary paragraph written from the
+The brief holds: title, date, scenario name, author (编制人) and times; whether the plan
+meets the county rule (合规/不合规, and which county lacks what); the reach used; the static
+map; the KPI table before and after with deltas; the per-county compliance table; the
+proposed points (type, township, coordinates, newly covered population in order and
+alone, room); the site-rule warnings; and a short summary paragraph written from the
 figures. Both renderers print exactly the same strings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from analysis.export.labels import STATUS_ZH, TYPE_ZH, kpi_label
-from analysis.export.model import ExportBundle, kpi_table
+from analysis.export.labels import ROOM_STATUS_ZH, STATUS_ZH, TYPE_ZH, kpi_label
+from analysis.export.model import (
+    META_AUTHOR,
+    META_CREATED,
+    META_EXPORTED,
+    META_UPDATED,
+    ExportBundle,
+    kpi_table,
+)
+from analysis.export.notes import (
+    IMPACT_NOTE_ZH,
+    Compliance,
+    compliance,
+    coords_text,
+    missing_points,
+    placement_rows,
+    placement_summary,
+    reach_text,
+    room_pending_text,
+    rule_text,
+    shortfall_text,
+)
+from analysis.localtime import to_local
 
 BRIEF_TITLE = "基层立法联系点布局方案简报"
 HEADINGS: dict[str, str] = {
@@ -26,25 +49,30 @@ HEADINGS: dict[str, str] = {
     "kpis": "三、主要指标（调整前后对比）",
     "counties": "四、各县区达标情况",
     "points": "五、拟新增（迁移）点位",
+    "placement": "六、选址提示",
 }
 KPI_COLUMNS: tuple[str, ...] = ("指标", "调整前", "调整后", "变化")
+#: Table headers; a line break keeps a narrow column's header on whole words.
 COUNTY_COLUMNS: tuple[str, ...] = (
     "县区",
     "人口",
-    "覆盖率(前)",
-    "覆盖率(后)",
-    "农村联系点",
-    "企业联系点",
+    "调整前\n覆盖率",
+    "调整后\n覆盖率",
+    "农村\n联系点",
+    "企业\n联系点",
     "是否达标",
+    "缺口",
 )
 POINT_COLUMNS: tuple[str, ...] = (
+    "序",
     "名称",
     "类别",
     "状态",
     "所在乡镇",
-    "经度",
-    "纬度",
-    "新增覆盖人口",
+    "经纬度",
+    "新增覆盖人口\n（按顺序）",
+    "单独新增\n覆盖人口",
+    "场所",
 )
 _SHARE_HINTS = ("share", "rate", "ratio", "coverage")
 #: KPIs shown in the brief, in this order (keys of ``KPIs.to_dict()``, nested ones dotted);
@@ -63,11 +91,15 @@ BRIEF_KPIS: tuple[str, ...] = (
     "contact_points_by_type.urban_community",
     "counties_compliant",
     "points_with_3_to_5_sites",
+    "points_below_room_standard",
     "collection_sites_total",
     "homes_total",
     "equity_index",
 )
 _LAYER_KIND_ZH = {"collection_sites": "立法信息采集点", "homes": "代表之家"}
+_NEW = ("proposed", "moved")
+#: The speech's county rule, for bundles built without standards.
+DEFAULT_MINIMUMS: dict[str, int] = {"rural": 2, "enterprise": 1}
 
 
 @dataclass(frozen=True)
@@ -85,6 +117,12 @@ class BriefContent:
     point_rows: list[list[str]]
     summary: str
     headings: dict[str, str]
+    author_line: str = ""
+    compliance: Compliance = field(default_factory=lambda: Compliance(None, "", ""))
+    notes: list[str] = field(default_factory=list)
+    placement_rows: list[list[str]] = field(default_factory=list)
+    placement_summary: str = ""
+    points_note: str = ""
 
 
 def build_brief(
@@ -105,15 +143,25 @@ def build_brief(
     city_name
         Name of the city, shown in the subtitle.
     date
-        Date printed on the brief (default: today).
+        Date printed on the brief (default: today in the display zone).
 
     Returns
     -------
     BriefContent
         The strings and tables both renderers print.
     """
-    day = date or dt.date.today()
-    coords = "GCJ-02（火星坐标）" if bundle.coords == "gcj02" else "WGS84（CGCS2000）"
+    now = to_local(dt.datetime.now(dt.UTC))
+    day = date or (now.date() if now is not None else dt.date.today())
+    coords = coords_text(bundle.coords)
+    notes = [
+        text
+        for text in (
+            reach_text(bundle.reach_m, bundle.site_radius_m),
+            room_pending_text(_pending_rooms(bundle)),
+        )
+        if text
+    ]
+    rows = point_rows(bundle)
     return BriefContent(
         title=BRIEF_TITLE,
         subtitle=f"{city_name} · 方案：{bundle.title}" if city_name else f"方案：{bundle.title}",
@@ -123,10 +171,33 @@ def build_brief(
         map_png=map_png,
         kpi_rows=kpi_rows(bundle),
         county_rows=county_rows(bundle),
-        point_rows=point_rows(bundle),
+        point_rows=rows,
         summary=summary_text(bundle),
         headings=dict(HEADINGS),
+        author_line=author_line(bundle),
+        compliance=compliance(bundle.counties, bundle.county_minimums),
+        notes=notes,
+        placement_rows=placement_rows(bundle.placement),
+        placement_summary=placement_summary(bundle.placement, see=""),
+        points_note=IMPACT_NOTE_ZH if rows else "",
     )
+
+
+def author_line(bundle: ExportBundle) -> str:
+    """E.g. "编制人：张三　更新时间：2026-12-07 18:25　导出时间：2026-12-08 09:00"."""
+    meta = bundle.meta
+    keys = (META_AUTHOR, META_CREATED, META_UPDATED, META_EXPORTED)
+    parts = [f"{k}：{meta[k]}" for k in keys if meta.get(k)]
+    if not meta.get(META_AUTHOR):
+        parts.insert(0, f"{META_AUTHOR}：未填写")
+    return "　".join(parts)
+
+
+def _pending_rooms(bundle: ExportBundle) -> int:
+    points = bundle.layers.get("contact_points")
+    if points is None or "room_status" not in points.columns:
+        return 0
+    return int((points["room_status"] == "pending").sum())
 
 
 def is_share(key: str, *values: Any) -> bool:
@@ -220,34 +291,48 @@ def county_rows(bundle: ExportBundle) -> list[list[str]]:
                 fmt_value(_clean(rec.get("points_rural"))),
                 fmt_value(_clean(rec.get("points_enterprise"))),
                 verdict,
+                shortfall_text(missing_points(rec, bundle.county_minimums)) or "—",
             ]
         )
     return rows
 
 
 def point_rows(bundle: ExportBundle) -> list[list[str]]:
-    """Rows of the proposed/moved points of every point layer (see :data:`POINT_COLUMNS`)."""
+    """Rows of the proposed/moved points of every point layer (see :data:`POINT_COLUMNS`).
+
+    Contact points come first, in the order their newly covered population was counted
+    (largest first: the "按顺序" figures), then collection sites and homes.
+    """
     rows = []
     for layer_name in ("contact_points", "collection_sites", "homes"):
         layer = bundle.layers.get(layer_name)
         if layer is None or layer.empty:
             continue
-        new = layer[layer["status"].isin(("proposed", "moved"))]
-        for rec in new.to_dict("records"):
+        new = layer[layer["status"].isin(_NEW)]
+        if layer_name == "contact_points" and "newly_covered_population" in new.columns:
+            new = new.assign(_gain=new["newly_covered_population"].fillna(0).to_numpy())
+            new = new.sort_values(["_gain", "id"], ascending=[False, True], kind="stable")
+        for k, rec in enumerate(new.to_dict("records"), start=1):
             if layer_name == "contact_points":
                 kind = f"{TYPE_ZH.get(str(rec.get('type')), str(rec.get('type')))}联系点"
                 gained = fmt_value(_clean(rec.get("newly_covered_population")))
+                alone = fmt_value(_clean(rec.get("newly_covered_alone")))
+                order = str(k)
             else:
-                kind, gained = _LAYER_KIND_ZH[layer_name], "—"
+                kind, gained, alone, order = _LAYER_KIND_ZH[layer_name], "—", "—", "—"
+            place = "\n".join(str(rec.get(c) or "") for c in ("county", "township") if rec.get(c))
+            room = ROOM_STATUS_ZH.get(str(rec.get("room_status")), "—")
             rows.append(
                 [
+                    order,
                     str(rec.get("name", "")),
                     kind,
                     STATUS_ZH.get(str(rec["status"]), str(rec["status"])),
-                    str(rec.get("township") or "—"),
-                    f"{float(rec['lon']):.6f}",
-                    f"{float(rec['lat']):.6f}",
+                    place or "—",
+                    f"{float(rec['lon']):.6f}\n{float(rec['lat']):.6f}",
                     gained,
+                    alone,
+                    room,
                 ]
             )
     return rows
@@ -300,6 +385,9 @@ def summary_text(bundle: ExportBundle) -> str:
     if "newly_covered_population" in points and n["proposed"] + n["moved"]:
         gained = int(points["newly_covered_population"].sum())
         parts.append(f"，新增及迁移点位新覆盖人口约{gained:,}人")
+        if "rural_newly_covered_population" in points:
+            rural = int(points["rural_newly_covered_population"].sum())
+            parts.append(f"（其中农村人口约{rural:,}人）")
     net_after = bundle.kpis_after.get("population_covered")
     net_before = bundle.kpis_before.get("population_covered")
     if isinstance(net_after, int) and isinstance(net_before, int) and n["removed"]:
@@ -320,13 +408,14 @@ def summary_text(bundle: ExportBundle) -> str:
         prior = bundle.counties_before
         ok_before = int(prior["compliant"].astype(bool).sum()) if "compliant" in prior else None
         head = f"全市{len(counties)}个县区中，"
+        rule = f"“{rule_text(bundle.county_minimums or DEFAULT_MINIMUMS)}”"
         if ok_before is None or not changed:
-            parts.append(f"{head}达到“至少2个农村、1个企业联系点”要求的有{ok_after}个。")
+            parts.append(f"{head}达到{rule}要求的有{ok_after}个。")
         else:
             change = (
                 f"保持为{ok_after}个"
                 if ok_before == ok_after
                 else f"由{ok_before}个{'增加' if ok_after > ok_before else '减少'}到{ok_after}个"
             )
-            parts.append(f"{head}达到“至少2个农村、1个企业联系点”要求的县区{change}。")
+            parts.append(f"{head}达到{rule}要求的县区{change}。")
     return "".join(parts)

@@ -13,12 +13,16 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from analysis.export.brief import COUNTY_COLUMNS, KPI_COLUMNS, POINT_COLUMNS, BriefContent
+from analysis.export.notes import PLACEMENT_COLUMNS
 
 #: East-Asian fonts named in the document (present on every Chinese Windows/WPS; Linux
 #: office suites substitute Noto CJK).
 BODY_FONT_ZH = "宋体"
 HEADING_FONT_ZH = "黑体"
 LATIN_FONT = "Arial"
+#: Colours of the compliance verdict.
+RED = RGBColor(180, 20, 20)
+GREEN = RGBColor(20, 110, 40)
 
 
 def render_docx(content: BriefContent, path: Path) -> Path:
@@ -41,13 +45,22 @@ def render_docx(content: BriefContent, path: Path) -> Path:
     for text, size in (
         (content.subtitle, 12),
         (f"{content.date_text}    {content.coords_note}", 10),
+        (content.author_line, 10),
     ):
+        if not text:
+            continue
         para = doc.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         para.add_run(text).font.size = Pt(size)
 
     doc.add_heading(content.headings["summary"], level=1)
+    if content.compliance.text:
+        run = doc.add_paragraph().add_run(content.compliance.text)
+        run.bold = True
+        run.font.color.rgb = GREEN if content.compliance.compliant else RED
     doc.add_paragraph(content.summary)
+    for note in content.notes:
+        doc.add_paragraph().add_run(note).font.size = Pt(9.5)
 
     if content.map_png is not None:
         doc.add_heading(content.headings["map"], level=1)
@@ -58,14 +71,21 @@ def render_docx(content: BriefContent, path: Path) -> Path:
     _table(doc, KPI_COLUMNS, content.kpi_rows, (7.0, 3.0, 3.0, 4.0))
     doc.add_heading(content.headings["counties"], level=1)
     if content.county_rows:
-        _table(doc, COUNTY_COLUMNS, content.county_rows, (2.4, 2.6, 2.4, 2.4, 2.4, 2.4, 2.0))
+        widths = (1.6, 1.9, 1.6, 1.6, 1.4, 1.4, 1.6, 5.9)
+        _table(doc, COUNTY_COLUMNS, content.county_rows, widths, 9.0)
     else:
         doc.add_paragraph("（无县区数据）")
     doc.add_heading(content.headings["points"], level=1)
     if content.point_rows:
-        _table(doc, POINT_COLUMNS, content.point_rows, (4.0, 2.6, 1.3, 2.3, 2.3, 2.1, 2.6), 8.5)
+        point_widths = (0.7, 4.6, 2.3, 1.2, 1.6, 1.9, 1.8, 1.8, 1.1)
+        _table(doc, POINT_COLUMNS, content.point_rows, point_widths, 8.0)
+        doc.add_paragraph().add_run(content.points_note).font.size = Pt(8.5)
     else:
         doc.add_paragraph("本方案未新增或迁移点位。")
+    doc.add_heading(content.headings["placement"], level=1)
+    doc.add_paragraph(content.placement_summary)
+    if content.placement_rows:
+        _table(doc, PLACEMENT_COLUMNS, content.placement_rows, (2.0, 5.0, 5.0, 5.0), 8.5)
     doc.save(str(path))
     return Path(path)
 

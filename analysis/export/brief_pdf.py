@@ -11,9 +11,13 @@ from fpdf.fonts import FontFace
 
 from analysis.export.brief import COUNTY_COLUMNS, KPI_COLUMNS, POINT_COLUMNS, BriefContent
 from analysis.export.fonts import find_cjk_font
+from analysis.export.notes import PLACEMENT_COLUMNS
 
 FAMILY = "NotoSansSC"
 _HEAD_FILL = (222, 232, 245)
+#: Colours of the compliance verdict (dark enough to read when printed in grey).
+_RED = (180, 20, 20)
+_GREEN = (20, 110, 40)
 
 
 class _BriefPDF(FPDF):
@@ -56,18 +60,20 @@ def render_pdf(content: BriefContent, path: Path) -> Path:
     pdf.set_font(FAMILY, "", 11)
     pdf.cell(0, 7, content.subtitle, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FAMILY, "", 9)
-    pdf.cell(
-        0,
-        6,
-        f"{content.date_text}    {content.coords_note}",
-        align="C",
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
+    for line in (f"{content.date_text}    {content.coords_note}", content.author_line):
+        if line:
+            pdf.cell(0, 6, line, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
 
     _heading(pdf, content.headings["summary"])
+    if content.compliance.text:
+        ok = bool(content.compliance.compliant)
+        pdf.set_text_color(*(_GREEN if ok else _RED))
+        _paragraph(pdf, content.compliance.text, style="B")
+        pdf.set_text_color(0, 0, 0)
     _paragraph(pdf, content.summary)
+    for note in content.notes:
+        _paragraph(pdf, note, size=9.5)
 
     if content.map_png is not None:
         _heading(pdf, content.headings["map"])
@@ -79,15 +85,23 @@ def render_pdf(content: BriefContent, path: Path) -> Path:
 
     _heading(pdf, content.headings["counties"])
     if content.county_rows:
-        _table(pdf, COUNTY_COLUMNS, content.county_rows, (16, 16, 14, 14, 12, 12, 14), size=9)
+        widths = (12, 14, 12, 12, 10, 10, 12, 44)
+        _table(pdf, COUNTY_COLUMNS, content.county_rows, widths, size=9)
     else:
         _paragraph(pdf, "（无县区数据）")
 
     _heading(pdf, content.headings["points"])
     if content.point_rows:
-        _table(pdf, POINT_COLUMNS, content.point_rows, (30, 18, 9, 17, 16, 15, 15), size=8.5)
+        point_widths = (5, 38, 20, 10, 14, 16, 17, 15, 8)
+        _table(pdf, POINT_COLUMNS, content.point_rows, point_widths, size=8)
+        _paragraph(pdf, content.points_note, size=8.5)
     else:
         _paragraph(pdf, "本方案未新增或迁移点位。")
+
+    _heading(pdf, content.headings["placement"])
+    _paragraph(pdf, content.placement_summary)
+    if content.placement_rows:
+        _table(pdf, PLACEMENT_COLUMNS, content.placement_rows, (14, 40, 40, 40), size=8.5)
     pdf.output(str(path))
     return Path(path)
 
@@ -135,10 +149,11 @@ def cjk_lines(text: str, width: float, measure: Callable[[str], float]) -> list[
     return lines
 
 
-def _paragraph(pdf: FPDF, text: str) -> None:
-    pdf.set_font(FAMILY, "", 10.5)
+def _paragraph(pdf: FPDF, text: str, *, size: float = 10.5, style: str = "") -> None:
+    pdf.set_font(FAMILY, style, size)
     for line in cjk_lines(text, pdf.epw, pdf.get_string_width):
-        pdf.cell(0, 6.5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(0, size * 0.62, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "", 10.5)
     pdf.ln(1)
 
 

@@ -21,6 +21,7 @@ from analysis.export.kml import kml_document
 from analysis.export.labels import COLUMN_LABELS_ZH
 from analysis.export.model import ExportBundle
 from analysis.export.shpfields import shapefile_names
+from analysis.spreadsheet_safety import neutralise_value
 
 
 def _geometry_type(name: str) -> str:
@@ -79,7 +80,7 @@ def write_shapefile_zip(bundle: ExportBundle, path: Path) -> list[Path]:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["layer", "field", "column", "label_zh"])
-        writer.writerows(mapping_rows)
+        writer.writerows([[neutralise_value(v) for v in row] for row in mapping_rows])
         zf.writestr("fields.csv", "\ufeff" + buffer.getvalue())
     return [path]
 

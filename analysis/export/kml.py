@@ -38,6 +38,8 @@ _LABELLED = (
     "population",
     "coverage_share",
     "newly_covered_population",
+    "newly_covered_alone",
+    "room_status",
 )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 #: Layer order and Chinese titles (also the XLSX sheet names and CSV file stems).
 LAYER_TITLES_ZH: dict[str, str] = {
     "townships": "乡镇(街道)",
@@ -16,9 +18,9 @@ LAYER_TITLES_ZH: dict[str, str] = {
 STATUS_CODES: tuple[str, ...] = ("existing", "proposed", "moved", "removed")
 STATUS_ZH: dict[str, str] = {
     "existing": "现有",
-    "proposed": "新增",
-    "moved": "迁移",
-    "removed": "撤销",
+    "proposed": "拟新增",
+    "moved": "拟迁移",
+    "removed": "拟撤销",
 }
 
 TYPE_ZH: dict[str, str] = {
@@ -33,6 +35,32 @@ TYPE_ZH: dict[str, str] = {
 KIND_ZH: dict[str, str] = {"urban": "城市", "rural": "农村"}
 #: The 3-5 collection-site rule of a contact point.
 SITE_RULE_ZH: dict[str, str] = {"below": "不足3个", "ok": "3-5个", "above": "超过5个"}
+#: Where a collection site (or a candidate site) stands.
+SITE_TYPE_ZH: dict[str, str] = {
+    "village": "村",
+    "community": "社区",
+    "enterprise": "企业",
+    "association": "行业协会",
+    "school": "学校",
+    "other": "其他",
+}
+#: Why the optimiser placed a point (``rule`` of a proposal).
+RULE_ZH: dict[str, str] = {
+    "coverage": "扩大覆盖",
+    "county_minimum": "满足县区最低配置",
+    "must_cover": "覆盖指定乡镇",
+}
+#: Room and staffing of a point against the standard (``room_status``).
+ROOM_PENDING_ZH = "待建"
+ROOM_STATUS_ZH: dict[str, str] = {"ok": "达标", "below": "不达标", "pending": ROOM_PENDING_ZH}
+#: Where the population figures come from (``demand_source``).
+DEMAND_SOURCE_ZH: dict[str, str] = {
+    "villages": "村（社区）人口",
+    "township_grid": "乡镇人口均匀分布网格",
+    "villages+township_grid": "村（社区）人口及乡镇网格",
+}
+#: Text of a true/false cell in office files and the brief.
+BOOL_ZH: dict[bool, str] = {True: "是", False: "否"}
 
 #: Chinese column headers for CSV/XLSX (canonical English name -> header).
 COLUMN_LABELS_ZH: dict[str, str] = {
@@ -70,12 +98,26 @@ COLUMN_LABELS_ZH: dict[str, str] = {
     "sites_within": "半径内采集点数",
     "site_rule": "3-5规则",
     "contact_point_id": "所属联系点",
-    "site_type": "采集点类型",
+    "site_type": "场所类型",
     "informants": "信息员",
     "administrators": "管理员",
     "volunteers": "志愿者",
     "activities_last_year": "年活动次数",
-    "newly_covered_population": "新增覆盖人口",
+    "newly_covered_population": "新增覆盖人口（按顺序）",
+    "newly_covered_alone": "单独新增覆盖人口",
+    "rural_newly_covered_population": "新增覆盖农村人口（按顺序）",
+    "impact_order": "新增顺序",
+    "room_status": "场所状况",
+    "reason": "选址理由",
+    "reason_zh": "选址理由",
+    "rule": "选址依据",
+    "site_id": "候选点编号",
+    "order": "顺序",
+    "community": "社区",
+    "village": "村",
+    "village_code": "村编码",
+    "compliant": "合规",
+    "description": "说明",
     "orig_lon": "原经度",
     "orig_lat": "原纬度",
 }
@@ -135,11 +177,27 @@ def kpi_label(key: str) -> str:
     return key
 
 
+#: Coded values translated in office files and the brief, by column.
+VALUE_TABLES: dict[str, dict[str, str]] = {
+    "type": TYPE_ZH,
+    "status": STATUS_ZH,
+    "kind": KIND_ZH,
+    "site_rule": SITE_RULE_ZH,
+    "site_type": SITE_TYPE_ZH,
+    "rule": RULE_ZH,
+    "room_status": ROOM_STATUS_ZH,
+    "demand_source": DEMAND_SOURCE_ZH,
+}
+
+
 def zh_value(column: str, value: Any) -> Any:
-    """Translate a coded cell value (type, status, kind) into Chinese for office files."""
-    table = {"type": TYPE_ZH, "status": STATUS_ZH, "kind": KIND_ZH, "site_rule": SITE_RULE_ZH}.get(
-        column
-    )
+    """Translate a coded cell value (type, status, kind ...) into Chinese for office files.
+
+    Booleans become 是/否; unknown codes and other values are returned as they are.
+    """
+    if isinstance(value, bool | np.bool_):
+        return BOOL_ZH[bool(value)]
+    table = VALUE_TABLES.get(column)
     if table is None or not isinstance(value, str):
         return value
     return table.get(value, value)

@@ -7,21 +7,24 @@ Every point layer keeps all its points, removed ones included, with a ``status``
 (``existing`` | ``proposed`` | ``moved`` | ``removed``), the township it lies in
 (``township_code``, ``township``) and its coordinates (``lon``, ``lat``) in the requested
 system. Contact points also carry their coverage figures and, when a baseline is given,
-``newly_covered_population`` (see :mod:`analysis.export.impact`).
+the newly covered population of each new point, in order and alone
+(:func:`analysis.impact.point_impact`, the one definition used everywhere). Contact points
+and homes carry ``room_status`` (``ok`` | ``below`` | ``pending``: a planned point whose
+room is not set up yet, "待建"; its unknown figures are left empty).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from analysis.eligibility import placement_warnings
 from analysis.errors import AnalysisError
-from analysis.export.impact import newly_covered_population
 from analysis.export.model import (
     COORD_SYSTEMS,
     POINT_LAYERS,
@@ -29,8 +32,15 @@ from analysis.export.model import (
     CoverageLike,
     ExportBundle,
 )
+from analysis.impact import point_impact
+from analysis.kpis import PLANNED_STATUSES, RoomCheck, contact_point_room, home_room
+from analysis.standards import Standards, load_standards
 from geodata.city import CityData
 from geodata.errors import Problem
+from geodata.schema import POINT_TYPES
+
+if TYPE_CHECKING:
+    from analysis.coverage import CoverageResult
 
 #: Township columns exported (those present in the city/coverage tables, in this order).
 TOWNSHIP_COLUMNS: tuple[str, ...] = (
@@ -71,6 +81,8 @@ _COUNT_COLUMNS: frozenset[str] = frozenset(
         "rural_covered_population",
         "urban_covered_population",
         "newly_covered_population",
+        "newly_covered_alone",
+        "rural_newly_covered_population",
         "uncovered_population",
         "population",
         "rural_population",
@@ -79,6 +91,12 @@ _COUNT_COLUMNS: frozenset[str] = frozenset(
     }
 )
 _TRAILING = ("township_code", "township", "lon", "lat")
+#: Columns of :func:`analysis.impact.point_impact` written on the contact point layer.
+IMPACT_EXPORT_COLUMNS: tuple[str, ...] = (
+    "newly_covered_population",
+    "newly_covered_alone",
+    "rural_newly_covered_population",
+)
 
 
 def build_bundle(
@@ -90,6 +108,7 @@ def build_bundle(
     coords: str = "wgs84",
     title: str = "",
     meta: Mapping[str, str] | None = None,
+    standards: Standards | None = None,
 ) -> ExportBundle:
     """Assemble the export layers and KPI tables of one plan.
 
@@ -110,6 +129,10 @@ def build_bundle(
         Scenario name.
     meta
         Extra key/value information (author, dates ...).
+    standards
+        The standards the coverage was computed with (default
+        :func:`analysis.standards.load_standards`): county minimums, site rules, room
+        standards and radii.
 
     Returns
     -------
@@ -141,6 +164,7 @@ def build_bundle(
                 for name in missing
             ]
         )
+    std = standards if standards is not None else load_standards()
     townships = township_layer(city, coverage_after, coverage_before)
     layers: dict[str, gpd.GeoDataFrame] = {"townships": townships}
     if city.villages is not None:
@@ -148,7 +172,10 @@ def build_bundle(
     for name in POINT_LAYERS:
         layer = point_layer(points[name], city.townships)
         if name == "contact_points":
+            layer = _with_room(layer, contact_point_room(layer, std))
             layer = _with_point_coverage(layer, coverage_after, coverage_before)
+        elif name == "homes":
+            layer = _with_room(layer, home_room(layer, std))
         layers[name] = layer
     converted = {name: convert_coords(layer, coords) for name, layer in layers.items()}
     for name in converted:
@@ -166,7 +193,29 @@ def build_bundle(
             coverage_before.counties.copy() if coverage_before is not None else pd.DataFrame()
         ),
         meta=dict(meta or {}),
+        county_minimums={"rural": std.county_min_rural, "enterprise": std.county_min_enterprise},
+        reach_m=reach_by_type(points["contact_points"], coverage_after, std),
+        site_radius_m=float(std.collection_site_radius_m),
+        placement=placement_warnings(city, std.active_site_rules, points["contact_points"]),
     )
+
+
+def reach_by_type(
+    points: gpd.GeoDataFrame, coverage: CoverageLike, standards: Standards
+) -> dict[str, float]:
+    """Radius (m) of each contact point type in the plan: the coverage's own, else the standard."""
+    live = points
+    if "status" in points.columns:
+        live = points[points["status"].astype(str) != "removed"]
+    types = set(live["type"].astype(str)) if "type" in live.columns else set()
+    used: dict[str, float] = {}
+    table = coverage.contact_points
+    if {"type", "radius_m"} <= set(table.columns):
+        for t, radius in zip(table["type"].astype(str), table["radius_m"], strict=True):
+            if pd.notna(radius):
+                used.setdefault(t, float(radius))
+    ordered = [t for t in POINT_TYPES if t in types] + sorted(types - set(POINT_TYPES))
+    return {t: used.get(t, standards.radius_by_type_m.get(t, float("nan"))) for t in ordered}
 
 
 def township_layer(
@@ -278,14 +327,34 @@ def _with_point_coverage(
         table["id"] = table["id"].astype(str)
         out = out.merge(table, on="id", how="left")
     if before is not None:
-        gained = newly_covered_population(layer, before, after)
-        out["newly_covered_population"] = out["id"].map(gained).fillna(0).astype("int64")
+        impact = point_impact(
+            layer, cast("CoverageResult", before), cast("CoverageResult", after)
+        ).set_index("id")
+        for col in IMPACT_EXPORT_COLUMNS:
+            out[col] = out["id"].map(impact[col]).fillna(0).astype("int64")
     trailing = [c for c in ("township_code", "township") if c in out.columns]
     cols_order = [c for c in out.columns if c not in (*trailing, out.geometry.name)]
     result = gpd.GeoDataFrame(
         out[[*cols_order, *trailing]], geometry=out.geometry, crs=layer.crs or "EPSG:4326"
     )
     return _clean_types(result)
+
+
+def _with_room(layer: gpd.GeoDataFrame, room: RoomCheck) -> gpd.GeoDataFrame:
+    """Add ``room_status``; a planned point's unknown room figures (0 or missing) left empty."""
+    out = layer.copy()
+    status = np.where(room.meets, "ok", "below").astype(object)
+    status[room.pending] = "pending"
+    planned = out["status"].astype(str).isin(PLANNED_STATUSES).to_numpy()
+    for col, unknown in room.unknown.items():
+        blank = unknown & planned
+        if col in out.columns and blank.any():
+            out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
+            out.loc[blank, col] = np.nan
+    out["room_status"] = status
+    trailing = [c for c in ("township_code", "township") if c in out.columns]
+    rest = [c for c in out.columns if c not in (*trailing, out.geometry.name)]
+    return gpd.GeoDataFrame(out[[*rest, *trailing]], geometry=out.geometry, crs=layer.crs)
 
 
 def _clean_types(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

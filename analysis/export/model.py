@@ -21,6 +21,12 @@ COORD_SYSTEMS: tuple[str, ...] = ("wgs84", "gcj02")
 POINT_LAYERS: tuple[str, ...] = ("contact_points", "collection_sites", "homes")
 #: Every exported layer, in export order.
 EXPORT_LAYERS: tuple[str, ...] = ("townships", "villages", *POINT_LAYERS)
+#: Keys of ``ExportBundle.meta`` that the writers read by name (times already local text).
+META_CITY = "城市"
+META_AUTHOR = "编制人"
+META_CREATED = "创建时间"
+META_UPDATED = "更新时间"
+META_EXPORTED = "导出时间"
 
 
 class KPIsLike(Protocol):
@@ -85,7 +91,19 @@ class ExportBundle:
     counties_before
         Per-county table of the baseline, may be empty.
     meta
-        Free key/value information (city name, author, dates ...) written to KPI sheets.
+        Free key/value information (city name, author, dates ...) written to the workbook's
+        overview and the brief's header; keys :data:`META_CITY`, :data:`META_AUTHOR`,
+        :data:`META_CREATED`, :data:`META_UPDATED`, :data:`META_EXPORTED` are read by name.
+    county_minimums
+        The county rule, ``{"rural": 2, "enterprise": 1}`` (for the compliance wording).
+    reach_m
+        Service radius in metres of each contact point type of the plan (the reach the
+        coverage used), in type order.
+    site_radius_m
+        Service radius of a collection site (network coverage), or ``None``.
+    placement
+        Contact points standing where their type should not
+        (:func:`analysis.eligibility.placement_warnings`), possibly empty.
     """
 
     layers: dict[str, gpd.GeoDataFrame]
@@ -96,6 +114,10 @@ class ExportBundle:
     counties: pd.DataFrame = field(default_factory=pd.DataFrame)
     counties_before: pd.DataFrame = field(default_factory=pd.DataFrame)
     meta: dict[str, str] = field(default_factory=dict)
+    county_minimums: dict[str, int] = field(default_factory=dict)
+    reach_m: dict[str, float] = field(default_factory=dict)
+    site_radius_m: float | None = None
+    placement: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def flat_kpis(kpis: dict[str, Any]) -> dict[str, Any]:
