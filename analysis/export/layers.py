@@ -196,8 +196,19 @@ def build_bundle(
         county_minimums={"rural": std.county_min_rural, "enterprise": std.county_min_enterprise},
         reach_m=reach_by_type(points["contact_points"], coverage_after, std),
         site_radius_m=float(std.collection_site_radius_m),
-        placement=placement_warnings(city, std.active_site_rules, points["contact_points"]),
+        placement=site_warnings(city, points["contact_points"], std),
     )
+
+
+def site_warnings(city: CityData, points: gpd.GeoDataFrame, standards: Standards) -> pd.DataFrame:
+    """:func:`~analysis.eligibility.placement_warnings`, ``county`` that of the township."""
+    warnings = placement_warnings(city, standards.active_site_rules, points)
+    if warnings.empty or "county" not in city.townships.columns:
+        return warnings
+    county_of = city.townships.set_index(city.townships["code"].astype(str))["county"]
+    county_of = county_of[~county_of.index.duplicated()]
+    town = warnings["township_code"].astype(str).map(county_of)
+    return warnings.assign(county=town.fillna("").astype(str).to_numpy())
 
 
 def reach_by_type(
