@@ -175,3 +175,21 @@ def test_empty_point_layers_still_export(case: Case, tmp_path: Path) -> None:
     (gpkg,) = [p for p in written if p.suffix == ".gpkg"]
     homes = pyogrio.read_dataframe(gpkg, layer="homes")
     assert len(homes) == 0 and {"id", "status", "lon", "lat"} <= set(homes.columns)
+
+
+def test_gpkg_of_a_point_without_room_data_reimports_to_the_same_kpis(
+    case: Case, tmp_path: Path
+) -> None:
+    """A hand-added point has no room yet (待建): empty figures in the file, its status read
+    back, so the re-imported plan does not count it below the room standard."""
+    from analysis.edits import add_point
+    from analysis.scenarios import apply_scenario
+
+    scenario = add_point(case.scenario, "contact_points", lon=113.65, lat=34.85, type="rural")
+    after = compute_coverage(apply_scenario(case.city, scenario))
+    (path,) = export_scenario(case.city, scenario, case.before, after, "gpkg", tmp_path)
+    cps = pyogrio.read_dataframe(path, layer="contact_points").set_index("id")
+    new = cps[cps["status"] == "proposed"].loc[lambda f: f["area_m2"].isna()]
+    assert len(new) == 1 and new["staff"].isna().all() and (new["room_status"] == "pending").all()
+    city = city_from_gpkg(path)
+    assert compute_coverage(city).kpis.to_dict() == after.kpis.to_dict()

@@ -162,3 +162,48 @@ def test_negative_numbers_stay_numbers(tmp_path: Path) -> None:
     assert [c.value for c in wb["乡镇(街道)"][2]][1] == "'=t"
     text = (tmp_path / "neg_kpis.csv").read_text(encoding="utf-8-sig")
     assert ",-3," in text and "'=bad" in text
+
+
+def test_compliance_wording() -> None:
+    from analysis.export.notes import compliance
+
+    minimums = {"rural": 2, "enterprise": 1}
+    counties = pd.DataFrame(
+        {
+            "county": ["甲区", "乙县", "丙县"],
+            "compliant": [True, False, False],
+            "rural_points_missing": [0, 1, 2],
+            "enterprise_points_missing": [0, 1, 0],
+            "exempt_from_rural_minimum": [True, False, False],
+        }
+    )
+    verdict = compliance(counties, minimums)
+    assert verdict.compliant is False and verdict.verdict == "不合规"
+    assert verdict.shortfalls == {
+        "乙县": "缺农村联系点1个、企业联系点1个",
+        "丙县": "缺农村联系点2个",
+    }
+    assert verdict.text.startswith(
+        "不合规：3个县区中有2个未达到“每个县区至少2个农村联系点、1个企业联系点”"
+    )
+    assert "甲区无农村人口" in verdict.text
+    assert verdict.text.endswith("乙县缺农村联系点1个、企业联系点1个；丙县缺农村联系点2个。")
+    ok = compliance(counties.assign(compliant=True), minimums)
+    assert ok.compliant and ok.text.startswith("合规：全部3个县区均达到") and not ok.shortfalls
+    assert compliance(pd.DataFrame(), minimums).verdict == ""
+
+
+def test_reach_wording() -> None:
+    from analysis.export.notes import distance_text, reach_text
+
+    assert [distance_text(m) for m in (3000, 2500, 10000, 800)] == [
+        "3公里",
+        "2.5公里",
+        "10公里",
+        "800米",
+    ]
+    text = reach_text({"rural": 10000.0, "enterprise": 5000.0}, 3000.0)
+    assert text == (
+        "覆盖范围按直线服务半径计算：农村联系点10公里、企业联系点5公里；"
+        "网络覆盖另计立法信息采集点3公里。"
+    )

@@ -210,3 +210,37 @@ def test_report_csv_neutralises_spreadsheet_formulas(
         table = pd.read_csv(tmp_path / "out" / name, encoding="utf-8-sig", dtype=str)
         cells = [v for col in table.columns for v in table[col].dropna()]
         assert not [v for v in cells if is_dangerous(v)], name
+
+
+def test_export_command_writes_no_formula_from_a_hostile_scenario(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``python -m analysis export --scenario`` on a plan named, authored and set in a city
+    named with formulas: every workbook cell and CSV field stays text (issue 11, item 8a:
+    the 指标 sheet used to carry the scenario, city and author as live formulas)."""
+    from analysis.workspace import WorkspaceStore
+    from tests.test_export_hostile import (
+        LINK,
+        assert_csv_inert,
+        assert_workbook_inert,
+        hostile_city,
+        hostile_scenario,
+    )
+
+    city = hostile_city()
+    scenario = hostile_scenario(city)
+    workspace = tmp_path / "workspace.gpkg"
+    store = WorkspaceStore(workspace)
+    store.save_dataset(scenario.dataset_id, city)
+    store.save(scenario)
+    out = tmp_path / "out"
+    argv = ["export", "--scenario", LINK, "--workspace", str(workspace), "--out", str(out)]
+    for fmt in ("xlsx", "csv"):
+        assert main([*argv, "--format", fmt]) == 0, capsys.readouterr().err
+    (book,) = out.glob("*.xlsx")
+    texts = assert_workbook_inert(book)
+    assert {"'" + LINK, "'@SUM(1)"} <= set(texts)  # scenario/city name and author, as text
+    csvs = sorted(out.glob("*.csv"))
+    assert csvs
+    for path in csvs:
+        assert_csv_inert(path.name, path.read_text(encoding="utf-8-sig"))

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.equity import compute_equity, safe_share
-from analysis.kpis import KPIs, compute_kpis, homes_meet_standard
+from analysis.kpis import KPIs, compute_kpis, contact_point_room, home_room, homes_meet_standard
 from analysis.standards import load_standards
 
 REQUIRED = [
@@ -96,3 +96,59 @@ def test_safe_share_clips_and_handles_zero() -> None:
 def test_homes_standard_ignores_unknown_values() -> None:
     homes = pd.DataFrame({"area_m2": [np.nan, 49.0]})
     assert homes_meet_standard(homes, load_standards()).tolist() == [True, False]
+
+
+def test_room_check_planned_points_without_figures_are_pending_not_failing() -> None:
+    """A new point's 0 staff / missing area is "待建"; an existing point's 0 is a real 0."""
+    points = pd.DataFrame(
+        {
+            "status": ["proposed", "existing", "moved", "proposed", "moved", "existing"],
+            "area_m2": [np.nan, 40.0, 20.0, 40.0, 0.0, np.nan],
+            "staff": [0, 0, 1, 0, 0, 1],
+        }
+    )
+    room = contact_point_room(points, load_standards())
+    assert room.pending.tolist() == [True, False, False, False, True, False]
+    assert room.meets.tolist() == [True, False, False, True, True, True]
+    assert room.unknown["staff"].tolist() == [True, False, False, True, True, False]
+    # Without a status column every point is judged on its figures, as before.
+    plain = contact_point_room(points.drop(columns="status"), load_standards())
+    assert plain.meets.tolist() == [False, False, False, False, False, True]
+    assert not plain.pending.any()
+
+
+def test_points_pending_a_room_are_never_counted_below_standard() -> None:
+    """Robust either way: a table that says ``room_pending`` but not ``meets`` still counts 0."""
+    towns, counties, points, homes = _tables([10, 20, 0], [5, 1, 0])
+    points = points.assign(room_pending=[False, True, False])  # the failing one is pending
+    k = compute_kpis(towns, counties, points, homes, 7, load_standards())
+    assert k.points_below_room_standard == 0
+
+
+def test_planned_home_without_staff_is_not_below_standard() -> None:
+    homes = pd.DataFrame(
+        {
+            "status": ["proposed", "existing"],
+            "area_m2": [np.nan, 60.0],
+            "administrators": [0, 0],
+            "volunteers": [0, 3],
+        }
+    )
+    assert homes_meet_standard(homes, load_standards()).tolist() == [True, False]
+    assert home_room(homes, load_standards()).pending.tolist() == [True, False]
+
+
+def test_coverage_of_a_hand_added_point_is_pending() -> None:
+    from analysis.coverage import compute_coverage
+    from analysis.edits import add_point
+    from analysis.scenarios import apply_scenario, baseline_scenario
+    from geodata.demo import load_demo_city
+
+    city = load_demo_city()
+    scn = baseline_scenario(city, "demo")
+    g = city.villages.geometry.iloc[100]
+    scn = add_point(scn, "contact_points", lon=g.x, lat=g.y, type="rural", id="NEW-X")
+    before, after = compute_coverage(city), compute_coverage(apply_scenario(city, scn))
+    row = after.contact_points.set_index("id").loc["NEW-X"]
+    assert row["staff"] == 0 and row["room_pending"] and row["meets_room_standard"]
+    assert after.kpis.points_below_room_standard == before.kpis.points_below_room_standard

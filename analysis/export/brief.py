@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -33,6 +32,7 @@ from analysis.export.notes import (
     compliance,
     coords_text,
     missing_points,
+    pending_rooms,
     placement_rows,
     placement_summary,
     reach_text,
@@ -40,6 +40,7 @@ from analysis.export.notes import (
     rule_text,
     shortfall_text,
 )
+from analysis.export.numbers import clean, fmt_delta, fmt_value, is_share
 from analysis.localtime import to_local
 
 BRIEF_TITLE = "基层立法联系点布局方案简报"
@@ -74,7 +75,6 @@ POINT_COLUMNS: tuple[str, ...] = (
     "单独新增\n覆盖人口",
     "场所",
 )
-_SHARE_HINTS = ("share", "rate", "ratio", "coverage")
 #: KPIs shown in the brief, in this order (keys of ``KPIs.to_dict()``, nested ones dotted);
 #: when none of them is present every numeric KPI is shown.
 BRIEF_KPIS: tuple[str, ...] = (
@@ -157,7 +157,7 @@ def build_brief(
         text
         for text in (
             reach_text(bundle.reach_m, bundle.site_radius_m),
-            room_pending_text(_pending_rooms(bundle)),
+            room_pending_text(pending_rooms(bundle)),
         )
         if text
     ]
@@ -193,51 +193,6 @@ def author_line(bundle: ExportBundle) -> str:
     return "　".join(parts)
 
 
-def _pending_rooms(bundle: ExportBundle) -> int:
-    points = bundle.layers.get("contact_points")
-    if points is None or "room_status" not in points.columns:
-        return 0
-    return int((points["room_status"] == "pending").sum())
-
-
-def is_share(key: str, *values: Any) -> bool:
-    """True for KPIs expressed as a share in [0, 1] (shown as percentages)."""
-    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-    in_unit = all(0.0 <= float(v) <= 1.0 for v in numbers) and any(
-        isinstance(v, float) for v in numbers
-    )
-    return in_unit and any(h in key for h in _SHARE_HINTS)
-
-
-def fmt_value(value: Any, share: bool = False) -> str:
-    """Format a KPI value: percentages with one decimal, integers with separators."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "—"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if share:
-        return f"{float(value) * 100:.1f}%"
-    if isinstance(value, int) or (isinstance(value, float) and float(value).is_integer()):
-        return f"{int(value):,}"
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    return str(value)
-
-
-def fmt_delta(delta: Any, share: bool = False) -> str:
-    """Format a change: ``+3.2个百分点`` for shares, ``+1,200`` for counts, ``0`` for none."""
-    if delta is None or (isinstance(delta, float) and pd.isna(delta)):
-        return "—"
-    if share:
-        points = float(delta) * 100
-        return "持平" if abs(points) < 0.05 else f"{points:+.1f}个百分点"
-    if float(delta) == 0:
-        return "持平"
-    if isinstance(delta, int) or float(delta).is_integer():
-        return f"{int(delta):+,}"
-    return f"{float(delta):+,.2f}"
-
-
 def kpi_rows(bundle: ExportBundle) -> list[list[str]]:
     """Rows ``[label, before, after, delta]`` of the KPI table."""
     rows = []
@@ -247,7 +202,7 @@ def kpi_rows(bundle: ExportBundle) -> list[list[str]]:
     ]
     for key in chosen:
         rec = records[key]
-        before, after, delta = (_clean(rec["before"]), _clean(rec["after"]), _clean(rec["delta"]))
+        before, after, delta = (clean(rec["before"]), clean(rec["after"]), clean(rec["delta"]))
         share = is_share(key, before, after)
         rows.append(
             [
@@ -258,12 +213,6 @@ def kpi_rows(bundle: ExportBundle) -> list[list[str]]:
             ]
         )
     return rows
-
-
-def _clean(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
 
 
 def county_rows(bundle: ExportBundle) -> list[list[str]]:
@@ -279,17 +228,17 @@ def county_rows(bundle: ExportBundle) -> list[list[str]]:
         share_before = prior["coverage_share"].get(name) if "coverage_share" in prior else None
         compliant = rec.get("compliant")
         was = prior["compliant"].get(name) if "compliant" in prior else None
-        verdict = fmt_value(_clean(compliant))
+        verdict = fmt_value(clean(compliant))
         if was is not None and bool(was) != bool(compliant):
             verdict = f"{fmt_value(bool(was))}→{verdict}"
         rows.append(
             [
                 str(name),
-                fmt_value(_clean(rec.get("population"))),
-                fmt_value(_clean(share_before), share=True),
-                fmt_value(_clean(rec.get("coverage_share")), share=True),
-                fmt_value(_clean(rec.get("points_rural"))),
-                fmt_value(_clean(rec.get("points_enterprise"))),
+                fmt_value(clean(rec.get("population"))),
+                fmt_value(clean(share_before), share=True),
+                fmt_value(clean(rec.get("coverage_share")), share=True),
+                fmt_value(clean(rec.get("points_rural"))),
+                fmt_value(clean(rec.get("points_enterprise"))),
                 verdict,
                 shortfall_text(missing_points(rec, bundle.county_minimums)) or "—",
             ]
@@ -315,8 +264,8 @@ def point_rows(bundle: ExportBundle) -> list[list[str]]:
         for k, rec in enumerate(new.to_dict("records"), start=1):
             if layer_name == "contact_points":
                 kind = f"{TYPE_ZH.get(str(rec.get('type')), str(rec.get('type')))}联系点"
-                gained = fmt_value(_clean(rec.get("newly_covered_population")))
-                alone = fmt_value(_clean(rec.get("newly_covered_alone")))
+                gained = fmt_value(clean(rec.get("newly_covered_population")))
+                alone = fmt_value(clean(rec.get("newly_covered_alone")))
                 order = str(k)
             else:
                 kind, gained, alone, order = _LAYER_KIND_ZH[layer_name], "—", "—", "—"

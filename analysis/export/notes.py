@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.export.labels import TYPE_ZH
+from analysis.export.model import ExportBundle
 
 #: The basis of "covered" as printed (a later version adds "道路通行时间", travel time by road).
 REACH_BASIS_ZH = "直线服务半径"
@@ -183,6 +184,14 @@ def placement_summary(warnings: pd.DataFrame, see: str = "（见“选址提示�
     if warnings.empty:
         return "全部联系点的选址符合其类型的选址规则。"
     return f"有{len(warnings)}个联系点的选址不符合其类型的选址规则{see}。"
+
+
+def pending_rooms(bundle: ExportBundle) -> int:
+    """Contact points of the plan whose room is "待建" (``room_status == "pending"``)."""
+    points = bundle.layers.get("contact_points")
+    if points is None or "room_status" not in points.columns:
+        return 0
+    return int((points["room_status"] == "pending").sum())
 
 
 def room_pending_text(pending: int) -> str:

@@ -22,7 +22,6 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from analysis.export.brief import is_share
 from analysis.export.labels import (
     BOOL_ZH,
     COLUMN_LABELS_ZH,
@@ -48,12 +47,14 @@ from analysis.export.notes import (
     compliance,
     coords_text,
     missing_points,
+    pending_rooms,
     placement_rows,
     placement_summary,
     reach_text,
     room_pending_text,
     shortfall_text,
 )
+from analysis.export.numbers import is_share
 from analysis.kpis import PLANNED_STATUSES
 from analysis.spreadsheet_safety import neutralise_frame, neutralise_value
 
@@ -181,7 +182,7 @@ def overview_frame(bundle: ExportBundle) -> pd.DataFrame:
     if reach:
         rows.append(("覆盖口径", reach))
     rows.append(("选址提示", placement_summary(bundle.placement)))
-    pending = room_pending_text(_pending_rooms(bundle))
+    pending = room_pending_text(pending_rooms(bundle))
     if pending:
         rows.append(("场所待建", pending))
     if _has_new_points(bundle):
@@ -193,13 +194,6 @@ def placement_frame(bundle: ExportBundle) -> pd.DataFrame:
     """Contact points standing where their type should not (empty when none)."""
     rows = placement_rows(bundle.placement)
     return pd.DataFrame(rows, columns=list(PLACEMENT_COLUMNS)) if rows else pd.DataFrame()
-
-
-def _pending_rooms(bundle: ExportBundle) -> int:
-    points = bundle.layers.get("contact_points")
-    if points is None or "room_status" not in points.columns:
-        return 0
-    return int((points["room_status"] == "pending").sum())
 
 
 def _has_new_points(bundle: ExportBundle) -> bool:

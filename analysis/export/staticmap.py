@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from analysis.export.fonts import SC_FAMILY, find_cjk_font
-from analysis.export.labels import TYPE_ZH
+from analysis.export.labels import STATUS_ZH, TYPE_ZH
 from analysis.export.model import ExportBundle
 
 #: Coverage classes: (upper bound exclusive, colour, label).
@@ -231,7 +231,7 @@ def _legend(ax: Axes, bundle: ExportBundle) -> None:
                 markeredgecolor=STATUS_EDGE["proposed"],
                 markeredgewidth=2,
                 markersize=8,
-                label="新增(红圈)",
+                label=f"{STATUS_ZH['proposed']}(红圈)",
             )
         )
     if "moved" in statuses:
@@ -245,13 +245,19 @@ def _legend(ax: Axes, bundle: ExportBundle) -> None:
                 markeredgecolor=STATUS_EDGE["moved"],
                 markeredgewidth=2,
                 markersize=8,
-                label="迁移(橙圈)",
+                label=f"{STATUS_ZH['moved']}(橙圈)",
             )
         )
     if "removed" in statuses:
         handles.append(
             Line2D(
-                [], [], marker="x", color="#9e9e9e", linestyle="none", markersize=7, label="撤销"
+                [],
+                [],
+                marker="x",
+                color="#9e9e9e",
+                linestyle="none",
+                markersize=7,
+                label=STATUS_ZH["removed"],
             )
         )
     handles.append(
