@@ -162,3 +162,12 @@ def test_summary_of_a_baseline_says_so(case: Case) -> None:
     assert text.startswith(f"本方案“{base.name}”为现状布局，现有基层立法联系点4个。")
     assert f"服务半径内人口覆盖率为{share:.1%}。" in text
     assert "新增" not in text
+
+
+def test_table_cell_lines_carry_a_character_with_a_closing_mark() -> None:
+    from analysis.export.brief_pdf import cell_lines
+
+    lines = cell_lines("拟新增行业协会联系点（莲子社区）", 15.0, len)
+    assert "".join(lines) == "拟新增行业协会联系点（莲子社区）"
+    assert lines == ["拟新增行业协会联系点（莲子社", "区）"]  # never a lone "）"
+    assert all(len(line) <= 15 for line in cell_lines("一二三，四五六。" * 4, 3.0, len))

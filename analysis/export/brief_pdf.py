@@ -178,8 +178,41 @@ def _table(
         header = table.row()
         for text in headers:
             header.cell(text)
+        total = float(sum(widths))
+        room = [pdf.epw * w / total - _CELL_PADDING_MM for w in widths]
         for values in rows:
             row = table.row()
-            for text in values:
-                row.cell(text)
+            for text, width in zip(values, room, strict=True):
+                row.cell(_wrap_cell(pdf, text, width))
     pdf.ln(2)
+
+
+#: Room lost to a table cell's padding and borders (mm), so pre-broken lines fit.
+_CELL_PADDING_MM = 2.5
+
+
+def _wrap_cell(pdf: FPDF, text: str, width: float) -> str:
+    """Break a cell's text the Chinese way: no closing bracket or comma starts a line."""
+    return "\n".join(
+        "\n".join(cell_lines(line, width, pdf.get_string_width)) for line in text.split("\n")
+    )
+
+
+def cell_lines(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """Like :func:`cjk_lines`, for a table cell where nothing may overrun the width.
+
+    A closing mark that does not fit takes the character before it to the next line.
+    """
+    lines: list[str] = []
+    current = ""
+    for ch in text:
+        if current and measure(current + ch) > width:
+            if ch in NO_LINE_START and len(current) > 1:
+                lines.append(current[:-1])
+                current = current[-1] + ch
+            else:
+                lines.append(current)
+                current = ch
+        else:
+            current += ch
+    return [*lines, current]
