@@ -110,13 +110,14 @@ def test_xlsx_sheets_values_and_safety(case: Case, out: Path) -> None:
         "立法信息采集点",
         "代表之家",
     ]
-    kpi = {r[1]: r for r in wb["指标"].iter_rows(min_row=2, values_only=True) if r[1]}
+    assert [c.value for c in wb["指标"][1]] == ["指标", "调整前", "调整后", "变化", "键"]
+    kpi = {r[4]: r for r in wb["指标"].iter_rows(min_row=2, values_only=True) if r[4]}
     after, before = case.after.kpis.to_dict(), case.before.kpis.to_dict()
     for key in ("population_total", "population_covered", "coverage_share", "counties_compliant"):
-        assert kpi[key][2] == pytest.approx(before[key])
-        assert kpi[key][3] == pytest.approx(after[key])
+        assert kpi[key][1] == pytest.approx(before[key])
+        assert kpi[key][2] == pytest.approx(after[key])
     assert (
-        kpi["townships_uncovered"][4]
+        kpi["townships_uncovered"][3]
         == after["townships_uncovered"] - before["townships_uncovered"]
     )
     ws = wb["基层立法联系点"]
@@ -154,9 +155,9 @@ def test_negative_numbers_stay_numbers(tmp_path: Path) -> None:
     export_bundle(bundle, "xlsx", tmp_path)
     export_bundle(bundle, "csv", tmp_path)
     wb = load_workbook(tmp_path / "neg.xlsx")
-    kpi = {r[1]: r for r in wb["指标"].iter_rows(min_row=2, values_only=True)}
-    assert kpi["delta"][3] == -3 and kpi["share"][3] == -0.5
-    assert kpi["label"][3] == "'=bad"
+    kpi = {r[4]: r for r in wb["指标"].iter_rows(min_row=2, values_only=True)}
+    assert kpi["delta"][2] == -3 and kpi["share"][2] == -0.5
+    assert kpi["label"][2] == "'=bad"
     cp = next(wb["基层立法联系点"].iter_rows(min_row=2, values_only=True))
     assert cp[4] == -2  # staff, a number
     assert [c.value for c in wb["乡镇(街道)"][2]][1] == "'=t"

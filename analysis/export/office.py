@@ -63,7 +63,8 @@ KPI_SHEET = "指标"
 COUNTY_SHEET = "县区达标"
 PLACEMENT_SHEET = "选址提示"
 OVERVIEW_HEADERS: tuple[str, ...] = ("项目", "内容")
-KPI_HEADERS: tuple[str, ...] = ("指标", "键", "调整前", "调整后", "变化")
+#: The KPI sheet: label, before, after, change, then the KPI's code (for matching by program).
+KPI_HEADERS: tuple[str, ...] = ("指标", "调整前", "调整后", "变化", "键")
 _COUNTY_COLUMNS: dict[str, str] = {
     "county": "县区",
     "population": "人口",
@@ -137,10 +138,10 @@ def kpi_frame(bundle: ExportBundle) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             KPI_HEADERS[0]: [kpi_label(k) for k in table["key"]],
-            KPI_HEADERS[1]: table["key"],
-            KPI_HEADERS[2]: cells("before"),
-            KPI_HEADERS[3]: cells("after"),
-            KPI_HEADERS[4]: table["delta"],
+            KPI_HEADERS[1]: cells("before"),
+            KPI_HEADERS[2]: cells("after"),
+            KPI_HEADERS[3]: table["delta"],
+            KPI_HEADERS[4]: table["key"],
         }
     )
     return frame.astype(object).where(frame.notna(), None)
@@ -267,9 +268,9 @@ def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
 
 
 def _kpi_formats(ws: Worksheet, kpis: pd.DataFrame) -> None:
-    for i, key in enumerate(kpis[KPI_HEADERS[1]], start=2):
-        if is_share(str(key), *kpis.iloc[i - 2, 2:4]):
-            for col in (3, 4, 5):
+    for i, key in enumerate(kpis[KPI_HEADERS[4]], start=2):
+        if is_share(str(key), *kpis.iloc[i - 2, 1:3]):
+            for col in (2, 3, 4):
                 ws.cell(row=i, column=col).number_format = "0.0%"
 
 
