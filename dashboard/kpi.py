@@ -310,6 +310,33 @@ def type_cards(current: Any, baseline: Any = None, lang: Lang | None = None) -> 
     return cards
 
 
+#: KPIs where a lower value is the better one (fewer blind-spot townships).
+LOWER_IS_BETTER: frozenset[str] = frozenset({"townships_uncovered", "uncovered_population"})
+#: Delta colours of a better and a worse change (text, background), as on the cards.
+DELTA_COLORS: dict[str, tuple[str, str]] = {
+    "better": ("#1e7d32", "#e6f4ea"),
+    "worse": ("#b3261e", "#fdecea"),
+}
+
+
+def delta_verdict(kpi: str, diff: Any) -> str | None:
+    """Is a change of ``kpi`` by ``diff`` ``"better"``, ``"worse"`` or neither (``None``)?
+
+    Up is better except for :data:`LOWER_IS_BETTER`; counts by point type
+    (``contact_points_by_type.*``) describe the plan and are neither.
+    """
+    if diff is None or kpi.startswith("contact_points_by_type."):
+        return None
+    try:
+        value = float(diff)
+    except (TypeError, ValueError):
+        return None
+    if value != value or abs(value) < 1e-9:  # NaN or no change
+        return None
+    up = value > 0
+    return "better" if up != (kpi in LOWER_IS_BETTER) else "worse"
+
+
 def county_status(row: Mapping[str, Any]) -> str:
     """Return ``"ok"``, ``"partial"`` or ``"fail"`` for one county (the minimums by type)."""
     if bool(row.get("compliant")):

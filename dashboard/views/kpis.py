@@ -86,12 +86,13 @@ def _pick_scenario(dataset: services.Dataset) -> str:
     except AnalysisError:
         names = []  # an unreadable workspace: the page still shows the data as it is
     options = [state.KPI_BASE, *names]
+    base_label = t("kpi_base_label")  # bound now: AppTest formats outside the script run
     if st.session_state.get(state.KPI_SCENARIO) not in options:
         st.session_state[state.KPI_SCENARIO] = state.KPI_BASE
     st.selectbox(
         t("kpi_scenario"),
         options,
-        format_func=lambda o: t("kpi_base_label") if o == state.KPI_BASE else str(o),
+        format_func=lambda o: base_label if o == state.KPI_BASE else str(o),
         key=state.KPI_SCENARIO,
         help=t("kpi_scenario_help"),
     )
