@@ -34,6 +34,10 @@ h1, h2, h3 {{ color: {COUNTY_COLOR}; letter-spacing: .02em; }}
   border: 1.5px solid #c62828; }}
 .cp-legend .ring {{ border: 1.5px dashed #1f4e8c; border-radius: 50%;
   background: rgba(31,78,140,.07); }}
+/* Streamlit's own table download exports raw cells (formulas): hidden on every page, also
+   on a first run before client.disableDataExport reaches the browser (no_table_downloads). */
+[data-testid="stElementToolbar"] button[aria-label="Download as CSV"]
+  {{ display: none !important; }}
 .cp-legend .line {{ width: 22px; height: 0; border-top: 1.5px solid #546e7a; flex: none; }}
 [data-testid="stMetric"] {{ background: #fff; }}
 [data-testid="stMetricValue"] {{ color: {COUNTY_COLOR}; font-weight: 700; }}

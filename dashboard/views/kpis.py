@@ -38,7 +38,7 @@ def _exit_presentation() -> None:
 
 
 def _urban_rural_chart(frame: pd.DataFrame, presenting: bool, lang: Lang) -> alt.LayerChart:
-    size = 18 if presenting else 12
+    size = 20 if presenting else 12
     order = [t("kpi_series_rural", lang), t("kpi_series_urban", lang)]
     base = alt.Chart(frame).encode(
         y=alt.Y(
