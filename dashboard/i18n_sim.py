@@ -281,6 +281,7 @@ SIM_TEXT: dict[str, tuple[str, str]] = {
     ),
     "cmp_rules": ("各县区规则", "County rules"),
     "cmp_saved_note": ("编制人 {author} · 保存于 {time}", "author {author} · saved {time}"),
+    "cmp_baseline_note": ("当前数据本身，未叠加方案", "The loaded data, no scenario"),
     # --- export -----------------------------------------------------------------------------
     "exp_title": ("导出", "Export"),
     "exp_caption": (

@@ -150,6 +150,13 @@ def county_rows(
     return rows
 
 
+def _status_html(mark: str, status: str) -> str:
+    """``✗ 不达标`` and ``缺农村2·企业1`` each kept whole; a narrow page breaks between them."""
+    head, sep, missing = status.partition(" · ")
+    first = f"<span class='cp-nw'>{mark} {html.escape(head)}</span>"
+    return first + (f" <span class='cp-nw'>· {html.escape(missing)}</span>" if sep else "")
+
+
 def county_table_html(rows: list[CountyRow], lang: Lang | None = None) -> str:
     """Return the compliance table as HTML (class ``cp-county``; styles in ``dashboard.styles``).
 
@@ -175,7 +182,7 @@ def county_table_html(rows: list[CountyRow], lang: Lang | None = None) -> str:
         body.append(
             f"<tr class='cp-{status}'><th scope='row'>{html.escape(row.county)}</th>"
             f"<td class='st' style='background:{bg};color:{fg}'>"
-            f"{mark} {html.escape(row.status)}</td>"
+            f"{_status_html(mark, row.status)}</td>"
             f"{cells}</tr>"
         )
     return (

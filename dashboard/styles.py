@@ -56,12 +56,13 @@ h1, h2, h3 {{ color: {COUNTY_COLOR}; letter-spacing: .02em; }}
 .cp-county-wrap {{ width: 100%; }}
 .cp-county {{ width: 100%; border-collapse: collapse; font-size: 1rem; line-height: 1.3;
   font-variant-numeric: tabular-nums; }}
-.cp-county th, .cp-county td {{ padding: .38rem .6rem; border-bottom: 1px solid #e3e8ee;
+.cp-county th, .cp-county td {{ padding: .38rem .5rem; border-bottom: 1px solid #e3e8ee;
   text-align: left; vertical-align: middle; }}
 .cp-county thead th {{ font-size: .85em; color: #5f6b7a; font-weight: 600;
-  border-bottom: 2px solid #c9d2dc; white-space: nowrap; }}
+  border-bottom: 2px solid #c9d2dc; }}
 .cp-county tbody th {{ font-weight: 700; color: {COUNTY_COLOR}; white-space: nowrap; }}
 .cp-county td.st {{ font-weight: 700; }}
+.cp-county .cp-nw {{ white-space: nowrap; }}
 .cp-county td.n {{ text-align: right; white-space: nowrap; }}
 .cp-county thead th:nth-child(n+3) {{ text-align: right; }}
 .cp-county .cp-d {{ font-size: .72em; color: #5f6b7a; margin-left: .3em; font-weight: 600; }}
@@ -78,7 +79,7 @@ h1 { font-size: 3rem !important; }
 h2, h3 { font-size: 2rem !important; }
 [data-testid="stMetricLabel"] p { font-size: clamp(1.25rem, 1.6vw, 1.9rem) !important; }
 [data-testid="stMetricValue"] { font-size: clamp(3rem, 4.2vw, 5rem) !important; }
-[data-testid="stMetricDelta"] { font-size: 1.4rem !important; }
+[data-testid="stMetricDelta"] { font-size: clamp(1.2rem, 1.45vw, 1.8rem) !important; }
 .stMarkdown p, [data-testid="stCaptionContainer"],
 [data-testid="stCaptionContainer"] p { font-size: 1.3rem !important; }
 .cp-dataset { font-size: 1.3rem !important; }
@@ -89,7 +90,7 @@ h2, h3 { font-size: 2rem !important; }
 .cp-county th, .cp-county td { padding: .28em .5em; }
 .cp-county .cp-d { font-size: .65em; }
 .st-key-kpi_scenario label p { font-size: 1.2rem !important; }
-.st-key-kpi_scenario [data-baseweb="select"] { font-size: 1.3rem; }
+.st-key-kpi_scenario input { font-size: 1.4rem !important; font-weight: 600; min-height: 2.6rem; }
 [data-testid="stMetricLabel"] [data-testid="stIconMaterial"] { font-size: 1.8rem !important; }
 </style>
 """

@@ -51,14 +51,12 @@ def _coloured(table: pd.DataFrame, frame: pd.DataFrame, labels: list[str]) -> St
 
 
 def _saved_note(scenario: object) -> str:
-    """Author and local save time of a saved scenario, Markdown-safe ("" for the baseline)."""
+    """Author and local save time of a saved scenario, Markdown-safe."""
     from analysis.localtime import local_text
 
     author = str(getattr(scenario, "author", "") or "")
-    stamp = local_text(getattr(scenario, "updated_at", "") or "")
-    if not stamp:
-        return ""
-    return " · " + t("cmp_saved_note", author=md_escape(author) if author else "—", time=stamp)
+    stamp = local_text(getattr(scenario, "updated_at", "") or "") or "—"
+    return t("cmp_saved_note", author=md_escape(author) if author else "—", time=stamp)
 
 
 def _defaults(names: list[str]) -> list[str]:
@@ -136,8 +134,9 @@ def render() -> None:
                     counties=kpis.counties_compliant,
                     total=kpis.counties_total,
                 )
-                + ("" if name == _label(BASELINE) else _saved_note(scn))
             )
+            # Own line for every map (the baseline's too), so the maps start level.
+            st.caption(t("cmp_baseline_note") if name == _label(BASELINE) else _saved_note(scn))
             # Townships coloured by this scenario's own coverage.
             payload = sim_map.base_payload(
                 dataset, results[name], radii, lang, sim_services.fingerprint(scn)
