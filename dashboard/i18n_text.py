@@ -159,7 +159,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi_rural_coverage_share": ("农村人口覆盖率", "Rural coverage"),
     "kpi_urban_coverage_share": ("城镇人口覆盖率", "Urban coverage"),
     "kpi_townships_uncovered": ("盲区乡镇", "Uncovered townships"),
-    "kpi_equity_index": ("城乡均衡指数", "Urban-rural equity index"),
+    "kpi_equity_index": ("城乡均衡指数", "Equity index"),
     "kpi_equity_detail": (
         "农村点占比 {points} · 农村人口占比 {people}",
         "rural points {points} · rural people {people}",

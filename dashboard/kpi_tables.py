@@ -150,11 +150,24 @@ def county_rows(
     return rows
 
 
+def _head_html(text: str) -> str:
+    """A column heading that may break only before its bracket: ``农村点`` / ``（有/需）``."""
+    for bracket in ("（", " ("):
+        word, sep, rest = text.partition(bracket)
+        if sep:
+            rest = (sep + rest).strip()
+            return _nowrap(word) + " " + _nowrap(rest)
+    return _nowrap(text)
+
+
+def _nowrap(text: str) -> str:
+    return f"<span class='cp-nw'>{html.escape(text)}</span>"
+
+
 def _status_html(mark: str, status: str) -> str:
     """``✗ 不达标`` and ``缺农村2·企业1`` each kept whole; a narrow page breaks between them."""
     head, sep, missing = status.partition(" · ")
-    first = f"<span class='cp-nw'>{mark} {html.escape(head)}</span>"
-    return first + (f" <span class='cp-nw'>· {html.escape(missing)}</span>" if sep else "")
+    return _nowrap(f"{mark} {head}") + (" " + _nowrap(f"· {missing}") if sep else "")
 
 
 def county_table_html(rows: list[CountyRow], lang: Lang | None = None) -> str:
@@ -167,7 +180,7 @@ def county_table_html(rows: list[CountyRow], lang: Lang | None = None) -> str:
     heads = [t("col_county", lang), t("kpi_col_status", lang)] + [
         t(k, lang) for k, _, _ in _COLUMNS
     ]
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in heads)
+    head = "".join(f"<th>{_head_html(h)}</th>" for h in heads)
     body = []
     for row in rows:
         status = "ok" if row.ok else "fail"
