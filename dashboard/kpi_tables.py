@@ -138,10 +138,13 @@ def county_rows(
     """
     lang = lang or current_lang()
     before: dict[str, dict[str, Any]] = (
-        {str(r["county"]): r for r in baseline.to_dict("records")} if baseline is not None else {}
+        {str(r["county"]): {str(k): v for k, v in r.items()} for r in baseline.to_dict("records")}
+        if baseline is not None
+        else {}
     )
     rows = []
-    for rec in counties.to_dict("records"):
+    for raw in counties.to_dict("records"):
+        rec = {str(k): v for k, v in raw.items()}
         name = str(rec.get("county", ""))
         ok, status = _status(rec, lang)
         was = before.get(name) if baseline is not None else None
@@ -264,7 +267,7 @@ def urban_rural_caption(
     behind = both[gap > 0]
     parts = []
     if len(behind):
-        worst = both.loc[gap.idxmax()]
+        worst = both.iloc[int(gap.to_numpy().argmax())]
         parts.append(
             t(
                 "kpi_equity_behind",
