@@ -280,6 +280,8 @@ SIM_TEXT: dict[str, tuple[str, str]] = {
         "coverage {share} · compliant counties {counties}/{total}",
     ),
     "cmp_rules": ("各县区规则", "County rules"),
+    "cmp_saved_note": ("编制人 {author} · 保存于 {time}", "author {author} · saved {time}"),
+    "cmp_baseline_note": ("当前数据本身，未叠加方案", "The loaded data, no scenario"),
     # --- export -----------------------------------------------------------------------------
     "exp_title": ("导出", "Export"),
     "exp_caption": (
@@ -287,6 +289,12 @@ SIM_TEXT: dict[str, tuple[str, str]] = {
         "Export a scenario for GIS, office and meetings. Every point carries its status: existing, proposed, moved, removed.",
     ),
     "exp_scenario": ("方案", "Scenario"),
+    "exp_scenario_note": ("编制人 {author} · 保存于 {time}", "Author {author} · saved {time}"),
+    "exp_author_unknown": ("未填写", "not given"),
+    "exp_baseline_note": (
+        "当前数据本身，未叠加任何方案。方案模拟页正在编辑并已保存的方案会默认选中。",
+        "The loaded data with no scenario. The scenario saved on the Simulate page in this session is chosen by default.",
+    ),
     "exp_coords": ("坐标系", "Coordinates"),
     "exp_formats": ("格式", "Formats"),
     "exp_formats_help": (

@@ -1,21 +1,22 @@
-"""KPI cards and tables of the 指标 page: current figures with deltas against a baseline.
+"""KPI cards of the 指标 page: current figures with deltas against a baseline.
 
-The baseline is the loaded dataset's own KPIs; a scenario from the simulation page will be
-passed as ``current`` and compared against it. Everything here formats numbers the
-analysis computed (``analysis.kpis.KPIs``); nothing is recomputed.
+The baseline is the loaded dataset's own KPIs; a saved scenario chosen on the page (or the
+simulation page's working scenario) is passed as ``current`` and compared against it.
+Everything here formats numbers the analysis computed (``analysis.kpis.KPIs``) and the
+rules it checked (flags, counts against totals); nothing is recomputed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
-
-import pandas as pd
 
 from dashboard.i18n import Lang, current_lang, fmt_int, fmt_pop, fmt_share, point_type_label, t
 
 DeltaColor = Literal["normal", "inverse", "off"]
+#: A rule-based card's verdict: the rule holds (``"good"``) or is broken (``"bad"``).
+CardStatus = Literal["good", "bad"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,10 @@ class KpiCard:
         Formatted change against the baseline, or ``None`` when there is no baseline.
     delta_color
         ``"normal"`` (up is good), ``"inverse"`` (down is good) or ``"off"`` (no change).
+    status
+        For cards that check a rule of the standards (blind spots, the 3-5 rule, the county
+        minimums, the equity flag): ``"good"`` or ``"bad"``, drawn green or red; ``None``
+        for plain figures.
     """
 
     key: str
@@ -40,6 +45,7 @@ class KpiCard:
     detail: str
     delta: str | None
     delta_color: DeltaColor
+    status: CardStatus | None = None
 
 
 def as_dict(kpis: Any) -> dict[str, Any]:
@@ -82,13 +88,42 @@ def _card(
     delta: tuple[str | None, bool],
     good_up: bool,
     lang: Lang,
+    status: CardStatus | None = None,
 ) -> KpiCard:
     text, changed = delta
     color: DeltaColor = ("normal" if good_up else "inverse") if changed else "off"
-    return KpiCard(key, t(label_key, lang), value, detail, text, color)
+    return KpiCard(key, t(label_key, lang), value, detail, text, color, status)
 
 
-def kpi_cards(current: Any, baseline: Any = None, lang: Lang | None = None) -> list[KpiCard]:
+def _rule(ok: bool | None) -> CardStatus | None:
+    return None if ok is None else ("good" if ok else "bad")
+
+
+def with_before(
+    cards: list[KpiCard], before: list[KpiCard], lang: Lang | None = None
+) -> list[KpiCard]:
+    """Return ``cards`` with "现状 X → Y" (baseline value, then this one) atop each detail.
+
+    ``before`` are the same cards computed for the baseline (matched by ``key``); cards
+    without a baseline twin are returned unchanged.
+    """
+    lang = lang or current_lang()
+    base = {c.key: c for c in before}
+    out = []
+    for card in cards:
+        twin = base.get(card.key)
+        if twin is None:
+            out.append(card)
+            continue
+        line = t("kpi_before_after", lang, before=twin.value, after=card.value)
+        detail = f"{line}  \n{card.detail}" if card.detail else line
+        out.append(replace(card, detail=detail))
+    return out
+
+
+def kpi_cards(
+    current: Any, baseline: Any = None, lang: Lang | None = None, *, of_total: bool = False
+) -> list[KpiCard]:
     """Return the headline cards of ``current`` with deltas against ``baseline``.
 
     Parameters
@@ -99,27 +134,31 @@ def kpi_cards(current: Any, baseline: Any = None, lang: Lang | None = None) -> l
         KPIs to compare against (the loaded dataset's own); ``None`` for no deltas.
     lang
         Language; the session's when omitted.
+    of_total
+        Show the compliant counties and the points meeting the 3-5 rule as ``5 / 8``
+        (the 指标 page) rather than ``5`` with the total in the detail.
 
     Returns
     -------
     list[KpiCard]
-        Coverage, rural coverage, uncovered townships, contact points, the 3-5 rule,
-        compliant counties, opinions collected and adoption rate, in that order.
+        Two rows of five: coverage, rural and urban coverage, blind-spot townships, the
+        urban-rural equity index; contact points, the 3-5 rule, compliant counties,
+        opinions collected and adoption rate. The blind spots, the 3-5 rule, the compliant
+        counties and the equity index check a rule and carry a ``status``; fewer blind
+        spots is the better direction (``delta_color="inverse"``).
     """
     lang = lang or current_lang()
     cur, base = as_dict(current), as_dict(baseline)
     g = cur.get
+    n_points = int(g("contact_points_total") or 0)
+    n_counties = int(g("counties_total") or 0)
+    equity = g("equity_index")
     return [
         _card(
             "coverage_share",
             "kpi_coverage_share",
             fmt_share(g("coverage_share")),
-            t(
-                "kpi_people_covered",
-                lang,
-                covered=fmt_pop(g("population_covered"), lang),
-                total=fmt_pop(g("population_total"), lang),
-            ),
+            _people(g("population_covered"), g("population_total"), lang),
             _delta_share(cur, base, "coverage_share", lang),
             True,
             lang,
@@ -128,13 +167,17 @@ def kpi_cards(current: Any, baseline: Any = None, lang: Lang | None = None) -> l
             "rural_coverage_share",
             "kpi_rural_coverage_share",
             fmt_share(g("rural_coverage_share")),
-            t(
-                "kpi_people_covered",
-                lang,
-                covered=fmt_pop(g("rural_population_covered"), lang),
-                total=fmt_pop(g("rural_population_total"), lang),
-            ),
+            _people(g("rural_population_covered"), g("rural_population_total"), lang),
             _delta_share(cur, base, "rural_coverage_share", lang),
+            True,
+            lang,
+        ),
+        _card(
+            "urban_coverage_share",
+            "kpi_urban_coverage_share",
+            fmt_share(g("urban_coverage_share")),
+            _people(g("urban_population_covered"), g("urban_population_total"), lang),
+            _delta_share(cur, base, "urban_coverage_share", lang),
             True,
             lang,
         ),
@@ -142,15 +185,33 @@ def kpi_cards(current: Any, baseline: Any = None, lang: Lang | None = None) -> l
             "townships_uncovered",
             "kpi_townships_uncovered",
             fmt_int(g("townships_uncovered")),
-            t("kpi_of_total", lang, total=fmt_int(g("townships_total"))),
+            t("kpi_of_townships", lang, total=fmt_int(g("townships_total"))),
             _delta_count(cur, base, "townships_uncovered", lang),
             False,
             lang,
+            _rule(int(g("townships_uncovered") or 0) == 0),
+        ),
+        _card(
+            "equity_index",
+            "kpi_equity_index",
+            "—" if equity is None else f"{float(equity):.2f}",
+            t(
+                "kpi_equity_detail",
+                lang,
+                points=fmt_share(g("rural_point_share")),
+                people=fmt_share(g("rural_population_share")),
+            ),
+            _delta_float(cur, base, "equity_index"),
+            True,
+            lang,
+            # Red when the standards flag it; never green: a balanced share of points does
+            # not mean rural people are covered as well as urban people (see the chart).
+            "bad" if g("equity_flagged") else None,
         ),
         _card(
             "contact_points_total",
             "kpi_contact_points_total",
-            fmt_int(g("contact_points_total")),
+            fmt_int(n_points),
             " · ".join(
                 f"{point_type_label(k, lang)} {v}"
                 for k, v in (g("contact_points_by_type") or {}).items()
@@ -163,7 +224,7 @@ def kpi_cards(current: Any, baseline: Any = None, lang: Lang | None = None) -> l
         _card(
             "points_with_3_to_5_sites",
             "kpi_points_3_5",
-            fmt_int(g("points_with_3_to_5_sites")),
+            _of(g("points_with_3_to_5_sites"), n_points, of_total),
             t(
                 "kpi_below_above",
                 lang,
@@ -173,15 +234,22 @@ def kpi_cards(current: Any, baseline: Any = None, lang: Lang | None = None) -> l
             _delta_count(cur, base, "points_with_3_to_5_sites", lang),
             True,
             lang,
+            _rule(int(g("points_with_3_to_5_sites") or 0) == n_points if n_points else None),
         ),
         _card(
             "counties_compliant",
             "kpi_counties_compliant",
-            fmt_int(g("counties_compliant")),
-            t("kpi_of_total", lang, total=fmt_int(g("counties_total"))),
+            _of(g("counties_compliant"), n_counties, of_total),
+            t(
+                "kpi_counties_short" if of_total else "kpi_counties_of",
+                lang,
+                n=fmt_int(n_counties - int(g("counties_compliant") or 0)),
+                total=fmt_int(n_counties),
+            ),
             _delta_count(cur, base, "counties_compliant", lang),
             True,
             lang,
+            _rule(int(g("counties_compliant") or 0) == n_counties if n_counties else None),
         ),
         _card(
             "opinions_collected",
@@ -204,6 +272,26 @@ def kpi_cards(current: Any, baseline: Any = None, lang: Lang | None = None) -> l
     ]
 
 
+def _of(value: Any, total: int, of_total: bool) -> str:
+    return f"{fmt_int(value)} / {fmt_int(total)}" if of_total else fmt_int(value)
+
+
+def _people(covered: Any, total: Any, lang: Lang) -> str:
+    return t("kpi_people_covered", lang, covered=fmt_pop(covered, lang), total=fmt_pop(total, lang))
+
+
+def _delta_float(cur: dict[str, Any], base: dict[str, Any], key: str) -> tuple[str | None, bool]:
+    if not base:
+        return None, False
+    now, before = cur.get(key), base.get(key)
+    if now is None or before is None:
+        return None, False
+    diff = float(now) - float(before)
+    if abs(diff) < 0.005:
+        return "±0.00", False
+    return f"{diff:+.2f}", True
+
+
 def type_cards(current: Any, baseline: Any = None, lang: Lang | None = None) -> list[KpiCard]:
     """Return one small card per contact point type present (now or in the baseline)."""
     lang = lang or current_lang()
@@ -220,6 +308,33 @@ def type_cards(current: Any, baseline: Any = None, lang: Lang | None = None) -> 
             _card(f"type_{ptype}", f"ptype_{ptype}", fmt_int(count), "", delta, True, lang)
         )
     return cards
+
+
+#: KPIs where a lower value is the better one (fewer blind-spot townships).
+LOWER_IS_BETTER: frozenset[str] = frozenset({"townships_uncovered", "uncovered_population"})
+#: Delta colours of a better and a worse change (text, background), as on the cards.
+DELTA_COLORS: dict[str, tuple[str, str]] = {
+    "better": ("#1e7d32", "#e6f4ea"),
+    "worse": ("#b3261e", "#fdecea"),
+}
+
+
+def delta_verdict(kpi: str, diff: Any) -> str | None:
+    """Is a change of ``kpi`` by ``diff`` ``"better"``, ``"worse"`` or neither (``None``)?
+
+    Up is better except for :data:`LOWER_IS_BETTER`; counts by point type
+    (``contact_points_by_type.*``) describe the plan and are neither.
+    """
+    if diff is None or kpi.startswith("contact_points_by_type."):
+        return None
+    try:
+        value = float(diff)
+    except (TypeError, ValueError):
+        return None
+    if value != value or abs(value) < 1e-9:  # NaN or no change
+        return None
+    up = value > 0
+    return "better" if up != (kpi in LOWER_IS_BETTER) else "worse"
 
 
 def county_status(row: Mapping[str, Any]) -> str:
@@ -244,46 +359,3 @@ def status_style(value: str, lang: Lang | None = None) -> str:
         if value == t(f"status_{status}", lang):
             return f"background-color: {bg}; color: {fg}; font-weight: 700"
     return ""
-
-
-def county_table(counties: pd.DataFrame, lang: Lang | None = None) -> pd.DataFrame:
-    """Return the per-county compliance table with a traffic light per county."""
-    lang = lang or current_lang()
-    rows = []
-    for rec in counties.to_dict("records"):
-        rows.append(
-            {
-                t("col_county", lang): str(rec.get("county", "")),
-                t("col_status", lang): t(f"status_{county_status(rec)}", lang),
-                t("col_population", lang): int(rec.get("population", 0)),
-                t("col_coverage", lang): float(rec.get("coverage_share", 0.0)) * 100,
-                t("col_rural_coverage", lang): float(rec.get("rural_coverage_share", 0.0)) * 100,
-                t("col_points_rural", lang): int(rec.get("points_rural", 0)),
-                t("col_points_enterprise", lang): int(rec.get("points_enterprise", 0)),
-                t("col_points_total", lang): int(rec.get("points_total", 0)),
-                t("col_equity", lang): rec.get("equity_index"),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def equity_frame(counties: pd.DataFrame, city_kpis: Any, lang: Lang | None = None) -> pd.DataFrame:
-    """Return long-form shares for the urban-rural chart: county x series x share."""
-    lang = lang or current_lang()
-    k = as_dict(city_kpis)
-    rows = []
-    areas = [
-        (str(r["county"]), r["rural_point_share"], r["rural_population_share"])
-        for r in counties.to_dict("records")
-    ]
-    areas.append(
-        (t("all_counties", lang), k.get("rural_point_share"), k.get("rural_population_share"))
-    )
-    for name, pts, pop in areas:
-        rows.append(
-            {"area": name, "series": t("kpi_series_points", lang), "share": float(pts or 0.0)}
-        )
-        rows.append(
-            {"area": name, "series": t("kpi_series_population", lang), "share": float(pop or 0.0)}
-        )
-    return pd.DataFrame(rows)

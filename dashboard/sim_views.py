@@ -59,12 +59,13 @@ def show_cards(cards: list[KpiCard], per_row: int = 4, key: str | None = None) -
 
     With ``key`` (a constant of :mod:`dashboard.state`), the cards sit in a container of
     that key and a row wraps, rather than cutting the labels and values short, when the
-    page is too narrow for ``per_row`` readable cards.
+    page is too narrow for ``per_row`` readable cards; rule-based cards are tinted green
+    or red (:func:`dashboard.ui.card_grid`).
     """
     if key is not None:
         with st.container(key=key):
             st.html(_wrap_css(key, per_row, current_lang()))
-            card_grid(cards, per_row)
+            card_grid(cards, per_row, key=key)
     else:
         card_grid(cards, per_row)
 

@@ -28,6 +28,14 @@ MAP_WIDGET = "map_widget"
 # --- KPI page ---------------------------------------------------------------------------
 KPI_PRESENTATION_TOGGLE = "kpi_presentation_toggle"
 KPI_EXIT_PRESENTATION = "kpi_exit_presentation"
+#: Saved scenario shown against the loaded data (its name; ``KPI_BASE`` for none). Kept
+#: across pages and into presentation mode.
+KPI_SCENARIO = "kpi_scenario"
+#: Option value of ``KPI_SCENARIO`` standing for the loaded data itself (no scenario).
+KPI_BASE = "__base__"
+#: Containers of the headline and by-type cards (their rows wrap on narrow pages).
+KPI_CARDS = "kpi_cards"
+KPI_TYPE_CARDS = "kpi_type_cards"
 
 # --- data page --------------------------------------------------------------------------
 #: Prefix of the per-layer uploader keys: ``UPLOAD_PREFIX + layer`` (e.g. ``upload_townships``).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import streamlit as st
+from streamlit import config
 
 from dashboard.palette import COUNTY_COLOR
 
@@ -33,9 +34,38 @@ h1, h2, h3 {{ color: {COUNTY_COLOR}; letter-spacing: .02em; }}
   border: 1.5px solid #c62828; }}
 .cp-legend .ring {{ border: 1.5px dashed #1f4e8c; border-radius: 50%;
   background: rgba(31,78,140,.07); }}
+/* Streamlit's own table download exports raw cells (formulas): hidden on every page, also
+   on a first run before client.disableDataExport reaches the browser (no_table_downloads). */
+[data-testid="stElementToolbar"] button[aria-label="Download as CSV"]
+  {{ display: none !important; }}
 .cp-legend .line {{ width: 22px; height: 0; border-top: 1.5px solid #546e7a; flex: none; }}
 [data-testid="stMetric"] {{ background: #fff; }}
 [data-testid="stMetricValue"] {{ color: {COUNTY_COLOR}; font-weight: 700; }}
+/* Rule-based KPI cards (dashboard.ui.card_grid with a key): tinted green or red. */
+[class*="_cpgood_"] {{ background: #eef7f0; border-color: #8cc79a !important; }}
+[class*="_cpbad_"] {{ background: #fdf0ef; border-color: #e8a29d !important; }}
+[class*="_cpgood_"] [data-testid="stMetric"], [class*="_cpbad_"] [data-testid="stMetric"]
+  {{ background: transparent; }}
+[class*="_cpgood_"] [data-testid="stMetricValue"],
+[class*="_cpgood_"] [data-testid="stMetricLabel"] [data-testid="stIconMaterial"]
+  {{ color: #1e7d32; }}
+[class*="_cpbad_"] [data-testid="stMetricValue"],
+[class*="_cpbad_"] [data-testid="stMetricLabel"] [data-testid="stIconMaterial"]
+  {{ color: #b3261e; }}
+/* The per-county compliance table (dashboard.kpi_tables): every county, no inner scroll. */
+.cp-county-wrap {{ width: 100%; }}
+.cp-county {{ width: 100%; border-collapse: collapse; font-size: 1rem; line-height: 1.3;
+  font-variant-numeric: tabular-nums; }}
+.cp-county th, .cp-county td {{ padding: .38rem .5rem; border-bottom: 1px solid #e3e8ee;
+  text-align: left; vertical-align: middle; }}
+.cp-county thead th {{ font-size: .85em; color: #5f6b7a; font-weight: 600;
+  border-bottom: 2px solid #c9d2dc; }}
+.cp-county tbody th {{ font-weight: 700; color: {COUNTY_COLOR}; white-space: nowrap; }}
+.cp-county td.st {{ font-weight: 700; }}
+.cp-county .cp-nw {{ white-space: nowrap; }}
+.cp-county td.n {{ text-align: right; white-space: nowrap; }}
+.cp-county thead th:nth-child(n+3) {{ text-align: right; }}
+.cp-county .cp-d {{ font-size: .72em; color: #5f6b7a; margin-left: .3em; font-weight: 600; }}
 </style>
 """
 
@@ -47,13 +77,21 @@ header[data-testid="stHeader"],
 .block-container { padding: 1.2rem 2.5rem 1rem; max-width: 100% !important; }
 h1 { font-size: 3rem !important; }
 h2, h3 { font-size: 2rem !important; }
-[data-testid="stMetricLabel"] p { font-size: 1.6rem !important; }
-[data-testid="stMetricValue"] { font-size: 3.6rem !important; }
-[data-testid="stMetricDelta"] { font-size: 1.4rem !important; }
+[data-testid="stMetricLabel"] p { font-size: clamp(1.25rem, 1.6vw, 1.9rem) !important; }
+[data-testid="stMetricValue"] { font-size: clamp(3rem, 4.2vw, 5rem) !important; }
+[data-testid="stMetricDelta"] { font-size: clamp(1.2rem, 1.45vw, 1.8rem) !important; }
 .stMarkdown p, [data-testid="stCaptionContainer"],
 [data-testid="stCaptionContainer"] p { font-size: 1.3rem !important; }
 .cp-dataset { font-size: 1.3rem !important; }
 [data-testid="stDataFrame"] { font-size: 1.3rem; }
+/* The county table for the back of the room: grows with the screen (20 px at 1280 wide,
+   30 px at 1920), rows stay short enough for all counties of a city on one screen. */
+.cp-county { font-size: clamp(1.1rem, 1.55vw, 1.9rem) !important; }
+.cp-county th, .cp-county td { padding: .28em .5em; }
+.cp-county .cp-d { font-size: .65em; }
+.st-key-kpi_scenario label p { font-size: 1.2rem !important; }
+.st-key-kpi_scenario input { font-size: 1.4rem !important; font-weight: 600; min-height: 2.6rem; }
+[data-testid="stMetricLabel"] [data-testid="stIconMaterial"] { font-size: 1.8rem !important; }
 </style>
 """
 
@@ -71,6 +109,20 @@ def dataset_badge(name: str) -> str:
     return f"<span class='cp-dataset'>{html.escape(name)}</span>"
 
 
+def no_table_downloads() -> None:
+    """Hide Streamlit's own "Download as CSV" and clipboard copy of tables, on every page.
+
+    Those export raw cells: a name such as ``=HYPERLINK(...)`` would become a live
+    formula in a spreadsheet, and they cannot be neutralised. Set by
+    ``client.disableDataExport`` in ``.streamlit/config.toml`` (from the first page a
+    browser shows); this sets it too when the app was started without that file, from
+    the next run on. Our own exports (导出) neutralise every cell.
+    """
+    if not config.get_option("client.disableDataExport"):
+        st.set_option("client.disableDataExport", True)
+
+
 def inject(presenting: bool, lang: str) -> None:
     """Add the page-wide CSS (and the presentation overrides when presenting)."""
+    no_table_downloads()
     st.html(_BASE_CSS + (_PRESENT_CSS if presenting else ""))

@@ -109,18 +109,33 @@ def dataset_and_result() -> tuple[services.Dataset, Any] | None:
     return None
 
 
-def card_grid(cards: list[KpiCard], per_row: int, border: bool = True) -> None:
-    """KPI cards in rows of ``per_row`` (the 指标 page and the simulation pages)."""
+#: Icon beside a rule-based card's label, by :attr:`KpiCard.status`.
+_STATUS_ICON: dict[str, str] = {"good": ":material/check_circle:", "bad": ":material/error:"}
+
+
+def card_grid(
+    cards: list[KpiCard], per_row: int, border: bool = True, key: str | None = None
+) -> None:
+    """KPI cards in rows of ``per_row`` (the 指标 page and the simulation pages).
+
+    A card that checks a rule (``card.status``) carries a tick or a warning icon. With
+    ``key``, each card's container is keyed ``<key>_cp<status>_<i>``, and
+    ``dashboard.styles`` draws a rule-based card green or red (tint, border, value).
+    """
     for start in range(0, len(cards), per_row):
         cols = st.columns(per_row)
-        for col, card in zip(cols, cards[start : start + per_row], strict=False):
-            box = col.container(border=border, height="stretch")
+        for i, (col, card) in enumerate(
+            zip(cols, cards[start : start + per_row], strict=False), start=start
+        ):
+            box_key = None if key is None else f"{key}_cp{card.status or 'plain'}_{i}"
+            box = col.container(border=border, height="stretch", key=box_key)
             box.metric(
                 card.label,
                 card.value,
                 delta=card.delta,
                 delta_color=card.delta_color,
                 delta_arrow="off" if card.delta_color == "off" else "auto",
+                icon=_STATUS_ICON.get(card.status or ""),
             )
             if card.detail:
                 box.caption(card.detail)

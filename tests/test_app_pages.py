@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -19,6 +22,12 @@ def _app() -> AppTest:
 
 def _keys(at: AppTest, kind: str) -> set[str]:
     return {w.key for w in getattr(at, kind) if w.key}
+
+
+def _county_table(at: AppTest) -> str:
+    tables = [h.proto.body for h in at.get("html") if "<table class='cp-county'>" in h.proto.body]
+    assert len(tables) == 1
+    return str(tables[0])
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +99,9 @@ def test_kpi_page_cards_and_presentation_mode() -> None:
     labels = [m.label for m in at.metric]
     assert t("kpi_coverage_share", "zh") in labels
     assert t("kpi_adoption_rate", "zh") in labels
-    assert len(at.dataframe) >= 1
+    # The county table is HTML (every county, no inner scroll, no CSV download), not a grid.
+    assert _county_table(at).count("<tr class='cp-") == 8
+    assert not any(m.delta for m in at.metric)  # no scenario chosen: nothing to compare
     at.toggle(key=state.KPI_PRESENTATION_TOGGLE).set_value(True).run()
     assert not at.exception
     assert at.session_state[state.PRESENTATION] is True
@@ -150,3 +161,60 @@ def test_pages_on_a_user_dataset() -> None:
     at.button(key=state.DATA_BACK_TO_DEMO).click().run()
     assert not at.exception
     assert state.USER_DATASET not in at.session_state
+
+
+@pytest.fixture()
+def saved_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A workspace with one saved plan of the demo city: 4 rural points in 黄川县's villages."""
+    from analysis.edits import add_point
+    from analysis.scenarios import baseline_scenario, copy_scenario
+    from analysis.workspace import WorkspaceStore
+    from geodata.demo import load_demo_city
+
+    path = tmp_path / "workspace.gpkg"
+    monkeypatch.setenv("COVERAGE_PLANNER_WORKSPACE", str(path))
+    city = load_demo_city()
+    scn = copy_scenario(baseline_scenario(city, "demo"), "农村加密方案", "李四")
+    towns = city.townships[city.townships["county"] == "黄川县"]
+    for geom in towns.geometry.representative_point().iloc[:4]:
+        scn = add_point(scn, "contact_points", lon=geom.x, lat=geom.y, type="rural")
+    WorkspaceStore(path).save(scn)
+    return scn.name
+
+
+def test_kpi_page_shows_a_saved_scenario_against_the_base(saved_plan: str) -> None:
+    """Base vs a chosen scenario: every card before -> after with its delta, the scenario's
+    county table, kept into presentation mode (where the choice can still be changed)."""
+    from analysis.localtime import local_text
+    from analysis.workspace import WorkspaceStore, default_workspace_path
+
+    at = _app()
+    at.switch_page("views/kpis.py").run()
+    pick = at.selectbox(key=state.KPI_SCENARIO)
+    assert pick.value == state.KPI_BASE and saved_plan in pick.options
+    before_table = _county_table(at)
+    pick.set_value(saved_plan).run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m for m in at.metric}
+    rural = metrics[t("ptype_rural", "zh")]
+    assert rural.value == "8" and rural.delta == "+4"
+    points = metrics[t("kpi_contact_points_total", "zh")]
+    assert points.value == "16" and points.delta == "+4"
+    assert metrics[t("kpi_rural_coverage_share", "zh")].delta.startswith("+")
+    details = [c.value for c in at.caption]
+    assert any(d.startswith(t("kpi_before_after", "zh", before="12", after="16")) for d in details)
+    saved = WorkspaceStore(default_workspace_path()).load(saved_plan)
+    assert any(local_text(saved.updated_at) in d and "李四" in d for d in details)
+    table = _county_table(at)
+    assert table != before_table and table.count("<tr class='cp-") == 8
+    row = re.search(r"<th scope='row'>黄川县</th>(.*?)</tr>", table)
+    assert row and "4 / 2" in row.group(1) and "<span class='cp-d'>+4</span>" in row.group(1)
+
+    at.toggle(key=state.KPI_PRESENTATION_TOGGLE).set_value(True).run()
+    assert not at.exception
+    assert at.selectbox(key=state.KPI_SCENARIO).value == saved_plan  # kept
+    assert _county_table(at) == table
+    at.selectbox(key=state.KPI_SCENARIO).set_value(state.KPI_BASE).run()
+    assert not at.exception
+    assert _county_table(at) == before_table
+    assert not any(m.delta for m in at.metric)

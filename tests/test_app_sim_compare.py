@@ -73,3 +73,63 @@ def test_compare_needs_two(workspace: Path) -> None:
     assert not at.exception
     assert len(at.dataframe) == 0
     assert len(at.info) == 1
+
+
+def _cell_colours(styles: str) -> dict[tuple[int, int], str]:
+    """``(row, col) -> css`` from the Styler CSS Streamlit sends with a table."""
+    import re
+
+    out: dict[tuple[int, int], str] = {}
+    for selectors, css in re.findall(r"([^{}]+)\{([^}]*)\}", styles):
+        for row, col in re.findall(r"_row(\d+)_col(\d+)", selectors):
+            out[(int(row), int(col))] = css
+    return out
+
+
+def test_compare_changes_say_better_or_worse(workspace: Path) -> None:
+    """Fewer blind spots is green, more is red; a coverage gain is green; names are inert."""
+    from streamlit.testing.v1 import AppTest
+
+    from analysis.edits import remove_point
+    from analysis.scenarios import baseline_scenario, copy_scenario
+    from analysis.workspace import WorkspaceStore
+    from geodata.demo import load_demo_city
+
+    store = WorkspaceStore(workspace)
+    store.save(copy_scenario(store.load("方案乙"), "![x](http://e.invalid/x.png)"))
+    worse = copy_scenario(baseline_scenario(load_demo_city(), "demo"), "撤点方案")
+    for pid in worse.contact_points["id"].iloc[:6]:
+        worse = remove_point(worse, "contact_points", str(pid))
+    store.save(worse)
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.session_state[state.CMP_PICK] = ["__baseline__", "![x](http://e.invalid/x.png)", "撤点方案"]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    frame = at.dataframe[0].value
+    colours = _cell_colours(at.dataframe[0].proto.arrow_data.styler.styles)
+    green, red = "#1e7d32", "#b3261e"
+    labels = list(frame.iloc[:, 0])
+    blind = labels.index(t("kpi_townships_uncovered", "zh"))
+    cover = labels.index(t("kpi_coverage_share", "zh"))
+    for col in (3, 5):  # the two change columns
+        for row in (blind, cover):
+            text = str(frame.iloc[row, col])
+            css = colours.get((row, col), "")
+            if text.startswith("+") and text.strip("+0 个百分点"):
+                assert (green if row == cover else red) in css, (row, col, text, css)
+            elif text.startswith("-"):
+                assert (red if row == cover else green) in css, (row, col, text, css)
+    # the removal plan loses coverage and gains blind spots: both red
+    assert str(frame.iloc[cover, 5]).startswith("-") and red in colours[(cover, 5)]
+    assert str(frame.iloc[blind, 5]).startswith("+") and red in colours[(blind, 5)]
+    # Scenario names reach Markdown only escaped (the reference's caption, the map captions).
+    texts = [c.value for c in at.caption] + [m.value for m in at.markdown]
+    assert not any("](http" in text for text in texts)
+    hostile = "![x](http://e.invalid/x.png)"
+    at.multiselect(key=state.CMP_PICK).set_value([hostile, "__baseline__"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    from dashboard.safetext import md_escape
+
+    captions = [c.value for c in at.caption]
+    assert t("cmp_kpis_caption", "zh", first=md_escape(hostile)) in captions
+    assert not any("](http" in text for text in captions)

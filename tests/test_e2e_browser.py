@@ -25,12 +25,34 @@ MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 LOCAL = ("http://127.0.0.1", "http://localhost")
 
 
+#: A saved plan in the test workspace: 4 rural points in 黄川县 (12 -> 16 contact points).
+PLAN = "农村加密方案"
+
+
+def _workspace(folder: Path) -> Path:
+    """A workspace with :data:`PLAN` (tests never touch ``workspace/workspace.gpkg``)."""
+    from analysis.edits import add_point
+    from analysis.scenarios import baseline_scenario, copy_scenario
+    from analysis.workspace import WorkspaceStore
+    from geodata.demo import load_demo_city
+
+    path = folder / "workspace.gpkg"
+    city = load_demo_city()
+    scn = copy_scenario(baseline_scenario(city, "demo"), PLAN, "李四")
+    towns = city.townships[city.townships["county"] == "黄川县"]
+    for geom in towns.geometry.representative_point().iloc[:4]:
+        scn = add_point(scn, "contact_points", lon=geom.x, lat=geom.y, type="rural")
+    WorkspaceStore(path).save(scn)
+    return path
+
+
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed")
+    workspace = _workspace(tmp_path_factory.mktemp("e2e_browser"))
     port = free_port()
-    proc = start_app(port)
+    proc = start_app(port, env={"COVERAGE_PLANNER_WORKSPACE": str(workspace)})
     try:
         wait_healthy(port)
         yield f"http://127.0.0.1:{port}"
@@ -46,9 +68,9 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-@pytest.fixture()
-def page_and_blocked(browser: object) -> Iterator[tuple[object, list[str]]]:
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")  # type: ignore[attr-defined]
+def _context(browser: object, width: int, height: int) -> tuple[object, list[str]]:
+    """A browser context of that viewport with every request outside localhost aborted."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")  # type: ignore[attr-defined]
     blocked: list[str] = []
 
     def route(r: object) -> None:
@@ -60,9 +82,15 @@ def page_and_blocked(browser: object) -> Iterator[tuple[object, list[str]]]:
             r.abort()  # type: ignore[attr-defined]
 
     context.route("**/*", route)
-    page = context.new_page()
+    return context, blocked
+
+
+@pytest.fixture()
+def page_and_blocked(browser: object) -> Iterator[tuple[object, list[str]]]:
+    context, blocked = _context(browser, 1440, 1000)
+    page = context.new_page()  # type: ignore[attr-defined]
     yield page, blocked
-    context.close()
+    context.close()  # type: ignore[attr-defined]
 
 
 def _map_counts(page: object, timeout: float = 90.0, min_paths: int = 1) -> dict[str, int]:
@@ -182,4 +210,91 @@ def test_kpi_and_data_pages(
     page.locator("h1").filter(has_text=t("data_title", "zh")).wait_for(timeout=60000)  # type: ignore[attr-defined]
     page.wait_for_timeout(1000)  # type: ignore[attr-defined]
     page.screenshot(path=str(artifacts_dir / "e2e_data.png"))  # type: ignore[attr-defined]
+    assert not blocked, blocked
+
+
+#: The county table's rows, each row's box, and whether the table or anything around it
+#: (up to the page's own scroll container) scrolls on its own.
+_TABLE_GEOMETRY = """() => {
+    const table = document.querySelector('table.cp-county');
+    table.scrollIntoView({block: 'center'});
+    const rows = Array.from(table.querySelectorAll('tbody tr')).map(tr => {
+        const r = tr.getBoundingClientRect();
+        return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+                text: tr.innerText};
+    });
+    const inner = [];
+    for (let el = table; el && el.getAttribute('data-testid') !== 'stMain';
+         el = el.parentElement) {
+        const oy = getComputedStyle(el).overflowY;
+        if ((oy === 'auto' || oy === 'scroll') && el.scrollHeight > el.clientHeight + 1) {
+            inner.push(el.className || el.tagName);
+        }
+        if (el.scrollHeight > el.clientHeight + 1 && el !== table && oy === 'hidden') {
+            inner.push('clipped:' + (el.className || el.tagName));
+        }
+    }
+    const cell = table.querySelector('tbody td');
+    return {rows, inner, width: innerWidth, height: innerHeight,
+            font: parseFloat(getComputedStyle(cell).fontSize)};
+}"""
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["1280x720", "1920x1080"])
+def test_presentation_shows_a_plan_and_every_county(
+    server: str, browser: object, artifacts_dir: Path, size: tuple[int, int]
+) -> None:
+    """Presentation mode with a saved plan next to the base: all 8 county rows on screen at
+    once, no inner scroll bar, large type; the plan's figures shown before -> after."""
+    width, height = size
+    context, blocked = _context(browser, width, height)
+    page = context.new_page()  # type: ignore[attr-defined]
+    try:
+        page.goto(server + "/kpis")
+        page.locator("[data-testid='stMetric']").first.wait_for(timeout=90000)
+        page.locator(f".st-key-{state.KPI_SCENARIO} button[aria-haspopup='listbox']").click()
+        page.get_by_role("option", name=PLAN, exact=True).click()
+        before_after = t("kpi_before_after", "zh", before="12", after="16")
+        page.get_by_text(before_after).first.wait_for(timeout=60000)
+        page.locator(f".st-key-{state.KPI_PRESENTATION_TOGGLE} label").click()
+        page.locator(f".st-key-{state.KPI_EXIT_PRESENTATION}").wait_for(timeout=60000)
+        page.locator("table.cp-county").wait_for(timeout=60000)
+        page.get_by_text(before_after).first.wait_for(timeout=60000)  # still the plan
+        assert not page.locator("[data-testid='stSidebar']").is_visible()
+        page.wait_for_timeout(800)
+        geometry = page.evaluate(_TABLE_GEOMETRY)
+        page.wait_for_timeout(300)
+        geometry = page.evaluate(_TABLE_GEOMETRY)  # after the scroll has settled
+        page.screenshot(path=str(artifacts_dir / f"e2e_presentation_{width}x{height}.png"))
+        rows = geometry["rows"]
+        assert len(rows) == 8
+        for row in rows:  # every county on screen at once
+            assert row["top"] >= 0 and row["bottom"] <= geometry["height"], row
+            assert row["left"] >= 0 and row["right"] <= geometry["width"], row
+        assert geometry["inner"] == []  # no inner scroll bar, nothing cut off
+        assert geometry["font"] >= 18  # readable from the back of the room
+        huangchuan = next(r["text"] for r in rows if r["text"].startswith("黄川县"))
+        assert "4 / 2" in huangchuan  # the plan's rural points, not the base's
+        # Red with what is missing: the plan adds rural points only.
+        assert huangchuan.split("\t")[1].strip() == "✗ " + t("kpi_status_fail", "zh") + " · 缺企业1"
+        assert not blocked, blocked
+    finally:
+        context.close()  # type: ignore[attr-defined]
+
+
+def test_tables_offer_no_csv_download(
+    server: str, page_and_blocked: tuple[object, list[str]]
+) -> None:
+    """Streamlit's own "Download as CSV" exports raw cells (live formulas): not offered."""
+    page, blocked = page_and_blocked
+    page.goto(server + "/compare")  # type: ignore[attr-defined]
+    table = page.locator("[data-testid='stDataFrame']").first  # type: ignore[attr-defined]
+    table.wait_for(timeout=90000)
+    page.wait_for_timeout(1500)  # type: ignore[attr-defined]
+    table.hover()
+    toolbar = page.locator("[data-testid='stElementToolbar'] button:visible")  # type: ignore[attr-defined]
+    toolbar.first.wait_for(timeout=30000)
+    labels = [toolbar.nth(i).get_attribute("aria-label") for i in range(toolbar.count())]
+    assert "Search" in labels  # the toolbar is shown ...
+    assert "Download as CSV" not in labels  # ... without the download
     assert not blocked, blocked

@@ -9,12 +9,16 @@ _ROOT = str(Path(__file__).resolve().parent.parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
+from pandas.io.formats.style import Styler  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
 from analysis.errors import AnalysisError  # noqa: E402
 from dashboard import i18n_sim, services, sim_editor, sim_map, sim_services, sim_views, state  # noqa: E402
 from dashboard.i18n import current_lang, t  # noqa: E402
+from dashboard.kpi import DELTA_COLORS, delta_verdict  # noqa: E402
+from dashboard.safetext import md_escape  # noqa: E402
 from dashboard.styles import dataset_badge  # noqa: E402
 from dashboard.ui import dataset_and_result, dataset_name, show_domain_error  # noqa: E402
 from geodata.errors import GeodataError  # noqa: E402
@@ -27,6 +31,32 @@ SMALL_MAP_HEIGHT = 380
 
 def _label(option: str) -> str:
     return t("sim_baseline_label") if option == BASELINE else option
+
+
+def _coloured(table: pd.DataFrame, frame: pd.DataFrame, labels: list[str]) -> Styler:
+    """The comparison table with each change green (better) or red (worse).
+
+    Fewer blind-spot townships is better (``dashboard.kpi.delta_verdict``).
+    """
+    keys = [kpi for kpi, _, _ in sim_views.COMPARE_KPIS if kpi in table.index]
+    css = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    for name in labels[1:]:
+        column = t("sim_col_delta", name=name)
+        for row, kpi in zip(frame.index, keys, strict=True):
+            verdict = delta_verdict(kpi, table.at[kpi, f"Δ {name}"])
+            if verdict is not None:
+                fg, bg = DELTA_COLORS[verdict]
+                css.at[row, column] = f"color: {fg}; background-color: {bg}; font-weight: 600"
+    return frame.style.apply(lambda _: css, axis=None)
+
+
+def _saved_note(scenario: object) -> str:
+    """Author and local save time of a saved scenario, Markdown-safe."""
+    from analysis.localtime import local_text
+
+    author = str(getattr(scenario, "author", "") or "")
+    stamp = local_text(getattr(scenario, "updated_at", "") or "") or "—"
+    return t("cmp_saved_note", author=md_escape(author) if author else "—", time=stamp)
 
 
 def _defaults(names: list[str]) -> list[str]:
@@ -77,10 +107,10 @@ def render() -> None:
     labels = list(scenarios)
     table = compare_scenarios({name: results[name].kpis for name in labels})
     st.subheader(t("cmp_kpis"), anchor=False)
-    st.caption(t("cmp_kpis_caption", first=labels[0]))
+    st.caption(t("cmp_kpis_caption", first=md_escape(labels[0])))
     frame = sim_views.compare_table(table, labels)
     st.dataframe(
-        frame,
+        _coloured(table, frame, labels),
         hide_index=True,
         width="stretch",
         height=(len(frame) + 1) * 35 + 3,  # every KPI visible, no inner scrolling
@@ -105,6 +135,8 @@ def render() -> None:
                     total=kpis.counties_total,
                 )
             )
+            # Own line for every map (the baseline's too), so the maps start level.
+            st.caption(t("cmp_baseline_note") if name == _label(BASELINE) else _saved_note(scn))
             # Townships coloured by this scenario's own coverage.
             payload = sim_map.base_payload(
                 dataset, results[name], radii, lang, sim_services.fingerprint(scn)

@@ -9,12 +9,15 @@ _ROOT = str(Path(__file__).resolve().parent.parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from analysis.errors import AnalysisError  # noqa: E402
 from analysis.export import FORMATS  # noqa: E402
-from dashboard import i18n_sim, sim_services, state  # noqa: E402
+from analysis.localtime import local_text  # noqa: E402
+from dashboard import i18n_sim, services, sim_services, state  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
+from dashboard.safetext import md_escape  # noqa: E402
 from dashboard.styles import dataset_badge  # noqa: E402
 from dashboard.ui import dataset_and_result, dataset_name, show_domain_error  # noqa: E402
 from geodata.errors import GeodataError  # noqa: E402
@@ -40,6 +43,47 @@ def _label(option: str) -> str:
     return t("sim_baseline_label") if option == BASELINE else option
 
 
+def working_scenario(dataset: services.Dataset) -> str:
+    """The name of the scenario this session works on, if it is saved; else ``""``.
+
+    The simulation page's working scenario (``SIM_HISTORY``) counts only when it belongs
+    to this dataset and is saved in the workspace as shown (``SIM_SAVED``): an unsaved
+    fresh copy may carry the name of someone else's saved plan.
+    """
+    history = st.session_state.get(state.SIM_HISTORY)
+    if history is None or not st.session_state.get(state.SIM_SAVED):
+        return ""
+    if st.session_state.get(state.SIM_DATASET) != dataset.id:
+        return ""
+    return str(history.current.name)
+
+
+def _default(dataset: services.Dataset, names: list[str]) -> str:
+    """The working scenario of this session when saved, else the baseline.
+
+    Never another session's most recent plan: a leader exporting a brief gets the plan
+    the planner worked on here, or the data as it is.
+    """
+    name = working_scenario(dataset)
+    return name if name in names else BASELINE
+
+
+def _describe(option: str, table: pd.DataFrame) -> str:
+    """Author and local save time of a saved scenario (Markdown-safe); a note for the baseline."""
+    if option == BASELINE:
+        return t("exp_baseline_note")
+    rows = table[table["name"] == option]
+    if rows.empty:
+        return ""
+    rec = rows.iloc[0]
+    author = str(rec.get("author") or "")
+    return t(
+        "exp_scenario_note",
+        author=md_escape(author) if author else t("exp_author_unknown"),
+        time=local_text(str(rec.get("updated_at") or "")),
+    )
+
+
 def _build(dataset: object) -> None:
     option = str(st.session_state.get(state.EXP_SCENARIO, BASELINE))
     formats = list(st.session_state.get(state.EXP_FORMATS) or [])
@@ -53,7 +97,10 @@ def _build(dataset: object) -> None:
             else sim_services.load(option)
         )
     except AnalysisError as exc:
-        st.session_state[state.EXP_FILES] = {"files": {}, "errors": [str(exc)]}
+        from dashboard.sim_state import error_text
+
+        # Translated problems only: an exception's own text may name server paths.
+        st.session_state[state.EXP_FILES] = {"files": {}, "errors": [error_text(exc)]}
         return
     for fmt in formats:
         try:
@@ -82,25 +129,24 @@ def render() -> None:
     try:
         import analysis.export  # noqa: F401
     except ImportError as exc:
-        st.warning(t("not_ready", what=str(exc)), icon=":material/hourglass_empty:")
+        st.warning(
+            t("not_ready", what=md_escape(exc.name or "")), icon=":material/hourglass_empty:"
+        )
         return
     try:
-        names = list(sim_services.list_scenarios(dataset)["name"])
+        table = sim_services.list_scenarios(dataset)
     except AnalysisError as exc:
         show_domain_error(exc)
         return
+    names = [str(n) for n in table["name"]]
     options = [BASELINE, *names]
-    working = st.session_state.get(state.SIM_HISTORY)
     if st.session_state.get(state.EXP_SCENARIO) not in options:
-        name = working.current.name if working is not None else ""
-        # The working scenario, else the most recently updated one, else the baseline.
-        st.session_state[state.EXP_SCENARIO] = (
-            name if name in names else (names[0] if names else BASELINE)
-        )
+        st.session_state[state.EXP_SCENARIO] = _default(dataset, names)
     st.session_state.setdefault(state.EXP_FORMATS, ["gpkg", "xlsx", "docx", "pdf"])
     with st.container(border=True):
         c1, c2 = st.columns([2, 1])
         c1.selectbox(t("exp_scenario"), options, format_func=_label, key=state.EXP_SCENARIO)
+        c1.caption(_describe(str(st.session_state[state.EXP_SCENARIO]), table))
         c2.radio(
             t("exp_coords"),
             COORDS,
@@ -130,18 +176,20 @@ def render() -> None:
     if not isinstance(built, dict):
         return
     for line in built.get("errors", []):
-        st.error(line, icon=":material/error:")
+        st.error(md_escape(line), icon=":material/error:")
     files: dict[str, tuple[str, bytes]] = built.get("files", {})
     if not files:
         return
     coords = {"wgs84": "WGS84", "gcj02": "GCJ-02"}.get(str(built.get("coords")), "")
-    st.subheader(t("exp_ready", scenario=built.get("scenario", ""), coords=coords), anchor=False)
+    st.subheader(
+        t("exp_ready", scenario=md_escape(built.get("scenario", "")), coords=coords), anchor=False
+    )
     cols = st.columns(3)
     for i, (fmt, (file_name, data)) in enumerate(files.items()):
         ext = file_name.rsplit(".", 1)[-1].lower()
         with cols[i % 3].container(border=True):
             st.markdown(f"**{t(f'exp_fmt_{fmt}')}**")
-            st.caption(f"{file_name} · {len(data) / 1024:,.0f} KB")
+            st.caption(f"{md_escape(file_name)} · {len(data) / 1024:,.0f} KB")
             st.download_button(
                 t("exp_download"),
                 data=data,

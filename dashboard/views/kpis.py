@@ -1,15 +1,31 @@
-"""指标 KPI page: big figures for meetings, urban-rural balance, county compliance."""
+"""指标 KPI page: big figures for meetings, a saved scenario against the data as it is,
+county compliance and urban-rural coverage."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
+import pandas as pd
 import streamlit as st
 
-from dashboard import state
-from dashboard.i18n import current_lang, t
-from dashboard.kpi import county_table, equity_frame, kpi_cards, status_style, type_cards
+from dashboard import services, sim_services, state
+from dashboard.i18n import Lang, current_lang, t
+from dashboard.kpi import kpi_cards, type_cards, with_before
+from dashboard.kpi_tables import (
+    county_rows,
+    county_table_html,
+    urban_rural_caption,
+    urban_rural_frame,
+)
+from dashboard.safetext import md_escape
+from dashboard.sim_views import show_cards
 from dashboard.styles import dataset_badge
-from dashboard.ui import card_grid, dataset_and_result, dataset_name
+from dashboard.ui import dataset_and_result, dataset_name
+
+#: Bar colours of the urban-rural chart: the map's badge colours of rural (农) and urban
+#: community (社) points.
+RURAL_COLOR, URBAN_COLOR = "#2e7d32", "#1f4e8c"
 
 
 def _set_presentation() -> None:
@@ -21,40 +37,89 @@ def _exit_presentation() -> None:
     st.session_state[state.KPI_PRESENTATION_TOGGLE] = False
 
 
-def _equity_chart(frame: object, presenting: bool) -> alt.Chart:
-    size = 18 if presenting else 12
-    return (
-        alt.Chart(frame)
-        .mark_bar(cornerRadiusEnd=2)
-        .encode(
-            y=alt.Y("area:N", sort=None, title=None, axis=alt.Axis(labelFontSize=size)),
-            yOffset=alt.YOffset(
-                "series:N", sort=[t("kpi_series_points"), t("kpi_series_population")]
+def _urban_rural_chart(frame: pd.DataFrame, presenting: bool, lang: Lang) -> alt.LayerChart:
+    size = 20 if presenting else 12
+    order = [t("kpi_series_rural", lang), t("kpi_series_urban", lang)]
+    base = alt.Chart(frame).encode(
+        y=alt.Y(
+            "area:N",
+            sort=None,
+            title=None,
+            axis=alt.Axis(labelFontSize=size, labelLimit=220, labelColor="#1C2B3A"),
+        ),
+        yOffset=alt.YOffset("series:N", sort=order),
+        x=alt.X(
+            "share:Q",
+            title=t("kpi_share_axis", lang),
+            scale=alt.Scale(domain=[0, 1.08]),
+            axis=alt.Axis(
+                format="%", labelFontSize=size, titleFontSize=size, values=[0, 0.25, 0.5, 0.75, 1]
             ),
-            x=alt.X(
-                "share:Q", title=t("kpi_share_axis"), axis=alt.Axis(format="%", labelFontSize=size)
-            ),
-            color=alt.Color(
-                "series:N",
-                sort=[t("kpi_series_points"), t("kpi_series_population")],
-                scale=alt.Scale(
-                    domain=[t("kpi_series_points"), t("kpi_series_population")],
-                    range=["#2e7d32", "#c9a227"],
-                ),
-                legend=alt.Legend(orient="top", title=None, labelFontSize=size, labelLimit=400),
-            ),
-            tooltip=[
-                alt.Tooltip("area:N", title=t("col_county")),
-                alt.Tooltip("series:N", title=" "),
-                alt.Tooltip("share:Q", format=".1%", title=t("kpi_share_axis")),
-            ],
-        )
-        .properties(height=alt.Step(14 if not presenting else 20))
+        ),
     )
+    bars = base.mark_bar(cornerRadiusEnd=2).encode(
+        color=alt.Color(
+            "series:N",
+            sort=order,
+            scale=alt.Scale(domain=order, range=[RURAL_COLOR, URBAN_COLOR]),
+            legend=alt.Legend(orient="top", title=None, labelFontSize=size, labelLimit=400),
+        ),
+        tooltip=[
+            alt.Tooltip("area:N", title=t("col_county", lang)),
+            alt.Tooltip("series:N", title=" "),
+            alt.Tooltip("share:Q", format=".1%", title=t("kpi_share_axis", lang)),
+        ],
+    )
+    labels = base.mark_text(align="left", dx=4, fontSize=size, color="#37474f").encode(
+        text="label:N"
+    )
+    step = 22 if presenting else 15
+    return (bars + labels).properties(height=alt.Step(step))
+
+
+def _pick_scenario(dataset: services.Dataset) -> str:
+    """The scenario select (saved scenarios of this dataset); returns the chosen option."""
+    from analysis.errors import AnalysisError
+
+    try:
+        names = list(sim_services.list_scenarios(dataset)["name"])
+    except AnalysisError:
+        names = []  # an unreadable workspace: the page still shows the data as it is
+    options = [state.KPI_BASE, *names]
+    base_label = t("kpi_base_label")  # bound now: AppTest formats outside the script run
+    if st.session_state.get(state.KPI_SCENARIO) not in options:
+        st.session_state[state.KPI_SCENARIO] = state.KPI_BASE
+    st.selectbox(
+        t("kpi_scenario"),
+        options,
+        format_func=lambda o: base_label if o == state.KPI_BASE else str(o),
+        key=state.KPI_SCENARIO,
+        help=t("kpi_scenario_help"),
+    )
+    return str(st.session_state[state.KPI_SCENARIO])
+
+
+def _scenario_result(dataset: services.Dataset, name: str) -> tuple[Any, Any] | None:
+    """Load a saved scenario and its coverage (cached); ``None`` with a warning on failure."""
+    from analysis.errors import AnalysisError
+    from dashboard.sim_state import error_text
+    from geodata.errors import GeodataError
+
+    try:
+        scenario = sim_services.load(name)
+        return scenario, sim_services.scenario_coverage(dataset, scenario)
+    except (AnalysisError, GeodataError) as exc:
+        st.warning(
+            t("kpi_scenario_failed", name=md_escape(name), reason=md_escape(error_text(exc))),
+            icon=":material/warning:",
+        )
+    return None
 
 
 def render() -> None:
     """Draw the KPI page."""
+    from analysis.localtime import local_text
+
     lang = current_lang()
     presenting = bool(st.session_state.get(state.PRESENTATION, False))
     head, ctl = st.columns([3, 1], vertical_alignment="bottom")
@@ -77,42 +142,50 @@ def render() -> None:
         )
     if loaded is None:
         return
-    dataset, result = loaded
-    st.markdown(dataset_badge(dataset_name(dataset)), unsafe_allow_html=True)
+    dataset, base = loaded
+    badge, pick = st.columns([1, 2], vertical_alignment="bottom")
+    badge.markdown(dataset_badge(dataset_name(dataset)), unsafe_allow_html=True)
+    with pick:
+        chosen = _pick_scenario(dataset)
+    shown = _scenario_result(dataset, chosen) if chosen != state.KPI_BASE else None
+    result = shown[1] if shown else base
+    if shown:
+        scenario = shown[0]
+        st.caption(
+            t(
+                "kpi_scenario_line",
+                name=md_escape(scenario.name),
+                author=md_escape(scenario.author) if scenario.author else t("kpi_author_unknown"),
+                time=local_text(scenario.updated_at),
+            )
+        )
     if not presenting:
-        st.caption(t("kpi_caption"))
-    current = result.kpis
-    baseline = result.kpis  # the loaded data itself; scenarios will pass their own KPIs
-    card_grid(kpi_cards(current, baseline, lang), 4)
+        st.caption(t("kpi_caption_scenario" if shown else "kpi_caption"))
+    before = base.kpis if shown else None
+    cards = kpi_cards(result.kpis, before, lang, of_total=True)
+    if shown:
+        cards = with_before(cards, kpi_cards(base.kpis, None, lang, of_total=True), lang)
+    show_cards(cards, 5, key=state.KPI_CARDS)
     st.subheader(t("kpi_by_type_title"), anchor=False)
-    card_grid(type_cards(current, baseline, lang), 6)
+    show_cards(type_cards(result.kpis, before, lang), 6, key=state.KPI_TYPE_CARDS)
 
     st.subheader(t("kpi_county_table_title"), anchor=False)
     st.caption(t("kpi_county_table_caption"))
-    table = county_table(result.counties, lang)
-    status_col = t("col_status", lang)
-    styled = table.style.map(lambda v: status_style(v, lang), subset=[status_col])
-    st.dataframe(
-        styled,
-        hide_index=True,
-        width="stretch",
-        row_height=48 if presenting else None,
-        column_config={
-            t("col_population"): st.column_config.NumberColumn(format="localized"),
-            t("col_coverage"): st.column_config.NumberColumn(format="%.1f%%"),
-            t("col_rural_coverage"): st.column_config.NumberColumn(format="%.1f%%"),
-            t("col_equity"): st.column_config.NumberColumn(format="%.2f"),
-        },
+    if shown:
+        st.caption(t("kpi_county_table_changes", name=md_escape(shown[0].name)))
+    rows = county_rows(
+        result.counties, services.standards(), base.counties if shown else None, lang
     )
+    st.html(county_table_html(rows, lang))
+
     st.subheader(t("kpi_equity_title"), anchor=False)
+    st.caption(t("kpi_equity_subtitle"))
     chart, note = st.columns([2, 1], gap="large")
     with chart:
-        st.caption(t("kpi_equity_subtitle"))
-        st.altair_chart(
-            _equity_chart(equity_frame(result.counties, current, lang), presenting), width="stretch"
-        )
+        frame = urban_rural_frame(result.counties, result.kpis, lang)
+        st.altair_chart(_urban_rural_chart(frame, presenting, lang), width="stretch")
     with note:
-        st.caption(t("kpi_equity_caption"))
+        st.markdown(urban_rural_caption(result.counties, result.kpis, before, lang))
 
 
 render()
