@@ -1,8 +1,9 @@
 """Command line of the data layer: ``python -m geodata check FILE [FILE ...]``.
 
-Prints every problem in plain English and exits 0 when every file is usable, 2 when not
-(also for usage errors). It never shows a traceback: every failure of reading becomes a
-:class:`~geodata.errors.GeodataError` listing problems.
+Prints the problems in plain English, identical ones once (count and first rows;
+``--all-problems`` prints each, ``--problems-file`` writes each to a CSV file), and exits 0
+when every file is usable, 2 when not (also for usage errors). It never shows a traceback:
+every failure of reading becomes a :class:`~geodata.errors.GeodataError` listing problems.
 """
 
 from __future__ import annotations
@@ -19,15 +20,21 @@ from geodata.columns import infer_layer_from_headers, infer_layer_from_name
 from geodata.coords import COORD_SYSTEMS, CoordSystem
 from geodata.errors import GeodataError, Problem
 from geodata.population import join_population, read_population_table
+from geodata.problem_report import summary_lines, write_problems_csv
 from geodata.readers import LoadedLayer, read_layer, read_table_headers
 from geodata.readers_formats import READ_ERRORS
 from geodata.schema import LAYER_NAMES, LayerName
 from geodata.validate import assemble_city
 
 _TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
+#: Printed after a summary: how to get every problem.
+SUMMARY_HINT = (
+    "Identical problems are shown once with their count and first rows; --all-problems "
+    "prints each, --problems-file FILE.csv writes each with its row, column and value."
+)
 EXIT_OK = 0
 EXIT_INVALID = 2
-#: Most problems printed per file (the rest are counted).
+#: Most lines printed per file (the rest are counted; --all-problems prints all).
 MAX_PRINTED = 200
 
 
@@ -50,7 +57,30 @@ def _parser() -> argparse.ArgumentParser:
         default="wgs84",
         help="coordinate system of the points (default wgs84; also CGCS2000)",
     )
+    add_problem_options(check)
+    check.add_argument(
+        "--outside-china",
+        action="store_true",
+        help="the data lies outside China: skip the China-only checks (coordinates must "
+        "still be WGS84 longitude/latitude)",
+    )
     return parser
+
+
+def add_problem_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--all-problems`` and ``--problems-file`` (shared with ``python -m analysis``)."""
+    parser.add_argument(
+        "--all-problems",
+        action="store_true",
+        help="print every problem on its own line (default: identical problems once, "
+        "with their count and first rows)",
+    )
+    parser.add_argument(
+        "--problems-file",
+        type=Path,
+        metavar="CSV",
+        help="write every problem (file, row, column, value, message) to this CSV file",
+    )
 
 
 def _infer_layer(path: Path) -> LayerName:
@@ -73,11 +103,40 @@ def _infer_layer(path: Path) -> LayerName:
     return layer
 
 
-def _print_problems(problems: Sequence[Problem]) -> None:
-    for p in problems[:MAX_PRINTED]:
-        print(f"  {p}  [{p.code}]")
-    if len(problems) > MAX_PRINTED:
-        print(f"  ... and {len(problems) - MAX_PRINTED} more problem(s)")
+class _Printer:
+    """Prints problems (summarised unless ``every``) and keeps them for the problems file."""
+
+    def __init__(self, every: bool) -> None:
+        self.every = every
+        self.seen: list[Problem] = []
+        self.summarised = False
+
+    def __call__(self, problems: Sequence[Problem]) -> None:
+        self.seen.extend(problems)
+        lines = (
+            [f"{p}  [{p.code}]" for p in problems]
+            if self.every
+            else summary_lines(problems, codes=True)
+        )
+        self.summarised |= len(lines) < len(problems)
+        shown = lines if self.every else lines[:MAX_PRINTED]
+        for line in shown:
+            print(f"  {line}")
+        if len(lines) > len(shown):
+            print(f"  ... and {len(lines) - len(shown)} more line(s) (--all-problems)")
+
+
+def write_problems_file(problems: Sequence[Problem], path: Path | None) -> bool:
+    """Write ``problems`` to ``path`` when given; False (and a message) when it cannot be."""
+    if path is None:
+        return True
+    try:
+        write_problems_csv(problems, path)
+    except OSError as exc:
+        print(f"ERROR: cannot write the problems file {path}: {exc.strerror}", file=sys.stderr)
+        return False
+    print(f"{len(problems)} problem(s) written to {path}", file=sys.stderr)
+    return True
 
 
 def _jobs(files: list[str], layer: LayerName | None) -> list[tuple[Path, LayerName | None]]:
@@ -101,8 +160,17 @@ def _jobs(files: list[str], layer: LayerName | None) -> list[tuple[Path, LayerNa
     return jobs
 
 
-def check(files: list[str], layer: LayerName | None, coords: CoordSystem) -> int:
+def check(
+    files: list[str],
+    layer: LayerName | None,
+    coords: CoordSystem,
+    *,
+    outside_china: bool = False,
+    all_problems: bool = False,
+    problems_file: Path | None = None,
+) -> int:
     """Check ``files``; print a report; return the exit code."""
+    report = _Printer(all_problems)
     population_table_given = layer is None and any(
         Path(f).suffix.lower() in _TABLE_SUFFIXES
         and infer_layer_from_name(Path(f).name) == "townships"
@@ -126,14 +194,15 @@ def check(files: list[str], layer: LayerName | None, coords: CoordSystem) -> int
                 this_layer,
                 coord_system=coords,
                 optional_columns=("population",) if population_table_given else (),
+                outside_china=outside_china,
             )
         except GeodataError as exc:
             ok = False
             print(f"INVALID {name}")
-            _print_problems(exc.problems)
+            report(exc.problems)
             continue
         print(f"OK {name}: {len(result.gdf)} {this_layer} ({result.file_format})")
-        _print_problems(result.warnings)
+        report(result.warnings)
         if this_layer in loaded:
             print(f"  (another {this_layer} file was given; cross-layer checks use the first)")
         else:
@@ -143,14 +212,18 @@ def check(files: list[str], layer: LayerName | None, coords: CoordSystem) -> int
         try:
             if population_table is not None:
                 layers["townships"] = join_population(layers["townships"], population_table)
-            city = assemble_city(**layers)
+            city = assemble_city(**layers, outside_china=outside_china)
         except GeodataError as exc:
             ok = False
             print("INVALID across layers")
-            _print_problems(exc.problems)
+            report(exc.problems)
         else:
             print("OK across layers")
-            _print_problems(city.warnings)
+            report(city.warnings)
+    if report.summarised and problems_file is None:
+        print(SUMMARY_HINT)
+    if not write_problems_file(report.seen, problems_file):
+        ok = False
     return EXIT_OK if ok else EXIT_INVALID
 
 
@@ -158,7 +231,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = _parser().parse_args(argv)
     if args.command == "check":
-        return check(args.files, args.layer, args.coords)
+        return check(
+            args.files,
+            args.layer,
+            args.coords,
+            outside_china=args.outside_china,
+            all_problems=args.all_problems,
+            problems_file=args.problems_file,
+        )
     return EXIT_INVALID
 
 
