@@ -16,22 +16,17 @@ from pathlib import Path
 
 import pyogrio
 
+from geodata.cli_problems import ProblemPrinter, add_outside_china_option, add_problem_options
 from geodata.columns import infer_layer_from_headers, infer_layer_from_name
 from geodata.coords import COORD_SYSTEMS, CoordSystem
 from geodata.errors import GeodataError, Problem
 from geodata.population import join_population, read_population_table
-from geodata.problem_report import summary_lines, write_problems_csv
 from geodata.readers import LoadedLayer, read_layer, read_table_headers
 from geodata.readers_formats import READ_ERRORS
 from geodata.schema import LAYER_NAMES, LayerName
 from geodata.validate import assemble_city
 
 _TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
-#: Printed after a summary: how to get every problem.
-SUMMARY_HINT = (
-    "Identical problems are shown once with their count and first rows; --all-problems "
-    "prints each, --problems-file FILE.csv writes each with its row, column and value."
-)
 EXIT_OK = 0
 EXIT_INVALID = 2
 #: Most lines printed per file (the rest are counted; --all-problems prints all).
@@ -58,29 +53,8 @@ def _parser() -> argparse.ArgumentParser:
         help="coordinate system of the points (default wgs84; also CGCS2000)",
     )
     add_problem_options(check)
-    check.add_argument(
-        "--outside-china",
-        action="store_true",
-        help="the data lies outside China: skip the China-only checks (coordinates must "
-        "still be WGS84 longitude/latitude)",
-    )
+    add_outside_china_option(check)
     return parser
-
-
-def add_problem_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--all-problems`` and ``--problems-file`` (shared with ``python -m analysis``)."""
-    parser.add_argument(
-        "--all-problems",
-        action="store_true",
-        help="print every problem on its own line (default: identical problems once, "
-        "with their count and first rows)",
-    )
-    parser.add_argument(
-        "--problems-file",
-        type=Path,
-        metavar="CSV",
-        help="write every problem (file, row, column, value, message) to this CSV file",
-    )
 
 
 def _infer_layer(path: Path) -> LayerName:
@@ -101,42 +75,6 @@ def _infer_layer(path: Path) -> LayerName:
             ]
         )
     return layer
-
-
-class _Printer:
-    """Prints problems (summarised unless ``every``) and keeps them for the problems file."""
-
-    def __init__(self, every: bool) -> None:
-        self.every = every
-        self.seen: list[Problem] = []
-        self.summarised = False
-
-    def __call__(self, problems: Sequence[Problem]) -> None:
-        self.seen.extend(problems)
-        lines = (
-            [f"{p}  [{p.code}]" for p in problems]
-            if self.every
-            else summary_lines(problems, codes=True)
-        )
-        self.summarised |= len(lines) < len(problems)
-        shown = lines if self.every else lines[:MAX_PRINTED]
-        for line in shown:
-            print(f"  {line}")
-        if len(lines) > len(shown):
-            print(f"  ... and {len(lines) - len(shown)} more line(s) (--all-problems)")
-
-
-def write_problems_file(problems: Sequence[Problem], path: Path | None) -> bool:
-    """Write ``problems`` to ``path`` when given; False (and a message) when it cannot be."""
-    if path is None:
-        return True
-    try:
-        write_problems_csv(problems, path)
-    except OSError as exc:
-        print(f"ERROR: cannot write the problems file {path}: {exc.strerror}", file=sys.stderr)
-        return False
-    print(f"{len(problems)} problem(s) written to {path}", file=sys.stderr)
-    return True
 
 
 def _jobs(files: list[str], layer: LayerName | None) -> list[tuple[Path, LayerName | None]]:
@@ -170,7 +108,7 @@ def check(
     problems_file: Path | None = None,
 ) -> int:
     """Check ``files``; print a report; return the exit code."""
-    report = _Printer(all_problems)
+    report = ProblemPrinter(all_problems, indent="  ", max_lines=MAX_PRINTED)
     population_table_given = layer is None and any(
         Path(f).suffix.lower() in _TABLE_SUFFIXES
         and infer_layer_from_name(Path(f).name) == "townships"
@@ -220,9 +158,7 @@ def check(
         else:
             print("OK across layers")
             report(city.warnings)
-    if report.summarised and problems_file is None:
-        print(SUMMARY_HINT)
-    if not write_problems_file(report.seen, problems_file):
+    if not report.finish(problems_file):
         ok = False
     return EXIT_OK if ok else EXIT_INVALID
 
