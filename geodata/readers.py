@@ -74,8 +74,8 @@ def check_input_file(path: Path, source: str) -> bytes:
         if size > MAX_INPUT_BYTES:
             raise problem(
                 "file_too_large",
-                f"The file is {size / 1e6:.0f} MB; at most {MAX_INPUT_BYTES / 1e6:.0f} MB are "
-                "accepted. Split it, or drop columns that are not needed.",
+                f"The file is {size / 2**20:.1f} MB; at most {MAX_INPUT_BYTES / 2**20:.0f} MB "
+                "are accepted. Split it, or drop columns that are not needed.",
                 source,
                 value=str(size),
                 params={"limit_bytes": MAX_INPUT_BYTES},
@@ -90,8 +90,15 @@ def check_input_file(path: Path, source: str) -> bytes:
         ) from None
 
 
-def read_table_headers(path: str | Path) -> list[str]:
+def read_table_headers(path: str | Path, *, source_name: str | None = None) -> list[str]:
     """Headers of a table (CSV/XLSX) or attribute names of a vector file.
+
+    Parameters
+    ----------
+    path
+        The file.
+    source_name
+        Name shown in problems (defaults to the file name).
 
     Raises
     ------
@@ -99,12 +106,13 @@ def read_table_headers(path: str | Path) -> list[str]:
         When the file cannot be read.
     """
     path = Path(path)
+    source = source_name or path.name
     try:
-        head = check_input_file(path, path.name)
-        fmt = detect_format(path, head, source=path.name)
-        return table_headers(path, fmt, source=path.name)
+        head = check_input_file(path, source)
+        fmt = detect_format(path, head, source=source)
+        return table_headers(path, fmt, source=source)
     except GeodataError as exc:
-        raise GeodataError(without_paths(exc.problems, path, path.name)) from None
+        raise GeodataError(without_paths(exc.problems, path, source)) from None
 
 
 def read_layer(
