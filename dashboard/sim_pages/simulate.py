@@ -127,7 +127,7 @@ def _manage(dataset: services.Dataset) -> None:
         disabled=not sim_state.is_saved(),
         on_click=lambda: sim_state.delete_current(dataset),
     )
-    st.caption(t("sim_workspace_at", path=str(sim_services.workspace_path())))
+    st.caption(t("sim_workspace_at", path=sim_services.workspace_path().name))
 
 
 def _panel(scn: object) -> None:
