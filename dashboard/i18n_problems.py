@@ -282,6 +282,10 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "无法读写方案库文件，请联系管理员检查磁盘空间和文件权限。",
         "The workspace file cannot be read or written; check disk space and permissions.",
     ),
+    "workspace_busy": (
+        "方案库正忙（另一次保存超时未完成），请稍后再试。",
+        "The workspace is busy (another save is taking too long); try again shortly.",
+    ),
     "backup_failed": ("方案库备份失败。", "The workspace backup failed."),
     "invalid_status": (
         "点位状态无法识别（应为现有、新增、迁移或撤销）。",

@@ -9,6 +9,7 @@ message) as a CSV file whose cells a spreadsheet cannot run as formulas.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import PurePath, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -21,6 +22,19 @@ if TYPE_CHECKING:
 
 #: Base name of the downloaded problem list (``.csv`` added).
 CSV_STEM = {"zh": "数据问题清单", "en": "data-problems"}
+
+
+def source_label(source: str) -> str:
+    """The file a problem names, without the server's folders (an absolute path's last part).
+
+    Problems of the workspace name its file by full path; the folders mean nothing to a
+    user and tell a stranger about the server.
+    """
+    for flavour in (PurePosixPath, PureWindowsPath):
+        path: PurePath = flavour(source)
+        if path.is_absolute():
+            return path.name
+    return source
 
 
 def rows_label(group: ProblemGroup, lang: Lang) -> str:
@@ -46,7 +60,7 @@ def summary_frame(problems: Iterable[Problem], lang: Lang) -> pd.DataFrame:
     records = [
         {
             t("col_severity", lang): t(f"severity_{g.severity}", lang),
-            t("col_file", lang): g.first.source,
+            t("col_file", lang): source_label(g.first.source),
             t("col_column", lang): field_label(g.first.column, lang),
             t("col_problem", lang): problem_text(
                 g.code, dict(g.first.params), g.first.message, lang
@@ -65,7 +79,7 @@ def full_frame(problems: Iterable[Problem], lang: Lang) -> pd.DataFrame:
     records = [
         {
             t("col_severity", lang): t(f"severity_{p.severity}", lang),
-            t("col_file", lang): p.source,
+            t("col_file", lang): source_label(p.source),
             t("col_row", lang): "" if p.row is None else str(p.row + 1),
             t("col_column", lang): field_label(p.column, lang),
             t("col_value", lang): p.value or "",

@@ -286,3 +286,25 @@ def test_data_page_outside_china_setting_and_summary(
         state.DATA_PROBLEMS_DOWNLOAD
     )]  # fmt: skip
     assert downloads
+
+
+def test_problem_tables_show_no_server_folder() -> None:
+    from dashboard.problem_table import full_frame, summary_frame
+    from geodata.errors import Problem
+
+    found = [Problem("workspace_busy", "The workspace /srv/cp/ws.gpkg is busy.", "/srv/cp/ws.gpkg")]
+    for frame in (summary_frame(found, "zh"), full_frame(found, "zh")):
+        assert frame[t("col_file", "zh")].tolist() == ["ws.gpkg"]
+        assert "/srv" not in frame[t("col_problem", "zh")].iloc[0]
+
+
+def test_points_added_on_the_simulation_page_follow_the_dataset(
+    kenya: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard import services, sim_services
+
+    ups = {"townships": _upload("townships", kenya["townships"])}
+    city = importer.check(ups, {}, "wgs84", "x", outside_china=True).city
+    monkeypatch.setattr(services, "current_dataset", lambda: services.Dataset("u-k", city))
+    data = kenya["points"].read_bytes()
+    assert len(sim_services.read_points(data, "points.csv", "contact_points", "wgs84")) == 2
