@@ -72,7 +72,7 @@ def show_problems(
             t("col_severity"): small,
             t("col_count"): small,
             # Wide enough for a sentence, narrow enough that every column fits at 1280 px.
-            t("col_problem"): st.column_config.TextColumn(width=300),
+            t("col_problem"): st.column_config.TextColumn(width=270),
             t("col_rows"): st.column_config.TextColumn(width=170),
         },
     )
