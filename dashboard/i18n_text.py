@@ -199,6 +199,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "uploader_limit_any": ("每个文件最大 {mb} MB", "Up to {mb} MB per file"),
     "selectbox_empty": ("没有匹配的选项", "No matching option"),
     "status_stop": ("停止", "Stop"),
+    "input_enter": ("按回车键确认", "Press Enter to apply"),
     "select_placeholder": ("请选择", "Choose"),
     "multiselect_placeholder": ("请选择（可多选）", "Choose one or more"),
     "multiselect_empty": (

@@ -92,6 +92,8 @@ _UPLOADER_LIMIT = '[data-testid="stFileUploaderDropzoneInstructions"] span'
 _EMPTY_OPTIONS = '[data-testid="{testid}"] [role="listbox"][data-empty="true"] span'
 _STOP_BUTTON = '[data-testid="stStatusWidget"] button[data-testid="stBaseButton-header"]'
 _MAIN_MENU = '[data-testid="stMainMenu"]'
+# "Press Enter to apply" under a text or number field being edited (first of its hints).
+_ENTER_HINT = '[data-testid="{testid}"] [data-testid="InputInstructions"] > span:first-child'
 
 
 def _css_string(text: str) -> str:
@@ -100,7 +102,8 @@ def _css_string(text: str) -> str:
 
 
 def chrome_css(lang: str) -> str:
-    """CSS replacing Streamlit's English widget texts (uploader, empty drop-downs)."""
+    """CSS replacing Streamlit's English widget texts (uploader, running indicator, empty
+    drop-downs, "Press Enter to apply") and hiding the main menu."""
     from dashboard.i18n import t
     from geodata.readers_limits import MAX_INPUT_MB
 
@@ -120,6 +123,10 @@ def chrome_css(lang: str) -> str:
         (selectbox_empty, selectbox_empty, t("selectbox_empty", use), "font-size: .875rem;"),
         (_STOP_BUTTON, _STOP_BUTTON, t("status_stop", use), "font-size: .875rem;"),
     )
+    enter = t("input_enter", use)
+    for testid in ("stTextInput", "stNumberInput"):
+        hint = _ENTER_HINT.format(testid=testid)
+        texts += ((hint, hint, enter, "font-size: .75rem;"),)
     rules = [f"{_MAIN_MENU} {{ display: none !important; }}"]
     for hidden, holder, text, size in texts:
         hide = "display: none;" if hidden != holder else "font-size: 0;"

@@ -231,7 +231,13 @@ def test_streamlit_texts_replaced_by_css_in_both_languages() -> None:
 
     for lang in ("zh", "en"):
         css = chrome_css(lang)
-        for key in ("uploader_button", "uploader_drop", "multiselect_empty", "status_stop"):
+        for key in (
+            "uploader_button",
+            "uploader_drop",
+            "multiselect_empty",
+            "status_stop",
+            "input_enter",
+        ):
             assert f'content: "{t(key, lang)}"' in css, key
         assert '[data-testid="stMainMenu"] { display: none !important; }' in css
     per_key = uploader_css({"upload_population": ["csv", "xlsx"]}, 100, "zh")
