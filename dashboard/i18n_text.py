@@ -250,6 +250,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "problems_count_times": ("{n} 处", "{n} times"),
     "col_count": ("数量", "Count"),
     "col_rows": ("所在行", "Rows"),
+    "col_example": ("示例值", "Example"),
     "col_detail": ("详细说明（英文）", "Detail"),
     "col_code": ("问题代码", "Code"),
     "data_warnings": ("{n} 条提示（不影响使用）", "{n} warning(s) (data still usable)"),

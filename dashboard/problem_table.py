@@ -67,7 +67,7 @@ def summary_frame(problems: Iterable[Problem], lang: Lang) -> pd.DataFrame:
             ),
             t("col_count", lang): count_label(g, lang),
             t("col_rows", lang): rows_label(g, lang),
-            t("col_value", lang): g.first.value or "",
+            t("col_example", lang): g.first.value or "",
         }
         for g in group_problems(problems)
     ]
