@@ -197,6 +197,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "uploader_limit": ("每个文件最大 {mb} MB · {types}", "Up to {mb} MB per file · {types}"),
     "uploader_drop": ("将文件拖放到此处", "Drop the file here"),
     "uploader_limit_any": ("每个文件最大 {mb} MB", "Up to {mb} MB per file"),
+    "uploader_refused": (
+        "无法上传：文件超过 {mb} MB，或不是所列的文件类型。",
+        "Not uploaded: the file is over {mb} MB, or not of a listed type.",
+    ),
     "selectbox_empty": ("没有匹配的选项", "No matching option"),
     "status_stop": ("停止", "Stop"),
     "input_enter": ("按回车键确认", "Press Enter to apply"),

@@ -92,6 +92,11 @@ _UPLOADER_LIMIT = '[data-testid="stFileUploaderDropzoneInstructions"] span'
 _EMPTY_OPTIONS = '[data-testid="{testid}"] [role="listbox"][data-empty="true"] span'
 _STOP_BUTTON = '[data-testid="stStatusWidget"] button[data-testid="stBaseButton-header"]'
 _MAIN_MENU = '[data-testid="stMainMenu"]'
+# Why an uploader refused a file (too large, wrong type): a tooltip on the red file chip.
+_REFUSED_FILE = (
+    'body:has([data-testid="stFileChip"][aria-invalid="true"]) '
+    '[data-testid="stTooltipErrorContent"]'
+)
 # "Press Enter to apply" under a text or number field being edited (first of its hints).
 _ENTER_HINT = '[data-testid="{testid}"] [data-testid="InputInstructions"] > span:first-child'
 
@@ -122,6 +127,12 @@ def chrome_css(lang: str) -> str:
         (multiselect_empty, multiselect_empty, t("multiselect_empty", use), "font-size: .875rem;"),
         (selectbox_empty, selectbox_empty, t("selectbox_empty", use), "font-size: .875rem;"),
         (_STOP_BUTTON, _STOP_BUTTON, t("status_stop", use), "font-size: .875rem;"),
+        (
+            _REFUSED_FILE,
+            _REFUSED_FILE,
+            t("uploader_refused", use, mb=MAX_INPUT_MB),
+            "font-size: .875rem;",
+        ),
     )
     enter = t("input_enter", use)
     for testid in ("stTextInput", "stNumberInput"):

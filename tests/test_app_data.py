@@ -240,6 +240,7 @@ def test_streamlit_texts_replaced_by_css_in_both_languages() -> None:
         ):
             assert f'content: "{t(key, lang)}"' in css, key
         assert '[data-testid="stMainMenu"] { display: none !important; }' in css
+        assert f'content: "{t("uploader_refused", lang, mb=100)}"' in css
     per_key = uploader_css({"upload_population": ["csv", "xlsx"]}, 100, "zh")
     assert ".st-key-upload_population" in per_key and "每个文件最大 100 MB · CSV、XLSX" in per_key
 
