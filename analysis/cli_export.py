@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from analysis.cli_inputs import add_problem_arguments, print_problems
 from analysis.errors import AnalysisError
 from geodata.errors import GeodataError, Problem
 
@@ -54,6 +55,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
     p.add_argument("--coords", choices=("wgs84", "gcj02"), default="wgs84")
     p.add_argument("--standards", type=Path, help="planning standards TOML (overrides defaults)")
+    add_problem_arguments(p, reads_files=False)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -73,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         before = compute_coverage(city, standards)
         after = compute_coverage(apply_scenario(city, scenario), standards)
     except (GeodataError, AnalysisError) as exc:
-        _print_problems(exc.problems)
+        print_problems(exc.problems, args)
         return EXIT_BAD_INPUT
     try:
         written = export_scenario(
@@ -81,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
             standards=standards,
         )  # fmt: skip
     except AnalysisError as exc:
-        _print_problems(exc.problems)
+        print_problems(exc.problems, args)
         return EXIT_BAD_INPUT
     except OSError as exc:
         print(f"ERROR: cannot write to {args.out}: {exc}", file=sys.stderr)
@@ -121,8 +123,3 @@ def _demo_city() -> Any:
             [Problem("demo_unavailable", "The built-in demo city is not installed.")]
         ) from None
     return load_demo_city()
-
-
-def _print_problems(problems: tuple[Problem, ...]) -> None:
-    for problem in problems:
-        print(str(problem), file=sys.stderr)

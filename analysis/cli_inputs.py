@@ -1,12 +1,16 @@
-"""Read the report command's input files into one :class:`~geodata.city.CityData`.
+"""Input files and problem output shared by the ``python -m analysis`` commands.
 
 Every file is read with :func:`geodata.readers.read_layer`; the problems of all files are
-collected and raised together, so one run shows everything that is wrong.
+collected and raised together, so one run shows everything that is wrong. Identical problems
+are printed once (``--all-problems`` prints each, ``--problems-file`` writes each to a CSV
+file); ``--outside-china`` accepts data outside China.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +18,7 @@ import geopandas as gpd
 
 from analysis.errors import AnalysisError
 from geodata.city import CityData
+from geodata.cli_problems import ProblemPrinter, add_outside_china_option, add_problem_options
 from geodata.errors import GeodataError, Problem
 from geodata.population import join_population
 from geodata.readers import read_layer
@@ -28,6 +33,8 @@ def load_city_files(
     sites: Path | None = None,
     homes: Path | None = None,
     population: Path | None = None,
+    *,
+    outside_china: bool = False,
 ) -> CityData:
     """Read and assemble the layers named on the command line.
 
@@ -39,6 +46,8 @@ def load_city_files(
         Optional point layers (``None``: no villages means township-grid demand).
     population
         Optional table of township populations joined by code or name.
+    outside_china
+        The data lies outside China (``--outside-china``): the China-only checks step aside.
 
     Returns
     -------
@@ -66,7 +75,7 @@ def load_city_files(
         # Township boundaries may lack population when a table supplies it.
         optional = ("population",) if layer == "townships" and population is not None else ()
         try:
-            loaded = read_layer(path, layer, optional_columns=optional)
+            loaded = read_layer(path, layer, optional_columns=optional, outside_china=outside_china)
         except GeodataError as exc:
             problems.extend(exc.problems)
             continue
@@ -80,7 +89,9 @@ def load_city_files(
             problems.extend(exc.problems)
     if any(p.severity == "error" for p in problems) or towns is None:
         raise GeodataError(problems + warnings)
-    return _assemble(towns, layers, tuple(warnings), name=Path(townships).stem)
+    return _assemble(
+        towns, layers, tuple(warnings), name=Path(townships).stem, outside_china=outside_china
+    )
 
 
 def _assemble(
@@ -88,6 +99,7 @@ def _assemble(
     layers: dict[str, gpd.GeoDataFrame | None],
     warnings: tuple[Problem, ...],
     name: str,
+    outside_china: bool,
 ) -> CityData:
     city = assemble_city(
         towns,
@@ -96,6 +108,7 @@ def _assemble(
         collection_sites=layers.get("collection_sites"),
         homes=layers.get("homes"),
         name=name,
+        outside_china=outside_china,
     )
     return replace(city, warnings=warnings + tuple(city.warnings))
 
@@ -107,7 +120,7 @@ def load_city_from_args(args: argparse.Namespace) -> CityData:
     ----------
     args
         Parsed options with ``demo``, ``townships``, ``points``, ``villages``, ``sites``,
-        ``homes`` and, optionally, ``population``.
+        ``homes`` and, optionally, ``population`` and ``outside_china``.
     """
     if args.demo:
         try:
@@ -124,4 +137,39 @@ def load_city_from_args(args: argparse.Namespace) -> CityData:
         sites=args.sites,
         homes=args.homes,
         population=getattr(args, "population", None),
+        outside_china=bool(getattr(args, "outside_china", False)),
     )
+
+
+def add_problem_arguments(parser: argparse.ArgumentParser, *, reads_files: bool = True) -> None:
+    """Add ``--all-problems``, ``--problems-file`` and ``--outside-china`` to a command.
+
+    Parameters
+    ----------
+    parser
+        The sub-command's parser.
+    reads_files
+        False for a command that reads no input layer (``export`` works on a saved
+        dataset, checked when it was loaded): its ``--outside-china`` only says so.
+    """
+    add_problem_options(parser)
+    add_outside_china_option(
+        parser,
+        ""
+        if reads_files
+        else "accepted for the same command line as report/propose; a saved dataset was "
+        "checked when it was loaded, so nothing is checked again",
+    )
+
+
+def print_problems(problems: Sequence[Problem], args: argparse.Namespace) -> bool:
+    """Print ``problems`` to stderr (identical ones once) and write ``--problems-file``.
+
+    Returns
+    -------
+    bool
+        False when the problems file could not be written.
+    """
+    printer = ProblemPrinter(bool(getattr(args, "all_problems", False)), stream=sys.stderr)
+    printer(problems)
+    return printer.finish(getattr(args, "problems_file", None))

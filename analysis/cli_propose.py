@@ -35,7 +35,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.cli_inputs import load_city_from_args
+from analysis.cli_inputs import add_problem_arguments, load_city_from_args, print_problems
 from analysis.errors import AnalysisError
 from analysis.optimise.progress import SolveCancelled
 from analysis.optimise.propose import Proposal, RuleConflictError, propose
@@ -80,6 +80,7 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="exempt urban districts without rural villages from the rural minimum",
     )
+    add_problem_arguments(p)
     p.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
 
 
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
             conflicted = True
             proposal = propose(city, standards, _request(args, relaxed=True), progress=_progress)
     except (GeodataError, AnalysisError) as exc:
-        _print_problems(exc.problems)
+        print_problems(exc.problems, args)
         return EXIT_BAD_INPUT
     except SolveCancelled:
         print("Cancelled before a plan was found.", file=sys.stderr)
@@ -162,7 +163,9 @@ def _request(args: argparse.Namespace, *, relaxed: bool) -> ProposalRequest:
     if args.candidates is not None:
         from geodata.readers import read_layer
 
-        candidates = read_layer(args.candidates, "collection_sites").gdf  # id + name + point
+        candidates = read_layer(  # id + name + point
+            args.candidates, "collection_sites", outside_china=args.outside_china
+        ).gdf
     return ProposalRequest(
         counts={t: int(getattr(args, t)) for t in SPEECH_COUNTS},
         rural_weight=args.rural_weight,
@@ -246,8 +249,3 @@ def _print_summary(proposal: Proposal, out: Path) -> None:
     )
     for u in proposal.unmet:
         print(f"  ! {u.message_zh}  ({u.message})", file=sys.stderr)
-
-
-def _print_problems(problems: tuple[Problem, ...]) -> None:
-    for problem in problems:
-        print(str(problem), file=sys.stderr)

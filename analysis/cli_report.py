@@ -4,12 +4,15 @@ Usage::
 
     python -m analysis report [--demo | --townships F --villages F --points F [--sites F]
                                [--homes F] [--population F]] [--standards F] [--radius-m N]
+                               [--outside-china] [--all-problems] [--problems-file F.csv]
                                --out DIR
 
 Writes ``kpis.json`` (UTF-8), ``townships.csv``, ``counties.csv`` and ``contact_points.csv``
 (UTF-8 with BOM so Excel shows the Chinese names). Villages are the demand; without
 ``--villages`` each township's population is spread over a grid. Exit status: 0 success,
-2 bad input (every problem on stderr, no traceback), 1 output could not be written.
+2 bad input (the problems on stderr, identical ones once with their count and first rows;
+``--all-problems`` prints each, ``--problems-file`` writes each to a CSV file; no traceback),
+1 output could not be written. ``--outside-china`` accepts data outside China.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from analysis.cli_inputs import load_city_from_args
+from analysis.cli_inputs import add_problem_arguments, load_city_from_args, print_problems
 from analysis.coverage import CoverageResult, compute_coverage
 from analysis.errors import AnalysisError
 from analysis.spreadsheet_safety import neutralise_frame
@@ -63,6 +66,7 @@ def add_parser(subparsers: Any) -> None:
         metavar="N",
         help="one service radius for every point type",
     )
+    add_problem_arguments(p)
     p.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="output folder (created if missing)"
     )
@@ -78,9 +82,9 @@ def run(args: argparse.Namespace) -> int:
         city = load_city_from_args(args)
         result = compute_coverage(city, standards)
     except (GeodataError, AnalysisError) as exc:
-        _print_problems(exc.problems)
+        print_problems(exc.problems, args)
         return EXIT_BAD_INPUT
-    _print_problems(tuple(city.warnings) + result.warnings)
+    print_problems(tuple(city.warnings) + result.warnings, args)
     try:
         write_report(result, args.out)
     except OSError as exc:
@@ -135,8 +139,3 @@ def _argument_problems(args: argparse.Namespace) -> list[Problem]:
             )
         ]
     return []
-
-
-def _print_problems(problems: tuple[Problem, ...]) -> None:
-    for problem in problems:
-        print(str(problem), file=sys.stderr)

@@ -48,6 +48,7 @@ _PERSISTENT = (
     state.MAP_BASEMAP,
     state.MAP_TIANDITU_KEY,
     state.DATA_COORD_SYSTEM,
+    state.DATA_OUTSIDE_CHINA,
     state.DATA_CITY_NAME,
     state.KPI_SCENARIO,  # the scenario shown on 指标 stays chosen, also into presentation mode
 )

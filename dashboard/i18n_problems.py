@@ -138,8 +138,16 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "The coordinate system must be WGS84, GCJ-02 or BD-09.",
     ),
     "outside_china": (
-        "要素位于中国范围之外，请检查坐标或坐标系。",
-        "A feature lies outside China; check the coordinates or the coordinate system.",
+        "要素位于中国范围之外，请检查坐标或坐标系。如果数据确实不在中国境内，请勾选上方的“数据不在中国境内”。",
+        "A feature lies outside China; check the coordinates or the coordinate system. If the data really lies outside China, tick “Data outside China” above.",
+    ),
+    "invalid_lonlat": (
+        "坐标不是有效的经纬度（经度应在 ±180 之内，纬度应在 ±90 之内），请检查坐标，或以 WGS84 经纬度导出。",
+        "Not valid longitude/latitude (longitude within ±180, latitude within ±90); check the coordinates or export in WGS84.",
+    ),
+    "coord_system_outside_china": (
+        "GCJ-02、BD-09 只用于中国境内的网络地图；境外数据请选择 WGS84。",
+        "GCJ-02 and BD-09 exist only for web maps of China; choose WGS84 for data outside China.",
     ),
     # Geometries
     "empty_geometry": ("要素没有几何图形。", "A feature without geometry."),
@@ -273,6 +281,10 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
     "workspace_error": (
         "无法读写方案库文件，请联系管理员检查磁盘空间和文件权限。",
         "The workspace file cannot be read or written; check disk space and permissions.",
+    ),
+    "workspace_busy": (
+        "方案库正忙（另一次保存超时未完成），请稍后再试。",
+        "The workspace is busy (another save is taking too long); try again shortly.",
     ),
     "backup_failed": ("方案库备份失败。", "The workspace backup failed."),
     "invalid_status": (

@@ -160,11 +160,21 @@ def coverage(dataset: Dataset) -> Any:
     return _coverage(dataset.id, dataset.city)
 
 
-def read_table_headers(path: str) -> list[str]:
-    """Return the column headers of a tabular or vector file."""
+@st.cache_data(show_spinner=False, max_entries=64)
+def upload_headers(_upload: Any, digest: str, source: str) -> list[str]:
+    """Return the column headers of an uploaded table or vector file (cached by digest).
+
+    ``_upload`` is a :class:`dashboard.importer.Upload` (not hashed: its digest is).
+
+    Raises
+    ------
+    geodata.errors.GeodataError
+        When the file cannot be read (errors are never cached).
+    """
     from geodata.readers import read_table_headers as _headers
 
-    return list(_headers(path))
+    with _upload.on_disk() as path:
+        return list(_headers(path, source_name=source))
 
 
 def suggest_column_map(headers: list[str], layer: str) -> dict[str, str]:
@@ -174,7 +184,7 @@ def suggest_column_map(headers: list[str], layer: str) -> dict[str, str]:
     return dict(_suggest(headers, layer))
 
 
-def assemble_city(layers: dict[str, Any], *, name: str) -> CityData:
+def assemble_city(layers: dict[str, Any], *, name: str, outside_china: bool = False) -> CityData:
     """Assemble validated layers into a :class:`CityData` (cross-layer checks)."""
     from geodata.validate import assemble_city as _assemble
 
@@ -186,6 +196,7 @@ def assemble_city(layers: dict[str, Any], *, name: str) -> CityData:
         layers.get("homes"),
         name=name,
         is_demo=False,
+        outside_china=outside_china,
     )
 
 
@@ -214,15 +225,19 @@ def required_columns(layer: str, *, table: bool, population_table: bool = False)
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def read_layer_cached(
-    path: str,
+    _upload: Any,
     digest: str,
     layer: str,
     coord_system: str,
     column_map: tuple[tuple[str, str], ...],
     source: str,
     optional_columns: tuple[str, ...] = (),
+    outside_china: bool = False,
 ) -> Any:
     """Read and validate one uploaded layer (cached by file digest and settings).
+
+    ``_upload`` is a :class:`dashboard.importer.Upload` (not hashed: its digest is); its
+    content is on disk only while it is read.
 
     Raises
     ------
@@ -231,14 +246,16 @@ def read_layer_cached(
     """
     from geodata.readers import read_layer as _read_layer
 
-    return _read_layer(
-        path,
-        layer,  # type: ignore[arg-type]
-        coord_system=coord_system,  # type: ignore[arg-type]
-        column_map=dict(column_map) or None,
-        source_name=source,
-        optional_columns=optional_columns,
-    )
+    with _upload.on_disk() as path:
+        return _read_layer(
+            path,
+            layer,  # type: ignore[arg-type]
+            coord_system=coord_system,  # type: ignore[arg-type]
+            column_map=dict(column_map) or None,
+            source_name=source,
+            optional_columns=optional_columns,
+            outside_china=outside_china,
+        )
 
 
 def join_population(townships: Any, table_path: str, source: str) -> Any:

@@ -192,6 +192,8 @@ def read_points(data: bytes, file_name: str, layer: str, coord_system: str) -> A
             coord_system=coord_system,
             source_name=file_name,  # type: ignore[arg-type]
             optional_columns=("id",),
+            # Points for data the user placed outside China face the same checks as it.
+            outside_china=services.current_dataset().city.outside_china,
         )
     return loaded.gdf
 

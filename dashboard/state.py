@@ -43,6 +43,11 @@ UPLOAD_PREFIX = "upload_"
 #: Prefix of the per-layer column-mapping selectboxes: ``COLMAP_PREFIX + layer + "_" + column``.
 COLMAP_PREFIX = "colmap_"
 DATA_COORD_SYSTEM = "data_coord_system"
+#: The user says the data lies outside China (the China-only checks step aside).
+DATA_OUTSIDE_CHINA = "data_outside_china"
+#: The problem table (identical problems once) and the download of every problem.
+DATA_PROBLEMS_TABLE = "data_problems_table"
+DATA_PROBLEMS_DOWNLOAD = "data_problems_download"
 DATA_CITY_NAME = "data_city_name"
 DATA_CHECK = "data_check"
 DATA_USE = "data_use"

@@ -125,4 +125,103 @@ def no_table_downloads() -> None:
 def inject(presenting: bool, lang: str) -> None:
     """Add the page-wide CSS (and the presentation overrides when presenting)."""
     no_table_downloads()
-    st.html(_BASE_CSS + (_PRESENT_CSS if presenting else ""))
+    st.html(_BASE_CSS + chrome_css(lang) + (_PRESENT_CSS if presenting else ""))
+
+
+# --- Streamlit's own English texts, in the page's language -----------------------------
+# Streamlit 1.67 has no setting for the texts of its widgets. Those drawn by CSS-reachable
+# elements are replaced here: the text is set to size 0 and ``::after`` shows ours
+# (selectors checked in Chromium against Streamlit 1.67's DOM; tests/test_app_data.py
+# reads the computed ::after content). Placeholders are attributes: pages pass
+# ``placeholder=t("select_placeholder")``. The main menu (Print, Record a screencast,
+# Settings, About: English only, nothing the planner needs) is hidden; the status widget
+# stays (its Stop button translated) so a long run is visible.
+_UPLOADER_BUTTON = (
+    '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]'
+)
+_UPLOADER_DROP = '[data-testid="stFileUploaderDropzone"] > div > span'
+_UPLOADER_LIMIT = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+_EMPTY_OPTIONS = '[data-testid="{testid}"] [role="listbox"][data-empty="true"] span'
+_STOP_BUTTON = '[data-testid="stStatusWidget"] button[data-testid="stBaseButton-header"]'
+_MAIN_MENU = '[data-testid="stMainMenu"]'
+# Why an uploader refused a file (too large, wrong type): a tooltip on the red file chip.
+_REFUSED_FILE = (
+    'body:has([data-testid="stFileChip"][aria-invalid="true"]) '
+    '[data-testid="stTooltipErrorContent"]'
+)
+# "Press Enter to apply" under a text or number field being edited (first of its hints).
+_ENTER_HINT = '[data-testid="{testid}"] [data-testid="InputInstructions"] > span:first-child'
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def chrome_css(lang: str) -> str:
+    """CSS replacing Streamlit's English widget texts (uploader, running indicator, empty
+    drop-downs, "Press Enter to apply") and hiding the main menu."""
+    from dashboard.i18n import t
+    from geodata.readers_limits import MAX_INPUT_MB
+
+    use = "en" if lang == "en" else "zh"
+    multiselect_empty = _EMPTY_OPTIONS.format(testid="stMultiSelectDropdown")
+    selectbox_empty = _EMPTY_OPTIONS.format(testid="stSelectboxVirtualDropdown")
+    texts = (
+        (f"{_UPLOADER_BUTTON} > p", _UPLOADER_BUTTON, t("uploader_button", use), ""),
+        (_UPLOADER_DROP, _UPLOADER_DROP, t("uploader_drop", use), "font-size: 1rem;"),
+        (
+            _UPLOADER_LIMIT,
+            _UPLOADER_LIMIT,
+            t("uploader_limit_any", use, mb=MAX_INPUT_MB),
+            "font-size: .875rem;",
+        ),
+        (multiselect_empty, multiselect_empty, t("multiselect_empty", use), "font-size: .875rem;"),
+        (selectbox_empty, selectbox_empty, t("selectbox_empty", use), "font-size: .875rem;"),
+        (_STOP_BUTTON, _STOP_BUTTON, t("status_stop", use), "font-size: .875rem;"),
+        (
+            _REFUSED_FILE,
+            _REFUSED_FILE,
+            t("uploader_refused", use, mb=MAX_INPUT_MB),
+            "font-size: .875rem;",
+        ),
+    )
+    enter = t("input_enter", use)
+    for testid in ("stTextInput", "stNumberInput"):
+        hint = _ENTER_HINT.format(testid=testid)
+        texts += ((hint, hint, enter, "font-size: .75rem;"),)
+    rules = [f"{_MAIN_MENU} {{ display: none !important; }}"]
+    for hidden, holder, text, size in texts:
+        hide = "display: none;" if hidden != holder else "font-size: 0;"
+        rules.append(f"{hidden} {{ {hide} }}")
+        rules.append(f"{holder}::after {{ content: {_css_string(text)}; {size} }}")
+    # The limit line wraps instead of ending in "…" (Chinese needs the room).
+    rules.append(f"{_UPLOADER_LIMIT} {{ white-space: normal; }}")
+    return "<style>\n" + "\n".join(rules) + "\n</style>"
+
+
+def uploader_css(types_by_key: dict[str, list[str]], limit_mb: int, lang: str) -> str:
+    """CSS giving each uploader (by its ``key``) its limit and file types in ``lang``.
+
+    Parameters
+    ----------
+    types_by_key
+        Uploader key -> accepted extensions (as passed to ``st.file_uploader(type=...)``).
+    limit_mb
+        The per-file limit the uploaders were given (``max_upload_size``).
+    lang
+        ``"zh"`` or ``"en"``.
+    """
+    from dashboard.i18n import t
+
+    use = "en" if lang == "en" else "zh"
+    sep = "、" if use == "zh" else ", "
+    rules = [
+        f".st-key-{key} {_UPLOADER_LIMIT}::after {{ content: "
+        + _css_string(
+            t("uploader_limit", use, mb=limit_mb, types=sep.join(e.upper() for e in types))
+        )
+        + "; }"
+        for key, types in types_by_key.items()
+    ]
+    return "<style>\n" + "\n".join(rules) + "\n</style>"

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import services, state
-from dashboard.i18n import field_label, problem_text, t
+from dashboard.i18n import current_lang, fmt_int, t
 
 if TYPE_CHECKING:
     from analysis.errors import AnalysisError
@@ -39,37 +38,53 @@ def page_header(title_key: str, caption: str = "") -> None:
         st.caption(caption)
 
 
-def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
-    """Return a table of problems (file, row, column, value, problem), translated."""
-    rows = [
-        {
-            t("col_severity"): t(f"severity_{p.severity}"),
-            t("col_file"): p.source,
-            t("col_row"): "" if p.row is None else str(p.row + 1),
-            t("col_column"): field_label(p.column),
-            t("col_value"): p.value or "",
-            t("col_problem"): problem_text(p.code, dict(p.params), p.message),
-        }
-        for p in problems
-    ]
-    return pd.DataFrame(rows)
+def show_problems(
+    problems: Iterable[Problem], key: str | None = None, download_key: str | None = None
+) -> None:
+    """Show problems as a table, identical ones once (count and first rows), translated.
 
+    Parameters
+    ----------
+    problems
+        Problems of the data or analysis layer.
+    key
+        Key of the table.
+    download_key
+        When given, a button under the table downloads every problem as a CSV file
+        (file, row, column, value, problem, detail): the full list the table sums up.
+    """
+    from dashboard.problem_table import csv_file_name, problems_csv, summary_frame
 
-def show_problems(problems: Iterable[Problem], key: str | None = None) -> None:
-    """Show problems as a table (every problem, translated by code)."""
-    frame = problems_frame(problems)
-    if not frame.empty:
-        small = st.column_config.TextColumn(width="small")
-        st.dataframe(
-            frame,
-            hide_index=True,
-            width="stretch",
-            key=key,
-            column_config={
-                t("col_severity"): small,
-                t("col_row"): small,
-                t("col_problem"): st.column_config.TextColumn(width="large"),
-            },
+    found = list(problems)
+    lang = current_lang()
+    frame = summary_frame(found, lang)
+    if frame.empty:
+        return
+    if len(frame) < len(found):
+        st.caption(t("problems_grouped", n=fmt_int(len(found)), groups=fmt_int(len(frame))))
+    small = st.column_config.TextColumn(width="small")
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={
+            t("col_severity"): small,
+            t("col_count"): small,
+            # Wide enough for a sentence, narrow enough that every column fits at 1280 px.
+            t("col_problem"): st.column_config.TextColumn(width=270),
+            t("col_rows"): st.column_config.TextColumn(width=170),
+        },
+    )
+    if download_key is not None:
+        st.download_button(
+            t("problems_download", n=fmt_int(len(found))),
+            data=lambda: problems_csv(found, lang),
+            file_name=csv_file_name(lang),
+            mime="text/csv",
+            key=download_key,
+            on_click="ignore",
+            icon=":material/download:",
         )
 
 

@@ -1,8 +1,9 @@
 """Command line of the data layer: ``python -m geodata check FILE [FILE ...]``.
 
-Prints every problem in plain English and exits 0 when every file is usable, 2 when not
-(also for usage errors). It never shows a traceback: every failure of reading becomes a
-:class:`~geodata.errors.GeodataError` listing problems.
+Prints the problems in plain English, identical ones once (count and first rows;
+``--all-problems`` prints each, ``--problems-file`` writes each to a CSV file), and exits 0
+when every file is usable, 2 when not (also for usage errors). It never shows a traceback:
+every failure of reading becomes a :class:`~geodata.errors.GeodataError` listing problems.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pyogrio
 
+from geodata.cli_problems import ProblemPrinter, add_outside_china_option, add_problem_options
 from geodata.columns import infer_layer_from_headers, infer_layer_from_name
 from geodata.coords import COORD_SYSTEMS, CoordSystem
 from geodata.errors import GeodataError, Problem
@@ -27,7 +29,7 @@ from geodata.validate import assemble_city
 _TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
 EXIT_OK = 0
 EXIT_INVALID = 2
-#: Most problems printed per file (the rest are counted).
+#: Most lines printed per file (the rest are counted; --all-problems prints all).
 MAX_PRINTED = 200
 
 
@@ -50,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
         default="wgs84",
         help="coordinate system of the points (default wgs84; also CGCS2000)",
     )
+    add_problem_options(check)
+    add_outside_china_option(check)
     return parser
 
 
@@ -73,13 +77,6 @@ def _infer_layer(path: Path) -> LayerName:
     return layer
 
 
-def _print_problems(problems: Sequence[Problem]) -> None:
-    for p in problems[:MAX_PRINTED]:
-        print(f"  {p}  [{p.code}]")
-    if len(problems) > MAX_PRINTED:
-        print(f"  ... and {len(problems) - MAX_PRINTED} more problem(s)")
-
-
 def _jobs(files: list[str], layer: LayerName | None) -> list[tuple[Path, LayerName | None]]:
     """(file, layer) pairs: a GeoPackage holding several canonical layers gives one each."""
     jobs: list[tuple[Path, LayerName | None]] = []
@@ -101,8 +98,17 @@ def _jobs(files: list[str], layer: LayerName | None) -> list[tuple[Path, LayerNa
     return jobs
 
 
-def check(files: list[str], layer: LayerName | None, coords: CoordSystem) -> int:
+def check(
+    files: list[str],
+    layer: LayerName | None,
+    coords: CoordSystem,
+    *,
+    outside_china: bool = False,
+    all_problems: bool = False,
+    problems_file: Path | None = None,
+) -> int:
     """Check ``files``; print a report; return the exit code."""
+    report = ProblemPrinter(all_problems, indent="  ", max_lines=MAX_PRINTED)
     population_table_given = layer is None and any(
         Path(f).suffix.lower() in _TABLE_SUFFIXES
         and infer_layer_from_name(Path(f).name) == "townships"
@@ -126,14 +132,15 @@ def check(files: list[str], layer: LayerName | None, coords: CoordSystem) -> int
                 this_layer,
                 coord_system=coords,
                 optional_columns=("population",) if population_table_given else (),
+                outside_china=outside_china,
             )
         except GeodataError as exc:
             ok = False
             print(f"INVALID {name}")
-            _print_problems(exc.problems)
+            report(exc.problems)
             continue
         print(f"OK {name}: {len(result.gdf)} {this_layer} ({result.file_format})")
-        _print_problems(result.warnings)
+        report(result.warnings)
         if this_layer in loaded:
             print(f"  (another {this_layer} file was given; cross-layer checks use the first)")
         else:
@@ -143,14 +150,16 @@ def check(files: list[str], layer: LayerName | None, coords: CoordSystem) -> int
         try:
             if population_table is not None:
                 layers["townships"] = join_population(layers["townships"], population_table)
-            city = assemble_city(**layers)
+            city = assemble_city(**layers, outside_china=outside_china)
         except GeodataError as exc:
             ok = False
             print("INVALID across layers")
-            _print_problems(exc.problems)
+            report(exc.problems)
         else:
             print("OK across layers")
-            _print_problems(city.warnings)
+            report(city.warnings)
+    if not report.finish(problems_file):
+        ok = False
     return EXIT_OK if ok else EXIT_INVALID
 
 
@@ -158,7 +167,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = _parser().parse_args(argv)
     if args.command == "check":
-        return check(args.files, args.layer, args.coords)
+        return check(
+            args.files,
+            args.layer,
+            args.coords,
+            outside_china=args.outside_china,
+            all_problems=args.all_problems,
+            problems_file=args.problems_file,
+        )
     return EXIT_INVALID
 
 

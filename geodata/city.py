@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 
+from geodata.coords import CHINA_BBOX_DEG
 from geodata.errors import Problem
 
 
@@ -38,3 +39,16 @@ class CityData:
     name: str = ""
     is_demo: bool = False
     warnings: tuple[Problem, ...] = field(default_factory=tuple)
+
+    @property
+    def outside_china(self) -> bool:
+        """True when the townships reach beyond China's box: data the user placed elsewhere.
+
+        Files added to this city later (points uploaded on the simulation page, candidate
+        sites) are read with ``read_layer(..., outside_china=city.outside_china)``.
+        """
+        if self.townships.empty:
+            return False
+        lon_min, lat_min, lon_max, lat_max = (float(v) for v in self.townships.total_bounds)
+        box = CHINA_BBOX_DEG
+        return lon_min < box[0] or lat_min < box[1] or lon_max > box[2] or lat_max > box[3]

@@ -134,14 +134,25 @@ def in_china(lon: npt.ArrayLike, lat: npt.ArrayLike) -> npt.NDArray[np.bool_]:
     return (lon_a >= lon_min) & (lon_a <= lon_max) & (lat_a >= lat_min) & (lat_a <= lat_max)
 
 
-def looks_swapped(lon: npt.ArrayLike, lat: npt.ArrayLike) -> bool:
-    """True when most points fall in China only after exchanging longitude and latitude."""
+def in_lonlat_range(lon: npt.ArrayLike, lat: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+    """True where longitude is within ±180° and latitude within ±90° (valid degrees)."""
+    lon_a, lat_a = _as_arrays(lon, lat)
+    return (np.abs(lon_a) <= 180.0) & (np.abs(lat_a) <= 90.0)
+
+
+def looks_swapped(lon: npt.ArrayLike, lat: npt.ArrayLike, *, outside_china: bool = False) -> bool:
+    """True when longitude and latitude look exchanged for most points.
+
+    In China (default): most points fall in China only after exchanging them. With
+    ``outside_china`` (anywhere on Earth): most are valid degrees only after exchanging them.
+    """
     lon_a, lat_a = _as_arrays(lon, lat)
     finite = np.isfinite(lon_a) & np.isfinite(lat_a)
     if not finite.any():
         return False
-    as_given = in_china(lon_a[finite], lat_a[finite])
-    swapped = in_china(lat_a[finite], lon_a[finite])
+    inside = in_lonlat_range if outside_china else in_china
+    as_given = inside(lon_a[finite], lat_a[finite])
+    swapped = inside(lat_a[finite], lon_a[finite])
     return bool((swapped & ~as_given).mean() > 0.5)
 
 

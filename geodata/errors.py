@@ -73,9 +73,13 @@ class ProblemsError(ValueError):
     heading = "problem(s) in the input:"
 
     def __init__(self, problems: list[Problem]) -> None:
+        # Imported here: problem_report imports this module.
+        from geodata.problem_report import summary_lines
+
         self.problems: tuple[Problem, ...] = tuple(problems)
         head = f"{len(self.errors)} {self.heading}"
-        super().__init__("\n".join([head, *(str(p) for p in self.problems)]))
+        # Identical problems are said once (with their count and first rows).
+        super().__init__("\n".join([head, *summary_lines(self.problems)]))
 
     @property
     def errors(self) -> tuple[Problem, ...]:

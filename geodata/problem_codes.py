@@ -53,6 +53,8 @@ PROBLEM_CODES: dict[str, str] = {
     "bad_crs": "The declared CRS cannot be converted to WGS84",
     "unknown_coord_system": "coord_system is not wgs84, gcj02 or bd09",
     "outside_china": "A feature lies outside China's bounding box",
+    "invalid_lonlat": "Data declared outside China: a longitude beyond ±180 or latitude beyond ±90",
+    "coord_system_outside_china": "GCJ-02/BD-09 chosen for data declared outside China",
     # Geometries
     "empty_geometry": "A feature without geometry",
     "wrong_geometry_type": "Not a polygon (townships) / not a point (point layers)",

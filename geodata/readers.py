@@ -8,20 +8,17 @@ Every problem found on the way is collected and raised as one :class:`GeodataErr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
-import pandas as pd
-import pyproj
-import shapely
 
-from geodata.columns import LAT_COLUMN, LON_COLUMN, accepted_names_text, resolve_column_map
-from geodata.coords import COORD_SYSTEMS, CoordSystem, looks_projected, looks_swapped, to_wgs84
-from geodata.errors import Problem, ProblemCollector
+from geodata.columns import resolve_column_map
+from geodata.coords import COORD_SYSTEMS, CoordSystem
+from geodata.errors import GeodataError, Problem, ProblemCollector
+from geodata.problem_report import without_paths
+from geodata.readers_coords import convert_datum, table_to_points, to_wgs84_layer
 from geodata.readers_formats import (
-    READ_ERRORS,
     detect_format,
     problem,
     read_table,
@@ -29,20 +26,13 @@ from geodata.readers_formats import (
     table_headers,
 )
 from geodata.readers_limits import MAX_FEATURES, MAX_INPUT_BYTES
-from geodata.schema import LAYER_NAMES, SCHEMAS, LayerName
+from geodata.schema import LAYER_NAMES, LayerName
 from geodata.validate import validate_layer
 
 _HEAD_BYTES = 65536
-_CRS_ERRORS: tuple[type[BaseException], ...] = (
-    pyproj.exceptions.CRSError,
-    pyproj.exceptions.ProjError,
-    *READ_ERRORS,
-)
 _COORDINATE_CODES = frozenset({"missing_coordinate", "bad_coordinate"})
 _LAYER_COORDINATE_CODES = frozenset({"projected_coordinates", "swapped_lat_lon"})
-_WGS84 = pyproj.CRS.from_epsg(4326)
-# CGCS2000 differs from WGS84 by centimetres: treated as the same datum, as Chinese GIS do.
-_CGCS2000_GEOGRAPHIC = {4490, 4610, 4326}
+_REPEATED_COORDINATE_CODES = frozenset({"empty_geometry", "outside_china", "invalid_lonlat"})
 
 
 @dataclass(frozen=True)
@@ -84,8 +74,8 @@ def check_input_file(path: Path, source: str) -> bytes:
         if size > MAX_INPUT_BYTES:
             raise problem(
                 "file_too_large",
-                f"The file is {size / 1e6:.0f} MB; at most {MAX_INPUT_BYTES / 1e6:.0f} MB are "
-                "accepted. Split it, or drop columns that are not needed.",
+                f"The file is {size / 2**20:.1f} MB; at most {MAX_INPUT_BYTES / 2**20:.0f} MB "
+                "are accepted. Split it, or drop columns that are not needed.",
                 source,
                 value=str(size),
                 params={"limit_bytes": MAX_INPUT_BYTES},
@@ -100,8 +90,15 @@ def check_input_file(path: Path, source: str) -> bytes:
         ) from None
 
 
-def read_table_headers(path: str | Path) -> list[str]:
+def read_table_headers(path: str | Path, *, source_name: str | None = None) -> list[str]:
     """Headers of a table (CSV/XLSX) or attribute names of a vector file.
+
+    Parameters
+    ----------
+    path
+        The file.
+    source_name
+        Name shown in problems (defaults to the file name).
 
     Raises
     ------
@@ -109,9 +106,13 @@ def read_table_headers(path: str | Path) -> list[str]:
         When the file cannot be read.
     """
     path = Path(path)
-    head = check_input_file(path, path.name)
-    fmt = detect_format(path, head, source=path.name)
-    return table_headers(path, fmt, source=path.name)
+    source = source_name or path.name
+    try:
+        head = check_input_file(path, source)
+        fmt = detect_format(path, head, source=source)
+        return table_headers(path, fmt, source=source)
+    except GeodataError as exc:
+        raise GeodataError(without_paths(exc.problems, path, source)) from None
 
 
 def read_layer(
@@ -122,6 +123,7 @@ def read_layer(
     column_map: dict[str, str] | None = None,
     source_name: str | None = None,
     optional_columns: tuple[str, ...] = (),
+    outside_china: bool = False,
 ) -> LoadedLayer:
     """Read, convert and validate one layer.
 
@@ -142,6 +144,10 @@ def read_layer(
     optional_columns
         Required columns allowed to be absent, e.g. ``("population",)`` for township
         boundaries whose population is joined from a table afterwards.
+    outside_china
+        True when the user said the data lies outside China: the China-only checks (the
+        China box, swapped coordinates judged against China, GCJ-02/BD-09 hints) step
+        aside; coordinates must still be longitude/latitude degrees, and the datum WGS84.
 
     Returns
     -------
@@ -150,10 +156,29 @@ def read_layer(
     Raises
     ------
     GeodataError
-        With every problem found when the file cannot be used.
+        With every problem found when the file cannot be used. Problems name the file
+        ``source_name``, also where a library quoted the path it opened.
     """
     path = Path(path)
     source = source_name or path.name
+    try:
+        loaded = _read_layer(
+            path, layer, coord_system, column_map, source, optional_columns, outside_china
+        )
+    except GeodataError as exc:
+        raise GeodataError(without_paths(exc.problems, path, source)) from None
+    return replace(loaded, warnings=tuple(without_paths(loaded.warnings, path, source)))
+
+
+def _read_layer(
+    path: Path,
+    layer: LayerName,
+    coord_system: CoordSystem,
+    column_map: dict[str, str] | None,
+    source: str,
+    optional_columns: tuple[str, ...],
+    outside_china: bool,
+) -> LoadedLayer:
     if layer not in LAYER_NAMES:
         raise problem(
             "unknown_layer", f"Unknown layer {layer!r}; use one of {LAYER_NAMES}.", source
@@ -165,6 +190,14 @@ def read_layer(
             source,
             value=str(coord_system),
         )
+    if outside_china and coord_system != "wgs84":
+        raise problem(
+            "coord_system_outside_china",
+            f"{coord_system.upper()} is a coordinate system of Chinese web maps only; data "
+            "outside China is in WGS84 longitude/latitude. Choose WGS84.",
+            source,
+            value=str(coord_system),
+        )
     head = check_input_file(path, source)
     fmt = detect_format(path, head, source=source)
     collector = ProblemCollector()
@@ -173,22 +206,29 @@ def read_layer(
         headers = [str(c) for c in frame.columns]
         mapping, map_problems = resolve_column_map(headers, layer, column_map, source=source)
         collector.extend(map_problems)
-        gdf = _table_to_points(frame.rename(columns=mapping), layer, headers, source, collector)
+        gdf = table_to_points(
+            frame.rename(columns=mapping), layer, headers, source, collector, outside_china
+        )
     else:
         raw = read_vector(path, fmt, layer, source=source)
         headers = [str(c) for c in raw.columns if c != raw.geometry.name]
         mapping, map_problems = resolve_column_map(headers, layer, column_map, source=source)
         collector.extend(map_problems)
-        gdf = _to_wgs84(_rename_vector(raw, mapping), source, collector)
+        gdf = to_wgs84_layer(_rename_vector(raw, mapping), source, collector, outside_china)
     if gdf is None:
         collector.raise_if_errors()
         raise problem("unreadable_file", "No features could be read.", source)
     _check_size(gdf, source, collector)
     coordinates_ok = not collector.has_errors
     if coordinates_ok and coord_system != "wgs84":
-        gdf = _convert_datum(gdf, coord_system)
+        gdf = convert_datum(gdf, coord_system)
     cleaned, problems = validate_layer(
-        gdf, layer, source=source, found_headers=headers, optional_columns=optional_columns
+        gdf,
+        layer,
+        source=source,
+        found_headers=headers,
+        optional_columns=optional_columns,
+        outside_china=outside_china,
     )
     # Rows whose coordinates were already reported would be reported again as empty or
     # outside China; after a layer-wide swapped/projected finding, every row would.
@@ -198,9 +238,7 @@ def read_layer(
         [
             p
             for p in problems
-            if not (
-                p.code in ("empty_geometry", "outside_china") and (layer_wide or p.row in flagged)
-            )
+            if not (p.code in _REPEATED_COORDINATE_CODES and (layer_wide or p.row in flagged))
         ]
     )
     collector.raise_if_errors()
@@ -235,144 +273,3 @@ def _rename_vector(raw: gpd.GeoDataFrame, mapping: dict[str, str]) -> gpd.GeoDat
     renamed = raw.rename(columns={k: v for k, v in mapping.items() if k != geometry})
     renamed = renamed.set_geometry(geometry)
     return renamed if geometry == "geometry" else renamed.rename_geometry("geometry")
-
-
-def _table_to_points(
-    frame: pd.DataFrame,
-    layer: LayerName,
-    headers: list[str],
-    source: str,
-    collector: ProblemCollector,
-) -> gpd.GeoDataFrame | None:
-    if SCHEMAS[layer].geometry != "point":
-        collector.add(
-            "table_for_polygon_layer",
-            f"A table (CSV/XLSX) cannot hold the {layer} layer's boundaries. Upload polygons as "
-            "GeoJSON, GeoPackage, zipped Shapefile or KML.",
-            source=source,
-        )
-        return None
-    missing = [c for c in (LON_COLUMN, LAT_COLUMN) if c not in frame.columns]
-    if missing:
-        collector.add(
-            "missing_coordinates",
-            "No longitude/latitude columns were found. Headers found: "
-            f"{', '.join(headers)}. Accepted for longitude: "
-            f"{accepted_names_text(layer, LON_COLUMN)}; for latitude: "
-            f"{accepted_names_text(layer, LAT_COLUMN)}.",
-            source=source,
-            params={"found": headers, "missing": missing},
-        )
-        return None
-    lon = _numbers(frame[LON_COLUMN])
-    lat = _numbers(frame[LAT_COLUMN])
-    for name, values, raw in (
-        (LON_COLUMN, lon, frame[LON_COLUMN]),
-        (LAT_COLUMN, lat, frame[LAT_COLUMN]),
-    ):
-        blank = raw.map(lambda v: v is None or str(v).strip() == "" or str(v).lower() == "nan")
-        for row in np.flatnonzero(blank.to_numpy(dtype=bool)):
-            collector.add(
-                "missing_coordinate",
-                f"The {name} cell is empty; every point needs a longitude and a latitude.",
-                source=source,
-                row=int(row),
-                column=name,
-            )
-        for row in np.flatnonzero(~np.isfinite(values) & ~blank.to_numpy(dtype=bool)):
-            collector.add(
-                "bad_coordinate",
-                f"The {name} value {raw.iloc[row]!r} is not a number in decimal degrees "
-                "(e.g. 104.62). Convert degrees-minutes-seconds to decimal degrees.",
-                source=source,
-                row=int(row),
-                column=name,
-                value=str(raw.iloc[row]),
-            )
-    _coordinate_sanity(lon, lat, source, collector)
-    points = gpd.points_from_xy(np.nan_to_num(lon), np.nan_to_num(lat), crs=_WGS84)
-    data = frame.drop(columns=[LON_COLUMN, LAT_COLUMN])
-    return gpd.GeoDataFrame(data, geometry=points, crs=_WGS84)
-
-
-def _numbers(values: pd.Series) -> np.ndarray:
-    text = values.map(lambda v: str(v).strip().replace("°", "") if v is not None else "")
-    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
-
-
-def _coordinate_sanity(
-    lon: np.ndarray, lat: np.ndarray, source: str, collector: ProblemCollector
-) -> bool:
-    """Add swapped/projected problems; True when the coordinates look like degrees."""
-    finite = np.isfinite(lon) & np.isfinite(lat)
-    sample_lon, sample_lat = lon[finite][:3], lat[finite][:3]
-    example = ", ".join(f"({x:g}, {y:g})" for x, y in zip(sample_lon, sample_lat, strict=True))
-    if looks_projected(lon, lat):
-        collector.add(
-            "projected_coordinates",
-            f"The longitude/latitude values look like metres of a projected coordinate system "
-            f"(e.g. {example}), not degrees. Export the layer in longitude/latitude "
-            "(WGS84 or CGCS2000, EPSG:4490), or upload a zipped Shapefile with its .prj.",
-            source=source,
-            value=example,
-        )
-        return False
-    if looks_swapped(lon, lat):
-        collector.add(
-            "swapped_lat_lon",
-            f"Longitude and latitude look swapped (longitude, latitude found: {example}; in "
-            "China longitude is 73-136 and latitude 3-54). Exchange the two column headers, "
-            "or map them the other way round.",
-            source=source,
-            value=example,
-        )
-        return False
-    return True
-
-
-def _to_wgs84(
-    gdf: gpd.GeoDataFrame, source: str, collector: ProblemCollector
-) -> gpd.GeoDataFrame | None:
-    crs = gdf.crs
-    coords = shapely.get_coordinates(gdf.geometry.to_numpy())
-    lon, lat = (coords[:, 0], coords[:, 1]) if len(coords) else (np.array([]), np.array([]))
-    if crs is None:
-        degrees = _coordinate_sanity(lon, lat, source, collector)
-        if not degrees:
-            return None
-        collector.add(
-            "missing_crs_assumed",
-            "The file declares no coordinate system; its numbers look like degrees, so "
-            "WGS84/CGCS2000 longitude/latitude was assumed.",
-            source=source,
-            severity="warning",
-        )
-        return gdf.set_crs(_WGS84)
-    try:
-        epsg = crs.to_epsg()
-        if epsg in _CGCS2000_GEOGRAPHIC or (crs.is_geographic and "2000" in crs.name):
-            gdf = gdf.set_crs(_WGS84, allow_override=True)
-        else:
-            gdf = gdf.to_crs(_WGS84)
-    except _CRS_ERRORS as exc:
-        collector.add(
-            "bad_crs",
-            f"The coordinate system the file declares cannot be converted ({exc}). Export the "
-            "layer in WGS84 or CGCS2000 (EPSG:4490).",
-            source=source,
-            value=str(crs.name),
-        )
-        return None
-    coords = shapely.get_coordinates(gdf.geometry.to_numpy())
-    if len(coords) and not _coordinate_sanity(coords[:, 0], coords[:, 1], source, collector):
-        return None
-    return gdf
-
-
-def _convert_datum(gdf: gpd.GeoDataFrame, coord_system: CoordSystem) -> gpd.GeoDataFrame:
-    def convert(xy: np.ndarray) -> np.ndarray:
-        lon, lat = to_wgs84(xy[:, 0], xy[:, 1], coord_system)
-        return np.column_stack([lon, lat])
-
-    geoms = shapely.transform(gdf.geometry.to_numpy(), convert)
-    return gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=_WGS84))

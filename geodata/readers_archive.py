@@ -92,8 +92,8 @@ def check_entries(infos: list[zipfile.ZipInfo], *, source: str) -> None:
         problems.append(
             Problem(
                 "archive_too_large",
-                f"The archive expands to {total / 1e6:.0f} MB; at most "
-                f"{MAX_UNCOMPRESSED_BYTES / 1e6:.0f} MB are accepted.",
+                f"The archive expands to {total / 2**20:.0f} MB; at most "
+                f"{MAX_UNCOMPRESSED_BYTES / 2**20:.0f} MB are accepted.",
                 source=source,
                 value=str(total),
             )
@@ -126,7 +126,7 @@ def extract_checked(archive: zipfile.ZipFile, target: Path, *, source: str) -> l
                         raise _fail(
                             "archive_too_large",
                             "The archive expands beyond "
-                            f"{MAX_UNCOMPRESSED_BYTES / 1e6:.0f} MB (its declared sizes are "
+                            f"{MAX_UNCOMPRESSED_BYTES / 2**20:.0f} MB (its declared sizes are "
                             "wrong); it was not extracted.",
                             source,
                         )

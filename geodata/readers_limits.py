@@ -7,8 +7,12 @@ archive is inspected entry by entry before anything is extracted.
 
 from __future__ import annotations
 
-#: Largest input file accepted (bytes): 100 MB.
-MAX_INPUT_BYTES: int = 100 * 1024 * 1024
+#: Largest input file accepted, in MB (MiB: 1 MB = 1,048,576 bytes, as Streamlit counts).
+#: The dashboard's uploaders and ``server.maxUploadSize`` in ``.streamlit/config.toml`` use
+#: this number too (a test keeps them equal).
+MAX_INPUT_MB: int = 100
+#: Largest input file accepted (bytes).
+MAX_INPUT_BYTES: int = MAX_INPUT_MB * 1024 * 1024
 #: Largest total uncompressed size of an archive's entries (bytes): 200 MB.
 MAX_UNCOMPRESSED_BYTES: int = 200 * 1024 * 1024
 #: Largest compression ratio of one archive entry bigger than :data:`RATIO_CHECK_MIN_BYTES`.

@@ -44,9 +44,35 @@ POINT_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
 #: Urban/rural kind of a township or village (村委会 = rural, 社区居委会 = urban).
 KINDS: tuple[str, ...] = ("urban", "rural")
 KIND_ALIASES: dict[str, tuple[str, ...]] = {
-    "urban": ("城市", "城镇", "城区", "社区", "居委会", "社区居委会", "街道", "urban", "u"),
-    "rural": ("农村", "乡村", "村", "村委会", "乡", "镇", "rural", "r"),
+    # 111-123: the statistics bureau's 城乡分类代码 for 城镇 (主城区 ... 镇中心区, 镇乡结合区).
+    "urban": (
+        *("城市", "城镇", "城区", "社区", "居委会", "社区居委会", "街道", "urban", "u"),
+        *("111", "112", "121", "122", "123"),
+    ),
+    # 210 乡中心区, 220 村庄.
+    "rural": ("农村", "乡村", "村", "村委会", "乡", "镇", "rural", "r", "210", "220"),
 }
+
+#: Header aliases of the urban/rural ``kind`` column (townships and villages).
+_KIND_HEADERS: tuple[str, ...] = (
+    "类型",
+    "城乡类型",
+    "城乡",
+    "城乡属性",
+    "城乡类别",
+    "城乡分类",
+    "城乡分类代码",
+    "城乡划分",
+    "性质",
+    "kind",
+    "type",
+    "urban_rural",
+    "urban/rural",
+    "urban-rural",
+    "urbanrural",
+    "rural_urban",
+    "urban_rural_type",
+)
 
 #: Header aliases for longitude/latitude columns in tabular point files.
 LON_ALIASES: tuple[str, ...] = ("lon", "lng", "long", "longitude", "x", "经度", "东经")
@@ -139,7 +165,7 @@ SCHEMAS: dict[LayerName, LayerSchema] = {
                 "kind",
                 "kind",
                 False,
-                ("类型", "城乡类型", "城乡", "性质", "kind", "type"),
+                _KIND_HEADERS,
                 "urban (街道) or rural (乡/镇)",
             ),
         ),
@@ -177,7 +203,7 @@ SCHEMAS: dict[LayerName, LayerSchema] = {
                 "kind",
                 "kind",
                 True,
-                ("类型", "城乡类型", "城乡", "性质", "kind", "type"),
+                _KIND_HEADERS,
                 "rural (村委会) or urban (社区居委会)",
             ),
             Column(

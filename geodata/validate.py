@@ -46,6 +46,7 @@ def validate_layer(
     source: str = "",
     found_headers: list[str] | None = None,
     optional_columns: tuple[str, ...] = (),
+    outside_china: bool = False,
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Check and clean one layer.
 
@@ -63,6 +64,9 @@ def validate_layer(
         Required columns that may be absent this time (filled with defaults), e.g.
         ``("population",)`` for boundaries whose population comes from a table later
         (:func:`geodata.population.join_population`).
+    outside_china
+        True when the user said the data lies outside China: the China-only checks step
+        aside (coordinates must still be longitude/latitude degrees).
 
     Returns
     -------
@@ -103,7 +107,9 @@ def validate_layer(
                 params={"found": headers},
             )
         )
-    geoms, geom_problems = check_geometries(gdf, schema.geometry, source)
+    geoms, geom_problems = check_geometries(
+        gdf, schema.geometry, source, outside_china=outside_china
+    )
     problems.extend(geom_problems)
     data: dict[str, object] = {}
     for col in schema.columns:
@@ -232,6 +238,7 @@ def assemble_city(
     *,
     name: str = "",
     is_demo: bool = False,
+    outside_china: bool = False,
 ) -> CityData:
     """Validate every layer, run the cross-layer checks and build a :class:`CityData`.
 
@@ -245,6 +252,8 @@ def assemble_city(
         Display name of the study area.
     is_demo
         True for the built-in demo city.
+    outside_china
+        True when the user said the data lies outside China (see :func:`validate_layer`).
 
     Returns
     -------
@@ -269,14 +278,16 @@ def assemble_city(
             continue
         if gdf.crs is not None and gdf.crs.to_epsg() not in (4326, 4490):
             gdf = gdf.to_crs(4326)
-        cleaned, problems = validate_layer(gdf, layer, source=layer)
+        cleaned, problems = validate_layer(gdf, layer, source=layer, outside_china=outside_china)
         collector.extend(problems)
         clean[layer] = cleaned
     collector.raise_if_errors()
     town = clean["townships"]
     for layer in ("villages", "contact_points", "collection_sites", "homes"):
         if layer in clean:
-            collector.extend(check_study_area(town, clean[layer], layer))
+            collector.extend(
+                check_study_area(town, clean[layer], layer, outside_china=outside_china)
+            )
     if "villages" in clean:
         collector.extend(check_township_codes(town, clean["villages"]))
         collector.extend(check_population_totals(town, clean["villages"]))

@@ -28,9 +28,17 @@ def _township_index(townships: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> np
 
 
 def check_study_area(
-    townships: gpd.GeoDataFrame, points: gpd.GeoDataFrame, layer: str
+    townships: gpd.GeoDataFrame,
+    points: gpd.GeoDataFrame,
+    layer: str,
+    *,
+    outside_china: bool = False,
 ) -> list[Problem]:
-    """Error listing the ids of points outside the union of the townships."""
+    """Error listing the ids of points outside the union of the townships.
+
+    The hint about Chinese web-map coordinates (GCJ-02/BD-09) is left out for data the
+    user placed outside China, where those systems do not exist.
+    """
     if points.empty:
         return []
     inside = _township_index(townships, points) >= 0
@@ -42,8 +50,13 @@ def check_study_area(
         Problem(
             "outside_study_area",
             f"{len(outside)} {layer} lie outside the study area (the union of the townships): "
-            f"{_listed(outside)}. Check their coordinates (or their coordinate system: GCJ-02/"
-            "BD-09 data must be declared as such), or add the missing townships.",
+            f"{_listed(outside)}. Check their coordinates"
+            + (
+                ""
+                if outside_china
+                else " (or their coordinate system: GCJ-02/BD-09 data must be declared as such)"
+            )
+            + ", or add the missing townships.",
             source=layer,
             column=id_col,
             value=_listed(outside),

@@ -1,4 +1,8 @@
-"""Geometry checks of one layer: empty, invalid (repaired), wrong type, Z/M, outside China."""
+"""Geometry checks of one layer: empty, invalid (repaired), wrong type, Z/M, outside China.
+
+Data declared outside China (``outside_china=True``) skips the China box, but its
+coordinates must still be longitude/latitude degrees (within ±180°/±90°).
+"""
 
 from __future__ import annotations
 
@@ -13,12 +17,13 @@ _POLYGONAL = ("Polygon", "MultiPolygon")
 
 
 def check_geometries(
-    gdf: gpd.GeoDataFrame, geometry: str, source: str
+    gdf: gpd.GeoDataFrame, geometry: str, source: str, *, outside_china: bool = False
 ) -> tuple[np.ndarray, list[Problem]]:
     """Return cleaned geometries (array) and problems for a ``"polygon"`` or ``"point"`` layer.
 
     Z and M values are dropped (warning), invalid polygons are repaired with
-    :func:`shapely.make_valid` (warning), single-part MultiPoints become Points.
+    :func:`shapely.make_valid` (warning), single-part MultiPoints become Points. Features
+    must lie in China, or (``outside_china``) within valid longitude/latitude ranges.
     """
     problems: list[Problem] = []
     geoms = np.asarray(gdf.geometry.to_numpy(), dtype=object)
@@ -64,7 +69,8 @@ def check_geometries(
             )
         )
     problems.extend(_check_types(geoms, present, geometry, source))
-    problems.extend(_check_extent(geoms, present, source))
+    check = _check_range if outside_china else _check_extent
+    problems.extend(check(geoms, present, source))
     return geoms, problems
 
 
@@ -123,10 +129,36 @@ def _check_extent(geoms: np.ndarray, present: np.ndarray, source: str) -> list[P
                 "outside_china",
                 f"The feature lies outside China (longitude {x:.5g}, latitude {y:.5g}; China is "
                 f"longitude {lon_min:g}-{lon_max:g}, latitude {lat_min:g}-{lat_max:g}). Check its "
-                "coordinates (sign, decimal point, degrees-minutes-seconds).",
+                "coordinates (sign, decimal point, degrees-minutes-seconds). If the data really "
+                "lies outside China, say so: --outside-china on the command line, "
+                "数据不在中国境内 on the dashboard's data page.",
                 source=source,
                 row=int(row),
                 value=f"{x:.6f}, {y:.6f}",
             )
         )
     return problems
+
+
+def _check_range(geoms: np.ndarray, present: np.ndarray, source: str) -> list[Problem]:
+    bounds = shapely.bounds(geoms)
+    with np.errstate(invalid="ignore"):
+        outside = present & ~(
+            (bounds[:, 0] >= -180.0)
+            & (bounds[:, 2] <= 180.0)
+            & (bounds[:, 1] >= -90.0)
+            & (bounds[:, 3] <= 90.0)
+        )
+    return [
+        Problem(
+            "invalid_lonlat",
+            f"The feature's coordinates are not longitude/latitude degrees (longitude "
+            f"{bounds[row, 0]:.5g}, latitude {bounds[row, 1]:.5g}; longitude must be within "
+            "±180 and latitude within ±90). Check the coordinates, or export the layer in "
+            "WGS84 longitude/latitude.",
+            source=source,
+            row=int(row),
+            value=f"{bounds[row, 0]:.6f}, {bounds[row, 1]:.6f}",
+        )
+        for row in np.flatnonzero(outside)
+    ]

@@ -171,3 +171,66 @@ def test_unmatched_population_table_exits_2(
     assert main(_args(files, tmp_path / "o")) == 2
     err = capsys.readouterr().err
     assert "不存在镇" in err and "Traceback" not in err
+
+
+# --- data outside China, bad data said once ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def kenya_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    from tests.test_geodata_outside_china import write_city_files
+
+    return write_city_files(tmp_path_factory.mktemp("kenya"), "kenya")
+
+
+def test_outside_china_refused_naming_the_flag_then_accepted(
+    kenya_files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(_args(kenya_files, tmp_path / "refused")) == 2
+    err = capsys.readouterr().err
+    assert "--outside-china" in err and "[outside_china]" in err
+    assert len(err.splitlines()) <= 4  # one line per file, one hint; not one per feature
+    out = tmp_path / "accepted"
+    assert main(_args(kenya_files, out, "--outside-china")) == 0
+    kpis = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
+    assert (kpis["population_total"], kpis["population_covered"]) == (2500, 2000)
+
+
+def test_propose_and_export_take_the_flag(
+    kenya_files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["propose", "--townships", str(kenya_files["townships"]), "--villages",
+            str(kenya_files["villages"]), "--points", str(kenya_files["points"]),
+            "--rural", "1", "--enterprise", "0", "--association", "0", "--preview",
+            "--relaxed", "--out", str(tmp_path / "p")]  # fmt: skip
+    assert main(argv) == 2
+    assert "--outside-china" in capsys.readouterr().err
+    assert main([*argv, "--outside-china"]) == 0
+    assert (tmp_path / "p" / "proposed_points.csv").is_file()
+    export = ["export", "--scenario", "nope", "--workspace", str(tmp_path / "ws.gpkg"),
+              "--format", "csv", "--out", str(tmp_path / "e"), "--outside-china",
+              "--problems-file", str(tmp_path / "e.csv")]  # fmt: skip
+    assert main(export) == 2
+    assert pd.read_csv(tmp_path / "e.csv", encoding="utf-8-sig")["code"].tolist() == [
+        "scenario_not_found"
+    ]
+
+
+def test_identical_problems_once_every_one_on_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.test_geodata_problem_report import BAD_ROWS, write_many_bad_villages
+
+    good = REPO / "tests" / "data" / "good"
+    files = {"townships": good / "townships.geojson", "points": good / "contact_points.csv",
+             "villages": write_many_bad_villages(tmp_path / "村庄.csv")}  # fmt: skip
+    assert main(_args(files, tmp_path / "o")) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2, err  # the summary line and how to see every problem
+    assert "村庄.csv" in err[0] and f"{BAD_ROWS:,} rows" in err[0] and "--all-problems" in err[1]
+    assert main(_args(files, tmp_path / "o", "--all-problems")) == 2
+    assert len(capsys.readouterr().err.splitlines()) == BAD_ROWS
+    table = tmp_path / "problems.csv"
+    assert main(_args(files, tmp_path / "o", "--problems-file", str(table))) == 2
+    written = pd.read_csv(table, encoding="utf-8-sig", dtype=str)
+    assert len(written) == BAD_ROWS and set(written["file"]) == {"村庄.csv"}

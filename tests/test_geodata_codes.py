@@ -68,6 +68,12 @@ def _cases(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[],
         "not_a_file": lambda: read_layer(tmp, "homes"),
         "unknown_layer": lambda: read_layer(cps, "parks"),  # type: ignore[arg-type]
         "unknown_coord_system": lambda: read_layer(cps, "homes", coord_system="utm"),  # type: ignore[arg-type]
+        "coord_system_outside_china": lambda: read_layer(
+            cps, "homes", coord_system="gcj02", outside_china=True
+        ),
+        "invalid_lonlat": lambda: _raise(
+            validate_layer(_pt(id="1", name="a", lon=200.0, lat=10.0), "homes", outside_china=True)
+        ),
         "table_for_polygon_layer": lambda: read_layer(cps, "townships"),
         "column_map_unknown_header": lambda: read_layer(
             cps, "contact_points", column_map={"x": "id"}

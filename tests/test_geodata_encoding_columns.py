@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from geodata.columns import (
@@ -111,3 +113,28 @@ def test_infer_layer_from_headers() -> None:
     assert infer_layer_from_headers(["编码", "名称", "乡镇编码", "人口", "类型"]) == "villages"
     assert infer_layer_from_headers(["编号", "名称", "类型", "收集意见"]) == "contact_points"
     assert infer_layer_from_headers(["foo", "bar"]) is None
+
+
+@pytest.mark.parametrize(
+    "header", ["urban_rural", "Urban_Rural", "urban rural", "URBAN-RURAL", "城乡属性", "城乡类型"]
+)
+@pytest.mark.parametrize("layer", ["villages", "townships"])
+def test_urban_rural_header_is_the_kind_column(header: str, layer: str) -> None:
+    headers = ["code", "name", "population", header]
+    assert suggest_column_map(headers, layer)[header] == "kind"  # type: ignore[arg-type]
+
+
+def test_statistics_bureau_urban_rural_codes_are_kinds(tmp_path: Path) -> None:
+    from geodata.readers import read_layer
+
+    table = tmp_path / "villages.csv"
+    table.write_text(
+        "code,name,township_code,population,urban_rural,lon,lat\n"
+        "620102001001,a,620102001,10,111,104.52,35.56\n"
+        "620102001002,b,620102001,10,121,104.52,35.56\n"
+        "620102001003,c,620102001,10,220,104.52,35.56\n"
+        "620102001004,d,620102001,10,乡村,104.52,35.56\n",
+        encoding="utf-8",
+    )
+    kinds = list(read_layer(table, "villages").gdf["kind"])
+    assert kinds == ["urban", "urban", "rural", "rural"]

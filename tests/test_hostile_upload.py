@@ -64,9 +64,18 @@ def _assert_chinese_problems(
     assert mine, f"no problem names {file_name}: {result.problems}"
     for p in result.problems:
         assert p.code in PROBLEM_TEXT, f"no Chinese text for problem code {p.code!r}"
+        _assert_no_server_path(p)
         text = problem_text(p.code, dict(p.params), p.message, "zh")
         assert CJK.search(text), text
         assert not text.startswith(t("problem_unknown", "zh", code=p.code, message="")[:3])
+
+
+def _assert_no_server_path(p: object) -> None:
+    """No problem names the server's copy of an upload or an archive's extraction folder."""
+    blob = f"{p.message} {p.value} {p.params}"  # type: ignore[attr-defined]
+    assert importer.UPLOAD_DIR.name not in blob, blob
+    assert not re.search(r"[0-9a-f]{16}\.(geojson|gpkg|zip|kml|kmz|csv|xlsx|json)", blob), blob
+    assert not re.search(r"geodata_\w+[/\\]", blob), blob
 
 
 @pytest.mark.parametrize("file_name", BAD_FILES)
@@ -86,8 +95,11 @@ def test_importer_cross_layer_faults_in_chinese(file_name: str) -> None:
     layer = layer_of(file_name)
     uploads = _good_uploads(*GOOD_FILES)
     uploads[layer] = _upload(layer, BAD / "cross" / file_name)
-    # Cross-layer problems name the layer (assemble_city does not know file names).
-    _assert_chinese_problems(importer.check(uploads, {}, "wgs84", CITY), file_name, layer)
+    # Cross-layer problems name the user's file (assemble_city names the layer; the page
+    # puts the file's name in its place).
+    result = importer.check(uploads, {}, "wgs84", CITY)
+    _assert_chinese_problems(result, file_name)
+    assert not {p.source for p in result.problems} & set(GOOD_FILES), result.problems
 
 
 def test_importer_file_over_the_size_limit(tmp_path: Path) -> None:

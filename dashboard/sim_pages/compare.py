@@ -86,6 +86,7 @@ def render() -> None:
         [BASELINE, *names],
         format_func=_label,
         key=state.CMP_PICK,
+        placeholder=t("multiselect_placeholder"),
         max_selections=3,
     )
     if len(picked) < 2:

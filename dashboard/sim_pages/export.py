@@ -145,7 +145,13 @@ def render() -> None:
     st.session_state.setdefault(state.EXP_FORMATS, ["gpkg", "xlsx", "docx", "pdf"])
     with st.container(border=True):
         c1, c2 = st.columns([2, 1])
-        c1.selectbox(t("exp_scenario"), options, format_func=_label, key=state.EXP_SCENARIO)
+        c1.selectbox(
+            t("exp_scenario"),
+            options,
+            format_func=_label,
+            key=state.EXP_SCENARIO,
+            placeholder=t("select_placeholder"),
+        )
         c1.caption(_describe(str(st.session_state[state.EXP_SCENARIO]), table))
         c2.radio(
             t("exp_coords"),

@@ -86,7 +86,13 @@ def _manage(dataset: services.Dataset) -> None:
 
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     if names:
-        c1.selectbox(t("sim_pick"), names, format_func=label, key=state.SIM_PICK)
+        c1.selectbox(
+            t("sim_pick"),
+            names,
+            format_func=label,
+            key=state.SIM_PICK,
+            placeholder=t("select_placeholder"),
+        )
         c2.button(
             t("sim_open"),
             key=state.SIM_OPEN,
@@ -121,7 +127,7 @@ def _manage(dataset: services.Dataset) -> None:
         disabled=not sim_state.is_saved(),
         on_click=lambda: sim_state.delete_current(dataset),
     )
-    st.caption(t("sim_workspace_at", path=str(sim_services.workspace_path())))
+    st.caption(t("sim_workspace_at", path=sim_services.workspace_path().name))
 
 
 def _panel(scn: object) -> None:
@@ -158,6 +164,7 @@ def _panel(scn: object) -> None:
         sim_editor.ADD_KINDS,
         format_func=sim_editor.kind_label,
         key=state.SIM_ADD_KIND,
+        placeholder=t("select_placeholder"),
     )
     options = sim_editor.point_options(scn)  # type: ignore[arg-type]
     if st.session_state.get(state.SIM_SELECTED) not in ("", *options):
@@ -167,6 +174,7 @@ def _panel(scn: object) -> None:
         ["", *options],
         format_func=lambda k: t("sim_none_selected") if k == "" else options[k],
         key=state.SIM_SELECTED,
+        placeholder=t("select_placeholder"),
     )
     row = st.container(horizontal=True, gap="small")
     none = not st.session_state.get(state.SIM_SELECTED)
@@ -184,6 +192,7 @@ def _panel(scn: object) -> None:
             sim_editor.COORD_SYSTEMS,
             format_func=lambda c: t(f"sim_crs_{c}"),
             key=state.SIM_COORD_SYSTEM,
+            placeholder=t("select_placeholder"),
         )
         c1, c2 = st.columns(2)
         c1.number_input(t("sim_lon"), value=None, format="%.6f", key=state.SIM_COORD_LON)
@@ -206,12 +215,14 @@ def _panel(scn: object) -> None:
             sim_editor.UPLOAD_LAYERS,
             format_func=lambda x: t(f"sim_layer_{x}"),
             key=state.SIM_UPLOAD_LAYER,
+            placeholder=t("select_placeholder"),
         )
         st.selectbox(
             t("sim_coord_system"),
             sim_editor.COORD_SYSTEMS,
             format_func=lambda c: t(f"sim_crs_{c}"),
             key=state.SIM_UPLOAD_COORDS,
+            placeholder=t("select_placeholder"),
         )
         st.button(
             t("sim_upload_add"),

@@ -9,8 +9,9 @@ from dashboard import importer, services, state
 from dashboard.i18n import current_lang, field_label, fmt_int, t
 from dashboard.mapcache import map_payload
 from dashboard.mapfolium import build_map
-from dashboard.styles import dataset_badge
+from dashboard.styles import dataset_badge, uploader_css
 from dashboard.ui import dataset_name, page_header, show_problems
+from geodata.readers_limits import MAX_INPUT_MB
 
 COORD_SYSTEMS = ("wgs84", "gcj02", "bd09")
 
@@ -26,14 +27,32 @@ def _use(result: importer.CheckResult) -> None:
     st.toast(t("data_in_use"))
 
 
+def _outside_china_changed() -> None:
+    # GCJ-02 and BD-09 exist only in China: data outside it is WGS84.
+    if st.session_state.get(state.DATA_OUTSIDE_CHINA):
+        st.session_state[state.DATA_COORD_SYSTEM] = "wgs84"
+
+
 def _uploads() -> dict[str, importer.Upload]:
     ups: dict[str, importer.Upload] = {}
+    # Streamlit's own uploader texts, in the page's language with each field's file types.
+    st.html(
+        uploader_css(
+            {
+                state.upload_key(layer): importer.accepted_types(layer)
+                for layer in state.UPLOAD_LAYERS
+            },
+            MAX_INPUT_MB,
+            current_lang(),
+        )
+    )
     cols = st.columns(3)
     for i, layer in enumerate(state.UPLOAD_LAYERS):
         file = cols[i % 3].file_uploader(
             t(f"upload_{layer}"),
             type=importer.accepted_types(layer),
             key=state.upload_key(layer),
+            max_upload_size=MAX_INPUT_MB,  # the data layer's limit (geodata.readers_limits)
         )
         if file is not None:
             ups[layer] = importer.save_upload(layer, file.name, file.getvalue())
@@ -62,6 +81,7 @@ def _column_maps(ups: dict[str, importer.Upload]) -> tuple[dict[str, dict[str, s
                     ["", *found.headers],
                     format_func=lambda h, lang=lang: t("colmap_none", lang) if h == "" else h,
                     key=state.colmap_key(layer, column),
+                    placeholder=t("select_placeholder", lang),
                 )
                 if raw:
                     chosen[raw] = column
@@ -73,7 +93,7 @@ def _column_maps(ups: dict[str, importer.Upload]) -> tuple[dict[str, dict[str, s
 def render() -> None:
     """Draw the data page."""
     lang = current_lang()
-    page_header("data_title", t("data_caption"))
+    page_header("data_title", t("data_caption", mb=MAX_INPUT_MB))
     current = services.current_dataset() if st.session_state.get(state.USER_DATASET) else None
     top = st.columns([3, 1], vertical_alignment="center")
     name = dataset_name(current) if current is not None else t("demo_city_name")
@@ -86,12 +106,19 @@ def render() -> None:
         width="stretch",
     )
     settings = st.columns([2, 1])
+    outside_china = settings[0].checkbox(
+        t("data_outside_china"),
+        key=state.DATA_OUTSIDE_CHINA,
+        help=t("data_outside_china_help"),
+        on_change=_outside_china_changed,
+    )
     coord = settings[0].radio(
         t("data_coord_system"),
         COORD_SYSTEMS,
         format_func=lambda c: t(f"coord_{c}", lang),
         key=state.DATA_COORD_SYSTEM,
         horizontal=True,
+        disabled=outside_china,
     )
     area = settings[1].text_input(
         t("data_city_name"), key=state.DATA_CITY_NAME, placeholder=t("data_city_name_default")
@@ -107,23 +134,31 @@ def render() -> None:
         else:
             with st.spinner(t("data_check")):
                 st.session_state[state.DATA_CHECK_RESULT] = importer.check(
-                    ups, maps, coord, area.strip() or t("data_city_name_default")
+                    ups,
+                    maps,
+                    "wgs84" if outside_china else coord,
+                    area.strip() or t("data_city_name_default"),
+                    outside_china=outside_china,
                 )
     result = st.session_state.get(state.DATA_CHECK_RESULT)
     if header_problems and result is None:
-        show_problems(header_problems)  # type: ignore[arg-type]
+        show_problems(header_problems, key=state.DATA_PROBLEMS_TABLE)  # type: ignore[arg-type]
     if not isinstance(result, importer.CheckResult):
         return
     warnings = [p for p in result.problems if p.severity == "warning"]
     if result.ok:
         st.success(t("data_ok", n=len(result.counts)), icon=":material/check_circle:")
     else:
-        st.error(t("data_failed", n=len(result.errors)), icon=":material/error:")
+        st.error(t("data_failed", n=fmt_int(len(result.errors))), icon=":material/error:")
     if result.problems:
         st.subheader(t("problems_title"), anchor=False)
         if warnings:
             st.caption(t("data_warnings", n=len(warnings)))
-        show_problems(result.problems)
+        show_problems(
+            result.problems,
+            key=state.DATA_PROBLEMS_TABLE,
+            download_key=state.DATA_PROBLEMS_DOWNLOAD,
+        )
     if not result.ok:
         return
     st.caption(

@@ -58,18 +58,21 @@ def _controls(lang: str, counties: list[str]) -> tuple[str, str, str, list[str]]
         MEASURES,
         format_func=lambda m: t(f"measure_{m}", lang),
         key=state.MAP_MEASURE,
+        placeholder=t("select_placeholder"),
     )
     county = c2.selectbox(
         t("county_label"),
         ["", *counties],
         format_func=lambda c: t("all_counties", lang) if c == "" else c,
         key=state.MAP_COUNTY,
+        placeholder=t("select_placeholder"),
     )
     basemap = c3.selectbox(
         t("basemap_label"),
         BASEMAPS,
         format_func=lambda b: t(f"basemap_{b}", lang),
         key=state.MAP_BASEMAP,
+        placeholder=t("select_placeholder"),
     )
     layers = st.pills(
         t("layers_label"),
