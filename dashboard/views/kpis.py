@@ -95,6 +95,7 @@ def _pick_scenario(dataset: services.Dataset) -> str:
         format_func=lambda o: base_label if o == state.KPI_BASE else str(o),
         key=state.KPI_SCENARIO,
         help=t("kpi_scenario_help"),
+        placeholder=t("select_placeholder"),
     )
     return str(st.session_state[state.KPI_SCENARIO])
 
