@@ -21,6 +21,8 @@ import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
 from analysis.errors import AnalysisError  # noqa: E402
+from analysis.localtime import local_text  # noqa: E402
+from analysis.scenarios import DEMO_DATASET_ID  # noqa: E402
 from dashboard import (  # noqa: E402
     i18n_sim,
     services,
@@ -35,6 +37,7 @@ from dashboard import (  # noqa: E402
 )
 from dashboard.i18n import current_lang, t  # noqa: E402
 from dashboard.mapcache import display_geometry  # noqa: E402
+from dashboard.safetext import md_escape  # noqa: E402
 from dashboard.styles import dataset_badge  # noqa: E402
 from dashboard.ui import dataset_and_result, dataset_name, show_domain_error  # noqa: E402
 from geodata.errors import GeodataError  # noqa: E402
@@ -47,8 +50,7 @@ MAP_WIDTH_PX = 690
 
 def _scenario_bar(dataset: services.Dataset) -> None:
     scn = sim_state.current(dataset)
-    st.session_state.setdefault(state.SIM_NAME, scn.name)
-    st.session_state.setdefault(state.SIM_AUTHOR, scn.author)
+    sim_state.sync_name_boxes(scn)
     with st.container(border=True):
         c1, c2, c3 = st.columns([2.2, 1.3, 1], vertical_alignment="bottom")
         c1.text_input(t("sim_name_label"), key=state.SIM_NAME, max_chars=120)
@@ -68,21 +70,25 @@ def _scenario_bar(dataset: services.Dataset) -> None:
 
 
 def _manage(dataset: services.Dataset) -> None:
-    saved = sim_services.list_scenarios(dataset)
+    saved = sim_services.openable_scenarios(dataset)
     names = list(saved["name"])
     info = {r["name"]: r for r in saved.to_dict("records")}
 
     def label(name: str) -> str:
         r = info[name]
-        return t(
+        entry = t(
             "sim_saved_entry",
             name=name,
             author=r["author"] or "—",
-            time=str(r["updated_at"])[:16].replace("T", " "),
+            time=local_text(r["updated_at"]),
             proposed=r["n_proposed"],
             moved=r["n_moved"],
             removed=r["n_removed"],
         )
+        if not r["dataset_name"]:
+            return entry
+        data = t("demo_city_name") if r["dataset_id"] == DEMO_DATASET_ID else r["dataset_name"]
+        return t("sim_saved_entry_other", entry=entry, data=data)
 
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     if names:
@@ -115,13 +121,14 @@ def _manage(dataset: services.Dataset) -> None:
         ),
     )
     c6.button(
-        t("sim_delete_scenario"),
+        # Names the scenario it deletes (escaped: a button label is Markdown).
+        t("sim_delete_scenario", name=md_escape(sim_state.current(dataset).name)),
         key=state.SIM_DELETE_SCENARIO,
         icon=":material/delete:",
         disabled=not sim_state.is_saved(),
         on_click=lambda: sim_state.delete_current(dataset),
     )
-    st.caption(t("sim_workspace_at", path=str(sim_services.workspace_path())))
+    st.caption(t("sim_workspace_note"))
 
 
 def _panel(scn: object) -> None:
@@ -221,23 +228,74 @@ def _panel(scn: object) -> None:
         )
 
 
+#: Height (px) of the message box and of the site-rule box above the map: fixed, so a
+#: message or a warning never moves the map under the planner's next click (a longer text
+#: scrolls inside its box).
+NOTICE_PX = 76
+_ICONS = {
+    "success": ":material/check_circle:",
+    "info": ":material/info:",
+    "warning": ":material/warning:",
+    "error": ":material/error:",
+}
+#: Compact alerts in the two boxes (Streamlit's padding would leave room for one line).
+_NOTICE_CSS = (
+    "<style>"
+    + " ".join(
+        f".st-key-{key} [data-testid='stAlertContainer'] {{ padding: .45rem .75rem; }}"
+        f" .st-key-{key} [data-testid='stAlert'] p {{ font-size: .9rem; line-height: 1.35; }}"
+        for key in (state.SIM_NOTICE, state.SIM_SITE_WARNINGS)
+    )
+    + "</style>"
+)
+
+
+def _notices(note: sim_state.Flash | None, warnings: object) -> None:
+    """The last action's message and the site-rule warnings, side by side, fixed height."""
+    st.html(_NOTICE_CSS)
+    left, right = st.columns(2, gap="small")
+    with left.container(height=NOTICE_PX, border=False, key=state.SIM_NOTICE):
+        if note is not None:
+            # Messages carry names (scenarios, points, files): shown as text, not Markdown.
+            getattr(st, note.level)(md_escape(note.text), icon=_ICONS.get(note.level))
+    with right.container(height=NOTICE_PX, border=False, key=state.SIM_SITE_WARNINGS):
+        lang = current_lang()
+        if not services.standards().active_site_rules:
+            st.caption(t("sim_site_off"))
+        elif warnings.empty:  # type: ignore[attr-defined]
+            st.caption(":material/check_circle: " + t("sim_site_ok"))
+        else:
+            lines = [
+                md_escape(sim_views.site_warning_text(rec, lang))
+                for rec in warnings.to_dict("records")  # type: ignore[attr-defined]
+            ]
+            # One line per point (Markdown hard breaks), under a one-line count.
+            st.warning(
+                "  \n".join([md_escape(t("sim_site_count", n=len(lines))), *lines]),
+                icon=":material/wrong_location:",
+            )
+
+
+def _pending_points(dataset: services.Dataset, scn: object) -> list[object]:
+    """Points of the optimiser's proposal not adopted yet (``id, name, type, lon, lat``).
+
+    Empty for now: the optimiser panel (``dashboard.sim_optimise``) provides the list.
+    """
+    return []
+
+
 @st.fragment
 def _editor(dataset: services.Dataset, base_result: object) -> None:
     sim_editor.consume_click()
+    if sim_state.name_boxes_stale():
+        # The working scenario changed name from inside this fragment (an adopted
+        # proposal, a save under a free name): redraw the name boxes above it too.
+        st.rerun(scope="app")
     scn = sim_state.current(dataset)
-    # Always one container here, so a message never shifts the map (which would remount it).
-    box = st.container()
     note = sim_state.pop_flash()
-    if note is not None:
-        icons = {
-            "success": ":material/check_circle:",
-            "info": ":material/info:",
-            "warning": ":material/warning:",
-            "error": ":material/error:",
-        }
-        getattr(box, note.level)(note.text, icon=icons.get(note.level))
     try:
         result = sim_services.scenario_coverage(dataset, scn)
+        warnings = sim_services.site_warnings(dataset, scn)
     except (AnalysisError, GeodataError) as exc:
         show_domain_error(exc)
         return
@@ -248,7 +306,11 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
     saved = sim_state.is_saved()
     counts = scn.status_counts()
     st.caption(
-        (t("sim_autosaved", time=scn.updated_at[11:19]) if saved else t("sim_not_saved_yet"))
+        (
+            t("sim_autosaved", time=local_text(scn.updated_at, "%H:%M:%S"))
+            if saved
+            else t("sim_not_saved_yet")
+        )
         + " · "
         + t(
             "sim_scenario_counts",
@@ -257,6 +319,7 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
             removed=counts["removed"],
         )
     )
+    _notices(note, warnings)
     lang = current_lang()
     radii = sim_editor.dataset_radii(dataset)
     left, right = st.columns([3, 1.2], gap="medium")
@@ -274,7 +337,10 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
             geoms,
             lang,
         )
-        group = sim_map.scenario_group(features, lang, overlay)
+        # Points of an optimiser proposal not adopted yet (none until the lead wires
+        # the optimiser's list in): drawn dashed, marked 拟, with the scenario's points.
+        pending = sim_map.pending_features(_pending_points(dataset, scn), lang)
+        group = sim_map.scenario_group(features, lang, overlay, pending)
         height = sim_map.fit_height(payload.bounds, MAP_WIDTH_PX)
         st_folium(
             sim_map.base_map(
@@ -290,7 +356,7 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
             on_change=sim_editor.consume_click,
             render=False,  # st_folium renders the map itself; a figure render too costs ~40 ms
         )
-        st.html(sim_views.map_legend(current_lang()))
+        st.html(sim_views.map_legend(current_lang(), pending=bool(pending["features"])))
     with right:
         _panel(scn)
     rules, changes, optimiser = st.tabs(
@@ -343,6 +409,10 @@ def render() -> None:
     _relabel_after_language_switch()
     st.title(t("sim_title"), anchor=False)
     st.caption(t("sim_caption"))
+    try:
+        sim_state.follow_url()  # a link to a scenario on other (stored) data opens that data
+    except AnalysisError as exc:
+        show_domain_error(exc)
     loaded = dataset_and_result()
     if loaded is None:
         return
