@@ -73,6 +73,10 @@ SIM_TEXT: dict[str, tuple[str, str]] = {
         "方案“{old}”已被其他人另行保存；为免覆盖，你的修改已保存为“{name}”。",
         "“{old}” was saved by someone else meanwhile; to overwrite nothing, your edits are saved as “{name}”.",
     ),
+    "sim_saved_free_name": (
+        "名称“{old}”已被另一个方案使用，本方案已保存为“{name}”。",
+        "The name “{old}” is taken by another scenario; this one is saved as “{name}”.",
+    ),
     "sim_save_failed": ("自动保存失败：{reason}", "Automatic save failed: {reason}"),
     "sim_edit_failed": ("无法修改：{reason}", "Edit not possible: {reason}"),
     "sim_undone": ("已撤销：{what}", "Undone: {what}"),

@@ -234,7 +234,10 @@ def _save_current(force: bool = False) -> None:
             flash("error", t("sim_save_failed", reason=error_text(exc)))
             return
         _name_changed()
-        flash("warning", t("sim_saved_elsewhere", old=old, name=saved.name))
+        if stamp:
+            flash("warning", t("sim_saved_elsewhere", old=old, name=saved.name))
+        else:  # a new plan whose name someone else took first: nothing of theirs was touched
+            flash("info", t("sim_saved_free_name", old=old, name=saved.name))
     st.session_state[state.SIM_HISTORY] = hist.replace_current(saved)
     st.session_state[state.SIM_SAVED] = saved.updated_at
     _remember(saved.name)
@@ -307,6 +310,9 @@ def open_scenario(name: str) -> None:
     _use_dataset(target)
     st.session_state[state.SIM_DATASET] = target.id
     _start(scn, saved=True)
+    # The browser keeps showing a choice in the words it was drawn with ("· 数据：…" of
+    # the other data); setting the value makes Streamlit send the new words.
+    st.session_state[state.SIM_PICK] = name
     if switched:
         from dashboard.ui import dataset_name
 
@@ -354,6 +360,10 @@ def save_as(name: str) -> None:
     from analysis.scenarios import copy_scenario
 
     hist: EditHistory = st.session_state[state.SIM_HISTORY]
+    if is_saved() and name.strip() == hist.current.name:
+        # A second click on 另存为 (or "save as" the name it already has): the copy exists.
+        flash("info", t("sim_saved_as", name=hist.current.name))
+        return
     try:
         copy = copy_scenario(hist.current, sim_services.free_name(name))
     except AnalysisError as exc:

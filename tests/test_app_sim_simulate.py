@@ -315,6 +315,28 @@ def test_two_sessions_never_overwrite_each_other(workspace: Path) -> None:
     assert second.session_state[state.SIM_SAVED] == store.load(kept).updated_at
 
 
+def test_two_new_plans_with_the_same_name_both_keep_their_points(workspace: Path) -> None:
+    from analysis.workspace import WorkspaceStore
+    from dashboard.i18n import t
+
+    first, second = _app(), _app()  # both open the page before either saved anything
+    assert _scenario(first).name == _scenario(second).name  # the name was free for both
+    name = _scenario(first).name
+    lon, lat = _empty_spot()
+    _click(first, lon, lat)
+    _click(second, lon + 0.05, lat)  # its name was taken meanwhile: saved under a free one
+    kept = _scenario(second).name
+    assert kept != name
+    message = t("sim_saved_free_name", "zh", old=name, name=kept)
+    assert any(m.value.replace("\\", "") == message for m in second.info), [
+        m.value for m in second.info
+    ]
+    assert second.text_input(key=state.SIM_NAME).value == kept  # the box follows
+    store = WorkspaceStore(workspace)
+    assert (store.load(name).contact_points["status"] == "proposed").sum() == 1
+    assert (store.load(kept).contact_points["status"] == "proposed").sum() == 1
+
+
 def at_warning_shown(at: AppTest) -> bool:
     """True when the page shows a warning (the flash message of the save)."""
     return len(at.warning) > 0
@@ -450,14 +472,20 @@ def test_adopted_plan_name_follows_and_rename_says_nothing_false(workspace: Path
     assert set(store.list_scenarios()["name"]) == {first, "县里的方案"}
     at.text_input(key=state.SIM_SAVE_AS_NAME).set_value("备选")
     at.button(key=state.SIM_SAVE_AS).click().run()
-    at.button(key=state.SIM_SAVE_AS).click().run()
+    at.button(key=state.SIM_SAVE_AS).click().run()  # the copy exists: no second one
     assert not at.error, [e.value for e in at.error]
-    assert _scenario(at).name == "备选 (2)"
-    assert at.text_input(key=state.SIM_NAME).value == "备选 (2)"
-    assert set(store.list_scenarios()["name"]) == {first, "县里的方案", "备选", "备选 (2)"}
+    assert _scenario(at).name == "备选"
+    assert at.text_input(key=state.SIM_NAME).value == "备选"
+    assert set(store.list_scenarios()["name"]) == {first, "县里的方案", "备选"}
+    at.button(key=state.SIM_SAVE_AS).click().run()  # a third click: still one copy
+    assert set(store.list_scenarios()["name"]) == {first, "县里的方案", "备选"}
+    at.text_input(key=state.SIM_SAVE_AS_NAME).set_value("县里的方案")  # a taken name
+    at.button(key=state.SIM_SAVE_AS).click().run()
+    assert _scenario(at).name == "县里的方案 (2)"  # a free name, never over another plan
+    assert set(store.list_scenarios()["name"]) == {first, "县里的方案", "备选", "县里的方案 (2)"}
 
     # Delete names what it deletes; a second click (before the redraw) deletes nothing more.
-    assert _delete_label(at) == t("sim_delete_scenario", "zh", name=md_escape("备选 (2)"))
+    assert _delete_label(at) == t("sim_delete_scenario", "zh", name=md_escape("县里的方案 (2)"))
     at.button(key=state.SIM_DELETE_SCENARIO).click().run()
     assert set(store.list_scenarios()["name"]) == {first, "县里的方案", "备选"}
     assert at.button(key=state.SIM_DELETE_SCENARIO).disabled  # a fresh, unsaved plan now

@@ -403,3 +403,73 @@ def test_two_quick_clicks_land_where_the_planner_aims(
             context.close()
             browser.close()
     assert "Traceback" not in app["log"](), app["log"]()[-3000:]
+
+
+def test_adopting_a_proposal_then_the_scenario_controls_clicked_twice(
+    app: dict[str, Any], artifacts_dir: Path
+) -> None:
+    """Adopt the optimiser's preview (a click inside the editor fragment, which reruns only
+    the editor), then use the scenario controls above it as a hurried planner would, each
+    clicked twice: the name box follows the adopted plan, 保存名称 reports no false "name
+    exists", 删除 names the plan it deletes and deletes only that one."""
+    from analysis.workspace import WorkspaceStore
+    from dashboard.safetext import md_escape
+
+    with playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        context.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort()
+        )
+        try:
+            page = context.new_page()
+            page.goto(app["url"] + "/simulate")
+            _until("the KPI cards", lambda: _shown(page)[0] is not None)
+            wait_idle(page)
+            name_box = page.locator(f".st-key-{state.SIM_NAME} input")
+            fresh = name_box.input_value()
+            page.get_by_role("tab", name=t("sim_tab_optimiser", "zh")).click()
+            _button(page, state.OPT_PREVIEW).click()
+            apply = _button(page, state.OPT_APPLY)
+            apply.wait_for(timeout=WAIT_S * 1000)
+            wait_idle(page)
+            apply.click()
+            adopted = _until(
+                "the name box showing the adopted plan",
+                lambda: (v := name_box.input_value()) != fresh and v,
+            )
+            wait_idle(page)
+            store = WorkspaceStore(app["workspace"])
+            assert store.exists(adopted)
+            assert "scenario=" in page.url  # saved: a refresh reopens it
+
+            def errors() -> list[str]:
+                return page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+
+            page.locator(f".st-key-{state.SIM_APPLY_NAME} button").dblclick()
+            page.wait_for_timeout(500)
+            wait_idle(page)
+            assert not [e for e in errors() if t("opt_conflicts", "zh") not in e], errors()
+            assert name_box.input_value() == adopted
+            assert store.exists(adopted)
+
+            page.get_by_text(t("sim_manage", "zh"), exact=True).click()
+            delete = _button(page, state.SIM_DELETE_SCENARIO)
+            delete.wait_for()
+            label = delete.inner_text()
+            assert t("sim_delete_scenario", "zh", name=adopted) in label, label
+            page.screenshot(path=str(artifacts_dir / "e2e_sim_adopted.png"))
+            before = set(store.list_scenarios()["name"])
+            delete.dblclick()  # the second click may reach the server before the redraw
+            _until("a fresh plan", lambda: name_box.input_value() != adopted)
+            page.wait_for_timeout(500)
+            wait_idle(page)
+            assert set(store.list_scenarios()["name"]) == before - {adopted}
+            assert not errors() or all(t("opt_conflicts", "zh") in e for e in errors())
+            assert not _button(page, state.SIM_DELETE_SCENARIO).is_enabled()
+            assert md_escape(adopted) not in _button(page, state.SIM_DELETE_SCENARIO).inner_text()
+            assert page.locator('[data-testid="stException"]').count() == 0
+        finally:
+            context.close()
+            browser.close()
+    assert "Traceback" not in app["log"](), app["log"]()[-3000:]

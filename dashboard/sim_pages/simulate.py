@@ -101,7 +101,7 @@ def _manage(dataset: services.Dataset) -> None:
         )
     else:
         c1.caption(t("sim_none_saved"))
-    c3, c4, c5, c6 = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
+    c3, c4 = st.columns([3, 1], vertical_alignment="bottom")
     st.session_state.setdefault(state.SIM_SAVE_AS_NAME, "")
     c3.text_input(t("sim_save_as_name"), key=state.SIM_SAVE_AS_NAME, max_chars=120)
     c4.button(
@@ -112,7 +112,9 @@ def _manage(dataset: services.Dataset) -> None:
             str(st.session_state.get(state.SIM_SAVE_AS_NAME) or t("sim_default_name"))
         ),
     )
-    c5.button(
+    # A row that wraps rather than columns that cut the delete button's name short.
+    row = st.container(horizontal=True, gap="small")
+    row.button(
         t("sim_new"),
         key=state.SIM_NEW,
         icon=":material/restart_alt:",
@@ -120,7 +122,7 @@ def _manage(dataset: services.Dataset) -> None:
             dataset, str(st.session_state.get(state.SIM_AUTHOR, ""))
         ),
     )
-    c6.button(
+    row.button(
         # Names the scenario it deletes (escaped: a button label is Markdown).
         t("sim_delete_scenario", name=md_escape(sim_state.current(dataset).name)),
         key=state.SIM_DELETE_SCENARIO,
