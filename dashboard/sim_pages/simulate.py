@@ -233,7 +233,7 @@ def _panel(scn: object) -> None:
 #: Height (px) of the message box and of the site-rule box above the map: fixed, so a
 #: message or a warning never moves the map under the planner's next click (a longer text
 #: scrolls inside its box).
-NOTICE_PX = 76
+NOTICE_PX = 58
 _ICONS = {
     "success": ":material/check_circle:",
     "info": ":material/info:",
@@ -244,8 +244,8 @@ _ICONS = {
 _NOTICE_CSS = (
     "<style>"
     + " ".join(
-        f".st-key-{key} [data-testid='stAlertContainer'] {{ padding: .45rem .75rem; }}"
-        f" .st-key-{key} [data-testid='stAlert'] p {{ font-size: .9rem; line-height: 1.35; }}"
+        f".st-key-{key} [data-testid='stAlertContainer'] {{ padding: .3rem .7rem; }}"
+        f" .st-key-{key} [data-testid='stAlert'] p {{ font-size: .86rem; line-height: 1.3; }}"
         for key in (state.SIM_NOTICE, state.SIM_SITE_WARNINGS)
     )
     + "</style>"
