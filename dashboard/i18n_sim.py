@@ -90,6 +90,7 @@ SIM_TEXT: dict[str, tuple[str, str]] = {
         "{n} new or moved contact point(s) break their type's site rule:",
     ),
     "sim_site_warning": ("{id} {message}（{place}）", "{id}: {message} ({place})"),
+    "sim_site_warning_bare": ("{id} {message}", "{id}: {message}"),
     "sim_site_ok": (
         "新增和迁移的联系点均符合选址规则。",
         "Every new or moved contact point keeps its type's site rule.",

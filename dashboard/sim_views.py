@@ -96,7 +96,8 @@ def site_warning_text(rec: Mapping[str, Any], lang: Lang | None = None) -> str:
         if str(rec.get(k) or "").strip() not in ("", "nan", "None")
     )
     message = str(rec.get("message_zh" if lang == "zh" else "message") or rec.get("code") or "")
-    return t("sim_site_warning", lang, id=str(rec.get("id", "")), message=message, place=place)
+    key = "sim_site_warning" if place else "sim_site_warning_bare"
+    return t(key, lang, id=str(rec.get("id", "")), message=message, place=place)
 
 
 def headline_cards(current: Any, baseline: Any, lang: Lang | None = None) -> list[KpiCard]:

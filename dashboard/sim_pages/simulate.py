@@ -1,7 +1,11 @@
 """方案模拟 Simulation: lay out new points by hand or by the optimiser, see every KPI change.
 
 The working scenario is saved to the workspace after every edit and restored after a
-browser refresh or a server restart (:mod:`dashboard.sim_state`). The editor (KPIs, map,
+browser refresh or a server restart from the address (``?scenario=``); a new session starts
+on a fresh copy of the data, never in someone else's plan (:mod:`dashboard.sim_state`). The
+scenario bar (:mod:`dashboard.sim_bar`) sits above the editor. Above the map, the last
+action's message and the site-rule warnings of new and moved points have boxes of fixed
+height: nothing above the map moves between two clicks. The editor (KPIs, map,
 edit panel, rule table, optimiser) is one ``st.fragment``: a click on the map reruns only
 the editor, and the map's points travel as st_folium's ``feature_group_to_add`` so the
 base map is not rebuilt; the townships whose figures the scenario changed travel with
@@ -22,10 +26,10 @@ from streamlit_folium import st_folium  # noqa: E402
 
 from analysis.errors import AnalysisError  # noqa: E402
 from analysis.localtime import local_text  # noqa: E402
-from analysis.scenarios import DEMO_DATASET_ID  # noqa: E402
 from dashboard import (  # noqa: E402
     i18n_sim,
     services,
+    sim_bar,
     sim_editor,
     sim_map,
     sim_optimise_view,
@@ -46,91 +50,6 @@ i18n_sim.register()
 #: Width (px) the map is expected to get in the page's wide layout (1440 px window); its
 #: height follows the area's shape (:func:`dashboard.sim_map.fit_height`).
 MAP_WIDTH_PX = 690
-
-
-def _scenario_bar(dataset: services.Dataset) -> None:
-    scn = sim_state.current(dataset)
-    sim_state.sync_name_boxes(scn)
-    with st.container(border=True):
-        c1, c2, c3 = st.columns([2.2, 1.3, 1], vertical_alignment="bottom")
-        c1.text_input(t("sim_name_label"), key=state.SIM_NAME, max_chars=120)
-        c2.text_input(t("sim_author_label"), key=state.SIM_AUTHOR, max_chars=60)
-        c3.button(
-            t("sim_apply_name"),
-            key=state.SIM_APPLY_NAME,
-            icon=":material/edit:",
-            wrap=True,  # a narrow column wraps the label rather than cutting it short
-            on_click=lambda: sim_state.rename_current(
-                str(st.session_state.get(state.SIM_NAME, "")),
-                str(st.session_state.get(state.SIM_AUTHOR, "")),
-            ),
-        )
-        with st.expander(t("sim_manage"), icon=":material/folder_open:"):
-            _manage(dataset)
-
-
-def _manage(dataset: services.Dataset) -> None:
-    saved = sim_services.openable_scenarios(dataset)
-    names = list(saved["name"])
-    info = {r["name"]: r for r in saved.to_dict("records")}
-
-    def label(name: str) -> str:
-        r = info[name]
-        entry = t(
-            "sim_saved_entry",
-            name=name,
-            author=r["author"] or "—",
-            time=local_text(r["updated_at"]),
-            proposed=r["n_proposed"],
-            moved=r["n_moved"],
-            removed=r["n_removed"],
-        )
-        if not r["dataset_name"]:
-            return entry
-        data = t("demo_city_name") if r["dataset_id"] == DEMO_DATASET_ID else r["dataset_name"]
-        return t("sim_saved_entry_other", entry=entry, data=data)
-
-    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    if names:
-        c1.selectbox(t("sim_pick"), names, format_func=label, key=state.SIM_PICK)
-        c2.button(
-            t("sim_open"),
-            key=state.SIM_OPEN,
-            icon=":material/file_open:",
-            on_click=lambda: sim_state.open_scenario(str(st.session_state[state.SIM_PICK])),
-        )
-    else:
-        c1.caption(t("sim_none_saved"))
-    c3, c4 = st.columns([3, 1], vertical_alignment="bottom")
-    st.session_state.setdefault(state.SIM_SAVE_AS_NAME, "")
-    c3.text_input(t("sim_save_as_name"), key=state.SIM_SAVE_AS_NAME, max_chars=120)
-    c4.button(
-        t("sim_save_as"),
-        key=state.SIM_SAVE_AS,
-        icon=":material/content_copy:",
-        on_click=lambda: sim_state.save_as(
-            str(st.session_state.get(state.SIM_SAVE_AS_NAME) or t("sim_default_name"))
-        ),
-    )
-    # A row that wraps rather than columns that cut the delete button's name short.
-    row = st.container(horizontal=True, gap="small")
-    row.button(
-        t("sim_new"),
-        key=state.SIM_NEW,
-        icon=":material/restart_alt:",
-        on_click=lambda: sim_state.start_new(
-            dataset, str(st.session_state.get(state.SIM_AUTHOR, ""))
-        ),
-    )
-    row.button(
-        # Names the scenario it deletes (escaped: a button label is Markdown).
-        t("sim_delete_scenario", name=md_escape(sim_state.current(dataset).name)),
-        key=state.SIM_DELETE_SCENARIO,
-        icon=":material/delete:",
-        disabled=not sim_state.is_saved(),
-        on_click=lambda: sim_state.delete_current(dataset),
-    )
-    st.caption(t("sim_workspace_note"))
 
 
 def _panel(scn: object) -> None:
@@ -421,7 +340,7 @@ def render() -> None:
     dataset, base_result = loaded
     st.markdown(dataset_badge(dataset_name(dataset)), unsafe_allow_html=True)
     try:
-        _scenario_bar(dataset)
+        sim_bar.scenario_bar(dataset)
     except AnalysisError as exc:
         show_domain_error(exc)
         return
