@@ -656,3 +656,47 @@ def test_pending_proposal_points_are_drawn_dashed_with_a_legend_entry() -> None:
     legend = sim_views.map_legend("zh", pending=True)
     assert t("sim_legend_pending", "zh") in legend
     assert t("sim_legend_pending", "zh") not in sim_views.map_legend("zh")
+
+
+def test_every_workspace_problem_is_said_in_chinese_without_a_path() -> None:
+    """Workspace problems reach the page (a failed save, a missing dataset): each code has
+    its sentence, so the English message (which names the server's file) is never shown."""
+    import ast
+
+    from dashboard.i18n import problem_text
+    from dashboard.i18n_problems import PROBLEM_TEXT
+
+    codes: set[str] = set()
+    for path in sorted((REPO / "analysis").glob("workspace*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            if getattr(node.func, "id", getattr(node.func, "attr", "")) not in (
+                "problem",
+                "_problem",
+            ):
+                continue
+            first = node.args[0]
+            for value in (first.body, first.orelse) if isinstance(first, ast.IfExp) else (first,):
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    codes.add(value.value)
+    assert {"workspace_busy", "workspace_error", "dataset_not_found"} <= codes
+    assert not codes - set(PROBLEM_TEXT), sorted(codes - set(PROBLEM_TEXT))
+    for code in codes:
+        text = problem_text(code, {}, "The workspace /srv/x/workspace.gpkg is busy.", "zh")
+        assert "/srv/x" not in text and "workspace.gpkg" not in text, text
+
+
+def test_an_unreadable_workspace_is_said_in_words_without_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("COVERAGE_PLANNER_WORKSPACE", str(blocker / "workspace.gpkg"))
+    at = _app()
+    from dashboard.i18n_problems import PROBLEM_TEXT
+
+    errors = [str(e.value) for e in at.error]
+    assert errors and PROBLEM_TEXT["workspace_error"][0] in errors[0].replace("\\", ""), errors
+    shown = _texts(at) + "\n".join(str(d.value) for d in at.dataframe)
+    assert str(tmp_path) not in shown and "workspace.gpkg" not in shown

@@ -325,6 +325,12 @@ def _relabel_after_language_switch() -> None:
             st.session_state[key] = st.session_state[key]
 
 
+def _workspace_error(exc: AnalysisError) -> None:
+    """A workspace problem in words (not the problem table, whose 文件 column would show
+    the server's workspace path)."""
+    st.error(md_escape(sim_state.error_text(exc)), icon=":material/error:")
+
+
 def render() -> None:
     """Draw the simulation page."""
     _relabel_after_language_switch()
@@ -333,7 +339,7 @@ def render() -> None:
     try:
         sim_state.follow_url()  # a link to a scenario on other (stored) data opens that data
     except AnalysisError as exc:
-        show_domain_error(exc)
+        _workspace_error(exc)
     loaded = dataset_and_result()
     if loaded is None:
         return
@@ -342,7 +348,7 @@ def render() -> None:
     try:
         sim_bar.scenario_bar(dataset)
     except AnalysisError as exc:
-        show_domain_error(exc)
+        _workspace_error(exc)
         return
     _editor(dataset, base_result)
 
