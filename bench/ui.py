@@ -131,7 +131,11 @@ def mark_map(page: Page) -> None:
 
 def choose(page: Page, key: str, option: str) -> None:
     """Pick ``option`` in the selectbox whose widget key is ``key``."""
-    page.locator(f".st-key-{key} button[aria-haspopup='listbox']").click()
+    box = page.locator(f".st-key-{key} button[aria-haspopup='listbox']")
+    # Scroll first: a list opened while the page scrolls (to a box below the fold) closes.
+    box.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    box.click()
     page.get_by_role("option", name=option, exact=True).click()
 
 

@@ -287,6 +287,18 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "The workspace is busy (another save is taking too long); try again shortly.",
     ),
     "backup_failed": ("方案库备份失败。", "The workspace backup failed."),
+    "dataset_not_found": (
+        "工作区中没有该方案所依据的数据，请在“数据”页重新上传。",
+        "The scenario's data is not in the workspace; upload it again on the Data page.",
+    ),
+    "reserved_dataset_id": (
+        "示例数据随程序提供，不会复制到工作区。",
+        "The demo data ships with the program and is never copied into the workspace.",
+    ),
+    "dataset_in_use": (
+        "该数据仍被已保存的方案使用，不能删除。",
+        "This data is still used by saved scenarios; it cannot be deleted.",
+    ),
     "invalid_status": (
         "点位状态无法识别（应为现有、新增、迁移或撤销）。",
         "Unknown point status (existing, proposed, moved or removed expected).",

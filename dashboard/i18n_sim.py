@@ -31,11 +31,15 @@ SIM_TEXT: dict[str, tuple[str, str]] = {
     "sim_save_as_name": ("另存为名称", "Save as name"),
     "sim_save_as": ("另存为", "Save as"),
     "sim_new": ("基于现状新建", "New from baseline"),
-    "sim_delete_scenario": ("删除本方案", "Delete scenario"),
-    "sim_workspace_at": ("工作区文件：{path}", "Workspace file: {path}"),
+    "sim_delete_scenario": ("删除方案“{name}”", "Delete “{name}”"),
+    "sim_workspace_note": (
+        "方案保存在工作区中，本系统的所有使用者都能打开；修改只保存在你新建或打开的方案中。",
+        "Scenarios are kept in the workspace, open to everyone using this server; your edits go only into the scenario you created or opened.",
+    ),
+    "sim_saved_entry_other": ("{entry} · 数据：{data}", "{entry} · data: {data}"),
     "sim_default_name": ("我的方案", "My plan"),
     "sim_baseline_label": ("现状（基线）", "Baseline (as is)"),
-    "sim_autosaved": ("已自动保存（{time} UTC）", "Saved automatically ({time} UTC)"),
+    "sim_autosaved": ("已自动保存（{time}）", "Saved automatically ({time})"),
     "sim_not_saved_yet": ("尚未保存：首次修改后自动保存", "Not saved yet: saved at the first edit"),
     "sim_scenario_counts": (
         "新增 {proposed} · 移动 {moved} · 删除 {removed}",
@@ -43,6 +47,14 @@ SIM_TEXT: dict[str, tuple[str, str]] = {
     ),
     # --- simulate: messages ---------------------------------------------------------------
     "sim_opened": ("已打开方案“{name}”。", "Opened “{name}”."),
+    "sim_opened_on_data": (
+        "已打开方案“{name}”，并切换到其所依据的数据“{data}”。",
+        "Opened “{name}” and switched to its data “{data}”.",
+    ),
+    "sim_data_missing": (
+        "方案“{name}”所依据的数据不在工作区中，请先在“数据”页上传该数据。",
+        "The data of “{name}” is not in the workspace; upload it on the Data page first.",
+    ),
     "sim_new_started": (
         "已基于现状新建方案，首次修改后自动保存。",
         "New scenario from the baseline; saved at the first edit.",
@@ -61,12 +73,29 @@ SIM_TEXT: dict[str, tuple[str, str]] = {
         "方案“{old}”已被其他人另行保存；为免覆盖，你的修改已保存为“{name}”。",
         "“{old}” was saved by someone else meanwhile; to overwrite nothing, your edits are saved as “{name}”.",
     ),
+    "sim_saved_free_name": (
+        "名称“{old}”已被另一个方案使用，本方案已保存为“{name}”。",
+        "The name “{old}” is taken by another scenario; this one is saved as “{name}”.",
+    ),
     "sim_save_failed": ("自动保存失败：{reason}", "Automatic save failed: {reason}"),
     "sim_edit_failed": ("无法修改：{reason}", "Edit not possible: {reason}"),
     "sim_undone": ("已撤销：{what}", "Undone: {what}"),
     "sim_redone": ("已重做：{what}", "Redone: {what}"),
     "sim_added": ("已在 {lon}, {lat} 新增{kind}。", "Added a {kind} at {lon}, {lat}."),
     "sim_moved": ("已移动 {id}。", "Moved {id}."),
+    "sim_breaks_site_rule": ("{done}注意：{warning}", "{done} Note: {warning}"),
+    "sim_site_title": ("选址提醒", "Site rules"),
+    "sim_site_count": (
+        "{n} 个新增或迁移的联系点不符合选址规则：",
+        "{n} new or moved contact point(s) break their type's site rule:",
+    ),
+    "sim_site_warning": ("{id} {message}（{place}）", "{id}: {message} ({place})"),
+    "sim_site_warning_bare": ("{id} {message}", "{id}: {message}"),
+    "sim_site_ok": (
+        "新增和迁移的联系点均符合选址规则。",
+        "Every new or moved contact point keeps its type's site rule.",
+    ),
+    "sim_site_off": ("选址规则未启用。", "Site rules are switched off."),
     "sim_removed": ("已删除 {id}。", "Removed {id}."),
     "sim_restored_point": ("已恢复 {id} 原状。", "Restored {id}."),
     "sim_select_first": (
@@ -137,6 +166,9 @@ SIM_TEXT: dict[str, tuple[str, str]] = {
     "sim_tip_county": ("县区", "County"),
     "sim_tip_base_coverage": ("现状覆盖率", "Coverage (loaded data)"),
     "sim_legend_coverage": ("乡镇人口覆盖率（本方案）", "Township coverage (this scenario)"),
+    "sim_legend_pending": ("优化建议（尚未采纳）", "Optimiser proposal (not adopted)"),
+    "sim_pending_char": ("拟", "P"),
+    "sim_tip_pending": ("优化建议，尚未采纳", "proposed by the optimiser, not adopted yet"),
     # --- simulate: tabs -------------------------------------------------------------------
     "sim_tab_rules": ("各县区规则", "County rules"),
     "sim_tab_changes": ("变更清单", "Changes"),

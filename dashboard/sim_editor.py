@@ -66,15 +66,34 @@ def add_at(kind: str, lon: float, lat: float, name: str = "") -> bool:
         label = name.strip() or t("sim_new_name", kind=kind_label(kind), id=next_point_id(scn))
         return add_point(scn, layer, lon=lon, lat=lat, type=ptype, name=label)  # type: ignore[arg-type]
 
-    done = sim_state.edit(
-        action,
-        t("sim_label_add", kind=kind_label(kind)),
-        t("sim_added", kind=kind_label(kind), lon=f"{lon:.5f}", lat=f"{lat:.5f}"),
-    )
+    added = t("sim_added", kind=kind_label(kind), lon=f"{lon:.5f}", lat=f"{lat:.5f}")
+    done = sim_state.edit(action, t("sim_label_add", kind=kind_label(kind)), added)
     if done:
         new = st.session_state[state.SIM_HISTORY].current.layer(layer)
-        st.session_state[state.SIM_SELECTED] = f"{layer}:{new['id'].iloc[-1]}"
+        pid = str(new["id"].iloc[-1])
+        st.session_state[state.SIM_SELECTED] = f"{layer}:{pid}"
+        if layer == "contact_points":
+            _warn_if_misplaced(pid, added)
     return done
+
+
+def _warn_if_misplaced(pid: str, done: str) -> None:
+    """Turn the edit's message into a warning when point ``pid`` breaks its site rule.
+
+    The page lists every such point too; this says it at once, where the planner looks
+    after the click. The check is cached for the page's own use in the same run.
+    """
+    from dashboard.sim_views import site_warning_text
+
+    try:
+        found = sim_services.site_warnings(services.current_dataset(), _hist_current())
+    except (AnalysisError, GeodataError) as exc:
+        sim_state.flash("error", sim_state.error_text(exc))
+        return
+    rows = found[found["id"].astype(str) == pid]
+    if not rows.empty:
+        warning = site_warning_text(rows.iloc[0].to_dict())
+        sim_state.flash("warning", t("sim_breaks_site_rule", done=done, warning=warning))
 
 
 def _split(selected: str | None) -> tuple[str, str] | None:
@@ -93,12 +112,14 @@ def move_selected(lon: float, lat: float) -> None:
         sim_state.flash("warning", t("sim_select_first"))
         return
     layer, pid = picked
-    sim_state.edit(
+    moved = sim_state.edit(
         lambda s: move_point(s, layer, pid, lon, lat),
         t("sim_label_move", id=pid),  # type: ignore[arg-type]
         t("sim_moved", id=pid),
     )
     st.session_state[state.SIM_MODE] = "select"
+    if moved and layer == "contact_points":
+        _warn_if_misplaced(pid, t("sim_moved", id=pid))
 
 
 def remove_selected() -> None:

@@ -7,6 +7,7 @@ Split from :mod:`dashboard.sim_map` (which re-exports :func:`point_features` and
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -146,6 +147,54 @@ def point_features(
         "sites": _fc(sites),
         "homes": _fc(homes),
     }
+
+
+def _field(point: Any, name: str) -> Any:
+    """``point[name]`` of a mapping, else ``point.name`` (a dataclass or named tuple)."""
+    if isinstance(point, Mapping):
+        return point.get(name)
+    return getattr(point, name, None)
+
+
+def pending_features(points: Iterable[Any] | None, lang: Lang) -> dict[str, Any]:
+    """Points an optimiser proposed and the planner has not adopted yet, as GeoJSON.
+
+    Parameters
+    ----------
+    points
+        Each with ``id``, ``name``, ``type``, ``lon``, ``lat`` (WGS84), as mappings or
+        objects with those attributes; ``None`` or empty: no feature.
+    lang
+        Language of the tooltips.
+
+    Returns
+    -------
+    dict
+        A FeatureCollection; ``properties.t`` is the point type (its colour), ``tip`` an
+        escaped tooltip. The map draws them as dashed badges (:mod:`dashboard.sim_map`).
+    """
+    out = []
+    for point in points or ():
+        lon, lat = _field(point, "lon"), _field(point, "lat")
+        if lon is None or lat is None or not (np.isfinite(lon) and np.isfinite(lat)):
+            continue
+        ptype = str(_field(point, "type") or "other")
+        name = str(_field(point, "name") or _field(point, "id") or "")
+        tip = _tip(
+            name,
+            [
+                (t("sim_tip_type", lang), point_type_label(ptype, lang)),
+                (t("sim_tip_status", lang), t("sim_tip_pending", lang)),
+            ],
+        )
+        out.append(
+            {
+                "type": "Feature",
+                "geometry": _pt(float(lon), float(lat)),
+                "properties": {"t": ptype, "id": str(_field(point, "id") or ""), "tip": tip},
+            }
+        )
+    return _fc(out)
 
 
 def nearest_point(scenario: Scenario, lon: float, lat: float, max_deg: float) -> str | None:

@@ -23,10 +23,10 @@ from folium.utilities import JsCode
 from jinja2 import Template
 
 from dashboard.assets import IFRAME_STATIC_BASE, use_offline_assets
-from dashboard.i18n import Lang
+from dashboard.i18n import Lang, t
 from dashboard.mapview import MapPayload
 from dashboard.palette import MAP_BACKGROUND, POINT_STYLE, SITE_COLOR, badge_styles
-from dashboard.sim_features import DECIMALS, nearest_point, point_features
+from dashboard.sim_features import DECIMALS, nearest_point, pending_features, point_features
 from dashboard.sim_overlay import HATCH, hatch_js
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "base_payload",
     "fit_height",
     "nearest_point",
+    "pending_features",
     "point_features",
     "scenario_group",
     "small_map",
@@ -58,6 +59,8 @@ _CSS = f"""
 .sim-badge.st-moved {{ border: 2px dashed #ffffff; box-shadow: 0 0 0 2px #1565c0; }}
 .sim-badge.st-removed {{ background: #9e9e9e !important; opacity: .6;
   text-decoration: line-through; }}
+.sim-badge.pending {{ background: #fff !important; border: 2px dashed; box-shadow: 0 1px 4px
+  rgba(0,0,0,.35); opacity: .95; }}
 .sim-badge.sel {{ transform: scale(1.15);
   box-shadow: 0 0 0 2px #d50000, 0 1px 5px rgba(0,0,0,.6); }}
 .sim-label {{ background: none; border: none; color: #1c2b3a; font-size: 13px; font-weight: 700;
@@ -131,6 +134,20 @@ def _badge_js(lang: Lang = "zh") -> JsCode:
         " iconSize: [24, 24], iconAnchor: [12, 12],"
         " html: '<div class=\"' + cls + '\" style=\"background:' + s[0] + '\">' + s[1] + '</div>'"
         " })}); }"
+    )
+
+
+def _pending_js(lang: Lang = "zh") -> JsCode:
+    """Badges of a not-yet-adopted proposal: white, dashed outline and letter in the type's
+    colour, marked 拟 (so they never read as points of the plan)."""
+    colors = json.dumps({k: v[0] for k, v in badge_styles(lang).items()})
+    char = json.dumps(t("sim_pending_char", lang), ensure_ascii=False)
+    return JsCode(
+        "function(f, latlng) { var C = " + colors + "; var c = C[f.properties.t] || C.other;"
+        " return L.marker(latlng, {keyboard: false, riseOnHover: true, zIndexOffset: -500,"
+        " icon: L.divIcon({className: 'sim-icon', iconSize: [24, 24], iconAnchor: [12, 12],"
+        " html: '<div class=\"sim-badge pending\" style=\"color:' + c + ';border-color:' + c"
+        " + '\">' + " + char + " + '</div>'})}); }"
     )
 
 
@@ -281,6 +298,7 @@ def scenario_group(
     features: dict[str, dict[str, Any]],
     lang: Lang = "zh",
     townships: dict[str, Any] | None = None,
+    pending: dict[str, Any] | None = None,
 ) -> folium.FeatureGroup:
     """Return the feature group st_folium adds to the base map (townships, radii, points).
 
@@ -288,6 +306,9 @@ def scenario_group(
     (:func:`dashboard.palette.badge_styles`), as on the map page. ``townships`` is the
     overlay of the townships the scenario changed (:func:`dashboard.sim_overlay.
     township_overlay`), drawn first, over the base map's polygons and under the radii.
+    ``pending`` holds the points of an optimiser proposal not adopted yet
+    (:func:`dashboard.sim_features.pending_features`): dashed white badges marked 拟, under
+    the plan's own badges. They travel with the points, so the base map stays as it is.
     """
     group = folium.FeatureGroup(name="sim_points", control=False)
     if townships and townships.get("features"):
@@ -298,6 +319,10 @@ def scenario_group(
         folium.GeoJson(features["radii"], pointToLayer=_radius_js()).add_to(group)
     if features["moves"]["features"]:
         folium.GeoJson(features["moves"], style=_STYLE, interactive=False).add_to(group)
+    if pending and pending.get("features"):
+        folium.GeoJson(pending, pointToLayer=_pending_js(lang), on_each_feature=_TOOLTIP).add_to(
+            group
+        )
     if features["sites"]["features"]:
         folium.GeoJson(features["sites"], pointToLayer=_site_js(), on_each_feature=_TOOLTIP).add_to(
             group

@@ -105,6 +105,29 @@ def _coverage(dataset_id: str, key: str, _city: Any, _scenario: Scenario) -> Any
     return compute_coverage(apply_scenario(_city, _scenario), services.standards())
 
 
+#: Statuses of the points a planner placed (by hand or by adopting a proposal).
+PLACED: tuple[str, ...] = ("proposed", "moved")
+
+
+@st.cache_resource(show_spinner=False, max_entries=48)
+def _site_warnings(dataset_id: str, key: str, _city: Any, _scenario: Scenario) -> pd.DataFrame:
+    from analysis.eligibility import placement_warnings
+
+    cp = _scenario.layer("contact_points")
+    cp = cp[cp["status"].astype(str).isin(PLACED)]
+    return placement_warnings(_city, services.standards().active_site_rules, cp)
+
+
+def site_warnings(dataset: services.Dataset, scenario: Scenario) -> pd.DataFrame:
+    """New and moved contact points that stand where their type should not (cached).
+
+    One row per point (:func:`analysis.eligibility.placement_warnings`: ``id``, ``name``,
+    ``type``, ``township_name``, ``village_name``, ``code``, ``message_zh``, ``message``);
+    empty when every placed point keeps its type's site rule, or the rules are off.
+    """
+    return _site_warnings(dataset.id, fingerprint(scenario), dataset.city, scenario)
+
+
 def scenario_city(dataset: services.Dataset, scenario: Scenario) -> Any:
     """Return ``dataset``'s city with the scenario's points (removed points dropped)."""
     from analysis.scenarios import apply_scenario
@@ -135,8 +158,15 @@ def load(name: str) -> Scenario:
     return store().load(name)
 
 
-def save(scenario: Scenario, expected_updated_at: str | None = None) -> Scenario:
+def save(
+    scenario: Scenario,
+    expected_updated_at: str | None = None,
+    dataset: services.Dataset | None = None,
+) -> Scenario:
     """Save a scenario and return it with its new ``updated_at``.
+
+    A scenario on uploaded data is useless without that data after a server restart, so
+    the dataset's base layers are stored in the workspace first (once, :func:`keep_dataset`).
 
     Parameters
     ----------
@@ -146,8 +176,86 @@ def save(scenario: Scenario, expected_updated_at: str | None = None) -> Scenario
         The stored version this session last read or wrote (``""``: the name must be
         free); the save fails with ``scenario_changed_elsewhere`` otherwise. ``None``:
         last save wins.
+    dataset
+        The data the scenario is built on; default the session's
+        (:func:`dashboard.services.current_dataset`).
     """
+    dataset = dataset if dataset is not None else services.current_dataset()
+    if scenario_dataset_id(dataset) == scenario.dataset_id:
+        keep_dataset(dataset)
     return store().save(scenario, expected_updated_at=expected_updated_at)
+
+
+#: (workspace file, dataset id) pairs known to be stored: one look-up per process.
+_KEPT: set[tuple[str, str]] = set()
+
+
+def keep_dataset(dataset: services.Dataset) -> None:
+    """Store an uploaded dataset's base layers in the workspace unless they are there.
+
+    The demo city ships with the program and is never copied.
+    """
+    if dataset.is_demo:
+        return
+    key = (str(workspace_path()), dataset.id)
+    if key in _KEPT:
+        return
+    if not store().has_dataset(dataset.id):
+        store().save_dataset(dataset.id, dataset.city)
+    _KEPT.add(key)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _stored_city(path: str, dataset_id: str) -> Any:
+    return _store(path).load_dataset(dataset_id)
+
+
+def dataset_of(dataset_id: str) -> services.Dataset | None:
+    """Return the data a saved scenario is built on (``None`` when it is not available).
+
+    ``"demo"``: the demo city; the session's uploaded data when its id matches; else the
+    base layers stored in the workspace (kept there when the scenario was first saved).
+
+    Raises
+    ------
+    analysis.errors.AnalysisError
+        When the workspace cannot be read.
+    """
+    from analysis.scenarios import DEMO_DATASET_ID
+
+    if dataset_id == DEMO_DATASET_ID:
+        return services.demo_dataset()
+    mine = services.current_dataset()
+    if mine.id == dataset_id:
+        return mine
+    if not store().has_dataset(dataset_id):
+        return None
+    return services.Dataset(dataset_id, _stored_city(str(workspace_path()), dataset_id))
+
+
+def openable_scenarios(dataset: services.Dataset) -> pd.DataFrame:
+    """Saved scenarios that can be opened, those of ``dataset`` first, most recent first.
+
+    Those of ``dataset``, of the demo city and of uploaded data stored in the workspace
+    (column ``dataset_name``: ``""`` for ``dataset``'s own, else the other data's name).
+    Scenarios whose data is gone (saved before uploads were kept) are left out.
+    """
+    from analysis.scenarios import DEMO_DATASET_ID
+
+    table = store().list_scenarios()
+    own = scenario_dataset_id(dataset)
+    stored = store().list_datasets()
+    names = dict(zip(stored["dataset_id"].astype(str), stored["name"].astype(str), strict=True))
+    ids = table["dataset_id"].astype(str)
+    ok = (ids == own) | (ids == DEMO_DATASET_ID) | ids.isin(list(names))
+    table = table[ok].copy()
+    table["dataset_name"] = [
+        "" if d == own else (DEMO_DATASET_ID if d == DEMO_DATASET_ID else names.get(d, d))
+        for d in table["dataset_id"].astype(str)
+    ]
+    table["_other"] = table["dataset_name"] != ""
+    table = table.sort_values(["_other", "updated_at"], ascending=[True, False])
+    return table.drop(columns="_other").reset_index(drop=True)
 
 
 def free_name(wanted: str) -> str:

@@ -2,10 +2,12 @@
 
 The session keeps an :class:`analysis.edits.EditHistory` under :data:`state.SIM_HISTORY`;
 ``history.current`` is the scenario shown. Every edit, undo and redo is saved to the
-workspace at once (:func:`commit`). On the first run of a session the scenario is
-restored: the one named in the URL (``?scenario=...``, kept by a browser refresh), else
-the most recently updated saved scenario of the dataset, else a fresh copy of the
-baseline (saved on its first edit).
+workspace at once (:func:`commit`). A session starts on the scenario named in the URL
+(``?scenario=...``: kept by a browser refresh, or a link someone shared), else on a fresh,
+unsaved copy of the baseline (saved under a free name at its first edit): never silently
+in someone else's last plan. Autosave writes only into the scenario this session created
+or opened on purpose (URL, 打开, 另存为, an adopted proposal), and only over the version it
+last read (:func:`_save_current`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from analysis.errors import AnalysisError
 from dashboard import services, sim_services, state
@@ -65,10 +66,29 @@ def error_text(exc: GeodataError | AnalysisError) -> str:
     return "；".join(lines) or str(exc)
 
 
-def _set_widget(key: str, value: str) -> None:
-    """Set a text box's value unless the box is already drawn in this run."""
-    with contextlib.suppress(StreamlitAPIException):
-        st.session_state[key] = value
+def _name_changed() -> None:
+    """Ask for the name and author boxes to show the working scenario's (next full run).
+
+    The boxes sit outside the editor fragment: a change made from inside it (an adopted
+    proposal, a save under a free name) would leave them showing the old name, and the
+    next 保存名称 would then rename back or report a false "name exists". The page's
+    scenario bar copies the names into the boxes before drawing them
+    (:func:`sync_name_boxes`); the fragment reruns the whole page when asked
+    (:func:`name_boxes_stale`).
+    """
+    st.session_state[state.SIM_NAME_SYNC] = True
+
+
+def name_boxes_stale() -> bool:
+    """True when the name and author boxes still show another scenario's name."""
+    return bool(st.session_state.get(state.SIM_NAME_SYNC))
+
+
+def sync_name_boxes(scenario: Scenario) -> None:
+    """Before the boxes are drawn: make them show ``scenario``'s name and author if asked."""
+    if st.session_state.pop(state.SIM_NAME_SYNC, False) or state.SIM_NAME not in st.session_state:
+        st.session_state[state.SIM_NAME] = scenario.name
+        st.session_state[state.SIM_AUTHOR] = scenario.author
 
 
 def _start(scenario: Scenario, saved: bool) -> None:
@@ -78,17 +98,25 @@ def _start(scenario: Scenario, saved: bool) -> None:
     # The workspace version this session last read or wrote ("" = not saved): the next
     # save fails rather than overwrite a version saved meanwhile by another session.
     st.session_state[state.SIM_SAVED] = scenario.updated_at if saved else ""
-    _set_widget(state.SIM_NAME, scenario.name)
-    _set_widget(state.SIM_AUTHOR, scenario.author)
+    _name_changed()
     st.session_state.pop(state.SIM_SELECTED, None)
     st.session_state.pop(state.OPT_RESULT, None)
-    _remember(scenario.name)
+    _remember(scenario.name if saved else None)
 
 
-def _remember(name: str) -> None:
+def _remember(name: str | None) -> None:
+    """Name the saved working scenario in the URL (a refresh reopens it); ``None``: forget.
+
+    An unsaved scenario is not named: its name may be taken by someone else's save before
+    its own first save, and a refresh must not then open theirs.
+    """
     # Outside a script run (helpers called from tests) there are no query params.
-    with contextlib.suppress(AttributeError, RuntimeError):
-        st.query_params[QUERY_PARAM] = name
+    with contextlib.suppress(AttributeError, RuntimeError, KeyError):
+        if name is None:
+            if QUERY_PARAM in st.query_params:
+                del st.query_params[QUERY_PARAM]
+        else:
+            st.query_params[QUERY_PARAM] = name
 
 
 def fresh_scenario(dataset: services.Dataset, author: str = "") -> Scenario:
@@ -99,8 +127,50 @@ def fresh_scenario(dataset: services.Dataset, author: str = "") -> Scenario:
     return copy_scenario(sim_services.baseline(dataset, author), name, author)
 
 
+def _wanted() -> str:
+    """The scenario named in the URL (``""`` for none)."""
+    with contextlib.suppress(AttributeError, RuntimeError):
+        return str(st.query_params.get(QUERY_PARAM, "") or "")
+    return ""
+
+
+def follow_url() -> None:
+    """On the session's first visit, switch to the data of the scenario named in the URL.
+
+    A link (or a refresh after a server restart) to a scenario built on uploaded data
+    opens that data, stored in the workspace when the scenario was first saved. Call
+    before the page picks its dataset; later visits keep the session's choice.
+
+    Raises
+    ------
+    analysis.errors.AnalysisError
+        When the workspace cannot be read.
+    """
+    wanted = _wanted()
+    if not wanted or st.session_state.get(state.SIM_HISTORY) is not None:
+        return
+    saved = sim_services.store().list_scenarios()
+    row = saved[saved["name"] == wanted]
+    if row.empty:
+        return
+    target = sim_services.dataset_of(str(row["dataset_id"].iloc[0]))
+    if target is not None:
+        _use_dataset(target)
+
+
+def _use_dataset(dataset: services.Dataset) -> None:
+    """Make ``dataset`` the session's data (the demo city: no user data)."""
+    if dataset.is_demo:
+        st.session_state.pop(state.USER_DATASET, None)
+    else:
+        st.session_state[state.USER_DATASET] = dataset
+
+
 def history(dataset: services.Dataset) -> EditHistory:
     """Return the session's history, restoring or creating the working scenario first.
+
+    A new session (or new data) starts on the scenario named in the URL when it is a
+    saved scenario of this data, else on a fresh unsaved copy of the baseline.
 
     Raises
     ------
@@ -111,13 +181,10 @@ def history(dataset: services.Dataset) -> EditHistory:
     if current is not None and st.session_state.get(state.SIM_DATASET) == dataset.id:
         return current  # type: ignore[no-any-return]
     st.session_state[state.SIM_DATASET] = dataset.id
-    saved = sim_services.list_scenarios(dataset)
-    wanted = str(st.query_params.get(QUERY_PARAM, "") or "")
-    names = list(saved["name"])
+    wanted = _wanted()
+    names = set(sim_services.list_scenarios(dataset)["name"]) if wanted else set()
     if wanted in names:
         _start(sim_services.load(wanted), saved=True)
-    elif names:
-        _start(sim_services.load(names[0]), saved=True)
     else:
         _start(fresh_scenario(dataset), saved=False)
     return st.session_state[state.SIM_HISTORY]  # type: ignore[no-any-return]
@@ -166,8 +233,11 @@ def _save_current(force: bool = False) -> None:
         else:
             flash("error", t("sim_save_failed", reason=error_text(exc)))
             return
-        _set_widget(state.SIM_NAME, saved.name)
-        flash("warning", t("sim_saved_elsewhere", old=old, name=saved.name))
+        _name_changed()
+        if stamp:
+            flash("warning", t("sim_saved_elsewhere", old=old, name=saved.name))
+        else:  # a new plan whose name someone else took first: nothing of theirs was touched
+            flash("info", t("sim_saved_free_name", old=old, name=saved.name))
     st.session_state[state.SIM_HISTORY] = hist.replace_current(saved)
     st.session_state[state.SIM_SAVED] = saved.updated_at
     _remember(saved.name)
@@ -222,13 +292,33 @@ def redo() -> None:
 
 
 def open_scenario(name: str) -> None:
-    """Make a saved scenario the working one (a new undo history)."""
+    """Make a saved scenario the working one (a new undo history), on its own data.
+
+    A scenario built on other data (the demo city, or an upload kept in the workspace)
+    switches the session to that data.
+    """
     try:
-        _start(sim_services.load(name), saved=True)
+        scn = sim_services.load(name)
+        target = sim_services.dataset_of(scn.dataset_id)
     except AnalysisError as exc:
         flash("error", error_text(exc))
         return
-    flash("success", t("sim_opened", name=name))
+    if target is None:
+        flash("error", t("sim_data_missing", name=name))
+        return
+    switched = target.id != services.current_dataset_id()
+    _use_dataset(target)
+    st.session_state[state.SIM_DATASET] = target.id
+    _start(scn, saved=True)
+    # The browser keeps showing a choice in the words it was drawn with ("· 数据：…" of
+    # the other data); setting the value makes Streamlit send the new words.
+    st.session_state[state.SIM_PICK] = name
+    if switched:
+        from dashboard.ui import dataset_name
+
+        flash("success", t("sim_opened_on_data", name=name, data=dataset_name(target)))
+    else:
+        flash("success", t("sim_opened", name=name))
 
 
 def start_new(dataset: services.Dataset, author: str) -> None:
@@ -270,6 +360,10 @@ def save_as(name: str) -> None:
     from analysis.scenarios import copy_scenario
 
     hist: EditHistory = st.session_state[state.SIM_HISTORY]
+    if is_saved() and name.strip() == hist.current.name:
+        # A second click on 另存为 (or "save as" the name it already has): the copy exists.
+        flash("info", t("sim_saved_as", name=hist.current.name))
+        return
     try:
         copy = copy_scenario(hist.current, sim_services.free_name(name))
     except AnalysisError as exc:
@@ -279,9 +373,15 @@ def save_as(name: str) -> None:
 
 
 def delete_current(dataset: services.Dataset) -> None:
-    """Delete the working scenario from the workspace and start a fresh one."""
+    """Delete the working scenario from the workspace and start a fresh one.
+
+    Nothing happens for an unsaved scenario (a second click on 删除 arriving before the
+    page redrew the button disabled must not report a deletion).
+    """
     hist: EditHistory = st.session_state[state.SIM_HISTORY]
     name = hist.current.name
+    if not is_saved():
+        return
     try:
         sim_services.delete(name)
     except AnalysisError as exc:

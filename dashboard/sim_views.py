@@ -54,6 +54,20 @@ def _wrap_css(key: str, per_row: int, lang: Lang) -> str:
     return "<style>" + "\n".join(rules) + "</style>"
 
 
+#: Lines of a card's detail line kept (and always reserved): new figures that wrap
+#: differently never change the cards' height, so nothing under them moves.
+DETAIL_LINES = 3
+
+
+def _steady_css(key: str) -> str:
+    """CSS giving every card's detail exactly :data:`DETAIL_LINES` lines (the rest clipped)."""
+    cap = f".st-key-{key} [data-testid='stCaptionContainer']"
+    return (
+        f"<style>{cap} {{ height: calc({DETAIL_LINES} * 1.5em); overflow: hidden; }}"
+        f" {cap} p {{ line-height: 1.5em; margin: 0; }}</style>"
+    )
+
+
 def show_cards(cards: list[KpiCard], per_row: int = 4, key: str | None = None) -> None:
     """Draw KPI cards (value, delta against the baseline, one-line detail) in rows.
 
@@ -64,10 +78,27 @@ def show_cards(cards: list[KpiCard], per_row: int = 4, key: str | None = None) -
     """
     if key is not None:
         with st.container(key=key):
-            st.html(_wrap_css(key, per_row, current_lang()))
+            st.html(_wrap_css(key, per_row, current_lang()) + _steady_css(key))
             card_grid(cards, per_row, key=key)
     else:
         card_grid(cards, per_row)
+
+
+def site_warning_text(rec: Mapping[str, Any], lang: Lang | None = None) -> str:
+    """One site-rule warning in words, e.g. "NEW-001 农村联系点位于街道社区（东关街道·田峡社区）".
+
+    ``rec`` is a row of :func:`analysis.eligibility.placement_warnings`. Plain text (the
+    caller escapes it for Markdown).
+    """
+    lang = lang or current_lang()
+    place = "·".join(
+        str(rec.get(k) or "").strip()
+        for k in ("township_name", "village_name")
+        if str(rec.get(k) or "").strip() not in ("", "nan", "None")
+    )
+    message = str(rec.get("message_zh" if lang == "zh" else "message") or rec.get("code") or "")
+    key = "sim_site_warning" if place else "sim_site_warning_bare"
+    return t(key, lang, id=str(rec.get("id", "")), message=message, place=place)
 
 
 def headline_cards(current: Any, baseline: Any, lang: Lang | None = None) -> list[KpiCard]:
@@ -262,8 +293,11 @@ def scenario_label(scenario: Scenario) -> str:
     )
 
 
-def map_legend(lang: Lang) -> str:
-    """HTML legend under the simulation map: township coverage classes, point types, status."""
+def map_legend(lang: Lang, pending: bool = False) -> str:
+    """HTML legend under the simulation map: township coverage classes, point types, status.
+
+    ``pending``: the map shows an optimiser proposal not adopted yet (its entry is added).
+    """
     from dashboard import sim_overlay
 
     badges = badge_styles(lang)
@@ -306,6 +340,12 @@ def map_legend(lang: Lang) -> str:
         items.append(
             f"<span class='sim-lg'><span class='sim-dot' style='background:#5f6b7a;{css}'>"
             f"</span>{html.escape(t(f'sim_status_{status}', lang))}</span>"
+        )
+    if pending:
+        items.append(
+            f"<span class='sim-lg'><span class='sim-dot' style='background:#fff;color:#5f6b7a;"
+            f"border:1.5px dashed #5f6b7a'>{html.escape(t('sim_pending_char', lang))}</span>"
+            f"{html.escape(t('sim_legend_pending', lang))}</span>"
         )
     style = (
         "<style>.sim-lg{display:inline-flex;align-items:center;gap:.3rem;margin-right:.9rem;"

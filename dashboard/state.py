@@ -93,6 +93,14 @@ SIM_MESSAGE = "sim_message"
 SIM_MAP = "sim_map"
 #: ``(last_clicked, last_object_clicked)`` signatures of the last map click handled.
 SIM_LAST_CLICK = "sim_last_click"
+#: True when the name and author boxes must be set to the working scenario's before they
+#: are drawn next (the scenario changed from inside the editor fragment; see
+#: ``dashboard.sim_state.sync_name_boxes``).
+SIM_NAME_SYNC = "sim_name_sync"
+#: Container of the last action's message (fixed height: it never moves the map).
+SIM_NOTICE = "sim_notice"
+#: Container of the site-rule warnings of new and moved points (fixed height).
+SIM_SITE_WARNINGS = "sim_site_warnings"
 # 方案模拟 page: widgets
 SIM_NAME = "sim_name"
 SIM_AUTHOR = "sim_author"

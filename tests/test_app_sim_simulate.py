@@ -25,8 +25,11 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def _app() -> AppTest:
+def _app(scenario: str | None = None) -> AppTest:
+    """A new browser session on the page; ``scenario``: the name in its URL (``?scenario=``)."""
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    if scenario is not None:
+        at.query_params["scenario"] = scenario
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -119,15 +122,49 @@ def test_click_adds_point_undo_redo_and_autosave(workspace: Path) -> None:
     assert _metric(at, "kpi_contact_points_total") == "13"
 
 
+def _url_scenario(at: AppTest) -> str | None:
+    value = at.query_params.get("scenario")
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    return value
+
+
 def test_restored_after_refresh(workspace: Path) -> None:
     at = _app()
+    assert _url_scenario(at) is None  # an unsaved scenario is not named in the URL
     lon, lat = _empty_spot()
     _click(at, lon, lat)
     name = _scenario(at).name
-    again = _app()  # a new session, as after a browser refresh or a server restart
+    assert _url_scenario(at) == name  # saved: the URL names it, so a refresh reopens it
+    again = _app(scenario=name)  # a browser refresh or a server restart keeps the URL
     assert _scenario(again).name == name
     assert _metric(again, "kpi_contact_points_total") == "13"
     assert again.session_state[state.SIM_SAVED]
+
+
+def test_new_session_starts_on_the_base_data_not_in_another_plan(workspace: Path) -> None:
+    from analysis.workspace import WorkspaceStore
+
+    first = _app()
+    lon, lat = _empty_spot()
+    _click(first, lon, lat)
+    theirs = _scenario(first)
+    second = _app()  # another person opens the page: no scenario in the URL
+    mine = _scenario(second)
+    assert mine.name != theirs.name
+    assert not second.session_state[state.SIM_SAVED]  # a fresh, unsaved copy
+    assert (mine.contact_points["status"] == "existing").all()
+    assert _metric(second, "kpi_contact_points_total") == "12"
+    _click(second, lon + 0.05, lat)  # their edit is saved under a name of its own
+    store = WorkspaceStore(workspace)
+    assert set(store.list_scenarios()["name"]) == {theirs.name, _scenario(second).name}
+    assert (store.load(theirs.name).contact_points["status"] == "proposed").sum() == 1
+    stored = store.load(theirs.name).contact_points
+    assert stored.geometry.x[stored["status"] == "proposed"].iloc[0] == pytest.approx(lon)
+    # A URL naming a scenario that does not exist (deleted meanwhile) also starts fresh.
+    third = _app(scenario="不存在的方案")
+    assert not third.session_state[state.SIM_SAVED]
+    assert _scenario(third).name not in (theirs.name, _scenario(second).name)
 
 
 def test_select_move_and_remove(workspace: Path) -> None:
@@ -265,7 +302,7 @@ def test_two_sessions_never_overwrite_each_other(workspace: Path) -> None:
     lon, lat = _empty_spot()
     _click(first, lon, lat)  # saves the working scenario
     name = _scenario(first).name
-    second = _app()  # another browser opens the same (most recent) scenario
+    second = _app(scenario=name)  # another browser opens the same scenario on purpose
     assert _scenario(second).name == name
     _click(first, lon + 0.05, lat)  # the first session saves again
     _click(second, lon - 0.05, lat)  # the second session's save must not overwrite it
@@ -276,6 +313,28 @@ def test_two_sessions_never_overwrite_each_other(workspace: Path) -> None:
     assert (store.load(name).contact_points["status"] == "proposed").sum() == 2
     assert (store.load(kept).contact_points["status"] == "proposed").sum() == 2
     assert second.session_state[state.SIM_SAVED] == store.load(kept).updated_at
+
+
+def test_two_new_plans_with_the_same_name_both_keep_their_points(workspace: Path) -> None:
+    from analysis.workspace import WorkspaceStore
+    from dashboard.i18n import t
+
+    first, second = _app(), _app()  # both open the page before either saved anything
+    assert _scenario(first).name == _scenario(second).name  # the name was free for both
+    name = _scenario(first).name
+    lon, lat = _empty_spot()
+    _click(first, lon, lat)
+    _click(second, lon + 0.05, lat)  # its name was taken meanwhile: saved under a free one
+    kept = _scenario(second).name
+    assert kept != name
+    message = t("sim_saved_free_name", "zh", old=name, name=kept)
+    assert any(m.value.replace("\\", "") == message for m in second.info), [
+        m.value for m in second.info
+    ]
+    assert second.text_input(key=state.SIM_NAME).value == kept  # the box follows
+    store = WorkspaceStore(workspace)
+    assert (store.load(name).contact_points["status"] == "proposed").sum() == 1
+    assert (store.load(kept).contact_points["status"] == "proposed").sum() == 1
 
 
 def at_warning_shown(at: AppTest) -> bool:
@@ -363,3 +422,281 @@ def test_map_recolours_the_townships_an_edit_changed(workspace: Path) -> None:
 
     at.button(key=state.SIM_UNDO).click().run()  # back to the loaded data: nothing to send
     assert _map_overlay(at) == {}
+
+
+# --- the scenario lifecycle as a planner goes through it ---------------------------------
+
+
+def _texts(at: AppTest) -> str:
+    """Every message, caption and Markdown text the page shows, joined."""
+    parts = [e.value for e in (*at.success, *at.info, *at.warning, *at.error)]
+    parts += [e.value for e in (*at.caption, *at.markdown)]
+    return "\n".join(str(p) for p in parts)
+
+
+def _delete_label(at: AppTest) -> str:
+    return str(at.button(key=state.SIM_DELETE_SCENARIO).label)
+
+
+def test_adopted_plan_name_follows_and_rename_says_nothing_false(workspace: Path) -> None:
+    from analysis.workspace import WorkspaceStore
+    from dashboard.i18n import t
+    from dashboard.safetext import md_escape
+
+    at = _app()
+    _click(at, *_empty_spot())  # the hand-made plan, saved as 我的方案
+    first = _scenario(at).name
+    at.button(key=state.OPT_PREVIEW).click().run()
+    at.button(key=state.OPT_APPLY).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    adopted = _scenario(at).name
+    assert adopted != first
+    assert at.text_input(key=state.SIM_NAME).value == adopted  # the name box follows
+    assert _delete_label(at) == t("sim_delete_scenario", "zh", name=md_escape(adopted))
+    assert not at.button(key=state.SIM_DELETE_SCENARIO).disabled
+    for _ in range(2):  # 保存名称和编制人, twice: no false "name exists", nothing renamed
+        at.button(key=state.SIM_APPLY_NAME).click().run()
+        assert not at.exception
+        assert not at.error, [e.value for e in at.error]
+        assert _scenario(at).name == adopted
+    assert set(WorkspaceStore(workspace).list_scenarios()["name"]) == {first, adopted}
+
+    # Rename it for real (twice: the second click changes nothing), then save as twice.
+    at.text_input(key=state.SIM_NAME).set_value("县里的方案")
+    at.text_input(key=state.SIM_AUTHOR).set_value("张三")
+    for _ in range(2):
+        at.button(key=state.SIM_APPLY_NAME).click().run()
+        assert not at.error, [e.value for e in at.error]
+    assert _scenario(at).name == "县里的方案" and _scenario(at).author == "张三"
+    store = WorkspaceStore(workspace)
+    assert set(store.list_scenarios()["name"]) == {first, "县里的方案"}
+    at.text_input(key=state.SIM_SAVE_AS_NAME).set_value("备选")
+    at.button(key=state.SIM_SAVE_AS).click().run()
+    at.button(key=state.SIM_SAVE_AS).click().run()  # the copy exists: no second one
+    assert not at.error, [e.value for e in at.error]
+    assert _scenario(at).name == "备选"
+    assert at.text_input(key=state.SIM_NAME).value == "备选"
+    assert set(store.list_scenarios()["name"]) == {first, "县里的方案", "备选"}
+    at.button(key=state.SIM_SAVE_AS).click().run()  # a third click: still one copy
+    assert set(store.list_scenarios()["name"]) == {first, "县里的方案", "备选"}
+    at.text_input(key=state.SIM_SAVE_AS_NAME).set_value("县里的方案")  # a taken name
+    at.button(key=state.SIM_SAVE_AS).click().run()
+    assert _scenario(at).name == "县里的方案 (2)"  # a free name, never over another plan
+    assert set(store.list_scenarios()["name"]) == {first, "县里的方案", "备选", "县里的方案 (2)"}
+
+    # Delete names what it deletes; a second click (before the redraw) deletes nothing more.
+    assert _delete_label(at) == t("sim_delete_scenario", "zh", name=md_escape("县里的方案 (2)"))
+    at.button(key=state.SIM_DELETE_SCENARIO).click().run()
+    assert set(store.list_scenarios()["name"]) == {first, "县里的方案", "备选"}
+    assert at.button(key=state.SIM_DELETE_SCENARIO).disabled  # a fresh, unsaved plan now
+    # The second click of a quick double-click reaches the server before the redraw that
+    # disables the button: as if the button were still enabled on an unsaved plan.
+    at.session_state[state.SIM_SAVED] = "x"
+    at.run()
+    at.session_state[state.SIM_SAVED] = ""
+    at.button(key=state.SIM_DELETE_SCENARIO).click().run()
+    assert not [m.value for m in at.info if "已删除" in str(m.value)]
+    assert set(store.list_scenarios()["name"]) == {first, "县里的方案", "备选"}
+    assert at.text_input(key=state.SIM_NAME).value == _scenario(at).name
+
+    # Open another one (twice), then 新建 twice: names follow, nothing is written.
+    at.selectbox(key=state.SIM_PICK).set_value("县里的方案")
+    at.button(key=state.SIM_OPEN).click().run()
+    at.button(key=state.SIM_OPEN).click().run()
+    assert _scenario(at).name == "县里的方案"
+    assert at.text_input(key=state.SIM_NAME).value == "县里的方案"
+    assert at.text_input(key=state.SIM_AUTHOR).value == "张三"
+    at.button(key=state.SIM_NEW).click().run()
+    at.button(key=state.SIM_NEW).click().run()
+    assert not at.session_state[state.SIM_SAVED]
+    assert at.text_input(key=state.SIM_NAME).value == _scenario(at).name
+    assert set(store.list_scenarios()["name"]) == {first, "县里的方案", "备选"}
+    assert not at.exception
+
+
+def test_hand_placed_point_breaking_its_site_rule_is_named(workspace: Path) -> None:
+    from analysis.eligibility import placement_warnings
+    from analysis.standards import load_standards
+    from dashboard.i18n import t
+    from geodata.demo import load_demo_city
+
+    city = load_demo_city()
+    std = load_standards()
+    streets = city.townships[city.townships["name"].str.endswith("街道")]
+    where = streets.geometry.iloc[0].representative_point()
+    at = _app()
+    assert t("sim_site_ok", "zh") in _texts(at)  # nothing placed yet: nothing to warn about
+    _click(at, float(where.x), float(where.y))  # a rural point in a 街道
+    scn = _scenario(at)
+    pid = str(scn.contact_points["id"].iloc[-1])
+    expected = placement_warnings(city, std.active_site_rules, scn.contact_points.iloc[[-1]])
+    rec = expected.iloc[0]
+    assert rec["message_zh"] == "农村联系点位于街道社区"
+    place = "·".join(x for x in (rec["township_name"], rec["village_name"]) if x)
+    line = f"{pid} 农村联系点位于街道社区（{place}）"
+    # Shown at once (the edit's message turns into a warning) and in the site-rule box.
+    from dashboard.safetext import md_escape
+
+    warnings = [w.value for w in at.warning]
+    assert any(md_escape(line) in w for w in warnings), warnings
+    assert len([w for w in warnings if md_escape(line) in w]) == 2, warnings
+    at.run()  # the message goes, the list stays
+    assert [w for w in (x.value for x in at.warning) if md_escape(line) in w]
+    at.button(key=state.SIM_UNDO).click().run()
+    assert not [w for w in (x.value for x in at.warning) if md_escape(line) in w]
+    assert t("sim_site_ok", "zh") in _texts(at)
+
+
+def test_times_are_local_and_no_server_path_is_shown(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis.localtime import local_text
+
+    monkeypatch.setenv("COVERAGE_PLANNER_TZ", "Asia/Shanghai")
+    at = _app()
+    _click(at, *_empty_spot())
+    scn = _scenario(at)
+    shown = _texts(at)
+    assert f"已自动保存（{local_text(scn.updated_at, '%H:%M:%S')}）" in shown
+    assert "UTC" not in shown
+    assert str(workspace) not in shown and str(workspace.parent) not in shown
+    assert "workspace.gpkg" not in shown
+    at.run()  # the list of saved scenarios is drawn above the editor: next run
+    labels = [str(o) for o in at.selectbox(key=state.SIM_PICK).options]
+    stamp = local_text(at.session_state[state.SIM_SAVED])
+    assert len(labels) == 1 and stamp in labels[0] and "UTC" not in labels[0], labels
+
+
+def _user_dataset():
+    from dashboard import services
+    from tests.e2e_support import synthetic_city
+
+    return services.Dataset("u-synthetic0000001", synthetic_city())
+
+
+def test_uploaded_data_is_kept_with_its_first_scenario_and_reopens_after_restart(
+    workspace: Path,
+) -> None:
+    import streamlit as st
+
+    from analysis.workspace import WorkspaceStore
+    from dashboard import sim_services
+
+    data = _user_dataset()
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.session_state[state.USER_DATASET] = data
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    store = WorkspaceStore(workspace)
+    assert not store.has_dataset(data.id)  # nothing saved before the first edit
+    x0, y0, _, _ = data.city.townships.geometry.iloc[5].bounds
+    _click(at, x0 + 0.013, y0 + 0.087)  # a corner of a township, far from every point
+    name = _scenario(at).name
+    assert store.load(name).dataset_id == data.id
+    assert store.has_dataset(data.id)  # the base layers went into the workspace first
+    kept = store.load_dataset(data.id)
+    assert len(kept.townships) == len(data.city.townships)
+    assert len(kept.contact_points) == len(data.city.contact_points)
+
+    # A server restart: nothing in memory. The URL (kept by the browser) reopens it.
+    st.cache_resource.clear()
+    sim_services._KEPT.clear()
+    again = _app(scenario=name)
+    assert again.session_state[state.USER_DATASET].id == data.id
+    assert _scenario(again).name == name
+    assert _metric(again, "kpi_contact_points_total") == str(len(data.city.contact_points) + 1)
+
+    # Or, from the demo city, 打开 lists it with its data's name and switches to that data.
+    st.cache_resource.clear()
+    fresh = _app()
+    assert state.USER_DATASET not in fresh.session_state
+    picks = fresh.selectbox(key=state.SIM_PICK)
+    assert name in picks.options or any(name in str(o) for o in picks.options)
+    picks.set_value(name)
+    fresh.button(key=state.SIM_OPEN).click().run()
+    assert not fresh.exception, [e.value for e in fresh.exception]
+    assert fresh.session_state[state.USER_DATASET].id == data.id
+    assert _scenario(fresh).name == name
+    assert (_scenario(fresh).contact_points["status"] == "proposed").sum() == 1
+
+
+def test_pending_proposal_points_are_drawn_dashed_with_a_legend_entry() -> None:
+    import json
+
+    from dashboard import sim_map, sim_views
+    from dashboard.i18n import t
+
+    pending = [
+        {"id": "OPT-1", "name": "<b>甲村</b>", "type": "rural", "lon": 104.1, "lat": 35.5},
+        {"id": "OPT-2", "name": "乙厂", "type": "enterprise", "lon": 104.2, "lat": 35.6},
+        {"id": "bad", "name": "无坐标", "type": "rural", "lon": None, "lat": None},
+    ]
+    fc = sim_map.pending_features(pending, "zh")
+    assert [f["geometry"]["coordinates"] for f in fc["features"]] == [[104.1, 35.5], [104.2, 35.6]]
+    assert [f["properties"]["t"] for f in fc["features"]] == ["rural", "enterprise"]
+    tip = fc["features"][0]["properties"]["tip"]
+    assert "&lt;b&gt;甲村&lt;/b&gt;" in tip and "<b>甲村" not in tip  # escaped
+    assert t("sim_tip_pending", "zh") in tip
+    empty = {k: {"type": "FeatureCollection", "features": []} for k in (
+        "points", "radii", "moves", "sites", "homes"
+    )}  # fmt: skip
+
+    def script(pending: dict) -> str:
+        import folium
+
+        m = folium.Map(tiles=None)
+        sim_map.scenario_group(empty, "zh", None, pending).add_to(m)
+        return m.get_root().render()
+
+    drawn = script(fc)
+    assert "sim-badge pending" in drawn and json.dumps("拟", ensure_ascii=False) in drawn
+    assert "OPT-2" in drawn
+    # Without pending points nothing of the kind is sent.
+    assert "sim-badge pending" not in script(sim_map.pending_features([], "zh"))
+    legend = sim_views.map_legend("zh", pending=True)
+    assert t("sim_legend_pending", "zh") in legend
+    assert t("sim_legend_pending", "zh") not in sim_views.map_legend("zh")
+
+
+def test_every_workspace_problem_is_said_in_chinese_without_a_path() -> None:
+    """Workspace problems reach the page (a failed save, a missing dataset): each code has
+    its sentence, so the English message (which names the server's file) is never shown."""
+    import ast
+
+    from dashboard.i18n import problem_text
+    from dashboard.i18n_problems import PROBLEM_TEXT
+
+    codes: set[str] = set()
+    for path in sorted((REPO / "analysis").glob("workspace*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            if getattr(node.func, "id", getattr(node.func, "attr", "")) not in (
+                "problem",
+                "_problem",
+            ):
+                continue
+            first = node.args[0]
+            for value in (first.body, first.orelse) if isinstance(first, ast.IfExp) else (first,):
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    codes.add(value.value)
+    assert {"workspace_busy", "workspace_error", "dataset_not_found"} <= codes
+    assert not codes - set(PROBLEM_TEXT), sorted(codes - set(PROBLEM_TEXT))
+    for code in codes:
+        text = problem_text(code, {}, "The workspace /srv/x/workspace.gpkg is busy.", "zh")
+        assert "/srv/x" not in text and "workspace.gpkg" not in text, text
+
+
+def test_an_unreadable_workspace_is_said_in_words_without_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("COVERAGE_PLANNER_WORKSPACE", str(blocker / "workspace.gpkg"))
+    at = _app()
+    from dashboard.i18n_problems import PROBLEM_TEXT
+
+    errors = [str(e.value) for e in at.error]
+    assert errors and PROBLEM_TEXT["workspace_error"][0] in errors[0].replace("\\", ""), errors
+    shown = _texts(at) + "\n".join(str(d.value) for d in at.dataframe)
+    assert str(tmp_path) not in shown and "workspace.gpkg" not in shown

@@ -348,3 +348,253 @@ def test_every_sessions_point_is_saved_in_its_own_scenario(run: Run) -> None:
             f"{table[['name', 'n_proposed']].to_dict('records')}"
         )
     assert len({n for n, _, _ in stored}) == SESSIONS
+
+
+# --- whose plan a session edits; uploaded data across a restart (one browser each) ----------
+
+#: Bound of one wait in the tests below (seconds): generous for a loaded 2-core machine.
+WAIT_S = 90.0
+LOCAL = ("http://127.0.0.1", "http://localhost")
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[Any]:
+    """Start servers on one temporary workspace: ``server()`` -> (url, stop)."""
+    from tests.e2e_support import start_app
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    workspace = tmp_path / "workspace.gpkg"
+    procs: list[Any] = []
+
+    def start() -> tuple[str, Any]:
+        port = free_port()
+        proc = start_app(port, env={"COVERAGE_PLANNER_WORKSPACE": str(workspace)})
+        procs.append(proc)
+        wait_healthy(port)
+        return f"http://127.0.0.1:{port}", proc
+
+    start.workspace = workspace  # type: ignore[attr-defined]
+    try:
+        yield start
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                stop_app(proc)
+
+
+def _browser_context(pw: Any, browser: Any) -> Any:
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
+    return context
+
+
+def _sync_until(what: str, check: Any, timeout: float = WAIT_S) -> Any:
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(0.2)
+    raise AssertionError(f"{what} not seen in {timeout:.0f} s (last: {last!r})")
+
+
+def _sim_loaded(page: Any) -> int:
+    """Wait for the simulation page's cards and editor; return the contact points card."""
+    from tests.e2e_support import metric_value, wait_idle
+
+    _sync_until("the cards", lambda: metric_value(page, KPI_LABEL) is not None)
+    page.locator(f".st-key-{state.SIM_COORD_ADD}").wait_for(state="attached")
+    wait_idle(page)
+    page.wait_for_timeout(300)
+    wait_idle(page)
+    return int(metric_value(page, KPI_LABEL) or 0)
+
+
+def _sync_add_point(page: Any, lon: float, lat: float) -> int:
+    """Add a point by typed coordinates (按坐标新增); return the new contact points card."""
+    from tests.e2e_support import metric_value, wait_idle
+
+    before = metric_value(page, KPI_LABEL)
+    expander = page.locator(f".st-key-{state.SIM_COORD_ADD}")
+    if not expander.is_visible():
+        page.get_by_text(t("sim_by_coords", "zh"), exact=True).click()
+    for key, value in ((state.SIM_COORD_LON, lon), (state.SIM_COORD_LAT, lat)):
+        box = page.locator(f".st-key-{key} input")
+        box.fill(f"{value:.6f}")
+        box.press("Enter")
+    page.wait_for_timeout(300)
+    wait_idle(page)
+    page.locator(f".st-key-{state.SIM_COORD_ADD} button").click()
+    _sync_until("the card's change", lambda: metric_value(page, KPI_LABEL) != before)
+    wait_idle(page)
+    return int(metric_value(page, KPI_LABEL) or 0)
+
+
+def _data_name(page: Any) -> str:
+    """The name of the data the page works on (its badge under the title)."""
+    return str(page.locator("span.cp-dataset").first.inner_text())
+
+
+def _name_box(page: Any) -> str:
+    return str(page.locator(f".st-key-{state.SIM_NAME} input").input_value())
+
+
+def _stored(workspace: Path) -> dict[str, list[tuple[float, float]]]:
+    """Saved scenario -> where its proposed contact points are (rounded)."""
+    from analysis.workspace import WorkspaceStore
+
+    if not workspace.exists():
+        return {}
+    store = WorkspaceStore(workspace)
+    out = {}
+    for name in store.list_scenarios()["name"]:
+        cp = store.load(name).contact_points
+        new = cp[cp["status"] == "proposed"]
+        out[str(name)] = [(round(g.x, 4), round(g.y, 4)) for g in new.geometry]
+    return out
+
+
+def test_a_second_browser_does_not_open_or_write_into_the_first_ones_plan(
+    server: Any, artifacts_dir: Path
+) -> None:
+    """Session A names, edits and saves its plan; session B, opening the app afterwards,
+    starts on the base data and its edits go into a plan of its own."""
+    from playwright.sync_api import sync_playwright
+
+    url, _ = server()
+    workspace = server.workspace
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            a = _browser_context(pw, browser).new_page()
+            a.goto(url + "/simulate")
+            base = _sim_loaded(a)
+            a.locator(f".st-key-{state.SIM_NAME} input").fill("甲的方案")
+            a.locator(f".st-key-{state.SIM_AUTHOR} input").fill("甲")
+            a.locator(f".st-key-{state.SIM_APPLY_NAME} button").click()
+            _sync_until("A's plan saved", lambda: "甲的方案" in _stored(workspace))
+            assert _sync_add_point(a, LON0, LAT0) == base + 1
+            mine = [(round(LON0, 4), round(LAT0, 4))]
+            _sync_until("A's point saved", lambda: _stored(workspace).get("甲的方案") == mine)
+
+            b = _browser_context(pw, browser).new_page()
+            b.goto(url + "/simulate")
+            assert _sim_loaded(b) == base  # the base data, not A's plan
+            assert _name_box(b) != "甲的方案"
+            assert "scenario=" not in b.url
+            b.screenshot(path=str(REPO / "artifacts" / "e2e_sessions_b_fresh.png"))
+            assert _sync_add_point(b, LON0 + STEP, LAT0) == base + 1
+            stored = _sync_until(
+                "B's plan saved", lambda: len(_stored(workspace)) == 2 and _stored(workspace)
+            )
+            assert stored["甲的方案"] == mine  # A's plan untouched
+            (theirs,) = [n for n in stored if n != "甲的方案"]
+            assert stored[theirs] == [(round(LON0 + STEP, 4), round(LAT0, 4))]
+            assert _name_box(b) == theirs
+            # A, still open, still edits its own plan.
+            assert _sync_add_point(a, LON0, LAT0 + STEP) == base + 2
+            _sync_until("A's second point", lambda: len(_stored(workspace)["甲的方案"]) == 2)
+            assert _stored(workspace)[theirs] == stored[theirs]
+        finally:
+            browser.close()
+
+
+def _write_city(folder: Path) -> dict[str, Path]:
+    """The synthetic city's layers as GeoJSON files, as a planner would upload them."""
+    from tests.e2e_support import synthetic_city
+
+    city = synthetic_city()
+    files = {}
+    for layer in ("townships", "villages", "contact_points", "collection_sites", "homes"):
+        path = folder / f"{layer}.geojson"
+        getattr(city, layer).to_file(path, driver="GeoJSON")
+        files[layer] = path
+    return files
+
+
+def test_a_plan_on_uploaded_data_reopens_after_a_server_restart(
+    server: Any, tmp_path: Path
+) -> None:
+    """Upload a city on 数据, save a plan on it on 方案模拟, restart the server on the same
+    workspace: 打开 (and a link with ``?scenario=``) bring the plan back on its data."""
+    from playwright.sync_api import sync_playwright
+
+    from analysis.workspace import WorkspaceStore
+    from tests.e2e_support import sim_map_counts, synthetic_city, wait_idle
+
+    city = synthetic_city()
+    files = _write_city(tmp_path)
+    workspace = server.workspace
+    url, first = server()
+    # A corner of a township of the synthetic city, away from every point.
+    x0, y0, _, _ = city.townships.geometry.iloc[5].bounds
+    lon, lat = x0 + 0.013, y0 + 0.087
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = _browser_context(pw, browser).new_page()
+            page.goto(url + "/data")
+            page.locator(f".st-key-{state.DATA_CITY_NAME} input").fill("测试市")
+            page.locator(f".st-key-{state.DATA_CITY_NAME} input").press("Enter")
+            for layer, path in files.items():
+                page.locator(f".st-key-{state.upload_key(layer)} input[type=file]").set_input_files(
+                    str(path)
+                )
+                page.wait_for_timeout(300)
+            wait_idle(page)
+            page.locator(f".st-key-{state.DATA_CHECK} button").click()
+            use = page.locator(f".st-key-{state.DATA_USE} button")
+            use.wait_for(timeout=WAIT_S * 1000)
+            use.click()
+            _sync_until("the data in use", lambda: _data_name(page) == "测试市")
+            wait_idle(page)
+            # Within the same session (a page load would start a new one).
+            page.get_by_role("link", name=t("nav_simulate", "zh")).click()
+            base = _sim_loaded(page)
+            assert base == len(city.contact_points)
+            assert _data_name(page) == "测试市"
+            assert _sync_add_point(page, lon, lat) == base + 1
+            stored = _sync_until("the plan saved", lambda: _stored(workspace))
+            (name,) = stored
+            store = WorkspaceStore(workspace)
+            data_id = store.load(name).dataset_id
+            assert data_id.startswith("u-") and store.has_dataset(data_id)
+        finally:
+            browser.close()
+
+    stop_app(first)  # a server restart on the same workspace
+    url, _ = server()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = _browser_context(pw, browser).new_page()
+            page.goto(url + "/simulate")
+            _sim_loaded(page)  # the demo city, a fresh plan
+            assert _data_name(page) != "测试市"
+            page.get_by_text(t("sim_manage", "zh"), exact=True).click()
+            pick = page.locator(f".st-key-{state.SIM_PICK}")
+            pick.wait_for()
+            pick.locator("[aria-haspopup='listbox']").first.click()
+            page.get_by_role("option").filter(has_text=name).first.click()
+            page.wait_for_timeout(300)
+            wait_idle(page)
+            page.locator(f".st-key-{state.SIM_OPEN} button").click()
+            _sync_until("the plan on its data", lambda: _sim_loaded(page) == base + 1)
+            assert _data_name(page) == "测试市"
+            assert _name_box(page) == name
+            counts = _sync_until(
+                "its points on the map",
+                lambda: sim_map_counts(page).get("proposed") == 1 and sim_map_counts(page),
+            )
+            assert counts["badges"] == len(city.contact_points) + len(city.homes) + 1
+            page.screenshot(path=str(REPO / "artifacts" / "e2e_sessions_reopened.png"))
+
+            link = _browser_context(pw, browser).new_page()  # a link, or the kept address
+            link.goto(url + "/simulate?scenario=" + name)
+            assert _sim_loaded(link) == base + 1
+            assert _name_box(link) == name
+            assert _data_name(link) == "测试市"
+        finally:
+            browser.close()

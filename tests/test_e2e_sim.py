@@ -282,3 +282,194 @@ def test_click_on_the_map_adds_a_point_and_undo_removes_it(
     assert not errors, errors
     assert not blocked, blocked
     assert "Traceback" not in app["log"](), app["log"]()[-3000:]
+
+
+#: In the map iframe: the container point (CSS pixels) of ``[lat, lon]``.
+_TO_PIXEL_JS = """([lat, lon]) => {
+    const p = window.map.latLngToContainerPoint([lat, lon]);
+    return [p.x, p.y];
+}"""
+#: In the map iframe: the ``[lon, lat]`` under a container point.
+_TO_LATLNG_JS = """([x, y]) => {
+    const ll = window.map.containerPointToLatLng([x, y]);
+    return [ll.lng, ll.lat];
+}"""
+#: How far (CSS pixels) an added point may lie from the pixel clicked.
+NEAR_PX = 2.0
+
+
+def _street_spots(city: Any, n: int) -> list[tuple[float, float]]:
+    """Places in 街道 townships, far from every point: a rural point there breaks its rule."""
+    import numpy as np
+
+    pts = np.c_[city.contact_points.geometry.x, city.contact_points.geometry.y]
+    streets = city.townships[city.townships["name"].str.endswith("街道")]
+    reps = streets.geometry.representative_point()
+    ranked = sorted(
+        ((float(np.min(np.hypot(pts[:, 0] - p.x, pts[:, 1] - p.y))), p.x, p.y) for p in reps),
+        reverse=True,
+    )
+    return [(float(x), float(y)) for _, x, y in ranked[:n]]
+
+
+@pytest.mark.parametrize("viewport", [(1440, 900), (1280, 720)], ids=["1440x900", "1280x720"])
+def test_two_quick_clicks_land_where_the_planner_aims(
+    app: dict[str, Any], artifacts_dir: Path, viewport: tuple[int, int]
+) -> None:
+    """Two clicks in a row on the map add two points exactly where they were clicked.
+
+    The planner aims at both spots before the first click, clicks, waits only for that
+    click's rerun to end, and clicks the second spot. Nothing above the map may move in
+    between (the message of the first click and the site-rule warning appear in boxes of
+    fixed height), so the second point lands under the second click. The second spot is
+    in a 街道: a rural point there breaks its site rule, and the page says so.
+    """
+    from geodata.demo import load_demo_city
+
+    city = load_demo_city()
+    w, h = viewport
+    with playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": w, "height": h}, locale="zh-CN")
+        context.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort()
+        )
+        try:
+            page = context.new_page()
+            page.goto(app["url"] + "/simulate")
+            _until(
+                "the KPI cards and the map's points",
+                lambda: (lambda s: s[0] is not None and s[1].get("badges"))(_shown(page)),
+            )
+            wait_idle(page)
+            page.wait_for_timeout(300)
+            n0, _ = _shown(page)
+
+            def in_view(xy: tuple[float, float] | None) -> bool:
+                return xy is not None and 10 < xy[1] < h - 10
+
+            first = next(
+                (lon, lat, xy)
+                for lon, lat in empty_spots(city, 12)
+                if in_view(xy := click_xy(page, lon, lat))
+            )
+            second = next(
+                (lon, lat, xy)
+                for lon, lat in _street_spots(city, 12)
+                if in_view(xy := click_xy(page, lon, lat))
+                and abs(xy[0] - first[2][0]) + abs(xy[1] - first[2][1]) > 60
+            )
+            aimed = [first[2], second[2]]  # both aimed at before the first click
+            frame_box = page.locator(MAP_FRAME).bounding_box()
+            inner = sim_map_frame(page).locator("#map_div").bounding_box()
+            page.screenshot(path=str(artifacts_dir / f"e2e_sim_two_clicks_{w}_before.png"))
+
+            page.mouse.click(*aimed[0])
+            _until("the first point", lambda: _shown(page)[1].get("proposed") == 1)
+            wait_idle(page)  # the first click's rerun is over; nothing else is awaited
+            page.mouse.click(*aimed[1])
+            _until("the second point", lambda: _shown(page)[1].get("proposed") == 2)
+            wait_idle(page)
+            page.wait_for_timeout(300)
+
+            assert _shown(page)[0] == n0 + 2
+            assert page.locator(MAP_FRAME).bounding_box() == frame_box  # the map never moved
+            frame = sim_map_frame(page)
+            added = frame.evaluate(_PROPOSED_AT_JS)
+            assert len(added) == 2, added
+            for x, y in aimed:  # each click's pixel, through the Leaflet map, is a point
+                lon, lat = frame.evaluate(_TO_LATLNG_JS, [x - inner["x"], y - inner["y"]])
+                near = [
+                    frame.evaluate(_TO_PIXEL_JS, [b, a]) for a, b in added
+                ]  # the added points' pixels
+                gaps = [abs(px + inner["x"] - x) + abs(py + inner["y"] - y) for px, py in near]
+                assert min(gaps) <= NEAR_PX, (x, y, lon, lat, added, gaps)
+            # The second point breaks the rural site rule: said where the planner looks.
+            box = page.locator(f".st-key-{state.SIM_SITE_WARNINGS}")
+            warned = box.inner_text()
+            assert "农村联系点位于街道社区" in warned, warned
+            assert "NEW-002" in warned, warned
+            notice = page.locator(f".st-key-{state.SIM_NOTICE}").inner_text()
+            assert "NEW-002" in notice and "农村联系点位于街道社区" in notice, notice
+            page.mouse.move(5, 5)
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(artifacts_dir / f"e2e_sim_two_clicks_{w}_after.png"))
+            box.evaluate("e => e.scrollIntoView({block: 'center'})")
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(artifacts_dir / f"e2e_sim_two_clicks_{w}_warning.png"))
+            errors = page.locator('[data-testid="stException"]').all_inner_texts()
+            assert not errors, errors
+        finally:
+            context.close()
+            browser.close()
+    assert "Traceback" not in app["log"](), app["log"]()[-3000:]
+
+
+def test_adopting_a_proposal_then_the_scenario_controls_clicked_twice(
+    app: dict[str, Any], artifacts_dir: Path
+) -> None:
+    """Adopt the optimiser's preview (a click inside the editor fragment, which reruns only
+    the editor), then use the scenario controls above it as a hurried planner would, each
+    clicked twice: the name box follows the adopted plan, 保存名称 reports no false "name
+    exists", 删除 names the plan it deletes and deletes only that one."""
+    from analysis.workspace import WorkspaceStore
+    from dashboard.safetext import md_escape
+
+    with playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        context.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort()
+        )
+        try:
+            page = context.new_page()
+            page.goto(app["url"] + "/simulate")
+            _until("the KPI cards", lambda: _shown(page)[0] is not None)
+            wait_idle(page)
+            name_box = page.locator(f".st-key-{state.SIM_NAME} input")
+            fresh = name_box.input_value()
+            page.get_by_role("tab", name=t("sim_tab_optimiser", "zh")).click()
+            _button(page, state.OPT_PREVIEW).click()
+            apply = _button(page, state.OPT_APPLY)
+            apply.wait_for(timeout=WAIT_S * 1000)
+            wait_idle(page)
+            apply.click()
+            adopted = _until(
+                "the name box showing the adopted plan",
+                lambda: (v := name_box.input_value()) != fresh and v,
+            )
+            wait_idle(page)
+            store = WorkspaceStore(app["workspace"])
+            assert store.exists(adopted)
+            assert "scenario=" in page.url  # saved: a refresh reopens it
+
+            def errors() -> list[str]:
+                return page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+
+            page.locator(f".st-key-{state.SIM_APPLY_NAME} button").dblclick()
+            page.wait_for_timeout(500)
+            wait_idle(page)
+            assert not [e for e in errors() if t("opt_conflicts", "zh") not in e], errors()
+            assert name_box.input_value() == adopted
+            assert store.exists(adopted)
+
+            page.get_by_text(t("sim_manage", "zh"), exact=True).click()
+            delete = _button(page, state.SIM_DELETE_SCENARIO)
+            delete.wait_for()
+            label = delete.inner_text()
+            assert t("sim_delete_scenario", "zh", name=adopted) in label, label
+            page.screenshot(path=str(artifacts_dir / "e2e_sim_adopted.png"))
+            before = set(store.list_scenarios()["name"])
+            delete.dblclick()  # the second click may reach the server before the redraw
+            _until("a fresh plan", lambda: name_box.input_value() != adopted)
+            page.wait_for_timeout(500)
+            wait_idle(page)
+            assert set(store.list_scenarios()["name"]) == before - {adopted}
+            assert not errors() or all(t("opt_conflicts", "zh") in e for e in errors())
+            assert not _button(page, state.SIM_DELETE_SCENARIO).is_enabled()
+            assert md_escape(adopted) not in _button(page, state.SIM_DELETE_SCENARIO).inner_text()
+            assert page.locator('[data-testid="stException"]').count() == 0
+        finally:
+            context.close()
+            browser.close()
+    assert "Traceback" not in app["log"](), app["log"]()[-3000:]

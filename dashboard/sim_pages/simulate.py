@@ -1,7 +1,11 @@
 """方案模拟 Simulation: lay out new points by hand or by the optimiser, see every KPI change.
 
 The working scenario is saved to the workspace after every edit and restored after a
-browser refresh or a server restart (:mod:`dashboard.sim_state`). The editor (KPIs, map,
+browser refresh or a server restart from the address (``?scenario=``); a new session starts
+on a fresh copy of the data, never in someone else's plan (:mod:`dashboard.sim_state`). The
+scenario bar (:mod:`dashboard.sim_bar`) sits above the editor. Above the map, the last
+action's message and the site-rule warnings of new and moved points have boxes of fixed
+height: nothing above the map moves between two clicks. The editor (KPIs, map,
 edit panel, rule table, optimiser) is one ``st.fragment``: a click on the map reruns only
 the editor, and the map's points travel as st_folium's ``feature_group_to_add`` so the
 base map is not rebuilt; the townships whose figures the scenario changed travel with
@@ -21,9 +25,11 @@ import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
 from analysis.errors import AnalysisError  # noqa: E402
+from analysis.localtime import local_text  # noqa: E402
 from dashboard import (  # noqa: E402
     i18n_sim,
     services,
+    sim_bar,
     sim_editor,
     sim_map,
     sim_optimise_view,
@@ -35,6 +41,7 @@ from dashboard import (  # noqa: E402
 )
 from dashboard.i18n import current_lang, t  # noqa: E402
 from dashboard.mapcache import display_geometry  # noqa: E402
+from dashboard.safetext import md_escape  # noqa: E402
 from dashboard.styles import dataset_badge  # noqa: E402
 from dashboard.ui import dataset_and_result, dataset_name, show_domain_error  # noqa: E402
 from geodata.errors import GeodataError  # noqa: E402
@@ -43,91 +50,6 @@ i18n_sim.register()
 #: Width (px) the map is expected to get in the page's wide layout (1440 px window); its
 #: height follows the area's shape (:func:`dashboard.sim_map.fit_height`).
 MAP_WIDTH_PX = 690
-
-
-def _scenario_bar(dataset: services.Dataset) -> None:
-    scn = sim_state.current(dataset)
-    st.session_state.setdefault(state.SIM_NAME, scn.name)
-    st.session_state.setdefault(state.SIM_AUTHOR, scn.author)
-    with st.container(border=True):
-        c1, c2, c3 = st.columns([2.2, 1.3, 1], vertical_alignment="bottom")
-        c1.text_input(t("sim_name_label"), key=state.SIM_NAME, max_chars=120)
-        c2.text_input(t("sim_author_label"), key=state.SIM_AUTHOR, max_chars=60)
-        c3.button(
-            t("sim_apply_name"),
-            key=state.SIM_APPLY_NAME,
-            icon=":material/edit:",
-            wrap=True,  # a narrow column wraps the label rather than cutting it short
-            on_click=lambda: sim_state.rename_current(
-                str(st.session_state.get(state.SIM_NAME, "")),
-                str(st.session_state.get(state.SIM_AUTHOR, "")),
-            ),
-        )
-        with st.expander(t("sim_manage"), icon=":material/folder_open:"):
-            _manage(dataset)
-
-
-def _manage(dataset: services.Dataset) -> None:
-    saved = sim_services.list_scenarios(dataset)
-    names = list(saved["name"])
-    info = {r["name"]: r for r in saved.to_dict("records")}
-
-    def label(name: str) -> str:
-        r = info[name]
-        return t(
-            "sim_saved_entry",
-            name=name,
-            author=r["author"] or "—",
-            time=str(r["updated_at"])[:16].replace("T", " "),
-            proposed=r["n_proposed"],
-            moved=r["n_moved"],
-            removed=r["n_removed"],
-        )
-
-    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    if names:
-        c1.selectbox(
-            t("sim_pick"),
-            names,
-            format_func=label,
-            key=state.SIM_PICK,
-            placeholder=t("select_placeholder"),
-        )
-        c2.button(
-            t("sim_open"),
-            key=state.SIM_OPEN,
-            icon=":material/file_open:",
-            on_click=lambda: sim_state.open_scenario(str(st.session_state[state.SIM_PICK])),
-        )
-    else:
-        c1.caption(t("sim_none_saved"))
-    c3, c4, c5, c6 = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
-    st.session_state.setdefault(state.SIM_SAVE_AS_NAME, "")
-    c3.text_input(t("sim_save_as_name"), key=state.SIM_SAVE_AS_NAME, max_chars=120)
-    c4.button(
-        t("sim_save_as"),
-        key=state.SIM_SAVE_AS,
-        icon=":material/content_copy:",
-        on_click=lambda: sim_state.save_as(
-            str(st.session_state.get(state.SIM_SAVE_AS_NAME) or t("sim_default_name"))
-        ),
-    )
-    c5.button(
-        t("sim_new"),
-        key=state.SIM_NEW,
-        icon=":material/restart_alt:",
-        on_click=lambda: sim_state.start_new(
-            dataset, str(st.session_state.get(state.SIM_AUTHOR, ""))
-        ),
-    )
-    c6.button(
-        t("sim_delete_scenario"),
-        key=state.SIM_DELETE_SCENARIO,
-        icon=":material/delete:",
-        disabled=not sim_state.is_saved(),
-        on_click=lambda: sim_state.delete_current(dataset),
-    )
-    st.caption(t("sim_workspace_at", path=sim_services.workspace_path().name))
 
 
 def _panel(scn: object) -> None:
@@ -232,23 +154,74 @@ def _panel(scn: object) -> None:
         )
 
 
+#: Height (px) of the message box and of the site-rule box above the map: fixed, so a
+#: message or a warning never moves the map under the planner's next click (a longer text
+#: scrolls inside its box).
+NOTICE_PX = 58
+_ICONS = {
+    "success": ":material/check_circle:",
+    "info": ":material/info:",
+    "warning": ":material/warning:",
+    "error": ":material/error:",
+}
+#: Compact alerts in the two boxes (Streamlit's padding would leave room for one line).
+_NOTICE_CSS = (
+    "<style>"
+    + " ".join(
+        f".st-key-{key} [data-testid='stAlertContainer'] {{ padding: .3rem .7rem; }}"
+        f" .st-key-{key} [data-testid='stAlert'] p {{ font-size: .86rem; line-height: 1.3; }}"
+        for key in (state.SIM_NOTICE, state.SIM_SITE_WARNINGS)
+    )
+    + "</style>"
+)
+
+
+def _notices(note: sim_state.Flash | None, warnings: object) -> None:
+    """The last action's message and the site-rule warnings, side by side, fixed height."""
+    st.html(_NOTICE_CSS)
+    left, right = st.columns(2, gap="small")
+    with left.container(height=NOTICE_PX, border=False, key=state.SIM_NOTICE):
+        if note is not None:
+            # Messages carry names (scenarios, points, files): shown as text, not Markdown.
+            getattr(st, note.level)(md_escape(note.text), icon=_ICONS.get(note.level))
+    with right.container(height=NOTICE_PX, border=False, key=state.SIM_SITE_WARNINGS):
+        lang = current_lang()
+        if not services.standards().active_site_rules:
+            st.caption(t("sim_site_off"))
+        elif warnings.empty:  # type: ignore[attr-defined]
+            st.caption(":material/check_circle: " + t("sim_site_ok"))
+        else:
+            lines = [
+                md_escape(sim_views.site_warning_text(rec, lang))
+                for rec in warnings.to_dict("records")  # type: ignore[attr-defined]
+            ]
+            # One line per point (Markdown hard breaks), under a one-line count.
+            st.warning(
+                "  \n".join([md_escape(t("sim_site_count", n=len(lines))), *lines]),
+                icon=":material/wrong_location:",
+            )
+
+
+def _pending_points(dataset: services.Dataset, scn: object) -> list[object]:
+    """Points of the optimiser's proposal not adopted yet (``id, name, type, lon, lat``).
+
+    Empty for now: the optimiser panel (``dashboard.sim_optimise``) provides the list.
+    """
+    return []
+
+
 @st.fragment
 def _editor(dataset: services.Dataset, base_result: object) -> None:
     sim_editor.consume_click()
+    if sim_state.name_boxes_stale():
+        # The working scenario changed name from inside this fragment (an adopted
+        # proposal, a save under a free name): redraw the name boxes above it too.
+        st.rerun(scope="app")
     scn = sim_state.current(dataset)
-    # Always one container here, so a message never shifts the map (which would remount it).
-    box = st.container()
     note = sim_state.pop_flash()
-    if note is not None:
-        icons = {
-            "success": ":material/check_circle:",
-            "info": ":material/info:",
-            "warning": ":material/warning:",
-            "error": ":material/error:",
-        }
-        getattr(box, note.level)(note.text, icon=icons.get(note.level))
     try:
         result = sim_services.scenario_coverage(dataset, scn)
+        warnings = sim_services.site_warnings(dataset, scn)
     except (AnalysisError, GeodataError) as exc:
         show_domain_error(exc)
         return
@@ -259,7 +232,11 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
     saved = sim_state.is_saved()
     counts = scn.status_counts()
     st.caption(
-        (t("sim_autosaved", time=scn.updated_at[11:19]) if saved else t("sim_not_saved_yet"))
+        (
+            t("sim_autosaved", time=local_text(scn.updated_at, "%H:%M:%S"))
+            if saved
+            else t("sim_not_saved_yet")
+        )
         + " · "
         + t(
             "sim_scenario_counts",
@@ -268,6 +245,7 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
             removed=counts["removed"],
         )
     )
+    _notices(note, warnings)
     lang = current_lang()
     radii = sim_editor.dataset_radii(dataset)
     left, right = st.columns([3, 1.2], gap="medium")
@@ -285,7 +263,10 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
             geoms,
             lang,
         )
-        group = sim_map.scenario_group(features, lang, overlay)
+        # Points of an optimiser proposal not adopted yet (none until the lead wires
+        # the optimiser's list in): drawn dashed, marked 拟, with the scenario's points.
+        pending = sim_map.pending_features(_pending_points(dataset, scn), lang)
+        group = sim_map.scenario_group(features, lang, overlay, pending)
         height = sim_map.fit_height(payload.bounds, MAP_WIDTH_PX)
         st_folium(
             sim_map.base_map(
@@ -301,7 +282,7 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
             on_change=sim_editor.consume_click,
             render=False,  # st_folium renders the map itself; a figure render too costs ~40 ms
         )
-        st.html(sim_views.map_legend(current_lang()))
+        st.html(sim_views.map_legend(current_lang(), pending=bool(pending["features"])))
     with right:
         _panel(scn)
     rules, changes, optimiser = st.tabs(
@@ -349,20 +330,30 @@ def _relabel_after_language_switch() -> None:
             st.session_state[key] = st.session_state[key]
 
 
+def _workspace_error(exc: AnalysisError) -> None:
+    """A workspace problem in words (not the problem table, whose 文件 column would show
+    the server's workspace path)."""
+    st.error(md_escape(sim_state.error_text(exc)), icon=":material/error:")
+
+
 def render() -> None:
     """Draw the simulation page."""
     _relabel_after_language_switch()
     st.title(t("sim_title"), anchor=False)
     st.caption(t("sim_caption"))
+    try:
+        sim_state.follow_url()  # a link to a scenario on other (stored) data opens that data
+    except AnalysisError as exc:
+        _workspace_error(exc)
     loaded = dataset_and_result()
     if loaded is None:
         return
     dataset, base_result = loaded
     st.markdown(dataset_badge(dataset_name(dataset)), unsafe_allow_html=True)
     try:
-        _scenario_bar(dataset)
+        sim_bar.scenario_bar(dataset)
     except AnalysisError as exc:
-        show_domain_error(exc)
+        _workspace_error(exc)
         return
     _editor(dataset, base_result)
 
