@@ -45,7 +45,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.cli_inputs import load_city_from_args
-from analysis.cli_save import save_proposal
+from analysis.cli_save import check_name_free, save_proposal
 from analysis.errors import AnalysisError
 from analysis.optimise.objective import DEFAULT_OBJECTIVE, OBJECTIVES
 from analysis.optimise.progress import SolveCancelled
@@ -127,6 +127,8 @@ def run(args: argparse.Namespace) -> int:
         problems = _argument_problems(args)
         if problems:
             raise AnalysisError(problems)
+        if args.save_as is not None:
+            check_name_free(args)
         standards = load_standards(args.standards)
         city = load_city_from_args(args)
         request = _request(args, relaxed=args.relaxed)

@@ -16,7 +16,12 @@ from pathlib import Path
 from analysis.errors import AnalysisError
 from analysis.optimise.proposal import Proposal
 from analysis.optimise.scenario import proposal_scenario
-from analysis.scenarios import DEMO_DATASET_ID, Scenario, baseline_scenario
+from analysis.scenarios import (
+    DEMO_DATASET_ID,
+    Scenario,
+    baseline_scenario,
+    validate_scenario_name,
+)
 from analysis.workspace import WorkspaceStore
 from geodata.city import CityData
 from geodata.errors import Problem
@@ -34,17 +39,16 @@ def dataset_id_of_files(paths: list[Path]) -> str:
     return "cli-" + h.hexdigest()[:16]
 
 
-def save_proposal(args: argparse.Namespace, city: CityData, proposal: Proposal) -> Scenario:
-    """Save ``proposal`` as scenario ``args.save_as`` in ``args.workspace``; return it.
+def check_name_free(args: argparse.Namespace) -> None:
+    """Refuse (before any solve) a ``--save-as`` name already taken in the workspace.
 
     Raises
     ------
     AnalysisError
-        A bad or taken name (``scenario_exists``: nothing is overwritten) or a workspace
-        that cannot be written.
+        Code ``scenario_exists``, or a bad name.
     """
     store = WorkspaceStore(args.workspace)
-    name = str(args.save_as).strip()
+    name = validate_scenario_name(str(args.save_as))
     if store.exists(name):
         raise AnalysisError(
             [
@@ -56,6 +60,20 @@ def save_proposal(args: argparse.Namespace, city: CityData, proposal: Proposal) 
                 )
             ]
         )
+
+
+def save_proposal(args: argparse.Namespace, city: CityData, proposal: Proposal) -> Scenario:
+    """Save ``proposal`` as scenario ``args.save_as`` in ``args.workspace``; return it.
+
+    Raises
+    ------
+    AnalysisError
+        A bad or taken name (``scenario_exists``: nothing is overwritten) or a workspace
+        that cannot be written.
+    """
+    check_name_free(args)
+    store = WorkspaceStore(args.workspace)
+    name = validate_scenario_name(str(args.save_as))
     if args.demo:
         dataset_id = DEMO_DATASET_ID
     else:
