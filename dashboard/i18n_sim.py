@@ -225,13 +225,16 @@ SIM_TEXT: dict[str, tuple[str, str]] = {
     ),
     "opt_tradeoff_title": ("总覆盖与农村覆盖的权衡", "Total against rural coverage"),
     "opt_tradeoff_caption": (
-        "每个圆点是一个方案，对其权重（农村覆盖率所占比重）是最优的，没有哪个方案在两项上都更好。红色菱形为下方显示的当前方案。共求解 {n} 次，用时 {s} 秒。",
-        "Each dot is a plan, optimal for its weighting (the weight on rural coverage); none is better on both. The red diamond is the plan shown below. {n} solves, {s} s.",
+        "每个圆点是一个方案，对其权重（农村覆盖率所占比重，0 为只看总覆盖，1 为只看农村覆盖）是最优的，没有哪个方案在两项上都更好。红色菱形为下方显示的当前方案。共求解 {n} 次，用时 {s} 秒。",
+        "Each dot is a plan, optimal for its weighting (the weight on rural coverage: 0 total only, 1 rural only); none is better on both. The red diamond is the plan shown below. {n} solves, {s} s.",
     ),
     "opt_tradeoff_x": ("农村人口覆盖率", "Rural coverage"),
     "opt_tradeoff_y": ("总人口覆盖率", "Total coverage"),
     "opt_tradeoff_plan": ("方案", "Plan"),
     "opt_tradeoff_current": ("当前方案", "Current plan"),
+    "opt_tradeoff_plans": ("各权重下的最优方案", "Optimal plan of a weighting"),
+    "opt_tradeoff_total_col": ("总覆盖率", "Total"),
+    "opt_tradeoff_rural_col": ("农村覆盖率", "Rural"),
     "opt_tradeoff_weight": ("农村权重", "Rural weight"),
     "opt_tradeoff_blind": ("盲区乡镇", "Blind-spot townships"),
     "opt_tradeoff_option": (

@@ -61,11 +61,28 @@ def current_point() -> tuple[float, float] | None:
 
 def chart(frame: pd.DataFrame, current: tuple[float, float] | None) -> alt.LayerChart:
     """Total coverage (y) against rural coverage (x): the plans, numbered, and the current."""
+    plans, here_label = t("opt_tradeoff_plans"), t("opt_tradeoff_current")
+    axis = {"format": "%", "labelFontSize": 13, "titleFontSize": 14}
     x = alt.X(
-        "rural:Q", title=t("opt_tradeoff_x"), axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)
+        "rural:Q",
+        title=t("opt_tradeoff_x"),
+        axis=alt.Axis(**axis),
+        scale=alt.Scale(zero=False, padding=24),
     )
     y = alt.Y(
-        "total:Q", title=t("opt_tradeoff_y"), axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)
+        "total:Q",
+        title=t("opt_tradeoff_y"),
+        axis=alt.Axis(**axis),
+        scale=alt.Scale(zero=False, padding=24),
+    )
+    kinds = [plans] + ([here_label] if current is not None else [])
+    color = alt.Color(
+        "kind:N",
+        scale=alt.Scale(domain=kinds, range=[PLAN_COLOR, CURRENT_COLOR][: len(kinds)]),
+        legend=alt.Legend(orient="bottom", title=None, labelFontSize=13, symbolSize=160),
+    )
+    shape = alt.Shape(
+        "kind:N", scale=alt.Scale(domain=kinds, range=["circle", "diamond"][: len(kinds)])
     )
     tips = [
         alt.Tooltip("plan:Q", title=t("opt_tradeoff_plan")),
@@ -74,28 +91,21 @@ def chart(frame: pd.DataFrame, current: tuple[float, float] | None) -> alt.Layer
         alt.Tooltip("blind:Q", title=t("opt_tradeoff_blind")),
         alt.Tooltip("weight:Q", format=".2f", title=t("opt_tradeoff_weight")),
     ]
-    base = alt.Chart(frame).encode(x=x, y=y, tooltip=tips)
+    base = alt.Chart(frame.assign(kind=plans)).encode(x=x, y=y, tooltip=tips)
     layers = [
         base.mark_line(color=PLAN_COLOR, strokeDash=[4, 3], opacity=0.6),
-        base.mark_circle(color=PLAN_COLOR, size=140, opacity=0.95),
-        base.mark_text(dy=-14, fontSize=14, fontWeight="bold", color=PLAN_COLOR).encode(
+        base.mark_point(size=150, filled=True, opacity=0.95).encode(color=color, shape=shape),
+        base.mark_text(dy=-15, fontSize=15, fontWeight="bold", color=PLAN_COLOR).encode(
             text="plan:Q"
         ),
     ]
     if current is not None:
-        here = pd.DataFrame(
-            {"total": [current[0]], "rural": [current[1]], "what": [t("opt_tradeoff_current")]}
-        )
+        here = pd.DataFrame({"total": [current[0]], "rural": [current[1]], "kind": [here_label]})
         mark = alt.Chart(here).encode(
-            x="rural:Q", y="total:Q", tooltip=[alt.Tooltip("what:N", title="")]
+            x="rural:Q", y="total:Q", tooltip=[alt.Tooltip("kind:N", title="")]
         )
-        layers += [
-            mark.mark_point(shape="diamond", size=320, filled=True, color=CURRENT_COLOR),
-            mark.mark_text(dx=14, align="left", fontSize=14, color=CURRENT_COLOR).encode(
-                text="what:N"
-            ),
-        ]
-    return alt.layer(*layers).properties(height=320)
+        layers.append(mark.mark_point(size=360, filled=True).encode(color=color, shape=shape))
+    return alt.layer(*layers).properties(height=340)
 
 
 def draw(dataset: services.Dataset, scenario: Scenario, job: sim_optimise.SolveJob) -> None:
@@ -107,20 +117,27 @@ def draw(dataset: services.Dataset, scenario: Scenario, job: sim_optimise.SolveJ
     frame = plans_frame(result)
     st.markdown(f"#### {t('opt_tradeoff_title')}")
     st.caption(t("opt_tradeoff_caption", n=result.solves, s=f"{result.seconds:.1f}"))
-    left, right = st.columns([1.3, 1], gap="large")
+    left, right = st.columns([1.2, 1], gap="large")
     with left:
         st.altair_chart(chart(frame, current_point()), width="stretch")
     with right:
         table = pd.DataFrame(
             {
                 t("opt_tradeoff_plan"): frame["plan"],
-                t("opt_tradeoff_y"): [fmt_share(v) for v in frame["total"]],
-                t("opt_tradeoff_x"): [fmt_share(v) for v in frame["rural"]],
+                t("opt_tradeoff_total_col"): [fmt_share(v) for v in frame["total"]],
+                t("opt_tradeoff_rural_col"): [fmt_share(v) for v in frame["rural"]],
                 t("opt_tradeoff_blind"): frame["blind"],
                 t("opt_tradeoff_weight"): [f"{w:.2f}" for w in frame["weight"]],
             }
         )
-        st.dataframe(table, hide_index=True, width="stretch", key=state.OPT_TRADEOFF_TABLE)
+        small = st.column_config.Column(width="small")
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            key=state.OPT_TRADEOFF_TABLE,
+            column_config={c: small for c in table.columns},
+        )
         choices = list(range(len(frame)))
         if st.session_state.get(state.OPT_TRADEOFF_PICK) not in choices:
             st.session_state[state.OPT_TRADEOFF_PICK] = 0

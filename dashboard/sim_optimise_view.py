@@ -146,6 +146,19 @@ def _points_table(proposal: Any) -> pd.DataFrame:
     )
 
 
+def _table_config() -> dict[str, Any]:
+    """Narrow number columns, people with thousands separators, 5 decimals for degrees."""
+    people = st.column_config.NumberColumn(format="localized")
+    degrees = st.column_config.NumberColumn(format="%.5f", width="small")
+    return {
+        t("opt_col_order"): st.column_config.NumberColumn(width="small"),
+        t("opt_col_lon"): degrees,
+        t("opt_col_lat"): degrees,
+        t("opt_col_gain"): people,
+        t("opt_col_alone"): people,
+    }
+
+
 def _error(job: sim_optimise.SolveJob) -> bool:
     """Show a cancelled or failed job; return True when there is nothing else to show."""
     if job.cancelled:
@@ -199,7 +212,13 @@ def _result(scenario: Scenario) -> None:
     show_cards(
         headline_cards(proposal.kpis_after, proposal.kpis_before), per_row=6, key=state.OPT_CARDS
     )
-    st.dataframe(_points_table(proposal), hide_index=True, width="stretch", key=state.OPT_TABLE)
+    st.dataframe(
+        _points_table(proposal),
+        hide_index=True,
+        width="stretch",
+        key=state.OPT_TABLE,
+        column_config=_table_config(),
+    )
     st.caption(t("opt_table_caption"))
     left, right = st.columns([1, 1], gap="large")
     with right:
@@ -244,7 +263,7 @@ def panel(dataset: services.Dataset, scenario: Scenario) -> None:
     resolution = _conflicts(report)
     sim_optimise.forget_finished()
     busy = sim_optimise.running() is not None
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 1.6])
     c1.button(
         t("opt_preview"),
         key=state.OPT_PREVIEW,
