@@ -52,6 +52,7 @@ from analysis.optimise.progress import SolveCancelled
 from analysis.optimise.propose import Proposal, RuleConflictError, propose
 from analysis.optimise.request import SPEECH_COUNTS, ProposalRequest
 from analysis.optimise.tradeoff import Tradeoff, propose_tradeoff
+from analysis.spreadsheet_safety import neutralise_frame
 from analysis.standards import load_standards
 from geodata.errors import GeodataError, Problem
 
@@ -175,7 +176,8 @@ def write_proposal(proposal: Proposal, out: Path, trade: Tradeoff | None = None)
     points["lat"] = points.geometry.y.round(7)
     points["compliant"] = proposal.compliant
     paths = [out / n for n in ("proposed_points.csv", "proposed_points.geojson")]
-    pd.DataFrame(points.drop(columns="geometry")).to_csv(
+    # names come from the data: a cell starting with "=" must not run in Excel
+    neutralise_frame(pd.DataFrame(points.drop(columns="geometry"))).to_csv(
         paths[0], index=False, encoding="utf-8-sig"
     )
     paths[1].write_text(points.to_json(ensure_ascii=False), encoding="utf-8")
@@ -190,10 +192,10 @@ def write_proposal(proposal: Proposal, out: Path, trade: Tradeoff | None = None)
         paths.append(path)
     curve = pd.DataFrame([asdict(c) for c in proposal.curve])
     paths.append(out / "curve.csv")
-    curve.to_csv(paths[-1], index=False, encoding="utf-8-sig")
+    neutralise_frame(curve).to_csv(paths[-1], index=False, encoding="utf-8-sig")
     if trade is not None:
         paths.append(out / "tradeoff.csv")
-        trade.to_frame().to_csv(paths[-1], index=False, encoding="utf-8-sig")
+        neutralise_frame(trade.to_frame()).to_csv(paths[-1], index=False, encoding="utf-8-sig")
     return paths
 
 

@@ -80,7 +80,10 @@ def _conflicts(report: ConflictReport) -> str:
         st.success(t("opt_feasible"), icon=":material/check_circle:")
         st.session_state[state.OPT_RESOLUTION] = "as_is"
         return "as_is"
-    lines = [f"- {c.message_zh if lang == 'zh' else c.message}" for c in report.conflicts]
+    # county names come from the data: inert in Markdown
+    lines = [
+        f"- {md_escape(c.message_zh if lang == 'zh' else c.message)}" for c in report.conflicts
+    ]
     st.error(t("opt_conflicts") + "\n\n" + "\n".join(lines), icon=":material/rule:")
     choices = [f"opt:{i}" for i in range(len(report.options))] + ["relaxed"]
     if st.session_state.get(state.OPT_RESOLUTION) not in choices:
@@ -91,7 +94,7 @@ def _conflicts(report: ConflictReport) -> str:
             return t("opt_choice_relaxed")
         option = report.options[int(choice[4:])]
         text = option.description_zh if lang == "zh" else option.description
-        return t("opt_choice_option", text=text)
+        return t("opt_choice_option", text=md_escape(text))
 
     return str(st.radio(t("opt_choose"), choices, format_func=label, key=state.OPT_RESOLUTION))
 
@@ -170,7 +173,10 @@ def _error(job: sim_optimise.SolveJob) -> bool:
         report = getattr(job.error, "report", None)  # RuleConflictError: the rule check
         if report is not None:
             lang = current_lang()
-            lines = [f"- {c.message_zh if lang == 'zh' else c.message}" for c in report.conflicts]
+            lines = [
+                f"- {md_escape(c.message_zh if lang == 'zh' else c.message)}"
+                for c in report.conflicts
+            ]
             st.error(t("opt_refused") + "\n\n" + "\n".join(lines), icon=":material/error:")
         else:
             st.error(t("opt_failed", reason=error_text(job.error)), icon=":material/error:")  # type: ignore[arg-type]
@@ -206,7 +212,8 @@ def _result(scenario: Scenario) -> None:
         st.success(t("opt_compliant"), icon=":material/verified:")
     else:
         lines = [
-            f"- {u.message_zh if current_lang() == 'zh' else u.message}" for u in proposal.unmet
+            f"- {md_escape(u.message_zh if current_lang() == 'zh' else u.message)}"
+            for u in proposal.unmet
         ]
         st.warning(t("opt_not_compliant") + "\n\n" + "\n".join(lines), icon=":material/warning:")
     show_cards(

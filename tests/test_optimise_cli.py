@@ -97,3 +97,26 @@ def test_bad_options_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "--workspace needs --save-as" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["propose", "--demo", "--objective", "votes", "--out", out])
+
+
+def test_hostile_site_names_stay_text_in_the_csv_files(tmp_path: Path) -> None:
+    city = small_city()
+    villages = city.villages.copy()
+    villages["name"] = '=HYPERLINK("http://example.invalid")' + villages["name"]
+    args = []
+    for flag, gdf in {
+        "townships": city.townships,
+        "villages": villages,
+        "points": city.contact_points,
+    }.items():
+        path = tmp_path / f"{flag}.geojson"
+        gdf.to_file(path, driver="GeoJSON")
+        args += [f"--{flag}", str(path)]
+    out = tmp_path / "out"
+    assert main(["propose", *args, *COUNTS, "--tradeoff", "--out", str(out)]) == 0
+    for name in ("proposed_points.csv", "curve.csv", "tradeoff.csv"):
+        frame = pd.read_csv(out / name, encoding="utf-8-sig", dtype=str).fillna("")
+        cells = frame.to_numpy().ravel().tolist()
+        assert not any(c.lstrip().startswith(("=", "@")) for c in cells), name
+    pts = pd.read_csv(out / "proposed_points.csv", encoding="utf-8-sig")
+    assert pts["site_name"].str.startswith("'=HYPERLINK").all()
