@@ -58,7 +58,12 @@ def demo_problem(counts: dict[str, int], radius_m: float | None = None) -> Cover
     std = load_standards()
     if radius_m is not None:
         std = load_standards(radius_m=radius_m, county_min_rural=0, county_min_enterprise=0)
-    model = build_city_model(city, std, ProposalRequest(counts=counts), compute_coverage(city, std))
+    # people covered (the objective of the tables below); the unconstrained variant places
+    # points anywhere, as spopt's MCLP does
+    req = ProposalRequest(
+        counts=counts, objective="population", site_rules=None if radius_m is None else False
+    )
+    model = build_city_model(city, std, req, compute_coverage(city, std))
     return model.problem
 
 

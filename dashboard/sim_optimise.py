@@ -1,23 +1,29 @@
-"""The optimiser panel of the 方案模拟 page: rule check, preview, exact solve, apply.
+"""The optimiser panel of the 方案模拟 page: rule check, preview, exact solve, trade-off, apply.
 
-The solve runs in a worker thread (``analysis.optimise.propose.propose`` with a progress
-callback and a :class:`threading.Event` to cancel); the page polls it from a fragment that
-reruns every half second while the job runs. The worker never touches Streamlit.
+The solve runs in a worker thread (``analysis.optimise.propose.propose`` or
+``analysis.optimise.tradeoff.propose_tradeoff`` with a progress callback and a
+:class:`threading.Event` to cancel); the page polls it from a fragment that reruns every
+half second while the job runs. The worker never touches Streamlit.
+
+For the simulation map: :func:`pending_points` gives the points of the proposal shown in
+the panel that is not adopted yet (to draw them before the planner adopts the plan).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 import streamlit as st
 
 from analysis.errors import AnalysisError
 from dashboard import services, sim_services, sim_state, state
-from dashboard.i18n import current_lang, fmt_pop, t
+from dashboard.i18n import current_lang, fmt_pop, has_key, t
+from dashboard.safetext import md_escape
 from geodata.errors import GeodataError
 
 if TYPE_CHECKING:
@@ -31,6 +37,8 @@ COUNT_KEYS: dict[str, str] = {
     "association": state.OPT_ASSOCIATION,
 }
 DEFAULT_COUNTS: dict[str, int] = {"rural": 8, "enterprise": 5, "association": 3}
+#: Columns of :func:`pending_points`.
+PENDING_COLUMNS: tuple[str, ...] = ("id", "name", "type", "lon", "lat", "order")
 
 
 @dataclass(eq=False)
@@ -40,13 +48,19 @@ class SolveJob:
     Parameters
     ----------
     key
-        Fingerprint of the scenario and request it solves (a result for another key is stale).
+        Fingerprint of the scenario and request it solves.
     method
-        ``"preview"`` or ``"milp"``.
+        ``"preview"``, ``"milp"``, ``"tradeoff"`` (``result`` a ``Tradeoff``) or
+        ``"pick"`` (a plan taken from the trade-off).
+    scenario_name, scenario_key
+        Name and content fingerprint of the scenario it was computed on (a result for
+        another fingerprint is stale).
     """
 
     key: str
     method: str
+    scenario_name: str = ""
+    scenario_key: str = ""
     cancel: threading.Event = field(default_factory=threading.Event)
     fraction: float = 0.0
     message: str = ""
@@ -62,12 +76,25 @@ class SolveJob:
         self.fraction, self.message = float(fraction), str(message)
 
 
-def _run(job: SolveJob, city: Any, std: Any, request: Any) -> None:
+def objectives() -> tuple[str, ...]:
+    """The objectives offered, the default first."""
+    from analysis.optimise.objective import OBJECTIVES
+
+    return OBJECTIVES
+
+
+def default_objective() -> str:
+    """The objective selected until the planner chooses another."""
+    from analysis.optimise.objective import DEFAULT_OBJECTIVE
+
+    return DEFAULT_OBJECTIVE
+
+
+def _run(job: SolveJob, solve: Callable[..., Any], city: Any, std: Any, request: Any) -> None:
     from analysis.optimise.progress import SolveCancelled
-    from analysis.optimise.propose import propose
 
     try:
-        job.result = propose(city, std, request, progress=job.progress, cancel=job.cancel)
+        job.result = solve(city, std, request, progress=job.progress, cancel=job.cancel)
     except SolveCancelled:
         job.cancelled = True
     except (AnalysisError, GeodataError) as exc:
@@ -88,6 +115,7 @@ def _request(counts: dict[str, int], resolution: str, report: ConflictReport, me
         exempt = True if option.kind.startswith("exemption") else None
     return ProposalRequest(
         counts=counts,
+        objective=str(st.session_state.get(state.OPT_OBJECTIVE, default_objective())),  # type: ignore[arg-type]
         rural_weight=float(st.session_state.get(state.OPT_RURAL_WEIGHT, 1.0)),
         relaxed=relaxed,
         exempt_urban_districts=exempt,
@@ -108,25 +136,89 @@ def start(dataset: services.Dataset, scenario: Scenario, method: str, resolution
     """Start a solve of the current request on the scenario (the preview runs inline).
 
     ``resolution`` is the choice shown with the rule check when it was drawn: ``"as_is"``,
-    ``"opt:<i>"`` (apply change option i) or ``"relaxed"``.
+    ``"opt:<i>"`` (apply change option i) or ``"relaxed"``. ``method``: ``"preview"``,
+    ``"milp"`` or ``"tradeoff"`` (the trade-off curve, kept apart from the proposal).
     """
+    from analysis.optimise.propose import propose
+    from analysis.optimise.tradeoff import propose_tradeoff
+
     counts = _counts()
     report = sim_services.conflicts(dataset, scenario, counts, None)
     if resolution.startswith("opt:") and int(resolution[4:]) >= len(report.options):
         resolution = "as_is"  # the options changed meanwhile: solve as asked, conflicts shown
-    request = _request(counts, resolution, report, method)
-    key = f"{sim_services.fingerprint(scenario)}|{sorted(counts.items())}|{resolution}|{method}"
-    job = SolveJob(key=key, method=method)
+    request = _request(counts, resolution, report, "milp" if method == "tradeoff" else method)
+    fp = sim_services.fingerprint(scenario)
+    key = f"{fp}|{sorted(counts.items())}|{resolution}|{method}|{request.objective}"
+    job = SolveJob(key=key, method=method, scenario_name=scenario.name, scenario_key=fp)
     city = sim_services.scenario_city(dataset, scenario)
+    solve = propose_tradeoff if method == "tradeoff" else propose
+    args = (job, solve, city, services.standards(), request)
     if method == "preview":
-        _run(job, city, services.standards(), request)
+        _run(*args)
     else:
-        job.thread = threading.Thread(
-            target=_run, args=(job, city, services.standards(), request), daemon=True
-        )
+        job.thread = threading.Thread(target=_run, args=args, daemon=True)
         job.thread.start()
     st.session_state[state.OPT_JOB] = job
-    st.session_state[state.OPT_RESULT] = job
+    st.session_state[state.OPT_TRADEOFF_RESULT if method == "tradeoff" else state.OPT_RESULT] = job
+
+
+def use_tradeoff_plan(dataset: services.Dataset, scenario: Scenario) -> None:
+    """Callback: show the trade-off plan picked in the select box as the proposal."""
+    from analysis.optimise.tradeoff import tradeoff_proposal
+
+    job = st.session_state.get(state.OPT_TRADEOFF_RESULT)
+    result = job.result if isinstance(job, SolveJob) else None
+    index = int(st.session_state.get(state.OPT_TRADEOFF_PICK, 0) or 0)
+    if result is None or not 0 <= index < len(result.plans):
+        return
+    city = sim_services.scenario_city(dataset, scenario)
+    try:
+        proposal = tradeoff_proposal(city, services.standards(), result, index)
+    except (AnalysisError, GeodataError) as exc:
+        sim_state.flash("error", t("opt_failed", reason=sim_state.error_text(exc)))
+        return
+    st.session_state[state.OPT_RESULT] = SolveJob(
+        key=f"{job.key}|{index}",
+        method="pick",
+        scenario_name=job.scenario_name,
+        scenario_key=job.scenario_key,
+        result=proposal,
+        done=True,
+    )
+
+
+def is_stale(job: SolveJob, scenario: Scenario) -> bool:
+    """The job was computed on other points than the scenario's (edited since)."""
+    return bool(job.scenario_key) and job.scenario_key != sim_services.fingerprint(scenario)
+
+
+def pending_points(scenario: Scenario) -> pd.DataFrame:
+    """The points of the proposal shown in the optimiser panel, not adopted yet.
+
+    For the simulation map: draw them before the planner adopts the plan. Empty when
+    there is no finished proposal, or when it was computed on other points than
+    ``scenario``'s (the scenario was edited, or the proposal adopted: adopting starts a
+    new working scenario and clears the proposal).
+
+    Parameters
+    ----------
+    scenario
+        The working scenario the map shows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`PENDING_COLUMNS`: ``id`` (``NEW-01`` ...), ``name``, ``type``
+        (a contact point type), ``lon``, ``lat`` (WGS84), ``order`` (1 = largest gain).
+    """
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in PENDING_COLUMNS})
+    job = st.session_state.get(state.OPT_RESULT)
+    if not isinstance(job, SolveJob) or not job.done or job.result is None:
+        return empty
+    if is_stale(job, scenario):
+        return empty
+    pts = job.result.points
+    return pd.DataFrame({c: pts[c].to_numpy() for c in PENDING_COLUMNS})
 
 
 def cancel() -> None:
@@ -164,43 +256,36 @@ def _poll() -> None:
 
 def apply_proposal(scenario: Scenario) -> None:
     """Callback: make the finished proposal a new saved scenario (points with reasons)."""
-    from analysis.edits import add_point
-    from analysis.scenarios import copy_scenario
+    from analysis.optimise.scenario import proposal_scenario
 
     job = st.session_state.get(state.OPT_RESULT)
     proposal = job.result if isinstance(job, SolveJob) else None
-    if proposal is None:
+    if proposal is None or is_stale(job, scenario):
         return
     lang = current_lang()
     name = str(st.session_state.get(state.OPT_APPLY_NAME, "") or "").strip()
+    goal = (
+        t(f"opt_objective_{proposal.objective_kind}")
+        if has_key(f"opt_objective_{proposal.objective_kind}")
+        else proposal.objective_kind
+    )
+    method = t(f"opt_method_{proposal.method}") if has_key(f"opt_method_{proposal.method}") else ""
     try:
-        scn = copy_scenario(scenario, sim_services.free_name(name or t("opt_default_name")))
-        taken = set(scn.layer("contact_points")["id"].astype(str))
-        reasons: dict[str, str] = {}
-        for p in proposal.proposed:
-            extra = {"id": p.id} if p.id not in taken else {}
-            scn = add_point(
-                scn,
-                "contact_points",
-                lon=p.lon,
-                lat=p.lat,
-                type=p.type,
-                name=p.name,
-                county=p.county,
-                **extra,
-            )
-            new_id = str(scn.layer("contact_points")["id"].iloc[-1])
-            reasons[new_id] = p.reason_zh if lang == "zh" else p.reason
-        cp = scn.layer("contact_points")
-        cp = cp.assign(reason=cp["id"].astype(str).map(reasons).fillna(""))
-        scn = dataclasses.replace(
-            scn.with_layer("contact_points", cp),
-            description=t("opt_description", n=len(proposal.proposed), method=proposal.method),
+        scn = proposal_scenario(
+            scenario,
+            proposal,
+            sim_services.free_name(name or t("opt_default_name")),
+            lang=lang,
+            description=t(
+                "opt_description", n=len(proposal.proposed), objective=goal, method=method
+            ),
         )
     except AnalysisError as exc:
         sim_state.flash("error", sim_state.error_text(exc))
         return
-    sim_state.adopt(scn, t("opt_applied", name=scn.name, n=len(proposal.proposed)))
+    st.session_state.pop(state.OPT_TRADEOFF_RESULT, None)  # its plans counted from before
+    st.session_state[state.OPT_ADOPTED] = scn.name
+    sim_state.adopt(scn, t("opt_applied", name=md_escape(scn.name), n=len(proposal.proposed)))
 
 
 def add_collection_sites(dataset: services.Dataset, scenario: Scenario) -> None:

@@ -1,4 +1,5 @@
-"""Drawing of the optimiser panel: request, rule conflicts and choices, result, curve."""
+"""Drawing of the optimiser panel: objective and request, rule conflicts and choices,
+trade-off curve (:mod:`dashboard.sim_optimise_tradeoff`), result table and curve."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from analysis.errors import AnalysisError
-from dashboard import services, sim_optimise, sim_services, state
-from dashboard.i18n import current_lang, fmt_pop, has_key, point_type_label, t
+from dashboard import services, sim_optimise, sim_optimise_tradeoff, sim_services, state
+from dashboard.i18n import current_lang, has_key, point_type_label, t
+from dashboard.safetext import md_escape
 from dashboard.sim_views import headline_cards, show_cards
 
 if TYPE_CHECKING:
@@ -24,7 +26,25 @@ def _tr(prefix: str, value: str) -> str:
     return t(key) if has_key(key) else value
 
 
-def _inputs() -> dict[str, int]:
+def _objective() -> str:
+    """The objective selector (Chinese labels; the default first)."""
+    choices = list(sim_optimise.objectives())
+    st.session_state.setdefault(state.OPT_OBJECTIVE, sim_optimise.default_objective())
+    if st.session_state.get(state.OPT_OBJECTIVE) not in choices:
+        st.session_state[state.OPT_OBJECTIVE] = sim_optimise.default_objective()
+    return str(
+        st.radio(
+            t("opt_objective"),
+            choices,
+            format_func=lambda o: t(f"opt_objective_{o}"),
+            horizontal=True,
+            key=state.OPT_OBJECTIVE,
+            help=t("opt_objective_help"),
+        )
+    )
+
+
+def _inputs(objective: str) -> dict[str, int]:
     cols = st.columns(5)
     for col, (ptype, key) in zip(cols, sim_optimise.COUNT_KEYS.items(), strict=False):
         st.session_state.setdefault(key, sim_optimise.DEFAULT_COUNTS[ptype])
@@ -36,13 +56,15 @@ def _inputs() -> dict[str, int]:
             key=key,
         )
     st.session_state.setdefault(state.OPT_RURAL_WEIGHT, 1.0)
+    weighted = objective == "population"
     cols[3].number_input(
         t("opt_rural_weight"),
         min_value=1.0,
         max_value=10.0,
         step=0.5,
         key=state.OPT_RURAL_WEIGHT,
-        help=t("opt_rural_weight_help"),
+        disabled=not weighted,
+        help=t("opt_rural_weight_help") if weighted else t("opt_rural_weight_off"),
     )
     st.session_state.setdefault(state.OPT_TIME_LIMIT, 30)
     cols[4].number_input(
@@ -58,7 +80,10 @@ def _conflicts(report: ConflictReport) -> str:
         st.success(t("opt_feasible"), icon=":material/check_circle:")
         st.session_state[state.OPT_RESOLUTION] = "as_is"
         return "as_is"
-    lines = [f"- {c.message_zh if lang == 'zh' else c.message}" for c in report.conflicts]
+    # county names come from the data: inert in Markdown
+    lines = [
+        f"- {md_escape(c.message_zh if lang == 'zh' else c.message)}" for c in report.conflicts
+    ]
     st.error(t("opt_conflicts") + "\n\n" + "\n".join(lines), icon=":material/rule:")
     choices = [f"opt:{i}" for i in range(len(report.options))] + ["relaxed"]
     if st.session_state.get(state.OPT_RESOLUTION) not in choices:
@@ -69,7 +94,7 @@ def _conflicts(report: ConflictReport) -> str:
             return t("opt_choice_relaxed")
         option = report.options[int(choice[4:])]
         text = option.description_zh if lang == "zh" else option.description
-        return t("opt_choice_option", text=text)
+        return t("opt_choice_option", text=md_escape(text))
 
     return str(st.radio(t("opt_choose"), choices, format_func=label, key=state.OPT_RESOLUTION))
 
@@ -102,89 +127,139 @@ def _curve_chart(curve: Any) -> alt.Chart:
 
 
 def _points_table(proposal: Any) -> pd.DataFrame:
+    """One row per new point in order: where it stands and what it brings."""
     lang = current_lang()
+    sep = "；" if lang == "zh" else ";"
     return pd.DataFrame(
         [
             {
                 t("opt_col_order"): p.order,
-                t("sim_col_kind"): point_type_label(p.type),
+                t("opt_col_site"): p.site_name,
+                t("opt_col_township"): p.township_name,
                 t("col_county"): p.county,
-                t("opt_col_gain"): round(p.newly_covered_population),
-                t("opt_col_reason"): p.reason_zh if lang == "zh" else p.reason,
+                t("opt_col_lon"): round(p.lon, 6),
+                t("opt_col_lat"): round(p.lat, 6),
+                t("sim_col_kind"): point_type_label(p.type),
+                t("opt_col_reason"): (p.reason_zh if lang == "zh" else p.reason).split(sep)[0],
+                t("opt_col_gain"): int(p.newly_covered_population),
+                t("opt_col_alone"): int(p.newly_covered_alone),
             }
             for p in proposal.proposed
         ]
     )
 
 
-def _result(scenario: Scenario) -> None:
-    job = st.session_state.get(state.OPT_RESULT)
-    if not isinstance(job, sim_optimise.SolveJob) or not job.done:
-        return
+def _table_config() -> dict[str, Any]:
+    """Narrow number columns, people with thousands separators, 5 decimals for degrees."""
+    people = st.column_config.NumberColumn(format="localized")
+    degrees = st.column_config.NumberColumn(format="%.5f", width="small")
+    return {
+        t("opt_col_order"): st.column_config.NumberColumn(width="small"),
+        t("opt_col_lon"): degrees,
+        t("opt_col_lat"): degrees,
+        t("opt_col_gain"): people,
+        t("opt_col_alone"): people,
+    }
+
+
+def _error(job: sim_optimise.SolveJob) -> bool:
+    """Show a cancelled or failed job; return True when there is nothing else to show."""
     if job.cancelled:
         st.warning(t("opt_cancelled"), icon=":material/block:")
-        return
+        return True
     if job.error is not None:
         from dashboard.sim_state import error_text
 
         report = getattr(job.error, "report", None)  # RuleConflictError: the rule check
         if report is not None:
             lang = current_lang()
-            lines = [f"- {c.message_zh if lang == 'zh' else c.message}" for c in report.conflicts]
+            lines = [
+                f"- {md_escape(c.message_zh if lang == 'zh' else c.message)}"
+                for c in report.conflicts
+            ]
             st.error(t("opt_refused") + "\n\n" + "\n".join(lines), icon=":material/error:")
         else:
             st.error(t("opt_failed", reason=error_text(job.error)), icon=":material/error:")  # type: ignore[arg-type]
+        return True
+    if job.result is None:
+        st.warning(t("opt_no_result"))
+        return True
+    return False
+
+
+def _result(scenario: Scenario) -> None:
+    job = st.session_state.get(state.OPT_RESULT)
+    if not isinstance(job, sim_optimise.SolveJob) or not job.done or _error(job):
         return
     proposal = job.result
-    if proposal is None:
-        st.warning(t("opt_no_result"))
-        return
     st.markdown(f"#### {t('opt_result_title')}")
     finite = proposal.gap is not None and math.isfinite(proposal.gap)
     gap = f"{proposal.gap * 100:.2f}%" if finite else "—"
     st.caption(
         t(
             "opt_result_caption",
+            objective=_tr("opt_objective_", proposal.objective_kind),
             method=_tr("opt_method_", proposal.method),
             status=_tr("opt_status_", proposal.status),
             gap=gap,
             s=f"{proposal.seconds:.2f}",
-            pop=fmt_pop(proposal.objective),
         )
     )
+    stale = sim_optimise.is_stale(job, scenario)
+    if stale:
+        st.info(t("opt_stale", name=md_escape(scenario.name)), icon=":material/history:")
     if proposal.compliant:
         st.success(t("opt_compliant"), icon=":material/verified:")
     else:
         lines = [
-            f"- {u.message_zh if current_lang() == 'zh' else u.message}" for u in proposal.unmet
+            f"- {md_escape(u.message_zh if current_lang() == 'zh' else u.message)}"
+            for u in proposal.unmet
         ]
         st.warning(t("opt_not_compliant") + "\n\n" + "\n".join(lines), icon=":material/warning:")
     show_cards(
         headline_cards(proposal.kpis_after, proposal.kpis_before), per_row=6, key=state.OPT_CARDS
     )
-    left, right = st.columns([1.4, 1], gap="large")
-    with left:
-        st.dataframe(_points_table(proposal), hide_index=True, width="stretch", key=state.OPT_TABLE)
+    st.dataframe(
+        _points_table(proposal),
+        hide_index=True,
+        width="stretch",
+        key=state.OPT_TABLE,
+        column_config=_table_config(),
+    )
+    st.caption(t("opt_table_caption"))
+    left, right = st.columns([1, 1], gap="large")
     with right:
         st.markdown(f"**{t('opt_curve_title')}**")
         st.altair_chart(_curve_chart(proposal.curve), width="stretch")
-    st.session_state.setdefault(state.OPT_APPLY_NAME, t("opt_default_name"))
-    c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
-    c1.text_input(t("opt_apply_name"), key=state.OPT_APPLY_NAME, max_chars=120)
-    c2.button(
-        t("opt_apply"),
-        key=state.OPT_APPLY,
-        type="primary",
-        icon=":material/add_location_alt:",
-        on_click=sim_optimise.apply_proposal,
-        args=(scenario,),
-    )
+    with left:
+        st.session_state.setdefault(state.OPT_APPLY_NAME, t("opt_default_name"))
+        st.text_input(t("opt_apply_name"), key=state.OPT_APPLY_NAME, max_chars=120)
+        st.button(
+            t("opt_apply"),
+            key=state.OPT_APPLY,
+            type="primary",
+            icon=":material/add_location_alt:",
+            disabled=stale,
+            on_click=sim_optimise.apply_proposal,
+            args=(scenario,),
+        )
+
+
+def _based_on(scenario: Scenario) -> None:
+    """Say which plan the optimiser counts from (after an adoption: that one)."""
+    name = md_escape(scenario.name)
+    if st.session_state.get(state.OPT_ADOPTED) == scenario.name:
+        st.info(t("opt_based_on_adopted", name=name), icon=":material/flag:")
+    else:
+        st.caption(t("opt_based_on", name=name))
 
 
 def panel(dataset: services.Dataset, scenario: Scenario) -> None:
     """Draw the optimiser panel for the working scenario."""
+    _based_on(scenario)
     st.caption(t("opt_caption"))
-    counts = _inputs()
+    objective = _objective()
+    counts = _inputs(objective)
     try:
         report = sim_services.conflicts(dataset, scenario, counts, None)
     except AnalysisError as exc:
@@ -195,7 +270,7 @@ def panel(dataset: services.Dataset, scenario: Scenario) -> None:
     resolution = _conflicts(report)
     sim_optimise.forget_finished()
     busy = sim_optimise.running() is not None
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 1.6])
     c1.button(
         t("opt_preview"),
         key=state.OPT_PREVIEW,
@@ -214,6 +289,15 @@ def panel(dataset: services.Dataset, scenario: Scenario) -> None:
         args=(dataset, scenario, "milp", resolution),
     )
     c3.button(
+        t("opt_tradeoff"),
+        key=state.OPT_TRADEOFF,
+        disabled=busy,
+        icon=":material/ssid_chart:",
+        help=t("opt_tradeoff_help"),
+        on_click=sim_optimise.start,
+        args=(dataset, scenario, "tradeoff", resolution),
+    )
+    c4.button(
         t("opt_second_tier"),
         key=state.OPT_SECOND_TIER,
         icon=":material/hub:",
@@ -224,4 +308,7 @@ def panel(dataset: services.Dataset, scenario: Scenario) -> None:
     )
     if busy:
         sim_optimise._poll()
+    trade = st.session_state.get(state.OPT_TRADEOFF_RESULT)
+    if isinstance(trade, sim_optimise.SolveJob) and trade.done and not _error(trade):
+        sim_optimise_tradeoff.draw(dataset, scenario, trade)
     _result(scenario)

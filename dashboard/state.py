@@ -142,6 +142,8 @@ OPT_RURAL = "opt_rural"
 OPT_ENTERPRISE = "opt_enterprise"
 OPT_ASSOCIATION = "opt_association"
 OPT_RURAL_WEIGHT = "opt_rural_weight"
+#: What the optimiser maximises (``analysis.optimise.objective.OBJECTIVES``).
+OPT_OBJECTIVE = "opt_objective"
 OPT_TIME_LIMIT = "opt_time_limit"
 #: How to resolve rule conflicts: ``"as_is"``, ``"opt:<i>"`` (option i) or ``"relaxed"``.
 OPT_RESOLUTION = "opt_resolution"
@@ -149,6 +151,18 @@ OPT_PREVIEW = "opt_preview"
 OPT_SOLVE = "opt_solve"
 OPT_CANCEL = "opt_cancel"
 OPT_SECOND_TIER = "opt_second_tier"
+#: Button: compute the trade-off curve (total against rural coverage).
+OPT_TRADEOFF = "opt_tradeoff"
+#: The last trade-off computation (``SolveJob`` with ``.result`` a ``Tradeoff``).
+OPT_TRADEOFF_RESULT = "opt_tradeoff_result"
+#: Select box: the plan of the trade-off picked (its index).
+OPT_TRADEOFF_PICK = "opt_tradeoff_pick"
+#: Button: show the picked trade-off plan as the proposal (to adopt it).
+OPT_TRADEOFF_USE = "opt_tradeoff_use"
+#: Table of the trade-off plans.
+OPT_TRADEOFF_TABLE = "opt_tradeoff_table"
+#: Name of the scenario this session last adopted from the optimiser.
+OPT_ADOPTED = "opt_adopted"
 #: The running solve (``dashboard.sim_optimise.SolveJob``); absent when none runs.
 OPT_JOB = "opt_job"
 #: The last solve, running or finished (``SolveJob`` with ``.result`` a ``Proposal``).

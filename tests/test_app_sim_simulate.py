@@ -700,3 +700,106 @@ def test_an_unreadable_workspace_is_said_in_words_without_its_path(
     assert errors and PROBLEM_TEXT["workspace_error"][0] in errors[0].replace("\\", ""), errors
     shown = _texts(at) + "\n".join(str(d.value) for d in at.dataframe)
     assert str(tmp_path) not in shown and "workspace.gpkg" not in shown
+
+
+def _wait(at: AppTest, seconds: float = 120) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while state.OPT_JOB in at.session_state and time.monotonic() < deadline:
+        time.sleep(0.5)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_optimiser_objective_selector(workspace: Path) -> None:
+    from dashboard.i18n import t
+
+    at = _app()
+    objective = at.radio(key=state.OPT_OBJECTIVE)
+    assert objective.value == "balanced"  # the default: coverage + rural + townships
+    assert objective.options[0] == t("opt_objective_balanced", "zh")
+    assert at.number_input(key=state.OPT_RURAL_WEIGHT).disabled  # population objective only
+    objective.set_value("rural").run()
+    assert at.number_input(key=state.OPT_RURAL_WEIGHT).disabled  # still not population
+    at.button(key=state.OPT_PREVIEW).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    proposal = at.session_state[state.OPT_RESULT].result
+    assert proposal.objective_kind == "rural" and proposal.compliant
+    tables = [d.value for d in at.dataframe if t("opt_col_site", "zh") in d.value.columns]
+    assert len(tables) == 1
+    table = tables[0]
+    columns = list(table.columns)
+    for key in (
+        "opt_col_order", "opt_col_site", "opt_col_township", "col_county", "opt_col_lon",
+        "opt_col_lat", "sim_col_kind", "opt_col_reason", "opt_col_gain", "opt_col_alone",
+    ):  # fmt: skip
+        assert t(key, "zh") in columns
+    assert list(table[t("opt_col_gain", "zh")]) == [
+        p.newly_covered_population for p in proposal.proposed
+    ]
+    assert list(table[t("opt_col_township", "zh")]) == [p.township_name for p in proposal.proposed]
+
+
+def test_optimiser_tradeoff_pick_and_adopt(workspace: Path) -> None:
+    from dashboard.i18n import t
+    from dashboard.safetext import md_escape
+
+    at = _app()
+    assert at.radio(key=state.OPT_RESOLUTION).value == "opt:0"  # the compliant 12/7/3
+    at.button(key=state.OPT_TRADEOFF).click().run()
+    _wait(at)
+    trade = at.session_state[state.OPT_TRADEOFF_RESULT]
+    assert trade.done and trade.error is None
+    plans = trade.result.plans
+    assert len(plans) >= 5
+    pick = at.selectbox(key=state.OPT_TRADEOFF_PICK)
+    assert len(pick.options) == len(plans)
+    pick.set_value(2).run()
+    at.button(key=state.OPT_TRADEOFF_USE).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    proposal = at.session_state[state.OPT_RESULT].result
+    assert proposal.objective_kind == "tradeoff"
+    assert proposal.kpis_after.population_covered == plans[2].covered_population
+    assert proposal.kpis_after.rural_population_covered == plans[2].rural_population_covered
+    hostile = "![s](http://example.invalid/s.png)"
+    at.text_input(key=state.OPT_APPLY_NAME).set_value(hostile).run()
+    at.button(key=state.OPT_APPLY).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    scn = _scenario(at)
+    assert scn.name == hostile
+    assert (scn.contact_points["status"] == "proposed").sum() == len(proposal.proposed)
+    # the panel now counts from the adopted plan, and says so (the name made inert)
+    infos = [i.value for i in at.info]
+    assert t("opt_based_on_adopted", "zh", name=md_escape(hostile)) in infos
+    assert not any("![s](" in v for v in infos)
+    assert state.OPT_RESULT not in at.session_state
+    assert state.OPT_TRADEOFF_RESULT not in at.session_state
+
+
+def test_pending_points_are_the_unadopted_proposal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import streamlit as st
+
+    from analysis.edits import add_point
+    from analysis.optimise.propose import propose
+    from analysis.optimise.request import ProposalRequest
+    from analysis.scenarios import baseline_scenario
+    from dashboard import sim_optimise, sim_services
+    from geodata.demo import load_demo_city
+
+    city = load_demo_city()
+    scn = baseline_scenario(city, "demo")
+    proposal = propose(city, request=ProposalRequest(relaxed=True, method="preview"))
+    job = sim_optimise.SolveJob(
+        key="k", method="preview", scenario_name=scn.name,
+        scenario_key=sim_services.fingerprint(scn), result=proposal, done=True,
+    )  # fmt: skip
+    monkeypatch.setattr(st, "session_state", {state.OPT_RESULT: job})
+    pts = sim_optimise.pending_points(scn)
+    assert tuple(pts.columns) == sim_optimise.PENDING_COLUMNS
+    assert list(pts["id"]) == list(proposal.points["id"])
+    assert pts[["lon", "lat"]].astype(float).notna().all().all()
+    edited = add_point(scn, "contact_points", lon=104.6, lat=35.6, type="rural")
+    assert sim_optimise.pending_points(edited).empty  # computed on other points: stale
+    monkeypatch.setattr(st, "session_state", {})
+    assert sim_optimise.pending_points(scn).empty

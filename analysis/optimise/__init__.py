@@ -4,10 +4,13 @@ Public API (see the README)::
 
     propose(city, standards=None, request=None, *, progress=None, cancel=None) -> Proposal
     check_conflicts(city, standards=None, request=None) -> ConflictReport
+    propose_tradeoff(city, standards=None, request=None, *, progress=None, cancel=None)
+        -> Tradeoff
     propose_collection_sites(city, standards=None, *, time_limit_s=10, cancel=None)
         -> CollectionSitePlan
 
-Array core (numpy / scipy.sparse): :mod:`.problem`, :mod:`.reduce`, :mod:`.greedy`
+Objectives (row weights): :mod:`.objective`. Array core (numpy / scipy.sparse):
+:mod:`.problem`, :mod:`.reduce`, :mod:`.greedy`
 (+ :mod:`.swapsearch`), :mod:`.preview` (greedy + swap + LP dive), :mod:`.milp`
 (+ :mod:`.milp_model`, :mod:`.colgen`, :mod:`.compact`, :mod:`.branch`),
 :mod:`.conflicts`, :mod:`.curve`, :mod:`.second_tier`.
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 from analysis.optimise.conflicts import ChangeOption, ConflictReport, RuleConflict
 from analysis.optimise.curve import CurvePoint
+from analysis.optimise.objective import DEFAULT_OBJECTIVE, OBJECTIVES
 from analysis.optimise.progress import SolveCancelled
 from analysis.optimise.propose import (
     Proposal,
@@ -27,8 +31,16 @@ from analysis.optimise.propose import (
 )
 from analysis.optimise.request import SPEECH_COUNTS, ProposalRequest
 from analysis.optimise.sites import CollectionSitePlan, propose_collection_sites
+from analysis.optimise.tradeoff import (
+    Tradeoff,
+    TradeoffPlan,
+    propose_tradeoff,
+    tradeoff_proposal,
+)
 
 __all__ = [
+    "DEFAULT_OBJECTIVE",
+    "OBJECTIVES",
     "SPEECH_COUNTS",
     "ChangeOption",
     "CollectionSitePlan",
@@ -40,7 +52,11 @@ __all__ = [
     "RuleConflict",
     "RuleConflictError",
     "SolveCancelled",
+    "Tradeoff",
+    "TradeoffPlan",
     "check_conflicts",
     "propose",
     "propose_collection_sites",
+    "propose_tradeoff",
+    "tradeoff_proposal",
 ]

@@ -1,15 +1,26 @@
-"""Candidate sites for new contact points: villages, township seats or a user list."""
+"""Candidate sites for new contact points: villages, township seats or a user list.
+
+Each site carries what the site rules (:mod:`analysis.eligibility`) look at: the level
+(街道 street / 镇乡 town) and kind of its township, the kind of the village or community it
+stands at, whether that is the township seat, and the candidate list's ``site_type``.
+"""
 
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
+from analysis.eligibility import site_context, township_levels
 from analysis.errors import AnalysisError
 from geodata.city import CityData
 from geodata.errors import Problem
 
-CANDIDATE_COLUMNS = ("id", "name", "township_code", "county", "geometry")
+#: Columns of :func:`candidate_sites`.
+CANDIDATE_COLUMNS = (
+    "id", "name", "township_code", "township_name", "county", "township_level",
+    "township_kind", "site_kind", "is_seat", "site_type", "geometry",
+)  # fmt: skip
 
 
 def candidate_sites(
@@ -19,7 +30,7 @@ def candidate_sites(
     excluded_sites: tuple[str, ...] = (),
     excluded_townships: tuple[str, ...] = (),
 ) -> gpd.GeoDataFrame:
-    """Candidate sites with ``id``, ``name``, ``township_code``, ``county`` (EPSG:4326).
+    """Candidate sites (EPSG:4326), columns :data:`CANDIDATE_COLUMNS`.
 
     Parameters
     ----------
@@ -28,12 +39,19 @@ def candidate_sites(
     source
         ``"villages"`` (every village/community, township seats included),
         ``"seats"`` (township seats only) or a point GeoDataFrame with ``id`` (and
-        optionally ``name``) uploaded by the user; its township and county are found by
-        location.
+        optionally ``name`` and ``site_type``) uploaded by the user; its township, county
+        and nearest village are found by location.
     excluded_sites
         Candidate ids to leave out.
     excluded_townships
         Township codes whose sites are left out.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``township_level`` is ``"street"`` or ``"town"``; ``site_kind`` the kind of the
+        village the site stands at (``""`` unknown); ``site_type`` the candidate list's
+        own type (``""`` when it has none).
 
     Raises
     ------
@@ -42,40 +60,24 @@ def candidate_sites(
         left after the exclusions.
     """
     towns = city.townships
-    county_of = pd.Series(towns["county"].astype(str).to_numpy(), index=towns["code"].astype(str))
     if isinstance(source, gpd.GeoDataFrame):
-        sites = _user_sites(source, towns)
+        sites = _user_sites(city, source)
     else:
-        if city.villages is None or city.villages.empty:
-            raise AnalysisError(
-                [
-                    Problem(
-                        "no_candidate_villages",
-                        "There are no villages to place new points at: load a village layer "
-                        "or upload a list of candidate sites.",
-                    )
-                ]
-            )
-        v = city.villages
-        if source == "seats":
-            if "is_township_seat" not in v.columns:
-                v = v.iloc[0:0]
-            else:
-                v = v[v["is_township_seat"].fillna(False).astype(bool).to_numpy()]
-        elif source != "villages":
-            raise AnalysisError(
-                [Problem("bad_candidate_source", f"Unknown candidate source {source!r}.")]
-            )
-        sites = gpd.GeoDataFrame(
-            {
-                "id": v["code"].astype(str).to_numpy(),
-                "name": v["name"].astype(str).to_numpy() if "name" in v else "",
-                "township_code": v["township_code"].astype(str).to_numpy(),
-            },
-            geometry=v.geometry.to_numpy(),
-            crs=v.crs,
-        )
-    sites["county"] = sites["township_code"].map(county_of).fillna("").astype(str)
+        sites = _village_sites(city, source)
+    codes = towns["code"].astype(str)
+    kinds = towns["kind"].astype(str) if "kind" in towns else pd.Series("", index=towns.index)
+    by_code = pd.DataFrame(
+        {
+            "county": towns["county"].astype(str).to_numpy(),
+            "township_name": towns["name"].astype(str).to_numpy(),
+            "township_kind": kinds.to_numpy(),
+            "township_level": township_levels(towns["name"], kinds),
+        },
+        index=codes.to_numpy(),
+    )
+    by_code = by_code[~by_code.index.duplicated()]
+    for col in by_code.columns:
+        sites[col] = sites["township_code"].map(by_code[col]).fillna("").astype(str)
     keep = ~sites["id"].isin(list(excluded_sites)) & ~sites["township_code"].isin(
         list(excluded_townships)
     )
@@ -87,25 +89,67 @@ def candidate_sites(
     return sites[list(CANDIDATE_COLUMNS)].to_crs(4326)
 
 
-def _user_sites(source: gpd.GeoDataFrame, towns: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _village_sites(city: CityData, source: str) -> gpd.GeoDataFrame:
+    """Every village (or township seat) as a site standing at itself."""
+    if city.villages is None or city.villages.empty:
+        raise AnalysisError(
+            [
+                Problem(
+                    "no_candidate_villages",
+                    "There are no villages to place new points at: load a village layer "
+                    "or upload a list of candidate sites.",
+                )
+            ]
+        )
+    v = city.villages
+    seat = (
+        v["is_township_seat"].fillna(False).astype(bool).to_numpy()
+        if "is_township_seat" in v.columns
+        else np.zeros(len(v), bool)
+    )
+    if source == "seats":
+        v, seat = v[seat], seat[seat]
+    elif source != "villages":
+        raise AnalysisError(
+            [Problem("bad_candidate_source", f"Unknown candidate source {source!r}.")]
+        )
+    return gpd.GeoDataFrame(
+        {
+            "id": v["code"].astype(str).to_numpy(),
+            "name": v["name"].astype(str).to_numpy() if "name" in v else "",
+            "township_code": v["township_code"].astype(str).to_numpy(),
+            "site_kind": v["kind"].fillna("").astype(str).to_numpy() if "kind" in v else "",
+            "is_seat": seat,
+            "site_type": "",
+        },
+        geometry=v.geometry.to_numpy(),
+        crs=v.crs,
+    )
+
+
+def _user_sites(city: CityData, source: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A user's candidate list: township and nearest village found by location."""
     if "id" not in source.columns:
         raise AnalysisError(
             [Problem("candidate_without_id", "The candidate list needs an 'id' column.")]
         )
-    pts = source.to_crs(4326)
-    joined = gpd.sjoin(
-        pts[["id", "geometry"]].assign(name=pts["name"] if "name" in pts else pts["id"]),
-        towns[["code", "geometry"]].to_crs(4326),
-        how="left",
-        predicate="within",
+    pts = source.to_crs(4326).reset_index(drop=True)
+    ctx = site_context(city, pts.geometry.x.to_numpy(float), pts.geometry.y.to_numpy(float))
+    names = pts["name"] if "name" in pts else pts["id"]
+    site_type = (
+        pts["site_type"].fillna("").astype(str).str.strip().to_numpy()
+        if "site_type" in pts.columns
+        else ""
     )
-    joined = joined[~joined.index.duplicated(keep="first")]
     return gpd.GeoDataFrame(
         {
-            "id": joined["id"].astype(str).to_numpy(),
-            "name": joined["name"].astype(str).to_numpy(),
-            "township_code": joined["code"].fillna("").astype(str).to_numpy(),
+            "id": pts["id"].astype(str).to_numpy(),
+            "name": names.fillna("").astype(str).to_numpy(),
+            "township_code": ctx["township_code"].astype(str).to_numpy(),
+            "site_kind": ctx["site_kind"].astype(str).to_numpy(),
+            "is_seat": ctx["is_seat"].astype(bool).to_numpy(),
+            "site_type": site_type,
         },
-        geometry=joined.geometry.to_numpy(),
+        geometry=pts.geometry.to_numpy(),
         crs=4326,
     )

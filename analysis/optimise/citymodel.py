@@ -8,12 +8,22 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyproj
+import scipy.sparse as sp
 
 from analysis.coverage import CoverageResult
+from analysis.eligibility import eligible_matrix
 from analysis.errors import AnalysisError
 from analysis.optimise.candidates import candidate_sites
 from analysis.optimise.conflicts import ConflictReport, check_request
-from analysis.optimise.problem import CoverageProblem, FloatArray, build_problem
+from analysis.optimise.objective import RowBases, check_objective, objective_weights
+from analysis.optimise.problem import (
+    BoolArray,
+    CoverageProblem,
+    FloatArray,
+    IntArray,
+    build_problem,
+    stack_group_rows,
+)
 from analysis.optimise.request import ProposalRequest
 from analysis.standards import Standards, is_exempt_from_rural_minimum
 from geodata.city import CityData
@@ -30,19 +40,44 @@ class CityModel:
     Parameters
     ----------
     problem
-        The full array model (rows = demand rows of ``coverage.demand``).
+        The full array model: the demand rows of ``coverage.demand``, then one row per
+        blind-spot township (:func:`~analysis.optimise.problem.stack_group_rows`),
+        weighted for the request's objective.
     sites
         Candidate sites (EPSG:4326), in the order of the problem's sites.
     conflicts
         Rule check of the request (before solving).
     county_names
         Counties in the order of the model's county index.
+    bases
+        What covering each row adds (people, rural people, townships): the weights of
+        any objective are made from them (:mod:`analysis.optimise.objective`).
+    allowed
+        ``(n_sites, n_types)`` site eligibility of each requested type (site rules).
+    blind_townships
+        Codes of the blind-spot townships, in the order of their rows.
+    before
+        The city's coverage before: ``covered_population``, ``rural_covered_population``,
+        ``townships_uncovered``.
     """
 
     problem: CoverageProblem
     sites: gpd.GeoDataFrame
     conflicts: ConflictReport
     county_names: tuple[str, ...]
+    bases: RowBases
+    allowed: BoolArray
+    blind_townships: tuple[str, ...] = ()
+    before: tuple[float, float, int] = (0.0, 0.0, 0)
+
+    def plan_figures(self, columns: IntArray) -> tuple[float, float, int]:
+        """Covered population, covered rural population and blind-spot townships left
+        after adding the plan ``columns`` (problem columns)."""
+        rows = self.problem.covered_rows(columns)
+        b = self.bases
+        pop = self.before[0] + float(b.population[rows].sum())
+        rural = self.before[1] + float(b.rural[rows].sum())
+        return pop, rural, self.before[2] - round(float(b.township[rows].sum()))
 
 
 def project(crs: pyproj.CRS, gdf: gpd.GeoDataFrame) -> tuple[FloatArray, FloatArray]:
@@ -90,10 +125,12 @@ def build_city_model(
     standards
         Radii, county minimums and the exemption setting.
     request
-        Counts by type, rural weight, candidates, exclusions, must-cover townships.
+        Counts by type, objective, rural weight, candidates, exclusions, must-cover
+        townships, site rules.
     coverage
         :func:`analysis.coverage.compute_coverage` of ``city`` (demand, CRS, counties).
     """
+    check_objective(request.objective)
     unknown = [t for t in request.counts if t not in standards.radius_by_type_m]
     bad = [t for t, n in request.counts.items() if int(n) < 0]
     if unknown or bad or request.rural_weight < 0:
@@ -120,7 +157,6 @@ def build_city_model(
     covered = demand["covered_by_point"].to_numpy(bool)
     pop = demand["population"].to_numpy(float)
     rural = demand["rural_population"].to_numpy(float)
-    weights = np.where(covered, 0.0, pop - rural + request.rural_weight * rural)
     new_pop = np.where(covered, 0.0, pop)
     town = demand["township_code"].astype(str).to_numpy()
     must: dict[str, np.ndarray] = {}
@@ -150,9 +186,19 @@ def build_city_model(
     for i, t in enumerate(counts):
         if t in RULE_TYPES:
             minimum_new[:, i] = need[:, RULE_TYPES.index(t)]
+    rules_on = standards.site_rules_enabled if request.site_rules is None else request.site_rules
+    allowed = eligible_matrix(
+        list(counts),
+        dict(standards.site_rules) if rules_on else {},
+        level=sites["township_level"].to_numpy(str),
+        town_kind=sites["township_kind"].to_numpy(str),
+        site_kind=sites["site_kind"].to_numpy(str),
+        is_seat=sites["is_seat"].to_numpy(bool),
+        site_type=sites["site_type"].to_numpy(str),
+    )
     problem = build_problem(
         demand_xy_m=demand[["x_m", "y_m"]].to_numpy(float),
-        weights=weights,
+        weights=new_pop,
         population=new_pop,
         site_xy_m=site_xy,
         site_county=county_index.get_indexer(pd.Index(sites["county"])).astype(np.int64),
@@ -160,8 +206,22 @@ def build_city_model(
         counts=counts,
         radius_m_by_type={t: standards.radius_m_for(t) * site_k for t in counts},
         minimum_new=minimum_new,
+        allowed=allowed,
         must_cover_rows=must,
         site_ids=tuple(sites["id"].astype(str)),
+    )
+    groups, blind = _blind_township_groups(coverage, town, pop)
+    bases = RowBases(
+        population=np.concatenate([new_pop, np.zeros(len(blind))]),
+        rural=np.concatenate([np.where(covered, 0.0, rural), np.zeros(len(blind))]),
+        township=np.concatenate([np.zeros(len(pop)), np.ones(len(blind))]),
+        population_total=float(pop.sum()),
+        rural_total=float(rural.sum()),
+        townships_total=int((coverage.townships["population"] > 0).sum()),
+    )
+    problem = stack_group_rows(problem, groups, np.zeros(len(blind)))
+    problem = replace(
+        problem, weights=objective_weights(bases, request.objective, request.rural_weight)
     )
     unreachable = tuple(
         n for n, g in zip(problem.must_cover_names, problem.must_cover, strict=True) if g.size == 0
@@ -176,8 +236,42 @@ def build_city_model(
         requested=counts,
         sites_per_county=np.bincount(problem.site_county, minlength=len(counties)),
         unreachable_townships=unreachable,
+        eligible_sites=(
+            _eligible_per_county(problem, allowed, counts, len(counties)) if rules_on else None
+        ),
     )
-    return CityModel(problem, sites, report, counties)
+    before = (
+        float(pop[covered].sum()),
+        float(rural[covered].sum()),
+        int(coverage.townships["is_blind_spot"].sum()),
+    )
+    return CityModel(problem, sites, report, counties, bases, allowed, blind, before)
+
+
+def _blind_township_groups(
+    coverage: CoverageResult, town: np.ndarray, pop: FloatArray
+) -> tuple[sp.csr_matrix, tuple[str, ...]]:
+    """``(n_blind, n_demand)`` membership of the demand rows with people of each blind-spot
+    township (:mod:`analysis.aggregate`: people, nobody covered), and their codes."""
+    towns = coverage.townships
+    blind = tuple(towns.loc[towns["is_blind_spot"].astype(bool), "code"].astype(str))
+    index = pd.Index(blind)
+    g = index.get_indexer(pd.Index(town))
+    rows = np.flatnonzero((g >= 0) & (pop > 0))
+    groups = sp.csr_matrix(
+        (np.ones(rows.size), (g[rows], rows)), shape=(len(blind), len(town)), dtype=float
+    )
+    return groups, blind
+
+
+def _eligible_per_county(
+    problem: CoverageProblem, allowed: BoolArray, counts: dict[str, int], n_counties: int
+) -> dict[str, IntArray]:
+    """Per requested type, the candidate sites of each county that may take it."""
+    return {
+        t: np.bincount(problem.site_county[allowed[:, i]], minlength=n_counties).astype(np.int64)
+        for i, t in enumerate(counts)
+    }
 
 
 def _existing_counts(coverage: CoverageResult, county_index: pd.Index) -> np.ndarray:

@@ -30,7 +30,11 @@ class RuleConflict:
         ``"type_deficit"`` (the request has too few points of a type for all counties),
         ``"county_capacity"`` (a county needs more new points than it has sites),
         ``"too_few_sites"`` (fewer candidate sites than points requested) or
-        ``"must_cover_unreachable"`` (no candidate site reaches a must-cover township).
+        ``"must_cover_unreachable"`` (no candidate site reaches a must-cover township),
+        ``"county_no_eligible_site"`` (a county needs more points of a type than it has
+        sites where the site rules let one stand, e.g. rural points in a pure urban
+        district) or ``"type_no_eligible_site"`` (more points of a type requested than
+        sites in the city that may take one).
     county
         County concerned (``None`` for city-wide conflicts).
     point_type

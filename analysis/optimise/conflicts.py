@@ -4,10 +4,15 @@ Checked before any solve. For each county and each rule type (``rural``, ``enter
 the shortfall is ``max(0, minimum - existing points of that type)`` (zero when the county
 is exempt). The request conflicts with the rules when, for some type, the shortfalls add
 up to more than the new points requested, or when a county needs more new points than it
-has candidate sites. The smallest compliant changes offered are (a) the minimum extra
-points by type, and (b) the documented exemption of urban districts without rural
-villages from the rural minimum (``exempt_urban_districts_from_rural_minimum`` in the
-standards), alone or with the extra points it still needs.
+has candidate sites. With the site rules (:mod:`analysis.eligibility`) a county may also
+have too few sites where a point of the type it needs may stand (a pure urban district
+asked for rural points: it has no rural village of a 镇/乡), and a type may have fewer
+eligible sites in the whole city than points requested. The smallest compliant changes
+offered are (a) the minimum extra points by type, and (b) the documented exemption of
+urban districts without rural villages from the rural minimum
+(``exempt_urban_districts_from_rural_minimum`` in the standards), alone or with the extra
+points it still needs; a change that leaves a county without an eligible site is not
+offered.
 """
 
 from __future__ import annotations
@@ -64,6 +69,7 @@ def check_request(
     sites_per_county: NDArray[np.int64],
     unreachable_townships: tuple[str, ...] = (),
     exempt_rule: str = "rural",
+    eligible_sites: dict[str, NDArray[np.int64]] | None = None,
 ) -> ConflictReport:
     """Check a request against the county minimums and offer the smallest changes.
 
@@ -89,6 +95,9 @@ def check_request(
         Must-cover townships that no candidate site can reach.
     exempt_rule
         The rule the exemption releases.
+    eligible_sites
+        Per requested type, the candidate sites of each county where the site rules let
+        a point of that type stand (``None``: site rules off).
     """
     rule_i = rule_types.index(exempt_rule) if exempt_rule in rule_types else -1
 
@@ -133,6 +142,8 @@ def check_request(
                 message_zh=f"拟新增{total_req}个联系点，但候选点位只有{n_sites}个。",
             )
         )
+    eligible = eligible_sites or {}
+    conflicts += _eligibility(need, rule_types, requested, eligible, county_names)
     for code in unreachable_townships:
         conflicts.append(
             RuleConflict(
@@ -159,8 +170,9 @@ def check_request(
             requested,
             county_names,
             exempt_mask,
+            eligible,
         )
-        if deficits
+        if deficits or any(c.code == "county_no_eligible_site" for c in conflicts)
         else ()
     )
     return ConflictReport(dict(requested), shortfalls, tuple(conflicts), options, exemption_applied)
@@ -243,19 +255,99 @@ def _options(
     requested: dict[str, int],
     county_names: tuple[str, ...],
     exempt_mask: Any,
+    eligible: dict[str, NDArray[np.int64]],
 ) -> tuple[ChangeOption, ...]:
-    options = [_add_option(deficits, requested, (), "add_points", False)]
+    options = []
+    if not _short_of_sites(need, rule_types, eligible):
+        options.append(_add_option(deficits, requested, (), "add_points", False))
     if not applied and rule_i >= 0:
         need_ex = county_shortfalls(existing, minimums, exempt_mask(True))
         released = tuple(
             county_names[c] for c in np.flatnonzero(exemptable & (need[:, rule_i] > 0))
         )
-        if released:
+        if released and not _short_of_sites(need_ex, rule_types, eligible):
             left = _deficits(need_ex, rule_types, requested)
             kind = "exemption_and_points" if left else "exemption"
             options.append(_add_option(left, requested, released, kind, True))
     options.sort(key=lambda o: (o.total_extra, o.kind == "add_points"))
     return tuple(options)
+
+
+#: What each site rule allows, in words (for the conflicts it causes).
+RULE_TEXT: dict[str, tuple[str, str]] = {
+    "rural": (
+        "农村联系点只设在镇、乡的村或乡镇驻地",
+        "a rural point stands only at a village or the seat of a 镇/乡",
+    ),
+    "urban_community": (
+        "城市社区联系点只设在街道或城镇的社区",
+        "an urban community point stands only at a community of a 街道 or urban township",
+    ),
+    "enterprise": (
+        "企业联系点只设在候选清单中标为企业、园区的点位",
+        "an enterprise point stands only at sites the candidate list marks as enterprises",
+    ),
+    "association": (
+        "行业协会联系点只设在候选清单中标为协会、商会或企业的点位",
+        "an association point stands only at sites the candidate list marks as associations",
+    ),
+}
+
+
+def _short_of_sites(
+    need: NDArray[np.int64], rule_types: tuple[str, ...], eligible: dict[str, NDArray[np.int64]]
+) -> bool:
+    """Some county needs more points of a rule type than it has eligible sites."""
+    return any(
+        bool(np.any(need[:, r] > eligible[t])) for r, t in enumerate(rule_types) if t in eligible
+    )
+
+
+def _eligibility(
+    need: NDArray[np.int64],
+    rule_types: tuple[str, ...],
+    requested: dict[str, int],
+    eligible: dict[str, NDArray[np.int64]],
+    county_names: tuple[str, ...],
+) -> list[RuleConflict]:
+    """Counties (and types) with fewer sites a point may stand at than they need."""
+    out: list[RuleConflict] = []
+    for r, t in enumerate(rule_types):
+        if t not in eligible:
+            continue
+        for c in np.flatnonzero(need[:, r] > eligible[t]):
+            out.append(_no_site(county_names[c], t, int(need[c, r]), int(eligible[t][c])))
+    for t, n in requested.items():
+        total = int(eligible[t].sum()) if t in eligible else None
+        if total is not None and int(n) > total:
+            zh = TYPE_ZH.get(t, t)
+            rule_zh, rule_en = RULE_TEXT.get(t, ("", ""))
+            out.append(
+                RuleConflict(
+                    "type_no_eligible_site", None, t, int(n), total, int(n) - total,
+                    message=f"{n} new {t} point(s) requested but only {total} candidate "
+                    f"site(s) may take one ({rule_en}).",
+                    message_zh=f"拟新增{zh}联系点{n}个，但可设{zh}联系点的候选点位只有{total}个"
+                    f"（选址规则：{rule_zh}）。",
+                )
+            )  # fmt: skip
+    return out
+
+
+def _no_site(county: str, t: str, need: int, sites: int) -> RuleConflict:
+    zh = TYPE_ZH.get(t, t)
+    rule_zh, rule_en = RULE_TEXT.get(t, ("", ""))
+    have_zh = f"只有{sites}个可用候选点位" if sites else "没有可用的候选点位"
+    have_en = (
+        f"only {sites} candidate site(s) may take one"
+        if sites
+        else "no candidate site may take one"
+    )
+    return RuleConflict(
+        "county_no_eligible_site", county, t, need, sites, need - sites,
+        message=f"{county} needs {need} new {t} point(s) but {have_en} ({rule_en}).",
+        message_zh=f"{county}需新增{zh}联系点{need}个，但{have_zh}（选址规则：{rule_zh}）。",
+    )  # fmt: skip
 
 
 def _add_option(

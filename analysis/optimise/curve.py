@@ -6,13 +6,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.optimise.greedy import order_by_marginal
 from analysis.optimise.problem import CoverageProblem, IntArray
 
 
 @dataclass(frozen=True)
 class CurvePoint:
-    """Coverage after the first ``k`` new points of a plan (in order of marginal gain).
+    """Coverage after the first ``k`` new points of a plan (in order of largest gain).
 
     Parameters
     ----------
@@ -42,18 +41,22 @@ class CurvePoint:
 def coverage_curve(
     problem: CoverageProblem,
     columns: IntArray,
+    gains: IntArray,
     *,
     covered_before: float,
     total_population: float,
 ) -> tuple[CurvePoint, ...]:
-    """The curve ``k = 0 .. N`` along the plan, largest marginal gain first.
+    """The curve ``k = 0 .. N`` along the plan's points in their order.
 
     Parameters
     ----------
     problem
-        The full (unreduced) problem, whose ``population`` is the unweighted population.
+        The full (unreduced) problem (for the weighted objective).
     columns
-        The plan's columns.
+        The plan's columns, in the points' order (largest gain first:
+        :func:`analysis.impact.point_impact`).
+    gains
+        People each point newly covers in that order (``newly_covered_population``).
     covered_before
         Population already covered by existing points.
     total_population
@@ -64,27 +67,20 @@ def coverage_curve(
     tuple of CurvePoint
         ``N + 1`` points; ``covered_population`` never decreases with ``k``.
     """
-    ordered, marginal_w = order_by_marginal(problem, columns)
-    csc = problem.cover
-    covered = np.zeros(problem.n_rows, dtype=bool)
     share = covered_before / total_population if total_population > 0 else 0.0
     out = [CurvePoint(0, covered_before, share, 0.0, 0.0)]
-    pop, weighted = covered_before, 0.0
-    for k, (c, w) in enumerate(zip(ordered, marginal_w, strict=True), start=1):
-        rows = csc.indices[csc.indptr[c] : csc.indptr[c + 1]]
-        fresh = rows[~covered[rows]]
-        gained = float(problem.population[fresh].sum())
-        covered[fresh] = True
-        pop += gained
-        weighted += float(w)
+    pop = covered_before
+    cols = np.asarray(columns, np.int64)
+    for k, (c, gained) in enumerate(zip(cols, gains, strict=True), start=1):
+        pop += float(gained)
         site = int(problem.column_site[c])
         out.append(
             CurvePoint(
                 k=k,
                 covered_population=pop,
                 coverage_share=pop / total_population if total_population > 0 else 0.0,
-                marginal_population=gained,
-                weighted_objective=weighted,
+                marginal_population=float(gained),
+                weighted_objective=problem.objective(cols[:k]),
                 point_type=problem.type_names[int(problem.column_type[c])],
                 site_id=problem.site_ids[site] if problem.site_ids else str(site),
             )

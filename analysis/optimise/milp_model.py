@@ -13,7 +13,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from analysis.optimise.problem import BoolArray, CoverageProblem, FloatArray, IntArray
+from analysis.optimise.problem import CoverageProblem, FloatArray, IntArray
 
 
 @dataclass(frozen=True, eq=False)
@@ -186,13 +186,11 @@ def max_met_units(problem: CoverageProblem, time_limit_s: float = 10.0) -> int |
     h = highspy.Highs()
     h.silent()
     h.setOptionValue("time_limit", float(time_limit_s))
-    per_site = np.bincount(problem.column_site, minlength=problem.n_sites)
-    n_types = len(problem.type_names)
-    if not problem.must_cover and np.all((per_site == 0) | (per_site == n_types)):
-        # every site can take every type and only counts by county matter: the points of
-        # a county and type are interchangeable, so a model over those counts is exact
-        # (HiGHS needs ~0.2 s on the 6,000 symmetric binaries of the demo city)
-        h.passModel(_county_count_model(problem, per_site > 0))
+    if not problem.must_cover and len(problem.type_names) <= MAX_COUNT_MODEL_TYPES:
+        # only counts by county and type matter, and which counts a county can hold is
+        # Hall's condition on its sites: a model over those counts is exact (HiGHS needs
+        # ~0.2 s on the 6,000 binaries of the demo city, milliseconds on the counts)
+        h.passModel(_county_count_model(problem))
     else:
         h.passModel(to_lp(arrays, np.arange(problem.n_columns), integral=True))
     h.run()
@@ -201,21 +199,43 @@ def max_met_units(problem: CoverageProblem, time_limit_s: float = 10.0) -> int |
     return round(h.getInfo().objective_function_value)
 
 
-def _county_count_model(problem: CoverageProblem, candidate: BoolArray) -> highspy.HighsLp:
+#: Above this many types the Hall rows of :func:`_county_count_model` (one per subset of
+#: types and county) would outnumber the binaries they replace.
+MAX_COUNT_MODEL_TYPES = 8
+
+
+def _county_count_model(problem: CoverageProblem) -> highspy.HighsLp:
     """Met units as a model over ``n[k, t]`` (points per county and type) and ``z[k, t]``.
 
-    ``sum_k n[k, t] = counts[t]``, ``sum_t n[k, t] <= sites of k``, ``z <= n``,
-    ``z <= minimum``; maximise ``sum z``.
+    ``sum_k n[k, t] = counts[t]``; for every county ``k`` and set of types ``S``,
+    ``sum_{t in S} n[k, t] <= `` the sites of ``k`` that may take a type of ``S`` (Hall's
+    condition: exactly the counts that distinct sites can hold when the site rules let
+    each site take only some types); ``z <= n``, ``z <= minimum``; maximise ``sum z``.
     """
     n_k, n_t = problem.minimum_new.shape
-    sites = np.bincount(problem.site_county[candidate], minlength=n_k).astype(float)
+    takes = np.zeros((problem.n_sites, n_t), dtype=bool)
+    takes[problem.column_site, problem.column_type] = True
+    subsets = [
+        np.array([(mask >> t) & 1 for t in range(n_t)], dtype=bool) for mask in range(1, 2**n_t)
+    ]
     kt = np.arange(n_k * n_t)
-    k_of, t_of = np.divmod(kt, n_t)
+    t_of = kt % n_t
     nkt = n_k * n_t
+    hall_r: list[int] = []
+    hall_c: list[int] = []
+    hall_cap: list[float] = []
+    for k in range(n_k):
+        mine = takes[problem.site_county == k]
+        for sub in subsets:
+            row = len(hall_cap)
+            hall_cap.append(float(np.count_nonzero(mine[:, sub].any(axis=1))))
+            hall_r += [row] * int(sub.sum())
+            hall_c += (k * n_t + np.flatnonzero(sub)).tolist()
+    n_hall = len(hall_cap)
     rows = sp.vstack(
         [
             sp.csr_matrix((np.ones(nkt), (t_of, kt)), shape=(n_t, 2 * nkt)),
-            sp.csr_matrix((np.ones(nkt), (k_of, kt)), shape=(n_k, 2 * nkt)),
+            sp.csr_matrix((np.ones(len(hall_r)), (hall_r, hall_c)), shape=(n_hall, 2 * nkt)),
             sp.hstack([-sp.identity(nkt), sp.identity(nkt)]),
         ]
     ).tocsc()
@@ -223,10 +243,12 @@ def _county_count_model(problem: CoverageProblem, candidate: BoolArray) -> highs
     lp.num_col_, lp.num_row_ = 2 * nkt, int(rows.shape[0])
     lp.col_cost_ = np.concatenate([np.zeros(nkt), np.ones(nkt)])
     lp.col_lower_ = np.zeros(2 * nkt)
-    lp.col_upper_ = np.concatenate([sites[k_of], problem.minimum_new.ravel().astype(float)])
+    lp.col_upper_ = np.concatenate(
+        [np.full(nkt, float(problem.n_sites)), problem.minimum_new.ravel().astype(float)]
+    )
     counts = problem.counts.astype(float)
-    lp.row_lower_ = np.concatenate([counts, np.full(n_k + nkt, -np.inf)])
-    lp.row_upper_ = np.concatenate([counts, sites, np.zeros(nkt)])
+    lp.row_lower_ = np.concatenate([counts, np.full(n_hall + nkt, -np.inf)])
+    lp.row_upper_ = np.concatenate([counts, np.asarray(hall_cap), np.zeros(nkt)])
     lp.sense_ = highspy.ObjSense.kMaximize
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = rows.indptr.astype(np.int32)

@@ -7,7 +7,7 @@ covers the rows within the service radius of its type around its site.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -301,4 +301,37 @@ def build_problem(
         must_cover=tuple(groups),
         must_cover_names=tuple(names),
         site_ids=tuple(site_ids),
+    )
+
+
+def stack_group_rows(
+    problem: CoverageProblem, groups: sp.csr_matrix, weights: FloatArray
+) -> CoverageProblem:
+    """Add one row per group of rows, covered by a column when it covers any of them.
+
+    A township row (a township reached by a new point) is the group of its demand rows;
+    stacked under them with its own weight, the same machinery (reduction, column
+    generation, branch and bound) optimises "townships reached" as it does population.
+    The new rows have no population (they count places, not people).
+
+    Parameters
+    ----------
+    problem
+        The problem (its rows are the members of the groups).
+    groups
+        Boolean ``(n_groups, n_rows)`` matrix: row ``i`` belongs to group ``g``.
+    weights
+        Objective weight of each group row.
+    """
+    member = sp.csr_matrix(groups, dtype=np.float64)
+    reach = (member @ problem.cover.astype(np.float64)).tocsc()
+    reach.data[:] = 1.0
+    cover = sp.vstack([problem.cover.astype(bool), reach.astype(bool)], format="csc")
+    cover.sort_indices()
+    n = member.shape[0]
+    return replace(
+        problem,
+        weights=np.concatenate([problem.weights, np.asarray(weights, float)]),
+        population=np.concatenate([problem.population, np.zeros(n)]),
+        cover=cover,
     )

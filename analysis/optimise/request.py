@@ -7,6 +7,8 @@ from typing import Literal
 
 import geopandas as gpd
 
+from analysis.optimise.objective import DEFAULT_OBJECTIVE, Objective
+
 #: The speech's targets: +8 rural, +5 enterprise, +3 industry association.
 SPEECH_COUNTS: dict[str, int] = {"rural": 8, "enterprise": 5, "association": 3}
 
@@ -19,8 +21,14 @@ class ProposalRequest:
     ----------
     counts
         Exact number of new points by type (default the speech's 8/5/3).
+    objective
+        What to maximise (:mod:`analysis.optimise.objective`): ``"balanced"`` (default:
+        coverage share + rural coverage share + share of townships reached),
+        ``"population"`` (newly covered people), ``"rural"`` (newly covered rural
+        people) or ``"townships"`` (fewest blind-spot townships).
     rural_weight
-        Weight of rural population in the objective (1 = every person counts the same).
+        With ``objective="population"``: weight of rural population (1 = every person
+        counts the same).
     candidates
         ``"villages"``, ``"seats"`` or a user GeoDataFrame of candidate sites (``id``).
     excluded_sites, excluded_townships
@@ -37,6 +45,10 @@ class ProposalRequest:
         minimum; ``None`` follows the standards file.
     method
         ``"milp"`` (exact, HiGHS, default) or ``"preview"`` (greedy + swap, instant).
+    site_rules
+        Apply the site rules by point type (``[site_rules]`` of the standards: a rural
+        point only at a rural village or seat of a 镇/乡 ...); ``None`` follows the
+        standards, ``False`` switches them off (for comparison).
     time_limit_s
         HiGHS time limit in seconds.
     mip_rel_gap
@@ -44,6 +56,7 @@ class ProposalRequest:
     """
 
     counts: dict[str, int] = field(default_factory=lambda: dict(SPEECH_COUNTS))
+    objective: Objective = DEFAULT_OBJECTIVE
     rural_weight: float = 1.0
     candidates: str | gpd.GeoDataFrame = "villages"
     excluded_sites: tuple[str, ...] = ()
@@ -51,6 +64,7 @@ class ProposalRequest:
     must_cover_townships: tuple[str, ...] = ()
     relaxed: bool = False
     exempt_urban_districts: bool | None = None
+    site_rules: bool | None = None
     method: Literal["milp", "preview"] = "milp"
     time_limit_s: float = 30.0
     mip_rel_gap: float = 1e-6
