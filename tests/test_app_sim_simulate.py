@@ -803,3 +803,46 @@ def test_pending_points_are_the_unadopted_proposal(monkeypatch: pytest.MonkeyPat
     assert sim_optimise.pending_points(edited).empty  # computed on other points: stale
     monkeypatch.setattr(st, "session_state", {})
     assert sim_optimise.pending_points(scn).empty
+
+
+def _map_features(at: AppTest) -> list[dict]:
+    """Properties of every GeoJSON feature st_folium adds to the simulation's base map."""
+    import json
+    import re
+
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                proto = getattr(child, "proto", None)
+                if hasattr(proto, "json_args") and "feature_group" in proto.json_args:
+                    found.append(json.loads(proto.json_args)["feature_group"] or "")
+                walk(child)
+
+    walk(at._tree)
+    assert len(found) == 1, "one st_folium map on the page"
+    return [
+        feat.get("properties", {})
+        for blob in re.findall(r"_add\((\{.*?\})\);", found[0], flags=re.S)
+        for feat in json.loads(blob).get("features", [])
+    ]
+
+
+def test_proposal_is_drawn_on_the_map_before_it_is_adopted(workspace: Path) -> None:
+    at = _app()
+    at.button(key=state.OPT_PREVIEW).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    proposal = at.session_state[state.OPT_RESULT].result
+    new_ids = set(proposal.points["id"])
+    _wait(at)
+    at.run()  # the map is drawn above the panel: the next run shows the finished proposal
+    drawn = {str(p.get("id")) for p in _map_features(at) if "t" in p}
+    assert new_ids <= drawn, "every proposed point is drawn before it is adopted"
+    at.button(key=state.OPT_APPLY).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    # Adopted: the points are the plan's own now, no pending badge is left.
+    from dashboard import sim_optimise
+
+    assert sim_optimise.pending_points(_scenario(at)).empty

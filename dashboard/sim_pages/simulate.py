@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 _ROOT = str(Path(__file__).resolve().parent.parent.parent)
 if _ROOT not in sys.path:
@@ -32,6 +33,7 @@ from dashboard import (  # noqa: E402
     sim_bar,
     sim_editor,
     sim_map,
+    sim_optimise,
     sim_optimise_view,
     sim_overlay,
     sim_services,
@@ -202,12 +204,9 @@ def _notices(note: sim_state.Flash | None, warnings: object) -> None:
             )
 
 
-def _pending_points(dataset: services.Dataset, scn: object) -> list[object]:
-    """Points of the optimiser's proposal not adopted yet (``id, name, type, lon, lat``).
-
-    Empty for now: the optimiser panel (``dashboard.sim_optimise``) provides the list.
-    """
-    return []
+def _pending_points(scn: Any) -> list[dict[str, object]]:
+    """Points of the optimiser's proposal not adopted yet (``id, name, type, lon, lat``)."""
+    return list(sim_optimise.pending_points(scn).to_dict("records"))
 
 
 @st.fragment
@@ -265,7 +264,7 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
         )
         # Points of an optimiser proposal not adopted yet (none until the lead wires
         # the optimiser's list in): drawn dashed, marked 拟, with the scenario's points.
-        pending = sim_map.pending_features(_pending_points(dataset, scn), lang)
+        pending = sim_map.pending_features(_pending_points(scn), lang)
         group = sim_map.scenario_group(features, lang, overlay, pending)
         height = sim_map.fit_height(payload.bounds, MAP_WIDTH_PX)
         st_folium(
