@@ -147,6 +147,7 @@ def draw(dataset: services.Dataset, scenario: Scenario, job: sim_optimise.SolveJ
             choices,
             format_func=lambda i: labels[i],
             key=state.OPT_TRADEOFF_PICK,
+            placeholder=t("select_placeholder"),
         )
         st.button(
             t("opt_tradeoff_use"),
