@@ -328,6 +328,10 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "优化请求有误：点位类型未知、数量为负或农村权重为负。",
         "Unknown point types, negative counts or a negative rural weight in the request.",
     ),
+    "bad_objective": (
+        "优化目标未知：请选择 population（总人口）、rural（农村人口）、townships（乡镇全覆盖）或 balanced（均衡）。",
+        "Unknown objective: choose population, rural, townships or balanced.",
+    ),
     "rules_infeasible": (
         "求解器证明：没有任何方案能同时满足全部规则，请放宽规则或调整数量。",
         "The solver proved that no plan meets every rule; relax a rule or change the numbers.",
