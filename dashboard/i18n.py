@@ -16,6 +16,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.i18n_problems import PROBLEM_TEXT
 from dashboard.i18n_text import TEXT
+from dashboard.safetext import md_escape
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -50,6 +51,18 @@ def t(key: str, lang: Lang | None = None, **params: Any) -> str:
         return key
     text = pair[1 if (lang or current_lang()) == "en" else 0]
     return text.format(**params) if params else text
+
+
+def t_md(key: str, lang: Lang | None = None, **params: Any) -> str:
+    """Translate ``key`` for a place Streamlit reads as Markdown, every parameter escaped.
+
+    Use it wherever a name (scenario, author, city, county, place, file, column, a
+    problem's value) is put into ``st.markdown``/``st.caption``/``st.success``/... or a
+    label: the parameters go through :func:`dashboard.safetext.md_escape`, the text of
+    the table itself keeps its Markdown. Parameters are made text (numbers too, which
+    is harmless: ``1\\.5`` shows as ``1.5``).
+    """
+    return t(key, lang, **{name: md_escape(value) for name, value in params.items()})
 
 
 def has_key(key: str) -> bool:

@@ -2,7 +2,7 @@
 
 Every action is a callback into :mod:`dashboard.sim_state` (which saves, opens and
 switches data); this module only draws the controls. Names in labels are escaped
-(:func:`dashboard.safetext.md_escape`); times are local (:func:`analysis.localtime.local_text`).
+(:func:`dashboard.i18n.t_md`); times are local (:func:`analysis.localtime.local_text`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import streamlit as st
 from analysis.localtime import local_text
 from analysis.scenarios import DEMO_DATASET_ID
 from dashboard import services, sim_services, sim_state, state
-from dashboard.i18n import t
-from dashboard.safetext import md_escape
+from dashboard.i18n import t, t_md
 
 
 def scenario_bar(dataset: services.Dataset) -> None:
@@ -104,7 +103,7 @@ def _manage(dataset: services.Dataset) -> None:
     )
     row.button(
         # Names the scenario it deletes (escaped: a button label is Markdown).
-        t("sim_delete_scenario", name=md_escape(sim_state.current(dataset).name)),
+        t_md("sim_delete_scenario", name=sim_state.current(dataset).name),
         key=state.SIM_DELETE_SCENARIO,
         icon=":material/delete:",
         disabled=not sim_state.is_saved(),

@@ -23,7 +23,6 @@ import streamlit as st
 from analysis.errors import AnalysisError
 from dashboard import services, sim_services, sim_state, state
 from dashboard.i18n import current_lang, fmt_pop, has_key, t
-from dashboard.safetext import md_escape
 from geodata.errors import GeodataError
 
 if TYPE_CHECKING:
@@ -285,7 +284,8 @@ def apply_proposal(scenario: Scenario) -> None:
         return
     st.session_state.pop(state.OPT_TRADEOFF_RESULT, None)  # its plans counted from before
     st.session_state[state.OPT_ADOPTED] = scn.name
-    sim_state.adopt(scn, t("opt_applied", name=md_escape(scn.name), n=len(proposal.proposed)))
+    # A message is plain text: the page escapes it when it shows it (sim_state.flash).
+    sim_state.adopt(scn, t("opt_applied", name=scn.name, n=len(proposal.proposed)))
 
 
 def add_collection_sites(dataset: services.Dataset, scenario: Scenario) -> None:

@@ -12,7 +12,7 @@ import streamlit as st
 
 from analysis.errors import AnalysisError
 from dashboard import services, sim_optimise, sim_optimise_tradeoff, sim_services, state
-from dashboard.i18n import current_lang, has_key, point_type_label, t
+from dashboard.i18n import current_lang, has_key, point_type_label, t, t_md
 from dashboard.safetext import md_escape
 from dashboard.sim_views import headline_cards, show_cards
 
@@ -94,7 +94,7 @@ def _conflicts(report: ConflictReport) -> str:
             return t("opt_choice_relaxed")
         option = report.options[int(choice[4:])]
         text = option.description_zh if lang == "zh" else option.description
-        return t("opt_choice_option", text=md_escape(text))
+        return t_md("opt_choice_option", text=text)
 
     return str(st.radio(t("opt_choose"), choices, format_func=label, key=state.OPT_RESOLUTION))
 
@@ -179,7 +179,7 @@ def _error(job: sim_optimise.SolveJob) -> bool:
             ]
             st.error(t("opt_refused") + "\n\n" + "\n".join(lines), icon=":material/error:")
         else:
-            st.error(t("opt_failed", reason=error_text(job.error)), icon=":material/error:")  # type: ignore[arg-type]
+            st.error(t_md("opt_failed", reason=error_text(job.error)), icon=":material/error:")  # type: ignore[arg-type]
         return True
     if job.result is None:
         st.warning(t("opt_no_result"))
@@ -207,7 +207,7 @@ def _result(scenario: Scenario) -> None:
     )
     stale = sim_optimise.is_stale(job, scenario)
     if stale:
-        st.info(t("opt_stale", name=md_escape(scenario.name)), icon=":material/history:")
+        st.info(t_md("opt_stale", name=scenario.name), icon=":material/history:")
     if proposal.compliant:
         st.success(t("opt_compliant"), icon=":material/verified:")
     else:
@@ -247,11 +247,10 @@ def _result(scenario: Scenario) -> None:
 
 def _based_on(scenario: Scenario) -> None:
     """Say which plan the optimiser counts from (after an adoption: that one)."""
-    name = md_escape(scenario.name)
     if st.session_state.get(state.OPT_ADOPTED) == scenario.name:
-        st.info(t("opt_based_on_adopted", name=name), icon=":material/flag:")
+        st.info(t_md("opt_based_on_adopted", name=scenario.name), icon=":material/flag:")
     else:
-        st.caption(t("opt_based_on", name=name))
+        st.caption(t_md("opt_based_on", name=scenario.name))
 
 
 def panel(dataset: services.Dataset, scenario: Scenario) -> None:

@@ -45,7 +45,11 @@ _SEVERITY = {"success": 0, "info": 1, "warning": 2, "error": 3}
 
 
 def flash(level: str, text: str) -> None:
-    """Queue a message shown once at the top of the editor (a graver one is kept)."""
+    """Queue a message shown once at the top of the editor (a graver one is kept).
+
+    ``text`` is plain text, names unescaped (build it with ``t``, not ``t_md``): the page
+    shows the whole message escaped for Markdown, so no name in it can become markup.
+    """
     queued = st.session_state.get(state.SIM_MESSAGE)
     if isinstance(queued, Flash) and _SEVERITY.get(queued.level, 0) > _SEVERITY.get(level, 0):
         return

@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit import config
 
 from dashboard.palette import COUNTY_COLOR
+from dashboard.safetext import html_text
 
 _BASE_CSS = f"""
 <style>
@@ -105,8 +106,13 @@ def brand_html(title: str, subtitle: str) -> str:
 
 
 def dataset_badge(name: str) -> str:
-    """Return an inline badge naming the dataset (escaped)."""
-    return f"<span class='cp-dataset'>{html.escape(name)}</span>"
+    """Return an inline badge naming the dataset.
+
+    Escaped for HTML and for Markdown (:func:`dashboard.safetext.html_text`): pages draw it
+    with ``st.markdown(..., unsafe_allow_html=True)``, which reads the text between the
+    tags as Markdown.
+    """
+    return f"<span class='cp-dataset'>{html_text(name)}</span>"
 
 
 def no_table_downloads() -> None:

@@ -846,3 +846,33 @@ def test_proposal_is_drawn_on_the_map_before_it_is_adopted(workspace: Path) -> N
     from dashboard import sim_optimise
 
     assert sim_optimise.pending_points(_scenario(at)).empty
+
+
+def test_undo_help_shows_a_point_id_from_a_file_as_text(workspace: Path) -> None:
+    """The undo button's help (Markdown) names the edited point: an id from the user's
+    file that is Markdown stays text."""
+    import dataclasses
+
+    from dashboard import services
+    from dashboard.i18n import t
+    from dashboard.safetext import md_escape
+    from tests.e2e_support import synthetic_city
+
+    hostile = "![i](http://example.invalid/i.png)"
+    city = synthetic_city()
+    points = city.contact_points.copy()
+    points.loc[0, "id"] = hostile
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.session_state[state.USER_DATASET] = services.Dataset(
+        "u-hostile-ids00001", dataclasses.replace(city, contact_points=points)
+    )
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.session_state[state.SIM_SELECTED] = f"contact_points:{hostile}"
+    at.run()
+    at.button(key=state.SIM_DELETE).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _scenario(at).contact_points.set_index("id").at[hostile, "status"] == "removed"
+    shown = at.button(key=state.SIM_UNDO).help
+    assert shown == md_escape(t("sim_label_remove", "zh", id=hostile))
+    assert "](" not in shown

@@ -16,7 +16,7 @@ from analysis.errors import AnalysisError  # noqa: E402
 from analysis.export import FORMATS  # noqa: E402
 from analysis.localtime import local_text  # noqa: E402
 from dashboard import i18n_sim, services, sim_services, state  # noqa: E402
-from dashboard.i18n import t  # noqa: E402
+from dashboard.i18n import t, t_md  # noqa: E402
 from dashboard.safetext import md_escape  # noqa: E402
 from dashboard.styles import dataset_badge  # noqa: E402
 from dashboard.ui import dataset_and_result, dataset_name, show_domain_error  # noqa: E402
@@ -77,9 +77,9 @@ def _describe(option: str, table: pd.DataFrame) -> str:
         return ""
     rec = rows.iloc[0]
     author = str(rec.get("author") or "")
-    return t(
+    return t_md(
         "exp_scenario_note",
-        author=md_escape(author) if author else t("exp_author_unknown"),
+        author=author or t("exp_author_unknown"),
         time=local_text(str(rec.get("updated_at") or "")),
     )
 
@@ -129,9 +129,7 @@ def render() -> None:
     try:
         import analysis.export  # noqa: F401
     except ImportError as exc:
-        st.warning(
-            t("not_ready", what=md_escape(exc.name or "")), icon=":material/hourglass_empty:"
-        )
+        st.warning(t_md("not_ready", what=exc.name or ""), icon=":material/hourglass_empty:")
         return
     try:
         table = sim_services.list_scenarios(dataset)
@@ -187,9 +185,7 @@ def render() -> None:
     if not files:
         return
     coords = {"wgs84": "WGS84", "gcj02": "GCJ-02"}.get(str(built.get("coords")), "")
-    st.subheader(
-        t("exp_ready", scenario=md_escape(built.get("scenario", "")), coords=coords), anchor=False
-    )
+    st.subheader(t_md("exp_ready", scenario=built.get("scenario", ""), coords=coords), anchor=False)
     cols = st.columns(3)
     for i, (fmt, (file_name, data)) in enumerate(files.items()):
         ext = file_name.rsplit(".", 1)[-1].lower()

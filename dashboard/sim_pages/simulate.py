@@ -64,7 +64,8 @@ def _panel(scn: object) -> None:
         icon=":material/undo:",
         disabled=not hist.can_undo,
         on_click=sim_state.undo,
-        help=hist.undo_label or None,
+        # A help text is Markdown; the label names a point (its id may come from a file).
+        help=md_escape(hist.undo_label) if hist.undo_label else None,
     )
     undo_row.button(
         t("sim_redo"),
@@ -72,7 +73,7 @@ def _panel(scn: object) -> None:
         icon=":material/redo:",
         disabled=not hist.can_redo,
         on_click=sim_state.redo,
-        help=hist.redo_label or None,
+        help=md_escape(hist.redo_label) if hist.redo_label else None,
     )
     st.session_state.setdefault(state.SIM_MODE, "add")
     st.radio(

@@ -9,6 +9,7 @@ from dashboard import importer, services, state
 from dashboard.i18n import current_lang, field_label, fmt_int, t
 from dashboard.mapcache import map_payload
 from dashboard.mapfolium import build_map
+from dashboard.safetext import md_escape
 from dashboard.styles import dataset_badge, uploader_css
 from dashboard.ui import dataset_name, page_header, show_problems
 from geodata.readers_limits import MAX_INPUT_MB
@@ -71,7 +72,9 @@ def _column_maps(ups: dict[str, importer.Upload]) -> tuple[dict[str, dict[str, s
         if not found.missing:
             continue
         with st.container(border=True):
-            st.markdown(f"**{t('colmap_title', layer=t(f'upload_{layer}'))}** · `{up.name}`")
+            # The file's name is the user's: escaped (in a code span a backtick would end it).
+            title = t("colmap_title", layer=t(f"upload_{layer}"))
+            st.markdown(f"**{title}** · {md_escape(up.name)}")
             st.caption(t("colmap_caption"))
             cols = st.columns(min(4, len(found.missing)))
             chosen: dict[str, str] = {}

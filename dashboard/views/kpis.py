@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import services, sim_services, state
-from dashboard.i18n import Lang, current_lang, t
+from dashboard.i18n import Lang, current_lang, t, t_md
 from dashboard.kpi import kpi_cards, type_cards, with_before
 from dashboard.kpi_tables import (
     county_rows,
@@ -18,7 +18,6 @@ from dashboard.kpi_tables import (
     urban_rural_caption,
     urban_rural_frame,
 )
-from dashboard.safetext import md_escape
 from dashboard.sim_views import show_cards
 from dashboard.styles import dataset_badge
 from dashboard.ui import dataset_and_result, dataset_name
@@ -111,7 +110,7 @@ def _scenario_result(dataset: services.Dataset, name: str) -> tuple[Any, Any] | 
         return scenario, sim_services.scenario_coverage(dataset, scenario)
     except (AnalysisError, GeodataError) as exc:
         st.warning(
-            t("kpi_scenario_failed", name=md_escape(name), reason=md_escape(error_text(exc))),
+            t_md("kpi_scenario_failed", name=name, reason=error_text(exc)),
             icon=":material/warning:",
         )
     return None
@@ -153,10 +152,10 @@ def render() -> None:
     if shown:
         scenario = shown[0]
         st.caption(
-            t(
+            t_md(
                 "kpi_scenario_line",
-                name=md_escape(scenario.name),
-                author=md_escape(scenario.author) if scenario.author else t("kpi_author_unknown"),
+                name=scenario.name,
+                author=scenario.author or t("kpi_author_unknown"),
                 time=local_text(scenario.updated_at),
             )
         )
@@ -173,7 +172,7 @@ def render() -> None:
     st.subheader(t("kpi_county_table_title"), anchor=False)
     st.caption(t("kpi_county_table_caption"))
     if shown:
-        st.caption(t("kpi_county_table_changes", name=md_escape(shown[0].name)))
+        st.caption(t_md("kpi_county_table_changes", name=shown[0].name))
     rows = county_rows(
         result.counties, services.standards(), base.counties if shown else None, lang
     )
