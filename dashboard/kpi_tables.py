@@ -11,15 +11,15 @@ escaped with :func:`html.escape`.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from dashboard.i18n import Lang, current_lang, fmt_pop, fmt_share, point_type_label, t
+from dashboard.i18n import Lang, current_lang, fmt_pop, fmt_share, point_type_label, t, t_md
 from dashboard.kpi import STATUS_COLORS, as_dict
-from dashboard.safetext import md_escape
 
 
 @dataclass(frozen=True)
@@ -96,9 +96,12 @@ def _cell(
     value = rec.get(column)
     delta: str | None = None
     if kind == "share":
-        text = fmt_share(float(value or 0.0), 0)
-        if before is not None:
-            diff = round((float(value or 0.0) - float(before.get(column) or 0.0)) * 100)
+        # NaN: the county has no such people (e.g. no urban people): "—", no change.
+        share = float(value or 0.0)
+        text = fmt_share(share, 0)
+        old = float(before.get(column) or 0.0) if before is not None else math.nan
+        if not (math.isnan(share) or math.isnan(old)):
+            diff = round((share - old) * 100)
             delta = f"{diff:+d}" if diff else None
         return text, delta
     if kind == "pop":
@@ -269,12 +272,12 @@ def urban_rural_caption(
     if len(behind):
         worst = both.iloc[int(gap.to_numpy().argmax())]
         parts.append(
-            t(
+            t_md(
                 "kpi_equity_behind",
                 lang,
                 n=len(behind),
                 total=len(both),
-                county=md_escape(worst["county"]),
+                county=worst["county"],
                 rural=fmt_share(float(worst["rural_coverage_share"]), 0),
                 urban=fmt_share(float(worst["urban_coverage_share"]), 0),
             )

@@ -3,12 +3,14 @@ escaped, what is missing) and the urban-rural chart's data and computed caption.
 
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
 import pytest
 
 from analysis.standards import load_standards
+from dashboard import kpi_tables
 from dashboard.i18n import t
 from dashboard.kpi import delta_verdict, kpi_cards, with_before
 from dashboard.kpi_tables import (
@@ -147,6 +149,18 @@ def test_county_rows_status_and_missing() -> None:
     assert rows[0].cells[0] == ("2 / 2", "+1")
     assert rows[0].cells[3] == ("50%", "+20")
     assert rows[1].cells[0] == ("0 / 2", None)
+
+
+def test_county_rows_of_a_county_without_urban_people_against_a_baseline() -> None:
+    """A county with no urban (or no rural) people has no such coverage share (NaN): the
+    table shows "—" and no change, also next to a baseline (a saved plan on 指标)."""
+    std = load_standards()
+    counties = pd.DataFrame([_county("全农村县", urban_coverage_share=math.nan), _county("乙县")])
+    before = counties.assign(coverage_share=[0.3, 0.5])
+    rows = county_rows(counties, std, before, "zh")
+    column = [c for _, c, _ in kpi_tables._COLUMNS].index("urban_coverage_share")
+    assert rows[0].cells[column] == ("—", None)
+    assert rows[0].cells[3] == ("50%", "+20")
 
 
 def test_county_table_is_html_escaped_and_green_red() -> None:
