@@ -250,6 +250,31 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "联系点类型未知，无法确定服务半径。",
         "Unknown contact point type: no service radius.",
     ),
+    "standards_unknown_point_type": (
+        "规划标准中有未知的联系点类型。",
+        "The planning standards name an unknown contact point type.",
+    ),
+    "standards_missing_radius": (
+        "规划标准缺少某类联系点的服务半径。",
+        "The planning standards have no radius for a contact point type.",
+    ),
+    "no_townships": (
+        "没有乡镇(街道)边界：覆盖分析需要乡镇区域。",
+        "No townships: coverage needs them.",
+    ),
+    "unknown_township": (
+        "有 {count} 个村(社区)的乡镇编码在乡镇图层中找不到，请核对乡镇编码。",
+        "{count} village(s) name a township code not in the township layer; check the codes.",
+    ),
+    "duplicate_township_code": (
+        "乡镇编码重复：每个乡镇(街道)的编码应唯一。",
+        "Township codes appear more than once; each township needs its own code.",
+    ),
+    "bad_population": (
+        "乡镇人口无效，应为不小于 0 的整数。",
+        "The township's population is not a whole number >= 0.",
+    ),
+    "not_a_point": ("该要素不是点，点位图层只能包含点。", "This feature is not a point."),
     "missing_layer": ("缺少必需的图层。", "A required layer is missing."),
     "not_wgs84": ("图层不是 WGS84 经纬度坐标。", "A layer is not in WGS84 degrees."),
     "no_coordinates": ("点位没有坐标。", "Points without coordinates."),
@@ -304,6 +329,29 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "Unknown point status (existing, proposed, moved or removed expected).",
     ),
     "invalid_geometry": ("点位图层中含有非点要素。", "The point layer holds non-point geometries."),
+    # Edits on the 方案模拟 page
+    "invalid_coordinates": (
+        "坐标无效：经度应为 -180 至 180、纬度应为 -90 至 90 之间的数字。",
+        "Invalid coordinates: longitude -180..180 and latitude -90..90 expected.",
+    ),
+    "invalid_point_type": (
+        "联系点类型未知，应为城市社区、农村、企业、行业协会、学校或其他。",
+        "Unknown contact point type (urban community, rural, enterprise, association, school, other).",
+    ),
+    "missing_point_type": ("新增联系点需要选择类型。", "A new contact point needs a type."),
+    "type_not_applicable": ("代表之家没有类型。", "Representative homes have no type."),
+    "point_not_found": (
+        "找不到该点位，可能已被删除或方案已更改，请刷新后重试。",
+        "The point was not found; it may be gone or the plan changed. Refresh and try again.",
+    ),
+    "point_removed": ("该点位已删除，请先恢复。", "The point is removed; restore it first."),
+    "nothing_to_restore": (
+        "只有已删除或已移动的点位可以恢复。",
+        "Only removed or moved points can be restored.",
+    ),
+    "column_not_editable": ("这些字段不能在此修改。", "These fields cannot be edited here."),
+    "unknown_column": ("图层中没有该字段。", "The layer has no such column."),
+    "invalid_value": ("字段值无效，请检查其格式。", "The value is not valid for this column."),
     # Coverage
     "township_without_villages": (
         "部分有人口的乡镇没有村（社区）数据，其人口按网格平均分布估算。",

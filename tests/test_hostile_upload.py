@@ -245,26 +245,87 @@ def test_page_with_hostile_names_escapes_them_everywhere() -> None:
         _assert_no_unescaped_html(at)
 
 
-def test_every_analysis_problem_the_pages_can_show_has_chinese_text() -> None:
-    """Scenario, workspace, optimiser and export problems reach the pages too (e.g. 自动保存失败
-    when another session saved first): each code needs its Chinese sentence, or the page
-    shows the generic "问题（code）：<English message>". Command-line-only modules excluded."""
+#: Calls that raise or collect a problem with its code as first argument (or ``code=``):
+#: the ``Problem`` class, ``ProblemCollector.add`` and the modules' helpers
+#: (``workspace_tables.problem``, ``workspace._problem``, ``edits._fail`` ...).
+_PROBLEM_CALLS = frozenset({"Problem", "problem", "_problem", "add", "_fail", "fail"})
+#: What a problem code looks like (``workspace_busy``); other first arguments of ``add``
+#: (a set's ``add("x")``) are not codes only when they look otherwise.
+_CODE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+
+
+def _literal_codes(node: object) -> list[str]:
+    """The string constants ``node`` may evaluate to: a literal, either branch of a
+    conditional expression (``"a" if busy else "b"``), any operand of ``or``/``and``."""
     import ast
 
-    from dashboard import i18n_sim
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return _literal_codes(node.body) + _literal_codes(node.orelse)
+    if isinstance(node, ast.BoolOp):
+        return [code for value in node.values for code in _literal_codes(value)]
+    return []
 
-    i18n_sim.register()
+
+def problem_codes_raised(root: Path) -> dict[str, str]:
+    """``code -> module`` of every problem code a module under ``root`` raises or collects.
+
+    Scans every call named in :data:`_PROBLEM_CALLS` for a code-like string as its first
+    argument or as ``code=``, conditional expressions included. Command-line-only modules
+    (``cli_*.py``, ``__main__.py``) are left out: their problems never reach a page.
+    """
+    import ast
+
     codes: dict[str, str] = {}
-    for path in sorted((REPO / "analysis").rglob("*.py")):
+    for path in sorted(root.rglob("*.py")):
         if path.name.startswith("cli_") or path.name == "__main__.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.Call) or not node.args:
+            if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-            first = node.args[0]
-            if name in ("Problem", "_problem") and isinstance(first, ast.Constant):
-                codes.setdefault(str(first.value), str(path.relative_to(REPO)))
-    assert len(codes) > 10
+            if name not in _PROBLEM_CALLS:
+                continue
+            args = [*node.args[:1], *(k.value for k in node.keywords if k.arg == "code")]
+            for arg in args:
+                for code in _literal_codes(arg):
+                    if _CODE.match(code):
+                        codes.setdefault(code, str(path.relative_to(root)))
+    return codes
+
+
+def test_the_problem_code_scan_sees_helpers_and_conditionals(tmp_path: Path) -> None:
+    """The scan below finds codes passed through helpers and chosen in an if-expression."""
+    (tmp_path / "m.py").write_text(
+        "raise _problem('workspace_busy' if busy else 'workspace_error', 'x')\n"
+        "raise problem('missing_dataset_id', 'x')\n"
+        "raise _fail('point_not_found', 'x')\n"
+        "problems.add('bad_population', 'x')\n"
+        "Problem(code='no_townships', message='x')\n"
+        "seen.add(some_variable)\n",
+        encoding="utf-8",
+    )
+    assert set(problem_codes_raised(tmp_path)) == {
+        "workspace_busy",
+        "workspace_error",
+        "missing_dataset_id",
+        "point_not_found",
+        "bad_population",
+        "no_townships",
+    }
+
+
+def test_every_analysis_problem_the_pages_can_show_has_chinese_text() -> None:
+    """Scenario, workspace, optimiser, edit, coverage, standards and export problems reach
+    the pages too (e.g. 自动保存失败 when another session saved first, 无法修改 when an
+    edited point is gone): each code needs its Chinese sentence, or the page shows the
+    generic "问题（code）：<English message>". Command-line-only modules excluded."""
+    from dashboard import i18n_sim
+
+    i18n_sim.register()
+    codes = problem_codes_raised(REPO / "analysis")
+    assert len(codes) > 40
+    assert {"workspace_busy", "point_not_found", "missing_dataset_id"} <= set(codes)
     missing = {code: where for code, where in codes.items() if code not in PROBLEM_TEXT}
     assert not missing, missing
