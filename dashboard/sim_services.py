@@ -348,14 +348,25 @@ def collection_sites(dataset: services.Dataset, scenario: Scenario, time_limit_s
 def export_files(
     dataset: services.Dataset, scenario: Scenario, fmt: str, coords: str
 ) -> tuple[str, bytes]:
-    """Export a scenario in one format; return one download (a file or a zip of several)."""
+    """Export a scenario in one format; return one download (a file or a zip of several).
+
+    The exports state the standards the coverage was computed with (radii, county rule,
+    site rules): the dashboard's (:func:`dashboard.services.standards`).
+    """
     from analysis.export import export_scenario, files_to_bytes
 
     before = services.coverage(dataset)
     after = scenario_coverage(dataset, scenario)
     with tempfile.TemporaryDirectory() as tmp:
         paths = export_scenario(
-            dataset.city, scenario, before, after, fmt, Path(tmp), coords=coords
+            dataset.city,
+            scenario,
+            before,
+            after,
+            fmt,
+            Path(tmp),
+            coords=coords,
+            standards=services.standards(),
         )
         return files_to_bytes(paths)
 

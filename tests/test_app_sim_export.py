@@ -122,3 +122,32 @@ def test_export_names_are_inert_times_local_no_paths(workspace: Path) -> None:
     assert any(local_text(saved.updated_at) in text for text in texts)
     assert "UTC" not in " ".join(texts) and saved.updated_at not in " ".join(texts)
     assert not any(str(workspace.parent) in text for text in texts)
+
+
+def test_exports_state_the_standards_the_dashboard_computed_with(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The page's export gets the dashboard's standards (radii, county rule, site rules in
+    force), the ones its coverage used, not the exporter's default."""
+    import analysis.export
+    from analysis.scenarios import baseline_scenario
+    from analysis.standards import load_standards
+    from dashboard import services, sim_services
+
+    ours = load_standards()
+    monkeypatch.setattr(services, "standards", lambda: ours)
+    seen: dict[str, object] = {}
+
+    def export_scenario(*args: object, **kwargs: object) -> list[Path]:
+        seen.update(kwargs)
+        out = Path(str(args[5])) / "plan.csv"
+        out.write_text("x", encoding="utf-8")
+        return [out]
+
+    monkeypatch.setattr(analysis.export, "export_scenario", export_scenario)
+    dataset = services.demo_dataset()
+    name, data = sim_services.export_files(
+        dataset, baseline_scenario(dataset.city, "demo"), "csv", "wgs84"
+    )
+    assert (name, data) == ("plan.csv", b"x")
+    assert seen["standards"] is ours
