@@ -59,8 +59,9 @@ def t_md(key: str, lang: Lang | None = None, **params: Any) -> str:
     Use it wherever a name (scenario, author, city, county, place, file, column, a
     problem's value) is put into ``st.markdown``/``st.caption``/``st.success``/... or a
     label: the parameters go through :func:`dashboard.safetext.md_escape`, the text of
-    the table itself keeps its Markdown. Parameters are made text (numbers too, which
-    is harmless: ``1\\.5`` shows as ``1.5``).
+    the table itself keeps its Markdown. Counts and shares come out as they look; a time
+    would carry escapes in its Markdown source (``12\\:30``), so a text that also holds a
+    time escapes its names with ``md_escape`` and uses :func:`t`.
     """
     return t(key, lang, **{name: md_escape(value) for name, value in params.items()})
 

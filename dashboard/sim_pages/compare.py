@@ -18,6 +18,7 @@ from analysis.errors import AnalysisError  # noqa: E402
 from dashboard import i18n_sim, services, sim_editor, sim_map, sim_services, sim_views, state  # noqa: E402
 from dashboard.i18n import current_lang, t, t_md  # noqa: E402
 from dashboard.kpi import DELTA_COLORS, delta_verdict  # noqa: E402
+from dashboard.safetext import md_escape  # noqa: E402
 from dashboard.styles import dataset_badge  # noqa: E402
 from dashboard.ui import dataset_and_result, dataset_name, show_domain_error  # noqa: E402
 from geodata.errors import GeodataError  # noqa: E402
@@ -55,7 +56,7 @@ def _saved_note(scenario: object) -> str:
 
     author = str(getattr(scenario, "author", "") or "")
     stamp = local_text(getattr(scenario, "updated_at", "") or "") or "—"
-    return t_md("cmp_saved_note", author=author or "—", time=stamp)
+    return t("cmp_saved_note", author=md_escape(author) if author else "—", time=stamp)
 
 
 def _defaults(names: list[str]) -> list[str]:

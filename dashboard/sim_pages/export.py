@@ -77,9 +77,9 @@ def _describe(option: str, table: pd.DataFrame) -> str:
         return ""
     rec = rows.iloc[0]
     author = str(rec.get("author") or "")
-    return t_md(
+    return t(  # the author escaped, the local time (ours) as it is
         "exp_scenario_note",
-        author=author or t("exp_author_unknown"),
+        author=md_escape(author) if author else t("exp_author_unknown"),
         time=local_text(str(rec.get("updated_at") or "")),
     )
 

@@ -18,6 +18,7 @@ from dashboard.kpi_tables import (
     urban_rural_caption,
     urban_rural_frame,
 )
+from dashboard.safetext import md_escape
 from dashboard.sim_views import show_cards
 from dashboard.styles import dataset_badge
 from dashboard.ui import dataset_and_result, dataset_name
@@ -152,10 +153,10 @@ def render() -> None:
     if shown:
         scenario = shown[0]
         st.caption(
-            t_md(
+            t(  # names escaped, the local time (ours) as it is
                 "kpi_scenario_line",
-                name=scenario.name,
-                author=scenario.author or t("kpi_author_unknown"),
+                name=md_escape(scenario.name),
+                author=md_escape(scenario.author) if scenario.author else t("kpi_author_unknown"),
                 time=local_text(scenario.updated_at),
             )
         )
