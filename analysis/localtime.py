@@ -1,6 +1,6 @@
 """Times as people read them: local time of the office (Asia/Shanghai unless configured).
 
-Stored times stay ISO 8601 UTC (:func:`analysis.scenarios.utc_now_iso`); everything shown
+Stored times stay ISO 8601 UTC (:func:`analysis.plan.scenarios.utc_now_iso`); everything shown
 to a user (the dashboard, Excel sheets, the brief) goes through :func:`local_text`. The zone
 comes from the environment variable ``COVERAGE_PLANNER_TZ`` (an IANA name such as
 ``Asia/Urumqi``), else :data:`DEFAULT_TZ`.

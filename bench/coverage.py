@@ -27,13 +27,13 @@ import pyproj
 import shapely
 from scipy.spatial import cKDTree
 
-import analysis.coverage as coverage_module
-import analysis.coverage_engine as engine_module
-import analysis.engine_grid as engine_grid
-import analysis.engine_large as engine_large
-from analysis.coverage import CoverageResult, compute_coverage, metric_crs_for
-from analysis.crs import MetricCRS, choose_metric_crs
-from analysis.standards import load_standards
+import analysis.coverage.api as coverage_module
+import analysis.coverage.engine.grid as engine_grid
+import analysis.coverage.engine.large as engine_large
+import analysis.coverage.engine.small as engine_module
+from analysis.coverage.api import CoverageResult, compute_coverage, metric_crs_for
+from analysis.coverage.crs import MetricCRS, choose_metric_crs
+from analysis.standards.load import load_standards
 from geodata.city import CityData
 from geodata.schema import POINT_TYPES
 
@@ -291,7 +291,7 @@ def grid_error() -> None:
     """Print how far township-grid demand is from village demand on the demo city."""
     from dataclasses import replace
 
-    from geodata.demo import load_demo_city
+    from geodata.demo.load import load_demo_city
 
     city = load_demo_city()
     for cell in (250, 500, 1000, 2000):

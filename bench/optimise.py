@@ -16,7 +16,8 @@ Instances:
   points of one type (10,000 m), unconstrained.
 
 Methods: greedy; greedy + swap (best-improvement swaps and swap chains); the preview
-(greedy + swap, then a dive of 8 nodes from the LP relaxation: :mod:`analysis.optimise.preview`);
+(greedy + swap, then a dive of 8 nodes from the LP relaxation:
+:mod:`analysis.optimise.heuristics.preview`);
 the exact solve (column generation, reduced-cost fixing, branch and bound on the LP,
 HiGHS' MILP solver if the tree does not finish), warm-started with the preview.
 
@@ -28,19 +29,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from analysis.optimise.greedy import greedy, greedy_swap
-from analysis.optimise.milp import solve_milp
-from analysis.optimise.preview import preview_with_lp
-from analysis.optimise.problem import CoverageProblem, Solution, build_problem
-from analysis.optimise.reduce import reduce_rows
+from analysis.optimise.exact.milp import solve_milp
+from analysis.optimise.heuristics.greedy import greedy, greedy_swap
+from analysis.optimise.heuristics.preview import preview_with_lp
+from analysis.optimise.model.problem import CoverageProblem, Solution, build_problem
+from analysis.optimise.model.reduce import reduce_rows
 
 Row = tuple[str, str, float, float, float, float]
 nan = float("nan")
@@ -48,11 +45,11 @@ nan = float("nan")
 
 def demo_problem(counts: dict[str, int], radius_m: float | None = None) -> CoverageProblem:
     """The demo city's model (optionally one type with one radius and no county rules)."""
-    from analysis.coverage import compute_coverage
-    from analysis.optimise.citymodel import build_city_model
-    from analysis.optimise.request import ProposalRequest
-    from analysis.standards import load_standards
-    from geodata.demo import load_demo_city
+    from analysis.coverage.api import compute_coverage
+    from analysis.optimise.model.citymodel import build_city_model
+    from analysis.optimise.model.request import ProposalRequest
+    from analysis.standards.load import load_standards
+    from geodata.demo.load import load_demo_city
 
     city = load_demo_city()
     std = load_standards()
@@ -193,11 +190,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _spopt_row(name: str, problem: CoverageProblem, radius: float, k: int) -> Row:
-    from analysis.coverage import compute_coverage
-    from analysis.optimise.candidates import candidate_sites
-    from analysis.optimise.citymodel import project
-    from analysis.standards import load_standards
-    from geodata.demo import load_demo_city
+    from analysis.coverage.api import compute_coverage
+    from analysis.optimise.model.candidates import candidate_sites
+    from analysis.optimise.model.citymodel import project
+    from analysis.standards.load import load_standards
+    from geodata.demo.load import load_demo_city
 
     city = load_demo_city()
     cov = compute_coverage(city, load_standards())

@@ -31,7 +31,7 @@ intranet) and prints:
 - ``load_avg_1min``: the machine's load when done (figures on a busy machine are slower).
 
 The demo city's map payloads are persisted on disk after the first start (see
-``dashboard/mapcache.py``). ``--clicks-only`` skips the start and redraw figures (one
+``dashboard/map/cache.py``). ``--clicks-only`` skips the start and redraw figures (one
 start, the clicks).
 
 Targets on the project's 2-core machine: first map < 4 s, redraw < 1 s, click to updated
@@ -48,15 +48,12 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from playwright.sync_api import Frame, Page, sync_playwright
 
-from playwright.sync_api import Frame, Page, sync_playwright  # noqa: E402
-
-from dashboard import i18n_sim, state  # noqa: E402
-from dashboard.i18n import point_type_label, t  # noqa: E402
-from dashboard.palette import MEASURES  # noqa: E402
-from tests.e2e_support import (  # noqa: E402
+from dashboard import state
+from dashboard.i18n import point_type_label, t
+from dashboard.map.palette import MEASURES
+from tests.e2e_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     MAP_FRAME,
@@ -72,7 +69,7 @@ from tests.e2e_support import (  # noqa: E402
     wait_idle,
 )
 
-i18n_sim.register()  # the simulation page's texts
+REPO = Path(__file__).resolve().parent.parent
 
 
 def map_frame(page: Page) -> Frame | None:
@@ -304,7 +301,7 @@ def run(
     last start also measures the redraws (unless ``clicks_only``) and ``repeat`` clicks
     adding a ``kind`` contact point on the simulation page.
     """
-    from geodata.demo import load_demo_city
+    from geodata.demo.load import load_demo_city
 
     city = load_demo_city()
     n_towns = len(city.townships)

@@ -10,21 +10,15 @@ navigation between the 地图 map, 指标 KPI, 方案模拟 simulation, 方案�
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-# `streamlit run dashboard/app.py` puts dashboard/ (not the repo root) on sys.path.
-_ROOT = str(Path(__file__).resolve().parent.parent)
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from dashboard import timing  # noqa: E402
+from dashboard import timing
 
 timing.mark("app: script start")
 
-import streamlit as st  # noqa: E402
+import streamlit as st  # noqa: E402 (after the timing mark)
 
-from dashboard import warmup  # noqa: E402
+from dashboard import warmup  # noqa: E402 (after the timing mark)
 
 # Under `python -m dashboard.launch` the map page's modules are being imported on a
 # background thread: let it finish rather than import the same modules concurrently.
@@ -32,11 +26,10 @@ warmup.touch()
 warmup.wait_early()
 timing.mark("app: warm-up joined")
 
-from dashboard import state, styles  # noqa: E402
-from dashboard.i18n import DEFAULT_LANG, LANGS, current_lang, t  # noqa: E402
+from dashboard import state, styles  # noqa: E402 (after the timing mark)
+from dashboard.i18n import DEFAULT_LANG, LANGS, current_lang, t  # noqa: E402 (after the timing mark)
 
 _PAGES = Path(__file__).resolve().parent / "views"
-_SIM_PAGES = Path(__file__).resolve().parent / "sim_pages"
 _STATIC = Path(__file__).resolve().parent / "static"
 #: Widget values kept when the user moves between pages (Streamlit drops the state of
 #: widgets not drawn on the current page unless it is re-assigned on every run).
@@ -101,19 +94,19 @@ def main() -> None:
         _PAGES / "data.py", title=t("nav_data"), icon=":material/upload_file:", url_path="data"
     )
     simulate_page = st.Page(
-        _SIM_PAGES / "simulate.py",
+        _PAGES / "simulate.py",
         title=t("nav_simulate"),
         icon=":material/edit_location_alt:",
         url_path="simulate",
     )
     compare_page = st.Page(
-        _SIM_PAGES / "compare.py",
+        _PAGES / "compare.py",
         title=t("nav_compare"),
         icon=":material/compare:",
         url_path="compare",
     )
     export_page = st.Page(
-        _SIM_PAGES / "export.py",
+        _PAGES / "export.py",
         title=t("nav_export"),
         icon=":material/download:",
         url_path="export",

@@ -1,22 +1,65 @@
-"""Start the dashboard: ``python -m dashboard.launch [streamlit run options]``.
+"""Start the dashboard: ``coverage-planner [options]`` or ``python -m dashboard.launch [options]``.
 
-The same as ``streamlit run dashboard/app.py [options]``, but the heavy imports of the map
-page (numpy, pandas, folium, the dashboard's modules) start on a background thread first
-(:mod:`dashboard.warmup`), overlapping with the server's start and the browser loading
-Streamlit's frontend; the first map appears sooner. Run it from the repository root (the
-``.streamlit/config.toml`` there is read from the working directory).
+The same as ``streamlit run dashboard/app.py [options]``, with two differences:
+
+- the settings in ``dashboard/config.toml`` (static file serving for the offline map, the
+  upload limit, the theme, no usage statistics ...) are passed as command-line options, so
+  the app behaves the same from any working directory and when installed as a package;
+- the heavy imports of the map page (numpy, pandas, folium, the dashboard's modules) start
+  on a background thread first (:mod:`dashboard.warmup`), overlapping with the server's
+  start and the browser loading Streamlit's frontend; the first map appears sooner.
 """
 
 from __future__ import annotations
 
 import sys
+import tomllib
 from pathlib import Path
+from typing import Any
 
 APP = Path(__file__).resolve().parent / "app.py"
+#: The dashboard's Streamlit settings (package data).
+CONFIG = Path(__file__).resolve().parent / "config.toml"
+
+
+def config_flags(path: Path = CONFIG) -> list[str]:
+    """Streamlit command-line options for every value of a config TOML file.
+
+    ``[server] maxUploadSize = 100`` becomes ``--server.maxUploadSize 100``; nested tables
+    (``[theme.sidebar]``) give dotted names, booleans ``true``/``false``.
+    """
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    flags: list[str] = []
+
+    def walk(prefix: str, table: dict[str, Any]) -> None:
+        for key, value in table.items():
+            name = f"{prefix}.{key}" if prefix else key
+            if isinstance(value, dict):
+                walk(name, value)
+            else:
+                text = str(value).lower() if isinstance(value, bool) else str(value)
+                flags.extend([f"--{name}", text])
+
+    walk("", data)
+    return flags
+
+
+def _merged(extra: list[str]) -> list[str]:
+    """The config's options, except those ``extra`` sets, then ``extra``."""
+    given = {arg.split("=", 1)[0] for arg in extra if arg.startswith("--")}
+    pairs = config_flags()
+    defaults = [
+        item
+        for name, value in zip(pairs[::2], pairs[1::2], strict=True)
+        if name not in given
+        for item in (name, value)
+    ]
+    return [*defaults, *extra]
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run ``streamlit run dashboard/app.py`` with ``argv`` as extra options.
+    """Run ``streamlit run dashboard/app.py`` with the config's and ``argv``'s options.
 
     Parameters
     ----------
@@ -44,11 +87,11 @@ def main(argv: list[str] | None = None) -> int:
     # No file watcher unless asked for: it serves editing (rerun on save), and after each
     # successful run it scans every loaded module (~1,600; ~0.3 s on a busy 2-core
     # machine) on the server's event loop, just when the browser asks for the map's
-    # component files. `streamlit run dashboard/app.py` keeps it for development.
+    # component files. Pass --server.fileWatcherType auto while developing.
     if not any(arg.startswith("--server.fileWatcherType") for arg in extra):
         extra = ["--server.fileWatcherType", "none", *extra]
     # What `streamlit run` does: click parses sys.argv; prog_name as in streamlit/__main__.
-    sys.argv = ["streamlit", "run", str(APP), *extra]
+    sys.argv = ["streamlit", "run", str(APP), *_merged(extra)]
     return int(stcli.main(prog_name="streamlit") or 0)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 LANG = "lang"
 #: Presentation mode for the KPI page (projector): wide, large type, no editing controls.
 PRESENTATION = "presentation_mode"
-#: The user's own dataset once accepted on the data page (``dashboard.services.Dataset``);
+#: The user's own dataset once accepted on the data page (``dashboard.services.data.Dataset``);
 #: absent or ``None`` means the built-in demo city.
 USER_DATASET = "user_dataset"
 
@@ -21,7 +21,7 @@ MAP_COUNTY = "map_county"
 MAP_LAYERS = "map_layers"
 MAP_BASEMAP = "map_basemap"
 MAP_TIANDITU_KEY = "map_tianditu_key"
-#: Key prefix of the map's component (``dashboard.mapview.draw`` adds a digest of the base
+#: Key prefix of the map's component (``dashboard.map.view.draw`` adds a digest of the base
 #: map, so a new base map gets a new iframe; the map returns nothing).
 MAP_WIDGET = "map_widget"
 
@@ -52,7 +52,7 @@ DATA_CITY_NAME = "data_city_name"
 DATA_CHECK = "data_check"
 DATA_USE = "data_use"
 DATA_BACK_TO_DEMO = "data_back_to_demo"
-#: Result of the last check on the data page (``dashboard.importer.CheckResult``).
+#: Result of the last check on the data page (``dashboard.services.importer.CheckResult``).
 DATA_CHECK_RESULT = "data_check_result"
 #: Key of the preview map on the data page.
 DATA_PREVIEW_MAP = "data_preview_map"
@@ -80,14 +80,14 @@ def colmap_key(layer: str, column: str) -> str:
 
 # --- simulation, scenarios, export (pages by the simulation engineer) ---
 # 方案模拟 page: the working scenario (not widgets; kept across pages)
-#: ``analysis.edits.EditHistory`` of the working scenario; ``.current`` is shown.
+#: ``analysis.plan.edits.EditHistory`` of the working scenario; ``.current`` is shown.
 SIM_HISTORY = "sim_history"
 #: Dataset id the history belongs to (a new dataset restores/starts another scenario).
 SIM_DATASET = "sim_dataset_id"
 #: ``updated_at`` of the version saved in the workspace ("" when not saved yet): the
 #: optimistic-concurrency token passed to ``WorkspaceStore.save``.
 SIM_SAVED = "sim_saved"
-#: One-shot message for the next run (``dashboard.sim_state.Flash``).
+#: One-shot message for the next run (``dashboard.simulate.state.Flash``).
 SIM_MESSAGE = "sim_message"
 #: Value of the simulation map (st_folium copies its return value here).
 SIM_MAP = "sim_map"
@@ -95,7 +95,7 @@ SIM_MAP = "sim_map"
 SIM_LAST_CLICK = "sim_last_click"
 #: True when the name and author boxes must be set to the working scenario's before they
 #: are drawn next (the scenario changed from inside the editor fragment; see
-#: ``dashboard.sim_state.sync_name_boxes``).
+#: ``dashboard.simulate.state.sync_name_boxes``).
 SIM_NAME_SYNC = "sim_name_sync"
 #: Container of the last action's message (fixed height: it never moves the map).
 SIM_NOTICE = "sim_notice"
@@ -142,7 +142,7 @@ OPT_RURAL = "opt_rural"
 OPT_ENTERPRISE = "opt_enterprise"
 OPT_ASSOCIATION = "opt_association"
 OPT_RURAL_WEIGHT = "opt_rural_weight"
-#: What the optimiser maximises (``analysis.optimise.objective.OBJECTIVES``).
+#: What the optimiser maximises (``analysis.optimise.model.objective.OBJECTIVES``).
 OPT_OBJECTIVE = "opt_objective"
 OPT_TIME_LIMIT = "opt_time_limit"
 #: How to resolve rule conflicts: ``"as_is"``, ``"opt:<i>"`` (option i) or ``"relaxed"``.
@@ -163,7 +163,7 @@ OPT_TRADEOFF_USE = "opt_tradeoff_use"
 OPT_TRADEOFF_TABLE = "opt_tradeoff_table"
 #: Name of the scenario this session last adopted from the optimiser.
 OPT_ADOPTED = "opt_adopted"
-#: The running solve (``dashboard.sim_optimise.SolveJob``); absent when none runs.
+#: The running solve (``dashboard.simulate.optimise.SolveJob``); absent when none runs.
 OPT_JOB = "opt_job"
 #: The last solve, running or finished (``SolveJob`` with ``.result`` a ``Proposal``).
 OPT_RESULT = "opt_result"

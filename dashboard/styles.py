@@ -7,7 +7,7 @@ import html
 import streamlit as st
 from streamlit import config
 
-from dashboard.palette import COUNTY_COLOR
+from dashboard.map.palette import COUNTY_COLOR
 from dashboard.safetext import html_text
 
 _BASE_CSS = f"""
@@ -53,7 +53,7 @@ h1, h2, h3 {{ color: {COUNTY_COLOR}; letter-spacing: .02em; }}
 [class*="_cpbad_"] [data-testid="stMetricValue"],
 [class*="_cpbad_"] [data-testid="stMetricLabel"] [data-testid="stIconMaterial"]
   {{ color: #b3261e; }}
-/* The per-county compliance table (dashboard.kpi_tables): every county, no inner scroll. */
+/* The per-county compliance table (dashboard.widgets.kpi_tables): every county, no inner scroll. */
 .cp-county-wrap {{ width: 100%; }}
 .cp-county {{ width: 100%; border-collapse: collapse; font-size: 1rem; line-height: 1.3;
   font-variant-numeric: tabular-nums; }}
@@ -120,7 +120,7 @@ def no_table_downloads() -> None:
 
     Those export raw cells: a name such as ``=HYPERLINK(...)`` would become a live
     formula in a spreadsheet, and they cannot be neutralised. Set by
-    ``client.disableDataExport`` in ``.streamlit/config.toml`` (from the first page a
+    ``client.disableDataExport`` in ``dashboard/config.toml`` (from the first page a
     browser shows); this sets it too when the app was started without that file, from
     the next run on. Our own exports (导出) neutralise every cell.
     """
@@ -168,7 +168,7 @@ def chrome_css(lang: str) -> str:
     """CSS replacing Streamlit's English widget texts (uploader, running indicator, empty
     drop-downs, "Press Enter to apply") and hiding the main menu."""
     from dashboard.i18n import t
-    from geodata.readers_limits import MAX_INPUT_MB
+    from geodata.io.limits import MAX_INPUT_MB
 
     use = "en" if lang == "en" else "zh"
     multiselect_empty = _EMPTY_OPTIONS.format(testid="stMultiSelectDropdown")

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from dashboard import services, state
+from dashboard import state
 from dashboard.i18n import current_lang, fmt_int, t
+from dashboard.services import data as services
 
 if TYPE_CHECKING:
     from analysis.errors import AnalysisError
-    from dashboard.kpi import KpiCard
+    from dashboard.widgets.kpi_cards import KpiCard
     from geodata.errors import GeodataError, Problem
 
 
@@ -53,7 +54,7 @@ def show_problems(
         When given, a button under the table downloads every problem as a CSV file
         (file, row, column, value, problem, detail): the full list the table sums up.
     """
-    from dashboard.problem_table import csv_file_name, problems_csv, summary_frame
+    from dashboard.widgets.problem_table import csv_file_name, problems_csv, summary_frame
 
     found = list(problems)
     lang = current_lang()

@@ -31,7 +31,7 @@ _LOG = logging.getLogger(__name__)
 
 #: Modules the 地图 page's first run needs that Streamlit's server has not loaded: pyarrow
 #: (every custom component's call imports it) and the dashboard's own light modules. The
-#: page needs no folium, branca, jinja2 or pandas (see :mod:`dashboard.mapview`).
+#: page needs no folium, branca, jinja2 or pandas (see :mod:`dashboard.map.view`).
 #: ``streamlit_folium`` itself is never imported here: it registers its component with
 #: the runtime only when imported from a script run.
 THIRD_PARTY: tuple[str, ...] = (
@@ -51,12 +51,12 @@ THIRD_PARTY: tuple[str, ...] = (
 DASHBOARD: tuple[str, ...] = (
     "dashboard.state",
     "dashboard.i18n",
-    "dashboard.palette",
+    "dashboard.map.palette",
     "dashboard.styles",
-    "dashboard.services",
-    "dashboard.mapview",
-    "dashboard.mapcache",
-    "dashboard.legend",
+    "dashboard.services.data",
+    "dashboard.map.view",
+    "dashboard.map.cache",
+    "dashboard.map.legend",
 )
 #: What the other pages (and a cold map) import: loaded once the first map has been sent
 #: (:func:`release`), after :data:`LATER_DELAY_S`, so it competes neither with the browser

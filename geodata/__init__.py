@@ -11,34 +11,34 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from geodata.city import CityData
-    from geodata.columns import suggest_column_map
     from geodata.coords import COORD_SYSTEMS, CoordSystem, to_wgs84
     from geodata.errors import GeodataError, Problem
-    from geodata.population import join_population, read_population_table
-    from geodata.problem_codes import PROBLEM_CODES
-    from geodata.readers import LoadedLayer, read_layer, read_table_headers
-    from geodata.readers_limits import MAX_INPUT_BYTES, MAX_UNCOMPRESSED_BYTES
-    from geodata.validate import assemble_city, validate_layer
+    from geodata.io.columns import suggest_column_map
+    from geodata.io.limits import MAX_INPUT_BYTES, MAX_UNCOMPRESSED_BYTES
+    from geodata.io.population import join_population, read_population_table
+    from geodata.io.readers import LoadedLayer, read_layer, read_table_headers
+    from geodata.problems.codes import PROBLEM_CODES
+    from geodata.validate.layers import assemble_city, validate_layer
 
 #: Public name -> module that defines it.
 _EXPORTS = {
     "COORD_SYSTEMS": "geodata.coords",
-    "MAX_INPUT_BYTES": "geodata.readers_limits",
-    "MAX_UNCOMPRESSED_BYTES": "geodata.readers_limits",
-    "PROBLEM_CODES": "geodata.problem_codes",
+    "MAX_INPUT_BYTES": "geodata.io.limits",
+    "MAX_UNCOMPRESSED_BYTES": "geodata.io.limits",
+    "PROBLEM_CODES": "geodata.problems.codes",
     "CityData": "geodata.city",
     "CoordSystem": "geodata.coords",
     "GeodataError": "geodata.errors",
-    "LoadedLayer": "geodata.readers",
+    "LoadedLayer": "geodata.io.readers",
     "Problem": "geodata.errors",
-    "assemble_city": "geodata.validate",
-    "join_population": "geodata.population",
-    "read_layer": "geodata.readers",
-    "read_population_table": "geodata.population",
-    "read_table_headers": "geodata.readers",
-    "suggest_column_map": "geodata.columns",
+    "assemble_city": "geodata.validate.layers",
+    "join_population": "geodata.io.population",
+    "read_layer": "geodata.io.readers",
+    "read_population_table": "geodata.io.population",
+    "read_table_headers": "geodata.io.readers",
+    "suggest_column_map": "geodata.io.columns",
     "to_wgs84": "geodata.coords",
-    "validate_layer": "geodata.validate",
+    "validate_layer": "geodata.validate.layers",
 }
 
 __all__ = [

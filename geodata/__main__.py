@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pyogrio
 
-from geodata.cli_problems import ProblemPrinter, add_outside_china_option, add_problem_options
-from geodata.columns import infer_layer_from_headers, infer_layer_from_name
 from geodata.coords import COORD_SYSTEMS, CoordSystem
 from geodata.errors import GeodataError, Problem
-from geodata.population import join_population, read_population_table
-from geodata.readers import LoadedLayer, read_layer, read_table_headers
-from geodata.readers_formats import READ_ERRORS
+from geodata.io.columns import infer_layer_from_headers, infer_layer_from_name
+from geodata.io.formats import READ_ERRORS
+from geodata.io.population import join_population, read_population_table
+from geodata.io.readers import LoadedLayer, read_layer, read_table_headers
+from geodata.problems.cli import ProblemPrinter, add_outside_china_option, add_problem_options
 from geodata.schema import LAYER_NAMES, LayerName
-from geodata.validate import assemble_city
+from geodata.validate.layers import assemble_city
 
 _TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
 EXIT_OK = 0

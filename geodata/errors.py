@@ -74,7 +74,7 @@ class ProblemsError(ValueError):
 
     def __init__(self, problems: list[Problem]) -> None:
         # Imported here: problem_report imports this module.
-        from geodata.problem_report import summary_lines
+        from geodata.problems.report import summary_lines
 
         self.problems: tuple[Problem, ...] = tuple(problems)
         head = f"{len(self.errors)} {self.heading}"

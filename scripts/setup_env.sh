@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Shared set-up steps for start.sh and test.sh (sourced, not run).
 
-# Create .venv (once) and install a pinned requirements file when it changed.
+# Create .venv (once), install a pinned requirements file when it changed, and the project
+# itself (editable: the checkout is the installed code; the commands coverage-planner,
+# coverage-analysis and coverage-geodata land in .venv/bin).
 setup_python() {
   local req="$1" stamp
   if [ ! -x .venv/bin/python ]; then
@@ -11,10 +13,12 @@ setup_python() {
       python3 -m venv .venv
     fi
   fi
-  stamp=".venv/.installed-$(cat "$req" requirements.txt | sha256sum | cut -c1-16)-$(basename "$req")"
-  if [ ! -f "$stamp" ]; then
+  stamp=".venv/.installed-$(cat "$req" requirements.txt pyproject.toml | sha256sum | cut -c1-16)-$(basename "$req")"
+  if [ ! -f "$stamp" ] || [ ! -f "$(.venv/bin/python -c 'import sys; print(sys.prefix)')/bin/coverage-planner" ]; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$req"
+    # The pins above are the lock: install the project without letting pip re-resolve them.
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
     touch "$stamp"
   fi
 }

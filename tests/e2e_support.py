@@ -1,7 +1,7 @@
 """Helpers for the dashboard tests: a small seeded synthetic city, a free port, the app.
 
 The synthetic city lets the map tests run without the demo city file; it is built with
-the real data-layer validation (``geodata.validate.assemble_city``).
+the real data-layer validation (``geodata.validate.layers.assemble_city``).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def synthetic_city(seed: int = 7) -> object:
     Names include characters that must be escaped in HTML (``<b>``, ``&``) to test
     tooltip escaping.
     """
-    from geodata.validate import assemble_city
+    from geodata.validate.layers import assemble_city
 
     rng = np.random.default_rng(seed)
     rows, vrows, prows, srows, hrows = [], [], [], [], []
@@ -174,7 +174,12 @@ def start_app(
         ``workspace/workspace.gpkg``).
     """
     env = dict(os.environ, PYTHONPATH=str(REPO), NO_PROXY="*", **(env or {}))
-    entry = ["dashboard.launch"] if launcher else ["streamlit", "run", str(APP.relative_to(REPO))]
+    if launcher:
+        entry = ["dashboard.launch"]
+    else:
+        from dashboard.launch import config_flags
+
+        entry = ["streamlit", "run", str(APP.relative_to(REPO)), *config_flags()]
     cmd = [
         PYTHON,
         "-m",

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from geodata.columns import infer_layer_from_name
+from geodata.io.columns import infer_layer_from_name
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -161,7 +161,7 @@ def hostile_city() -> Any:
     keeps ids and names unique), then the city is assembled again by the data layer, so
     these names pass its validation exactly as an upload's would.
     """
-    from geodata.validate import assemble_city
+    from geodata.validate.layers import assemble_city
     from tests.e2e_support import synthetic_city
 
     base = synthetic_city()

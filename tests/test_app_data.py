@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import importer
 from dashboard.i18n import problem_text, t
-from dashboard.i18n_problems import PROBLEM_TEXT
-from dashboard.kpi import county_status, kpi_cards
+from dashboard.i18n.problems import PROBLEM_TEXT
+from dashboard.services import importer
+from dashboard.widgets.kpi_cards import county_status, kpi_cards
 from tests.e2e_support import synthetic_city
 
 
@@ -40,7 +40,7 @@ def _upload(layer: str, path: Path) -> importer.Upload:
 
 
 def test_every_data_problem_code_has_a_chinese_text() -> None:
-    from geodata.problem_codes import PROBLEM_CODES
+    from geodata.problems.codes import PROBLEM_CODES
 
     missing = sorted(set(PROBLEM_CODES) - set(PROBLEM_TEXT))
     assert not missing, missing
@@ -139,7 +139,7 @@ def _good_towns() -> importer.Upload:
 def test_identical_problems_one_row_and_every_one_in_the_csv(many_bad: Path) -> None:
     import pandas as pd
 
-    from dashboard.problem_table import problems_csv, summary_frame
+    from dashboard.widgets.problem_table import problems_csv, summary_frame
     from tests.test_geodata_problem_report import BAD_ROWS, FORMULA
 
     ups = {"townships": _good_towns(), "villages": _upload("villages", many_bad)}
@@ -200,9 +200,9 @@ def test_cross_layer_problems_name_the_users_file_and_uploads_leave_no_file(
 def test_upload_limit_is_one_number() -> None:
     import tomllib
 
-    from geodata.readers_limits import MAX_INPUT_BYTES, MAX_INPUT_MB
+    from geodata.io.limits import MAX_INPUT_BYTES, MAX_INPUT_MB
 
-    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    config = tomllib.loads((REPO / "dashboard" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] == MAX_INPUT_MB
     assert MAX_INPUT_BYTES == MAX_INPUT_MB * 1024 * 1024  # Streamlit's MB
     assert f"{MAX_INPUT_MB} MB" in t("data_caption", "zh", mb=MAX_INPUT_MB)
@@ -251,7 +251,7 @@ def test_data_page_outside_china_setting_and_summary(
     from streamlit.testing.v1 import AppTest
 
     from dashboard import state
-    from geodata.readers_limits import MAX_INPUT_MB
+    from geodata.io.limits import MAX_INPUT_MB
     from tests.e2e_support import APP
 
     at = AppTest.from_file(str(APP), default_timeout=120)
@@ -296,7 +296,7 @@ def test_data_page_outside_china_setting_and_summary(
 
 
 def test_problem_tables_show_no_server_folder() -> None:
-    from dashboard.problem_table import full_frame, summary_frame
+    from dashboard.widgets.problem_table import full_frame, summary_frame
     from geodata.errors import Problem
 
     found = [Problem("workspace_busy", "The workspace /srv/cp/ws.gpkg is busy.", "/srv/cp/ws.gpkg")]
@@ -308,7 +308,8 @@ def test_problem_tables_show_no_server_folder() -> None:
 def test_points_added_on_the_simulation_page_follow_the_dataset(
     kenya: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dashboard import services, sim_services
+    from dashboard.services import data as services
+    from dashboard.services import scenarios as sim_services
 
     ups = {"townships": _upload("townships", kenya["townships"])}
     city = importer.check(ups, {}, "wgs84", "x", outside_china=True).city

@@ -9,11 +9,11 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.standards import load_standards
-from dashboard import kpi_tables
+from analysis.standards.load import load_standards
 from dashboard.i18n import t
-from dashboard.kpi import delta_verdict, kpi_cards, with_before
-from dashboard.kpi_tables import (
+from dashboard.widgets import kpi_tables
+from dashboard.widgets.kpi_cards import delta_verdict, kpi_cards, with_before
+from dashboard.widgets.kpi_tables import (
     county_rows,
     county_table_html,
     missing_text,

@@ -1,8 +1,8 @@
-"""The 地图 page's data and views (dashboard.mapcache.dataset_map / map_view).
+"""The 地图 page's data and views (dashboard.map.cache.dataset_map / map_view).
 
 The page sends a dataset's layers once and then one small view per change of measure or
 county; these tests check that every view shows what the per-view payload
-(:func:`dashboard.mapcache.map_payload`) showed, and that the page's modules stay light.
+(:func:`dashboard.map.cache.map_payload`) showed, and that the page's modules stay light.
 """
 
 from __future__ import annotations
@@ -13,14 +13,15 @@ import sys
 
 import pytest
 
-from dashboard import mapcache, mapview
-from dashboard.palette import MEASURES
+from dashboard.map import cache as mapcache
+from dashboard.map import view as mapview
+from dashboard.map.palette import MEASURES
 from tests.e2e_support import COUNTIES, REPO, synthetic_city
 
 
 @pytest.fixture(scope="module")
 def city_and_result() -> tuple[object, object]:
-    from analysis.coverage import compute_coverage
+    from analysis.coverage.api import compute_coverage
 
     city = synthetic_city()
     return city, compute_coverage(city)  # type: ignore[arg-type]
@@ -100,7 +101,7 @@ def test_map_page_modules_import_neither_folium_nor_pandas() -> None:
     """The first map needs neither (they cost 1-2 s to import on the 2-core machine)."""
     code = (
         "import sys; import streamlit\n"
-        "import dashboard.mapview, dashboard.mapcache, dashboard.legend, dashboard.styles\n"
+        "import dashboard.map.view, dashboard.map.cache, dashboard.map.legend, dashboard.styles\n"
         "heavy = [m for m in ('folium', 'branca', 'jinja2', 'pandas', 'geopandas',"
         " 'streamlit_folium') if m in sys.modules]\n"
         "print(','.join(heavy))"

@@ -8,15 +8,18 @@ import folium
 import pytest
 import streamlit_folium
 
-from dashboard import assets, mapcache, mapfolium, mapview
-from dashboard.palette import MEASURES
+from dashboard.map import assets
+from dashboard.map import cache as mapcache
+from dashboard.map import folium_map as mapfolium
+from dashboard.map import view as mapview
+from dashboard.map.palette import MEASURES
 from tests.e2e_support import synthetic_city
 
 URL = re.compile(r"https?://", re.IGNORECASE)
 
 
 def _coverage(city: object) -> object:
-    from analysis.coverage import compute_coverage
+    from analysis.coverage.api import compute_coverage
 
     return compute_coverage(city)  # type: ignore[arg-type]
 
@@ -114,7 +117,7 @@ def test_user_text_is_escaped_in_tooltips(city_and_result: tuple[object, object]
     assert "\\u003cb\\u003e\\u7b2c0" not in script
 
 
-# --- the 地图 page: streamlit-folium's component called directly (dashboard.mapview.draw) ---
+# --- the 地图 page: streamlit-folium's component called directly (dashboard.map.view.draw) ---
 
 
 def _page_args(city: object, result: object, basemap: str = "none", lang: str = "zh") -> dict:
@@ -135,7 +138,7 @@ def test_map_page_sends_no_outside_link(city_and_result: tuple[object, object]) 
     for link in links:
         assert link.startswith(assets.IFRAME_STATIC_BASE + "/"), link
         assert (assets.STATIC_DIR / link.removeprefix(assets.IFRAME_STATIC_BASE + "/")).is_file()
-    # The same vendored files as folium's maps use (dashboard.assets, which imports folium).
+    # The same vendored files as folium's maps use (dashboard.map.assets, which imports folium).
     assert list(args["js_links"]) == [href for _, href in assets.offline_js()]
     assert list(args["css_links"]) == [href for _, href in assets.offline_css()]
     # No tiles and no attribution unless a base map is chosen.

@@ -81,8 +81,8 @@ def test_language_switch_to_english_and_back() -> None:
 
 
 def test_every_text_key_has_both_languages() -> None:
-    from dashboard.i18n_problems import PROBLEM_TEXT
-    from dashboard.i18n_text import TEXT
+    from dashboard.i18n.problems import PROBLEM_TEXT
+    from dashboard.i18n.text import TEXT
 
     for table in (TEXT, PROBLEM_TEXT):
         for key, (zh, en) in table.items():
@@ -142,7 +142,7 @@ def test_data_page_controls() -> None:
 
 
 def test_pages_on_a_user_dataset() -> None:
-    from dashboard import services
+    from dashboard.services import data as services
     from tests.e2e_support import synthetic_city
 
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
@@ -166,10 +166,10 @@ def test_pages_on_a_user_dataset() -> None:
 @pytest.fixture()
 def saved_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A workspace with one saved plan of the demo city: 4 rural points in 黄川县's villages."""
-    from analysis.edits import add_point
-    from analysis.scenarios import baseline_scenario, copy_scenario
-    from analysis.workspace import WorkspaceStore
-    from geodata.demo import load_demo_city
+    from analysis.plan.edits import add_point
+    from analysis.plan.scenarios import baseline_scenario, copy_scenario
+    from analysis.workspace.store import WorkspaceStore
+    from geodata.demo.load import load_demo_city
 
     path = tmp_path / "workspace.gpkg"
     monkeypatch.setenv("COVERAGE_PLANNER_WORKSPACE", str(path))
@@ -186,7 +186,7 @@ def test_kpi_page_shows_a_saved_scenario_against_the_base(saved_plan: str) -> No
     """Base vs a chosen scenario: every card before -> after with its delta, the scenario's
     county table, kept into presentation mode (where the choice can still be changed)."""
     from analysis.localtime import local_text
-    from analysis.workspace import WorkspaceStore, default_workspace_path
+    from analysis.workspace.store import WorkspaceStore, default_workspace_path
 
     at = _app()
     at.switch_page("views/kpis.py").run()

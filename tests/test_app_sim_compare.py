@@ -6,23 +6,21 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import i18n_sim, state
+from dashboard import state
 from dashboard.i18n import t
 
-i18n_sim.register()
-
 REPO = Path(__file__).resolve().parent.parent
-PAGE = str(REPO / "dashboard" / "sim_pages" / "compare.py")
+PAGE = str(REPO / "dashboard" / "views" / "compare.py")
 TIMEOUT = 120
 
 
 @pytest.fixture()
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A workspace holding two hand-made scenarios of the demo city."""
-    from analysis.edits import add_point
-    from analysis.scenarios import baseline_scenario, copy_scenario
-    from analysis.workspace import WorkspaceStore
-    from geodata.demo import load_demo_city
+    from analysis.plan.edits import add_point
+    from analysis.plan.scenarios import baseline_scenario, copy_scenario
+    from analysis.workspace.store import WorkspaceStore
+    from geodata.demo.load import load_demo_city
 
     path = tmp_path / "workspace.gpkg"
     monkeypatch.setenv("COVERAGE_PLANNER_WORKSPACE", str(path))
@@ -90,10 +88,10 @@ def test_compare_changes_say_better_or_worse(workspace: Path) -> None:
     """Fewer blind spots is green, more is red; a coverage gain is green; names are inert."""
     from streamlit.testing.v1 import AppTest
 
-    from analysis.edits import remove_point
-    from analysis.scenarios import baseline_scenario, copy_scenario
-    from analysis.workspace import WorkspaceStore
-    from geodata.demo import load_demo_city
+    from analysis.plan.edits import remove_point
+    from analysis.plan.scenarios import baseline_scenario, copy_scenario
+    from analysis.workspace.store import WorkspaceStore
+    from geodata.demo.load import load_demo_city
 
     store = WorkspaceStore(workspace)
     store.save(copy_scenario(store.load("方案乙"), "![x](http://e.invalid/x.png)"))

@@ -12,17 +12,17 @@ import pytest
 from dashboard import state
 
 REPO = Path(__file__).resolve().parent.parent
-PAGE = str(REPO / "dashboard" / "sim_pages" / "export.py")
+PAGE = str(REPO / "dashboard" / "views" / "export.py")
 TIMEOUT = 180
 
 
 @pytest.fixture()
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A workspace holding one scenario with a proposed point."""
-    from analysis.edits import add_point
-    from analysis.scenarios import baseline_scenario, copy_scenario
-    from analysis.workspace import WorkspaceStore
-    from geodata.demo import load_demo_city
+    from analysis.plan.edits import add_point
+    from analysis.plan.scenarios import baseline_scenario, copy_scenario
+    from analysis.workspace.store import WorkspaceStore
+    from geodata.demo.load import load_demo_city
 
     path = tmp_path / "workspace.gpkg"
     monkeypatch.setenv("COVERAGE_PLANNER_WORKSPACE", str(path))
@@ -35,9 +35,9 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _work_on(at: object, workspace: Path, name: str, saved: bool = True) -> None:
     """Make ``name`` the session's working scenario, as the simulation page leaves it."""
-    from analysis.edits import EditHistory
-    from analysis.workspace import WorkspaceStore
-    from dashboard import services
+    from analysis.plan.edits import EditHistory
+    from analysis.workspace.store import WorkspaceStore
+    from dashboard.services import data as services
 
     scn = WorkspaceStore(workspace).load(name)
     at.session_state[state.SIM_HISTORY] = EditHistory.start(scn)  # type: ignore[attr-defined]
@@ -102,8 +102,8 @@ def test_export_names_are_inert_times_local_no_paths(workspace: Path) -> None:
     from streamlit.testing.v1 import AppTest
 
     from analysis.localtime import local_text
-    from analysis.scenarios import copy_scenario
-    from analysis.workspace import WorkspaceStore
+    from analysis.plan.scenarios import copy_scenario
+    from analysis.workspace.store import WorkspaceStore
     from dashboard.safetext import md_escape
 
     store = WorkspaceStore(workspace)
@@ -130,9 +130,10 @@ def test_exports_state_the_standards_the_dashboard_computed_with(
     """The page's export gets the dashboard's standards (radii, county rule, site rules in
     force), the ones its coverage used, not the exporter's default."""
     import analysis.export
-    from analysis.scenarios import baseline_scenario
-    from analysis.standards import load_standards
-    from dashboard import services, sim_services
+    from analysis.plan.scenarios import baseline_scenario
+    from analysis.standards.load import load_standards
+    from dashboard.services import data as services
+    from dashboard.services import scenarios as sim_services
 
     ours = load_standards()
     monkeypatch.setattr(services, "standards", lambda: ours)

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import state
 
 REPO = Path(__file__).resolve().parent.parent
-PAGE = str(REPO / "dashboard" / "sim_pages" / "simulate.py")
+PAGE = str(REPO / "dashboard" / "views" / "simulate.py")
 TIMEOUT = 120
 
 
@@ -52,7 +52,7 @@ def _empty_spot() -> tuple[float, float]:
     """A point inside a township of the demo city, far from every existing point."""
     import numpy as np
 
-    from geodata.demo import load_demo_city
+    from geodata.demo.load import load_demo_city
 
     city = load_demo_city()
     pts = city.contact_points.geometry
@@ -94,7 +94,7 @@ def test_page_runs_with_widgets_found_by_key(workspace: Path) -> None:
 
 
 def test_click_adds_point_undo_redo_and_autosave(workspace: Path) -> None:
-    from analysis.workspace import WorkspaceStore
+    from analysis.workspace.store import WorkspaceStore
 
     at = _app()
     lon, lat = _empty_spot()
@@ -143,7 +143,7 @@ def test_restored_after_refresh(workspace: Path) -> None:
 
 
 def test_new_session_starts_on_the_base_data_not_in_another_plan(workspace: Path) -> None:
-    from analysis.workspace import WorkspaceStore
+    from analysis.workspace.store import WorkspaceStore
 
     first = _app()
     lon, lat = _empty_spot()
@@ -209,7 +209,7 @@ def test_add_by_gcj02_coordinates(workspace: Path) -> None:
 
 
 def test_optimiser_preview_and_apply(workspace: Path) -> None:
-    from analysis.workspace import WorkspaceStore
+    from analysis.workspace.store import WorkspaceStore
 
     at = _app()
     # The speech's numbers conflict with the county minimums on the demo city: the page
@@ -296,7 +296,7 @@ def test_bad_upload_is_reported_not_raised(workspace: Path) -> None:
 
 
 def test_two_sessions_never_overwrite_each_other(workspace: Path) -> None:
-    from analysis.workspace import WorkspaceStore
+    from analysis.workspace.store import WorkspaceStore
 
     first = _app()
     lon, lat = _empty_spot()
@@ -316,7 +316,7 @@ def test_two_sessions_never_overwrite_each_other(workspace: Path) -> None:
 
 
 def test_two_new_plans_with_the_same_name_both_keep_their_points(workspace: Path) -> None:
-    from analysis.workspace import WorkspaceStore
+    from analysis.workspace.store import WorkspaceStore
     from dashboard.i18n import t
 
     first, second = _app(), _app()  # both open the page before either saved anything
@@ -393,10 +393,10 @@ def _map_overlay(at: AppTest) -> dict[str, dict]:
 
 
 def test_map_recolours_the_townships_an_edit_changed(workspace: Path) -> None:
-    from analysis.coverage import compute_coverage
+    from analysis.coverage.api import compute_coverage
     from dashboard.i18n import fmt_share
-    from dashboard.palette import color_scale
-    from geodata.demo import load_demo_city
+    from dashboard.map.palette import color_scale
+    from geodata.demo.load import load_demo_city
 
     at = _app()
     assert _map_overlay(at) == {}  # nothing changed yet: nothing sent over the base map
@@ -412,7 +412,7 @@ def test_map_recolours_the_townships_an_edit_changed(workspace: Path) -> None:
     assert code in overlay, sorted(overlay)
     assert len(overlay) < len(towns) / 4  # a handful, not the whole city
     assert overlay[code]["b"] == 0  # no longer a (hatched) blind spot
-    from analysis.scenarios import apply_scenario
+    from analysis.plan.scenarios import apply_scenario
 
     after = compute_coverage(apply_scenario(city, _scenario(at))).townships
     share = float(after.set_index("code").loc[code, "coverage_share"])
@@ -439,7 +439,7 @@ def _delete_label(at: AppTest) -> str:
 
 
 def test_adopted_plan_name_follows_and_rename_says_nothing_false(workspace: Path) -> None:
-    from analysis.workspace import WorkspaceStore
+    from analysis.workspace.store import WorkspaceStore
     from dashboard.i18n import t
     from dashboard.safetext import md_escape
 
@@ -515,10 +515,10 @@ def test_adopted_plan_name_follows_and_rename_says_nothing_false(workspace: Path
 
 
 def test_hand_placed_point_breaking_its_site_rule_is_named(workspace: Path) -> None:
-    from analysis.eligibility import placement_warnings
-    from analysis.standards import load_standards
+    from analysis.standards.load import load_standards
+    from analysis.standards.site_rules import placement_warnings
     from dashboard.i18n import t
-    from geodata.demo import load_demo_city
+    from geodata.demo.load import load_demo_city
 
     city = load_demo_city()
     std = load_standards()
@@ -568,7 +568,7 @@ def test_times_are_local_and_no_server_path_is_shown(
 
 
 def _user_dataset():
-    from dashboard import services
+    from dashboard.services import data as services
     from tests.e2e_support import synthetic_city
 
     return services.Dataset("u-synthetic0000001", synthetic_city())
@@ -579,8 +579,8 @@ def test_uploaded_data_is_kept_with_its_first_scenario_and_reopens_after_restart
 ) -> None:
     import streamlit as st
 
-    from analysis.workspace import WorkspaceStore
-    from dashboard import sim_services
+    from analysis.workspace.store import WorkspaceStore
+    from dashboard.services import scenarios as sim_services
 
     data = _user_dataset()
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
@@ -623,8 +623,9 @@ def test_uploaded_data_is_kept_with_its_first_scenario_and_reopens_after_restart
 def test_pending_proposal_points_are_drawn_dashed_with_a_legend_entry() -> None:
     import json
 
-    from dashboard import sim_map, sim_views
     from dashboard.i18n import t
+    from dashboard.simulate import map as sim_map
+    from dashboard.simulate import views as sim_views
 
     pending = [
         {"id": "OPT-1", "name": "<b>甲村</b>", "type": "rural", "lon": 104.1, "lat": 35.5},
@@ -664,10 +665,10 @@ def test_every_workspace_problem_is_said_in_chinese_without_a_path() -> None:
     import ast
 
     from dashboard.i18n import problem_text
-    from dashboard.i18n_problems import PROBLEM_TEXT
+    from dashboard.i18n.problems import PROBLEM_TEXT
 
     codes: set[str] = set()
-    for path in sorted((REPO / "analysis").glob("workspace*.py")):
+    for path in sorted((REPO / "analysis" / "workspace").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call) or not node.args:
                 continue
@@ -694,7 +695,7 @@ def test_an_unreadable_workspace_is_said_in_words_without_its_path(
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setenv("COVERAGE_PLANNER_WORKSPACE", str(blocker / "workspace.gpkg"))
     at = _app()
-    from dashboard.i18n_problems import PROBLEM_TEXT
+    from dashboard.i18n.problems import PROBLEM_TEXT
 
     errors = [str(e.value) for e in at.error]
     assert errors and PROBLEM_TEXT["workspace_error"][0] in errors[0].replace("\\", ""), errors
@@ -780,12 +781,13 @@ def test_optimiser_tradeoff_pick_and_adopt(workspace: Path) -> None:
 def test_pending_points_are_the_unadopted_proposal(monkeypatch: pytest.MonkeyPatch) -> None:
     import streamlit as st
 
-    from analysis.edits import add_point
+    from analysis.optimise.model.request import ProposalRequest
     from analysis.optimise.propose import propose
-    from analysis.optimise.request import ProposalRequest
-    from analysis.scenarios import baseline_scenario
-    from dashboard import sim_optimise, sim_services
-    from geodata.demo import load_demo_city
+    from analysis.plan.edits import add_point
+    from analysis.plan.scenarios import baseline_scenario
+    from dashboard.services import scenarios as sim_services
+    from dashboard.simulate import optimise as sim_optimise
+    from geodata.demo.load import load_demo_city
 
     city = load_demo_city()
     scn = baseline_scenario(city, "demo")
@@ -843,7 +845,7 @@ def test_proposal_is_drawn_on_the_map_before_it_is_adopted(workspace: Path) -> N
     at.button(key=state.OPT_APPLY).click().run()
     assert not at.exception, [e.value for e in at.exception]
     # Adopted: the points are the plan's own now, no pending badge is left.
-    from dashboard import sim_optimise
+    from dashboard.simulate import optimise as sim_optimise
 
     assert sim_optimise.pending_points(_scenario(at)).empty
 
@@ -853,9 +855,9 @@ def test_undo_help_shows_a_point_id_from_a_file_as_text(workspace: Path) -> None
     file that is Markdown stays text."""
     import dataclasses
 
-    from dashboard import services
     from dashboard.i18n import t
     from dashboard.safetext import md_escape
+    from dashboard.services import data as services
     from tests.e2e_support import synthetic_city
 
     hostile = "![i](http://example.invalid/i.png)"

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis.__main__ import main
-from analysis.kpis import KPIs
+from analysis.coverage.kpis import KPIs
 from tests.test_coverage_fixtures import tiny_city
 
 REPO = Path(__file__).resolve().parent.parent
@@ -132,7 +132,7 @@ def test_bad_input_in_a_real_process_has_no_traceback(tmp_path: Path) -> None:
 
 
 def test_demo_report(tmp_path: Path) -> None:
-    pytest.importorskip("geodata.demo")
+    pytest.importorskip("geodata.demo.load")
     assert main(["report", "--demo", "--out", str(tmp_path)]) == 0
     kpis = json.loads((tmp_path / "kpis.json").read_text(encoding="utf-8"))
     assert set(kpis) == {f.name for f in fields(KPIs)}

@@ -23,9 +23,9 @@ import json
 import numpy as np
 import pytest
 
-from analysis.coverage import CoverageResult, compute_coverage
+from analysis.coverage.api import CoverageResult, compute_coverage
 from analysis.errors import AnalysisError
-from analysis.standards import load_standards
+from analysis.standards.load import load_standards
 from tests.test_coverage_fixtures import points_gdf, tiny_city
 
 DIST = {"rel": 1e-3}

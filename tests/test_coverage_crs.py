@@ -6,7 +6,7 @@ import numpy as np
 import pyproj
 import pytest
 
-from analysis.crs import choose_metric_crs
+from analysis.coverage.crs import choose_metric_crs
 from analysis.errors import AnalysisError
 
 GEOD = pyproj.Geod(ellps="WGS84")

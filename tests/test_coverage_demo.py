@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.coverage import CoverageResult, compute_coverage
+from analysis.coverage.api import CoverageResult, compute_coverage
 
-demo = pytest.importorskip("geodata.demo")
+demo = pytest.importorskip("geodata.demo.load")
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,9 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.coverage_engine import EngineResult, PlaceArrays, run_engine
-from analysis.engine_grid import MAX_RING, PointGrid, nearest_ground_m
+from analysis.coverage.engine.api import run_engine
+from analysis.coverage.engine.grid import MAX_RING, PointGrid, nearest_ground_m
+from analysis.coverage.engine.types import EngineResult, PlaceArrays
 
 FAST = settings(
     max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import shapely
 
-from analysis.coverage import compute_coverage
-from analysis.coverage_grid import township_grid
-from analysis.standards import load_standards
+from analysis.coverage.api import compute_coverage
+from analysis.coverage.grid_demand import township_grid
+from analysis.standards.load import load_standards
 from tests.test_coverage_fixtures import tiny_city
 
 

@@ -8,9 +8,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.coverage import compute_coverage
-from analysis.coverage_engine import EngineResult, PlaceArrays, run_engine
-from analysis.standards import load_standards
+from analysis.coverage.api import compute_coverage
+from analysis.coverage.engine.api import run_engine
+from analysis.coverage.engine.types import EngineResult, PlaceArrays
+from analysis.standards.load import load_standards
 from tests.test_coverage_fixtures import points_gdf, shifted_tiny_city, tiny_city
 
 FAST = settings(

@@ -17,13 +17,13 @@ import pytest
 import shapely
 
 from geodata.city import CityData
-from geodata.demo import DEMO_DATASET_ID, DEMO_GPKG, load_demo_city
+from geodata.demo.load import DEMO_DATASET_ID, DEMO_GPKG, load_demo_city
 from geodata.schema import LAYER_NAMES, SCHEMAS
-from geodata.validate import assemble_city
+from geodata.validate.layers import assemble_city
 
 METRIC = "EPSG:32648"  # UTM 48N: the demo city's zone
 REL_TOL = 1e-6
-# The analysis's default service radii (analysis/standards.toml), in metres.
+# The analysis's default service radii (analysis/standards/standards.toml), in metres.
 RADIUS_M = {
     "urban_community": 3000.0,
     "rural": 10000.0,
@@ -243,7 +243,7 @@ def test_homes(city: CityData) -> None:
 
 
 def test_generator_rebuilds_committed_file(tmp_path: Path) -> None:
-    from geodata.demo_build import main
+    from geodata.demo.build import main
 
     out = tmp_path / "demo.gpkg"
     start = time.perf_counter()
@@ -273,8 +273,8 @@ def test_loading_the_demo_city_does_not_import_the_readers() -> None:
     import sys
 
     code = (
-        "import sys, geodata.demo; geodata.demo.load_demo_city(); "
-        "print('geodata.readers' in sys.modules, 'openpyxl' in sys.modules)"
+        "import sys, geodata.demo.load; geodata.demo.load.load_demo_city(); "
+        "print('geodata.io.readers' in sys.modules, 'openpyxl' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

@@ -31,10 +31,10 @@ PLAN = "农村加密方案"
 
 def _workspace(folder: Path) -> Path:
     """A workspace with :data:`PLAN` (tests never touch ``workspace/workspace.gpkg``)."""
-    from analysis.edits import add_point
-    from analysis.scenarios import baseline_scenario, copy_scenario
-    from analysis.workspace import WorkspaceStore
-    from geodata.demo import load_demo_city
+    from analysis.plan.edits import add_point
+    from analysis.plan.scenarios import baseline_scenario, copy_scenario
+    from analysis.workspace.store import WorkspaceStore
+    from geodata.demo.load import load_demo_city
 
     path = folder / "workspace.gpkg"
     city = load_demo_city()
@@ -120,7 +120,7 @@ def _map_counts(page: object, timeout: float = 90.0, min_paths: int = 1) -> dict
 def test_map_page_draws_offline(
     server: str, page_and_blocked: tuple[object, list[str]], artifacts_dir: Path
 ) -> None:
-    from geodata.demo import load_demo_city
+    from geodata.demo.load import load_demo_city
 
     city = load_demo_city()
     page, blocked = page_and_blocked

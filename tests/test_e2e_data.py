@@ -17,7 +17,7 @@ import pytest
 
 from dashboard import state
 from dashboard.i18n import t
-from geodata.readers_limits import MAX_INPUT_MB
+from geodata.io.limits import MAX_INPUT_MB
 from tests.e2e_support import (
     CHROMIUM,
     CHROMIUM_ARGS,

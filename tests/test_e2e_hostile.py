@@ -38,10 +38,10 @@ import pandas as pd
 import pytest
 
 from analysis.export import FORMATS
-from analysis.spreadsheet_safety import is_dangerous
-from dashboard import i18n_sim, state
+from dashboard import state
 from dashboard.i18n import t
 from dashboard.safetext import WORD_JOINER
+from geodata.spreadsheet_safety import is_dangerous
 from tests.e2e_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -56,8 +56,6 @@ from tests.e2e_support import (
 
 pytestmark = pytest.mark.e2e
 playwright = pytest.importorskip("playwright.sync_api")
-
-i18n_sim.register()  # the simulation pages' texts (sim_*, opt_*, exp_*)
 LOCAL = ("http://127.0.0.1", "http://localhost")
 #: Bound of every wait (ms): generous for a shared 2-core machine; fails, never hangs.
 WAIT_MS = 180_000

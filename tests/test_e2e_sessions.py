@@ -36,7 +36,7 @@ from typing import Any
 
 import pytest
 
-from dashboard import i18n_sim, state
+from dashboard import state
 from dashboard.i18n import t
 from tests.e2e_support import (
     CHROMIUM,
@@ -51,8 +51,6 @@ from tests.hostile_support import rss_mb
 
 pytestmark = pytest.mark.e2e
 pytest.importorskip("playwright.async_api")
-
-i18n_sim.register()  # the simulation pages' texts (sim_*, opt_*)
 SESSIONS = int(os.environ.get("COVERAGE_PLANNER_E2E_SESSIONS", "20"))
 #: Hard bound of the browser part (seconds); the test fails, never hangs, beyond it. Twenty
 #: Streamlit frontends in one Chromium on 2 cores take ~110 s just to load (measured), so
@@ -90,7 +88,7 @@ def _entry() -> tuple[str, str] | None:
                 found = re.search(r"url_path=[\"']([^\"']+)", line)
                 return script, found.group(1) if found else "simulate"
     # Not wired into an entry yet: run the page on its own (it sets up its own imports).
-    for script in ("dashboard/sim_pages/simulate.py", "dashboard/pages/simulate.py"):
+    for script in ("dashboard/views/simulate.py", "dashboard/pages/simulate.py"):
         if (REPO / script).is_file():
             return script, ""
     return None
@@ -331,7 +329,7 @@ def test_server_memory_is_recorded_and_bounded(run: Run) -> None:
 def test_every_sessions_point_is_saved_in_its_own_scenario(run: Run) -> None:
     """Nothing lost: each session's new point is in the workspace, once, in a scenario of
     its own (the page saves after every edit)."""
-    from analysis.workspace import WorkspaceStore
+    from analysis.workspace.store import WorkspaceStore
 
     store = WorkspaceStore(run.workspace)
     table = store.list_scenarios()
@@ -443,7 +441,7 @@ def _name_box(page: Any) -> str:
 
 def _stored(workspace: Path) -> dict[str, list[tuple[float, float]]]:
     """Saved scenario -> where its proposed contact points are (rounded)."""
-    from analysis.workspace import WorkspaceStore
+    from analysis.workspace.store import WorkspaceStore
 
     if not workspace.exists():
         return {}
@@ -521,7 +519,7 @@ def test_a_plan_on_uploaded_data_reopens_after_a_server_restart(
     workspace: 打开 (and a link with ``?scenario=``) bring the plan back on its data."""
     from playwright.sync_api import sync_playwright
 
-    from analysis.workspace import WorkspaceStore
+    from analysis.workspace.store import WorkspaceStore
     from tests.e2e_support import sim_map_counts, synthetic_city, wait_idle
 
     city = synthetic_city()

@@ -10,7 +10,7 @@ every request outside localhost blocked, and on the demo city:
    in the map (st_folium's ``feature_group_to_add``, in an enterprise point's colour, marked
    proposed) without a new map document, and the scenario is saved with it;
    The township under the new point (its point count changed) is redrawn over the base
-   map with the scenario's figures (``dashboard.sim_overlay``), in a colour of the legend;
+   map with the scenario's figures (``dashboard.simulate.overlay``), in a colour of the legend;
 3. presses 撤销 (undo): the card, the map and the saved scenario are back as before (no
    township drawn over the base map any more).
 
@@ -28,9 +28,10 @@ from typing import Any
 
 import pytest
 
-from dashboard import i18n_sim, sim_overlay, state
+from dashboard import state
 from dashboard.i18n import point_type_label, t
-from dashboard.palette import POINT_STYLE, color_scale
+from dashboard.map.palette import POINT_STYLE, color_scale
+from dashboard.simulate import overlay as sim_overlay
 from tests.e2e_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -49,8 +50,6 @@ from tests.e2e_support import (
 
 pytestmark = pytest.mark.e2e
 playwright = pytest.importorskip("playwright.sync_api")
-
-i18n_sim.register()  # the simulation page's texts (sim_*)
 LOCAL = ("http://127.0.0.1", "http://localhost")
 KIND = "enterprise"
 CP_LABEL = t("kpi_contact_points_total", "zh")
@@ -136,7 +135,7 @@ def _wait_shown(page: Any, what: str, points: int, badges: int) -> None:
 
 def _saved_proposed(workspace: Path) -> list[list[tuple[float, float]]]:
     """Per scenario saved in the workspace: where its proposed contact points are."""
-    from analysis.workspace import WorkspaceStore
+    from analysis.workspace.store import WorkspaceStore
 
     if not workspace.exists():
         return []
@@ -199,7 +198,7 @@ def _proposed_badges(page: Any) -> list[str]:
 def test_click_on_the_map_adds_a_point_and_undo_removes_it(
     app: dict[str, Any], page_and_blocked: tuple[Any, list[str]], artifacts_dir: Path
 ) -> None:
-    from geodata.demo import load_demo_city
+    from geodata.demo.load import load_demo_city
 
     city = load_demo_city()
     page, blocked = page_and_blocked
@@ -324,7 +323,7 @@ def test_two_quick_clicks_land_where_the_planner_aims(
     fixed height), so the second point lands under the second click. The second spot is
     in a 街道: a rural point there breaks its site rule, and the page says so.
     """
-    from geodata.demo import load_demo_city
+    from geodata.demo.load import load_demo_city
 
     city = load_demo_city()
     w, h = viewport
@@ -412,7 +411,7 @@ def test_adopting_a_proposal_then_the_scenario_controls_clicked_twice(
     the editor), then use the scenario controls above it as a hurried planner would, each
     clicked twice: the name box follows the adopted plan, 保存名称 reports no false "name
     exists", 删除 names the plan it deletes and deletes only that one."""
-    from analysis.workspace import WorkspaceStore
+    from analysis.workspace.store import WorkspaceStore
     from dashboard.safetext import md_escape
 
     with playwright.sync_playwright() as pw:

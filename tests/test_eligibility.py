@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 from shapely.geometry import Point
 
-from analysis.eligibility import (
+from analysis.errors import AnalysisError
+from analysis.standards.load import load_standards
+from analysis.standards.site_rules import (
     RURAL_AT_COMMUNITY,
     RURAL_IN_STREET,
     SITE_TYPE_MISMATCH,
@@ -21,8 +23,6 @@ from analysis.eligibility import (
     site_problem_codes,
     township_levels,
 )
-from analysis.errors import AnalysisError
-from analysis.standards import load_standards
 
 RURAL = SiteRule(township_levels=(TOWN,), village_kinds=("rural",), township_seats=True)
 URBAN = SiteRule(township_levels=(STREET,), urban_townships=True, village_kinds=("urban",))
@@ -105,7 +105,7 @@ def test_bad_site_rules_are_reported_together(tmp_path) -> None:  # type: ignore
 
 
 def test_demo_points_break_no_rule_and_a_rural_point_in_a_street_is_named() -> None:
-    from geodata.demo import load_demo_city
+    from geodata.demo.load import load_demo_city
 
     city = load_demo_city()
     rules = load_standards().active_site_rules
@@ -132,7 +132,7 @@ def test_demo_points_break_no_rule_and_a_rural_point_in_a_street_is_named() -> N
 
 
 def test_urban_point_at_a_village_is_named() -> None:
-    from geodata.demo import load_demo_city
+    from geodata.demo.load import load_demo_city
 
     city = load_demo_city()
     v = city.villages

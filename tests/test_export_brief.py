@@ -152,7 +152,7 @@ def test_cjk_lines_never_start_with_punctuation() -> None:
 def test_summary_of_a_baseline_says_so(case: Case) -> None:
     from analysis.export import build_bundle
     from analysis.export.brief import summary_text
-    from analysis.scenarios import POINT_LAYERS, baseline_scenario
+    from analysis.plan.scenarios import POINT_LAYERS, baseline_scenario
 
     base = baseline_scenario(case.city, "fixture")
     points = {name: base.layer(name) for name in POINT_LAYERS}

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from analysis.__main__ import main
-from analysis.workspace import WorkspaceStore
+from analysis.workspace.store import WorkspaceStore
 from tests.test_export_fixtures import make_city, make_scenario
 
 
@@ -118,14 +118,14 @@ def test_cli_rejects_unknown_format(tmp_path: Path) -> None:
 
 
 def test_cli_demo_baseline(tmp_path: Path) -> None:
-    pytest.importorskip("geodata.demo")
+    pytest.importorskip("geodata.demo.load")
     assert main(["export", "--demo", "--format", "gpkg", "--out", str(tmp_path)]) == 0
     (path,) = tmp_path.glob("*.gpkg")
     cps = pyogrio.read_dataframe(path, layer="contact_points")
     assert set(cps["status"]) == {"existing"}
-    from analysis.coverage import compute_coverage
+    from analysis.coverage.api import compute_coverage
     from analysis.export.reimport import city_from_gpkg
-    from geodata.demo import load_demo_city
+    from geodata.demo.load import load_demo_city
 
     again = compute_coverage(city_from_gpkg(path)).kpis.to_dict()
     assert again == compute_coverage(load_demo_city()).kpis.to_dict()

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import Point, box
 
-from analysis.coverage import CoverageResult, compute_coverage
-from analysis.scenarios import Scenario, apply_scenario, baseline_scenario, normalise_layer
-from analysis.standards import load_standards
+from analysis.coverage.api import CoverageResult, compute_coverage
+from analysis.plan.scenarios import Scenario, apply_scenario, baseline_scenario, normalise_layer
+from analysis.standards.load import load_standards
 from geodata.city import CityData
 
 LON0, LAT0 = 113.60, 34.70

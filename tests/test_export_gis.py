@@ -10,12 +10,12 @@ import numpy as np
 import pyogrio
 import pytest
 
-from analysis.coverage import compute_coverage
+from analysis.coverage.api import compute_coverage
 from analysis.errors import AnalysisError
 from analysis.export import build_bundle, export_bundle, export_scenario
 from analysis.export.reimport import city_from_gpkg
 from analysis.export.shpfields import SHP_FIELDS, shapefile_names
-from analysis.scenarios import POINT_LAYERS
+from analysis.plan.scenarios import POINT_LAYERS
 from geodata.coords import wgs84_to_gcj02
 from tests.test_export_fixtures import Case, make_case
 
@@ -182,8 +182,8 @@ def test_gpkg_of_a_point_without_room_data_reimports_to_the_same_kpis(
 ) -> None:
     """A hand-added point has no room yet (待建): empty figures in the file, its status read
     back, so the re-imported plan does not count it below the room standard."""
-    from analysis.edits import add_point
-    from analysis.scenarios import apply_scenario
+    from analysis.plan.edits import add_point
+    from analysis.plan.scenarios import apply_scenario
 
     scenario = add_point(case.scenario, "contact_points", lon=113.65, lat=34.85, type="rural")
     after = compute_coverage(apply_scenario(case.city, scenario))

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from analysis.coverage import compute_coverage
-from analysis.edits import add_point
+from analysis.coverage.api import compute_coverage
 from analysis.export import export_scenario
-from analysis.scenarios import Scenario, apply_scenario, baseline_scenario
-from analysis.spreadsheet_safety import is_dangerous
+from analysis.plan.edits import add_point
+from analysis.plan.scenarios import Scenario, apply_scenario, baseline_scenario
 from geodata.city import CityData
+from geodata.spreadsheet_safety import is_dangerous
 from tests.test_export_fixtures import make_city
 
 LINK = '=HYPERLINK("http://x.invalid","a")'

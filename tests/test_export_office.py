@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from shapely.geometry import Point
 
 from analysis.export import ExportBundle, export_bundle, export_scenario
-from analysis.spreadsheet_safety import is_dangerous, neutralise_frame, neutralise_value
+from geodata.spreadsheet_safety import is_dangerous, neutralise_frame, neutralise_value
 from tests.test_export_fixtures import Case, make_case
 
 

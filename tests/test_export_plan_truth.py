@@ -5,7 +5,7 @@ enterprise, +3 association), adopted as a scenario the way the dashboard does it
 ``add_point`` per proposed point, its reason in a ``reason`` column, no room data yet).
 Checked in the PDF/Word brief and the Excel workbook: the plan is called 不合规 and every
 short county is named with what it lacks; the author and local times are printed; each new
-point's newly covered population is :func:`analysis.impact.point_impact`'s (in order and
+point's newly covered population is :func:`analysis.coverage.impact.point_impact`'s (in order and
 alone); headers and values are Chinese; new points without a room are 待建 and not counted
 below the room standard; points standing where their type should not are listed; the
 service radii used are stated.
@@ -25,18 +25,18 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from analysis.coverage import CoverageResult, compute_coverage
-from analysis.edits import add_point
+from analysis.coverage.api import CoverageResult, compute_coverage
+from analysis.coverage.impact import point_impact
 from analysis.export import export_scenario
 from analysis.export.notes import missing_points, shortfall_text
-from analysis.impact import point_impact
 from analysis.localtime import local_text
+from analysis.optimise.model.request import ProposalRequest
 from analysis.optimise.propose import Proposal, propose
-from analysis.optimise.request import ProposalRequest
-from analysis.scenarios import Scenario, apply_scenario, baseline_scenario, copy_scenario
-from analysis.standards import Standards, load_standards
+from analysis.plan.edits import add_point
+from analysis.plan.scenarios import Scenario, apply_scenario, baseline_scenario, copy_scenario
+from analysis.standards.load import Standards, load_standards
 from geodata.city import CityData
-from geodata.demo import DEMO_DATASET_ID, load_demo_city
+from geodata.demo.load import DEMO_DATASET_ID, load_demo_city
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 AUTHOR = "王编制"

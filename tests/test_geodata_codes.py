@@ -15,10 +15,11 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from geodata import PROBLEM_CODES, GeodataError, Problem, assemble_city, read_layer, readers_archive
-from geodata import readers as readers_module
-from geodata.encoding import detect_encoding
-from geodata.validate import validate_layer
+from geodata import PROBLEM_CODES, GeodataError, Problem, assemble_city, read_layer
+from geodata.io import archive as readers_archive
+from geodata.io import readers as readers_module
+from geodata.io.encoding import detect_encoding
+from geodata.validate.layers import validate_layer
 from tests.test_geodata_corpus import EXPECTED
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -30,7 +31,7 @@ _CHOICE = re.compile(r'"(unknown_kind|unknown_type)"')
 
 def test_every_emitted_code_is_documented() -> None:
     emitted: set[str] = set()
-    for path in GEODATA.glob("*.py"):
+    for path in GEODATA.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         emitted |= set(_EMITTED.findall(text)) | set(_CHOICE.findall(text))
     emitted.discard("population_join_unavailable")  # not ours (analysis CLI fallback)
@@ -163,7 +164,7 @@ def _patched(
 
 def _cli(path: Path) -> None:
     from geodata.__main__ import _infer_layer
-    from geodata.readers import read_table_headers
+    from geodata.io.readers import read_table_headers
 
     read_table_headers(path)
     _infer_layer(path)

@@ -14,7 +14,7 @@ import pytest
 
 from geodata import GeodataError, read_layer
 from geodata.__main__ import main
-from geodata.columns import infer_layer_from_name
+from geodata.io.columns import infer_layer_from_name
 
 DATA = Path(__file__).resolve().parent / "data"
 BAD = DATA / "bad"
@@ -210,7 +210,7 @@ def test_cli_layer_option_and_inference_from_columns(
 
 
 def test_cli_oversized_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from geodata.readers_limits import MAX_INPUT_BYTES
+    from geodata.io.limits import MAX_INPUT_BYTES
 
     big = tmp_path / "villages_big.csv"
     with big.open("wb") as fh:  # sparse: no real disk use

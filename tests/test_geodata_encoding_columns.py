@@ -1,4 +1,4 @@
-"""Text encoding detection and header mapping (geodata.encoding, geodata.columns)."""
+"""Text encoding detection and header mapping (geodata.io.encoding, geodata.io.columns)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from geodata.columns import (
+from geodata.errors import GeodataError
+from geodata.io.columns import (
     infer_layer_from_headers,
     infer_layer_from_name,
     resolve_column_map,
     suggest_column_map,
 )
-from geodata.encoding import detect_encoding
-from geodata.errors import GeodataError
+from geodata.io.encoding import detect_encoding
 
 TEXT = "编码,名称,人口\n620102001001,东风一社区,4000\n"
 
@@ -125,7 +125,7 @@ def test_urban_rural_header_is_the_kind_column(header: str, layer: str) -> None:
 
 
 def test_statistics_bureau_urban_rural_codes_are_kinds(tmp_path: Path) -> None:
-    from geodata.readers import read_layer
+    from geodata.io.readers import read_layer
 
     table = tmp_path / "villages.csv"
     table.write_text(

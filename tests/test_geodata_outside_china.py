@@ -89,7 +89,7 @@ def test_refused_without_the_setting_naming_it(foreign: dict) -> None:
 
 
 def test_accepted_with_the_setting_and_coverage_computed(foreign: dict) -> None:
-    from analysis.coverage import compute_coverage
+    from analysis.coverage.api import compute_coverage
 
     layers = {
         layer: read_layer(foreign[key], layer, outside_china=True).gdf
@@ -158,7 +158,7 @@ def test_chinese_web_map_datums_refused_outside_china(foreign: dict) -> None:
 
 
 def test_demo_city_is_in_china() -> None:
-    from geodata.demo import load_demo_city
+    from geodata.demo.load import load_demo_city
 
     assert not load_demo_city().outside_china
 

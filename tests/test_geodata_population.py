@@ -1,4 +1,4 @@
-"""Joining a township population table (geodata.population)."""
+"""Joining a township population table (geodata.io.population)."""
 
 from __future__ import annotations
 

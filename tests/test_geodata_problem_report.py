@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from geodata import GeodataError, Problem, read_layer
-from geodata.problem_report import (
+from geodata.problems.report import (
     group_problems,
     neutralise_cell,
     problems_table,
@@ -141,7 +141,7 @@ def test_problems_file_holds_every_problem_neutralised(
     ["=1+1", "+1", "-1", "-3.5", "@SUM(A1)", " =x", "\t=x", "\n-x", "abc", "", "1e5", "-", "+-1"],
 )
 def test_neutraliser_agrees_with_the_analysis_one(text: str) -> None:
-    from analysis.spreadsheet_safety import neutralise_value
+    from geodata.spreadsheet_safety import neutralise_value
 
     assert neutralise_cell(text) == neutralise_value(text)
 

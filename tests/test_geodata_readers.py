@@ -1,4 +1,4 @@
-"""Every reader on the good samples (geodata.readers)."""
+"""Every reader on the good samples (geodata.io.readers)."""
 
 from __future__ import annotations
 

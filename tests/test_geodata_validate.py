@@ -1,4 +1,4 @@
-"""Per-layer validation and assemble_city's cross-layer checks (geodata.validate)."""
+"""Per-layer validation and assemble_city's cross-layer checks (geodata.validate.layers)."""
 
 from __future__ import annotations
 

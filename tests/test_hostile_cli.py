@@ -168,7 +168,7 @@ def test_process_reports_every_bad_file_at_once(files: dict[str, str], tmp_path:
 
 
 def test_process_file_over_the_size_limit_and_hostile_file_name(tmp_path: Path) -> None:
-    from geodata.readers_limits import MAX_INPUT_BYTES
+    from geodata.io.limits import MAX_INPUT_BYTES
 
     big = tmp_path / "villages_big.csv"
     with big.open("wb") as fh:  # sparse: no real disk use
@@ -198,8 +198,8 @@ def test_report_csv_neutralises_spreadsheet_formulas(
 ) -> None:
     """The report's CSV files are made for Excel (UTF-8 with BOM): a name like
     ``=HYPERLINK(...)`` must not become a live formula, as in the exports
-    (``analysis/spreadsheet_safety.py``, tested by ``tests/test_export_office.py``)."""
-    from analysis.spreadsheet_safety import is_dangerous
+    (``geodata/spreadsheet_safety.py``, tested by ``tests/test_export_office.py``)."""
+    from geodata.spreadsheet_safety import is_dangerous
 
     files = {**GOOD_FILES, "contact_points": GOOD / "contact_points_html_names.csv"}
     code, text = _run_in_process(files, tmp_path / "out", capsys)
@@ -218,7 +218,7 @@ def test_export_command_writes_no_formula_from_a_hostile_scenario(
     """``python -m analysis export --scenario`` on a plan named, authored and set in a city
     named with formulas: every workbook cell and CSV field stays text (issue 11, item 8a:
     the 指标 sheet used to carry the scenario, city and author as live formulas)."""
-    from analysis.workspace import WorkspaceStore
+    from analysis.workspace.store import WorkspaceStore
     from tests.test_export_hostile import (
         LINK,
         assert_csv_inert,

@@ -4,10 +4,10 @@ Every name and free-text field of every layer, the city name, the scenario name 
 author hold ``<script>alert(1)</script>``, ``<img src=x onerror=alert(1)>`` and friends
 (:data:`tests.hostile_support.HOSTILE_NAMES`). Checked here:
 
-- the map page's and data preview's map (:mod:`dashboard.mapcache` / :mod:`dashboard.mapview`):
+- the map page's and data preview's map (:mod:`dashboard.map.cache` / :mod:`dashboard.map.view`):
   every tooltip, popup and label is the dashboard's own inert markup whose *text* is the
   name, and the HTML/script st_folium sends to the browser holds no raw tag;
-- the simulation and comparison maps (:mod:`dashboard.sim_map`), the scenario's own
+- the simulation and comparison maps (:mod:`dashboard.simulate.map`), the scenario's own
   points included;
 - page-level HTML (``unsafe_allow_html`` markdown, ``st.html``) on the simulation,
   comparison and export pages with a saved scenario called ``<script>...`` by
@@ -29,7 +29,10 @@ from typing import Any
 import pytest
 import streamlit_folium
 
-from dashboard import mapcache, mapfolium, mapview, sim_map
+from dashboard.map import cache as mapcache
+from dashboard.map import folium_map as mapfolium
+from dashboard.map import view as mapview
+from dashboard.simulate import map as sim_map
 from tests.hostile_support import (
     HOSTILE_NAMES,
     IMG,
@@ -52,7 +55,7 @@ def city() -> Any:
 
 @pytest.fixture(scope="module")
 def result(city: Any) -> Any:
-    from analysis.coverage import compute_coverage
+    from analysis.coverage.api import compute_coverage
 
     return compute_coverage(city)
 
@@ -62,8 +65,8 @@ def scenario(city: Any) -> Any:
     """A plan on the hostile city: hostile name, author, description and new points."""
     import dataclasses
 
-    from analysis.edits import add_point
-    from analysis.scenarios import baseline_scenario
+    from analysis.plan.edits import add_point
+    from analysis.plan.scenarios import baseline_scenario
 
     scn = baseline_scenario(city, "hostile", author=IMG)
     scn = dataclasses.replace(scn, name=SCRIPT, description=IMG)
@@ -172,9 +175,9 @@ def test_kml_descriptions_are_inert_for_map_viewers(
 ) -> None:
     """Google Earth and Ovital render a placemark's <description> as HTML: after XML
     parsing, the text must not hold markup built from a user's name."""
-    from analysis.coverage import compute_coverage
+    from analysis.coverage.api import compute_coverage
     from analysis.export import export_scenario
-    from analysis.scenarios import apply_scenario
+    from analysis.plan.scenarios import apply_scenario
 
     after = compute_coverage(apply_scenario(city, scenario))
     paths = export_scenario(city, scenario, result, after, "kml", tmp_path)
@@ -190,11 +193,8 @@ def test_kml_descriptions_are_inert_for_map_viewers(
 
 
 def _sim_page(name: str) -> Path | None:
-    for folder in ("sim_pages", "pages", "views"):
-        path = REPO / "dashboard" / folder / name
-        if path.is_file():
-            return path
-    return None
+    path = REPO / "dashboard" / "views" / name
+    return path if path.is_file() else None
 
 
 def _assert_page_html_inert(at: Any) -> None:
@@ -213,10 +213,10 @@ def test_pages_with_a_hostile_scenario(
 ) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from analysis.edits import add_point
-    from analysis.scenarios import baseline_scenario
-    from analysis.workspace import WORKSPACE_ENV_VAR, WorkspaceStore
-    from geodata.demo import DEMO_DATASET_ID, load_demo_city
+    from analysis.plan.edits import add_point
+    from analysis.plan.scenarios import baseline_scenario
+    from analysis.workspace.store import WORKSPACE_ENV_VAR, WorkspaceStore
+    from geodata.demo.load import DEMO_DATASET_ID, load_demo_city
 
     path = _sim_page(page)
     if path is None:

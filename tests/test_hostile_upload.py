@@ -2,7 +2,7 @@
 
 Two levels:
 
-- the page's logic (:mod:`dashboard.importer`) with every file of ``tests/data/bad/``
+- the page's logic (:mod:`dashboard.services.importer`) with every file of ``tests/data/bad/``
   (also the types the uploader does not offer, in case one gets through): the check
   returns a result that is not usable, whose every problem names the file and has a
   Chinese sentence of its own (no generic fallback), and raises nothing;
@@ -24,9 +24,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import importer, state
+from dashboard import state
 from dashboard.i18n import problem_text, t
-from dashboard.i18n_problems import PROBLEM_TEXT
+from dashboard.i18n.problems import PROBLEM_TEXT
+from dashboard.services import importer
 from tests.e2e_support import APP
 from tests.hostile_support import (
     BAD,
@@ -103,7 +104,7 @@ def test_importer_cross_layer_faults_in_chinese(file_name: str) -> None:
 
 
 def test_importer_file_over_the_size_limit(tmp_path: Path) -> None:
-    from geodata.readers_limits import MAX_INPUT_BYTES
+    from geodata.io.limits import MAX_INPUT_BYTES
 
     big = tmp_path / "villages_big.csv"
     with big.open("wb") as fh:  # sparse
@@ -273,13 +274,13 @@ def problem_codes_raised(root: Path) -> dict[str, str]:
 
     Scans every call named in :data:`_PROBLEM_CALLS` for a code-like string as its first
     argument or as ``code=``, conditional expressions included. Command-line-only modules
-    (``cli_*.py``, ``__main__.py``) are left out: their problems never reach a page.
+    (``cli/``, ``__main__.py``) are left out: their problems never reach a page.
     """
     import ast
 
     codes: dict[str, str] = {}
     for path in sorted(root.rglob("*.py")):
-        if path.name.startswith("cli_") or path.name == "__main__.py":
+        if "cli" in path.relative_to(root).parts[:-1] or path.name == "__main__.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
@@ -321,9 +322,6 @@ def test_every_analysis_problem_the_pages_can_show_has_chinese_text() -> None:
     the pages too (e.g. 自动保存失败 when another session saved first, 无法修改 when an
     edited point is gone): each code needs its Chinese sentence, or the page shows the
     generic "问题（code）：<English message>". Command-line-only modules excluded."""
-    from dashboard import i18n_sim
-
-    i18n_sim.register()
     codes = problem_codes_raised(REPO / "analysis")
     assert len(codes) > 40
     assert {"workspace_busy", "point_not_found", "missing_dataset_id"} <= set(codes)

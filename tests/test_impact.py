@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import Point
 
-from analysis.coverage import compute_coverage
-from analysis.impact import point_impact
-from analysis.standards import load_standards
+from analysis.coverage.api import compute_coverage
+from analysis.coverage.impact import point_impact
+from analysis.standards.load import load_standards
 from geodata.city import CityData
-from geodata.demo import load_demo_city
+from geodata.demo.load import load_demo_city
 
 
 def _with(city: CityData, rows: list[tuple[str, str, float, float]]) -> gpd.GeoDataFrame:

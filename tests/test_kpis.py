@@ -9,9 +9,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.equity import compute_equity, safe_share
-from analysis.kpis import KPIs, compute_kpis, contact_point_room, home_room, homes_meet_standard
-from analysis.standards import load_standards
+from analysis.coverage.equity import compute_equity, safe_share
+from analysis.coverage.kpis import (
+    KPIs,
+    compute_kpis,
+    contact_point_room,
+    home_room,
+    homes_meet_standard,
+)
+from analysis.standards.load import load_standards
 
 REQUIRED = [
     "population_total", "population_covered", "coverage_share", "rural_population_total",
@@ -139,10 +145,10 @@ def test_planned_home_without_staff_is_not_below_standard() -> None:
 
 
 def test_coverage_of_a_hand_added_point_is_pending() -> None:
-    from analysis.coverage import compute_coverage
-    from analysis.edits import add_point
-    from analysis.scenarios import apply_scenario, baseline_scenario
-    from geodata.demo import load_demo_city
+    from analysis.coverage.api import compute_coverage
+    from analysis.plan.edits import add_point
+    from analysis.plan.scenarios import apply_scenario, baseline_scenario
+    from geodata.demo.load import load_demo_city
 
     city = load_demo_city()
     scn = baseline_scenario(city, "demo")

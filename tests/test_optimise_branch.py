@@ -10,20 +10,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.optimise import milp, preview
-from analysis.optimise.branch import branch_and_bound, node_model
-from analysis.optimise.colgen import lp_bound, start_columns
-from analysis.optimise.compact import compact_lp
-from analysis.optimise.greedy import greedy_swap
-from analysis.optimise.milp import solve_milp
-from analysis.optimise.milp_model import (
+from analysis.optimise.exact import milp
+from analysis.optimise.exact.branch import branch_and_bound, node_model
+from analysis.optimise.exact.colgen import lp_bound, start_columns
+from analysis.optimise.exact.milp import solve_milp
+from analysis.optimise.exact.milp_model import (
     build_arrays,
     combined_objective,
     max_met_units,
     to_lp,
 )
-from analysis.optimise.problem import CoverageProblem
-from analysis.optimise.reduce import reduce_rows
+from analysis.optimise.heuristics import preview
+from analysis.optimise.heuristics.greedy import greedy_swap
+from analysis.optimise.model.compact import compact_lp
+from analysis.optimise.model.problem import CoverageProblem
+from analysis.optimise.model.reduce import reduce_rows
 from tests.test_optimise_core import random_problem
 from tests.test_optimise_properties import make
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.__main__ import main
-from analysis.workspace import WorkspaceStore
+from analysis.workspace.store import WorkspaceStore
 from tests.test_optimise_city import small_city
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.optimise.conflicts import check_request
+from analysis.optimise.model.request import ProposalRequest
 from analysis.optimise.propose import RuleConflictError, check_conflicts, propose
-from analysis.optimise.request import ProposalRequest
-from analysis.standards import load_standards
+from analysis.optimise.rules.conflicts import check_request
+from analysis.standards.load import load_standards
 from tests.test_optimise_city import small_city
 
 RULES = ("rural", "enterprise")
@@ -120,7 +120,7 @@ def test_small_city_conflicts_and_refusal() -> None:
 
 
 def test_demo_city_conflicts_match_hand_count() -> None:
-    demo = pytest.importorskip("geodata.demo", reason="demo city module not installed")
+    demo = pytest.importorskip("geodata.demo.load", reason="demo city module not installed")
     city = demo.load_demo_city()
     cp = city.contact_points
     # hand count from the demo's 12 points: rural points in 丰塬县, 渭宁县, 洮峪县, 云峰县

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from analysis.optimise.greedy import greedy, greedy_swap, order_by_marginal, swap_improve
-from analysis.optimise.milp import solve_milp
-from analysis.optimise.problem import CoverageProblem, build_problem, coverage_matrix
+from analysis.optimise.exact.milp import solve_milp
+from analysis.optimise.heuristics.greedy import greedy, greedy_swap, order_by_marginal, swap_improve
+from analysis.optimise.model.problem import CoverageProblem, build_problem, coverage_matrix
+from analysis.optimise.model.reduce import reduce_rows
 from analysis.optimise.progress import SolveCancelled
-from analysis.optimise.reduce import reduce_rows
 
 
 def random_problem(

@@ -12,16 +12,16 @@ import pandas as pd
 import pytest
 
 from analysis.__main__ import main
-from analysis.coverage import compute_coverage
-from analysis.eligibility import STREET, TOWN, placement_warnings
-from analysis.optimise.candidates import CANDIDATE_COLUMNS, candidate_sites
-from analysis.optimise.citymodel import build_city_model
-from analysis.optimise.milp import solve_milp
+from analysis.coverage.api import compute_coverage
+from analysis.optimise.exact.milp import solve_milp
+from analysis.optimise.model.candidates import CANDIDATE_COLUMNS, candidate_sites
+from analysis.optimise.model.citymodel import build_city_model
+from analysis.optimise.model.request import ProposalRequest
 from analysis.optimise.propose import RuleConflictError, check_conflicts, propose
-from analysis.optimise.request import ProposalRequest
-from analysis.standards import load_standards
+from analysis.standards.load import load_standards
+from analysis.standards.site_rules import STREET, TOWN, placement_warnings
 from geodata.city import CityData
-from geodata.demo import load_demo_city
+from geodata.demo.load import load_demo_city
 from tests.test_optimise_city import small_city
 
 STD = load_standards(radius_by_type_m={"rural": 4000, "enterprise": 2500, "association": 2500})

@@ -1,18 +1,18 @@
-"""A proposal's per-point figures are analysis.impact's, everywhere; what a point is shown with."""
+"""A proposal's per-point figures are analysis.coverage.impact's everywhere; what a point shows."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from analysis.coverage import compute_coverage
-from analysis.impact import point_impact
+from analysis.coverage.api import compute_coverage
+from analysis.coverage.impact import point_impact
+from analysis.optimise.model.request import ProposalRequest
 from analysis.optimise.propose import Proposal, propose
-from analysis.optimise.request import ProposalRequest
 from analysis.optimise.scenario import proposal_scenario
-from analysis.scenarios import DEMO_DATASET_ID, apply_scenario, baseline_scenario
-from analysis.standards import load_standards
-from geodata.demo import load_demo_city
+from analysis.plan.scenarios import DEMO_DATASET_ID, apply_scenario, baseline_scenario
+from analysis.standards.load import load_standards
+from geodata.demo.load import load_demo_city
 
 
 @pytest.fixture(scope="module")

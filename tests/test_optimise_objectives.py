@@ -9,19 +9,20 @@ import pytest
 import scipy.sparse as sp
 
 from analysis.errors import AnalysisError
-from analysis.optimise import milp, preview
-from analysis.optimise.milp import solve_milp
-from analysis.optimise.milp_model import build_arrays, max_met_units, to_lp
-from analysis.optimise.objective import (
+from analysis.optimise.exact import milp
+from analysis.optimise.exact.milp import solve_milp
+from analysis.optimise.exact.milp_model import build_arrays, max_met_units, to_lp
+from analysis.optimise.heuristics import preview
+from analysis.optimise.heuristics.preview import preview_with_lp
+from analysis.optimise.model.objective import (
     OBJECTIVES,
     RowBases,
     check_objective,
     mix_weights,
     objective_weights,
 )
-from analysis.optimise.preview import preview_with_lp
-from analysis.optimise.problem import CoverageProblem, build_problem, stack_group_rows
-from analysis.optimise.reduce import reduce_rows
+from analysis.optimise.model.problem import CoverageProblem, build_problem, stack_group_rows
+from analysis.optimise.model.reduce import reduce_rows
 
 COUNTS = {"rural": 3, "enterprise": 2, "association": 1}
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.optimise.greedy import greedy_swap
-from analysis.optimise.milp import solve_milp
-from analysis.optimise.milp_model import build_arrays, max_met_units, met_units_of
-from analysis.optimise.preview import DIVE_ABOVE_COLUMNS, preview_plan, preview_with_lp
-from analysis.optimise.problem import CoverageProblem
-from analysis.optimise.reduce import reduce_rows
+from analysis.optimise.exact.milp import solve_milp
+from analysis.optimise.exact.milp_model import build_arrays, max_met_units, met_units_of
+from analysis.optimise.heuristics.greedy import greedy_swap
+from analysis.optimise.heuristics.preview import DIVE_ABOVE_COLUMNS, preview_plan, preview_with_lp
+from analysis.optimise.model.problem import CoverageProblem
+from analysis.optimise.model.reduce import reduce_rows
 from tests.test_optimise_core import random_problem
 
 

@@ -6,10 +6,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.optimise.greedy import greedy_swap
-from analysis.optimise.milp import solve_milp
-from analysis.optimise.problem import CoverageProblem, build_problem
-from analysis.optimise.reduce import reduce_rows
+from analysis.optimise.exact.milp import solve_milp
+from analysis.optimise.heuristics.greedy import greedy_swap
+from analysis.optimise.model.problem import CoverageProblem, build_problem
+from analysis.optimise.model.reduce import reduce_rows
 
 SETTINGS = settings(
     max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]

@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 
 from analysis.__main__ import main
-from analysis.kpis import KPIs
+from analysis.coverage.kpis import KPIs
+from analysis.optimise.model.request import ProposalRequest
 from analysis.optimise.progress import SolveCancelled
 from analysis.optimise.propose import propose
-from analysis.optimise.request import ProposalRequest
-from analysis.standards import load_standards
+from analysis.standards.load import load_standards
 from tests.test_optimise_city import small_city
 
 STD = load_standards(radius_by_type_m={"rural": 4000, "enterprise": 2500, "association": 2500})
@@ -107,7 +107,7 @@ def test_exemption_makes_request_compliant(city) -> None:  # type: ignore[no-unt
 
 
 def test_must_cover_township_is_covered(city) -> None:  # type: ignore[no-untyped-def]
-    from analysis.coverage import compute_coverage
+    from analysis.coverage.api import compute_coverage
 
     towns = compute_coverage(city, STD).townships
     blind = towns.loc[towns["covered_population"] == 0, "code"].tolist()
@@ -180,7 +180,7 @@ def test_cli_bad_input_exits_2_without_traceback(tmp_path: Path, capsys) -> None
 
 
 def test_cli_demo_default_reports_speech_conflicts(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    pytest.importorskip("geodata.demo", reason="demo city module not installed")
+    pytest.importorskip("geodata.demo.load", reason="demo city module not installed")
     out = tmp_path / "demo"
     assert main(["propose", "--demo", "--preview", "--out", str(out)]) == 2
     err = capsys.readouterr().err
@@ -206,7 +206,7 @@ def test_user_candidate_list_is_the_only_place_used(city) -> None:  # type: igno
 
 def test_the_order_of_the_requested_types_changes_nothing() -> None:
     """The dashboard hands the counts sorted by name; the plan must not depend on it."""
-    from geodata.demo import load_demo_city
+    from geodata.demo.load import load_demo_city
 
     demo = load_demo_city()
     speech = {"rural": 12, "enterprise": 7, "association": 3}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.optimise.second_tier import plan_second_tier
-from analysis.optimise.sites import propose_collection_sites
+from analysis.optimise.sites.collection_sites import propose_collection_sites
+from analysis.optimise.sites.second_tier import plan_second_tier
 from tests.test_optimise_city import small_city
 
 
@@ -73,7 +73,7 @@ def test_city_adapter_respects_the_rule() -> None:
 
 
 def test_demo_city_second_tier() -> None:
-    demo = pytest.importorskip("geodata.demo", reason="demo city module not installed")
+    demo = pytest.importorskip("geodata.demo.load", reason="demo city module not installed")
     plan = propose_collection_sites(demo.load_demo_city())
     pts = plan.points
     assert (pts.loc[pts["rule"] == "ok", "total_sites"].between(3, 5)).all()

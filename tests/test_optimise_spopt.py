@@ -10,9 +10,9 @@ import warnings
 import numpy as np
 import pytest
 
-from analysis.optimise.milp import solve_milp
-from analysis.optimise.problem import build_problem
-from analysis.optimise.reduce import reduce_rows
+from analysis.optimise.exact.milp import solve_milp
+from analysis.optimise.model.problem import build_problem
+from analysis.optimise.model.reduce import reduce_rows
 
 spopt_locate = pytest.importorskip(
     "spopt.locate", reason="spopt (test-only, pip install spopt==0.7.0) is not installed"

@@ -11,17 +11,17 @@ import pytest
 
 from analysis.__main__ import main
 from analysis.optimise import tradeoff as tradeoff_module
-from analysis.optimise.milp import solve_milp
-from analysis.optimise.objective import mix_weights
-from analysis.optimise.request import ProposalRequest
+from analysis.optimise.exact.milp import solve_milp
+from analysis.optimise.model.objective import mix_weights
+from analysis.optimise.model.request import ProposalRequest
 from analysis.optimise.tradeoff import (
     TRADEOFF_COLUMNS,
     Tradeoff,
     propose_tradeoff,
     tradeoff_proposal,
 )
-from analysis.standards import load_standards
-from geodata.demo import load_demo_city
+from analysis.standards.load import load_standards
+from geodata.demo.load import load_demo_city
 from tests.test_optimise_city import small_city
 
 STD = load_standards(radius_by_type_m={"rural": 4000, "enterprise": 2500, "association": 2500})

@@ -1,4 +1,4 @@
-"""Scenario model, edits, undo/redo, apply and compare (analysis.scenarios, analysis.edits)."""
+"""Scenario model, edits, undo/redo, apply and compare (analysis.plan)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, Polygon
 
-from analysis.edits import (
+from analysis.errors import AnalysisError
+from analysis.plan.edits import (
     EditHistory,
     add_point,
     move_point,
@@ -19,8 +20,7 @@ from analysis.edits import (
     restore_point,
     update_point,
 )
-from analysis.errors import AnalysisError
-from analysis.scenarios import (
+from analysis.plan.scenarios import (
     POINT_LAYERS,
     STATUS_COLUMNS,
     Scenario,

@@ -1,4 +1,4 @@
-"""The simulation map's township overlay (:mod:`dashboard.sim_overlay`).
+"""The simulation map's township overlay (:mod:`dashboard.simulate.overlay`).
 
 After an edit, only the townships whose figures changed travel with the points, in the
 scenario's colour class (blind spots hatched), with the scenario's tooltip figures;
@@ -13,19 +13,20 @@ from typing import Any
 import numpy as np
 import pytest
 
-from dashboard import sim_map, sim_overlay
-from dashboard.palette import color_scale
+from dashboard.map.palette import color_scale
+from dashboard.simulate import map as sim_map
+from dashboard.simulate import overlay as sim_overlay
 
 
 @pytest.fixture(scope="module")
 def demo() -> dict[str, Any]:
     import shapely
 
-    from analysis.coverage import compute_coverage
-    from analysis.edits import add_point
-    from analysis.scenarios import apply_scenario, baseline_scenario
-    from dashboard import mapdata
-    from geodata.demo import load_demo_city
+    from analysis.coverage.api import compute_coverage
+    from analysis.plan.edits import add_point
+    from analysis.plan.scenarios import apply_scenario, baseline_scenario
+    from dashboard.map import data as mapdata
+    from geodata.demo.load import load_demo_city
 
     city = load_demo_city()
     base = compute_coverage(city)
@@ -139,7 +140,7 @@ def test_seen_colour_is_the_base_fill_over_the_background() -> None:
 def test_base_map_hatches_blind_spots_and_puts_counties_above_the_overlay(
     demo: dict[str, Any],
 ) -> None:
-    from dashboard.mapview import MapPayload
+    from dashboard.map.view import MapPayload
 
     towns = demo["base"].townships
     feats = [
@@ -190,8 +191,8 @@ def test_overlay_tooltips_escape_township_and_county_names(demo: dict[str, Any])
 def test_county_labels_move_off_the_badges_and_stay_in_their_county(demo: dict[str, Any]) -> None:
     import shapely
 
-    from dashboard.mapcache import display_geometry
-    from dashboard.sim_features import LABEL_CLEAR_DEG, label_features
+    from dashboard.map.cache import display_geometry
+    from dashboard.simulate.features import LABEL_CLEAR_DEG, label_features
 
     city = demo["city"]
     _, counties = display_geometry("test-labels", city)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from analysis.errors import AnalysisError
-from analysis.standards import (
+from analysis.standards.load import (
     DEFAULT_STANDARDS_PATH,
     is_exempt_from_rural_minimum,
     load_standards,

@@ -12,17 +12,18 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from analysis import workspace, workspace_gpkg
-from analysis.edits import add_point, move_point, remove_point
 from analysis.errors import AnalysisError
-from analysis.scenarios import (
+from analysis.plan.edits import add_point, move_point, remove_point
+from analysis.plan.scenarios import (
     POINT_LAYERS,
     Scenario,
     apply_scenario,
     baseline_scenario,
     compare_scenarios,
 )
-from analysis.workspace import WorkspaceStore, default_workspace_path
+from analysis.workspace import gpkg as workspace_gpkg
+from analysis.workspace import store as workspace
+from analysis.workspace.store import WorkspaceStore, default_workspace_path
 from geodata.city import CityData
 from tests.test_scenarios import HOSTILE, make_city
 
@@ -303,8 +304,8 @@ def test_unreadable_file_gives_a_domain_error(tmp_path: Path) -> None:
 
 def test_demo_city_plan_round_trip_and_kpis(store: WorkspaceStore) -> None:
     """Integration with the demo city and the coverage engine (skipped if either is missing)."""
-    demo = pytest.importorskip("geodata.demo")
-    coverage = pytest.importorskip("analysis.coverage")
+    demo = pytest.importorskip("geodata.demo.load")
+    coverage = pytest.importorskip("analysis.coverage.api")
     city = demo.load_demo_city()
     base = baseline_scenario(city, "demo", author="张三")
     village = city.villages.geometry.iloc[0]
@@ -326,7 +327,7 @@ def test_demo_city_plan_round_trip_and_kpis(store: WorkspaceStore) -> None:
 def test_geometry_blob_codec_round_trip() -> None:
     from shapely.geometry import MultiPolygon, Point, Polygon
 
-    from analysis.workspace_geom import ST_FUNCTIONS, decode_geometries, encode_geometries
+    from analysis.workspace.geom import ST_FUNCTIONS, decode_geometries, encode_geometries
 
     square = Polygon([(0, 0), (2, 0), (2, 1), (0, 1)])
     geoms = [Point(116.1, 39.2), square, MultiPolygon([square]), Point()]

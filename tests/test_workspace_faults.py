@@ -30,9 +30,9 @@ import pyogrio
 import pytest
 import shapely
 
-from analysis import workspace_gpkg
-from analysis.scenarios import Scenario, baseline_scenario
-from analysis.workspace import WorkspaceStore
+from analysis.plan.scenarios import Scenario, baseline_scenario
+from analysis.workspace import gpkg as workspace_gpkg
+from analysis.workspace.store import WorkspaceStore
 from tests.test_scenarios import HOSTILE, make_city
 
 N_CP, N_SITES, N_HOMES = 200, 2000, 100

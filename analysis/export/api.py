@@ -30,12 +30,12 @@ from analysis.export.model import (
 )
 from analysis.export.staticmap import render_map
 from analysis.localtime import local_now_text, local_text
-from analysis.standards import Standards
+from analysis.standards.load import Standards
 from geodata.city import CityData
 from geodata.errors import Problem
 
 if TYPE_CHECKING:
-    from analysis.scenarios import Scenario
+    from analysis.plan.scenarios import Scenario
 
 #: Every format, in the order ``all`` writes them.
 FORMATS: tuple[str, ...] = (

@@ -21,7 +21,7 @@ from analysis.export.kml import kml_document
 from analysis.export.labels import COLUMN_LABELS_ZH
 from analysis.export.model import ExportBundle
 from analysis.export.shpfields import shapefile_names
-from analysis.spreadsheet_safety import neutralise_value
+from geodata.spreadsheet_safety import neutralise_value
 
 
 def _geometry_type(name: str) -> str:

@@ -8,7 +8,7 @@ Every point layer keeps all its points, removed ones included, with a ``status``
 (``township_code``, ``township``) and its coordinates (``lon``, ``lat``) in the requested
 system. Contact points also carry their coverage figures and, when a baseline is given,
 the newly covered population of each new point, in order and alone
-(:func:`analysis.impact.point_impact`, the one definition used everywhere). Contact points
+(:func:`analysis.coverage.impact.point_impact`, the one definition used everywhere). Contact points
 and homes carry ``room_status`` (``ok`` | ``below`` | ``pending``: a planned point whose
 room is not set up yet, "待建"; its unknown figures are left empty).
 """
@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from analysis.eligibility import placement_warnings
+from analysis.coverage.impact import point_impact
+from analysis.coverage.kpis import PLANNED_STATUSES, RoomCheck, contact_point_room, home_room
 from analysis.errors import AnalysisError
 from analysis.export.model import (
     COORD_SYSTEMS,
@@ -32,15 +33,14 @@ from analysis.export.model import (
     CoverageLike,
     ExportBundle,
 )
-from analysis.impact import point_impact
-from analysis.kpis import PLANNED_STATUSES, RoomCheck, contact_point_room, home_room
-from analysis.standards import Standards, load_standards
+from analysis.standards.load import Standards, load_standards
+from analysis.standards.site_rules import placement_warnings
 from geodata.city import CityData
 from geodata.errors import Problem
 from geodata.schema import POINT_TYPES
 
 if TYPE_CHECKING:
-    from analysis.coverage import CoverageResult
+    from analysis.coverage.api import CoverageResult
 
 #: Township columns exported (those present in the city/coverage tables, in this order).
 TOWNSHIP_COLUMNS: tuple[str, ...] = (
@@ -91,7 +91,7 @@ _COUNT_COLUMNS: frozenset[str] = frozenset(
     }
 )
 _TRAILING = ("township_code", "township", "lon", "lat")
-#: Columns of :func:`analysis.impact.point_impact` written on the contact point layer.
+#: Columns of :func:`analysis.coverage.impact.point_impact` written on the contact point layer.
 IMPACT_EXPORT_COLUMNS: tuple[str, ...] = (
     "newly_covered_population",
     "newly_covered_alone",
@@ -131,7 +131,7 @@ def build_bundle(
         Extra key/value information (author, dates ...).
     standards
         The standards the coverage was computed with (default
-        :func:`analysis.standards.load_standards`): county minimums, site rules, room
+        :func:`analysis.standards.load.load_standards`): county minimums, site rules, room
         standards and radii.
 
     Returns
@@ -201,7 +201,7 @@ def build_bundle(
 
 
 def site_warnings(city: CityData, points: gpd.GeoDataFrame, standards: Standards) -> pd.DataFrame:
-    """:func:`~analysis.eligibility.placement_warnings`, ``county`` that of the township."""
+    """:func:`~analysis.standards.site_rules.placement_warnings`; ``county`` of the township."""
     warnings = placement_warnings(city, standards.active_site_rules, points)
     if warnings.empty or "county" not in city.townships.columns:
         return warnings

@@ -30,7 +30,7 @@ META_EXPORTED = "导出时间"
 
 
 class KPIsLike(Protocol):
-    """Anything with ``to_dict()`` (``analysis.kpis.KPIs``)."""
+    """Anything with ``to_dict()`` (``analysis.coverage.kpis.KPIs``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the KPIs as a JSON-serialisable dict."""
@@ -38,7 +38,7 @@ class KPIsLike(Protocol):
 
 
 class CoverageLike(Protocol):
-    """The parts of ``analysis.coverage.CoverageResult`` the exports read."""
+    """The parts of ``analysis.coverage.api.CoverageResult`` the exports read."""
 
     @property
     def demand(self) -> pd.DataFrame:
@@ -103,7 +103,7 @@ class ExportBundle:
         Service radius of a collection site (network coverage), or ``None``.
     placement
         Contact points standing where their type should not
-        (:func:`analysis.eligibility.placement_warnings`), possibly empty.
+        (:func:`analysis.standards.site_rules.placement_warnings`), possibly empty.
     """
 
     layers: dict[str, gpd.GeoDataFrame]

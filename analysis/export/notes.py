@@ -20,7 +20,7 @@ from analysis.export.model import ExportBundle
 REACH_BASIS_ZH = "直线服务半径"
 COMPLIANT_ZH = "合规"
 NOT_COMPLIANT_ZH = "不合规"
-#: What the two newly-covered figures of a new point mean (see :mod:`analysis.impact`).
+#: What the two newly-covered figures of a new point mean (see :mod:`analysis.coverage.impact`).
 IMPACT_NOTE_ZH = (
     "“新增覆盖人口（按顺序）”按各新点位贡献从大到小依次计入，每人只计一次，"
     "合计等于方案新增覆盖人口；“单独新增覆盖人口”是假如只新建该点位时新增的覆盖人口，"
@@ -159,7 +159,7 @@ PLACEMENT_COLUMNS: tuple[str, ...] = ("编号", "名称", "选址问题", "所�
 def placement_rows(warnings: pd.DataFrame) -> list[list[str]]:
     """Rows ``[id, name, problem, place]`` of the site-rule warnings.
 
-    ``warnings`` is :func:`analysis.eligibility.placement_warnings`'s table; the place is
+    ``warnings`` is :func:`analysis.standards.site_rules.placement_warnings`'s table; the place is
     county, township and village, e.g. "崆源区东关街道田峡社区".
     """
     rows = []

@@ -6,7 +6,7 @@ compliance table, the site-rule warnings (when any) and one table per layer. Off
 use Chinese headers (:data:`analysis.export.labels.COLUMN_LABELS_ZH`) and Chinese values
 (types, statuses, kinds, rules, 是/否, 待建); coordinates are the ``经度``/``纬度`` columns
 (no geometry). Every cell, header and metadata included, passes through
-:mod:`analysis.spreadsheet_safety`.
+:mod:`geodata.spreadsheet_safety`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from analysis.coverage.kpis import PLANNED_STATUSES
 from analysis.export.labels import (
     BOOL_ZH,
     COLUMN_LABELS_ZH,
@@ -55,8 +56,7 @@ from analysis.export.notes import (
     shortfall_text,
 )
 from analysis.export.numbers import is_share
-from analysis.kpis import PLANNED_STATUSES
-from analysis.spreadsheet_safety import neutralise_frame, neutralise_value
+from geodata.spreadsheet_safety import neutralise_frame, neutralise_value
 
 OVERVIEW_SHEET = "方案概况"
 KPI_SHEET = "指标"

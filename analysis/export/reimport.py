@@ -1,7 +1,7 @@
 """Load an exported GeoPackage back as a city (the plan applied), e.g. to check it.
 
-Every layer is read with the tool's own reader (:func:`geodata.readers.read_layer`) and
-validated by :func:`geodata.validate.assemble_city`, exactly like an upload; points whose
+Every layer is read with the tool's own reader (:func:`geodata.io.readers.read_layer`) and
+validated by :func:`geodata.validate.layers.assemble_city`, exactly like an upload; points whose
 ``status`` is ``removed`` are dropped and the others keep their ``status`` (so a planned
 point without room figures is "待建" again, and the KPIs are the exported ones).
 """
@@ -40,8 +40,8 @@ def city_from_gpkg(path: Path, *, name: str = "", drop_removed: bool = True) -> 
     geodata.errors.GeodataError
         When a layer is missing or invalid.
     """
-    from geodata.readers import read_layer
-    from geodata.validate import assemble_city
+    from geodata.io.readers import read_layer
+    from geodata.validate.layers import assemble_city
 
     path = Path(path)
     present = {str(row[0]) for row in pyogrio.list_layers(path)}

@@ -18,9 +18,9 @@ Objectives (row weights): :mod:`.objective`. Array core (numpy / scipy.sparse):
 
 from __future__ import annotations
 
-from analysis.optimise.conflicts import ChangeOption, ConflictReport, RuleConflict
-from analysis.optimise.curve import CurvePoint
-from analysis.optimise.objective import DEFAULT_OBJECTIVE, OBJECTIVES
+from analysis.optimise.heuristics.curve import CurvePoint
+from analysis.optimise.model.objective import DEFAULT_OBJECTIVE, OBJECTIVES
+from analysis.optimise.model.request import SPEECH_COUNTS, ProposalRequest
 from analysis.optimise.progress import SolveCancelled
 from analysis.optimise.propose import (
     Proposal,
@@ -29,8 +29,8 @@ from analysis.optimise.propose import (
     check_conflicts,
     propose,
 )
-from analysis.optimise.request import SPEECH_COUNTS, ProposalRequest
-from analysis.optimise.sites import CollectionSitePlan, propose_collection_sites
+from analysis.optimise.rules.conflicts import ChangeOption, ConflictReport, RuleConflict
+from analysis.optimise.sites.collection_sites import CollectionSitePlan, propose_collection_sites
 from analysis.optimise.tradeoff import (
     Tradeoff,
     TradeoffPlan,

@@ -1,6 +1,6 @@
 """From a solved plan to a :class:`Proposal`: points, figures, reasons, coverage after.
 
-Each new point's figures are those of :func:`analysis.impact.point_impact` (the one
+Each new point's figures are those of :func:`analysis.coverage.impact.point_impact` (the one
 definition used by the UI, the files and the brief): ``newly_covered_population`` in
 order of largest gain first (the points are numbered in that order and the figures add
 up to the plan's gain) and ``newly_covered_alone``.
@@ -14,15 +14,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from analysis.coverage import CoverageResult, compute_coverage
-from analysis.impact import point_impact
-from analysis.kpis import KPIs
-from analysis.optimise.citymodel import CityModel
-from analysis.optimise.conflicts import TYPE_ZH, ConflictReport, RuleConflict
-from analysis.optimise.curve import CurvePoint, coverage_curve
-from analysis.optimise.greedy import order_by_marginal
-from analysis.optimise.problem import CoverageProblem, IntArray, Solution
-from analysis.standards import Standards
+from analysis.coverage.api import CoverageResult, compute_coverage
+from analysis.coverage.impact import point_impact
+from analysis.coverage.kpis import KPIs
+from analysis.optimise.heuristics.curve import CurvePoint, coverage_curve
+from analysis.optimise.heuristics.greedy import order_by_marginal
+from analysis.optimise.model.citymodel import CityModel
+from analysis.optimise.model.problem import CoverageProblem, IntArray, Solution
+from analysis.optimise.rules.conflicts import TYPE_ZH, ConflictReport, RuleConflict
+from analysis.standards.load import Standards
 from geodata.city import CityData
 
 POINT_COLUMNS = (
@@ -37,7 +37,7 @@ class ProposedPoint:
     """One proposed contact point, what it brings and why it is there.
 
     ``newly_covered_population`` (新增覆盖人口) and ``newly_covered_alone`` (单独新增覆盖
-    人口) are :func:`analysis.impact.point_impact`'s figures; ``order`` is its order.
+    人口) are :func:`analysis.coverage.impact.point_impact`'s figures; ``order`` is its order.
     """
 
     id: str
@@ -87,7 +87,7 @@ class Proposal:
     city_after
         The city with the new points added (``status`` column ``"proposed"``).
     objective_kind
-        What was maximised (:data:`analysis.optimise.objective.OBJECTIVES`).
+        What was maximised (:data:`analysis.optimise.model.objective.OBJECTIVES`).
     site_rules
         Whether the site rules by point type were applied.
     """

@@ -5,24 +5,24 @@ model weighted for the request's objective; rule conflicts (a request that canno
 every county minimum is refused with :class:`RuleConflictError` unless
 ``request.relaxed``); model reduction; preview (greedy + swap + LP dive); exact solve
 warm-started with the preview (and its LP); the points, their figures
-(:func:`analysis.impact.point_impact`) and reasons, coverage after
+(:func:`analysis.coverage.impact.point_impact`) and reasons, coverage after
 (:mod:`analysis.optimise.proposal`).
 """
 
 from __future__ import annotations
 
-from analysis.coverage import compute_coverage
+from analysis.coverage.api import compute_coverage
 from analysis.errors import AnalysisError
-from analysis.optimise.citymodel import CityModel, build_city_model
-from analysis.optimise.conflicts import ConflictReport
-from analysis.optimise.milp import solve_milp
-from analysis.optimise.preview import preview_with_lp
-from analysis.optimise.problem import CoverageProblem, Solution
+from analysis.optimise.exact.milp import solve_milp
+from analysis.optimise.heuristics.preview import preview_with_lp
+from analysis.optimise.model.citymodel import CityModel, build_city_model
+from analysis.optimise.model.problem import CoverageProblem, Solution
+from analysis.optimise.model.reduce import reduce_rows
+from analysis.optimise.model.request import ProposalRequest
 from analysis.optimise.progress import CancelLike, ProgressFn, Reporter, SolveCancelled
 from analysis.optimise.proposal import POINT_COLUMNS, Proposal, ProposedPoint, build_proposal
-from analysis.optimise.reduce import reduce_rows
-from analysis.optimise.request import ProposalRequest
-from analysis.standards import Standards, load_standards
+from analysis.optimise.rules.conflicts import ConflictReport
+from analysis.standards.load import Standards, load_standards
 from geodata.city import CityData
 from geodata.errors import Problem
 
@@ -70,7 +70,7 @@ def propose(
     city
         The validated city; its contact points stay where they are.
     standards
-        Planning standards (default :func:`analysis.standards.load_standards`).
+        Planning standards (default :func:`analysis.standards.load.load_standards`).
     request
         What to place (default: the speech's 8 rural, 5 enterprise, 3 association).
     progress
@@ -129,7 +129,7 @@ def solve_reduced(
     Parameters
     ----------
     reduced
-        The reduced problem (:func:`analysis.optimise.reduce.reduce_rows`).
+        The reduced problem (:func:`analysis.optimise.model.reduce.reduce_rows`).
     request
         Method, relaxed mode, time limit and gap.
     model

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from analysis.edits import add_point
 from analysis.optimise.proposal import Proposal
-from analysis.scenarios import Scenario, copy_scenario
+from analysis.plan.edits import add_point
+from analysis.plan.scenarios import Scenario, copy_scenario
 
 #: Chinese names of the objectives (descriptions, brief, UI).
 OBJECTIVE_ZH: dict[str, str] = {

@@ -1,7 +1,7 @@
 """The trade-off between total and rural coverage: one optimal plan per weighting.
 
 The same request is solved for weightings ``(1 - s) * coverage share + s * rural coverage
-share`` (:func:`analysis.optimise.objective.mix_weights`; ``s`` = ``rural_share_weight``)
+share`` (:func:`analysis.optimise.model.objective.mix_weights`; ``s`` = ``rural_share_weight``)
 with ``s`` in :data:`START_WEIGHTS`. Equal plans are merged. While fewer than
 ``min_plans`` distinct plans are known, the weighting at which two neighbouring plans
 (ordered by rural coverage) score the same is solved too (dichotomic search): it either
@@ -24,17 +24,17 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from analysis.coverage import CoverageResult, compute_coverage
-from analysis.optimise.citymodel import CityModel, build_city_model
-from analysis.optimise.conflict_report import TYPE_ZH
-from analysis.optimise.objective import mix_weights
-from analysis.optimise.problem import CoverageProblem, IntArray, Solution
+from analysis.coverage.api import CoverageResult, compute_coverage
+from analysis.optimise.model.citymodel import CityModel, build_city_model
+from analysis.optimise.model.objective import mix_weights
+from analysis.optimise.model.problem import CoverageProblem, IntArray, Solution
+from analysis.optimise.model.reduce import reduce_rows
+from analysis.optimise.model.request import ProposalRequest
 from analysis.optimise.progress import CancelLike, ProgressFn, Reporter, is_cancelled
 from analysis.optimise.proposal import Proposal, build_proposal
 from analysis.optimise.propose import RuleConflictError, site_rules_on, solve_reduced
-from analysis.optimise.reduce import reduce_rows
-from analysis.optimise.request import ProposalRequest
-from analysis.standards import Standards, load_standards
+from analysis.optimise.rules.conflict_report import TYPE_ZH
+from analysis.standards.load import Standards, load_standards
 from geodata.city import CityData
 
 #: Weightings solved first (share of the weight on rural coverage).

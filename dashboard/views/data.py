@@ -5,14 +5,16 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import importer, services, state
+from dashboard import state
 from dashboard.i18n import current_lang, field_label, fmt_int, t
-from dashboard.mapcache import map_payload
-from dashboard.mapfolium import build_map
+from dashboard.map.cache import map_payload
+from dashboard.map.folium_map import build_map
 from dashboard.safetext import md_escape
+from dashboard.services import data as services
+from dashboard.services import importer
 from dashboard.styles import dataset_badge, uploader_css
 from dashboard.ui import dataset_name, page_header, show_problems
-from geodata.readers_limits import MAX_INPUT_MB
+from geodata.io.limits import MAX_INPUT_MB
 
 COORD_SYSTEMS = ("wgs84", "gcj02", "bd09")
 
@@ -53,7 +55,7 @@ def _uploads() -> dict[str, importer.Upload]:
             t(f"upload_{layer}"),
             type=importer.accepted_types(layer),
             key=state.upload_key(layer),
-            max_upload_size=MAX_INPUT_MB,  # the data layer's limit (geodata.readers_limits)
+            max_upload_size=MAX_INPUT_MB,  # the data layer's limit (geodata.io.limits)
         )
         if file is not None:
             ups[layer] = importer.save_upload(layer, file.name, file.getvalue())

@@ -9,19 +9,21 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import services, sim_services, state
+from dashboard import state
 from dashboard.i18n import Lang, current_lang, t, t_md
-from dashboard.kpi import kpi_cards, type_cards, with_before
-from dashboard.kpi_tables import (
+from dashboard.safetext import md_escape
+from dashboard.services import data as services
+from dashboard.services import scenarios as sim_services
+from dashboard.simulate.views import show_cards
+from dashboard.styles import dataset_badge
+from dashboard.ui import dataset_and_result, dataset_name
+from dashboard.widgets.kpi_cards import kpi_cards, type_cards, with_before
+from dashboard.widgets.kpi_tables import (
     county_rows,
     county_table_html,
     urban_rural_caption,
     urban_rural_frame,
 )
-from dashboard.safetext import md_escape
-from dashboard.sim_views import show_cards
-from dashboard.styles import dataset_badge
-from dashboard.ui import dataset_and_result, dataset_name
 
 #: Bar colours of the urban-rural chart: the map's badge colours of rural (农) and urban
 #: community (社) points.
@@ -103,7 +105,7 @@ def _pick_scenario(dataset: services.Dataset) -> str:
 def _scenario_result(dataset: services.Dataset, name: str) -> tuple[Any, Any] | None:
     """Load a saved scenario and its coverage (cached); ``None`` with a warning on failure."""
     from analysis.errors import AnalysisError
-    from dashboard.sim_state import error_text
+    from dashboard.simulate.state import error_text
     from geodata.errors import GeodataError
 
     try:

@@ -1,6 +1,6 @@
 """地图 Map explorer: townships coloured by a measure, points, radii, blind spots.
 
-The page imports no folium and no pandas (see :mod:`dashboard.mapview`): on a warm start
+The page imports no folium and no pandas (see :mod:`dashboard.map.view`): on a warm start
 its first run reads the demo city's map data from the disk cache and hands it to the
 map's component, and a change of measure, county or layers sends only the new view.
 """
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import services, state, timing
+from dashboard import state, timing
 from dashboard.i18n import current_lang, fmt_int, fmt_pop, fmt_share, t
-from dashboard.legend import legend_html
-from dashboard.mapcache import dataset_map, map_view
-from dashboard.mapview import BASEMAPS, LAYERS, component_args, draw, view_data
-from dashboard.palette import MEASURES
+from dashboard.map.cache import dataset_map, map_view
+from dashboard.map.legend import legend_html
+from dashboard.map.palette import MEASURES
+from dashboard.map.view import BASEMAPS, LAYERS, component_args, draw, view_data
+from dashboard.services import data as services
 from dashboard.styles import dataset_badge
 
 

@@ -1,0 +1,1 @@
+"""Command lines: python -m analysis report | propose | export."""

@@ -1,0 +1,175 @@
+"""Input files and problem output shared by the ``python -m analysis`` commands.
+
+Every file is read with :func:`geodata.io.readers.read_layer`; the problems of all files are
+collected and raised together, so one run shows everything that is wrong. Identical problems
+are printed once (``--all-problems`` prints each, ``--problems-file`` writes each to a CSV
+file); ``--outside-china`` accepts data outside China.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import geopandas as gpd
+
+from analysis.errors import AnalysisError
+from geodata.city import CityData
+from geodata.errors import GeodataError, Problem
+from geodata.io.population import join_population
+from geodata.io.readers import read_layer
+from geodata.problems.cli import ProblemPrinter, add_outside_china_option, add_problem_options
+from geodata.schema import LayerName
+from geodata.validate.layers import assemble_city
+
+
+def load_city_files(
+    townships: Path,
+    points: Path,
+    villages: Path | None = None,
+    sites: Path | None = None,
+    homes: Path | None = None,
+    population: Path | None = None,
+    *,
+    outside_china: bool = False,
+) -> CityData:
+    """Read and assemble the layers named on the command line.
+
+    Parameters
+    ----------
+    townships, points
+        Township polygons and contact points (required).
+    villages, sites, homes
+        Optional point layers (``None``: no villages means township-grid demand).
+    population
+        Optional table of township populations joined by code or name.
+    outside_china
+        The data lies outside China (``--outside-china``): the China-only checks step aside.
+
+    Returns
+    -------
+    CityData
+
+    Raises
+    ------
+    GeodataError
+        With the problems of every file.
+    """
+    files: dict[LayerName, Path | None] = {
+        "townships": townships,
+        "villages": villages,
+        "contact_points": points,
+        "collection_sites": sites,
+        "homes": homes,
+    }
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    layers: dict[str, gpd.GeoDataFrame | None] = {}
+    for layer, path in files.items():
+        if path is None:
+            layers[layer] = None
+            continue
+        # Township boundaries may lack population when a table supplies it.
+        optional = ("population",) if layer == "townships" and population is not None else ()
+        try:
+            loaded = read_layer(path, layer, optional_columns=optional, outside_china=outside_china)
+        except GeodataError as exc:
+            problems.extend(exc.problems)
+            continue
+        layers[layer] = loaded.gdf
+        warnings.extend(loaded.warnings)
+    towns = layers.get("townships")
+    if population is not None and towns is not None:
+        try:
+            towns = join_population(towns, population)
+        except GeodataError as exc:
+            problems.extend(exc.problems)
+    if any(p.severity == "error" for p in problems) or towns is None:
+        raise GeodataError(problems + warnings)
+    return _assemble(
+        towns, layers, tuple(warnings), name=Path(townships).stem, outside_china=outside_china
+    )
+
+
+def _assemble(
+    towns: gpd.GeoDataFrame,
+    layers: dict[str, gpd.GeoDataFrame | None],
+    warnings: tuple[Problem, ...],
+    name: str,
+    outside_china: bool,
+) -> CityData:
+    city = assemble_city(
+        towns,
+        villages=layers.get("villages"),
+        contact_points=layers.get("contact_points"),
+        collection_sites=layers.get("collection_sites"),
+        homes=layers.get("homes"),
+        name=name,
+        outside_china=outside_china,
+    )
+    return replace(city, warnings=warnings + tuple(city.warnings))
+
+
+def load_city_from_args(args: argparse.Namespace) -> CityData:
+    """Load the city named by a command's ``--demo`` or input-file options.
+
+    Parameters
+    ----------
+    args
+        Parsed options with ``demo``, ``townships``, ``points``, ``villages``, ``sites``,
+        ``homes`` and, optionally, ``population`` and ``outside_china``.
+    """
+    if args.demo:
+        try:
+            from geodata.demo.load import load_demo_city
+        except ImportError:  # the demo module ships separately; say so instead of a traceback
+            raise AnalysisError(
+                [Problem("demo_unavailable", "The built-in demo city is not installed.")]
+            ) from None
+        return load_demo_city()
+    return load_city_files(
+        townships=args.townships,
+        points=args.points,
+        villages=args.villages,
+        sites=args.sites,
+        homes=args.homes,
+        population=getattr(args, "population", None),
+        outside_china=bool(getattr(args, "outside_china", False)),
+    )
+
+
+def add_problem_arguments(parser: argparse.ArgumentParser, *, reads_files: bool = True) -> None:
+    """Add ``--all-problems``, ``--problems-file`` and ``--outside-china`` to a command.
+
+    Parameters
+    ----------
+    parser
+        The sub-command's parser.
+    reads_files
+        False for a command that reads no input layer (``export`` works on a saved
+        dataset, checked when it was loaded): its ``--outside-china`` only says so.
+    """
+    add_problem_options(parser)
+    add_outside_china_option(
+        parser,
+        ""
+        if reads_files
+        else "accepted for the same command line as report/propose; a saved dataset was "
+        "checked when it was loaded, so nothing is checked again",
+    )
+
+
+def print_problems(problems: Sequence[Problem], args: argparse.Namespace) -> bool:
+    """Print ``problems`` to stderr (identical ones once) and write ``--problems-file``.
+
+    Returns
+    -------
+    bool
+        False when the problems file could not be written.
+    """
+    printer = ProblemPrinter(bool(getattr(args, "all_problems", False)), stream=sys.stderr)
+    printer(problems)
+    return printer.finish(getattr(args, "problems_file", None))

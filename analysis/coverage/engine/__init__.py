@@ -1,0 +1,1 @@
+"""Array engine: demand rows within reach of points, nearest point."""

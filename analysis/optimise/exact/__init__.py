@@ -1,0 +1,1 @@
+"""Proven plans: column generation, branch and bound, HiGHS MILP."""

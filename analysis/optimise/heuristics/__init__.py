@@ -1,0 +1,1 @@
+"""Fast plans: greedy, swaps, the LP dive preview, the curve."""

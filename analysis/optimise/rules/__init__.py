@@ -1,0 +1,1 @@
+"""County rules against a request: shortfalls, conflicts, options."""

@@ -1,0 +1,447 @@
+"""Planning standards: service radii, the 3-5 rule, county minimums, targets, rooms, equity.
+
+Defaults live in ``standards.toml`` next to this module (values from the speech and marked
+assumptions). :func:`load_standards` reads that file or a user file, applies keyword
+overrides, validates everything and returns a frozen :class:`Standards`.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from analysis.errors import AnalysisError, AnalysisProblems, Problem
+from analysis.standards.site_rules import TOWNSHIP_LEVELS, SiteRule
+from geodata.schema import KINDS, POINT_TYPES
+
+DEFAULT_STANDARDS_PATH = Path(__file__).with_name("standards.toml")
+
+# TOML (section, key) -> Standards field; radius_m is handled separately (one key per type).
+_TOML_FIELDS: dict[tuple[str, str], str] = {
+    ("collection_sites", "radius_m"): "collection_site_radius_m",
+    ("collection_sites", "min_per_point"): "sites_min_per_point",
+    ("collection_sites", "max_per_point"): "sites_max_per_point",
+    ("county_minimums", "rural"): "county_min_rural",
+    ("county_minimums", "enterprise"): "county_min_enterprise",
+    (
+        "county_minimums",
+        "exempt_urban_districts_from_rural_minimum",
+    ): "exempt_urban_districts_from_rural_minimum",
+    ("targets", "rural"): "target_rural",
+    ("targets", "enterprise"): "target_enterprise",
+    ("targets", "association"): "target_association",
+    ("rooms", "contact_point_min_area_m2"): "contact_point_min_area_m2",
+    ("rooms", "contact_point_min_staff"): "contact_point_min_staff",
+    ("rooms", "home_min_area_m2"): "home_min_area_m2",
+    ("rooms", "home_min_administrators"): "home_min_administrators",
+    ("rooms", "home_min_volunteers"): "home_min_volunteers",
+    ("rooms", "home_max_volunteers"): "home_max_volunteers",
+    ("equity", "flag_below"): "equity_flag_below",
+    ("demand_grid", "cell_size_m"): "grid_cell_size_m",
+    ("demand_grid", "max_cells"): "grid_max_cells",
+    ("site_rules", "enabled"): "site_rules_enabled",
+}
+#: Fields validated by their own code, not by the generic number/bool checks.
+_STRUCTURED = ("radius_by_type_m", "site_rules")
+
+
+@dataclass(frozen=True)
+class Standards:
+    """Validated planning standards (see ``standards.toml`` for each value's source).
+
+    Parameters
+    ----------
+    radius_by_type_m
+        Service radius in metres for every contact point type in
+        :data:`geodata.schema.POINT_TYPES`.
+    collection_site_radius_m
+        Service radius of a collection site, metres.
+    sites_min_per_point, sites_max_per_point
+        The 3-5 rule: collection sites within a contact point's radius.
+    county_min_rural, county_min_enterprise
+        Minimum contact points of type ``rural`` / ``enterprise`` per county.
+    exempt_urban_districts_from_rural_minimum
+        When true, counties with no rural population (or named ...区 with no rural
+        villages) are exempt from the rural minimum.
+    target_rural, target_enterprise, target_association
+        Contact points to add, by type.
+    contact_point_min_area_m2, contact_point_min_staff
+        Room standard of a contact point.
+    home_min_area_m2, home_min_administrators, home_min_volunteers, home_max_volunteers
+        Standard of a representative home.
+    equity_flag_below
+        Flag when ``equity_index`` is below this value.
+    grid_cell_size_m, grid_max_cells
+        Township grid used as demand when there are no villages.
+    site_rules
+        Where a new point of each type may stand (:class:`analysis.standards.site_rules.SiteRule`);
+        a type without a rule may stand anywhere.
+    site_rules_enabled
+        Apply ``site_rules`` in the optimiser and warn about points that break them.
+    """
+
+    radius_by_type_m: dict[str, float]
+    collection_site_radius_m: float = 3000.0
+    sites_min_per_point: int = 3
+    sites_max_per_point: int = 5
+    county_min_rural: int = 2
+    county_min_enterprise: int = 1
+    exempt_urban_districts_from_rural_minimum: bool = False
+    target_rural: int = 8
+    target_enterprise: int = 5
+    target_association: int = 3
+    contact_point_min_area_m2: float = 30.0
+    contact_point_min_staff: int = 1
+    home_min_area_m2: float = 50.0
+    home_min_administrators: int = 1
+    home_min_volunteers: int = 2
+    home_max_volunteers: int = 3
+    equity_flag_below: float = 0.8
+    grid_cell_size_m: float = 500.0
+    grid_max_cells: int = 1_000_000
+    site_rules: dict[str, SiteRule] = field(default_factory=dict)
+    site_rules_enabled: bool = True
+
+    @property
+    def active_site_rules(self) -> dict[str, SiteRule]:
+        """The site rules in force (empty when ``site_rules_enabled`` is false)."""
+        return dict(self.site_rules) if self.site_rules_enabled else {}
+
+    def radius_m_for(self, point_type: str) -> float:
+        """Service radius in metres of a contact point of ``point_type``."""
+        try:
+            return self.radius_by_type_m[point_type]
+        except KeyError:
+            raise AnalysisError(
+                [Problem("unknown_point_type", f"Unknown contact point type {point_type!r}.")]
+            ) from None
+
+    @property
+    def targets(self) -> dict[str, int]:
+        """Contact points to add, by type."""
+        return {
+            "rural": self.target_rural,
+            "enterprise": self.target_enterprise,
+            "association": self.target_association,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-serialisable copy of every value."""
+        out = asdict(self)
+        out["radius_by_type_m"] = dict(self.radius_by_type_m)
+        out["site_rules"] = {t: r.to_dict() for t, r in self.site_rules.items()}
+        return out
+
+    def with_overrides(self, **overrides: Any) -> Standards:
+        """Return a validated copy with some values replaced (see :func:`load_standards`)."""
+        return _apply_overrides(self, overrides)
+
+
+def load_standards(path: str | Path | None = None, **overrides: Any) -> Standards:
+    """Read planning standards from TOML and apply overrides.
+
+    Parameters
+    ----------
+    path
+        TOML file laid out like ``analysis/standards/standards.toml``; ``None`` reads the defaults.
+        A user file may hold only some values: the rest keep their defaults.
+    **overrides
+        Field names of :class:`Standards` with new values. ``radius_m=N`` sets one radius
+        for every contact point type; ``radius_by_type_m={"rural": 8000}`` changes some.
+
+    Returns
+    -------
+    Standards
+        Validated standards.
+
+    Raises
+    ------
+    AnalysisError
+        Unreadable file, unknown keys, or values out of range (all problems at once).
+    """
+    problems = AnalysisProblems()
+    values = _read_toml(DEFAULT_STANDARDS_PATH, problems)
+    if path is not None:
+        values = _merge(values, _read_toml(Path(path), problems))
+    problems.raise_if_errors()
+    source = str(path) if path is not None else DEFAULT_STANDARDS_PATH.name
+    kwargs = _to_fields(values, source, problems)
+    base = Standards(**kwargs)
+    return _apply_overrides(base, overrides, source, problems)
+
+
+def is_exempt_from_rural_minimum(
+    standards: Standards, county_name: str, rural_population: float, rural_villages: int
+) -> bool:
+    """Whether a county is exempt from the rural-point minimum.
+
+    Parameters
+    ----------
+    standards
+        Exemption applies only when ``exempt_urban_districts_from_rural_minimum`` is true.
+    county_name
+        Name of the county/district (a name ending with 区 marks an urban district).
+    rural_population
+        Rural population of the county.
+    rural_villages
+        Number of rural villages (村委会) in the county.
+    """
+    if not standards.exempt_urban_districts_from_rural_minimum:
+        return False
+    return rural_population <= 0 or (str(county_name).endswith("区") and rural_villages == 0)
+
+
+def _read_toml(path: Path, problems: AnalysisProblems) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        problems.add("standards_not_found", f"Standards file not found: {path}", source=str(path))
+    except tomllib.TOMLDecodeError as exc:
+        problems.add(
+            "standards_bad_toml", f"Standards file is not valid TOML: {exc}", source=str(path)
+        )
+    except OSError as exc:
+        problems.add("standards_unreadable", f"Cannot read standards file: {exc}", source=str(path))
+    return {}
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _to_fields(values: dict[str, Any], source: str, problems: AnalysisProblems) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    for section, table in values.items():
+        if not isinstance(table, dict):
+            problems.add("standards_unknown_key", f"Unknown setting {section!r}.", source=source)
+            continue
+        for key, value in table.items():
+            if section == "radius_m":
+                kwargs.setdefault("radius_by_type_m", {})[key] = value
+            elif section == "site_rules" and isinstance(value, dict):
+                kwargs.setdefault("site_rules", {})[key] = value
+            elif (section, key) in _TOML_FIELDS:
+                kwargs[_TOML_FIELDS[(section, key)]] = value
+            else:
+                problems.add(
+                    "standards_unknown_key", f"Unknown setting [{section}] {key!r}.", source=source
+                )
+    return kwargs
+
+
+def _apply_overrides(
+    base: Standards,
+    overrides: dict[str, Any],
+    source: str = "overrides",
+    problems: AnalysisProblems | None = None,
+) -> Standards:
+    problems = problems if problems is not None else AnalysisProblems()
+    names = {f.name for f in fields(Standards)}
+    radii = dict(base.radius_by_type_m)
+    changes: dict[str, Any] = {}
+    for key, value in overrides.items():
+        if value is None:
+            continue  # an unset command-line option
+        if key == "radius_m":
+            radii = dict.fromkeys(POINT_TYPES, value)
+        elif key == "radius_by_type_m":
+            radii.update(value)
+        elif key == "site_rules":
+            rules = {t: r.to_dict() for t, r in base.site_rules.items()}
+            rules.update(value)
+            changes["site_rules"] = rules
+        elif key in names:
+            changes[key] = value
+        else:
+            problems.add("standards_unknown_key", f"Unknown setting {key!r}.", source=source)
+    changes["radius_by_type_m"] = radii
+    candidate = replace(base, **changes)
+    return _validated(candidate, source, problems)
+
+
+def _validated(std: Standards, source: str, problems: AnalysisProblems) -> Standards:
+    """Check types and ranges, normalise numbers; raise once with every problem."""
+    clean: dict[str, Any] = {}
+    radii: dict[str, float] = {}
+    for ptype, value in std.radius_by_type_m.items():
+        if ptype not in POINT_TYPES:
+            problems.add(
+                "standards_unknown_point_type",
+                f"Unknown contact point type {ptype!r} in radius_m; expected one of "
+                f"{', '.join(POINT_TYPES)}.",
+                source=source,
+            )
+        elif _positive_number(value):
+            radii[ptype] = float(value)
+        else:
+            problems.add(
+                "standards_bad_value",
+                f"radius_m.{ptype} must be a positive number of metres, got {value!r}.",
+                source=source,
+                value=str(value),
+            )
+    for ptype in POINT_TYPES:
+        if ptype not in std.radius_by_type_m:
+            problems.add(
+                "standards_missing_radius", f"No radius for point type {ptype!r}.", source=source
+            )
+    clean["radius_by_type_m"] = radii
+    clean["site_rules"] = _site_rules(std.site_rules, source, problems)
+    for f in fields(Standards):
+        if f.name in _STRUCTURED:
+            continue
+        value = getattr(std, f.name)
+        if f.type in ("bool",):
+            if not isinstance(value, bool):
+                problems.add(
+                    "standards_bad_value",
+                    f"{f.name} must be true or false, got {value!r}.",
+                    source=source,
+                    value=str(value),
+                )
+            clean[f.name] = value
+        elif f.type in ("int",):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or value < 0
+                or (isinstance(value, float) and not value.is_integer())
+            ):
+                problems.add(
+                    "standards_bad_value",
+                    f"{f.name} must be a whole number >= 0, got {value!r}.",
+                    source=source,
+                    value=str(value),
+                )
+            else:
+                clean[f.name] = int(value)
+        elif not _non_negative_number(value):
+            problems.add(
+                "standards_bad_value",
+                f"{f.name} must be a number >= 0, got {value!r}.",
+                source=source,
+                value=str(value),
+            )
+        else:
+            clean[f.name] = float(value)
+    if {"sites_min_per_point", "sites_max_per_point"} <= clean.keys() and clean[
+        "sites_min_per_point"
+    ] > clean["sites_max_per_point"]:
+        problems.add(
+            "standards_bad_value",
+            "sites min_per_point must not exceed max_per_point.",
+            source=source,
+        )
+    if {"home_min_volunteers", "home_max_volunteers"} <= clean.keys() and clean[
+        "home_min_volunteers"
+    ] > clean["home_max_volunteers"]:
+        problems.add(
+            "standards_bad_value",
+            "home_min_volunteers must not exceed home_max_volunteers.",
+            source=source,
+        )
+    for name in ("collection_site_radius_m", "grid_cell_size_m"):
+        if clean.get(name, 1.0) <= 0:
+            problems.add("standards_bad_value", f"{name} must be positive.", source=source)
+    if clean.get("grid_max_cells", 1) < 1:
+        problems.add("standards_bad_value", "grid_max_cells must be at least 1.", source=source)
+    problems.raise_if_errors()
+    return Standards(**clean)
+
+
+def _non_negative_number(value: object) -> bool:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    )
+
+
+def _positive_number(value: object) -> bool:
+    return _non_negative_number(value) and float(value) > 0  # type: ignore[arg-type]
+
+
+_RULE_KEYS = ("township_levels", "urban_townships", "village_kinds", "township_seats", "site_types")
+
+
+def _site_rules(
+    raw: Mapping[str, object], source: str, problems: AnalysisProblems
+) -> dict[str, SiteRule]:
+    """Validate ``[site_rules.<type>]`` tables (or :class:`SiteRule` values) into rules."""
+    out: dict[str, SiteRule] = {}
+    for ptype, table in raw.items():
+        if ptype not in POINT_TYPES:
+            problems.add(
+                "standards_unknown_point_type",
+                f"Unknown contact point type {ptype!r} in site_rules; expected one of "
+                f"{', '.join(POINT_TYPES)}.",
+                source=source,
+            )
+            continue
+        if isinstance(table, SiteRule):
+            out[ptype] = table
+            continue
+        if not isinstance(table, dict):
+            problems.add(
+                "standards_bad_value", f"site_rules.{ptype} must be a table.", source=source
+            )
+            continue
+        unknown = sorted(set(table) - set(_RULE_KEYS))
+        for key in unknown:
+            problems.add(
+                "standards_unknown_key", f"Unknown setting [site_rules.{ptype}] {key!r}.",
+                source=source,
+            )  # fmt: skip
+        lists: dict[str, tuple[str, ...]] = {}
+        allowed = {"township_levels": TOWNSHIP_LEVELS, "village_kinds": KINDS, "site_types": None}
+        for key, choices in allowed.items():
+            value = table.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                problems.add(
+                    "standards_bad_value",
+                    f"site_rules.{ptype}.{key} must be a list of words, got {value!r}.",
+                    source=source,
+                    value=str(value),
+                )
+                continue
+            wrong = [v for v in value if choices is not None and v not in choices]
+            if wrong:
+                problems.add(
+                    "standards_bad_value",
+                    f"site_rules.{ptype}.{key}: {wrong} not among {', '.join(choices or ())}.",
+                    source=source,
+                    value=str(wrong),
+                )
+            lists[key] = tuple(value)
+        flags: dict[str, bool] = {}
+        for key in ("urban_townships", "township_seats"):
+            value = table.get(key, False)
+            if not isinstance(value, bool):
+                problems.add(
+                    "standards_bad_value",
+                    f"site_rules.{ptype}.{key} must be true or false, got {value!r}.",
+                    source=source,
+                    value=str(value),
+                )
+                value = False
+            flags[key] = value
+        out[ptype] = SiteRule(
+            township_levels=lists.get("township_levels", ()),
+            urban_townships=flags["urban_townships"],
+            village_kinds=lists.get("village_kinds", ()),
+            township_seats=flags["township_seats"],
+            site_types=lists.get("site_types", ()),
+        )
+    return out

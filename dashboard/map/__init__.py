@@ -1,0 +1,1 @@
+"""The map: one Leaflet renderer, its data, colours and legend."""

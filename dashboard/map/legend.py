@@ -1,0 +1,103 @@
+"""The map legend, drawn as HTML beside the map (never a colormap on the map itself)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+from dashboard.i18n import Lang, point_type_label, t
+from dashboard.map.palette import (
+    POINT_STYLE,
+    SITE_COLOR,
+    SITE_ORPHAN_COLOR,
+    VILLAGE_COVERED,
+    VILLAGE_UNCOVERED,
+    ColorScale,
+    badge_styles,
+)
+
+
+def _row(swatch: str, label: str) -> str:
+    return f"<div class='row'>{swatch}<span>{html.escape(label)}</span></div>"
+
+
+def legend_html(
+    scale: ColorScale,
+    measure_title: str,
+    layers: Iterable[str],
+    point_types: Iterable[str],
+    lang: Lang,
+) -> str:
+    """Return the legend for the chosen measure and the visible layers.
+
+    Parameters
+    ----------
+    scale
+        Colour classes of the township measure.
+    measure_title
+        Translated name of the measure.
+    layers
+        Visible layer names (see :data:`dashboard.map.view.LAYERS`).
+    point_types
+        Contact point types present in the view (only those are listed).
+    lang
+        Interface language.
+    """
+    shown = set(layers)
+    parts = [f"<div class='cp-legend'><div class='h'>{html.escape(measure_title)}</div>"]
+    for color, label in scale.legend(lang):
+        parts.append(_row(f"<span class='sw' style='background:{color}'></span>", label))
+    if "blind_spots" in shown:
+        parts.append(_row("<span class='sw hatch'></span>", t("legend_blind_spot", lang)))
+    badges = badge_styles(lang)
+    types = [p for p in POINT_STYLE if p in set(point_types)]
+    if "contact_points" in shown and types:
+        parts.append(f"<div class='h'>{html.escape(t('layer_contact_points', lang))}</div>")
+        for p in types:
+            color, char = badges[p]
+            dot = f"<span class='dot' style='background:{color}'>{char}</span>"
+            parts.append(_row(dot, point_type_label(p, lang)))
+    if "radii" in shown:
+        parts.append(_row("<span class='sw ring'></span>", t("legend_radius", lang)))
+    extra = []
+    if "collection_sites" in shown:
+        extra.append(
+            _row(
+                f"<span class='dot small' style='background:{SITE_COLOR}'></span>",
+                t("legend_site", lang),
+            )
+        )
+        extra.append(
+            _row(
+                f"<span class='dot small' style='background:{SITE_ORPHAN_COLOR}'></span>",
+                t("legend_site_orphan", lang),
+            )
+        )
+    if "site_links" in shown:
+        extra.append(_row("<span class='line'></span>", t("layer_site_links", lang)))
+    if "homes" in shown:
+        color, char = badges["home"]
+        extra.append(
+            _row(
+                f"<span class='dot sq' style='background:{color}'>{char}</span>",
+                t("legend_home", lang),
+            )
+        )
+    if "villages" in shown:
+        extra.append(
+            _row(
+                f"<span class='dot small' style='background:{VILLAGE_COVERED}'></span>",
+                t("legend_village_covered", lang),
+            )
+        )
+        extra.append(
+            _row(
+                f"<span class='dot small' style='background:{VILLAGE_UNCOVERED}'></span>",
+                t("legend_village_uncovered", lang),
+            )
+        )
+    if extra:
+        parts.append(f"<div class='h'>{html.escape(t('legend_points', lang))}</div>")
+        parts.extend(extra)
+    parts.append("</div>")
+    return "".join(parts)

@@ -1,0 +1,337 @@
+"""The map of the dashboard: one Leaflet renderer in the browser, offline assets.
+
+Everything the map draws is drawn by one piece of JavaScript, :data:`RENDER_JS`, from
+plain data: ``cpInit(map, data)`` builds nothing but keeps the dataset's GeoJSON layers
+(townships, county outlines and labels, contact points and their radii, collection sites
+and links, homes, villages; every feature tagged with its county as ``k``), and
+``cpView(map, view)`` draws one view of them: a county or the whole area, the visible
+layers, the townships' fill colours. A new view with the same county and layers only
+restyles the township polygons; otherwise the layers are rebuilt from the data already in
+the browser. Every point layer is a single ``L.geoJson`` with ``pointToLayer`` (a
+CircleMarker or an inline badge), never thousands of separate markers; legends are drawn
+outside the map.
+
+Two carriers:
+
+- the 地图 page (:func:`draw`) hands the component of streamlit-folium its arguments
+  directly: the base script (Leaflet map, renderer, the dataset's data) stays the same
+  while the user changes measure, county or layers, so the map's iframe is never reloaded;
+  each view travels as the component's ``feature_group`` script (a few kB), which the
+  component evaluates in the live map. The page needs neither folium nor pandas;
+- :func:`dashboard.map.folium_map.build_map` returns a :class:`folium.Map` with the same
+  renderer, for ``st_folium`` elsewhere (the data page's preview) and for tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dashboard.i18n import Lang
+from dashboard.map.palette import (
+    BLIND_COLOR,
+    LINK_COLOR,
+    MAP_BACKGROUND,
+    POINT_STYLE,
+    SITE_COLOR,
+    SITE_ORPHAN_COLOR,
+    VILLAGE_COVERED,
+    VILLAGE_UNCOVERED,
+    badge_styles,
+)
+
+#: Layers the user can toggle, in drawing order, and whether each is on by default
+#: (townships are always drawn).
+LAYERS: dict[str, bool] = {
+    "blind_spots": True,
+    "counties": True,
+    "radii": True,
+    "site_links": True,
+    "villages": False,
+    "collection_sites": True,
+    "contact_points": True,
+    "homes": True,
+}
+BASEMAPS: tuple[str, ...] = ("none", "osm", "tianditu")
+MAP_HEIGHT = 640
+#: Padding (pixels) around the area a view is fitted to.
+FIT_PADDING = 12
+
+TIANDITU_URL = (
+    "https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+    "&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}"
+)
+OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+#: Vendored Leaflet, relative to the st_folium iframe (the same files as
+#: :func:`dashboard.map.assets.offline_js` / :func:`dashboard.map.assets.offline_css`, which import
+#: folium; a test checks that both agree).
+LEAFLET_JS = "vendor/leaflet-1.9.3/leaflet.js"
+LEAFLET_CSS = "vendor/leaflet-1.9.3/leaflet.css"
+IFRAME_STATIC_BASE = "../../app/static"
+#: Name of streamlit-folium's component (the map's iframe title) and the folder of its files.
+COMPONENT_NAME = "streamlit_folium.st_folium"
+
+
+@dataclass(frozen=True)
+class MapPayload:
+    """Everything the map draws, as GeoJSON dicts (picklable, cacheable).
+
+    Parameters
+    ----------
+    layers
+        ``name -> FeatureCollection`` for ``townships`` and the names in :data:`LAYERS`
+        (plus ``county_labels``).
+    bounds
+        ``[[south, west], [north, east]]`` to fit the view to.
+    """
+
+    layers: dict[str, dict[str, Any]]
+    bounds: list[list[float]]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+CSS = f"""
+<style>
+.leaflet-container {{ background: {MAP_BACKGROUND};
+  font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
+  sans-serif; }}
+.cp-badge {{ width: 20px; height: 20px; border-radius: 50%; border: 2px solid #fff; color: #fff;
+  box-shadow: 0 1px 4px rgba(0,0,0,.5); font-size: 12px; font-weight: 700; line-height: 20px;
+  text-align: center; }}
+.cp-badge.cp-home {{ width: 15px; height: 15px; border-radius: 3px; border-width: 1.5px;
+  font-size: 10px; line-height: 15px; }}
+.cp-icon {{ background: none; border: none; }}
+.cp-county-label {{ background: none; border: none; color: #1c2b3a; font-size: 13px;
+  font-weight: 700; white-space: nowrap; pointer-events: none;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; }}
+.cp-county-label span {{ display: inline-block; transform: translate(-50%, -50%); }}
+.cp-tip b {{ font-size: 14px; color: #1c2b3a; }}
+.cp-tip .cp-sub {{ color: {BLIND_COLOR}; font-weight: 700; margin-left: 4px; }}
+.cp-tip table {{ margin-top: 4px; border-collapse: collapse; }}
+.cp-tip th {{ text-align: left; font-weight: 400; color: #5f6b7a; padding: 1px 10px 1px 0; }}
+.cp-tip td {{ text-align: right; font-weight: 600; color: #1c2b3a; padding: 1px 0; }}
+</style>
+"""
+
+#: The renderer (see the module docstring). Tooltips are built from compact properties
+#: ``{h: title, s: subtitle, r: [[label index, value], ...]}`` whose texts arrive escaped;
+#: blind spots (``b: 1``) get a hatched copy (an SVG pattern, ``url(#cp-hatch)``).
+RENDER_JS = (
+    (Path(__file__).with_name("render.js"))
+    .read_text(encoding="utf-8")
+    .replace("__PAD__", str(FIT_PADDING))
+    .replace("__RADIUS_COLORS__", json.dumps({k: v[0] for k, v in POINT_STYLE.items()}))
+    .replace("__BLIND__", BLIND_COLOR)
+    .replace("__LINK__", LINK_COLOR)
+    .replace("__V_COVERED__", VILLAGE_COVERED)
+    .replace("__V_UNCOVERED__", VILLAGE_UNCOVERED)
+    .replace("__SITE__", SITE_COLOR)
+    .replace("__ORPHAN__", SITE_ORPHAN_COLOR)
+)
+
+
+def js_json(value: Any) -> str:
+    """Return ``value`` as compact JSON that is safe inside a ``<script>`` element.
+
+    ``<``, ``>``, ``&`` and the line separators are written as ``\\uXXXX`` escapes (as
+    folium does), so no user text can close the script or open a tag.
+    """
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def map_data(payload: MapPayload, lang: Lang) -> dict[str, Any]:
+    """Return the data ``cpInit`` takes: layers, tooltip labels, badges, bounds."""
+    return {
+        "layers": payload.layers,
+        "labels": payload.extra.get("labels", []),
+        "badges": badge_styles(lang),
+        "bounds": payload.bounds,
+    }
+
+
+def view_data(
+    layers: set[str] | frozenset[str] | list[str],
+    county: str = "",
+    fills: list[str] | None = None,
+    bounds: list[list[float]] | None = None,
+) -> dict[str, Any]:
+    """Return the data ``cpView`` takes.
+
+    Parameters
+    ----------
+    layers
+        Names from :data:`LAYERS` to draw (townships are always drawn).
+    county
+        Only the features of this county (``""``: all).
+    fills
+        Fill colour of every township of the dataset, in the data's order (``None``: the
+        colours in the data).
+    bounds
+        ``[[south, west], [north, east]]`` to fit the map to when it differs from the
+        last view's.
+    """
+    return {
+        "county": county,
+        "shown": [name for name in LAYERS if name in set(layers)],
+        "fills": fills,
+        "bounds": bounds,
+    }
+
+
+def _tiles_js(basemap: str, tianditu_key: str) -> str:
+    """Return the script adding the base map's tiles (nothing for ``"none"``)."""
+    if basemap == "osm":
+        return f"L.tileLayer({json.dumps(OSM_URL)}, {{maxZoom: 17}}).addTo(__MAP__);\n"
+    if basemap == "tianditu" and tianditu_key:
+        out = ""
+        for layer in ("vec", "cva"):
+            url = TIANDITU_URL.format(layer=layer, key=tianditu_key, s="{s}")
+            out += (
+                f"L.tileLayer({json.dumps(url)}, {{subdomains: '01234567', maxZoom: 17}})"
+                ".addTo(__MAP__);\n"
+            )
+        return out
+    return ""
+
+
+#: Leaflet options of the map (folium's, without attribution).
+_MAP_OPTIONS = (
+    "{center: [0, 0], zoom: 1, crs: L.CRS.EPSG3857, zoomControl: true, preferCanvas: false,"
+    " attributionControl: false, zoomSnap: 0.25, minZoom: 4, maxZoom: 17}"
+)
+
+
+#: The page around the map (what folium's header sets: no margins, the map's box).
+_FRAME_CSS = """
+<style>
+html, body { width: 100%; height: 100%; margin: 0; padding: 0; }
+#map_div { position: relative; width: 100.0%; height: __HEIGHT__px; left: 0.0%; top: 0.0%; }
+.leaflet-container { font-size: 1rem; }
+</style>
+"""
+
+
+#: The map returns nothing to Python (``returned_objects`` is empty): the component
+#: compares what it would send with its last value and sends nothing while both are
+#: ``{}``. Its default is ``None`` (a ``{}`` default would import pandas, see
+#: :func:`component_args`), so the last value is set to ``{}`` here, before the component
+#: first compares; otherwise every new iframe would send ``{}`` and rerun the script.
+_NO_VALUE = "if (window.__GLOBAL_DATA__) { window.__GLOBAL_DATA__.previous_data = {}; }\n"
+
+
+def base_script(data_js: str, basemap: str = "none", tianditu_key: str = "") -> str:
+    """Return the component's base script: the map ``map_div``, tiles, renderer and data.
+
+    Parameters
+    ----------
+    data_js
+        ``js_json(map_data(...))`` of the dataset.
+    basemap, tianditu_key
+        See :func:`build_map`.
+    """
+    return (
+        _NO_VALUE
+        + f'var map_div = L.map("map_div", {_MAP_OPTIONS});\n'
+        + _tiles_js(basemap, tianditu_key).replace("__MAP__", "map_div")
+        + "L.control.scale({imperial: false}).addTo(map_div);\n"
+        + RENDER_JS
+        + f"window.cpInit(map_div, {data_js});\n"
+    )
+
+
+def view_script(view: dict[str, Any]) -> str:
+    """Return the script that draws one view in the live map (``feature_group``)."""
+    return f"window.cpView(window.map, {js_json(view)});\n"
+
+
+def leaflet_links(static_base: str = IFRAME_STATIC_BASE) -> tuple[list[str], list[str]]:
+    """Return the vendored Leaflet's JS and CSS URLs (relative to the iframe)."""
+    base = static_base.rstrip("/")
+    return [f"{base}/{LEAFLET_JS}"], [f"{base}/{LEAFLET_CSS}"]
+
+
+def component_args(
+    data_js: str,
+    view: dict[str, Any],
+    basemap: str = "none",
+    tianditu_key: str = "",
+    height: int = MAP_HEIGHT,
+    static_base: str = IFRAME_STATIC_BASE,
+) -> dict[str, Any]:
+    """Return the arguments streamlit-folium's component takes (its ``st_folium`` call's).
+
+    ``script`` (the base map) changes only with the dataset, the language and the base
+    map; ``feature_group`` carries the view.
+    """
+    js_links, css_links = leaflet_links(static_base)
+    # Tuples, not lists: Streamlit checks every list or dict argument for a data frame,
+    # which imports pandas (~0.6 s) on the way to the first map.
+    return {
+        "script": base_script(data_js, basemap, tianditu_key),
+        "header": CSS + _FRAME_CSS.replace("__HEIGHT__", str(height)),
+        "html": "",
+        "id": "map_div",
+        "height": height,
+        "width": None,
+        "returned_objects": (),
+        "zoom": None,
+        "center": None,
+        "feature_group": view_script(view),
+        "return_on_hover": False,
+        "layer_control": None,
+        "pixelated": False,
+        "css_links": tuple(css_links),
+        "js_links": tuple(js_links),
+        "wrap_longitude": False,
+    }
+
+
+_COMPONENT: Any = None
+
+
+def _component() -> Any:
+    """Return streamlit-folium's component, registered without importing the package.
+
+    ``import streamlit_folium`` imports folium, branca, jinja2 and pandas (1-2 s on the
+    2-core machine, on the way to the first map). The component is the same (name, files),
+    declared the way ``components.declare_component`` does from that package.
+    """
+    global _COMPONENT
+    import importlib.util
+    import os
+
+    from streamlit.components.v1.custom_component import CustomComponent
+    from streamlit.runtime import exists, get_instance
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if _COMPONENT is None:
+        spec = importlib.util.find_spec("streamlit_folium")
+        if spec is None or spec.origin is None:
+            raise ImportError("streamlit-folium is not installed")
+        # The very path streamlit_folium declares: the two registrations are then equal
+        # and replace each other silently when the data page imports streamlit_folium.
+        build = os.path.join(os.path.dirname(os.path.abspath(spec.origin)), "frontend/build")
+        _COMPONENT = CustomComponent(
+            name=COMPONENT_NAME, path=build, url=None, module_name="streamlit_folium"
+        )
+    if get_script_run_ctx() is not None and exists():
+        get_instance().component_registry.register_component(_COMPONENT)
+    return _COMPONENT
+
+
+def draw(key: str, args: dict[str, Any]) -> None:
+    """Show the map (:func:`component_args`) in streamlit-folium's component.
+
+    The component is keyed on its base script: the iframe stays while only the view
+    changes and is rebuilt when the base map changes.
+    """
+    digest = hashlib.sha1(
+        (args["script"] + args["header"] + str(args["height"])).encode(), usedforsecurity=False
+    ).hexdigest()[:16]
+    _component()(key=f"{key}-{digest}", default=None, **args)

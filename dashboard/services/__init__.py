@@ -1,0 +1,1 @@
+"""The dashboard's doors to geodata and analysis (cached)."""

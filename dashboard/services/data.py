@@ -1,0 +1,265 @@
+"""The dashboard's only door to geodata/ and analysis/, with Streamlit caching.
+
+Pages call these functions and nothing else from the data and analysis layers. Results
+are cached where input/output meets computation: the demo city (file read) once per
+process; coverage results per dataset id (a short string), so reruns are instant.
+
+A :class:`Dataset` is what the pages show: the demo city or the user's accepted upload.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from dashboard import state
+
+if TYPE_CHECKING:
+    from analysis.standards.load import Standards
+    from geodata.city import CityData
+
+DEMO_ID = "demo"
+_ROOT = Path(__file__).resolve().parents[2]
+#: Files whose change changes what the demo city's pages show (data, analysis, display).
+_DEMO_INPUTS = (
+    "geodata/demo/demo_city.gpkg",
+    "geodata/demo/load.py",
+    "analysis/**/*.py",
+    "analysis/standards/standards.toml",
+    "dashboard/map/cache.py",
+    "dashboard/map/data.py",
+    "dashboard/map/points.py",
+    "dashboard/map/view.py",
+    "dashboard/map/palette.py",
+    "dashboard/i18n/__init__.py",
+    "dashboard/i18n/text.py",
+)
+
+
+def demo_version() -> str:
+    """Return a short fingerprint of the demo city and the code that turns it into a map.
+
+    Made from file sizes and modification times only (no imports, microseconds), it keys
+    the demo city's persisted map cache: any change to the data, the analysis or the display
+    code gives a new id and a fresh computation.
+    """
+    h = hashlib.sha256()
+    for pattern in _DEMO_INPUTS:
+        for path in sorted(_ROOT.glob(pattern)):
+            st_ = path.stat()
+            h.update(f"{path.name}:{st_.st_size}:{st_.st_mtime_ns};".encode())
+    return h.hexdigest()[:12]
+
+
+def demo_id() -> str:
+    """Return the demo city's dataset id (``demo@<fingerprint>``)."""
+    return f"{DEMO_ID}@{demo_version()}"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The data the pages work on.
+
+    Parameters
+    ----------
+    id
+        Cache key: ``"demo"`` or a content hash of the user's files and settings.
+    city
+        The validated layers.
+    """
+
+    id: str
+    city: CityData
+
+    @property
+    def is_demo(self) -> bool:
+        """True for the built-in fictional demo city."""
+        return is_demo_id(self.id)
+
+
+def is_demo_id(dataset_id: str) -> bool:
+    """Return True when ``dataset_id`` names the built-in demo city."""
+    return dataset_id == DEMO_ID or dataset_id.startswith(DEMO_ID + "@")
+
+
+@st.cache_resource(show_spinner=False)
+def _demo_city() -> CityData:
+    # cache_resource: CityData is frozen and never mutated; copying it on every rerun
+    # (cache_data pickles) would cost more than the file read it saves.
+    from geodata.demo.load import load_demo_city
+
+    return load_demo_city()
+
+
+@st.cache_resource(show_spinner=False)
+def _standards() -> Standards:
+    from analysis.standards.load import load_standards
+
+    return load_standards()
+
+
+def standards() -> Standards:
+    """Return the default planning standards (``analysis/standards/standards.toml``)."""
+    return _standards()
+
+
+def demo_dataset() -> Dataset:
+    """Return the built-in demo city (fictional, labelled 示例市（虚构）)."""
+    return Dataset(demo_id(), _demo_city())
+
+
+def current_dataset_id() -> str:
+    """Return the id of the dataset in use without loading it (cheap)."""
+    user = st.session_state.get(state.USER_DATASET)
+    return user.id if isinstance(user, Dataset) else demo_id()
+
+
+def current_dataset() -> Dataset:
+    """Return the user's accepted dataset, or the demo city when there is none."""
+    user = st.session_state.get(state.USER_DATASET)
+    if isinstance(user, Dataset):
+        return user
+    return demo_dataset()
+
+
+def dataset_by_id(dataset_id: str) -> Dataset:
+    """Return the demo city or the session's user dataset for ``dataset_id``."""
+    if is_demo_id(dataset_id):
+        return demo_dataset()
+    user = st.session_state.get(state.USER_DATASET)
+    if isinstance(user, Dataset) and user.id == dataset_id:
+        return user
+    return demo_dataset()
+
+
+def radius_by_type(point_types: list[str]) -> dict[str, float]:
+    """Return the service radius in metres of each point type (default standards)."""
+    std = standards()
+    return {p: float(std.radius_m_for(p)) for p in point_types}
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _coverage(dataset_id: str, _city: CityData) -> Any:
+    from analysis.coverage.api import compute_coverage
+
+    return compute_coverage(_city, _standards())
+
+
+def coverage(dataset: Dataset) -> Any:
+    """Return the :class:`analysis.coverage.api.CoverageResult` of ``dataset`` (cached by id).
+
+    Raises
+    ------
+    analysis.errors.AnalysisError
+        When the analysis cannot run on these layers.
+    """
+    return _coverage(dataset.id, dataset.city)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def upload_headers(_upload: Any, digest: str, source: str) -> list[str]:
+    """Return the column headers of an uploaded table or vector file (cached by digest).
+
+    ``_upload`` is a :class:`dashboard.services.importer.Upload` (not hashed: its digest is).
+
+    Raises
+    ------
+    geodata.errors.GeodataError
+        When the file cannot be read (errors are never cached).
+    """
+    from geodata.io.readers import read_table_headers as _headers
+
+    with _upload.on_disk() as path:
+        return list(_headers(path, source_name=source))
+
+
+def suggest_column_map(headers: list[str], layer: str) -> dict[str, str]:
+    """Return geodata's suggested mapping ``{raw header: canonical column}``."""
+    from geodata.io.columns import suggest_column_map as _suggest
+
+    return dict(_suggest(headers, layer))
+
+
+def assemble_city(layers: dict[str, Any], *, name: str, outside_china: bool = False) -> CityData:
+    """Assemble validated layers into a :class:`CityData` (cross-layer checks)."""
+    from geodata.validate.layers import assemble_city as _assemble
+
+    return _assemble(
+        layers["townships"],
+        layers.get("villages"),
+        layers.get("contact_points"),
+        layers.get("collection_sites"),
+        layers.get("homes"),
+        name=name,
+        is_demo=False,
+        outside_china=outside_china,
+    )
+
+
+def required_columns(layer: str, *, table: bool, population_table: bool = False) -> list[str]:
+    """Return the canonical columns a user file of ``layer`` must provide.
+
+    Parameters
+    ----------
+    layer
+        Layer name.
+    table
+        True for CSV/XLSX point tables (longitude/latitude columns are then required too).
+    population_table
+        True when a township population table is uploaded (boundaries need no population).
+    """
+    from geodata.io.columns import LAT_COLUMN, LON_COLUMN
+    from geodata.schema import SCHEMAS
+
+    required = list(SCHEMAS[layer].required)  # type: ignore[index]
+    if population_table and layer == "townships":
+        required = [c for c in required if c != "population"]
+    if table and SCHEMAS[layer].geometry == "point":  # type: ignore[index]
+        required += [LON_COLUMN, LAT_COLUMN]
+    return required
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def read_layer_cached(
+    _upload: Any,
+    digest: str,
+    layer: str,
+    coord_system: str,
+    column_map: tuple[tuple[str, str], ...],
+    source: str,
+    optional_columns: tuple[str, ...] = (),
+    outside_china: bool = False,
+) -> Any:
+    """Read and validate one uploaded layer (cached by file digest and settings).
+
+    ``_upload`` is a :class:`dashboard.services.importer.Upload` (not hashed: its digest is); its
+    content is on disk only while it is read.
+
+    Raises
+    ------
+    geodata.errors.GeodataError
+        With every problem of the file (errors are never cached).
+    """
+    from geodata.io.readers import read_layer as _read_layer
+
+    with _upload.on_disk() as path:
+        return _read_layer(
+            path,
+            layer,  # type: ignore[arg-type]
+            coord_system=coord_system,  # type: ignore[arg-type]
+            column_map=dict(column_map) or None,
+            source_name=source,
+            optional_columns=optional_columns,
+            outside_china=outside_china,
+        )
+
+
+def join_population(townships: Any, table_path: str, source: str) -> Any:
+    """Set township populations from a table (``geodata.io.population.join_population``)."""
+    from geodata.io.population import join_population as _join
+
+    return _join(townships, table_path, source_name=source)

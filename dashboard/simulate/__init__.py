@@ -1,0 +1,1 @@
+"""The 方案模拟 editor: working scenario, map, edits, optimiser panel."""

@@ -1,0 +1,364 @@
+"""The simulation map: a fixed base map and the scenario's points as one feature group.
+
+The base map (townships coloured by the loaded dataset's coverage, county outlines and
+labels) does not change while the planner edits, so its script (and the st_folium iframe)
+stays the same; the points of the working scenario travel as ``feature_group_to_add``,
+which st_folium swaps in place, together with the townships whose figures the scenario
+changed (:mod:`dashboard.simulate.overlay`), drawn over their base polygon in the scenario's
+colour. County outlines and labels sit in panes of their own above the townships (and
+the labels below the point badges). Townships carry tooltips only (no popups), so a
+click on the map is a click, not a popup. Every text is escaped before it reaches HTML.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import math
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from folium.utilities import JsCode
+from jinja2 import Template
+
+from dashboard.i18n import Lang, t
+from dashboard.map.assets import IFRAME_STATIC_BASE, use_offline_assets
+from dashboard.map.palette import MAP_BACKGROUND, POINT_STYLE, SITE_COLOR, badge_styles
+from dashboard.map.view import MapPayload
+from dashboard.simulate.features import DECIMALS, nearest_point, pending_features, point_features
+from dashboard.simulate.overlay import HATCH, hatch_js
+
+__all__ = [
+    "DECIMALS",
+    "HIT_DEG",
+    "base_map",
+    "base_payload",
+    "fit_height",
+    "nearest_point",
+    "pending_features",
+    "point_features",
+    "scenario_group",
+    "small_map",
+]
+#: A click this close (degrees) to a point's position is a click on that point.
+HIT_DEG = 2e-4
+
+_CSS = f"""
+<style>
+.leaflet-container {{ background: {MAP_BACKGROUND}; cursor: crosshair;
+  font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; }}
+.leaflet-interactive:focus {{ outline: none; }}
+.sim-icon {{ background: none; border: none; }}
+.sim-badge {{ width: 20px; height: 20px; border-radius: 50%; border: 2px solid #fff; color: #fff;
+  box-shadow: 0 1px 4px rgba(0,0,0,.5); font-size: 12px; font-weight: 700; line-height: 20px;
+  text-align: center; cursor: pointer; }}
+.sim-badge.home {{ border-radius: 4px; }}
+.sim-badge.st-proposed {{ border-color: #ffd600;
+  box-shadow: 0 0 0 2px #e65100, 0 1px 5px rgba(0,0,0,.6); }}
+.sim-badge.st-moved {{ border: 2px dashed #ffffff; box-shadow: 0 0 0 2px #1565c0; }}
+.sim-badge.st-removed {{ background: #9e9e9e !important; opacity: .6;
+  text-decoration: line-through; }}
+.sim-badge.pending {{ background: #fff !important; border: 2px dashed; box-shadow: 0 1px 4px
+  rgba(0,0,0,.35); opacity: .95; }}
+.sim-badge.sel {{ transform: scale(1.15);
+  box-shadow: 0 0 0 2px #d50000, 0 1px 5px rgba(0,0,0,.6); }}
+.sim-label {{ background: none; border: none; color: #1c2b3a; font-size: 13px; font-weight: 700;
+  white-space: nowrap; text-shadow: 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; }}
+.sim-label span {{ display: inline-block; transform: translate(-50%, -50%); }}
+.sim-tip b {{ font-size: 14px; color: #1c2b3a; }}
+.sim-tip .s {{ color: #5f6b7a; }}
+</style>
+"""
+
+# A tooltip is either ready HTML (the scenario's points, escaped here) or the map page's
+# compact form {h: title, s: subtitle, r: [[label index, value], ...]} (escaped by
+# dashboard.map.data), rendered by window.simTip with the payload's label table.
+_TOOLTIP = JsCode(
+    "function(f, layer) { var p = f.properties && f.properties.tip; if (!p) { return; }"
+    " layer.bindTooltip(typeof p === 'string' ? p : function(l) {"
+    " return window.simTip(l.feature.properties.tip); }, {sticky: true}); }"
+)
+_TIP_FN = """
+window.simTip = function(p) {
+  var L2 = window.simLabels || [];
+  var h = "<div class='sim-tip'><b>" + p.h + "</b>";
+  if (p.s) { h += " <span class='s'>" + p.s + "</span>"; }
+  for (var i = 0; i < (p.r || []).length; i++) {
+    h += "<br><span class='s'>" + (L2[p.r[i][0]] || "") + "</span> " + p.r[i][1];
+  }
+  return h + "</div>";
+};
+"""
+
+
+class _Script(MacroElement):
+    """JavaScript that runs with the map's own script (st_folium keeps it)."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self._name = "SimScript"
+        self.code = code
+
+
+_STYLE = JsCode("function(f) { return f.properties.style || {}; }")
+#: Townships of the base map: their own style, blind spots (``b``) hatched.
+_TOWN_STYLE = JsCode(
+    "function(f) { var s = f.properties.style || {}; if (!f.properties.b) { return s; }"
+    f" return Object.assign({{}}, s, {{fillColor: 'url(#{HATCH})'}}); }}"
+)
+#: Panes above the townships (overlayPane, 400) and the scenario's overlay: county outlines
+#: over every township, county labels below the point badges (markerPane, 600), the service
+#: radius of new and moved points above the badges (at city zoom a 5 km circle is about as
+#: wide as a badge and would hide under it). None takes clicks.
+PANES = {"simCounties": 450, "simLabels": 550, "simFresh": 610}
+COUNTY_PANE, LABEL_PANE, FRESH_PANE = PANES
+_LABEL = JsCode(
+    "function(f, latlng) { return L.marker(latlng, {interactive: false, keyboard: false,"
+    f" pane: '{LABEL_PANE}',"
+    " icon: L.divIcon({className: 'sim-label', iconSize: null,"
+    " html: '<span>' + f.properties.label + '</span>'})}); }"
+)
+
+
+def _badge_js(lang: Lang = "zh") -> JsCode:
+    table = json.dumps(badge_styles(lang), ensure_ascii=False)
+    return JsCode(
+        "function(f, latlng) { var S = " + table + "; var p = f.properties;"
+        " var s = S[p.t] || S.other; var cls = 'sim-badge st-' + p.s + (p.sel ? ' sel' : '')"
+        " + (p.t === 'home' ? ' home' : '');"
+        " return L.marker(latlng, {keyboard: false, riseOnHover: true,"
+        " zIndexOffset: p.sel ? 1000 : 0, icon: L.divIcon({className: 'sim-icon',"
+        " iconSize: [24, 24], iconAnchor: [12, 12],"
+        " html: '<div class=\"' + cls + '\" style=\"background:' + s[0] + '\">' + s[1] + '</div>'"
+        " })}); }"
+    )
+
+
+def _pending_js(lang: Lang = "zh") -> JsCode:
+    """Badges of a not-yet-adopted proposal: white, dashed outline and letter in the type's
+    colour, marked 拟 (so they never read as points of the plan)."""
+    colors = json.dumps({k: v[0] for k, v in badge_styles(lang).items()})
+    char = json.dumps(t("sim_pending_char", lang), ensure_ascii=False)
+    return JsCode(
+        "function(f, latlng) { var C = " + colors + "; var c = C[f.properties.t] || C.other;"
+        " return L.marker(latlng, {keyboard: false, riseOnHover: true, zIndexOffset: -500,"
+        " icon: L.divIcon({className: 'sim-icon', iconSize: [24, 24], iconAnchor: [12, 12],"
+        " html: '<div class=\"sim-badge pending\" style=\"color:' + c + ';border-color:' + c"
+        " + '\">' + " + char + " + '</div>'})}); }"
+    )
+
+
+def _radius_js() -> JsCode:
+    colors = json.dumps({k: v[0] for k, v in POINT_STYLE.items()})
+    return JsCode(
+        "function(f, latlng) { var C = " + colors + "; var c = C[f.properties.t] || '#5f6b7a';"
+        " var fresh = f.properties.s === 'proposed' || f.properties.s === 'moved';"
+        " if (fresh) { return L.circle(latlng, {radius: f.properties.r, color: c, weight: 2.5,"
+        f" opacity: 0.95, fillColor: c, fillOpacity: 0.1, interactive: false, pane: '{FRESH_PANE}'"
+        " }); }"
+        " return L.circle(latlng, {radius: f.properties.r, color: c, weight: 1.2,"
+        " opacity: 0.85, dashArray: '5 4', fillColor: c, fillOpacity: 0.06,"
+        " interactive: false}); }"
+    )
+
+
+def _site_js() -> JsCode:
+    return JsCode(
+        "function(f, latlng) { return L.circleMarker(latlng, {radius: f.properties.s === "
+        f"'proposed' ? 5 : 3.5, color: '#ffffff', weight: 1, fillColor: '{SITE_COLOR}',"
+        " fillOpacity: 0.9}); }"
+    )
+
+
+class _Map(folium.Map):
+    """A folium map that knows its bounds (the payload's) without walking every vertex.
+
+    st_folium asks for ``get_bounds()`` on every run; folium would iterate over every
+    township coordinate (~40k) for a value the payload already holds.
+    """
+
+    def __init__(
+        self, *args: Any, known_bounds: list[list[float]] | None = None, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self._known_bounds = known_bounds
+
+    def get_bounds(self) -> list[list[float | None]]:
+        """``[[south, west], [north, east]]``: the payload's, else folium's own walk."""
+        if self._known_bounds is not None:
+            return [list(corner) for corner in self._known_bounds]
+        return super().get_bounds()
+
+
+def base_map(
+    payload: MapPayload,
+    height: int,
+    static_base: str = IFRAME_STATIC_BASE,
+    labels: dict[str, Any] | None = None,
+) -> folium.Map:
+    """Return the fixed base map: townships (tooltips only), county outlines and labels.
+
+    Parameters
+    ----------
+    payload
+        The dataset's map payload (:func:`dashboard.map.cache.map_payload`).
+    height
+        Map height in pixels.
+    static_base
+        URL prefix of the vendored Leaflet (iframe-relative by default).
+    labels
+        County labels to draw instead of the payload's (e.g. moved off the point badges,
+        :func:`dashboard.simulate.features.label_features`).
+    """
+    m = _Map(
+        location=None,
+        known_bounds=payload.bounds,
+        tiles=None,
+        attribution_control=False,
+        zoom_snap=0.25,
+        min_zoom=4,
+        max_zoom=17,
+        height=height,
+    )
+    use_offline_assets(m, static_base)
+    m.get_root().header.add_child(folium.Element(_CSS), name="sim_css")
+    tip_labels = json.dumps(getattr(payload, "extra", {}).get("labels", []), ensure_ascii=False)
+    _Script(f"window.simLabels = {tip_labels};" + _TIP_FN + hatch_js()).add_to(m)
+    for pane, z in PANES.items():
+        folium.map.CustomPane(pane, z_index=z, pointer_events=False).add_to(m)
+    layers = payload.layers
+    towns = folium.GeoJson(
+        layers["townships"],
+        name="sim_townships",
+        control=False,
+        style_function=None,
+        on_each_feature=_TOOLTIP,
+    ).add_to(m)
+    # folium styles a layer without style_function by ``properties.style``; restyle after.
+    _Script(f"{towns.get_name()}.setStyle({_TOWN_STYLE.js_code});").add_to(m)
+    if layers.get("counties", {}).get("features"):
+        folium.GeoJson(
+            layers["counties"],
+            name="sim_counties",
+            control=False,
+            interactive=False,
+            style=_STYLE,
+            pane=COUNTY_PANE,
+        ).add_to(m)
+    labels = labels if labels is not None else layers.get("county_labels", {})
+    if labels.get("features"):
+        folium.GeoJson(labels, name="sim_labels", control=False, pointToLayer=_LABEL).add_to(m)
+    m.fit_bounds(payload.bounds, padding=(10, 10))
+    return m
+
+
+def base_payload(
+    dataset: Any, result: Any, radii: dict[str, float], lang: Lang, version: str = ""
+) -> MapPayload:
+    """Return a map payload of the whole area, townships coloured by coverage, no villages.
+
+    Calls the map page's cached :func:`dashboard.map.cache.map_payload` by keyword, so the
+    simulation pages share its cache.
+
+    Parameters
+    ----------
+    dataset
+        The :class:`dashboard.services.data.Dataset`.
+    result
+        The coverage result the townships are coloured by (the dataset's own, or a
+        scenario's).
+    radii
+        Service radius per point type.
+    lang
+        Language of the tooltips.
+    version
+        Cache key of ``result`` when it is not the dataset's own (a scenario fingerprint).
+    """
+    from dashboard.map.cache import map_payload
+
+    kwargs: dict[str, Any] = {
+        "dataset_id": f"{dataset.id}#{version}" if version else dataset.id,
+        "measure": "coverage_share",
+        "county": "",
+        "lang": lang,
+        "_city": dataset.city,
+        "_result": result,
+        "_radius_by_type": radii,
+    }
+    if "with_villages" in inspect.signature(map_payload).parameters:
+        kwargs["with_villages"] = False
+    payload, _, _ = map_payload(**kwargs)
+    return payload  # type: ignore[no-any-return]
+
+
+def scenario_group(
+    features: dict[str, dict[str, Any]],
+    lang: Lang = "zh",
+    townships: dict[str, Any] | None = None,
+    pending: dict[str, Any] | None = None,
+) -> folium.FeatureGroup:
+    """Return the feature group st_folium adds to the base map (townships, radii, points).
+
+    Badges carry one character of the type's name in Chinese, a letter in English
+    (:func:`dashboard.map.palette.badge_styles`), as on the map page. ``townships`` is the
+    overlay of the townships the scenario changed (:func:`dashboard.simulate.overlay.
+    township_overlay`), drawn first, over the base map's polygons and under the radii.
+    ``pending`` holds the points of an optimiser proposal not adopted yet
+    (:func:`dashboard.simulate.features.pending_features`): dashed white badges marked 拟, under
+    the plan's own badges. They travel with the points, so the base map stays as it is.
+    """
+    group = folium.FeatureGroup(name="sim_points", control=False)
+    if townships and townships.get("features"):
+        folium.GeoJson(
+            townships, name="sim_changed", style=_STYLE, on_each_feature=_TOOLTIP
+        ).add_to(group)
+    if features["radii"]["features"]:
+        folium.GeoJson(features["radii"], pointToLayer=_radius_js()).add_to(group)
+    if features["moves"]["features"]:
+        folium.GeoJson(features["moves"], style=_STYLE, interactive=False).add_to(group)
+    if pending and pending.get("features"):
+        folium.GeoJson(pending, pointToLayer=_pending_js(lang), on_each_feature=_TOOLTIP).add_to(
+            group
+        )
+    if features["sites"]["features"]:
+        folium.GeoJson(features["sites"], pointToLayer=_site_js(), on_each_feature=_TOOLTIP).add_to(
+            group
+        )
+    if features["homes"]["features"]:
+        folium.GeoJson(
+            features["homes"], pointToLayer=_badge_js(lang), on_each_feature=_TOOLTIP
+        ).add_to(group)
+    if features["points"]["features"]:
+        folium.GeoJson(
+            features["points"], pointToLayer=_badge_js(lang), on_each_feature=_TOOLTIP
+        ).add_to(group)
+    return group
+
+
+def small_map(
+    payload: MapPayload, features: dict[str, dict[str, Any]], height: int, lang: Lang = "zh"
+) -> folium.Map:
+    """Return a static map of one scenario (base map with its points), for comparisons."""
+    m = base_map(payload, height)
+    scenario_group(features, lang).add_to(m)
+    return m
+
+
+def fit_height(bounds: list[list[float]], width_px: float, lo: int = 420, hi: int = 640) -> int:
+    """Return a map height (px) that fits ``bounds`` to ``width_px`` without empty bands.
+
+    The area's height/width ratio in Web Mercator times the expected width, plus the fit
+    padding, clamped to ``[lo, hi]``.
+    """
+    (south, west), (north, east) = bounds
+
+    def merc(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dx = math.radians(max(east - west, 1e-6))
+    ratio = (merc(north) - merc(south)) / dx
+    return int(max(lo, min(hi, round(ratio * (width_px - 20) + 20))))

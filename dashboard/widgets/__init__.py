@@ -1,0 +1,1 @@
+"""Shared page pieces: KPI cards, county tables, problem tables."""

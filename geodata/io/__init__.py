@@ -1,0 +1,1 @@
+"""Reading files: formats, encodings, columns, coordinates, limits."""

@@ -1,0 +1,1 @@
+"""Problem codes, the summary of identical problems, CLI printing."""
