@@ -87,7 +87,7 @@ SIM_DATASET = "sim_dataset_id"
 #: ``updated_at`` of the version saved in the workspace ("" when not saved yet): the
 #: optimistic-concurrency token passed to ``WorkspaceStore.save``.
 SIM_SAVED = "sim_saved"
-#: One-shot message for the next run (``dashboard.simulate.state.Flash``).
+#: One-shot message for the next run (``dashboard.simulate.messages.Flash``).
 SIM_MESSAGE = "sim_message"
 #: Value of the simulation map (st_folium copies its return value here).
 SIM_MAP = "sim_map"

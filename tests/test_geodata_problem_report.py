@@ -16,13 +16,8 @@ import pandas as pd
 import pytest
 
 from geodata import GeodataError, Problem, read_layer
-from geodata.problems.report import (
-    group_problems,
-    neutralise_cell,
-    problems_table,
-    summary_lines,
-    write_problems_csv,
-)
+from geodata.problems.report import neutralise_cell, problems_table, write_problems_csv
+from geodata.problems.summary import group_problems, summary_lines
 
 REPO = Path(__file__).resolve().parent.parent
 GOOD = REPO / "tests" / "data" / "good"

@@ -4,31 +4,27 @@ Entry points: :func:`export_scenario` (a scenario with its coverage before/after
 :func:`export_bundle` (any :class:`ExportBundle`, e.g. built by :func:`build_bundle`).
 The format writers in :mod:`~analysis.export.gis`, :mod:`~analysis.export.office`,
 :mod:`~analysis.export.staticmap`, :mod:`~analysis.export.brief_pdf` and
-:mod:`~analysis.export.brief_docx` only see bundles, never a scenario.
+:mod:`~analysis.export.brief_docx` only see bundles, never a scenario. Names are imported on
+first use: a caller that needs one writer does not load the others (matplotlib, fpdf2,
+python-docx).
 """
 
-from analysis.export.api import (
-    ALL,
-    FORMATS,
-    check_format,
-    export_bundle,
-    export_scenario,
-    files_to_bytes,
-    safe_stem,
-)
-from analysis.export.layers import build_bundle
-from analysis.export.model import COORD_SYSTEMS, EXPORT_LAYERS, ExportBundle
+from __future__ import annotations
 
-__all__ = [
-    "ALL",
-    "COORD_SYSTEMS",
-    "EXPORT_LAYERS",
-    "FORMATS",
-    "ExportBundle",
-    "build_bundle",
-    "check_format",
-    "export_bundle",
-    "export_scenario",
-    "files_to_bytes",
-    "safe_stem",
-]
+from geodata.lazy import lazy_exports
+
+_EXPORTS = {
+    "ALL": "analysis.export.api",
+    "COORD_SYSTEMS": "analysis.export.model",
+    "EXPORT_LAYERS": "analysis.export.model",
+    "ExportBundle": "analysis.export.model",
+    "FORMATS": "analysis.export.api",
+    "build_bundle": "analysis.export.layers",
+    "check_format": "analysis.export.api",
+    "export_bundle": "analysis.export.api",
+    "export_scenario": "analysis.export.api",
+    "files_to_bytes": "analysis.export.api",
+    "safe_stem": "analysis.export.api",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

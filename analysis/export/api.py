@@ -11,8 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import analysis.export.gis as gis
+import analysis.export.office as office
 from analysis.errors import AnalysisError
-from analysis.export import gis, office
 from analysis.export.brief import build_brief
 from analysis.export.brief_docx import render_docx
 from analysis.export.brief_pdf import render_pdf

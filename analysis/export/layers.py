@@ -26,10 +26,10 @@ import shapely
 from analysis.coverage.impact import point_impact
 from analysis.coverage.kpis import PLANNED_STATUSES, RoomCheck, contact_point_room, home_room
 from analysis.errors import AnalysisError
+from analysis.export.coords import convert_coords, set_lon_lat
 from analysis.export.model import (
     COORD_SYSTEMS,
     POINT_LAYERS,
-    CoordSystem,
     CoverageLike,
     ExportBundle,
 )
@@ -180,7 +180,7 @@ def build_bundle(
     converted = {name: convert_coords(layer, coords) for name, layer in layers.items()}
     for name in converted:
         if name != "townships":
-            _set_lon_lat(converted[name])
+            set_lon_lat(converted[name])
     before = coverage_before.kpis.to_dict() if coverage_before is not None else {}
     return ExportBundle(
         layers=converted,
@@ -288,43 +288,6 @@ def locate_townships(
             codes[point_i] = str(town_codes[town_i])
             names[point_i] = str(town_names[town_i])
     return codes, names
-
-
-def convert_coords(layer: gpd.GeoDataFrame, coords: CoordSystem | str) -> gpd.GeoDataFrame:
-    """Return ``layer`` with its WGS84 coordinates converted to ``coords``.
-
-    GCJ-02 is not a CRS that PROJ knows, so the result keeps the EPSG:4326 label: the
-    numbers are GCJ-02 longitudes/latitudes (what AMap, Tencent and Ovital expect).
-    """
-    if coords == "wgs84" or layer.empty:
-        return layer.copy()
-    from geodata.coords import wgs84_to_gcj02
-
-    def _shift(xy: np.ndarray) -> np.ndarray:
-        lon, lat = wgs84_to_gcj02(xy[:, 0], xy[:, 1])
-        return np.column_stack([np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)])
-
-    out = layer.copy()
-    out[out.geometry.name] = shapely.transform(np.asarray(layer.geometry.values), _shift)
-    if "orig_lon" in out.columns and "orig_lat" in out.columns:
-        known = out["orig_lon"].notna() & out["orig_lat"].notna()
-        if known.any():
-            lon, lat = wgs84_to_gcj02(
-                out.loc[known, "orig_lon"].to_numpy(float),
-                out.loc[known, "orig_lat"].to_numpy(float),
-            )
-            out.loc[known, "orig_lon"] = np.asarray(lon, dtype=float)
-            out.loc[known, "orig_lat"] = np.asarray(lat, dtype=float)
-    return out
-
-
-def _set_lon_lat(layer: gpd.GeoDataFrame) -> None:
-    if layer.empty:
-        layer["lon"] = pd.Series(dtype=float)
-        layer["lat"] = pd.Series(dtype=float)
-        return
-    layer["lon"] = layer.geometry.x.round(7)
-    layer["lat"] = layer.geometry.y.round(7)
 
 
 def _with_point_coverage(

@@ -18,6 +18,7 @@ from dashboard.i18n import point_type_label, t
 from dashboard.services import data as services
 from dashboard.services import scenarios as sim_services
 from dashboard.simulate import map as sim_map
+from dashboard.simulate import messages
 from dashboard.simulate import state as sim_state
 from geodata.errors import GeodataError
 
@@ -92,12 +93,12 @@ def _warn_if_misplaced(pid: str, done: str) -> None:
     try:
         found = sim_services.site_warnings(services.current_dataset(), _hist_current())
     except (AnalysisError, GeodataError) as exc:
-        sim_state.flash("error", sim_state.error_text(exc))
+        messages.flash("error", messages.error_text(exc))
         return
     rows = found[found["id"].astype(str) == pid]
     if not rows.empty:
         warning = site_warning_text(rows.iloc[0].to_dict())
-        sim_state.flash("warning", t("sim_breaks_site_rule", done=done, warning=warning))
+        messages.flash("warning", t("sim_breaks_site_rule", done=done, warning=warning))
 
 
 def _split(selected: str | None) -> tuple[str, str] | None:
@@ -113,7 +114,7 @@ def move_selected(lon: float, lat: float) -> None:
 
     picked = _split(st.session_state.get(state.SIM_SELECTED))
     if picked is None:
-        sim_state.flash("warning", t("sim_select_first"))
+        messages.flash("warning", t("sim_select_first"))
         return
     layer, pid = picked
     moved = sim_state.edit(
@@ -132,7 +133,7 @@ def remove_selected() -> None:
 
     picked = _split(st.session_state.get(state.SIM_SELECTED))
     if picked is None:
-        sim_state.flash("warning", t("sim_select_first"))
+        messages.flash("warning", t("sim_select_first"))
         return
     layer, pid = picked
     scn = _hist_current()
@@ -154,7 +155,7 @@ def restore_selected() -> None:
 
     picked = _split(st.session_state.get(state.SIM_SELECTED))
     if picked is None:
-        sim_state.flash("warning", t("sim_select_first"))
+        messages.flash("warning", t("sim_select_first"))
         return
     layer, pid = picked
     sim_state.edit(
@@ -167,7 +168,7 @@ def restore_selected() -> None:
 def start_move() -> None:
     """Switch the click mode to "move the selected point"."""
     if _split(st.session_state.get(state.SIM_SELECTED)) is None:
-        sim_state.flash("warning", t("sim_select_first"))
+        messages.flash("warning", t("sim_select_first"))
         return
     st.session_state[state.SIM_MODE] = "move"
 
@@ -232,7 +233,7 @@ def add_typed() -> None:
     lat = st.session_state.get(state.SIM_COORD_LAT)
     system = str(st.session_state.get(state.SIM_COORD_SYSTEM, "wgs84"))
     if lon is None or lat is None or not (math.isfinite(lon) and math.isfinite(lat)):
-        sim_state.flash("warning", t("sim_coords_missing"))
+        messages.flash("warning", t("sim_coords_missing"))
         return
     x, y = sim_services.to_wgs84(float(lon), float(lat), system)
     kind = str(st.session_state.get(state.SIM_ADD_KIND, ADD_KINDS[0]))
@@ -273,14 +274,14 @@ def add_uploaded() -> None:
     """Callback: add every point of the uploaded file as proposed points (one edit)."""
     upload = st.session_state.get(state.SIM_UPLOAD)
     if upload is None:
-        sim_state.flash("warning", t("sim_upload_missing"))
+        messages.flash("warning", t("sim_upload_missing"))
         return
     layer = str(st.session_state.get(state.SIM_UPLOAD_LAYER, "contact_points"))
     system = str(st.session_state.get(state.SIM_UPLOAD_COORDS, "wgs84"))
     try:
         gdf = sim_services.read_points(upload.getvalue(), upload.name, layer, system)
     except (GeodataError, AnalysisError) as exc:
-        sim_state.flash("error", t("sim_upload_failed", reason=sim_state.error_text(exc)))
+        messages.flash("error", t("sim_upload_failed", reason=messages.error_text(exc)))
         return
     n = len(gdf)
     sim_state.edit(

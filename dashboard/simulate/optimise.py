@@ -25,6 +25,7 @@ from dashboard import state
 from dashboard.i18n import current_lang, fmt_pop, has_key, t
 from dashboard.services import data as services
 from dashboard.services import scenarios as sim_services
+from dashboard.simulate import messages
 from dashboard.simulate import state as sim_state
 from geodata.errors import GeodataError
 
@@ -177,7 +178,7 @@ def use_tradeoff_plan(dataset: services.Dataset, scenario: Scenario) -> None:
     try:
         proposal = tradeoff_proposal(city, services.standards(), result, index)
     except (AnalysisError, GeodataError) as exc:
-        sim_state.flash("error", t("opt_failed", reason=sim_state.error_text(exc)))
+        messages.flash("error", t("opt_failed", reason=messages.error_text(exc)))
         return
     st.session_state[state.OPT_RESULT] = SolveJob(
         key=f"{job.key}|{index}",
@@ -283,11 +284,11 @@ def apply_proposal(scenario: Scenario) -> None:
             ),
         )
     except AnalysisError as exc:
-        sim_state.flash("error", sim_state.error_text(exc))
+        messages.flash("error", messages.error_text(exc))
         return
     st.session_state.pop(state.OPT_TRADEOFF_RESULT, None)  # its plans counted from before
     st.session_state[state.OPT_ADOPTED] = scn.name
-    # A message is plain text: the page escapes it when it shows it (sim_state.flash).
+    # A message is plain text: the page escapes it when it shows it (messages.flash).
     sim_state.adopt(scn, t("opt_applied", name=scn.name, n=len(proposal.proposed)))
 
 
@@ -300,10 +301,10 @@ def add_collection_sites(dataset: services.Dataset, scenario: Scenario) -> None:
     try:
         plan = sim_services.collection_sites(dataset, scenario, limit)
     except (AnalysisError, GeodataError) as exc:
-        sim_state.flash("error", t("opt_failed", reason=sim_state.error_text(exc)))
+        messages.flash("error", t("opt_failed", reason=messages.error_text(exc)))
         return
     if plan.sites.empty:
-        sim_state.flash("info", t("opt_sites_none"))
+        messages.flash("info", t("opt_sites_none"))
         return
 
     def action(scn: Scenario) -> Scenario:

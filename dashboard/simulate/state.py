@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -25,6 +24,7 @@ from dashboard import state
 from dashboard.i18n import t
 from dashboard.services import data as services
 from dashboard.services import scenarios as sim_services
+from dashboard.simulate.messages import error_text, flash
 from geodata.errors import GeodataError
 
 if TYPE_CHECKING:
@@ -33,43 +33,6 @@ if TYPE_CHECKING:
 
 #: URL query parameter that remembers the working scenario across a browser refresh.
 QUERY_PARAM = "scenario"
-
-
-@dataclass(frozen=True)
-class Flash:
-    """A message for the next run: level (``success``/``info``/``warning``/``error``), text."""
-
-    level: str
-    text: str
-
-
-_SEVERITY = {"success": 0, "info": 1, "warning": 2, "error": 3}
-
-
-def flash(level: str, text: str) -> None:
-    """Queue a message shown once at the top of the editor (a graver one is kept).
-
-    ``text`` is plain text, names unescaped (build it with ``t``, not ``t_md``): the page
-    shows the whole message escaped for Markdown, so no name in it can become markup.
-    """
-    queued = st.session_state.get(state.SIM_MESSAGE)
-    if isinstance(queued, Flash) and _SEVERITY.get(queued.level, 0) > _SEVERITY.get(level, 0):
-        return
-    st.session_state[state.SIM_MESSAGE] = Flash(level, text)
-
-
-def pop_flash() -> Flash | None:
-    """Return and clear the queued message."""
-    value = st.session_state.pop(state.SIM_MESSAGE, None)
-    return value if isinstance(value, Flash) else None
-
-
-def error_text(exc: GeodataError | AnalysisError) -> str:
-    """One line per problem of a domain error, translated by code."""
-    from dashboard.i18n import problem_text
-
-    lines = [problem_text(p.code, dict(p.params), p.message) for p in exc.problems]
-    return "；".join(lines) or str(exc)
 
 
 def _name_changed() -> None:

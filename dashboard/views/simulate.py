@@ -30,6 +30,7 @@ from dashboard.services import scenarios as sim_services
 from dashboard.simulate import bar as sim_bar
 from dashboard.simulate import editor as sim_editor
 from dashboard.simulate import map as sim_map
+from dashboard.simulate import messages
 from dashboard.simulate import optimise as sim_optimise
 from dashboard.simulate import optimise_view as sim_optimise_view
 from dashboard.simulate import overlay as sim_overlay
@@ -169,7 +170,7 @@ _NOTICE_CSS = (
 )
 
 
-def _notices(note: sim_state.Flash | None, warnings: object) -> None:
+def _notices(note: messages.Flash | None, warnings: object) -> None:
     """The last action's message and the site-rule warnings, side by side, fixed height."""
     st.html(_NOTICE_CSS)
     left, right = st.columns(2, gap="small")
@@ -208,7 +209,7 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
         # proposal, a save under a free name): redraw the name boxes above it too.
         st.rerun(scope="app")
     scn = sim_state.current(dataset)
-    note = sim_state.pop_flash()
+    note = messages.pop_flash()
     try:
         result = sim_services.scenario_coverage(dataset, scn)
         warnings = sim_services.site_warnings(dataset, scn)
@@ -323,7 +324,7 @@ def _relabel_after_language_switch() -> None:
 def _workspace_error(exc: AnalysisError) -> None:
     """A workspace problem in words (not the problem table, whose 文件 column would show
     the server's workspace path)."""
-    st.error(md_escape(sim_state.error_text(exc)), icon=":material/error:")
+    st.error(md_escape(messages.error_text(exc)), icon=":material/error:")
 
 
 def render() -> None:

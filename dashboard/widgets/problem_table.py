@@ -18,7 +18,7 @@ from dashboard.i18n import Lang, field_label, fmt_int, problem_text, t
 
 if TYPE_CHECKING:
     from geodata.errors import Problem
-    from geodata.problems.report import ProblemGroup
+    from geodata.problems.summary import ProblemGroup
 
 #: Base name of the downloaded problem list (``.csv`` added).
 CSV_STEM = {"zh": "数据问题清单", "en": "data-problems"}
@@ -55,7 +55,7 @@ def count_label(group: ProblemGroup, lang: Lang) -> str:
 def summary_frame(problems: Iterable[Problem], lang: Lang) -> pd.DataFrame:
     """One row per file, problem code and column: severity, file, column, problem, count,
     first rows and the first value found."""
-    from geodata.problems.report import group_problems
+    from geodata.problems.summary import group_problems
 
     records = [
         {

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TextIO
 
 from geodata.errors import Problem
-from geodata.problems.report import summary_lines, write_problems_csv
+from geodata.problems.report import write_problems_csv
+from geodata.problems.summary import summary_lines
 
 #: Printed after a summary: how to get every problem.
 SUMMARY_HINT = (
