@@ -367,29 +367,7 @@ def _map_overlay(at: AppTest) -> dict[str, dict]:
     Read from st_folium's ``feature_group`` argument (the script of the layers st_folium
     adds to the fixed base map): each overlay feature carries its township ``code``.
     """
-    import json
-    import re
-
-    found: list[str] = []
-
-    def walk(node: object) -> None:
-        children = getattr(node, "children", None)
-        if isinstance(children, dict):
-            for child in children.values():
-                proto = getattr(child, "proto", None)
-                if hasattr(proto, "json_args") and "feature_group" in proto.json_args:
-                    found.append(json.loads(proto.json_args)["feature_group"] or "")
-                walk(child)
-
-    walk(at._tree)
-    assert len(found) == 1, "one st_folium map on the page"
-    out: dict[str, dict] = {}
-    # Every GeoJSON layer's data is added as `geo_json_..._add({...});` in the script.
-    for blob in re.findall(r"_add\((\{.*?\})\);", found[0], flags=re.S):
-        for feat in json.loads(blob).get("features", []):
-            if "code" in feat.get("properties", {}):
-                out[feat["properties"]["code"]] = feat["properties"]
-    return out
+    return {p["code"]: p for p in _map_features(at) if "code" in p}
 
 
 def test_map_recolours_the_townships_an_edit_changed(workspace: Path) -> None:
@@ -825,6 +803,7 @@ def _map_features(at: AppTest) -> list[dict]:
 
     walk(at._tree)
     assert len(found) == 1, "one st_folium map on the page"
+    # Every GeoJSON layer's data is added as `geo_json_..._add({...});` in the script.
     return [
         feat.get("properties", {})
         for blob in re.findall(r"_add\((\{.*?\})\);", found[0], flags=re.S)
