@@ -569,7 +569,7 @@ def test_times_are_local_and_no_server_path_is_shown(
 
 def _user_dataset():
     from dashboard.services import data as services
-    from tests.e2e_support import synthetic_city
+    from tests.support.e2e import synthetic_city
 
     return services.Dataset("u-synthetic0000001", synthetic_city())
 
@@ -858,7 +858,7 @@ def test_undo_help_shows_a_point_id_from_a_file_as_text(workspace: Path) -> None
     from dashboard.i18n import t
     from dashboard.safetext import md_escape
     from dashboard.services import data as services
-    from tests.e2e_support import synthetic_city
+    from tests.support.e2e import synthetic_city
 
     hostile = "![i](http://example.invalid/i.png)"
     city = synthetic_city()

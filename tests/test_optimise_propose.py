@@ -17,7 +17,7 @@ from analysis.optimise.model.request import ProposalRequest
 from analysis.optimise.progress import SolveCancelled
 from analysis.optimise.propose import propose
 from analysis.standards.load import load_standards
-from tests.test_optimise_city import small_city
+from tests.support.optimise_city import small_city
 
 STD = load_standards(radius_by_type_m={"rural": 4000, "enterprise": 2500, "association": 2500})
 OK_COUNTS = {"rural": 6, "enterprise": 3, "association": 1}
