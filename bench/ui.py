@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python bench/ui.py [--repeat 3] [--starts 3] [--plain]
+    .venv/bin/python -m bench.ui [--repeat 3] [--starts 3] [--plain]
 
 Starts the app as ``scripts/start.sh`` does (``python -m dashboard.launch``; with
 ``--plain``, ``streamlit run dashboard/app.py`` for comparison) on a free port, drives
@@ -53,7 +53,7 @@ from playwright.sync_api import Frame, Page, sync_playwright
 from dashboard import state
 from dashboard.i18n import point_type_label, t
 from dashboard.map.palette import MEASURES
-from tests.e2e_support import (
+from tests.support.e2e import (
     CHROMIUM,
     CHROMIUM_ARGS,
     MAP_FRAME,

@@ -11,7 +11,7 @@ from dashboard.i18n import problem_text, t
 from dashboard.i18n.problems import PROBLEM_TEXT
 from dashboard.services import importer
 from dashboard.widgets.kpi_cards import county_status, kpi_cards
-from tests.e2e_support import synthetic_city
+from tests.support.e2e import synthetic_city
 
 
 @pytest.fixture(scope="module")
@@ -120,14 +120,14 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def many_bad(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.test_geodata_problem_report import write_many_bad_villages
+    from tests.support.bad_villages import write_many_bad_villages
 
     return write_many_bad_villages(tmp_path_factory.mktemp("many") / "村庄.csv")
 
 
 @pytest.fixture(scope="module")
 def kenya(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    from tests.test_geodata_outside_china import write_city_files
+    from tests.support.outside_china import write_city_files
 
     return write_city_files(tmp_path_factory.mktemp("kenya"), "kenya")
 
@@ -140,7 +140,7 @@ def test_identical_problems_one_row_and_every_one_in_the_csv(many_bad: Path) -> 
     import pandas as pd
 
     from dashboard.widgets.problem_table import problems_csv, summary_frame
-    from tests.test_geodata_problem_report import BAD_ROWS, FORMULA
+    from tests.support.bad_villages import BAD_ROWS, FORMULA
 
     ups = {"townships": _good_towns(), "villages": _upload("villages", many_bad)}
     result = importer.check(ups, {}, "wgs84", "x")
@@ -252,7 +252,7 @@ def test_data_page_outside_china_setting_and_summary(
 
     from dashboard import state
     from geodata.io.limits import MAX_INPUT_MB
-    from tests.e2e_support import APP
+    from tests.support.e2e import APP
 
     at = AppTest.from_file(str(APP), default_timeout=120)
     at.run()

@@ -16,7 +16,7 @@ import pytest
 from dashboard.map import cache as mapcache
 from dashboard.map import view as mapview
 from dashboard.map.palette import MEASURES
-from tests.e2e_support import COUNTIES, REPO, synthetic_city
+from tests.support.e2e import COUNTIES, REPO, synthetic_city
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from dashboard.map import cache as mapcache
 from dashboard.map import folium_map as mapfolium
 from dashboard.map import view as mapview
 from dashboard.map.palette import MEASURES
-from tests.e2e_support import synthetic_city
+from tests.support.e2e import synthetic_city
 
 URL = re.compile(r"https?://", re.IGNORECASE)
 

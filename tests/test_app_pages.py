@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import state
 from dashboard.i18n import t
-from tests.e2e_support import APP
+from tests.support.e2e import APP
 
 TIMEOUT = 120  # the first run imports geopandas/scipy and reads the demo city
 
@@ -143,7 +143,7 @@ def test_data_page_controls() -> None:
 
 def test_pages_on_a_user_dataset() -> None:
     from dashboard.services import data as services
-    from tests.e2e_support import synthetic_city
+    from tests.support.e2e import synthetic_city
 
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.session_state[state.USER_DATASET] = services.Dataset("u-test", synthetic_city())

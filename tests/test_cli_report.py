@@ -14,7 +14,7 @@ import pytest
 
 from analysis.__main__ import main
 from analysis.coverage.kpis import KPIs
-from tests.test_coverage_fixtures import tiny_city
+from tests.support.coverage_fixtures import tiny_city
 
 REPO = Path(__file__).resolve().parent.parent
 REQUIRED_KPI_KEYS = {
@@ -178,7 +178,7 @@ def test_unmatched_population_table_exits_2(
 
 @pytest.fixture(scope="module")
 def kenya_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    from tests.test_geodata_outside_china import write_city_files
+    from tests.support.outside_china import write_city_files
 
     return write_city_files(tmp_path_factory.mktemp("kenya"), "kenya")
 
@@ -219,7 +219,7 @@ def test_propose_and_export_take_the_flag(
 def test_identical_problems_once_every_one_on_request(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.test_geodata_problem_report import BAD_ROWS, write_many_bad_villages
+    from tests.support.bad_villages import BAD_ROWS, write_many_bad_villages
 
     good = REPO / "tests" / "data" / "good"
     files = {"townships": good / "townships.geojson", "points": good / "contact_points.csv",

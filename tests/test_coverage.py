@@ -1,6 +1,6 @@
 """Coverage engine on a tiny hand-built city; every expected value is worked out by hand.
 
-Layout (metres, UTM 48N offsets; see ``test_coverage_fixtures.py``)::
+Layout (metres, UTM 48N offsets; see ``tests/support/coverage_fixtures.py``)::
 
     T1 urban 甲区 [0,10k]   T2 rural 甲区 [10k,20k]   T3 rural 乙县 [20k,30k]   (y in [0,10k])
     villages  v1 (2000,5000) 1000 urban   v2 (8000,5000) 500 urban     (T1)
@@ -26,7 +26,7 @@ import pytest
 from analysis.coverage.api import CoverageResult, compute_coverage
 from analysis.errors import AnalysisError
 from analysis.standards.load import load_standards
-from tests.test_coverage_fixtures import points_gdf, tiny_city
+from tests.support.coverage_fixtures import points_gdf, tiny_city
 
 DIST = {"rel": 1e-3}
 

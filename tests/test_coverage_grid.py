@@ -11,7 +11,7 @@ import shapely
 from analysis.coverage.api import compute_coverage
 from analysis.coverage.grid_demand import township_grid
 from analysis.standards.load import load_standards
-from tests.test_coverage_fixtures import tiny_city
+from tests.support.coverage_fixtures import tiny_city
 
 
 def test_grid_cells_fill_a_square_and_split_population() -> None:

@@ -12,7 +12,7 @@ from analysis.coverage.api import compute_coverage
 from analysis.coverage.engine.api import run_engine
 from analysis.coverage.engine.types import EngineResult, PlaceArrays
 from analysis.standards.load import load_standards
-from tests.test_coverage_fixtures import points_gdf, shifted_tiny_city, tiny_city
+from tests.support.coverage_fixtures import points_gdf, shifted_tiny_city, tiny_city
 
 FAST = settings(
     max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]

@@ -1,12 +1,12 @@
 """Invariants of the built-in demo city (issue 2, items 7 and 9).
 
 The committed GeoPackage must tile without gaps or overlaps, add up, and reproduce the
-speech's numbers; the seeded generator must rebuild exactly the committed file.
+speech's numbers; the seeded generator must rebuild exactly the committed file. How long
+loading and rebuilding take is measured by ``python -m bench.demo``, not asserted here.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -53,11 +53,9 @@ def _xy(gdf: gpd.GeoDataFrame) -> np.ndarray:
     return np.column_stack([g.x, g.y])
 
 
-def test_load_is_fast_and_labelled() -> None:
-    load_demo_city()  # warm imports
-    start = time.perf_counter()
+def test_load_is_labelled() -> None:
+    # How fast it loads is measured by ``python -m bench.demo`` (no clock in the tests).
     city = load_demo_city()
-    assert time.perf_counter() - start < 2.0
     assert city.is_demo and city.name == "示例市（虚构）"
     assert DEMO_DATASET_ID == "demo"
     assert city.villages is not None
@@ -246,10 +244,7 @@ def test_generator_rebuilds_committed_file(tmp_path: Path) -> None:
     from geodata.demo.build import main
 
     out = tmp_path / "demo.gpkg"
-    start = time.perf_counter()
-    assert main(["--out", str(out)]) == 0
-    # ~3 s alone; generous so a busy CI machine does not fail it.
-    assert time.perf_counter() - start < 60
+    assert main(["--out", str(out)]) == 0  # its time: ``python -m bench.demo``
     fresh, committed = load_demo_city(out), load_demo_city()
     for layer in LAYER_NAMES:
         a, b = getattr(fresh, layer), getattr(committed, layer)

@@ -16,7 +16,7 @@ import pytest
 
 from dashboard import state
 from dashboard.i18n import t
-from tests.e2e_support import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, stop_app, wait_healthy
+from tests.support.e2e import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, stop_app, wait_healthy
 
 pytestmark = pytest.mark.e2e
 playwright = pytest.importorskip("playwright.sync_api")

@@ -18,7 +18,8 @@ import pytest
 from dashboard import state
 from dashboard.i18n import t
 from geodata.io.limits import MAX_INPUT_MB
-from tests.e2e_support import (
+from tests.support.bad_villages import BAD_ROWS, FORMULA, write_many_bad_villages
+from tests.support.e2e import (
     CHROMIUM,
     CHROMIUM_ARGS,
     free_port,
@@ -27,7 +28,6 @@ from tests.e2e_support import (
     wait_healthy,
     wait_idle,
 )
-from tests.test_geodata_problem_report import BAD_ROWS, FORMULA, write_many_bad_villages
 
 pytestmark = pytest.mark.e2e
 playwright = pytest.importorskip("playwright.sync_api")

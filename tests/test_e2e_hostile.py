@@ -4,7 +4,7 @@ One ``python -m dashboard.launch`` with a temporary workspace, one headless Debi
 one context at 1440x900 (every request that is not to the local server aborted and kept),
 and one planner's session going through every page as a user would:
 
-1. 数据: uploads the synthetic city (``tests/e2e_support.synthetic_city``) with hostile
+1. 数据: uploads the synthetic city (``tests.support.e2e.synthetic_city``) with hostile
    text in every name-like column (townships, counties, villages, contact points,
    collection sites, homes), a village file with a hostile file name whose population
    column has a hostile header (chosen in the column-mapping box), and a hostile area name;
@@ -42,7 +42,7 @@ from dashboard import state
 from dashboard.i18n import t
 from dashboard.safetext import WORD_JOINER
 from geodata.spreadsheet_safety import is_dangerous
-from tests.e2e_support import (
+from tests.support.e2e import (
     CHROMIUM,
     CHROMIUM_ARGS,
     COUNTIES,

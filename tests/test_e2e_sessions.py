@@ -38,7 +38,7 @@ import pytest
 
 from dashboard import state
 from dashboard.i18n import t
-from tests.e2e_support import (
+from tests.support.e2e import (
     CHROMIUM,
     CHROMIUM_ARGS,
     PYTHON,
@@ -47,7 +47,7 @@ from tests.e2e_support import (
     stop_app,
     wait_healthy,
 )
-from tests.hostile_support import rss_mb
+from tests.support.hostile import rss_mb
 
 pytestmark = pytest.mark.e2e
 pytest.importorskip("playwright.async_api")
@@ -358,7 +358,7 @@ LOCAL = ("http://127.0.0.1", "http://localhost")
 @pytest.fixture()
 def server(tmp_path: Path) -> Iterator[Any]:
     """Start servers on one temporary workspace: ``server()`` -> (url, stop)."""
-    from tests.e2e_support import start_app
+    from tests.support.e2e import start_app
 
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed")
@@ -400,7 +400,7 @@ def _sync_until(what: str, check: Any, timeout: float = WAIT_S) -> Any:
 
 def _sim_loaded(page: Any) -> int:
     """Wait for the simulation page's cards and editor; return the contact points card."""
-    from tests.e2e_support import metric_value, wait_idle
+    from tests.support.e2e import metric_value, wait_idle
 
     _sync_until("the cards", lambda: metric_value(page, KPI_LABEL) is not None)
     page.locator(f".st-key-{state.SIM_COORD_ADD}").wait_for(state="attached")
@@ -412,7 +412,7 @@ def _sim_loaded(page: Any) -> int:
 
 def _sync_add_point(page: Any, lon: float, lat: float) -> int:
     """Add a point by typed coordinates (按坐标新增); return the new contact points card."""
-    from tests.e2e_support import metric_value, wait_idle
+    from tests.support.e2e import metric_value, wait_idle
 
     before = metric_value(page, KPI_LABEL)
     expander = page.locator(f".st-key-{state.SIM_COORD_ADD}")
@@ -501,7 +501,7 @@ def test_a_second_browser_does_not_open_or_write_into_the_first_ones_plan(
 
 def _write_city(folder: Path) -> dict[str, Path]:
     """The synthetic city's layers as GeoJSON files, as a planner would upload them."""
-    from tests.e2e_support import synthetic_city
+    from tests.support.e2e import synthetic_city
 
     city = synthetic_city()
     files = {}
@@ -520,7 +520,7 @@ def test_a_plan_on_uploaded_data_reopens_after_a_server_restart(
     from playwright.sync_api import sync_playwright
 
     from analysis.workspace.store import WorkspaceStore
-    from tests.e2e_support import sim_map_counts, synthetic_city, wait_idle
+    from tests.support.e2e import sim_map_counts, synthetic_city, wait_idle
 
     city = synthetic_city()
     files = _write_city(tmp_path)

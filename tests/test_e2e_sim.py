@@ -32,7 +32,7 @@ from dashboard import state
 from dashboard.i18n import point_type_label, t
 from dashboard.map.palette import POINT_STYLE, color_scale
 from dashboard.simulate import overlay as sim_overlay
-from tests.e2e_support import (
+from tests.support.e2e import (
     CHROMIUM,
     CHROMIUM_ARGS,
     MAP_FRAME,

@@ -15,7 +15,7 @@ from analysis.export import export_scenario
 from analysis.export.brief import HEADINGS, fmt_delta, fmt_value
 from analysis.export.brief_pdf import NO_LINE_START, cjk_lines
 from analysis.export.staticmap import nice_length
-from tests.test_export_fixtures import Case, make_case
+from tests.support.export_fixtures import Case, make_case
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 DAY = dt.date(2026, 11, 29)

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from analysis.__main__ import main
 from analysis.workspace.store import WorkspaceStore
-from tests.test_export_fixtures import make_city, make_scenario
+from tests.support.export_fixtures import make_city, make_scenario
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from analysis.export.reimport import city_from_gpkg
 from analysis.export.shpfields import SHP_FIELDS, shapefile_names
 from analysis.plan.scenarios import POINT_LAYERS
 from geodata.coords import wgs84_to_gcj02
-from tests.test_export_fixtures import Case, make_case
+from tests.support.export_fixtures import Case, make_case
 
 TOL = 1e-6
 

@@ -14,7 +14,7 @@ from shapely.geometry import Point
 
 from analysis.export import ExportBundle, export_bundle, export_scenario
 from geodata.spreadsheet_safety import is_dangerous, neutralise_frame, neutralise_value
-from tests.test_export_fixtures import Case, make_case
+from tests.support.export_fixtures import Case, make_case
 
 
 @pytest.fixture(scope="module")

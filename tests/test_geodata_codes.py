@@ -1,6 +1,6 @@
 """PROBLEM_CODES is complete, and every code is produced by some input.
 
-Codes exercised by the bad corpus are listed in test_geodata_corpus.EXPECTED; the rest are
+Codes exercised by the bad corpus are listed in tests.support.corpus.EXPECTED; the rest are
 produced here, one small case each.
 """
 
@@ -20,7 +20,7 @@ from geodata.io import archive as readers_archive
 from geodata.io import readers as readers_module
 from geodata.io.encoding import detect_encoding
 from geodata.validate.layers import validate_layer
-from tests.test_geodata_corpus import EXPECTED
+from tests.support.corpus import EXPECTED
 
 DATA = Path(__file__).resolve().parent / "data"
 GOOD = DATA / "good"

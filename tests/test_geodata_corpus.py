@@ -15,82 +15,10 @@ import pytest
 from geodata import GeodataError, read_layer
 from geodata.__main__ import main
 from geodata.io.columns import infer_layer_from_name
+from tests.support.corpus import BAD, BAD_FILES, DATA, EXPECTED, GOOD
 
-DATA = Path(__file__).resolve().parent / "data"
-BAD = DATA / "bad"
-GOOD = DATA / "good"
 REPO = DATA.parent.parent
 
-#: file -> a problem code it must raise (others may come with it).
-EXPECTED: dict[str, str] = {
-    "contact_points_broken_xml.kml": "unreadable_file",
-    "contact_points_duplicate_ids.csv": "duplicate_id",
-    "contact_points_negative_opinions.csv": "negative_value",
-    "contact_points_unknown_type.csv": "unknown_type",
-    "homes_empty_sheet.xlsx": "empty_table",
-    "homes_kmz_bomb.kmz": "archive_bomb",
-    "homes_kmz_without_kml.kmz": "archive_without_layer",
-    "townships_3d_with_bad_population.geojson": "not_a_number",
-    "townships_duplicate_codes.geojson": "duplicate_id",
-    "townships_empty.geojson": "empty_file",
-    "townships_empty_geometry.geojson": "empty_geometry",
-    "townships_garbage.geojson": "wrong_extension",
-    "townships_garbage.gpkg": "unreadable_file",
-    "townships_local_crs.zip": "bad_crs",
-    "townships_attributes_only.gpkg": "no_geometry",
-    "townships_plain_sqlite.gpkg": "unreadable_file",
-    "townships_json_array.geojson": "unreadable_file",
-    "townships_missing_code_column.geojson": "missing_column",
-    "townships_mixed_geometry.geojson": "wrong_geometry_type",
-    "townships_no_kind_or_rural.geojson": "missing_kind_or_rural_population",
-    "townships_not_geojson.geojson": "unreadable_file",
-    "townships_projected_declared_wgs84.geojson": "projected_coordinates",
-    "townships_projected_no_prj.zip": "projected_coordinates",
-    "townships_rural_exceeds_total.geojson": "rural_exceeds_total",
-    "townships_shapefile_alone.shp": "shapefile_not_zipped",
-    "townships_swapped_lat_lon.geojson": "swapped_lat_lon",
-    "townships_truncated.geojson": "unreadable_file",
-    "townships_truncated.gpkg": "unreadable_file",
-    "townships_truncated.zip": "corrupt_archive",
-    "townships_two_layers.zip": "archive_several_layers",
-    "townships_unknown_kind.geojson": "unknown_kind",
-    "townships_wrong_geometry_type.geojson": "wrong_geometry_type",
-    "townships_zip_absolute_path.zip": "unsafe_archive_entry",
-    "townships_zip_bomb.zip": "archive_bomb",
-    "townships_zip_missing_dbf.zip": "shapefile_incomplete",
-    "townships_zip_named_geojson.geojson": "wrong_extension",
-    "townships_zip_slip.zip": "unsafe_archive_entry",
-    "townships_zip_without_shp.zip": "archive_without_layer",
-    "villages_bad_seat_flag.csv": "bad_boolean",
-    "villages_binary_named_csv.csv": "wrong_extension",
-    "villages_blank_coordinates.csv": "missing_coordinate",
-    "villages_blank_township_code.csv": "missing_value",
-    "villages_code_scientific_notation.csv": "code_scientific_notation",
-    "villages_csv_named_xlsx.xlsx": "wrong_extension",
-    "villages_empty.csv": "empty_file",
-    "villages_garbage.xlsx": "wrong_extension",
-    "villages_header_only.csv": "no_features",
-    "villages_huge_population.csv": "implausible_value",
-    "villages_inf_population.csv": "infinite_value",
-    "villages_missing_columns.csv": "missing_column",
-    "villages_mixed_encoding.csv": "mixed_encoding",
-    "villages_nan_population.csv": "nan_value",
-    "villages_negative_population.csv": "negative_value",
-    "villages_no_coordinates.csv": "missing_coordinates",
-    "villages_no_coordinates.xlsx": "missing_coordinates",
-    "villages_non_numeric_population.csv": "not_a_number",
-    "villages_old_excel.xls": "unsupported_format",
-    "villages_outside_china.csv": "outside_china",
-    "villages_projected_in_lonlat.csv": "projected_coordinates",
-    "villages_ragged_rows.csv": "ragged_rows",
-    "villages_swapped_lat_lon.csv": "swapped_lat_lon",
-    "villages_text_coordinates.csv": "bad_coordinate",
-    "villages_truncated.xlsx": "corrupt_archive",
-    "villages_xlsx_bomb.xlsx": "archive_bomb",
-    "villages_unknown_kind.csv": "unknown_kind",
-    "villages_word_document.docx": "unsupported_format",
-}
-BAD_FILES = sorted(p.name for p in BAD.glob("*.*"))
 GOOD_LAYER_FILES = sorted(
     p.name for p in GOOD.iterdir() if not p.name.startswith("township_population")
 )

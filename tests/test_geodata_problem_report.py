@@ -1,7 +1,8 @@
 """Bad data said once: identical problems grouped, the full list in a CSV file, no server paths.
 
 The bad file is a village table of 1,300 rows, 1,204 of them with text in the population
-column (and one hostile value that a spreadsheet would run as a formula).
+column (and one hostile value that a spreadsheet would run as a formula), written by
+``tests/support/bad_villages.py``.
 """
 
 from __future__ import annotations
@@ -11,46 +12,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from geodata import GeodataError, Problem, read_layer
 from geodata.problems.report import neutralise_cell, problems_table, write_problems_csv
 from geodata.problems.summary import group_problems, summary_lines
+from tests.support.bad_villages import BAD_ROWS, FORMULA, write_many_bad_villages
 
 REPO = Path(__file__).resolve().parent.parent
 GOOD = REPO / "tests" / "data" / "good"
 BAD = REPO / "tests" / "data" / "bad"
-BAD_ROWS = 1204
-FORMULA = '=HYPERLINK("http://example.invalid","x")'
-
-
-def write_many_bad_villages(path: Path, rows: int = 1300, bad: int = BAD_ROWS) -> Path:
-    """Villages in the good townships' first township; ``bad`` of them with text population.
-
-    Row 2 (0-based) is the first bad row; the bad rows are spread through the file. The
-    header is Chinese, the kind column is headed 城乡属性.
-    """
-    rng = np.random.default_rng(11)
-    population: list[object] = [int(v) for v in rng.integers(100, 5000, rows)]
-    bad_rows = np.sort(rng.choice(np.arange(3, rows), size=bad - 1, replace=False))
-    for r in (2, *bad_rows):
-        population[int(r)] = "约一千"
-    population[int(bad_rows[-1])] = FORMULA
-    table = pd.DataFrame(
-        {
-            "编码": [f"620102{i:06d}" for i in range(rows)],
-            "名称": [f"村{i}" for i in range(rows)],
-            "乡镇编码": "620102001",
-            "人口": population,
-            "城乡属性": "村委会",
-            "经度": rng.uniform(104.51, 104.54, rows).round(6),
-            "纬度": rng.uniform(35.51, 35.59, rows).round(6),
-        }
-    )
-    table.to_csv(path, index=False, encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")

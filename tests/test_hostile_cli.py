@@ -23,12 +23,10 @@ from pathlib import Path
 import pytest
 
 from analysis.__main__ import main
-from tests.hostile_support import (
-    BAD,
-    BAD_FILES,
+from tests.support.corpus import BAD, BAD_FILES, GOOD
+from tests.support.hostile import (
     CLI_OPTION,
     CROSS_FILES,
-    GOOD,
     GOOD_FILES,
     REPO,
     layer_of,
@@ -219,7 +217,7 @@ def test_export_command_writes_no_formula_from_a_hostile_scenario(
     named with formulas: every workbook cell and CSV field stays text (issue 11, item 8a:
     the 指标 sheet used to carry the scenario, city and author as live formulas)."""
     from analysis.workspace.store import WorkspaceStore
-    from tests.test_export_hostile import (
+    from tests.support.export_formulas import (
         LINK,
         assert_csv_inert,
         assert_workbook_inert,

@@ -2,7 +2,7 @@
 
 Every name and free-text field of every layer, the city name, the scenario name and its
 author hold ``<script>alert(1)</script>``, ``<img src=x onerror=alert(1)>`` and friends
-(:data:`tests.hostile_support.HOSTILE_NAMES`). Checked here:
+(:data:`tests.support.hostile.HOSTILE_NAMES`). Checked here:
 
 - the map page's and data preview's map (:mod:`dashboard.map.cache` / :mod:`dashboard.map.view`):
   every tooltip, popup and label is the dashboard's own inert markup whose *text* is the
@@ -33,7 +33,7 @@ from dashboard.map import cache as mapcache
 from dashboard.map import folium_map as mapfolium
 from dashboard.map import view as mapview
 from dashboard.simulate import map as sim_map
-from tests.hostile_support import (
+from tests.support.hostile import (
     HOSTILE_NAMES,
     IMG,
     REPO,

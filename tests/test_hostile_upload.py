@@ -28,12 +28,10 @@ from dashboard import state
 from dashboard.i18n import problem_text, t
 from dashboard.i18n.problems import PROBLEM_TEXT
 from dashboard.services import importer
-from tests.e2e_support import APP
-from tests.hostile_support import (
-    BAD,
-    BAD_FILES,
+from tests.support.corpus import BAD, BAD_FILES, GOOD
+from tests.support.e2e import APP
+from tests.support.hostile import (
     CROSS_FILES,
-    GOOD,
     GOOD_FILES,
     IMG,
     REPO,

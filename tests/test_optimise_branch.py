@@ -25,8 +25,7 @@ from analysis.optimise.heuristics.greedy import greedy_swap
 from analysis.optimise.model.compact import compact_lp
 from analysis.optimise.model.problem import CoverageProblem
 from analysis.optimise.model.reduce import reduce_rows
-from tests.test_optimise_core import random_problem
-from tests.test_optimise_properties import make
+from tests.support.optimise_problems import property_problem, random_problem
 
 
 def _lp_value(lp: highspy.HighsLp) -> float:
@@ -141,7 +140,7 @@ def test_preview_and_reduced_exact_path_match_plain_highs(
 ) -> None:
     counts = {"rural": rural, "enterprise": enterprise}
     minimum = [[min_a, 0], [min_b, 1 if enterprise else 0]]
-    p = reduce_rows(make(seed, counts, minimum, must))[0]
+    p = reduce_rows(property_problem(seed, counts, minimum, must))[0]
     plain = solve_milp(p, reduce_columns=False, relaxed=relaxed, time_limit_s=30)
     # every model takes the path of large ones: LP dive, column generation, fixing, tree
     with (

@@ -11,7 +11,7 @@ import pytest
 
 from analysis.__main__ import main
 from analysis.workspace.store import WorkspaceStore
-from tests.test_optimise_city import small_city
+from tests.support.optimise_city import small_city
 
 
 def _files(tmp_path: Path) -> list[str]:

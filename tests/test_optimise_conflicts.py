@@ -9,7 +9,7 @@ from analysis.optimise.model.request import ProposalRequest
 from analysis.optimise.propose import RuleConflictError, check_conflicts, propose
 from analysis.optimise.rules.conflicts import check_request
 from analysis.standards.load import load_standards
-from tests.test_optimise_city import small_city
+from tests.support.optimise_city import small_city
 
 RULES = ("rural", "enterprise")
 
@@ -97,7 +97,7 @@ def test_report_serialises_and_converts_to_problems() -> None:
 
 
 def test_small_city_conflicts_and_refusal() -> None:
-    # hand count (tests/test_optimise_city.py): rural 甲区 2, 乙县 1, 丙县 1, 丁县 2 = 6;
+    # hand count (tests/support/optimise_city.py): rural 甲区 2, 乙县 1, 丙县 1, 丁县 2 = 6;
     # enterprise 甲区, 乙县, 丁县 = 3
     city = small_city()
     std = load_standards()

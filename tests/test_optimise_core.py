@@ -14,40 +14,7 @@ from analysis.optimise.heuristics.greedy import greedy, greedy_swap, order_by_ma
 from analysis.optimise.model.problem import CoverageProblem, build_problem, coverage_matrix
 from analysis.optimise.model.reduce import reduce_rows
 from analysis.optimise.progress import SolveCancelled
-
-
-def random_problem(
-    seed: int,
-    n_demand: int = 60,
-    n_sites: int = 12,
-    counts: dict[str, int] | None = None,
-    minimum: bool = True,
-    must_cover: int = 0,
-) -> CoverageProblem:
-    """Random instance on a 40 km square, sites at villages, two counties (x < 20 km)."""
-    rng = np.random.default_rng(seed)
-    xy = rng.uniform(0, 40_000, (n_demand, 2))
-    pop = np.round(rng.lognormal(6, 1, n_demand))
-    sites = rng.choice(n_demand, n_sites, replace=False)
-    county = (xy[sites, 0] >= 20_000).astype(np.int64)
-    counts = counts or {"rural": 2, "enterprise": 1, "association": 1}
-    minimum_new = np.zeros((2, len(counts)), np.int64)
-    if minimum:
-        minimum_new[:, 0] = 1
-    town = (xy[:, 1] // 10_000).astype(int)
-    must = {f"T{t}": np.flatnonzero(town == t) for t in range(must_cover)}
-    return build_problem(
-        demand_xy_m=xy,
-        weights=pop,
-        population=pop,
-        site_xy_m=xy[sites],
-        site_county=county,
-        county_names=("A", "B"),
-        counts=counts,
-        radius_m_by_type={"rural": 9_000.0, "enterprise": 5_000.0, "association": 5_000.0},
-        minimum_new=minimum_new,
-        must_cover_rows=must,
-    )
+from tests.support.optimise_problems import random_problem
 
 
 def brute_force(problem: CoverageProblem) -> float:

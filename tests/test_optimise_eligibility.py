@@ -22,7 +22,7 @@ from analysis.standards.load import load_standards
 from analysis.standards.site_rules import STREET, TOWN, placement_warnings
 from geodata.city import CityData
 from geodata.demo.load import load_demo_city
-from tests.test_optimise_city import small_city
+from tests.support.optimise_city import small_city
 
 STD = load_standards(radius_by_type_m={"rural": 4000, "enterprise": 2500, "association": 2500})
 OK = {"rural": 6, "enterprise": 3, "association": 1}

@@ -11,7 +11,7 @@ from analysis.optimise.heuristics.greedy import greedy_swap
 from analysis.optimise.heuristics.preview import DIVE_ABOVE_COLUMNS, preview_plan, preview_with_lp
 from analysis.optimise.model.problem import CoverageProblem
 from analysis.optimise.model.reduce import reduce_rows
-from tests.test_optimise_core import random_problem
+from tests.support.optimise_problems import random_problem
 
 
 def _instance(seed: int, must: int = 0) -> CoverageProblem:

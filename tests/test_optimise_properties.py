@@ -2,45 +2,24 @@
 
 from __future__ import annotations
 
-import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.optimise.exact.milp import solve_milp
 from analysis.optimise.heuristics.greedy import greedy_swap
-from analysis.optimise.model.problem import CoverageProblem, build_problem
 from analysis.optimise.model.reduce import reduce_rows
+from tests.support.optimise_problems import property_problem
 
 SETTINGS = settings(
     max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 
 
-def make(seed: int, counts: dict[str, int], minimum: list[list[int]], must: int) -> CoverageProblem:
-    rng = np.random.default_rng(seed)
-    xy = rng.uniform(0, 30_000, (50, 2))
-    pop = np.round(rng.lognormal(6, 1, 50))
-    sites = rng.choice(50, 14, replace=False)
-    town = (xy[:, 1] // 10_000).astype(int)
-    return build_problem(
-        demand_xy_m=xy,
-        weights=pop,
-        population=pop,
-        site_xy_m=xy[sites],
-        site_county=(xy[sites, 0] >= 15_000).astype(np.int64),
-        county_names=("A", "B"),
-        counts=counts,
-        radius_m_by_type={"rural": 7_000.0, "enterprise": 4_000.0},
-        minimum_new=np.array(minimum, np.int64),
-        must_cover_rows={f"T{t}": np.flatnonzero(town == t) for t in range(must)},
-    )
-
-
 @SETTINGS
 @given(seed=st.integers(0, 10_000), k=st.integers(0, 6))
 def test_more_new_points_never_cover_less(seed: int, k: int) -> None:
-    small = reduce_rows(make(seed, {"rural": k}, [[0], [0]], 0))[0]
-    large = reduce_rows(make(seed, {"rural": k + 1}, [[0], [0]], 0))[0]
+    small = reduce_rows(property_problem(seed, {"rural": k}, [[0], [0]], 0))[0]
+    large = reduce_rows(property_problem(seed, {"rural": k + 1}, [[0], [0]], 0))[0]
     a = solve_milp(small, time_limit_s=10)
     b = solve_milp(large, time_limit_s=10)
     assert a.status == b.status == "optimal"
@@ -61,7 +40,7 @@ def test_every_rule_holds_in_every_solution(
 ) -> None:
     counts = {"rural": rural, "enterprise": enterprise}
     minimum = [[min_a, 0], [min_b, 1 if enterprise else 0]]
-    p = make(seed, counts, minimum, must)
+    p = property_problem(seed, counts, minimum, must)
     r = reduce_rows(p)[0]
     exact = solve_milp(r, time_limit_s=10)
     preview = greedy_swap(r)

@@ -17,7 +17,8 @@ from analysis.optimise.model.request import ProposalRequest
 from analysis.optimise.progress import SolveCancelled
 from analysis.optimise.propose import propose
 from analysis.standards.load import load_standards
-from tests.test_optimise_city import small_city
+from tests.support.optimise_city import small_city
+from tests.support.solver_hold import WAIT_S, SolveHold
 
 STD = load_standards(radius_by_type_m={"rural": 4000, "enterprise": 2500, "association": 2500})
 OK_COUNTS = {"rural": 6, "enterprise": 3, "association": 1}
@@ -127,6 +128,34 @@ def test_cancel_and_progress(city) -> None:  # type: ignore[no-untyped-def]
     propose(city, STD, ProposalRequest(counts=OK_COUNTS), progress=lambda f, m: seen.append(f))
     assert seen[0] == 0.0 and seen[-1] == 1.0
     assert all(0 <= f <= 1 for f in seen) and seen == sorted(seen)
+
+
+def test_cancel_during_the_exact_solve_keeps_the_best_plan_so_far(city) -> None:  # type: ignore[no-untyped-def]
+    """A cancel that reaches a running exact solve returns the preview's plan, "cancelled".
+
+    The solver's thread is held at its first exact-solve progress report until the cancel
+    is set (``tests/support/solver_hold.py``): the same point every run, no clock.
+    """
+    hold = SolveHold(at="HiGHS")
+    stop = threading.Event()
+    found: dict[str, object] = {}
+
+    def solve() -> None:
+        request = ProposalRequest(counts=OK_COUNTS, time_limit_s=120)
+        found["plan"] = propose(city, STD, request, progress=hold.wrap(), cancel=stop)
+
+    worker = threading.Thread(target=solve, daemon=True)
+    worker.start()
+    try:
+        hold.wait_reached()
+        stop.set()
+    finally:
+        hold.release()
+    worker.join(WAIT_S)
+    plan = found["plan"]
+    assert plan.status == "cancelled"  # type: ignore[attr-defined]
+    assert plan.compliant and len(plan.proposed) == sum(OK_COUNTS.values())  # type: ignore[attr-defined]
+    assert hold.messages[-1] == "done"
 
 
 def _files(city, tmp_path: Path) -> list[str]:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ import pytest
 
 from analysis.optimise.sites.collection_sites import propose_collection_sites
 from analysis.optimise.sites.second_tier import plan_second_tier
-from tests.test_optimise_city import small_city
+from tests.support.optimise_city import small_city
 
 
 def _plan(existing: np.ndarray, points: np.ndarray, seed: int = 0):  # type: ignore[no-untyped-def]

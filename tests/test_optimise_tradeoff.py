@@ -22,7 +22,7 @@ from analysis.optimise.tradeoff import (
 )
 from analysis.standards.load import load_standards
 from geodata.demo.load import load_demo_city
-from tests.test_optimise_city import small_city
+from tests.support.optimise_city import small_city
 
 STD = load_standards(radius_by_type_m={"rural": 4000, "enterprise": 2500, "association": 2500})
 DEMO_REQUEST = ProposalRequest(counts={"rural": 12, "enterprise": 7, "association": 3})

@@ -25,7 +25,7 @@ from analysis.workspace import gpkg as workspace_gpkg
 from analysis.workspace import store as workspace
 from analysis.workspace.store import WorkspaceStore, default_workspace_path
 from geodata.city import CityData
-from tests.test_scenarios import HOSTILE, make_city
+from tests.support.scenario_city import HOSTILE, make_city
 
 
 def assert_layers_equal(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame) -> None:

@@ -33,7 +33,7 @@ import shapely
 from analysis.plan.scenarios import Scenario, baseline_scenario
 from analysis.workspace import gpkg as workspace_gpkg
 from analysis.workspace.store import WorkspaceStore
-from tests.test_scenarios import HOSTILE, make_city
+from tests.support.scenario_city import HOSTILE, make_city
 
 N_CP, N_SITES, N_HOMES = 200, 2000, 100
 Report = Callable[[str], None]

@@ -1,4 +1,4 @@
-"""Hand-built cities for the coverage tests (no tests here; imported by test_coverage*.py).
+"""The hand-built tiny city of the coverage tests (imported by tests/test_coverage*.py and others).
 
 The tiny city lives in UTM zone 48N (EPSG:32648, the demo city's zone) at local metric
 offsets from (460000, 3940000), i.e. near 104.6°E 35.6°N; every answer is worked out by hand

@@ -1,4 +1,4 @@
-"""A small seeded city for the optimiser tests (helpers only; no tests here).
+"""A small seeded city for the optimiser tests (imported by tests/test_optimise_*.py).
 
 Four counties of two 10 km x 10 km townships each, laid out 4 x 2 in UTM zone 48N near the
 demo city: 甲区 is an urban district (only urban communities), 乙县, 丙县 and 丁县 are rural.

@@ -2,8 +2,9 @@
 
 Imported by ``tests/test_hostile_*.py`` and ``tests/test_e2e_sessions.py`` (no tests here).
 The corpus itself (``tests/data/bad/``) belongs to the data layer and is checked file by
-file against its problem code in ``tests/test_geodata_corpus.py``; these helpers only send
-the same files through the other doors (command line, upload page).
+file against its problem code in ``tests/test_geodata_corpus.py`` (the file list is
+``tests/support/corpus.py``); these helpers only send the same files through the other
+doors (command line, upload page).
 """
 
 from __future__ import annotations
@@ -14,13 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from geodata.io.columns import infer_layer_from_name
+from tests.support.corpus import BAD, GOOD
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
-BAD = DATA / "bad"
-GOOD = DATA / "good"
-#: Every bad file, by name (same selection as ``tests/test_geodata_corpus.py``).
-BAD_FILES: tuple[str, ...] = tuple(sorted(p.name for p in BAD.glob("*.*")))
+REPO = Path(__file__).resolve().parents[2]
 CROSS_FILES: tuple[str, ...] = tuple(sorted(p.name for p in (BAD / "cross").glob("*.*")))
 
 #: ``python -m analysis report`` option of each layer.
@@ -162,7 +159,7 @@ def hostile_city() -> Any:
     these names pass its validation exactly as an upload's would.
     """
     from geodata.validate.layers import assemble_city
-    from tests.e2e_support import synthetic_city
+    from tests.support.e2e import synthetic_city
 
     base = synthetic_city()
 

@@ -1,5 +1,7 @@
 """Small, seeded fixtures for the export tests: a six-township city, a plan, coverage.
 
+Imported by ``tests/test_export_*.py`` and ``tests/support/export_formulas.py``.
+
 Names include formula-like text (``=HYPERLINK``, ``-...``, ``@...``) to exercise the
 spreadsheet safety of the office exports.
 """

@@ -19,7 +19,7 @@ import geopandas as gpd
 import numpy as np
 from shapely.geometry import Point, box
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "dashboard" / "app.py"
 PYTHON = sys.executable
 CHROMIUM = "/usr/bin/chromium"

@@ -1,0 +1,68 @@
+"""Seeded random optimiser problems on plain arrays (no city, no GeoDataFrame).
+
+Imported by ``tests/test_optimise_core.py``, ``tests/test_optimise_properties.py``,
+``tests/test_optimise_branch.py`` and ``tests/test_optimise_preview.py``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analysis.optimise.model.problem import CoverageProblem, build_problem
+
+
+def random_problem(
+    seed: int,
+    n_demand: int = 60,
+    n_sites: int = 12,
+    counts: dict[str, int] | None = None,
+    minimum: bool = True,
+    must_cover: int = 0,
+) -> CoverageProblem:
+    """Random instance on a 40 km square, sites at villages, two counties (x < 20 km)."""
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, 40_000, (n_demand, 2))
+    pop = np.round(rng.lognormal(6, 1, n_demand))
+    sites = rng.choice(n_demand, n_sites, replace=False)
+    county = (xy[sites, 0] >= 20_000).astype(np.int64)
+    counts = counts or {"rural": 2, "enterprise": 1, "association": 1}
+    minimum_new = np.zeros((2, len(counts)), np.int64)
+    if minimum:
+        minimum_new[:, 0] = 1
+    town = (xy[:, 1] // 10_000).astype(int)
+    must = {f"T{t}": np.flatnonzero(town == t) for t in range(must_cover)}
+    return build_problem(
+        demand_xy_m=xy,
+        weights=pop,
+        population=pop,
+        site_xy_m=xy[sites],
+        site_county=county,
+        county_names=("A", "B"),
+        counts=counts,
+        radius_m_by_type={"rural": 9_000.0, "enterprise": 5_000.0, "association": 5_000.0},
+        minimum_new=minimum_new,
+        must_cover_rows=must,
+    )
+
+
+def property_problem(
+    seed: int, counts: dict[str, int], minimum: list[list[int]], must: int
+) -> CoverageProblem:
+    """50 villages, 14 sites on a 30 km square, two counties (x < 15 km), ``must`` towns."""
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, 30_000, (50, 2))
+    pop = np.round(rng.lognormal(6, 1, 50))
+    sites = rng.choice(50, 14, replace=False)
+    town = (xy[:, 1] // 10_000).astype(int)
+    return build_problem(
+        demand_xy_m=xy,
+        weights=pop,
+        population=pop,
+        site_xy_m=xy[sites],
+        site_county=(xy[sites, 0] >= 15_000).astype(np.int64),
+        county_names=("A", "B"),
+        counts=counts,
+        radius_m_by_type={"rural": 7_000.0, "enterprise": 4_000.0},
+        minimum_new=np.array(minimum, np.int64),
+        must_cover_rows={f"T{t}": np.flatnonzero(town == t) for t in range(must)},
+    )
