@@ -41,7 +41,7 @@ def build_map(
     Parameters
     ----------
     payload
-        Output of :func:`dashboard.map.cache.map_payload`.
+        A view of the layers (:func:`dashboard.map.pipeline.view_payload`).
     layers
         Names from :data:`LAYERS` to draw (townships are always drawn).
     basemap

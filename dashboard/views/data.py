@@ -7,8 +7,9 @@ from streamlit_folium import st_folium
 
 from dashboard import state
 from dashboard.i18n import current_lang, field_label, fmt_int, t
-from dashboard.map.cache import map_payload
+from dashboard.map.cache import map_layers
 from dashboard.map.folium_map import build_map
+from dashboard.map.pipeline import view_payload
 from dashboard.safetext import md_escape
 from dashboard.services import data as services
 from dashboard.services import importer
@@ -183,9 +184,8 @@ def render() -> None:
     st.subheader(t("data_preview"), anchor=False)
     city = result.city
     radii = {p: services.standards().radius_m_for(p) for p in city.contact_points["type"].unique()}
-    payload, _scale, _summary = map_payload(
-        result.dataset_id, "population", "", lang, False, city, None, radii
-    )
+    layers = map_layers(result.dataset_id, lang, False, city, None, radii)
+    payload, _scale, _summary = view_payload(layers, "population", "")
     st_folium(
         build_map(
             payload,
