@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 
 import streamlit as st
-from streamlit import config
 
 from dashboard.map.palette import COUNTY_COLOR
 from dashboard.safetext import html_text
@@ -124,7 +123,7 @@ def no_table_downloads() -> None:
     browser shows); this sets it too when the app was started without that file, from
     the next run on. Our own exports (导出) neutralise every cell.
     """
-    if not config.get_option("client.disableDataExport"):
+    if not st.get_option("client.disableDataExport"):
         st.set_option("client.disableDataExport", True)
 
 

@@ -8,6 +8,7 @@ import folium
 import pytest
 import streamlit_folium
 
+from dashboard.adapters import streamlit_internals
 from dashboard.map import assets, pipeline
 from dashboard.map import cache as mapcache
 from dashboard.map import folium_map as mapfolium
@@ -180,6 +181,6 @@ def test_map_page_args_are_the_ones_st_folium_sends(
 
 def test_map_page_registers_streamlit_folium_component() -> None:
     """Same name and files as ``import streamlit_folium`` declares (same iframe)."""
-    component = mapview._component()
+    component = streamlit_internals.folium_component()
     assert component.name == "streamlit_folium.st_folium"
     assert component == streamlit_folium._component_func
