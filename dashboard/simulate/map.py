@@ -22,7 +22,7 @@ from folium.utilities import JsCode
 from jinja2 import Template
 
 from dashboard.i18n import Lang, t
-from dashboard.map.assets import IFRAME_STATIC_BASE, use_offline_assets
+from dashboard.map.assets import IFRAME_STATIC_BASE, add_css, use_offline_assets
 from dashboard.map.palette import MAP_BACKGROUND, POINT_STYLE, SITE_COLOR, badge_styles
 from dashboard.map.view import MapPayload
 from dashboard.simulate.features import DECIMALS, nearest_point, pending_features, point_features
@@ -223,7 +223,7 @@ def base_map(
         height=height,
     )
     use_offline_assets(m, static_base)
-    m.get_root().header.add_child(folium.Element(_CSS), name="sim_css")
+    add_css(m, _CSS, "sim_css")
     tip_labels = json.dumps(payload.extra.get("labels", []), ensure_ascii=False)
     _Script(f"window.simLabels = {tip_labels};" + _TIP_FN + hatch_js()).add_to(m)
     for pane, z in PANES.items():

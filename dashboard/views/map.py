@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state, timing
-from dashboard.i18n import current_lang, fmt_int, fmt_pop, fmt_share, t
+from dashboard.i18n import Lang, current_lang, fmt_int, fmt_pop, fmt_share, t
 from dashboard.map.cache import dataset_map
 from dashboard.map.legend import legend_html
 from dashboard.map.palette import MEASURES
@@ -49,10 +49,10 @@ def _domain_error(exc: ValueError) -> bool:
 def _choice(key: str, options: list[str] | tuple[str, ...]) -> str:
     """The value the selectbox ``key`` will show: its state, else its first option."""
     value = st.session_state.get(key)
-    return value if value in options else options[0]
+    return value if isinstance(value, str) and value in options else options[0]
 
 
-def _controls(lang: str, counties: list[str]) -> tuple[str, str, str, list[str]]:
+def _controls(lang: Lang, counties: list[str]) -> tuple[str, str, str, list[str]]:
     """Draw the measure, county and base map choices and the layer switches."""
     c1, c2, c3 = st.columns([1.1, 1.1, 1])
     measure = c1.selectbox(
