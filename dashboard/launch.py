@@ -75,14 +75,16 @@ def main(argv: list[str] | None = None) -> int:
 
     timing.mark("launch: main")
     extra = list(sys.argv[1:] if argv is None else argv)
+    from dashboard.adapters import streamlit_internals
+
     # Import Streamlit's command line (and with it the streamlit package) before the
     # warm-up thread starts, so the two threads never import the same Streamlit modules.
-    from streamlit.web import cli as stcli
-
+    streamlit_internals.load_cli()
     from dashboard import warmup
 
     if timing.ENABLED:
-        _trace_runtime()
+        # Mark sessions connecting and messages from the browser.
+        streamlit_internals.trace_runtime(timing.mark)
     warmup.start()
     # No file watcher unless asked for: it serves editing (rerun on save), and after each
     # successful run it scans every loaded module (~1,600; ~0.3 s on a busy 2-core
@@ -90,31 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     # component files. Pass --server.fileWatcherType auto while developing.
     if not any(arg.startswith("--server.fileWatcherType") for arg in extra):
         extra = ["--server.fileWatcherType", "none", *extra]
-    # What `streamlit run` does: click parses sys.argv; prog_name as in streamlit/__main__.
-    sys.argv = ["streamlit", "run", str(APP), *_merged(extra)]
-    return int(stcli.main(prog_name="streamlit") or 0)
-
-
-def _trace_runtime() -> None:
-    """Mark sessions connecting and messages from the browser (``CP_TIMING`` only)."""
-    from streamlit.runtime.app_session import AppSession
-    from streamlit.runtime.runtime import Runtime
-
-    from dashboard import timing
-
-    connect = Runtime.connect_session
-    handle = AppSession.handle_backmsg
-
-    def connect_session(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        timing.mark("runtime: connect_session")
-        return connect(self, *args, **kwargs)
-
-    def handle_backmsg(self, msg):  # type: ignore[no-untyped-def]
-        timing.mark(f"runtime: backmsg {msg.WhichOneof('type')}")
-        return handle(self, msg)
-
-    Runtime.connect_session = connect_session  # type: ignore[method-assign]
-    AppSession.handle_backmsg = handle_backmsg  # type: ignore[method-assign]
+    return streamlit_internals.run_cli(["run", str(APP), *_merged(extra)])
 
 
 if __name__ == "__main__":

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 import streamlit as st
-from streamlit import config
 
 from dashboard.map.palette import COUNTY_COLOR
 from dashboard.safetext import html_text
+
+if TYPE_CHECKING:
+    from dashboard.i18n import Lang
 
 _BASE_CSS = f"""
 <style>
@@ -124,7 +127,7 @@ def no_table_downloads() -> None:
     browser shows); this sets it too when the app was started without that file, from
     the next run on. Our own exports (导出) neutralise every cell.
     """
-    if not config.get_option("client.disableDataExport"):
+    if not st.get_option("client.disableDataExport"):
         st.set_option("client.disableDataExport", True)
 
 
@@ -170,10 +173,10 @@ def chrome_css(lang: str) -> str:
     from dashboard.i18n import t
     from geodata.io.limits import MAX_INPUT_MB
 
-    use = "en" if lang == "en" else "zh"
+    use: Lang = "en" if lang == "en" else "zh"
     multiselect_empty = _EMPTY_OPTIONS.format(testid="stMultiSelectDropdown")
     selectbox_empty = _EMPTY_OPTIONS.format(testid="stSelectboxVirtualDropdown")
-    texts = (
+    texts: tuple[tuple[str, str, str, str], ...] = (
         (f"{_UPLOADER_BUTTON} > p", _UPLOADER_BUTTON, t("uploader_button", use), ""),
         (_UPLOADER_DROP, _UPLOADER_DROP, t("uploader_drop", use), "font-size: 1rem;"),
         (
@@ -220,7 +223,7 @@ def uploader_css(types_by_key: dict[str, list[str]], limit_mb: int, lang: str) -
     """
     from dashboard.i18n import t
 
-    use = "en" if lang == "en" else "zh"
+    use: Lang = "en" if lang == "en" else "zh"
     sep = "、" if use == "zh" else ", "
     rules = [
         f".st-key-{key} {_UPLOADER_LIMIT}::after {{ content: "

@@ -26,25 +26,22 @@ import threading
 import time
 
 from dashboard import timing
+from dashboard.adapters import streamlit_internals
 
 _LOG = logging.getLogger(__name__)
 
 #: Modules the 地图 page's first run needs that Streamlit's server has not loaded: pyarrow
-#: (every custom component's call imports it) and the dashboard's own light modules. The
-#: page needs no folium, branca, jinja2 or pandas (see :mod:`dashboard.map.view`).
-#: ``streamlit_folium`` itself is never imported here: it registers its component with
-#: the runtime only when imported from a script run.
+#: (every custom component's call imports it), Streamlit's own (the component, the
+#: pills' emoji check, the favicon: :data:`streamlit_internals.WARM_MODULES`) and Pillow
+#: (st.set_page_config's favicon is a PNG, ~0.1 s). The page needs no folium, branca,
+#: jinja2 or pandas (see :mod:`dashboard.map.view`). ``streamlit_folium`` itself is never
+#: imported here: it registers its component with the runtime only when imported from a
+#: script run.
 THIRD_PARTY: tuple[str, ...] = (
     "pyarrow",
-    "streamlit.components.v1.custom_component",
-    "streamlit.components.v1.component_arrow",
-    # st.pills looks for a leading emoji in every option: the first call compiles a
-    # regular expression of every emoji (~0.2-0.5 s).
-    "streamlit.emojis",
-    # st.set_page_config's favicon (a PNG) goes through Pillow (~0.1 s).
     "PIL.Image",
     "PIL.PngImagePlugin",
-    "streamlit.elements.lib.image_utils",
+    *streamlit_internals.WARM_MODULES,
 )
 #: The dashboard's modules on the map page's path. Their ``st.cache_*`` decorators check
 #: the cache storage of the running server, so they are imported once it exists.
@@ -104,32 +101,10 @@ def _import_all(names: tuple[str, ...]) -> None:
         timing.mark(f"warmup: {name} {_timings[name]:.3f}")
 
 
-def _first_element_check() -> None:
-    """Skip Streamlit's once-per-process "not run with `streamlit run`?" check.
-
-    Before the first element it sends, Streamlit checks whether it runs in a REPL with
-    ``inspect.stack()`` (~0.2-0.4 s: it reads the source of every frame) only to decide
-    whether to print a warning, which is never printed under the launcher (the app runs
-    under Streamlit's server, which exists by now). Marking the warning as shown skips
-    the check (a private flag: without it the first run simply does the check itself).
-    """
-    try:
-        from streamlit import delta_generator
-    except ImportError:  # pragma: no cover - Streamlit is installed
-        return
-    if hasattr(delta_generator, "_use_warning_has_been_displayed"):
-        delta_generator._use_warning_has_been_displayed = True
-
-
 def _wait_for_runtime(started: bool, timeout: float) -> bool:
     """Wait until Streamlit's runtime exists (and, with ``started``, has started)."""
-    from streamlit import runtime
-    from streamlit.runtime.runtime import RuntimeState
-
     deadline = time.monotonic() + timeout
-    while not runtime.exists() or (
-        started and runtime.get_instance().state == RuntimeState.INITIAL
-    ):
+    while not streamlit_internals.runtime_ready(started):
         if time.monotonic() > deadline:
             return False
         time.sleep(0.02)
@@ -144,7 +119,9 @@ def _run(after_server_start: bool) -> None:
             # loads Streamlit's frontend (~1 s): that is the idle time to fill.
             _wait_for_runtime(True, RUNTIME_WAIT_S)
         _import_all(THIRD_PARTY)
-        _first_element_check()
+        # Before its first element Streamlit would spend ~0.3 s (inspect.stack()) on a
+        # warning that is never printed under the launcher's server.
+        streamlit_internals.skip_repl_check()
         if _wait_for_runtime(False, RUNTIME_WAIT_S):
             _import_all(DASHBOARD)
     finally:

@@ -8,5 +8,5 @@ setup_python requirements-dev.txt
 setup_debian chromium chromium-driver fonts-noto-cjk poppler-utils
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/mypy geodata analysis
+.venv/bin/mypy geodata analysis dashboard
 exec .venv/bin/python -m pytest "$@"

@@ -8,7 +8,8 @@ import folium
 import pytest
 import streamlit_folium
 
-from dashboard.map import assets
+from dashboard.adapters import streamlit_internals
+from dashboard.map import assets, pipeline
 from dashboard.map import cache as mapcache
 from dashboard.map import folium_map as mapfolium
 from dashboard.map import view as mapview
@@ -33,9 +34,8 @@ def city_and_result() -> tuple[object, object]:
 def _map(
     city: object, result: object, measure: str, layers: set[str], basemap: str = "none"
 ) -> folium.Map:
-    payload, _, _ = mapcache.map_payload.__wrapped__(
-        "test", measure, "", "zh", "villages" in layers, city, result, {}
-    )
+    whole = mapcache.map_layers("test", "zh", "villages" in layers, city, result, {})
+    payload, _, _ = pipeline.view_payload(whole, measure, "")
     return mapfolium.build_map(payload, layers, basemap=basemap)
 
 
@@ -105,9 +105,8 @@ def test_tiles_only_on_request(city_and_result: tuple[object, object]) -> None:
 
 def test_user_text_is_escaped_in_tooltips(city_and_result: tuple[object, object]) -> None:
     city, result = city_and_result
-    payload, _, _ = mapcache.map_payload.__wrapped__(
-        "test", "coverage_share", "", "zh", False, city, result, {}
-    )
+    whole = mapcache.map_layers("test", "zh", False, city, result, {})
+    payload, _, _ = pipeline.view_payload(whole, "coverage_share", "")
     titles = [f["properties"]["tip"]["h"] for f in payload.layers["townships"]["features"]]
     assert "&lt;b&gt;第0镇&amp;" in titles
     assert not any("<" in title for title in titles)
@@ -122,8 +121,9 @@ def test_user_text_is_escaped_in_tooltips(city_and_result: tuple[object, object]
 
 def _page_args(city: object, result: object, basemap: str = "none", lang: str = "zh") -> dict:
     """What the map page hands the component: base script (dataset) and one view."""
-    data = mapcache._build_map_data("test", lang, True, city, result, {})  # type: ignore[arg-type]
-    _, fills, _, bounds = mapcache.map_view(data, "coverage_share", "")
+    whole = mapcache.map_layers("test", lang, True, city, result, {})  # type: ignore[arg-type]
+    data = pipeline.page_data(whole, lang)  # type: ignore[arg-type]
+    _, fills, _, bounds = pipeline.map_view(data.figures, "coverage_share", "")
     view = mapview.view_data(set(mapview.LAYERS), fills=fills, bounds=bounds)
     return mapview.component_args(data.data_js, view, basemap=basemap, tianditu_key="k")
 
@@ -181,6 +181,6 @@ def test_map_page_args_are_the_ones_st_folium_sends(
 
 def test_map_page_registers_streamlit_folium_component() -> None:
     """Same name and files as ``import streamlit_folium`` declares (same iframe)."""
-    component = mapview._component()
+    component = streamlit_internals.folium_component()
     assert component.name == "streamlit_folium.st_folium"
     assert component == streamlit_folium._component_func

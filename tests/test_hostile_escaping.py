@@ -31,6 +31,7 @@ import streamlit_folium
 
 from dashboard.map import cache as mapcache
 from dashboard.map import folium_map as mapfolium
+from dashboard.map import pipeline
 from dashboard.map import view as mapview
 from dashboard.simulate import map as sim_map
 from tests.support.hostile import (
@@ -121,9 +122,8 @@ def _assert_sent_html_is_inert(m: Any) -> None:
 @pytest.mark.parametrize("county", [False, True], ids=["whole_city", "one_county"])
 def test_map_page_tooltips_popups_and_labels(city: Any, result: Any, county: bool) -> None:
     chosen = str(city.townships["county"].iloc[0]) if county else ""
-    payload, _, _ = mapcache.map_payload.__wrapped__(
-        "hostile", "coverage_share", chosen, "zh", True, city, result, RADII
-    )
+    whole = mapcache.map_layers("hostile", "zh", True, city, result, RADII)
+    payload, _, _ = pipeline.view_payload(whole, "coverage_share", chosen)
     fragments = _fragments(payload.layers)
     expected = {
         "townships",
@@ -142,9 +142,8 @@ def test_map_page_tooltips_popups_and_labels(city: Any, result: Any, county: boo
 
 
 def test_data_preview_map_without_coverage(city: Any) -> None:
-    payload, _, _ = mapcache.map_payload.__wrapped__(
-        "hostile-preview", "population", "", "en", False, city, None, RADII
-    )
+    whole = mapcache.map_layers("hostile-preview", "en", False, city, None, RADII)
+    payload, _, _ = pipeline.view_payload(whole, "population", "")
     _assert_safe_fragments(
         _fragments(payload.layers),
         {"townships", "county_labels", "contact_points", "collection_sites", "homes"},

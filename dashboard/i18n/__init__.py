@@ -96,7 +96,7 @@ def problem_text(code: str, params: dict[str, Any], fallback: str, lang: Lang | 
     return t("problem_unknown", use, code=code, message=fallback)
 
 
-class _Params(dict):  # type: ignore[type-arg]
+class _Params(dict[str, Any]):
     """Format mapping that renders a missing parameter as an ellipsis."""
 
     def __missing__(self, key: str) -> str:

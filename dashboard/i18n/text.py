@@ -33,10 +33,6 @@ _APP_TEXT: dict[str, tuple[str, str]] = {
     "user_data_note": ("用户上传的数据", "Your uploaded data"),
     "county_unnamed": ("未注明县区", "(no county)"),
     "all_counties": ("全市", "Whole city"),
-    "not_ready": (
-        "示例数据或分析模块尚未就绪：{what}",
-        "Demo data or analysis not available yet: {what}",
-    ),
     "error_data": ("数据有问题，无法继续：", "The data cannot be used:"),
     "error_analysis": ("分析无法完成：", "The analysis could not run:"),
     "problem_unknown": ("问题（{code}）：{message}", "Problem ({code}): {message}"),

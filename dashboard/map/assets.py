@@ -14,8 +14,10 @@ The links are relative to the component iframe (``<base>/component/<name>/index.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import folium
+from branca.element import Figure
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 #: Leaflet version that folium 0.20 lists in ``folium.Map.default_js``.
@@ -77,6 +79,12 @@ def use_offline_assets(m: folium.Map, base: str = IFRAME_STATIC_BASE) -> folium.
     m.default_js = offline_js(base)
     m.default_css = offline_css(base)
     return m
+
+
+def add_css(m: folium.Map, css: str, name: str) -> None:
+    """Add a ``<style>`` element (``css``) to the head of the map's page, once per ``name``."""
+    # A map's root is its branca Figure (typed as the Element it derives from).
+    cast(Figure, m.get_root()).header.add_child(folium.Element(css), name=name)
 
 
 def vendored_files() -> list[Path]:

@@ -41,7 +41,7 @@ def build_map(
     Parameters
     ----------
     payload
-        Output of :func:`dashboard.map.cache.map_payload`.
+        A view of the layers (:func:`dashboard.map.pipeline.view_payload`).
     layers
         Names from :data:`LAYERS` to draw (townships are always drawn).
     basemap
@@ -57,7 +57,7 @@ def build_map(
     """
     import folium
 
-    from dashboard.map.assets import use_offline_assets
+    from dashboard.map.assets import add_css, use_offline_assets
 
     m = folium.Map(
         location=None,
@@ -71,7 +71,7 @@ def build_map(
         prefer_canvas=False,
     )
     use_offline_assets(m, static_base)
-    m.get_root().header.add_child(folium.Element(CSS), name="cp_css")
+    add_css(m, CSS, "cp_css")
     if basemap == "osm":
         folium.TileLayer(OSM_URL, attr="OpenStreetMap", name="osm", control=False).add_to(m)
     elif basemap == "tianditu" and tianditu_key:
@@ -106,7 +106,7 @@ def _script_element() -> Any:
         from branca.element import MacroElement
         from jinja2 import Template
 
-        class _Script(MacroElement):  # type: ignore[misc]
+        class _Script(MacroElement):
             """A piece of JavaScript run with the map's script (st_folium keeps it)."""
 
             _template = Template(

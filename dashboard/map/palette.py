@@ -118,7 +118,7 @@ class ColorScale:
             items.append((self.colors[0], "0"))
             bounds = bounds[1:]
             colors = self.colors[1:]
-            lows = [0.0, *bounds]
+            lows: list[float | None] = [0.0, *bounds]
         else:
             colors = self.colors
             lows = [None, *bounds]
@@ -145,7 +145,7 @@ def _nice(value: float) -> float:
     return float(round(value / magnitude, 1) * magnitude)
 
 
-def color_scale(measure: str, values: Sequence[float]) -> ColorScale:
+def color_scale(measure: str, values: Sequence[float | None]) -> ColorScale:
     """Return the colour classes of ``measure`` for these values.
 
     Shares use fixed 20 % steps (comparable across datasets and filters); counts use

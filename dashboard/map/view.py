@@ -30,6 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dashboard.adapters.streamlit_internals import (
+    FOLIUM_LIVE_MAP,
+    FOLIUM_MAP_VAR,
+    folium_component,
+    folium_no_value_js,
+)
 from dashboard.i18n import Lang
 from dashboard.map.palette import (
     BLIND_COLOR,
@@ -73,8 +79,6 @@ OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 LEAFLET_JS = "vendor/leaflet-1.9.3/leaflet.js"
 LEAFLET_CSS = "vendor/leaflet-1.9.3/leaflet.css"
 IFRAME_STATIC_BASE = "../../app/static"
-#: Name of streamlit-folium's component (the map's iframe title) and the folder of its files.
-COMPONENT_NAME = "streamlit_folium.st_folium"
 
 
 @dataclass(frozen=True)
@@ -211,22 +215,14 @@ _MAP_OPTIONS = (
 _FRAME_CSS = """
 <style>
 html, body { width: 100%; height: 100%; margin: 0; padding: 0; }
-#map_div { position: relative; width: 100.0%; height: __HEIGHT__px; left: 0.0%; top: 0.0%; }
+#__MAP_VAR__ { position: relative; width: 100.0%; height: __HEIGHT__px; left: 0.0%; top: 0.0%; }
 .leaflet-container { font-size: 1rem; }
 </style>
 """
 
 
-#: The map returns nothing to Python (``returned_objects`` is empty): the component
-#: compares what it would send with its last value and sends nothing while both are
-#: ``{}``. Its default is ``None`` (a ``{}`` default would import pandas, see
-#: :func:`component_args`), so the last value is set to ``{}`` here, before the component
-#: first compares; otherwise every new iframe would send ``{}`` and rerun the script.
-_NO_VALUE = "if (window.__GLOBAL_DATA__) { window.__GLOBAL_DATA__.previous_data = {}; }\n"
-
-
 def base_script(data_js: str, basemap: str = "none", tianditu_key: str = "") -> str:
-    """Return the component's base script: the map ``map_div``, tiles, renderer and data.
+    """Return the component's base script: the map (``map_div``), tiles, renderer and data.
 
     Parameters
     ----------
@@ -235,19 +231,20 @@ def base_script(data_js: str, basemap: str = "none", tianditu_key: str = "") -> 
     basemap, tianditu_key
         See :func:`build_map`.
     """
+    var = FOLIUM_MAP_VAR
     return (
-        _NO_VALUE
-        + f'var map_div = L.map("map_div", {_MAP_OPTIONS});\n'
-        + _tiles_js(basemap, tianditu_key).replace("__MAP__", "map_div")
-        + "L.control.scale({imperial: false}).addTo(map_div);\n"
+        folium_no_value_js()
+        + f'var {var} = L.map("{var}", {_MAP_OPTIONS});\n'
+        + _tiles_js(basemap, tianditu_key).replace("__MAP__", var)
+        + f"L.control.scale({{imperial: false}}).addTo({var});\n"
         + RENDER_JS
-        + f"window.cpInit(map_div, {data_js});\n"
+        + f"window.cpInit({var}, {data_js});\n"
     )
 
 
 def view_script(view: dict[str, Any]) -> str:
     """Return the script that draws one view in the live map (``feature_group``)."""
-    return f"window.cpView(window.map, {js_json(view)});\n"
+    return f"window.cpView({FOLIUM_LIVE_MAP}, {js_json(view)});\n"
 
 
 def leaflet_links(static_base: str = IFRAME_STATIC_BASE) -> tuple[list[str], list[str]]:
@@ -274,9 +271,10 @@ def component_args(
     # which imports pandas (~0.6 s) on the way to the first map.
     return {
         "script": base_script(data_js, basemap, tianditu_key),
-        "header": CSS + _FRAME_CSS.replace("__HEIGHT__", str(height)),
+        "header": CSS
+        + _FRAME_CSS.replace("__HEIGHT__", str(height)).replace("__MAP_VAR__", FOLIUM_MAP_VAR),
         "html": "",
-        "id": "map_div",
+        "id": FOLIUM_MAP_VAR,
         "height": height,
         "width": None,
         "returned_objects": (),
@@ -292,39 +290,6 @@ def component_args(
     }
 
 
-_COMPONENT: Any = None
-
-
-def _component() -> Any:
-    """Return streamlit-folium's component, registered without importing the package.
-
-    ``import streamlit_folium`` imports folium, branca, jinja2 and pandas (1-2 s on the
-    2-core machine, on the way to the first map). The component is the same (name, files),
-    declared the way ``components.declare_component`` does from that package.
-    """
-    global _COMPONENT
-    import importlib.util
-    import os
-
-    from streamlit.components.v1.custom_component import CustomComponent
-    from streamlit.runtime import exists, get_instance
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    if _COMPONENT is None:
-        spec = importlib.util.find_spec("streamlit_folium")
-        if spec is None or spec.origin is None:
-            raise ImportError("streamlit-folium is not installed")
-        # The very path streamlit_folium declares: the two registrations are then equal
-        # and replace each other silently when the data page imports streamlit_folium.
-        build = os.path.join(os.path.dirname(os.path.abspath(spec.origin)), "frontend/build")
-        _COMPONENT = CustomComponent(
-            name=COMPONENT_NAME, path=build, url=None, module_name="streamlit_folium"
-        )
-    if get_script_run_ctx() is not None and exists():
-        get_instance().component_registry.register_component(_COMPONENT)
-    return _COMPONENT
-
-
 def draw(key: str, args: dict[str, Any]) -> None:
     """Show the map (:func:`component_args`) in streamlit-folium's component.
 
@@ -334,4 +299,4 @@ def draw(key: str, args: dict[str, Any]) -> None:
     digest = hashlib.sha1(
         (args["script"] + args["header"] + str(args["height"])).encode(), usedforsecurity=False
     ).hexdigest()[:16]
-    _component()(key=f"{key}-{digest}", default=None, **args)
+    folium_component()(key=f"{key}-{digest}", default=None, **args)

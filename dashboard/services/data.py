@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import streamlit as st
 
@@ -21,6 +21,8 @@ from dashboard import state
 if TYPE_CHECKING:
     from analysis.standards.load import Standards
     from geodata.city import CityData
+    from geodata.coords import CoordSystem
+    from geodata.schema import LayerName
 
 DEMO_ID = "demo"
 _ROOT = Path(__file__).resolve().parents[2]
@@ -181,7 +183,8 @@ def suggest_column_map(headers: list[str], layer: str) -> dict[str, str]:
     """Return geodata's suggested mapping ``{raw header: canonical column}``."""
     from geodata.io.columns import suggest_column_map as _suggest
 
-    return dict(_suggest(headers, layer))
+    # One of the upload form's map layers (the population table has no map layer).
+    return dict(_suggest(headers, cast("LayerName", layer)))
 
 
 def assemble_city(layers: dict[str, Any], *, name: str, outside_china: bool = False) -> CityData:
@@ -249,8 +252,8 @@ def read_layer_cached(
     with _upload.on_disk() as path:
         return _read_layer(
             path,
-            layer,  # type: ignore[arg-type]
-            coord_system=coord_system,  # type: ignore[arg-type]
+            cast("LayerName", layer),  # the upload form's layers and systems
+            coord_system=cast("CoordSystem", coord_system),
             column_map=dict(column_map) or None,
             source_name=source,
             optional_columns=optional_columns,

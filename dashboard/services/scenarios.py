@@ -13,7 +13,7 @@ import hashlib
 import tempfile
 import weakref
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 import streamlit as st
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from analysis.optimise.rules.conflicts import ConflictReport
     from analysis.plan.scenarios import Scenario
     from analysis.workspace.store import WorkspaceStore
+    from geodata.coords import CoordSystem
+    from geodata.schema import LayerName
 
 #: Layers a scenario holds (mirrors ``analysis.plan.scenarios.POINT_LAYERS``).
 POINT_LAYERS: tuple[str, ...] = ("contact_points", "collection_sites", "homes")
@@ -282,7 +284,7 @@ def to_wgs84(lon: float, lat: float, coord_system: str) -> tuple[float, float]:
     """Convert one coordinate pair typed by the user to WGS84 (``geodata.coords``)."""
     from geodata.coords import to_wgs84 as _to_wgs84
 
-    x, y = _to_wgs84([lon], [lat], coord_system)  # type: ignore[arg-type]
+    x, y = _to_wgs84([lon], [lat], cast("CoordSystem", coord_system))
     return float(x[0]), float(y[0])
 
 
@@ -296,9 +298,9 @@ def read_points(data: bytes, file_name: str, layer: str, coord_system: str) -> A
         path.write_bytes(data)
         loaded = read_layer(
             path,
-            layer,
-            coord_system=coord_system,
-            source_name=file_name,  # type: ignore[arg-type]
+            cast("LayerName", layer),  # one of the upload form's point layers
+            coord_system=cast("CoordSystem", coord_system),  # one of the form's systems
+            source_name=file_name,
             optional_columns=("id",),
             # Points for data the user placed outside China face the same checks as it.
             outside_china=services.current_dataset().city.outside_china,

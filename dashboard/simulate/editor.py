@@ -8,7 +8,7 @@ widget state), goes through :mod:`analysis.plan.edits` and is committed by
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import streamlit as st
 
@@ -25,7 +25,8 @@ from geodata.errors import GeodataError
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from analysis.plan.scenarios import Scenario
+    from analysis.plan.edits import EditHistory
+    from analysis.plan.scenarios import PointLayer, Scenario
 
 #: What a click on the map adds: contact point types, then the other two point layers.
 ADD_KINDS: tuple[str, ...] = (
@@ -52,12 +53,17 @@ def kind_label(kind: str) -> str:
     return point_type_label(kind) + t("sim_point_suffix")
 
 
-def _layer_of(kind: str) -> str:
-    return kind if kind in ("collection_sites", "homes") else "contact_points"
+def _layer_of(kind: str) -> PointLayer:
+    if kind == "collection_sites":
+        return "collection_sites"
+    if kind == "homes":
+        return "homes"
+    return "contact_points"
 
 
 def _hist_current() -> Scenario:
-    return st.session_state[state.SIM_HISTORY].current  # type: ignore[no-any-return]
+    history: EditHistory = st.session_state[state.SIM_HISTORY]
+    return history.current
 
 
 def add_at(kind: str, lon: float, lat: float, name: str = "") -> bool:
@@ -69,7 +75,7 @@ def add_at(kind: str, lon: float, lat: float, name: str = "") -> bool:
 
     def action(scn: Scenario) -> Scenario:
         label = name.strip() or t("sim_new_name", kind=kind_label(kind), id=next_point_id(scn))
-        return add_point(scn, layer, lon=lon, lat=lat, type=ptype, name=label)  # type: ignore[arg-type]
+        return add_point(scn, layer, lon=lon, lat=lat, type=ptype, name=label)
 
     added = t("sim_added", kind=kind_label(kind), lon=f"{lon:.5f}", lat=f"{lat:.5f}")
     done = sim_state.edit(action, t("sim_label_add", kind=kind_label(kind)), added)
@@ -97,15 +103,16 @@ def _warn_if_misplaced(pid: str, done: str) -> None:
         return
     rows = found[found["id"].astype(str) == pid]
     if not rows.empty:
-        warning = site_warning_text(rows.iloc[0].to_dict())
+        warning = site_warning_text(cast("dict[str, Any]", rows.iloc[0].to_dict()))
         messages.flash("warning", t("sim_breaks_site_rule", done=done, warning=warning))
 
 
-def _split(selected: str | None) -> tuple[str, str] | None:
+def _split(selected: str | None) -> tuple[PointLayer, str] | None:
+    """``"layer:id"`` of the selection (the analysis checks the layer's name)."""
     if not selected or ":" not in selected:
         return None
     layer, pid = selected.split(":", 1)
-    return layer, pid
+    return cast("PointLayer", layer), pid
 
 
 def move_selected(lon: float, lat: float) -> None:
@@ -119,7 +126,7 @@ def move_selected(lon: float, lat: float) -> None:
     layer, pid = picked
     moved = sim_state.edit(
         lambda s: move_point(s, layer, pid, lon, lat),
-        t("sim_label_move", id=pid),  # type: ignore[arg-type]
+        t("sim_label_move", id=pid),
         t("sim_moved", id=pid),
     )
     st.session_state[state.SIM_MODE] = "select"
@@ -137,12 +144,12 @@ def remove_selected() -> None:
         return
     layer, pid = picked
     scn = _hist_current()
-    was_proposed = (scn.layer(layer)["id"].astype(str) == pid).any() and str(  # type: ignore[arg-type]
-        scn.layer(layer).set_index("id").at[pid, "status"]  # type: ignore[arg-type]
+    was_proposed = (scn.layer(layer)["id"].astype(str) == pid).any() and str(
+        scn.layer(layer).set_index("id").at[pid, "status"]
     ) == "proposed"
     ok = sim_state.edit(
         lambda s: remove_point(s, layer, pid),
-        t("sim_label_remove", id=pid),  # type: ignore[arg-type]
+        t("sim_label_remove", id=pid),
         t("sim_removed", id=pid),
     )
     if ok and was_proposed:
@@ -160,7 +167,7 @@ def restore_selected() -> None:
     layer, pid = picked
     sim_state.edit(
         lambda s: restore_point(s, layer, pid),
-        t("sim_label_restore", id=pid),  # type: ignore[arg-type]
+        t("sim_label_restore", id=pid),
         t("sim_restored_point", id=pid),
     )
 
@@ -220,7 +227,7 @@ def point_options(scenario: Scenario) -> dict[str, str]:
     """``"layer:id" -> label`` of every contact point and home, for the selection list."""
     out: dict[str, str] = {}
     for layer in ("contact_points", "homes"):
-        frame = scenario.layer(layer)  # type: ignore[arg-type]
+        frame = scenario.layer(layer)
         for pid, name, status in zip(frame["id"], frame["name"], frame["status"], strict=True):
             mark = "" if status == "existing" else f" [{t(f'sim_status_{status}')}]"
             out[f"{layer}:{pid}"] = f"{name}{mark}"

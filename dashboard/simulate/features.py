@@ -201,7 +201,7 @@ def nearest_point(scenario: Scenario, lon: float, lat: float, max_deg: float) ->
     """Return ``"layer:id"`` of the contact point or home nearest to a click, within ``max_deg``."""
     best: tuple[float, str] | None = None
     for layer in ("contact_points", "homes"):
-        frame = scenario.layer(layer)  # type: ignore[arg-type]
+        frame = scenario.layer(layer)
         if frame.empty:
             continue
         d = np.hypot(frame.geometry.x.to_numpy() - lon, frame.geometry.y.to_numpy() - lat)

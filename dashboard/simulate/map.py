@@ -12,7 +12,6 @@ click on the map is a click, not a popup. Every text is escaped before it reache
 
 from __future__ import annotations
 
-import inspect
 import json
 import math
 from typing import Any
@@ -23,7 +22,7 @@ from folium.utilities import JsCode
 from jinja2 import Template
 
 from dashboard.i18n import Lang, t
-from dashboard.map.assets import IFRAME_STATIC_BASE, use_offline_assets
+from dashboard.map.assets import IFRAME_STATIC_BASE, add_css, use_offline_assets
 from dashboard.map.palette import MAP_BACKGROUND, POINT_STYLE, SITE_COLOR, badge_styles
 from dashboard.map.view import MapPayload
 from dashboard.simulate.features import DECIMALS, nearest_point, pending_features, point_features
@@ -204,7 +203,7 @@ def base_map(
     Parameters
     ----------
     payload
-        The dataset's map payload (:func:`dashboard.map.cache.map_payload`).
+        A view's map payload (:func:`base_payload`).
     height
         Map height in pixels.
     static_base
@@ -224,8 +223,8 @@ def base_map(
         height=height,
     )
     use_offline_assets(m, static_base)
-    m.get_root().header.add_child(folium.Element(_CSS), name="sim_css")
-    tip_labels = json.dumps(getattr(payload, "extra", {}).get("labels", []), ensure_ascii=False)
+    add_css(m, _CSS, "sim_css")
+    tip_labels = json.dumps(payload.extra.get("labels", []), ensure_ascii=False)
     _Script(f"window.simLabels = {tip_labels};" + _TIP_FN + hatch_js()).add_to(m)
     for pane, z in PANES.items():
         folium.map.CustomPane(pane, z_index=z, pointer_events=False).add_to(m)
@@ -258,10 +257,11 @@ def base_map(
 def base_payload(
     dataset: Any, result: Any, radii: dict[str, float], lang: Lang, version: str = ""
 ) -> MapPayload:
-    """Return a map payload of the whole area, townships coloured by coverage, no villages.
+    """Return the whole area's map payload, townships coloured by coverage, no villages.
 
-    Calls the map page's cached :func:`dashboard.map.cache.map_payload` by keyword, so the
-    simulation pages share its cache.
+    The view (coverage share, whole area) of the dataset's cached layers
+    (:func:`dashboard.map.cache.map_layers`, :func:`dashboard.map.pipeline.view_payload`),
+    the same pipeline as the 地图 page's.
 
     Parameters
     ----------
@@ -277,21 +277,11 @@ def base_payload(
     version
         Cache key of ``result`` when it is not the dataset's own (a scenario fingerprint).
     """
-    from dashboard.map.cache import map_payload
+    from dashboard.map.cache import map_layers
+    from dashboard.map.pipeline import view_payload
 
-    kwargs: dict[str, Any] = {
-        "dataset_id": f"{dataset.id}#{version}" if version else dataset.id,
-        "measure": "coverage_share",
-        "county": "",
-        "lang": lang,
-        "_city": dataset.city,
-        "_result": result,
-        "_radius_by_type": radii,
-    }
-    if "with_villages" in inspect.signature(map_payload).parameters:
-        kwargs["with_villages"] = False
-    payload, _, _ = map_payload(**kwargs)
-    return payload  # type: ignore[no-any-return]
+    layers = map_layers(dataset.id, lang, False, dataset.city, result, radii, version)
+    return view_payload(layers, "coverage_share", "")[0]
 
 
 def scenario_group(

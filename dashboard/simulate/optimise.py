@@ -170,9 +170,11 @@ def use_tradeoff_plan(dataset: services.Dataset, scenario: Scenario) -> None:
     from analysis.optimise.tradeoff import tradeoff_proposal
 
     job = st.session_state.get(state.OPT_TRADEOFF_RESULT)
-    result = job.result if isinstance(job, SolveJob) else None
+    if not isinstance(job, SolveJob) or job.result is None:
+        return
+    result = job.result
     index = int(st.session_state.get(state.OPT_TRADEOFF_PICK, 0) or 0)
-    if result is None or not 0 <= index < len(result.plans):
+    if not 0 <= index < len(result.plans):
         return
     city = sim_services.scenario_city(dataset, scenario)
     try:
@@ -262,9 +264,9 @@ def apply_proposal(scenario: Scenario) -> None:
     from analysis.optimise.scenario import proposal_scenario
 
     job = st.session_state.get(state.OPT_RESULT)
-    proposal = job.result if isinstance(job, SolveJob) else None
-    if proposal is None or is_stale(job, scenario):
+    if not isinstance(job, SolveJob) or job.result is None or is_stale(job, scenario):
         return
+    proposal = job.result
     lang = current_lang()
     name = str(st.session_state.get(state.OPT_APPLY_NAME, "") or "").strip()
     goal = (

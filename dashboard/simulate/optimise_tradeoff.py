@@ -61,20 +61,24 @@ def current_point() -> tuple[float, float] | None:
     return float(k.coverage_share), float(k.rural_coverage_share)
 
 
+def _axis() -> alt.Axis:
+    """A share axis (percent), large enough to read from the back of a room."""
+    return alt.Axis(format="%", labelFontSize=13, titleFontSize=14)
+
+
 def chart(frame: pd.DataFrame, current: tuple[float, float] | None) -> alt.LayerChart:
     """Total coverage (y) against rural coverage (x): the plans, numbered, and the current."""
     plans, here_label = t("opt_tradeoff_plans"), t("opt_tradeoff_current")
-    axis = {"format": "%", "labelFontSize": 13, "titleFontSize": 14}
     x = alt.X(
         "rural:Q",
         title=t("opt_tradeoff_x"),
-        axis=alt.Axis(**axis),
+        axis=_axis(),
         scale=alt.Scale(zero=False, padding=24),
     )
     y = alt.Y(
         "total:Q",
         title=t("opt_tradeoff_y"),
-        axis=alt.Axis(**axis),
+        axis=_axis(),
         scale=alt.Scale(zero=False, padding=24),
     )
     kinds = [plans] + ([here_label] if current is not None else [])
@@ -107,7 +111,7 @@ def chart(frame: pd.DataFrame, current: tuple[float, float] | None) -> alt.Layer
             x="rural:Q", y="total:Q", tooltip=[alt.Tooltip("kind:N", title="")]
         )
         layers.append(mark.mark_point(size=360, filled=True).encode(color=color, shape=shape))
-    return alt.layer(*layers).properties(height=340)
+    return alt.LayerChart(layer=layers).properties(height=340)
 
 
 def draw(dataset: services.Dataset, scenario: Scenario, job: sim_optimise.SolveJob) -> None:

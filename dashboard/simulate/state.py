@@ -148,7 +148,7 @@ def history(dataset: services.Dataset) -> EditHistory:
     """
     current = st.session_state.get(state.SIM_HISTORY)
     if current is not None and st.session_state.get(state.SIM_DATASET) == dataset.id:
-        return current  # type: ignore[no-any-return]
+        return current
     st.session_state[state.SIM_DATASET] = dataset.id
     wanted = _wanted()
     names = set(sim_services.list_scenarios(dataset)["name"]) if wanted else set()
@@ -156,7 +156,7 @@ def history(dataset: services.Dataset) -> EditHistory:
         _start(sim_services.load(wanted), saved=True)
     else:
         _start(fresh_scenario(dataset), saved=False)
-    return st.session_state[state.SIM_HISTORY]  # type: ignore[no-any-return]
+    return st.session_state[state.SIM_HISTORY]
 
 
 def current(dataset: services.Dataset) -> Scenario:

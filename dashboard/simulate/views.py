@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 import streamlit as st
@@ -157,7 +157,8 @@ def rule_table(counties: pd.DataFrame, std: Standards, lang: Lang | None = None)
     """
     lang = lang or current_lang()
     rows = []
-    for rec in counties.to_dict("records"):
+    # Rows keyed by column name (pandas types the keys as Hashable).
+    for rec in cast("list[dict[str, Any]]", counties.to_dict("records")):
         exempt = bool(rec.get("exempt_from_rural_minimum"))
         rural_need = "—" if exempt else str(std.county_min_rural)
         rows.append(

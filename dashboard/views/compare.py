@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
@@ -20,6 +22,9 @@ from dashboard.styles import dataset_badge
 from dashboard.ui import dataset_and_result, dataset_name, show_domain_error
 from dashboard.widgets.kpi_cards import DELTA_COLORS, delta_verdict
 from geodata.errors import GeodataError
+
+if TYPE_CHECKING:
+    from analysis.plan.scenarios import Scenario
 
 #: Option value standing for the baseline (the loaded data itself).
 BASELINE = "__baseline__"
@@ -47,12 +52,12 @@ def _coloured(table: pd.DataFrame, frame: pd.DataFrame, labels: list[str]) -> St
     return frame.style.apply(lambda _: css, axis=None)
 
 
-def _saved_note(scenario: object) -> str:
+def _saved_note(scenario: Scenario) -> str:
     """Author and local save time of a saved scenario, Markdown-safe."""
     from analysis.localtime import local_text
 
-    author = str(getattr(scenario, "author", "") or "")
-    stamp = local_text(getattr(scenario, "updated_at", "") or "") or "—"
+    author = scenario.author
+    stamp = local_text(scenario.updated_at) or "—"
     return t("cmp_saved_note", author=md_escape(author) if author else "—", time=stamp)
 
 

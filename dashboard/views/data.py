@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import state
 from dashboard.i18n import current_lang, field_label, fmt_int, t
-from dashboard.map.cache import map_payload
+from dashboard.map.cache import map_layers
 from dashboard.map.folium_map import build_map
+from dashboard.map.pipeline import view_payload
 from dashboard.safetext import md_escape
 from dashboard.services import data as services
 from dashboard.services import importer
 from dashboard.styles import dataset_badge, uploader_css
 from dashboard.ui import dataset_name, page_header, show_problems
 from geodata.io.limits import MAX_INPUT_MB
+
+if TYPE_CHECKING:
+    from geodata.city import CityData
 
 COORD_SYSTEMS = ("wgs84", "gcj02", "bd09")
 
@@ -25,8 +31,8 @@ def _back_to_demo() -> None:
     st.toast(t("data_back_done"))
 
 
-def _use(result: importer.CheckResult) -> None:
-    st.session_state[state.USER_DATASET] = services.Dataset(result.dataset_id, result.city)
+def _use(dataset_id: str, city: CityData) -> None:
+    st.session_state[state.USER_DATASET] = services.Dataset(dataset_id, city)
     st.toast(t("data_in_use"))
 
 
@@ -84,7 +90,7 @@ def _column_maps(ups: dict[str, importer.Upload]) -> tuple[dict[str, dict[str, s
                 raw = cols[j % len(cols)].selectbox(
                     field_label(column),
                     ["", *found.headers],
-                    format_func=lambda h, lang=lang: t("colmap_none", lang) if h == "" else h,
+                    format_func=lambda h: t("colmap_none", lang) if h == "" else h,
                     key=state.colmap_key(layer, column),
                     placeholder=t("select_placeholder", lang),
                 )
@@ -164,7 +170,8 @@ def render() -> None:
             key=state.DATA_PROBLEMS_TABLE,
             download_key=state.DATA_PROBLEMS_DOWNLOAD,
         )
-    if not result.ok:
+    city = result.city
+    if not result.ok or city is None:
         return
     st.caption(
         " · ".join(
@@ -177,15 +184,13 @@ def render() -> None:
         key=state.DATA_USE,
         type="primary",
         on_click=_use,
-        args=(result,),
+        args=(result.dataset_id, city),
         icon=":material/check:",
     )
     st.subheader(t("data_preview"), anchor=False)
-    city = result.city
     radii = {p: services.standards().radius_m_for(p) for p in city.contact_points["type"].unique()}
-    payload, _scale, _summary = map_payload(
-        result.dataset_id, "population", "", lang, False, city, None, radii
-    )
+    layers = map_layers(result.dataset_id, lang, False, city, None, radii)
+    payload, _scale, _summary = view_payload(layers, "population", "")
     st_folium(
         build_map(
             payload,

@@ -121,11 +121,6 @@ def render() -> None:
     dataset, _ = loaded
     st.markdown(dataset_badge(dataset_name(dataset)), unsafe_allow_html=True)
     try:
-        import analysis.export  # noqa: F401
-    except ImportError as exc:
-        st.warning(t_md("not_ready", what=exc.name or ""), icon=":material/hourglass_empty:")
-        return
-    try:
         table = sim_services.list_scenarios(dataset)
     except AnalysisError as exc:
         show_domain_error(exc)

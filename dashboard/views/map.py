@@ -10,10 +10,11 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state, timing
-from dashboard.i18n import current_lang, fmt_int, fmt_pop, fmt_share, t
-from dashboard.map.cache import dataset_map, map_view
+from dashboard.i18n import Lang, current_lang, fmt_int, fmt_pop, fmt_share, t
+from dashboard.map.cache import dataset_map
 from dashboard.map.legend import legend_html
 from dashboard.map.palette import MEASURES
+from dashboard.map.pipeline import map_view
 from dashboard.map.view import BASEMAPS, LAYERS, component_args, draw, view_data
 from dashboard.services import data as services
 from dashboard.styles import dataset_badge
@@ -48,10 +49,10 @@ def _domain_error(exc: ValueError) -> bool:
 def _choice(key: str, options: list[str] | tuple[str, ...]) -> str:
     """The value the selectbox ``key`` will show: its state, else its first option."""
     value = st.session_state.get(key)
-    return value if value in options else options[0]
+    return value if isinstance(value, str) and value in options else options[0]
 
 
-def _controls(lang: str, counties: list[str]) -> tuple[str, str, str, list[str]]:
+def _controls(lang: Lang, counties: list[str]) -> tuple[str, str, str, list[str]]:
     """Draw the measure, county and base map choices and the layer switches."""
     c1, c2, c3 = st.columns([1.1, 1.1, 1])
     measure = c1.selectbox(
@@ -108,23 +109,24 @@ def render() -> None:
         return
     timing.mark("map: data ready")
 
-    if st.session_state.get(state.MAP_COUNTY) not in ("", *data.counties):
+    counties = data.figures.counties
+    if st.session_state.get(state.MAP_COUNTY) not in ("", *counties):
         st.session_state[state.MAP_COUNTY] = ""
     measure = _choice(state.MAP_MEASURE, MEASURES)
-    county = _choice(state.MAP_COUNTY, ["", *data.counties])
+    county = _choice(state.MAP_COUNTY, ["", *counties])
     basemap = _choice(state.MAP_BASEMAP, BASEMAPS)
     key = _tianditu_key() if basemap == "tianditu" else ""
 
     controls = st.container()
     left, right = st.columns([4.2, 1])
-    scale, fills, summary, bounds = map_view(data, measure, county)
+    scale, fills, summary, bounds = map_view(data.figures, measure, county)
     view = view_data(set(layers), county=county, fills=fills, bounds=bounds)
     with left:
         draw(state.MAP_WIDGET, component_args(data.data_js, view, basemap, key))
     timing.mark("map: map sent")
 
     with controls:
-        chosen = _controls(lang, data.counties)
+        chosen = _controls(lang, counties)
         if basemap == "tianditu" and not key:
             st.text_input(t("tianditu_key_label"), key=state.MAP_TIANDITU_KEY, type="password")
             st.info(t("tianditu_key_missing"))
@@ -146,7 +148,13 @@ def render() -> None:
             f"{t('summary_coverage')}{colon}**{fmt_share(cov)}**"
         )
         st.html(
-            legend_html(scale, t(f"measure_{summary['measure']}"), layers, data.point_types, lang)
+            legend_html(
+                scale,
+                t(f"measure_{summary['measure']}"),
+                layers,
+                data.figures.point_types,
+                lang,
+            )
         )
 
 

@@ -14,7 +14,7 @@ them, recoloured (:mod:`dashboard.simulate.overlay`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -198,7 +198,7 @@ def _notices(note: messages.Flash | None, warnings: object) -> None:
 
 def _pending_points(scn: Any) -> list[dict[str, object]]:
     """Points of the optimiser's proposal not adopted yet (``id, name, type, lon, lat``)."""
-    return list(sim_optimise.pending_points(scn).to_dict("records"))
+    return cast("list[dict[str, object]]", sim_optimise.pending_points(scn).to_dict("records"))
 
 
 @st.fragment

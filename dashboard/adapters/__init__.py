@@ -1,0 +1,1 @@
+"""Adapters to the libraries' undocumented parts (one module per library family)."""
