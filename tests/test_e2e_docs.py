@@ -38,32 +38,18 @@ import pytest
 from dashboard import state
 from dashboard.i18n import point_type_label, t
 
-try:  # the helpers may live in tests/support/ (moved there while the tests are tidied)
-    from tests.support.e2e_support import (  # type: ignore[import-not-found]
-        CHROMIUM,
-        CHROMIUM_ARGS,
-        MAP_FRAME,
-        click_xy,
-        free_port,
-        metric_value,
-        sim_map_counts,
-        start_app,
-        stop_app,
-        wait_healthy,
-    )
-except ModuleNotFoundError:
-    from tests.e2e_support import (
-        CHROMIUM,
-        CHROMIUM_ARGS,
-        MAP_FRAME,
-        click_xy,
-        free_port,
-        metric_value,
-        sim_map_counts,
-        start_app,
-        stop_app,
-        wait_healthy,
-    )
+from tests.support.e2e import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAP_FRAME,
+    click_xy,
+    free_port,
+    metric_value,
+    sim_map_counts,
+    start_app,
+    stop_app,
+    wait_healthy,
+)
 
 pytestmark = pytest.mark.e2e
 playwright = pytest.importorskip("playwright.sync_api")
