@@ -37,7 +37,6 @@ import pytest
 
 from dashboard import state
 from dashboard.i18n import point_type_label, t
-
 from tests.support.e2e import (
     CHROMIUM,
     CHROMIUM_ARGS,
