@@ -33,6 +33,7 @@ _DEMO_INPUTS = (
     "analysis/**/*.py",
     "analysis/standards/standards.toml",
     "dashboard/map/cache.py",
+    "dashboard/map/pipeline.py",
     "dashboard/map/data.py",
     "dashboard/map/points.py",
     "dashboard/map/view.py",
