@@ -41,6 +41,24 @@ POINT_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
     "school": ("学校", "school"),
     "other": ("其他", "机关", "other"),
 }
+#: Road classes of a road layer (canonical codes), highest grade first: national highway
+#: grades (高速公路, 国道, 省道, 县道, 乡道, 村道/专用公路) then urban road grades (城市快速路,
+#: 主干路, 次干路, 支路). ``expressway`` and ``urban_expressway`` are limited-access roads:
+#: joined to other roads only at interchanges, never walked.
+ROAD_CLASSES: tuple[str, ...] = (
+    "expressway",
+    "national",
+    "provincial",
+    "county",
+    "township",
+    "village",
+    "urban_expressway",
+    "arterial",
+    "secondary",
+    "branch",
+)
+#: Limited-access road classes.
+MOTORWAY_CLASSES: tuple[str, ...] = ("expressway", "urban_expressway")
 #: Urban/rural kind of a township or village (村委会 = rural, 社区居委会 = urban).
 KINDS: tuple[str, ...] = ("urban", "rural")
 KIND_ALIASES: dict[str, tuple[str, ...]] = {

@@ -1,0 +1,1 @@
+"""The road graph: building it from lines, joining places to it."""
