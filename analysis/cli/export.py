@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.cli.inputs import add_problem_arguments, print_problems
+from analysis.cli.reach import add_reach_arguments, reach_overrides, reach_problems, with_roads
 from analysis.errors import AnalysisError
 from geodata.errors import GeodataError, Problem
 
@@ -55,6 +56,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
     p.add_argument("--coords", choices=("wgs84", "gcj02"), default="wgs84")
     p.add_argument("--standards", type=Path, help="planning standards TOML (overrides defaults)")
+    add_reach_arguments(p)
     add_problem_arguments(p, reads_files=False)
 
 
@@ -70,8 +72,12 @@ def run(args: argparse.Namespace) -> int:
             raise AnalysisError(
                 [Problem("workspace_without_scenario", "--workspace needs --scenario NAME.")]
             )
-        standards = load_standards(args.standards)
+        problems = reach_problems(args)
+        if problems:
+            raise AnalysisError(problems)
+        standards = load_standards(args.standards, **reach_overrides(args))
         city, scenario = _load(args)
+        city = with_roads(city, args)
         before = compute_coverage(city, standards)
         after = compute_coverage(apply_scenario(city, scenario), standards)
     except (GeodataError, AnalysisError) as exc:

@@ -45,6 +45,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.cli.inputs import add_problem_arguments, load_city_from_args, print_problems
+from analysis.cli.reach import add_reach_arguments, reach_overrides, reach_problems, with_roads
 from analysis.cli.save import check_name_free, save_proposal
 from analysis.errors import AnalysisError
 from analysis.optimise.model.objective import DEFAULT_OBJECTIVE, OBJECTIVES
@@ -110,6 +111,7 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="exempt urban districts without rural villages from the rural minimum",
     )
+    add_reach_arguments(p)
     add_problem_arguments(p)
     p.add_argument(
         "--tradeoff",
@@ -126,13 +128,13 @@ def run(args: argparse.Namespace) -> int:
     """Run the optimiser; return the exit status."""
     conflicted = False
     try:
-        problems = _argument_problems(args)
+        problems = _argument_problems(args) + reach_problems(args)
         if problems:
             raise AnalysisError(problems)
         if args.save_as is not None:
             check_name_free(args)
-        standards = load_standards(args.standards)
-        city = load_city_from_args(args)
+        standards = load_standards(args.standards, **reach_overrides(args))
+        city = with_roads(load_city_from_args(args), args)
         request = _request(args, relaxed=args.relaxed)
         try:
             proposal = propose(city, standards, request, progress=_progress)

@@ -4,6 +4,7 @@ Usage::
 
     python -m analysis report [--demo | --townships F --villages F --points F [--sites F]
                                [--homes F] [--population F]] [--standards F] [--radius-m N]
+                               [--reach road|radius] [--roads F] [--reach-minutes N]
                                [--outside-china] [--all-problems] [--problems-file F.csv]
                                --out DIR
 
@@ -12,7 +13,9 @@ Writes ``kpis.json`` (UTF-8), ``townships.csv``, ``counties.csv`` and ``contact_
 ``--villages`` each township's population is spread over a grid. Exit status: 0 success,
 2 bad input (the problems on stderr, identical ones once with their count and first rows;
 ``--all-problems`` prints each, ``--problems-file`` writes each to a CSV file; no traceback),
-1 output could not be written. ``--outside-china`` accepts data outside China.
+1 output could not be written. ``--outside-china`` accepts data outside China. With
+``--reach road`` (or ``--roads F``) "within reach" is travel time on the roads
+(``kpis.json`` then says ``"reach_mode": "road"``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.cli.inputs import add_problem_arguments, load_city_from_args, print_problems
+from analysis.cli.reach import add_reach_arguments, reach_overrides, reach_problems, with_roads
 from analysis.coverage.api import CoverageResult, compute_coverage
 from analysis.errors import AnalysisError
 from analysis.standards.load import load_standards
@@ -66,6 +70,7 @@ def add_parser(subparsers: Any) -> None:
         metavar="N",
         help="one service radius for every point type",
     )
+    add_reach_arguments(p)
     add_problem_arguments(p)
     p.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="output folder (created if missing)"
@@ -75,11 +80,11 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the report; return the exit status."""
     try:
-        problems = _argument_problems(args)
+        problems = _argument_problems(args) + reach_problems(args)
         if problems:
             raise AnalysisError(problems)
-        standards = load_standards(args.standards, radius_m=args.radius_m)
-        city = load_city_from_args(args)
+        standards = load_standards(args.standards, radius_m=args.radius_m, **reach_overrides(args))
+        city = with_roads(load_city_from_args(args), args)
         result = compute_coverage(city, standards)
     except (GeodataError, AnalysisError) as exc:
         print_problems(exc.problems, args)

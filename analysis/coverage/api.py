@@ -11,7 +11,7 @@ there are no villages) are represented by a uniform grid (:mod:`analysis.coverag
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
@@ -23,9 +23,11 @@ from numpy.typing import NDArray
 from analysis.coverage.aggregate import county_table, site_rule, township_table
 from analysis.coverage.crs import MetricCRS, choose_metric_crs
 from analysis.coverage.engine.api import run_engine
+from analysis.coverage.engine.reach import apply_reach
 from analysis.coverage.engine.types import EngineResult, PlaceArrays
 from analysis.coverage.inputs import REQUIRED_COLUMNS, build_demand, check_inputs
 from analysis.coverage.kpis import KPIs, compute_kpis, contact_point_room
+from analysis.reach.api import Reach, reach_for
 from analysis.standards.load import Standards, load_standards
 from geodata.city import CityData
 from geodata.errors import Problem
@@ -58,6 +60,9 @@ class CoverageResult:
     metric
         The metric CRS with its local scale correction (``None`` only for results built
         by hand); ``demand["scale_k"]`` holds the scale factor at each demand row.
+    reach
+        The reach test used (radius or road travel time; ``None`` only for results built
+        by hand): the optimiser and the impact of new points reuse it.
     """
 
     crs: pyproj.CRS
@@ -70,6 +75,12 @@ class CoverageResult:
     grid_cell_size_m: float | None = None
     warnings: tuple[Problem, ...] = field(default_factory=tuple)
     metric: MetricCRS | None = None
+    reach: Reach | None = None
+
+    @property
+    def reach_mode(self) -> str:
+        """``"radius"`` or ``"road"``: how "within reach" was measured."""
+        return self.reach.mode if self.reach is not None else "radius"
 
 
 def compute_coverage(city: CityData, standards: Standards | None = None) -> CoverageResult:
@@ -108,14 +119,15 @@ def compute_coverage(city: CityData, standards: Standards | None = None) -> Cove
     p_types = points["type"].astype(str).to_numpy() if len(points) else np.empty(0, str)
     # One radius per type, not per point: radius_m_for is called 6 times instead of 7,500.
     radius = _radii(p_types, std)
+    p_places, s_places = _places(metric, p_lon, p_lat), _places(metric, s_lon, s_lat)
+    d_pop = table["population"].to_numpy(float)
+    d_rural = table["rural_population"].to_numpy(float)
     engine = run_engine(
-        d_places,
-        table["population"].to_numpy(float),
-        table["rural_population"].to_numpy(float),
-        _places(metric, p_lon, p_lat),
-        radius,
-        _places(metric, s_lon, s_lat),
-        std.collection_site_radius_m,
+        d_places, d_pop, d_rural, p_places, radius, s_places, std.collection_site_radius_m
+    )
+    reach, reach_warnings = reach_for(city.roads, metric, std)
+    engine, minutes = apply_reach(
+        engine, reach, d_places, d_pop, d_rural, p_places, p_types, s_places
     )
     demand_town = table["_township"].to_numpy(np.int64)
     p_town = _township_of(np.asarray(towns.geometry.array, dtype=object), p_lon, p_lat)
@@ -153,9 +165,18 @@ def compute_coverage(city: CityData, standards: Standards | None = None) -> Cove
         points, p_lon, p_lat, p_county_names, p_town, towns, radius, engine, std
     )
     out_demand = _demand_frame(table, engine, points, towns, county_index, demand_county)
+    if reach.mode == "road":
+        out_demand["nearest_point_minutes"] = minutes
+        cp_table.insert(cp_table.columns.get_loc("radius_m") + 1, "reach_minutes",
+                        reach.limits(p_types))  # fmt: skip
     kpis = compute_kpis(
         town_table, counties, cp_table, inputs.homes, len(sites), std, demand.source
     )
+    if reach.mode == "road":
+        kpis = replace(kpis, reach_mode="road")
+        town_table["nearest_point_minutes"] = _township_minutes(
+            minutes, d_pop, demand_town, len(town_table)
+        )
     return CoverageResult(
         crs=metric.crs,
         demand=out_demand,
@@ -165,9 +186,25 @@ def compute_coverage(city: CityData, standards: Standards | None = None) -> Cove
         kpis=kpis,
         demand_source=demand.source,
         grid_cell_size_m=demand.cell_size_m,
-        warnings=demand.warnings + _engine_warnings(engine),
+        warnings=demand.warnings + reach_warnings + _engine_warnings(engine),
         metric=metric,
+        reach=reach,
     )
+
+
+def _township_minutes(
+    minutes: FloatArray, population: FloatArray, demand_town: IntArray, n_towns: int
+) -> FloatArray:
+    """Population-weighted mean minutes to the nearest contact point of each township's
+    people who can reach one (NaN when none can: see ``covered_population``)."""
+    ok = np.isfinite(minutes)
+    weight = np.where(ok, population, 0.0)
+    total = np.bincount(demand_town, weights=weight, minlength=n_towns)
+    summed = np.bincount(
+        demand_town, weights=np.where(ok, minutes, 0.0) * weight, minlength=n_towns
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, summed / total, np.nan)
 
 
 def _engine_warnings(engine: EngineResult) -> tuple[Problem, ...]:

@@ -105,7 +105,10 @@ def _reach(
     places = PlaceArrays(
         demand["x_m"].to_numpy(float)[rows], demand["y_m"].to_numpy(float)[rows], scale
     )
-    r, p = pairs_within(places, new_places, sel["radius_m"].to_numpy(float))
+    if after.reach is not None and after.reach.mode == "road":
+        r, p = after.reach.point_pairs(places, new_places, sel["type"].astype(str).to_numpy())
+    else:
+        r, p = pairs_within(places, new_places, sel["radius_m"].to_numpy(float))
     cover[r, np.flatnonzero(present)[p]] = True
     return cover, pop, rural
 

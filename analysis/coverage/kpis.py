@@ -59,6 +59,7 @@ class KPIs:
     counties_equity_flagged: int = 0
     homes_below_standard: int = 0
     demand_source: str = "villages"
+    reach_mode: str = "radius"
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (ints, floats, bools, str, None, dict) ready for ``json.dumps``."""

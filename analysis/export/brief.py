@@ -156,7 +156,7 @@ def build_brief(
     notes = [
         text
         for text in (
-            reach_text(bundle.reach_m, bundle.site_radius_m),
+            reach_text(bundle.reach_m, bundle.site_radius_m, bundle.reach),
             room_pending_text(pending_rooms(bundle)),
         )
         if text

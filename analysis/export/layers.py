@@ -196,8 +196,15 @@ def build_bundle(
         county_minimums={"rural": std.county_min_rural, "enterprise": std.county_min_enterprise},
         reach_m=reach_by_type(points["contact_points"], coverage_after, std),
         site_radius_m=float(std.collection_site_radius_m),
+        reach=_reach_description(coverage_after),
         placement=site_warnings(city, points["contact_points"], std),
     )
+
+
+def _reach_description(coverage: CoverageLike) -> dict[str, Any]:
+    """The coverage's reach (radius when the result does not say)."""
+    reach = getattr(coverage, "reach", None)
+    return reach.describe() if reach is not None else {"reach_mode": "radius"}
 
 
 def site_warnings(city: CityData, points: gpd.GeoDataFrame, standards: Standards) -> pd.DataFrame:

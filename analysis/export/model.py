@@ -101,6 +101,9 @@ class ExportBundle:
         coverage used), in type order.
     site_radius_m
         Service radius of a collection site (network coverage), or ``None``.
+    reach
+        How "within reach" was measured (:meth:`analysis.reach.api.Reach.describe`):
+        ``reach_mode`` ``"radius"`` or ``"road"`` with the minutes and travel modes.
     placement
         Contact points standing where their type should not
         (:func:`analysis.standards.site_rules.placement_warnings`), possibly empty.
@@ -117,6 +120,7 @@ class ExportBundle:
     county_minimums: dict[str, int] = field(default_factory=dict)
     reach_m: dict[str, float] = field(default_factory=dict)
     site_radius_m: float | None = None
+    reach: dict[str, Any] = field(default_factory=dict)
     placement: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 

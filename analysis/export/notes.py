@@ -18,6 +18,9 @@ from analysis.export.model import ExportBundle
 
 #: The basis of "covered" as printed (a later version adds "道路通行时间", travel time by road).
 REACH_BASIS_ZH = "直线服务半径"
+#: The basis under road reach, and how people travel.
+ROAD_BASIS_ZH = "道路通行时间（路网最短时间，含步行至道路）"
+TRAVEL_ZH = {"walk": "步行", "drive": "驾车"}
 COMPLIANT_ZH = "合规"
 NOT_COMPLIANT_ZH = "不合规"
 #: What the two newly-covered figures of a new point mean (see :mod:`analysis.coverage.impact`).
@@ -141,14 +144,37 @@ def distance_text(metres: float) -> str:
     return f"{metres:.0f}米"
 
 
-def reach_text(reach_m: Mapping[str, float], site_radius_m: float | None = None) -> str:
-    """Which reach the coverage used, e.g. "覆盖范围按直线服务半径计算：农村联系点10公里……"."""
+def reach_text(
+    reach_m: Mapping[str, float],
+    site_radius_m: float | None = None,
+    reach: Mapping[str, Any] | None = None,
+) -> str:
+    """Which reach the coverage used, e.g. "覆盖范围按直线服务半径计算：农村联系点10公里……"
+    or, under road reach, "覆盖范围按道路通行时间计算：农村联系点驾车20分钟……"."""
+    if reach and reach.get("reach_mode") == "road":
+        return _road_reach_text(reach_m, reach)
     if not reach_m:
         return ""
     parts = "、".join(f"{TYPE_ZH.get(t, t)}联系点{distance_text(r)}" for t, r in reach_m.items())
     text = f"覆盖范围按{REACH_BASIS_ZH}计算：{parts}"
     if site_radius_m:
         text += f"；网络覆盖另计立法信息采集点{distance_text(site_radius_m)}"
+    return text + "。"
+
+
+def _road_reach_text(types: Mapping[str, float], reach: Mapping[str, Any]) -> str:
+    minutes = reach.get("reach_minutes_by_type", {})
+    travel = reach.get("travel_mode_by_type", {})
+    shown = list(types) or list(minutes)
+    parts = "、".join(
+        f"{TYPE_ZH.get(t, t)}联系点{TRAVEL_ZH.get(travel.get(t, ''), '')}{minutes[t]:g}分钟"
+        for t in shown
+        if t in minutes
+    )
+    text = f"覆盖范围按{ROAD_BASIS_ZH}计算：{parts}"
+    site = reach.get("collection_site_reach_minutes")
+    if site:
+        text += f"；网络覆盖另计立法信息采集点{site:g}分钟"
     return text + "。"
 
 

@@ -179,7 +179,7 @@ def overview_frame(bundle: ExportBundle) -> pd.DataFrame:
         rows.append(("县区达标", verdict.verdict))
         rows.append(("县区达标说明", verdict.text))
         rows += [(f"缺口：{county}", what) for county, what in verdict.shortfalls.items()]
-    reach = reach_text(bundle.reach_m, bundle.site_radius_m)
+    reach = reach_text(bundle.reach_m, bundle.site_radius_m, bundle.reach)
     if reach:
         rows.append(("覆盖口径", reach))
     rows.append(("选址提示", placement_summary(bundle.placement)))

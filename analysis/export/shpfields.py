@@ -43,6 +43,8 @@ SHP_FIELDS: dict[str, str] = {
     "area_m2": "area_m2",
     "staff": "staff",
     "radius_m": "radius_m",
+    "reach_minutes": "reach_min",
+    "nearest_point_minutes": "near_min",
     "sites_within": "sites_in",
     "site_rule": "site_rule",
     "newly_covered_population": "new_cv_pop",

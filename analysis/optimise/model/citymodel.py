@@ -11,6 +11,7 @@ import pyproj
 import scipy.sparse as sp
 
 from analysis.coverage.api import CoverageResult
+from analysis.coverage.engine.types import PlaceArrays
 from analysis.errors import AnalysisError
 from analysis.optimise.model.candidates import candidate_sites
 from analysis.optimise.model.objective import RowBases, check_objective, objective_weights
@@ -88,6 +89,31 @@ def project(crs: pyproj.CRS, gdf: gpd.GeoDataFrame) -> tuple[FloatArray, FloatAr
     x, y = tr.transform(lon, lat)
     scale = np.asarray(pyproj.Proj(crs).get_factors(lon, lat).meridional_scale, float)
     return np.column_stack([x, y]), scale
+
+
+def _road_cover(
+    coverage: CoverageResult, site_xy: FloatArray, site_k: FloatArray, counts: dict[str, int]
+) -> dict[str, sp.csc_matrix] | None:
+    """Each requested type's reach from every site under road reach (``None``: radius)."""
+    reach = coverage.reach
+    if reach is None or reach.mode != "road":
+        return None
+    demand = coverage.demand
+    places = PlaceArrays(
+        demand["x_m"].to_numpy(float),
+        demand["y_m"].to_numpy(float),
+        demand["scale_k"].to_numpy(float),
+    )
+    sites = PlaceArrays(site_xy[:, 0].copy(), site_xy[:, 1].copy(), np.asarray(site_k, float))
+    n = sites.size
+    out: dict[str, sp.csc_matrix] = {}
+    same: dict[tuple[float, str], sp.csc_matrix] = {}  # types reached alike share one run
+    for t in counts:
+        key = (reach.limit_for(t), reach.standards.travel_mode_for(t))
+        if key not in same:
+            same[key] = reach.point_cover(places, sites, np.full(n, t, dtype=object))
+        out[t] = same[key]
+    return out
 
 
 def exemptable_counties(coverage: CoverageResult, standards: Standards) -> np.ndarray:
@@ -205,6 +231,7 @@ def build_city_model(
         county_names=counties,
         counts=counts,
         radius_m_by_type={t: standards.radius_m_for(t) * site_k for t in counts},
+        cover_by_type=_road_cover(coverage, site_xy, site_k, counts),
         minimum_new=minimum_new,
         allowed=allowed,
         must_cover_rows=must,

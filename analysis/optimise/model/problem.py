@@ -230,6 +230,7 @@ def build_problem(
     allowed: BoolArray | None = None,
     must_cover_rows: dict[str, IntArray] | None = None,
     site_ids: tuple[str, ...] = (),
+    cover_by_type: dict[str, sp.csc_matrix] | None = None,
 ) -> CoverageProblem:
     """Build a :class:`CoverageProblem` from coordinates.
 
@@ -255,6 +256,9 @@ def build_problem(
         by a new point.
     site_ids
         Identifiers of the sites.
+    cover_by_type
+        Boolean ``(n_demand, n_sites)`` reach of each type's point at each site, when the
+        reach is not a radius (travel time on roads); replaces ``radius_m_by_type``.
     """
     type_names = tuple(t for t, n in counts.items() if n > 0)
     keep = [i for i, (_, n) in enumerate(counts.items()) if n > 0]
@@ -264,12 +268,16 @@ def build_problem(
     blocks, col_site, col_type = [], [], []
     cache: dict[bytes, sp.csc_matrix] = {}
     for t, name in enumerate(type_names):
-        radius = np.broadcast_to(np.asarray(radius_m_by_type[name], float), (n_sites,))
-        key = radius.tobytes()
-        if key not in cache:
-            cache[key] = coverage_matrix(demand_xy_m, site_xy_m, radius)
+        if cover_by_type is not None:
+            type_cover = cover_by_type[name]
+        else:
+            radius = np.broadcast_to(np.asarray(radius_m_by_type[name], float), (n_sites,))
+            key = radius.tobytes()
+            if key not in cache:
+                cache[key] = coverage_matrix(demand_xy_m, site_xy_m, radius)
+            type_cover = cache[key]
         sites = np.flatnonzero(allowed_arr[:, t])
-        blocks.append(cache[key][:, sites])
+        blocks.append(type_cover[:, sites])
         col_site.append(sites)
         col_type.append(np.full(sites.size, t, dtype=np.int64))
     cover = sp.hstack(blocks, format="csc") if blocks else sp.csc_matrix((len(weights), 0))

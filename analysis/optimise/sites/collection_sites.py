@@ -8,11 +8,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from analysis.coverage.api import compute_coverage
+from analysis.coverage.api import CoverageResult, compute_coverage
+from analysis.coverage.engine.types import FloatArray, PlaceArrays
 from analysis.errors import AnalysisError
 from analysis.optimise.model.citymodel import project
 from analysis.optimise.progress import CancelLike
-from analysis.optimise.sites.second_tier import plan_second_tier
+from analysis.optimise.sites.second_tier import SecondTierCover, plan_second_tier
 from analysis.standards.load import Standards, load_standards
 from geodata.city import CityData
 from geodata.errors import Problem
@@ -94,6 +95,7 @@ def propose_collection_sites(
         max_sites=std.sites_max_per_point,
         time_limit_s=time_limit_s,
         cancel=cancel,
+        cover=_road_cover(cov, cp, (p_xy, p_k), (v_xy, v_k), s_xy),
     )
     v = villages.iloc[plan.site_village]
     kind = v["kind"].astype(str).to_numpy()
@@ -117,3 +119,36 @@ def propose_collection_sites(
     return CollectionSitePlan(
         sites, points, plan.newly_covered_population, plan.status, plan.seconds
     )
+
+
+def _road_cover(
+    cov: CoverageResult,
+    cp: gpd.GeoDataFrame,
+    point: tuple[FloatArray, FloatArray],
+    village: tuple[FloatArray, FloatArray],
+    site_xy: FloatArray,
+) -> SecondTierCover | None:
+    """The reach matrices of the second tier under road reach (``None``: the radii)."""
+    reach = cov.reach
+    if reach is None or reach.mode != "road":
+        return None
+    demand = cov.demand
+    places = PlaceArrays(
+        demand["x_m"].to_numpy(float),
+        demand["y_m"].to_numpy(float),
+        demand["scale_k"].to_numpy(float),
+    )
+    points = _places(*point)
+    villages = _places(*village)
+    existing = _places(site_xy, np.ones(site_xy.shape[0]))
+    types = cp["type"].astype(str).to_numpy(dtype=object)
+    return SecondTierCover(
+        village_point=reach.point_cover(villages, points, types),
+        existing_point=reach.point_cover(existing, points, types),
+        demand_village=reach.site_cover(places, villages),
+    )
+
+
+def _places(xy: FloatArray, k: FloatArray) -> PlaceArrays:
+    xy = np.asarray(xy, float).reshape(-1, 2)
+    return PlaceArrays(xy[:, 0].copy(), xy[:, 1].copy(), np.asarray(k, float))

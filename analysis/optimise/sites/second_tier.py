@@ -54,6 +54,26 @@ class SecondTierPlan:
     seconds: float
 
 
+@dataclass(frozen=True, eq=False)
+class SecondTierCover:
+    """Who reaches whom, when it is not a radius test.
+
+    Parameters
+    ----------
+    village_point
+        ``(n_villages, n_points)``: a site at the village lies within the point's reach.
+    existing_point
+        ``(n_existing_sites, n_points)``: an existing site within the point's reach.
+    demand_village
+        ``(n_demand, n_villages)``: a site at the village reaches the demand row
+        (``None``: from the site radius).
+    """
+
+    village_point: sp.spmatrix
+    existing_point: sp.spmatrix
+    demand_village: sp.spmatrix | None
+
+
 def plan_second_tier(
     *,
     point_xy_m: FloatArray,
@@ -69,6 +89,7 @@ def plan_second_tier(
     village_allowed: BoolArray | None = None,
     time_limit_s: float = 10.0,
     cancel: CancelLike = None,
+    cover: SecondTierCover | None = None,
 ) -> SecondTierPlan:
     """Choose new collection sites so every contact point has ``min_sites``-``max_sites``.
 
@@ -92,22 +113,33 @@ def plan_second_tier(
         HiGHS time limit.
     cancel
         Event or callable; stops HiGHS with the best plan so far.
+    cover
+        Reach matrices when the reach is not a radius (travel time on roads); the radii
+        are then ignored.
     """
     t0 = time.perf_counter()
     n_p = point_xy_m.shape[0]
-    reach = coverage_matrix(village_xy_m, point_xy_m, point_radius_m).tocsc()  # (v, p)
+    if cover is None:
+        cover = SecondTierCover(
+            coverage_matrix(village_xy_m, point_xy_m, point_radius_m),
+            coverage_matrix(existing_site_xy_m, point_xy_m, point_radius_m),
+            None,
+        )
+    reach = cover.village_point.tocsc()  # (v, p)
     if village_allowed is not None:
         reach = sp.diags(village_allowed.astype(float)) @ reach
         reach = (reach != 0).tocsc()
-    existing = np.asarray(
-        coverage_matrix(existing_site_xy_m, point_xy_m, point_radius_m).sum(axis=0)
-    ).ravel()
+    existing = np.asarray(cover.existing_point.sum(axis=0)).ravel()
     in_reach = np.asarray(reach.sum(axis=0)).ravel().astype(np.int64)
     cand = np.flatnonzero(np.asarray(reach.sum(axis=1)).ravel() > 0)
     upper = np.maximum(max_sites - existing, 0)
     lack_max = np.maximum(min_sites - existing, 0)
     # demand rows that new sites could add
-    site_cov = coverage_matrix(demand_xy_m, village_xy_m[cand], _take(site_radius_m, cand))
+    site_cov = (
+        coverage_matrix(demand_xy_m, village_xy_m[cand], _take(site_radius_m, cand))
+        if cover.demand_village is None
+        else cover.demand_village.tocsc()[:, cand]
+    )
     rows = np.flatnonzero(~demand_covered & (np.asarray(site_cov.sum(axis=1)).ravel() > 0))
     a_cov = site_cov[rows].astype(float)
     w = demand_population[rows].astype(float)

@@ -1,0 +1,170 @@
+"""Which places a contact point or collection site reaches: one answer for every caller.
+
+A :class:`Reach` is chosen once per analysis (:func:`reach_for`) and carried by the coverage
+result, so the KPIs, the 3-5 collection-site rule, the impact of new points, the optimiser's
+coverage sets and the exports all use the same test:
+
+* ``radius``: a place is reached when its ground distance to the point is at most the
+  point type's radius (metres; the projected distance is compared with the radius times the
+  mean local scale factor, as in :mod:`analysis.coverage.engine.small`);
+* ``road``: a place is reached when a person there can travel to the point within the point
+  type's minutes, on foot or by car (:mod:`analysis.reach.road`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from analysis.coverage.crs import MetricCRS
+from analysis.coverage.engine.small import pairs_within
+from analysis.coverage.engine.types import FloatArray, IntArray, PlaceArrays
+from analysis.reach.road import RoadModel, road_model_for
+from analysis.standards.load import Standards
+from geodata.errors import Problem
+
+ReachMode = Literal["radius", "road"]
+REACH_MODES: tuple[ReachMode, ...] = ("radius", "road")
+
+
+@dataclass(frozen=True, eq=False)
+class Reach:
+    """The reach test of one analysis.
+
+    Parameters
+    ----------
+    mode
+        ``"radius"`` or ``"road"``.
+    standards
+        Radii (radius mode), minutes and travel modes (road mode) by point type.
+    road
+        The road network and the places' joins to it (road mode only).
+    """
+
+    mode: ReachMode
+    standards: Standards
+    road: RoadModel | None = None
+
+    def __post_init__(self) -> None:
+        if self.mode == "road" and self.road is None:
+            raise ValueError("road reach needs a road model")
+
+    @property
+    def unit(self) -> str:
+        """``"m"`` (radius) or ``"min"`` (road)."""
+        return "min" if self.mode == "road" else "m"
+
+    def limit_for(self, point_type: str) -> float:
+        """Radius in metres or travel time in minutes of a point of ``point_type``."""
+        if self.mode == "road":
+            return float(self.standards.reach_minutes_for(point_type))
+        return float(self.standards.radius_m_for(point_type))
+
+    def limits(self, point_types: NDArray[Any]) -> FloatArray:
+        """:meth:`limit_for` of each point (one lookup per distinct type)."""
+        types = np.asarray(point_types).astype(str)
+        if types.size == 0:
+            return np.empty(0)
+        unique, inverse = np.unique(types, return_inverse=True)
+        per_type = np.array([self.limit_for(str(t)) for t in unique], float)
+        return per_type[inverse.reshape(-1)]
+
+    def point_pairs(
+        self, places: PlaceArrays, points: PlaceArrays, point_types: NDArray[Any]
+    ) -> tuple[IntArray, IntArray]:
+        """Every ``(place, point)`` index pair with the place within the point's reach."""
+        if places.size == 0 or points.size == 0:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        if self.road is None:
+            return pairs_within(places, points, self.limits(point_types))
+        types = np.asarray(point_types).astype(str)
+        modes = np.array([self.standards.travel_mode_for(str(t)) for t in types], dtype=object)
+        return self.road.pairs(places, points, self.limits(types), modes)
+
+    def site_pairs(self, places: PlaceArrays, sites: PlaceArrays) -> tuple[IntArray, IntArray]:
+        """Every ``(place, site)`` pair with the place within the collection site's reach."""
+        if places.size == 0 or sites.size == 0:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        std = self.standards
+        if self.road is None:
+            return pairs_within(places, sites, np.full(sites.size, std.collection_site_radius_m))
+        limits = np.full(sites.size, float(std.collection_site_reach_minutes))
+        modes = np.full(sites.size, std.collection_site_travel, dtype=object)
+        return self.road.pairs(places, sites, limits, modes)
+
+    def point_cover(
+        self, places: PlaceArrays, points: PlaceArrays, point_types: NDArray[Any]
+    ) -> sp.csc_matrix:
+        """Boolean ``(n_places, n_points)`` matrix of :meth:`point_pairs`."""
+        r, p = self.point_pairs(places, points, point_types)
+        return _matrix(r, p, places.size, points.size)
+
+    def site_cover(self, places: PlaceArrays, sites: PlaceArrays) -> sp.csc_matrix:
+        """Boolean ``(n_places, n_sites)`` matrix of :meth:`site_pairs`."""
+        r, s = self.site_pairs(places, sites)
+        return _matrix(r, s, places.size, sites.size)
+
+    def nearest_point_minutes(
+        self, places: PlaceArrays, points: PlaceArrays, point_types: NDArray[Any]
+    ) -> FloatArray:
+        """Minutes from each place to its nearest contact point (road mode; NaN otherwise).
+
+        Each point is reached the way its type travels (on foot or by car); unreachable
+        places get ``inf``.
+        """
+        if self.road is None:
+            return np.full(places.size, np.nan)
+        types = np.asarray(point_types).astype(str)
+        modes = np.array([self.standards.travel_mode_for(str(t)) for t in types], dtype=object)
+        return self.road.nearest_minutes(places, points, modes)
+
+    def describe(self) -> dict[str, Any]:
+        """What reach was used, for the KPIs, the brief and the workbook."""
+        std = self.standards
+        types = sorted(std.radius_by_type_m)
+        if self.mode == "road":
+            return {
+                "reach_mode": "road",
+                "reach_minutes_by_type": {t: std.reach_minutes_for(t) for t in types},
+                "travel_mode_by_type": {t: std.travel_mode_for(t) for t in types},
+                "collection_site_reach_minutes": std.collection_site_reach_minutes,
+            }
+        return {
+            "reach_mode": "radius",
+            "radius_m_by_type": {t: std.radius_m_for(t) for t in types},
+            "collection_site_radius_m": std.collection_site_radius_m,
+        }
+
+
+def _matrix(rows: IntArray, cols: IntArray, n_rows: int, n_cols: int) -> sp.csc_matrix:
+    data = np.ones(rows.size, dtype=bool)
+    mat = sp.csc_matrix((data, (rows, cols)), shape=(n_rows, n_cols), dtype=bool)
+    mat.sum_duplicates()
+    mat.sort_indices()
+    return mat
+
+
+def reach_for(
+    roads: gpd.GeoDataFrame | None, metric: MetricCRS, standards: Standards
+) -> tuple[Reach, tuple[Problem, ...]]:
+    """The reach the standards ask for, and why it could not be had.
+
+    Road reach needs a road layer: without one (or with an empty one) the radius is used
+    and a warning says so.
+    """
+    if standards.reach_mode != "road":
+        return Reach("radius", standards), ()
+    if roads is None or roads.empty:
+        warning = Problem(
+            "reach_road_without_roads",
+            "Road reach was asked for but no road layer is loaded: the service radius is "
+            "used instead. Load a road layer (--roads FILE) to measure travel time.",
+            severity="warning",
+        )
+        return Reach("radius", standards), (warning,)
+    return Reach("road", standards, road_model_for(roads, metric, standards)), ()
