@@ -26,7 +26,7 @@ from scipy.spatial import Delaunay
 
 from geodata.demo.layers import COUNTIES, KM, build_people, build_points
 from geodata.demo.load import DEMO_GPKG, DEMO_NAME_ZH
-from geodata.demo.roadnet import build_roads
+from geodata.demo.roadnet import RoadLayer, build_roads
 from geodata.schema import LAYER_NAMES, SCHEMAS
 
 SEED = 20240611
@@ -214,6 +214,11 @@ def build_city(seed: int = SEED) -> dict[str, gpd.GeoDataFrame]:
     The five layers of :data:`geodata.schema.LAYER_NAMES`, then ``roads`` (name, road_class,
     speed_kmh, oneway, level; see :mod:`geodata.demo.roadnet`).
     """
+    return build_city_with_terrain(seed)[0]
+
+
+def build_city_with_terrain(seed: int = SEED) -> tuple[dict[str, gpd.GeoDataFrame], RoadLayer]:
+    """:func:`build_city`, and the metric roads and terrain they were made with (for checks)."""
     rng = np.random.default_rng(seed)
     mesh = build_mesh(rng)
     polys = township_polygons(mesh)
@@ -235,11 +240,12 @@ def build_city(seed: int = SEED) -> dict[str, gpd.GeoDataFrame]:
         )
     # The roads come last, from a generator of their own: the layers above stay as they were.
     points_xy = np.vstack([f[["x", "y"]].to_numpy() for f in points.values()])
-    roads = build_roads(seed, shapely.union_all(polys), townships, villages, points_xy).roads
+    road_layer = build_roads(seed, shapely.union_all(polys), townships, villages, points_xy)
+    roads = road_layer.roads
     layers["roads"] = gpd.GeoDataFrame(
         roads.drop(columns="geometry"), geometry=to_wgs84(list(roads["geometry"])), crs="EPSG:4326"
     )
-    return layers
+    return layers, road_layer
 
 
 def write_city(layers: dict[str, gpd.GeoDataFrame], out: Path) -> None:
