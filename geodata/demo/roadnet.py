@@ -142,8 +142,8 @@ def build_roads(
              "oneway": int(road in oneway), "level": level, "geometry": shapely.linestrings(xy)}
         )  # fmt: skip
     others = shapely.union_all([r["geometry"] for r in rows])
-    national = plan.edge_road >= 0
-    national &= np.array([plan.classes[r] == "national" for r in plan.edge_road]) & national
+    national_roads = [r for r, c in enumerate(plan.classes) if c == "national"]
+    national = np.isin(plan.edge_road, national_roads)
     nat_xy = ground.xy[np.unique(np.concatenate([ground.a[national], ground.b[national]]))]
     for kind, level, xy in expressway_pieces(
         expressway, others, nat_xy, terrain.outline, np.array(_INTERCHANGES_KM) * KM
@@ -165,4 +165,4 @@ def build_roads(
     return RoadLayer(frame, terrain, roadless)
 
 
-__all__ = ["CORE_CENTRE", "COUNTIES", "ROAD_SEED_KEY", "RoadLayer", "build_roads"]
+__all__ = ["CORE_CENTRE", "ROAD_SEED_KEY", "RoadLayer", "build_roads"]

@@ -5,8 +5,8 @@ Roads are laid grade by grade as least-cost paths in the ground graph
 roads (县道) from each county seat to its township seats, township roads (乡道) between
 neighbouring township seats, then a village road (村道) from every village to the nearest road.
 Each grade reuses the roads already laid (they are cheaper to follow), so the network grows
-like a real one: trunk roads first, spurs last. A few remote villages, cut off by ravines,
-get no road at all. The street grids of the towns are laid first and never renamed.
+like a real one: trunk roads first, spurs last. A few remote villages, far from every trunk
+road, get none at all. The street grids of the towns are laid first and never renamed.
 """
 
 from __future__ import annotations
