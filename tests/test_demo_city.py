@@ -62,7 +62,8 @@ def test_load_is_labelled() -> None:
 
 
 def test_file_layers_crs_and_dtypes(city: CityData) -> None:
-    assert tuple(pyogrio.list_layers(DEMO_GPKG)[:, 0]) == LAYER_NAMES
+    # the point and polygon layers, then the road lines (#13)
+    assert tuple(pyogrio.list_layers(DEMO_GPKG)[:, 0]) == (*LAYER_NAMES, "roads")
     for layer in LAYER_NAMES:
         gdf = getattr(city, layer)
         assert gdf.crs.to_epsg() == 4326
