@@ -45,6 +45,10 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "乡镇边界必须是面数据（GeoPackage、Shapefile、GeoJSON），不能是 CSV/Excel 表格。人口可用“乡镇人口表”另行上传。",
         "Township boundaries must be polygons (GeoPackage, Shapefile, GeoJSON), not a CSV/Excel table. Upload populations as the population table.",
     ),
+    "table_for_line_layer": (
+        "道路必须是线数据（GeoPackage、Shapefile 压缩包、GeoJSON、KML），不能是 CSV/Excel 表格。",
+        "Roads must be lines (GeoPackage, zipped Shapefile, GeoJSON, KML), not a CSV/Excel table.",
+    ),
     "unknown_layer": ("未知的图层名称。", "Unknown layer name."),
     "layer_not_inferred": (
         "无法从文件名或列名判断这是哪个图层。",
@@ -152,8 +156,8 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
     # Geometries
     "empty_geometry": ("要素没有几何图形。", "A feature without geometry."),
     "wrong_geometry_type": (
-        "几何类型不对：乡镇应为面，点位图层应为点。",
-        "Wrong geometry: townships must be polygons, point layers points.",
+        "几何类型不对：乡镇应为面，点位图层应为点，道路应为线。",
+        "Wrong geometry: townships must be polygons, point layers points, roads lines.",
     ),
     "repaired_geometry": ("无效的几何图形已自动修复。", "An invalid geometry was repaired."),
     "dropped_z_m": ("已去除高程(Z)/测量(M)值。", "Z/M values were dropped."),
@@ -185,6 +189,26 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "Contact point type not recognised (urban community, rural, enterprise, association, school, other).",
     ),
     "bad_boolean": ("应为“是/否”。", "A yes/no value is expected."),
+    "unknown_road_class": (
+        "道路等级无法识别（应为：高速公路、国道、省道、县道、乡道、村道、城市快速路、主干路、次干路、支路，或 G107、X031 等路线编号）。",
+        "Road class not recognised (expressway, national … branch, or a route number such as G107).",
+    ),
+    "road_without_class_or_speed": (
+        "道路既无等级也无速度，请填写其一。",
+        "A road with neither a class nor a speed; fill in one of them.",
+    ),
+    "road_speed_out_of_range": (
+        "道路速度应大于 0 且不超过 150 公里/小时（速度为 0 时按道路等级的默认速度计）。",
+        "A road speed must be above 0 and at most 150 km/h (0 uses the class's default speed).",
+    ),
+    "bad_oneway": (
+        "单行标志无法识别（0/否/双向，1/是/正向，-1/反向）。",
+        "One-way value not recognised (0/no/both, 1/yes/forward, -1/backward).",
+    ),
+    "bad_level": (
+        "层级应为 -9 到 9 的整数（0 为地面，桥梁 1，隧道 -1）。",
+        "The level must be a whole number from -9 to 9 (0 ground, 1 bridge, -1 tunnel).",
+    ),
     "rural_exceeds_total": ("农村人口大于总人口。", "Rural population larger than the total."),
     "adopted_exceeds_collected": (
         "采纳意见数多于收集意见数。",
@@ -194,6 +218,10 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
     "outside_study_area": (
         "点位不在任何乡镇边界内，请检查坐标或坐标系。",
         "Points outside every township; check coordinates or the coordinate system.",
+    ),
+    "roads_outside_study_area": (
+        "道路图层中没有一条道路进入乡镇范围，请检查文件或坐标系。",
+        "No road reaches the townships; check the file or its coordinate system.",
     ),
     "unknown_township_code": (
         "村(社区)所属乡镇代码在乡镇边界中找不到。",

@@ -1,5 +1,7 @@
 """Geometry checks of one layer: empty, invalid (repaired), wrong type, Z/M, outside China.
 
+Layers are polygons (townships), points (the point layers) or lines (roads).
+
 Data declared outside China (``outside_china=True``) skips the China box, but its
 coordinates must still be longitude/latitude degrees (within ±180°/±90°).
 """
@@ -14,16 +16,24 @@ from geodata.coords import CHINA_BBOX_DEG
 from geodata.errors import Problem
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
+_LINEAR = ("LineString", "MultiLineString")
+_EXPECTED = {
+    "polygon": ("Polygon or MultiPolygon", _POLYGONAL),
+    "point": ("Point", ("Point",)),
+    "line": ("LineString or MultiLineString", _LINEAR),
+}
 
 
 def check_geometries(
     gdf: gpd.GeoDataFrame, geometry: str, source: str, *, outside_china: bool = False
 ) -> tuple[np.ndarray, list[Problem]]:
-    """Return cleaned geometries (array) and problems for a ``"polygon"`` or ``"point"`` layer.
+    """Return cleaned geometries (array) and problems for a ``"polygon"``, ``"point"`` or
+    ``"line"`` layer.
 
     Z and M values are dropped (warning), invalid polygons are repaired with
-    :func:`shapely.make_valid` (warning), single-part MultiPoints become Points. Features
-    must lie in China, or (``outside_china``) within valid longitude/latitude ranges.
+    :func:`shapely.make_valid` (warning), single-part MultiPoints become Points; a line of no
+    length (its points coincide) is an error. Features must lie in China, or
+    (``outside_china``) within valid longitude/latitude ranges.
     """
     problems: list[Problem] = []
     geoms = np.asarray(gdf.geometry.to_numpy(), dtype=object)
@@ -54,6 +64,10 @@ def check_geometries(
             )
         )
     invalid = present & ~shapely.is_valid(geoms)
+    if geometry == "line":
+        problems.extend(_degenerate_lines(geoms, invalid, source))
+        present = present & ~invalid
+        invalid = np.zeros_like(invalid)
     for row in np.flatnonzero(invalid):
         reason = shapely.is_valid_reason(geoms[row])
         geoms[row] = _repair(geoms[row], geometry)
@@ -74,6 +88,20 @@ def check_geometries(
     return geoms, problems
 
 
+def _degenerate_lines(geoms: np.ndarray, invalid: np.ndarray, source: str) -> list[Problem]:
+    # A line is invalid only when it has no length; make_valid would turn it into a point.
+    return [
+        Problem(
+            "empty_geometry",
+            "The line has no length (all its points coincide). Draw the road or delete the row.",
+            source=source,
+            row=int(row),
+            value=str(geoms[row].wkt)[:80],
+        )
+        for row in np.flatnonzero(invalid)
+    ]
+
+
 def _repair(geom: shapely.Geometry, geometry: str) -> shapely.Geometry:
     fixed = shapely.make_valid(geom)
     if geometry == "polygon" and fixed.geom_type == "GeometryCollection":
@@ -86,16 +114,14 @@ def _check_types(
     geoms: np.ndarray, present: np.ndarray, geometry: str, source: str
 ) -> list[Problem]:
     problems: list[Problem] = []
-    expected = "Polygon or MultiPolygon" if geometry == "polygon" else "Point"
+    expected, accepted = _EXPECTED[geometry]
     for row in np.flatnonzero(present):
         geom = geoms[row]
         kind = geom.geom_type
         if geometry == "point" and kind == "MultiPoint" and shapely.get_num_geometries(geom) == 1:
             geoms[row] = shapely.get_geometry(geom, 0)
             continue
-        if (geometry == "polygon" and kind in _POLYGONAL) or (
-            geometry == "point" and kind == "Point"
-        ):
+        if kind in accepted:
             continue
         problems.append(
             Problem(
