@@ -7,6 +7,8 @@ shown in their own table columns, so the sentences say what is wrong and how to 
 
 from __future__ import annotations
 
+from dashboard.i18n.problems_roads import ROAD_PROBLEM_TEXT
+
 PROBLEM_TEXT: dict[str, tuple[str, str]] = {
     # Files and formats
     "file_not_found": ("找不到文件。", "The file was not found."),
@@ -44,10 +46,6 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
     "table_for_polygon_layer": (
         "乡镇边界必须是面数据（GeoPackage、Shapefile、GeoJSON），不能是 CSV/Excel 表格。人口可用“乡镇人口表”另行上传。",
         "Township boundaries must be polygons (GeoPackage, Shapefile, GeoJSON), not a CSV/Excel table. Upload populations as the population table.",
-    ),
-    "table_for_line_layer": (
-        "道路必须是线数据（GeoPackage、Shapefile 压缩包、GeoJSON、KML），不能是 CSV/Excel 表格。",
-        "Roads must be lines (GeoPackage, zipped Shapefile, GeoJSON, KML), not a CSV/Excel table.",
     ),
     "unknown_layer": ("未知的图层名称。", "Unknown layer name."),
     "layer_not_inferred": (
@@ -189,26 +187,6 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "Contact point type not recognised (urban community, rural, enterprise, association, school, other).",
     ),
     "bad_boolean": ("应为“是/否”。", "A yes/no value is expected."),
-    "unknown_road_class": (
-        "道路等级无法识别（应为：高速公路、国道、省道、县道、乡道、村道、城市快速路、主干路、次干路、支路，或 G107、X031 等路线编号）。",
-        "Road class not recognised (expressway, national … branch, or a route number such as G107).",
-    ),
-    "road_without_class_or_speed": (
-        "道路既无等级也无速度，请填写其一。",
-        "A road with neither a class nor a speed; fill in one of them.",
-    ),
-    "road_speed_out_of_range": (
-        "道路速度应大于 0 且不超过 150 公里/小时（速度为 0 时按道路等级的默认速度计）。",
-        "A road speed must be above 0 and at most 150 km/h (0 uses the class's default speed).",
-    ),
-    "bad_oneway": (
-        "单行标志无法识别（0/否/双向，1/是/正向，-1/反向）。",
-        "One-way value not recognised (0/no/both, 1/yes/forward, -1/backward).",
-    ),
-    "bad_level": (
-        "层级应为 -9 到 9 的整数（0 为地面，桥梁 1，隧道 -1）。",
-        "The level must be a whole number from -9 to 9 (0 ground, 1 bridge, -1 tunnel).",
-    ),
     "rural_exceeds_total": ("农村人口大于总人口。", "Rural population larger than the total."),
     "adopted_exceeds_collected": (
         "采纳意见数多于收集意见数。",
@@ -218,10 +196,6 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
     "outside_study_area": (
         "点位不在任何乡镇边界内，请检查坐标或坐标系。",
         "Points outside every township; check coordinates or the coordinate system.",
-    ),
-    "roads_outside_study_area": (
-        "道路图层中没有一条道路进入乡镇范围，请检查文件或坐标系。",
-        "No road reaches the townships; check the file or its coordinate system.",
     ),
     "unknown_township_code": (
         "村(社区)所属乡镇代码在乡镇边界中找不到。",
@@ -418,4 +392,5 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "未找到中文字体 Noto Sans CJK，请安装 Debian 软件包 fonts-noto-cjk。",
         "The Chinese font Noto Sans CJK was not found; install the Debian package fonts-noto-cjk.",
     ),
+    **ROAD_PROBLEM_TEXT,
 }

@@ -31,9 +31,9 @@ def check_geometries(
     ``"line"`` layer.
 
     Z and M values are dropped (warning), invalid polygons are repaired with
-    :func:`shapely.make_valid` (warning), single-part MultiPoints become Points; a line of no
-    length (its points coincide) is an error. Features must lie in China, or
-    (``outside_china``) within valid longitude/latitude ranges.
+    :func:`shapely.make_valid` (warning), single-part MultiPoints (MultiLineStrings) become
+    Points (LineStrings); a line of no length (its points coincide) is an error. Features
+    must lie in China, or (``outside_china``) within valid longitude/latitude ranges.
     """
     problems: list[Problem] = []
     geoms = np.asarray(gdf.geometry.to_numpy(), dtype=object)
@@ -118,7 +118,9 @@ def _check_types(
     for row in np.flatnonzero(present):
         geom = geoms[row]
         kind = geom.geom_type
-        if geometry == "point" and kind == "MultiPoint" and shapely.get_num_geometries(geom) == 1:
+        single = shapely.get_num_geometries(geom) == 1
+        if single and (geometry, kind) in (("point", "MultiPoint"), ("line", "MultiLineString")):
+            # GeoPackage and Shapefile writers make every feature multi-part.
             geoms[row] = shapely.get_geometry(geom, 0)
             continue
         if kind in accepted:
