@@ -512,3 +512,21 @@ def test_command_line_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     towns = GOOD / "townships.geojson"
     assert geodata_main(["check", str(towns), str(path)]) == 0
     assert "OK across layers" in capsys.readouterr().out
+
+
+def test_city_files_take_a_roads_file(tmp_path: Path) -> None:
+    from analysis.cli.inputs import load_city_files
+
+    path = tmp_path / "roads.gpkg"
+    _frame().to_file(path, layer="roads")
+    towns, points = GOOD / "townships.geojson", GOOD / "contact_points.csv"
+    assert load_city_files(towns, points).roads is None
+    city = load_city_files(towns, points, roads=path)
+    assert city.roads is not None
+    _check_expected(city.roads)
+    bad = tmp_path / "bad_roads.geojson"
+    _frame({"道路等级": ["国道", "bogus", "国道", "国道"]}).to_file(bad, driver="GeoJSON")
+    problems = _errors(lambda: load_city_files(towns, points, roads=bad))
+    assert [(p.code, p.source, p.row) for p in problems] == [
+        ("unknown_road_class", "bad_roads.geojson", 1)
+    ]
