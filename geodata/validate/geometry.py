@@ -17,6 +17,17 @@ from geodata.errors import Problem
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
 _LINEAR = ("LineString", "MultiLineString")
+#: shapely.get_type_id of each geometry type.
+_TYPE_IDS = {
+    "Point": 0,
+    "LineString": 1,
+    "Polygon": 3,
+    "MultiPoint": 4,
+    "MultiLineString": 5,
+    "MultiPolygon": 6,
+}
+#: Multi-part type whose one-part features become single: MultiPoint, MultiLineString.
+_MULTI_OF = {"point": 4, "line": 5}
 _EXPECTED = {
     "polygon": ("Polygon or MultiPolygon", _POLYGONAL),
     "point": ("Point", ("Point",)),
@@ -113,30 +124,26 @@ def _repair(geom: shapely.Geometry, geometry: str) -> shapely.Geometry:
 def _check_types(
     geoms: np.ndarray, present: np.ndarray, geometry: str, source: str
 ) -> list[Problem]:
-    problems: list[Problem] = []
     expected, accepted = _EXPECTED[geometry]
-    for row in np.flatnonzero(present):
-        geom = geoms[row]
-        kind = geom.geom_type
-        single = shapely.get_num_geometries(geom) == 1
-        if single and (geometry, kind) in (("point", "MultiPoint"), ("line", "MultiLineString")):
-            # GeoPackage and Shapefile writers make every feature multi-part.
-            geoms[row] = shapely.get_geometry(geom, 0)
-            continue
-        if kind in accepted:
-            continue
-        problems.append(
-            Problem(
-                "wrong_geometry_type",
-                f"The feature is a {kind}; this layer needs a {expected}. Export the right "
-                "layer, or convert the shapes in your GIS.",
-                source=source,
-                row=int(row),
-                value=kind,
-                params={"expected": expected},
-            )
+    type_ids = shapely.get_type_id(geoms)
+    # GeoPackage and Shapefile writers make every feature multi-part: one part is single.
+    multi = _MULTI_OF.get(geometry, -2)
+    single = present & (type_ids == multi) & (shapely.get_num_geometries(geoms) == 1)
+    if single.any():
+        geoms[single] = shapely.get_geometry(geoms[single], 0)
+    wrong = present & ~single & ~np.isin(type_ids, [_TYPE_IDS[k] for k in accepted])
+    return [
+        Problem(
+            "wrong_geometry_type",
+            f"The feature is a {geoms[row].geom_type}; this layer needs a {expected}. Export "
+            "the right layer, or convert the shapes in your GIS.",
+            source=source,
+            row=int(row),
+            value=geoms[row].geom_type,
+            params={"expected": expected},
         )
-    return problems
+        for row in np.flatnonzero(wrong)
+    ]
 
 
 def _check_extent(geoms: np.ndarray, present: np.ndarray, source: str) -> list[Problem]:

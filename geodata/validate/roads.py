@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -32,6 +34,7 @@ from geodata.road_schema import (
 from geodata.validate.geometry import check_geometries
 from geodata.validate.values import is_blank, parse_bool, parse_text, to_text
 
+_T = TypeVar("_T")
 _CLASS_LOOKUP: dict[str, str] = {
     normalise_header(name): canonical
     for canonical, names in ROAD_CLASS_ALIASES.items()
@@ -89,7 +92,8 @@ def parse_road_class(
                     "unknown_road_class",
                     f"road_class {text!r} is not a known road class. Accepted: "
                     f"{_ACCEPTED_CLASSES}; route numbers such as G107, S212, X031, Y005, "
-                    "C001 (G30/G1501 and S15 are expressways). Correct the value, or give "
+                    "C001 (G30/G1501 and S15 are expressways); English names such as motorway, "
+                    "trunk, primary. Correct the value, or give "
                     "the road a speed_kmh and leave the class empty.",
                     source=source,
                     row=row,
@@ -170,8 +174,15 @@ def _speed_number(value: object, text: str) -> float | None:
 
 def parse_oneway(values: Sequence[object], source: str) -> tuple[list[int], list[Problem]]:
     """One-way flags as 0 (both ways), 1 (digitised direction), -1 (against it)."""
+    distinct = pd.unique(pd.Series(list(values), dtype=object))
+    geofabrik = any(normalise_header(to_text(v)) == "b" for v in distinct)
+    return _per_distinct(lambda v: _parse_oneway(v, geofabrik, source), values)
+
+
+def _parse_oneway(
+    values: Sequence[object], geofabrik: bool, source: str
+) -> tuple[list[int], list[Problem]]:
     texts = [normalise_header(to_text(v)) for v in values]
-    geofabrik = "b" in texts
     out: list[int] = []
     problems: list[Problem] = []
     for row, text in enumerate(texts):
@@ -259,27 +270,35 @@ def validate_roads(
     problems: list[Problem] = []
     geoms, geom_problems = check_geometries(gdf, "line", source, outside_china=outside_china)
     problems.extend(geom_problems)
-    names, _ = parse_text(column_or_blank(gdf, "name"), ROAD_SCHEMA.column("name"), source)
-    classes, found = parse_road_class(column_or_blank(gdf, "road_class"), source)
+    names, _ = _per_distinct(
+        lambda v: parse_text(v, ROAD_SCHEMA.column("name"), source),
+        column_or_blank(gdf, "name"),
+    )
+    classes, found = _per_distinct(
+        lambda v: parse_road_class(v, source), column_or_blank(gdf, "road_class")
+    )
     problems.extend(found)
-    speeds, found = parse_speed(
-        column_or_blank(gdf, "speed_kmh"), [c is not None for c in classes], source
+    has_class = [c is not None for c in classes]
+    speeds, found = _per_distinct(
+        lambda v, c: parse_speed(v, c, source), column_or_blank(gdf, "speed_kmh"), has_class
     )
     problems.extend(found)
     oneway, found = parse_oneway(column_or_blank(gdf, "oneway"), source)
     problems.extend(found)
-    level, found = parse_level(column_or_blank(gdf, "level"), source)
+    level, found = _per_distinct(lambda v: parse_level(v, source), column_or_blank(gdf, "level"))
     problems.extend(found)
     level_array = np.asarray(level, dtype=np.int64)
     # A bridge/tunnel flag sets the level where no z-level says otherwise.
     for flag, flag_level in (("bridge", 1), ("tunnel", -1)):
         if flag in gdf.columns:
-            flags, found = parse_bool(list(gdf[flag]), ROAD_SCHEMA.column(flag), source)
-            problems.extend(found)
-            level_array = np.where(
-                (level_array == 0) & np.asarray(flags, bool), flag_level, level_array
+            flags, found = _per_distinct(
+                lambda v, f=flag: parse_bool(v, ROAD_SCHEMA.column(f), source),
+                column_or_blank(gdf, flag),
             )
-    problems.extend(_without_class_or_speed(gdf, classes, speeds, headers, source))
+            problems.extend(found)
+            flagged = (level_array == 0) & np.asarray(flags, bool)
+            level_array = np.where(flagged, flag_level, level_array)
+    problems.extend(_without_class_or_speed(gdf, classes, speeds, problems, headers, source))
     frame = pd.DataFrame(
         {
             "name": pd.Series(names, dtype="str"),
@@ -298,6 +317,7 @@ def _without_class_or_speed(
     gdf: gpd.GeoDataFrame,
     classes: list[str | None],
     speeds: list[float],
+    found: list[Problem],
     headers: list[str],
     source: str,
 ) -> list[Problem]:
@@ -313,9 +333,11 @@ def _without_class_or_speed(
                 params={"found": headers},
             )
         ]
-    raw_class = column_or_blank(gdf, "road_class")
-    raw_speed = column_or_blank(gdf, "speed_kmh")
     # Rows whose class or speed was given but refused are reported already.
+    refused = {
+        p.row for p in found if p.column in ("road_class", "speed_kmh") and p.severity == "error"
+    }
+    missing = np.array([c is None for c in classes], dtype=bool) & np.isnan(speeds)
     return [
         Problem(
             "road_without_class_or_speed",
@@ -325,14 +347,53 @@ def _without_class_or_speed(
             row=row,
             column="road_class",
         )
-        for row in range(len(classes))
-        if classes[row] is None
-        and math.isnan(speeds[row])
-        and is_blank(raw_class[row])
-        and is_blank(raw_speed[row])
+        for row in np.flatnonzero(missing).tolist()
+        if row not in refused
     ]
+
+
+def _per_distinct(
+    parse: Callable[..., tuple[Sequence[_T], list[Problem]]],
+    values: Sequence[object],
+    *extra: Sequence[object],
+) -> tuple[list[_T], list[Problem]]:
+    """Run a row parser once per distinct cell and spread its results over the rows.
+
+    Road layers repeat a few values (classes, speeds, flags) over many thousand lines. The
+    parser gets one row per distinct cell (with the matching ``extra`` values); its problems
+    are repeated for every row holding that cell.
+    """
+    key = _codes(values)
+    for more in extra:
+        more_codes = _codes(more)
+        key = key * (int(more_codes.max(initial=0)) + 1) + more_codes
+    _, first, codes = np.unique(key, return_index=True, return_inverse=True)
+    columns = [[column[int(r)] for r in first] for column in (values, *extra)]
+    out, found = parse(*columns)
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(first) + 1))
+    problems: list[Problem] = []
+    for p in found:
+        if p.row is None:
+            problems.append(p)
+            continue
+        rows = order[starts[p.row] : starts[p.row + 1]]
+        problems.extend(replace(p, row=int(row)) for row in rows)
+    problems.sort(key=lambda p: -1 if p.row is None else p.row)
+    spread = np.empty(len(out), dtype=object)
+    spread[:] = list(out)
+    return spread[codes].tolist(), problems
+
+
+def _codes(values: Sequence[object]) -> np.ndarray:
+    """Integer code of each cell's value, >= 0 (blanks: None and NaN share one)."""
+    codes, _ = pd.factorize(pd.Series(list(values), dtype=object))
+    return np.asarray(codes, dtype=np.int64) + 1
 
 
 def column_or_blank(gdf: gpd.GeoDataFrame, name: str) -> list[object]:
     """Cells of ``name``, or blanks when the column is absent."""
-    return list(gdf[name]) if name in gdf.columns else [None] * len(gdf)
+    if name not in gdf.columns:
+        return [None] * len(gdf)
+    # Through numpy: iterating an Arrow-backed column cell by cell is slow.
+    return list(gdf[name].to_numpy(dtype=object))
