@@ -16,16 +16,10 @@ import pyogrio
 import pytest
 from shapely.geometry import LineString, MultiLineString, Point
 
-from geodata import GeodataError, Problem, assemble_city, read_layer
+from geodata import ROAD_COLUMNS, ROADS_LAYER, GeodataError, Problem, assemble_city, read_layer
 from geodata.__main__ import main as geodata_main
 from geodata.demo.load import DEMO_GPKG, load_demo_city
-from geodata.road_schema import (
-    INPUT_LAYER_NAMES,
-    ROAD_CLASS_ALIASES,
-    ROAD_COLUMNS,
-    ROADS_LAYER,
-    schema_for,
-)
+from geodata.road_schema import INPUT_LAYER_NAMES, ROAD_CLASS_ALIASES, schema_for
 from geodata.schema import LAYER_NAMES, ROAD_CLASSES, SCHEMAS
 from geodata.validate.layers import validate_layer
 from geodata.validate.roads import road_class_of
@@ -97,16 +91,23 @@ def test_geopackage(tmp_path: Path) -> None:
     assert ("道路等级", "road_class") in loaded.column_map
 
 
-def test_zipped_shapefile_with_gbk_attributes_and_no_cpg(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("encoding", "keep_cpg"), [("GBK", False), ("UTF-8", True)])
+def test_zipped_shapefile(tmp_path: Path, encoding: str, keep_cpg: bool) -> None:
+    """GBK attributes without a .cpg (detected from the bytes) and UTF-8 with one."""
     folder = tmp_path / "shp"
     folder.mkdir()
     shp = folder / "县乡道路.shp"
     # A Shapefile splits lines and multi-lines into one type: write MultiLineStrings.
     multi = [g if g.geom_type == "MultiLineString" else MultiLineString([g]) for g in LINES]
-    _frame(lines=multi).to_crs(4544).to_file(shp, encoding="GBK", engine="pyogrio")
-    shp.with_suffix(".cpg").unlink(missing_ok=True)
+    frame = _frame(lines=multi).to_crs(4544)
+    if encoding == "UTF-8":
+        # A .dbf field name holds 10 bytes: 3 Chinese characters in UTF-8 (GBK takes 5).
+        frame = frame.rename(columns={"道路名称": "路名", "道路等级": "等级", "设计时速": "时速"})
+    frame.to_file(shp, encoding=encoding, engine="pyogrio")
+    if not keep_cpg:
+        shp.with_suffix(".cpg").unlink(missing_ok=True)
     dbf = shp.with_suffix(".dbf").read_bytes()
-    assert "连霍高速".encode("gbk") in dbf  # really GBK bytes
+    assert "连霍高速".encode(encoding) in dbf  # really bytes of that encoding
     path = tmp_path / "roads.zip"
     with zipfile.ZipFile(path, "w") as zf:
         for part in folder.iterdir():
