@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from geodata.io.population import join_population, read_population_table
     from geodata.io.readers import LoadedLayer, read_layer, read_table_headers
     from geodata.problems.codes import PROBLEM_CODES
+    from geodata.road_schema import ROAD_COLUMNS, ROADS_LAYER
     from geodata.validate.layers import assemble_city, validate_layer
 
 #: Public name -> module that defines it.
@@ -26,6 +27,8 @@ _EXPORTS = {
     "MAX_INPUT_BYTES": "geodata.io.limits",
     "MAX_UNCOMPRESSED_BYTES": "geodata.io.limits",
     "PROBLEM_CODES": "geodata.problems.codes",
+    "ROAD_COLUMNS": "geodata.road_schema",
+    "ROADS_LAYER": "geodata.road_schema",
     "CityData": "geodata.city",
     "CoordSystem": "geodata.coords",
     "GeodataError": "geodata.errors",
@@ -46,6 +49,8 @@ __all__ = [
     "MAX_INPUT_BYTES",
     "MAX_UNCOMPRESSED_BYTES",
     "PROBLEM_CODES",
+    "ROADS_LAYER",
+    "ROAD_COLUMNS",
     "CityData",
     "CoordSystem",
     "GeodataError",

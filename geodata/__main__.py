@@ -18,12 +18,13 @@ import pyogrio
 
 from geodata.coords import COORD_SYSTEMS, CoordSystem
 from geodata.errors import GeodataError, Problem
-from geodata.io.columns import infer_layer_from_headers, infer_layer_from_name
+from geodata.io.columns import infer_layer_from_headers, infer_layer_from_name, names_roads
 from geodata.io.formats import READ_ERRORS
 from geodata.io.population import join_population, read_population_table
 from geodata.io.readers import LoadedLayer, read_layer, read_table_headers
 from geodata.problems.cli import ProblemPrinter, add_outside_china_option, add_problem_options
-from geodata.schema import LAYER_NAMES, LayerName
+from geodata.road_schema import INPUT_LAYER_NAMES, ROADS_LAYER
+from geodata.schema import InputLayerName
 from geodata.validate.layers import assemble_city
 
 _TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
@@ -44,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("files", nargs="+", metavar="FILE")
     check.add_argument(
-        "--layer", choices=LAYER_NAMES, help="layer of every file (default: inferred)"
+        "--layer", choices=INPUT_LAYER_NAMES, help="layer of every file (default: inferred)"
     )
     check.add_argument(
         "--coords",
@@ -57,7 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _infer_layer(path: Path) -> LayerName:
+def _infer_layer(path: Path) -> InputLayerName:
+    if names_roads(path.name):
+        return ROADS_LAYER
     layer = infer_layer_from_name(path.name)
     if layer is not None:
         return layer
@@ -69,7 +72,8 @@ def _infer_layer(path: Path) -> LayerName:
                 Problem(
                     "layer_not_inferred",
                     "Which layer this file holds could not be told from its name or its columns "
-                    f"({', '.join(headers)}). Give it with --layer ({', '.join(LAYER_NAMES)}).",
+                    f"({', '.join(headers)}). Give it with --layer "
+                    f"({', '.join(INPUT_LAYER_NAMES)}).",
                     source=path.name,
                 )
             ]
@@ -77,12 +81,14 @@ def _infer_layer(path: Path) -> LayerName:
     return layer
 
 
-def _jobs(files: list[str], layer: LayerName | None) -> list[tuple[Path, LayerName | None]]:
+def _jobs(
+    files: list[str], layer: InputLayerName | None
+) -> list[tuple[Path, InputLayerName | None]]:
     """(file, layer) pairs: a GeoPackage holding several canonical layers gives one each."""
-    jobs: list[tuple[Path, LayerName | None]] = []
+    jobs: list[tuple[Path, InputLayerName | None]] = []
     for name in files:
         path = Path(name)
-        canonical: list[LayerName] = []
+        canonical: list[InputLayerName] = []
         if layer is None and path.suffix.lower() == ".gpkg" and path.is_file():
             try:
                 with warnings.catch_warnings():
@@ -90,7 +96,7 @@ def _jobs(files: list[str], layer: LayerName | None) -> list[tuple[Path, LayerNa
                     names = {str(row[0]) for row in pyogrio.list_layers(path)}
             except READ_ERRORS:
                 names = set()  # reported when the file is read below
-            canonical = [n for n in LAYER_NAMES if n in names]
+            canonical = [n for n in INPUT_LAYER_NAMES if n in names]
         if len(canonical) > 1:
             jobs.extend((path, n) for n in canonical)
         else:
@@ -100,7 +106,7 @@ def _jobs(files: list[str], layer: LayerName | None) -> list[tuple[Path, LayerNa
 
 def check(
     files: list[str],
-    layer: LayerName | None,
+    layer: InputLayerName | None,
     coords: CoordSystem,
     *,
     outside_china: bool = False,
@@ -115,7 +121,7 @@ def check(
         for f in files
     )
     ok = True
-    loaded: dict[LayerName, LoadedLayer] = {}
+    loaded: dict[InputLayerName, LoadedLayer] = {}
     population_table: Path | None = None
     for path, given_layer in _jobs(files, layer):
         name = str(path)

@@ -29,6 +29,9 @@ class CityData:
         True for the built-in fictional demo city (the UI labels it as such).
     warnings
         Non-fatal problems found while loading.
+    roads
+        Road lines (``name``, ``road_class``, ``speed_kmh``, ``oneway``, ``level``; see
+        :mod:`geodata.road_schema`), or ``None`` when no road layer was loaded.
     """
 
     townships: gpd.GeoDataFrame
@@ -39,6 +42,7 @@ class CityData:
     name: str = ""
     is_demo: bool = False
     warnings: tuple[Problem, ...] = field(default_factory=tuple)
+    roads: gpd.GeoDataFrame | None = None
 
     @property
     def outside_china(self) -> bool:

@@ -19,8 +19,15 @@ LAYER_NAMES: tuple[LayerName, ...] = (
     "collection_sites",
     "homes",
 )
+#: The road layer: lines, read like the others but not one of the city's LAYER_NAMES (see
+#: :mod:`geodata.road_schema`).
+RoadsLayerName = Literal["roads"]
+#: Any layer a file can hold.
+InputLayerName = LayerName | RoadsLayerName
 
-ColumnKind = Literal["str", "int", "float", "bool", "kind", "point_type"]
+ColumnKind = Literal[
+    "str", "int", "float", "bool", "kind", "point_type", "road_class", "oneway", "level"
+]
 
 #: Contact point types (speech: urban community, rural, enterprise, industry association;
 #: schools appear for collection sites).
@@ -112,8 +119,8 @@ class Column:
 class LayerSchema:
     """Schema of one layer."""
 
-    name: LayerName
-    geometry: Literal["polygon", "point"]
+    name: InputLayerName
+    geometry: Literal["polygon", "point", "line"]
     id_column: str
     columns: tuple[Column, ...]
     title_zh: str

@@ -62,7 +62,8 @@ def test_load_is_labelled() -> None:
 
 
 def test_file_layers_crs_and_dtypes(city: CityData) -> None:
-    assert tuple(pyogrio.list_layers(DEMO_GPKG)[:, 0]) == LAYER_NAMES
+    # the point and polygon layers, then the road lines (#13)
+    assert tuple(pyogrio.list_layers(DEMO_GPKG)[:, 0]) == (*LAYER_NAMES, "roads")
     for layer in LAYER_NAMES:
         gdf = getattr(city, layer)
         assert gdf.crs.to_epsg() == 4326
@@ -273,3 +274,129 @@ def test_loading_the_demo_city_does_not_import_the_readers() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+# --- The demo city's roads (issue 13, item 5) -------------------------------------------------
+
+ROAD_COLUMNS = ["name", "road_class", "speed_kmh", "oneway", "level", "geometry"]
+
+
+@pytest.fixture(scope="module")
+def roads() -> gpd.GeoDataFrame:
+    return pyogrio.read_dataframe(DEMO_GPKG, layer="roads")
+
+
+@pytest.fixture(scope="module")
+def roads_m(roads: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return roads.to_crs(METRIC)
+
+
+@pytest.fixture(scope="module")
+def rebuilt() -> tuple[dict[str, gpd.GeoDataFrame], object]:
+    from geodata.demo.build import build_city_with_terrain
+
+    return build_city_with_terrain()
+
+
+def _vertex_keys(gdf: gpd.GeoDataFrame) -> list[list[tuple[float, float]]]:
+    return [[(float(x), float(y)) for x, y in shapely.get_coordinates(g)] for g in gdf.geometry]
+
+
+def test_roads_layer_columns_and_classes(roads: gpd.GeoDataFrame) -> None:
+    from geodata.schema import ROAD_CLASSES
+
+    assert "roads" in set(pyogrio.list_layers(DEMO_GPKG)[:, 0])
+    assert list(roads.columns) == ROAD_COLUMNS and roads.crs.to_epsg() == 4326
+    assert set(roads.geom_type) == {"LineString"} and roads.is_valid.all()
+    assert 500 <= len(roads) <= 5_000  # small enough for the demo
+    assert set(roads["road_class"]) == set(ROAD_CLASSES) - {"urban_expressway"}
+    assert roads["speed_kmh"].isna().all()  # every line at its class's default speed
+    assert (roads["name"].str.len() > 0).all()
+    assert set(roads["oneway"]) == {0, 1} and set(roads["level"]) == {0, 1}
+    oneway = roads[roads["oneway"] == 1]
+    assert 1 <= len(oneway) <= 10 and set(oneway["road_class"]) <= {"secondary", "branch"}
+    names = roads.groupby("road_class")["name"]
+    assert names.apply(lambda s: s.str.match(r"^G\d+").all())[["expressway", "national"]].all()
+    assert names.apply(lambda s: s.str.match(r"^S\d+省道$").all())["provincial"]
+    assert names.apply(lambda s: s.str.match(r"^县道X\d{3}$").all())["county"]
+    assert names.apply(lambda s: s.str.match(r"^乡道Y\d{3}$").all())["township"]
+    assert names.apply(lambda s: s.str.endswith(("村道", "社区道路")).all())["village"]
+
+
+def test_county_seats_on_the_trunk_network(city: CityData, roads_m: gpd.GeoDataFrame) -> None:
+    """Expressway, national roads and the towns' streets form one connected network (joined
+    at shared vertices; a motorway only at its ends) that reaches every county seat."""
+    import networkx as nx
+
+    urban = ["arterial", "secondary", "branch"]
+    trunk = roads_m[roads_m["road_class"].isin(["expressway", "national", *urban])]
+    graph = nx.Graph()
+    for i, (keys, cls) in enumerate(zip(_vertex_keys(trunk), trunk["road_class"], strict=True)):
+        if cls == "expressway":  # interior vertices of a motorway join nothing
+            keys = [keys[0], *[(i, k) for k in range(1, len(keys) - 1)], keys[-1]]
+        nx.add_path(graph, keys)
+    assert nx.number_connected_components(graph) == 1
+    nodes = np.array([k for k in graph.nodes if isinstance(k[0], float)])
+    v = _villages(city)
+    seat_towns = city.townships.loc[city.townships["code"].str.endswith("001"), "code"]
+    seats = v[v["is_township_seat"] & v["township_code"].isin(seat_towns)]
+    assert len(seats) == 8
+    dist = np.min(np.linalg.norm(_xy(seats)[:, None] - nodes[None], axis=2), axis=1)
+    assert (dist < 500).all(), dist
+
+
+def test_interchange_ramps_join_expressway_and_national_road(roads: gpd.GeoDataFrame) -> None:
+    ramps = roads[roads["name"].str.endswith("匝道")]
+    main = roads[(roads["road_class"] == "expressway") & ~roads["name"].str.endswith("匝道")]
+    national = roads[roads["road_class"] == "national"]
+    main_ends = {k for keys in _vertex_keys(main) for k in (keys[0], keys[-1])}
+    national_vertices = {k for keys in _vertex_keys(national) for k in keys}
+    assert len(ramps) >= 3 and set(ramps["road_class"]) == {"expressway"}
+    for keys in _vertex_keys(ramps):
+        assert keys[0] in main_ends and keys[-1] in national_vertices
+
+
+def test_bridges_and_viaducts(roads_m: gpd.GeoDataFrame) -> None:
+    on_level = roads_m[roads_m["level"] == 1]
+    bridges = on_level[on_level["road_class"] != "expressway"]
+    assert len(bridges) >= 10 and (bridges.length < 1_500).all()
+    assert (on_level["road_class"] == "expressway").sum() >= 10  # viaducts
+    # A bridge continues its road at both ends: its end vertices are shared with level-0 lines.
+    ground = {k for keys in _vertex_keys(roads_m[roads_m["level"] == 0]) for k in keys}
+    for keys in _vertex_keys(bridges):
+        assert keys[0] in ground and keys[-1] in ground
+
+
+def test_most_villages_on_a_road_some_far_from_any(
+    city: CityData, roads_m: gpd.GeoDataFrame
+) -> None:
+    v = _villages(city).to_crs(METRIC)
+    tree = shapely.STRtree(roads_m.geometry.values)
+    dist = tree.query_nearest(v.geometry.values, return_distance=True, all_matches=False)[1]
+    assert (dist <= 500).mean() >= 0.95
+    far = v[dist > 2_000]
+    assert 3 <= len(far) <= 30  # "not on the road network" happens in the demo
+    assert (far["kind"] == "rural").all() and not far["is_township_seat"].any()
+
+
+def test_roads_rebuild_identically_and_keep_to_the_ridges(
+    rebuilt: tuple[dict[str, gpd.GeoDataFrame], object], roads: gpd.GeoDataFrame
+) -> None:
+    from geodata.demo.build import to_wgs84
+
+    layers, road_layer = rebuilt
+    fresh = layers["roads"]
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(fresh).drop(columns="geometry"), pd.DataFrame(roads).drop(columns="geometry")
+    )
+    assert shapely.equals_exact(fresh.geometry.values, roads.geometry.values, tolerance=1e-9).all()
+    terrain = road_layer.terrain  # type: ignore[attr-defined]
+    metric = road_layer.roads  # type: ignore[attr-defined]
+    assert len(terrain.lines) >= 20 and (terrain.order == 0).sum() >= 5  # gullies with branches
+    # Ground roads cross ravines only on bridges; no village or point sits in a ravine.
+    ground = metric[(metric["level"] == 0) & (metric["road_class"] != "expressway")]
+    assert not shapely.intersects(np.asarray(ground["geometry"]), terrain.outline).any()
+    outline = to_wgs84([terrain.outline])[0]
+    for layer in ("villages", "contact_points", "collection_sites", "homes"):
+        g = layers[layer].geometry
+        assert not shapely.intersects_xy(outline, g.x, g.y).any(), layer

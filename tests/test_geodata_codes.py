@@ -193,6 +193,14 @@ def test_every_code_is_produced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         "duplicate_id",
         "not_text",
         "mixed_encoding",
+        # the road layer's codes: tests/test_geodata_roads.py
+        "table_for_line_layer",
+        "unknown_road_class",
+        "road_without_class_or_speed",
+        "road_speed_out_of_range",
+        "bad_oneway",
+        "bad_level",
+        "roads_outside_study_area",
     }
     assert set(PROBLEM_CODES) - by_corpus - others - set(cases) == set()
     for code, case in cases.items():

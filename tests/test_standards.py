@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,8 @@ from analysis.standards.load import (
     is_exempt_from_rural_minimum,
     load_standards,
 )
-from geodata.schema import POINT_TYPES
+from analysis.standards.reach import REACH_MODES
+from geodata.schema import POINT_TYPES, ROAD_CLASSES
 
 
 def test_defaults_follow_the_decisions() -> None:
@@ -130,3 +133,156 @@ def test_to_dict_is_plain() -> None:
     d = load_standards().to_dict()
     assert d["radius_by_type_m"]["rural"] == 10000.0
     assert d["equity_flag_below"] == 0.8
+
+
+def test_reach_defaults_are_documented_assumptions() -> None:
+    std = load_standards()
+    assert std.reach_mode == "radius"
+    assert (std.walk_kmh, std.offroad_kmh) == (4.5, 3.0)
+    assert (std.max_offroad_m, std.snap_tolerance_m) == (2000.0, 5.0)
+    assert std.reach_minutes_by_type == {
+        "urban_community": 40.0,
+        "rural": 20.0,
+        "enterprise": 20.0,
+        "association": 20.0,
+        "school": 40.0,
+        "other": 20.0,
+    }
+    assert {t: std.travel_mode_for(t) for t in POINT_TYPES} == {
+        "urban_community": "walk",
+        "rural": "drive",
+        "enterprise": "drive",
+        "association": "drive",
+        "school": "walk",
+        "other": "drive",
+    }
+    assert (std.collection_site_reach_minutes, std.collection_site_travel_mode) == (10.0, "drive")
+    assert std.road_speed_kmh == {
+        "expressway": 100.0,
+        "national": 60.0,
+        "provincial": 50.0,
+        "county": 40.0,
+        "township": 30.0,
+        "village": 20.0,
+        "urban_expressway": 60.0,
+        "arterial": 40.0,
+        "secondary": 30.0,
+        "branch": 20.0,
+    }
+    assert set(std.road_speed_kmh) == set(ROAD_CLASSES)
+    # 40 minutes on foot is the 3 km urban radius.
+    assert std.reach_minutes_for("urban_community") / 60 * std.walk_kmh * 1000 == pytest.approx(
+        std.radius_m_for("urban_community")
+    )
+    text = DEFAULT_STANDARDS_PATH.read_text(encoding="utf-8")
+    reach = text[text.index("[reach]") :]
+    assert reach.count("ASSUMPTION") >= 9
+    assert "AVERAGE" in reach and "not design speeds" in reach
+
+
+def test_reach_overrides_like_radius() -> None:
+    std = load_standards(reach_mode="road", reach_minutes=25)
+    assert std.reach_mode == "road"
+    assert {std.reach_minutes_for(t) for t in POINT_TYPES} == {25.0}
+    assert std.collection_site_reach_minutes == 10.0  # like radius_m, sites keep theirs
+    some = load_standards(
+        reach_minutes_by_type={"rural": 30},
+        travel_mode_by_type={"school": "drive"},
+        road_speed_kmh={"village": 15},
+        reach_minutes=None,
+    )
+    assert some.reach_minutes_for("rural") == 30.0
+    assert some.reach_minutes_for("urban_community") == 40.0
+    assert some.travel_mode_for("school") == "drive"
+    assert some.travel_mode_for("urban_community") == "walk"
+    assert some.road_speed_kmh["village"] == 15.0 and some.road_speed_kmh["county"] == 40.0
+    assert some.with_overrides(walk_kmh=5).walk_kmh == 5.0
+    assert some.with_overrides(reach_minutes=12).reach_minutes_for("other") == 12.0
+
+
+def test_reach_in_a_user_file(tmp_path: Path) -> None:
+    path = tmp_path / "reach.toml"
+    path.write_text(
+        '[reach]\nmode = "road"\nmax_offroad_m = 1500\n[reach.minutes]\nrural = 30\n'
+        '[reach.travel]\nrural = "walk"\n[reach.collection_sites]\nminutes = 15\n'
+        "[roads.speed_kmh]\ncounty = 45\n",
+        encoding="utf-8",
+    )
+    std = load_standards(path)
+    assert std.reach_mode == "road" and std.max_offroad_m == 1500.0
+    assert std.reach_minutes_for("rural") == 30.0 and std.reach_minutes_for("school") == 40.0
+    assert std.travel_mode_for("rural") == "walk"
+    assert std.collection_site_reach_minutes == 15.0
+    assert std.collection_site_travel_mode == "drive"
+    assert std.road_speed_kmh["county"] == 45.0 and std.road_speed_kmh["expressway"] == 100.0
+    assert load_standards(path, reach_minutes=18).reach_minutes_for("rural") == 18.0
+
+
+def test_every_bad_reach_value_is_reported_at_once() -> None:
+    with pytest.raises(AnalysisError) as info:
+        load_standards(
+            reach_mode="car",
+            reach_minutes_by_type={"rural": 0, "spaceship": 10},
+            travel_mode_by_type={"school": "fly"},
+            road_speed_kmh={"county": "fast", "footpath": 5},
+            walk_kmh=0,
+            offroad_kmh=-1,
+            collection_site_travel_mode="bus",
+        )
+    messages = [p.message for p in info.value.problems]
+    codes = [p.code for p in info.value.problems]
+    assert any("reach.mode" in m and "car" in m for m in messages)
+    assert any("reach.minutes.rural" in m for m in messages)
+    assert any("spaceship" in m for m in messages)
+    assert any("reach.travel.school" in m for m in messages)
+    assert any("roads.speed_kmh.county" in m for m in messages)
+    assert any("footpath" in m for m in messages)
+    assert any(m.startswith("walk_kmh must be above 0") for m in messages)
+    assert any(m.startswith("offroad_kmh must be a number >= 0") for m in messages)
+    assert any("reach.collection_sites.travel" in m for m in messages)
+    assert "standards_unknown_point_type" in codes
+    assert set(codes) <= {
+        "standards_bad_value",
+        "standards_unknown_point_type",
+        "standards_unknown_key",
+    }
+
+
+def test_reach_tables_need_every_type_and_class(tmp_path: Path) -> None:
+    std = load_standards()
+    partial = replace(std, reach_minutes_by_type={"rural": 20.0}, road_speed_kmh={})
+    with pytest.raises(AnalysisError) as info:
+        partial.with_overrides()
+    missing = [p.message for p in info.value.problems]
+    assert sum("has no value for contact point type" in m for m in missing) == len(POINT_TYPES) - 1
+    assert sum("has no value for road class" in m for m in missing) == len(ROAD_CLASSES)
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        "[reach]\nminutes = 30\nspeed = 4\n[reach.collection_sites]\nradius = 1\n"
+        "[roads]\nspeed = 3\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(AnalysisError) as info:
+        load_standards(path)
+    problems = info.value.problems
+    assert sorted(p.message for p in problems if p.code == "standards_unknown_key") == [
+        "Unknown setting [reach.collection_sites] 'radius'.",
+        "Unknown setting [reach] 'speed'.",
+        "Unknown setting [roads] 'speed'.",
+    ]
+    assert any(p.message.startswith("[reach.minutes] must be a table") for p in problems)
+
+
+def test_reach_lookups_and_to_dict() -> None:
+    std = load_standards(reach_mode="road")
+    with pytest.raises(AnalysisError):
+        std.reach_minutes_for("spaceship")
+    with pytest.raises(AnalysisError):
+        std.travel_mode_for("spaceship")
+    d = std.to_dict()
+    assert json.loads(json.dumps(d)) == d
+    assert d["reach_mode"] == "road"
+    assert d["reach_minutes_by_type"]["rural"] == 20.0
+    assert d["travel_mode_by_type"]["urban_community"] == "walk"
+    assert d["road_speed_kmh"]["expressway"] == 100.0
+    assert set(REACH_MODES) == {"radius", "road"}

@@ -22,7 +22,7 @@ from geodata.errors import GeodataError, Problem
 from geodata.io.population import join_population
 from geodata.io.readers import read_layer
 from geodata.problems.cli import ProblemPrinter, add_outside_china_option, add_problem_options
-from geodata.schema import LayerName
+from geodata.schema import InputLayerName
 from geodata.validate.layers import assemble_city
 
 
@@ -34,6 +34,7 @@ def load_city_files(
     homes: Path | None = None,
     population: Path | None = None,
     *,
+    roads: Path | None = None,
     outside_china: bool = False,
 ) -> CityData:
     """Read and assemble the layers named on the command line.
@@ -46,6 +47,8 @@ def load_city_files(
         Optional point layers (``None``: no villages means township-grid demand).
     population
         Optional table of township populations joined by code or name.
+    roads
+        Optional road lines (``--roads``): ``CityData.roads``.
     outside_china
         The data lies outside China (``--outside-china``): the China-only checks step aside.
 
@@ -58,12 +61,13 @@ def load_city_files(
     GeodataError
         With the problems of every file.
     """
-    files: dict[LayerName, Path | None] = {
+    files: dict[InputLayerName, Path | None] = {
         "townships": townships,
         "villages": villages,
         "contact_points": points,
         "collection_sites": sites,
         "homes": homes,
+        "roads": roads,
     }
     problems: list[Problem] = []
     warnings: list[Problem] = []
@@ -107,6 +111,7 @@ def _assemble(
         contact_points=layers.get("contact_points"),
         collection_sites=layers.get("collection_sites"),
         homes=layers.get("homes"),
+        roads=layers.get("roads"),
         name=name,
         outside_china=outside_china,
     )
@@ -120,7 +125,7 @@ def load_city_from_args(args: argparse.Namespace) -> CityData:
     ----------
     args
         Parsed options with ``demo``, ``townships``, ``points``, ``villages``, ``sites``,
-        ``homes`` and, optionally, ``population`` and ``outside_china``.
+        ``homes`` and, optionally, ``population``, ``roads`` and ``outside_china``.
     """
     if args.demo:
         try:
@@ -137,6 +142,7 @@ def load_city_from_args(args: argparse.Namespace) -> CityData:
         sites=args.sites,
         homes=args.homes,
         population=getattr(args, "population", None),
+        roads=getattr(args, "roads", None),
         outside_china=bool(getattr(args, "outside_china", False)),
     )
 

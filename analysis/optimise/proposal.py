@@ -17,6 +17,7 @@ import pandas as pd
 from analysis.coverage.api import CoverageResult, compute_coverage
 from analysis.coverage.impact import point_impact
 from analysis.coverage.kpis import KPIs
+from analysis.optimise.explain import RunnerUp, runner_ups
 from analysis.optimise.heuristics.curve import CurvePoint, coverage_curve
 from analysis.optimise.heuristics.greedy import order_by_marginal
 from analysis.optimise.model.citymodel import CityModel
@@ -28,7 +29,8 @@ from geodata.city import CityData
 POINT_COLUMNS = (
     "id", "name", "type", "county", "township_code", "township_name", "site_id",
     "site_name", "lon", "lat", "order", "newly_covered_population", "newly_covered_alone",
-    "rural_newly_covered_population", "rule", "reason", "reason_zh", "status",
+    "rural_newly_covered_population", "rule", "runner_up_site_id", "runner_up_site_name",
+    "runner_up_margin", "reason", "reason_zh", "status",
 )  # fmt: skip
 
 
@@ -38,6 +40,8 @@ class ProposedPoint:
 
     ``newly_covered_population`` (新增覆盖人口) and ``newly_covered_alone`` (单独新增覆盖
     人口) are :func:`analysis.coverage.impact.point_impact`'s figures; ``order`` is its order.
+    ``runner_up_*``: the best other site for this point with the rest of the plan fixed
+    (:mod:`analysis.optimise.explain`) and the people the plan would cover fewer with it.
     """
 
     id: str
@@ -57,6 +61,9 @@ class ProposedPoint:
     rule: str
     reason: str
     reason_zh: str
+    runner_up_site_id: str = ""
+    runner_up_site_name: str = ""
+    runner_up_margin: int | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,12 +171,14 @@ def build_proposal(
         total_population=float(before.kpis.population_total),
     )
     rules = _rules(problem, columns)
+    rivals = runner_ups(problem, columns, [r[0] == "county_minimum" for r in rules])
     records = []
     for k, (row, c) in enumerate(zip(draft.itertuples(index=False), columns, strict=True)):
         fig = impact.loc[str(row.id)].to_dict()
         site = sites.iloc[int(problem.column_site[c])]
         gained = int(fig["newly_covered_population"])
         rule, reason, reason_zh = rules[k]
+        rival = _rival(sites, problem, rivals[k])
         records.append(
             ProposedPoint(
                 id=str(row.id),
@@ -187,8 +196,11 @@ def build_proposal(
                 newly_covered_alone=int(fig["newly_covered_alone"]),
                 rural_newly_covered_population=int(fig["rural_newly_covered_population"]),
                 rule=rule,
-                reason=f"{reason}; newly covers {gained:,} people",
-                reason_zh=f"{reason_zh}；新覆盖{gained:,}人",
+                reason=f"{reason}; newly covers {gained:,} people{rival.text_en}",
+                reason_zh=f"{reason_zh}；新覆盖{gained:,}人{rival.text_zh}",
+                runner_up_site_id=rival.site_id,
+                runner_up_site_name=rival.site_name,
+                runner_up_margin=rival.margin,
             )
         )
     return Proposal(
@@ -210,6 +222,34 @@ def build_proposal(
         objective_kind=objective_kind,
         site_rules=site_rules,
     )
+
+
+@dataclass(frozen=True)
+class _Rival:
+    site_id: str = ""
+    site_name: str = ""
+    margin: int | None = None
+    text_en: str = ""
+    text_zh: str = ""
+
+
+def _rival(sites: gpd.GeoDataFrame, problem: CoverageProblem, rival: RunnerUp) -> _Rival:
+    """The runner-up's site and the wording of "what it beat"."""
+    if rival.column < 0:
+        return _Rival(text_en="; no other eligible site", text_zh="；无其他可选场所")
+    site = sites.iloc[int(problem.column_site[rival.column])]
+    margin = round(rival.population_margin)
+    name = str(site["name"])
+    if margin > 0:
+        en, zh = f"{margin:,} people more than", f"比次优选址{name}多覆盖{margin:,}人"
+        return _Rival(str(site["id"]), name, margin, f"; covers {en} {name}", f"；{zh}")
+    if margin == 0:
+        return _Rival(str(site["id"]), name, 0, f"; as good as {name}", f"；与{name}覆盖人数相同")
+    return _Rival(
+        str(site["id"]), name, margin,
+        f"; {name} would cover {-margin:,} more people but weighs less in the objective",
+        f"；{name}可多覆盖{-margin:,}人，但综合目标较低",
+    )  # fmt: skip
 
 
 def _draft_points(city: CityData, model: CityModel, columns: IntArray) -> gpd.GeoDataFrame:

@@ -10,10 +10,19 @@ from __future__ import annotations
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from analysis.errors import AnalysisError, AnalysisProblems, Problem
+from analysis.reach.network.types import TravelMode
 from analysis.standards.checks import checked_values
+from analysis.standards.reach import (
+    REACH_STRUCTURED,
+    ReachMode,
+    apply_reach_override,
+    checked_reach,
+    reach_tables,
+    reach_toml_fields,
+)
 from analysis.standards.site_rules import SiteRule
 from geodata.schema import POINT_TYPES
 
@@ -45,7 +54,7 @@ _TOML_FIELDS: dict[tuple[str, str], str] = {
     ("site_rules", "enabled"): "site_rules_enabled",
 }
 #: Fields validated by their own code, not by the generic number/bool checks.
-_STRUCTURED = ("radius_by_type_m", "site_rules")
+_STRUCTURED = ("radius_by_type_m", "site_rules", *REACH_STRUCTURED)
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,26 @@ class Standards:
         a type without a rule may stand anywhere.
     site_rules_enabled
         Apply ``site_rules`` in the optimiser and warn about points that break them.
+    reach_mode
+        ``"radius"`` (circles of ``radius_by_type_m``) or ``"road"`` (travel time on the road
+        layer; applies only when a road layer is loaded).
+    reach_minutes_by_type
+        Travel minutes a contact point of each type serves, in road mode.
+    travel_mode_by_type
+        ``"walk"`` or ``"drive"`` for each contact point type, in road mode.
+    collection_site_reach_minutes, collection_site_travel_mode
+        Reach of a collection site in road mode.
+    walk_kmh
+        Walking speed on roads, km/h.
+    offroad_kmh
+        Walking speed from a place to its nearest road, km/h.
+    max_offroad_m
+        A place farther than this from every road is "not on the road network", metres.
+    snap_tolerance_m
+        Road line ends closer than this are joined, metres.
+    road_speed_kmh
+        Default driving speed of each road class (:data:`geodata.schema.ROAD_CLASSES`),
+        km/h, for roads without their own ``speed_kmh``.
     """
 
     radius_by_type_m: dict[str, float]
@@ -104,6 +133,16 @@ class Standards:
     grid_max_cells: int = 1_000_000
     site_rules: dict[str, SiteRule] = field(default_factory=dict)
     site_rules_enabled: bool = True
+    reach_mode: ReachMode = "radius"
+    reach_minutes_by_type: dict[str, float] = field(default_factory=dict)
+    travel_mode_by_type: dict[str, TravelMode] = field(default_factory=dict)
+    collection_site_reach_minutes: float = 10.0
+    collection_site_travel_mode: TravelMode = "drive"
+    walk_kmh: float = 4.5
+    offroad_kmh: float = 3.0
+    max_offroad_m: float = 2000.0
+    snap_tolerance_m: float = 5.0
+    road_speed_kmh: dict[str, float] = field(default_factory=dict)
 
     @property
     def active_site_rules(self) -> dict[str, SiteRule]:
@@ -112,12 +151,15 @@ class Standards:
 
     def radius_m_for(self, point_type: str) -> float:
         """Service radius in metres of a contact point of ``point_type``."""
-        try:
-            return self.radius_by_type_m[point_type]
-        except KeyError:
-            raise AnalysisError(
-                [Problem("unknown_point_type", f"Unknown contact point type {point_type!r}.")]
-            ) from None
+        return _by_type(self.radius_by_type_m, point_type)
+
+    def reach_minutes_for(self, point_type: str) -> float:
+        """Travel minutes a contact point of ``point_type`` serves (road mode)."""
+        return _by_type(self.reach_minutes_by_type, point_type)
+
+    def travel_mode_for(self, point_type: str) -> TravelMode:
+        """How people travel to a contact point of ``point_type``: ``"walk"`` or ``"drive"``."""
+        return _by_type(self.travel_mode_by_type, point_type)
 
     @property
     def targets(self) -> dict[str, int]:
@@ -131,13 +173,29 @@ class Standards:
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-serialisable copy of every value."""
         out = asdict(self)
-        out["radius_by_type_m"] = dict(self.radius_by_type_m)
+        for name in ("radius_by_type_m", *_REACH_TABLES):
+            out[name] = dict(getattr(self, name))
         out["site_rules"] = {t: r.to_dict() for t, r in self.site_rules.items()}
         return out
 
     def with_overrides(self, **overrides: Any) -> Standards:
         """Return a validated copy with some values replaced (see :func:`load_standards`)."""
         return _apply_overrides(self, overrides)
+
+
+_REACH_TABLES = ("reach_minutes_by_type", "travel_mode_by_type", "road_speed_kmh")
+
+
+_T = TypeVar("_T")
+
+
+def _by_type(table: dict[str, _T], point_type: str) -> _T:
+    try:
+        return table[point_type]
+    except KeyError:
+        raise AnalysisError(
+            [Problem("unknown_point_type", f"Unknown contact point type {point_type!r}.")]
+        ) from None
 
 
 def load_standards(path: str | Path | None = None, **overrides: Any) -> Standards:
@@ -151,6 +209,10 @@ def load_standards(path: str | Path | None = None, **overrides: Any) -> Standard
     **overrides
         Field names of :class:`Standards` with new values. ``radius_m=N`` sets one radius
         for every contact point type; ``radius_by_type_m={"rural": 8000}`` changes some.
+        Likewise ``reach_minutes=N`` sets every type's travel minutes and
+        ``reach_minutes_by_type={"rural": 30}`` changes some; ``travel_mode_by_type`` and
+        ``road_speed_kmh`` change the entries they name; ``reach_mode="road"`` switches to
+        road travel time.
 
     Returns
     -------
@@ -226,7 +288,9 @@ def _to_fields(values: dict[str, Any], source: str, problems: AnalysisProblems) 
             problems.add("standards_unknown_key", f"Unknown setting {section!r}.", source=source)
             continue
         for key, value in table.items():
-            if section == "radius_m":
+            if section in ("reach", "roads"):
+                kwargs.update(reach_toml_fields(section, {key: value}, source, problems))
+            elif section == "radius_m":
                 kwargs.setdefault("radius_by_type_m", {})[key] = value
             elif section == "site_rules" and isinstance(value, dict):
                 kwargs.setdefault("site_rules", {})[key] = value
@@ -248,10 +312,13 @@ def _apply_overrides(
     problems = problems if problems is not None else AnalysisProblems()
     names = {f.name for f in fields(Standards)}
     radii = dict(base.radius_by_type_m)
+    tables = reach_tables(base)
     changes: dict[str, Any] = {}
     for key, value in overrides.items():
         if value is None:
             continue  # an unset command-line option
+        if apply_reach_override(tables, key, value):
+            continue
         if key == "radius_m":
             radii = dict.fromkeys(POINT_TYPES, value)
         elif key == "radius_by_type_m":
@@ -265,6 +332,7 @@ def _apply_overrides(
         else:
             problems.add("standards_unknown_key", f"Unknown setting {key!r}.", source=source)
     changes["radius_by_type_m"] = radii
+    changes.update(tables)
     candidate = replace(base, **changes)
     return _validated(candidate, source, problems)
 
@@ -272,5 +340,6 @@ def _apply_overrides(
 def _validated(std: Standards, source: str, problems: AnalysisProblems) -> Standards:
     """Check every value (all problems at once) and return the normalised standards."""
     clean = checked_values(std, source, problems, structured=_STRUCTURED)
+    clean.update(checked_reach(std, source, problems))
     problems.raise_if_errors()
     return Standards(**clean)

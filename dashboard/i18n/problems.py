@@ -7,6 +7,8 @@ shown in their own table columns, so the sentences say what is wrong and how to 
 
 from __future__ import annotations
 
+from dashboard.i18n.problems_roads import ROAD_PROBLEM_TEXT
+
 PROBLEM_TEXT: dict[str, tuple[str, str]] = {
     # Files and formats
     "file_not_found": ("找不到文件。", "The file was not found."),
@@ -152,8 +154,8 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
     # Geometries
     "empty_geometry": ("要素没有几何图形。", "A feature without geometry."),
     "wrong_geometry_type": (
-        "几何类型不对：乡镇应为面，点位图层应为点。",
-        "Wrong geometry: townships must be polygons, point layers points.",
+        "几何类型不对：乡镇应为面，点位图层应为点，道路应为线。",
+        "Wrong geometry: townships must be polygons, point layers points, roads lines.",
     ),
     "repaired_geometry": ("无效的几何图形已自动修复。", "An invalid geometry was repaired."),
     "dropped_z_m": ("已去除高程(Z)/测量(M)值。", "Z/M values were dropped."),
@@ -390,4 +392,5 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "未找到中文字体 Noto Sans CJK，请安装 Debian 软件包 fonts-noto-cjk。",
         "The Chinese font Noto Sans CJK was not found; install the Debian package fonts-noto-cjk.",
     ),
+    **ROAD_PROBLEM_TEXT,
 }

@@ -26,6 +26,7 @@ from scipy.spatial import Delaunay
 
 from geodata.demo.layers import COUNTIES, KM, build_people, build_points
 from geodata.demo.load import DEMO_GPKG, DEMO_NAME_ZH
+from geodata.demo.roadnet import RoadLayer, build_roads
 from geodata.schema import LAYER_NAMES, SCHEMAS
 
 SEED = 20240611
@@ -208,7 +209,16 @@ def to_wgs84(geoms: np.ndarray | list[shapely.Geometry]) -> np.ndarray:
 
 
 def build_city(seed: int = SEED) -> dict[str, gpd.GeoDataFrame]:
-    """Build every layer of the demo city (EPSG:4326, canonical columns, sorted by id)."""
+    """Build every layer of the demo city (EPSG:4326, canonical columns, sorted by id).
+
+    The five layers of :data:`geodata.schema.LAYER_NAMES`, then ``roads`` (name, road_class,
+    speed_kmh, oneway, level; see :mod:`geodata.demo.roadnet`).
+    """
+    return build_city_with_terrain(seed)[0]
+
+
+def build_city_with_terrain(seed: int = SEED) -> tuple[dict[str, gpd.GeoDataFrame], RoadLayer]:
+    """:func:`build_city`, and the metric roads and terrain they were made with (for checks)."""
     rng = np.random.default_rng(seed)
     mesh = build_mesh(rng)
     polys = township_polygons(mesh)
@@ -228,7 +238,14 @@ def build_city(seed: int = SEED) -> dict[str, gpd.GeoDataFrame]:
         layers[name] = gpd.GeoDataFrame(
             frame[columns].reset_index(drop=True), geometry=geoms[name], crs="EPSG:4326"
         )
-    return layers
+    # The roads come last, from a generator of their own: the layers above stay as they were.
+    points_xy = np.vstack([f[["x", "y"]].to_numpy() for f in points.values()])
+    road_layer = build_roads(seed, shapely.union_all(polys), townships, villages, points_xy)
+    roads = road_layer.roads
+    layers["roads"] = gpd.GeoDataFrame(
+        roads.drop(columns="geometry"), geometry=to_wgs84(list(roads["geometry"])), crs="EPSG:4326"
+    )
+    return layers, road_layer
 
 
 def write_city(layers: dict[str, gpd.GeoDataFrame], out: Path) -> None:
@@ -255,7 +272,8 @@ def main(argv: list[str] | None = None) -> int:
     t = layers["townships"]
     print(
         f"{DEMO_NAME_ZH}: {len(t)} townships, {len(layers['villages'])} villages, "
-        f"population {int(t['population'].sum()):,} -> {args.out}"
+        f"population {int(t['population'].sum()):,}, {len(layers['roads'])} road lines "
+        f"-> {args.out}"
     )
     return 0
 

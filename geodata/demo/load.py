@@ -13,9 +13,13 @@ import numpy as np
 import pyogrio
 
 from geodata.city import CityData
+from geodata.errors import GeodataError
+from geodata.road_schema import ROADS_LAYER
 from geodata.schema import SCHEMAS, LayerName
+from geodata.validate.roads import validate_roads
 
-#: The committed demo GeoPackage (one layer per name in ``schema.LAYER_NAMES``).
+#: The committed demo GeoPackage (one layer per name in ``schema.LAYER_NAMES``, and a
+#: ``roads`` layer of lines).
 DEMO_GPKG: Path = Path(__file__).resolve().parent / "demo_city.gpkg"
 #: Dataset id of the demo city in scenarios/workspaces.
 DEMO_DATASET_ID = "demo"
@@ -43,6 +47,19 @@ def _read(layer: LayerName, path: Path) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
 
 
+def _read_roads(path: Path) -> gpd.GeoDataFrame | None:
+    """The ``roads`` layer in canonical form, or None when the GeoPackage has none."""
+    if ROADS_LAYER not in {str(name) for name, _ in pyogrio.list_layers(path)}:
+        return None
+    raw = pyogrio.read_dataframe(path, layer=ROADS_LAYER)
+    # The same cleaning as a user's road file (None classes, int8 one-way ...); the demo is
+    # committed data, so a problem here is a bug of its builder.
+    roads, problems = validate_roads(raw, source=f"{path.name}:{ROADS_LAYER}")
+    if any(p.severity == "error" for p in problems):
+        raise GeodataError(problems)
+    return roads
+
+
 def load_demo_city(path: Path | None = None) -> CityData:
     """Load the demo city.
 
@@ -55,7 +72,8 @@ def load_demo_city(path: Path | None = None) -> CityData:
     -------
     CityData
         All five layers, EPSG:4326, canonical columns; ``name`` is ``"示例市（虚构）"`` and
-        ``is_demo`` is True.
+        ``is_demo`` is True. ``roads`` holds the GeoPackage's ``roads`` layer when it has one,
+        else None.
     """
     src = DEMO_GPKG if path is None else Path(path)
     return CityData(
@@ -66,4 +84,5 @@ def load_demo_city(path: Path | None = None) -> CityData:
         homes=_read("homes", src),
         name=DEMO_NAME_ZH,
         is_demo=True,
+        roads=_read_roads(src),
     )

@@ -11,7 +11,8 @@ from __future__ import annotations
 import unicodedata
 
 from geodata.errors import Problem
-from geodata.schema import LAT_ALIASES, LON_ALIASES, SCHEMAS, LayerName
+from geodata.road_schema import schema_for
+from geodata.schema import LAT_ALIASES, LON_ALIASES, SCHEMAS, InputLayerName, LayerName
 
 #: Canonical names of the coordinate columns of tabular point files.
 LON_COLUMN = "lon"
@@ -25,17 +26,18 @@ def normalise_header(header: object) -> str:
 
 
 def canonical_targets(
-    layer: LayerName, *, with_coordinates: bool = True
+    layer: InputLayerName, *, with_coordinates: bool = True
 ) -> dict[str, tuple[str, ...]]:
     """Canonical column name -> accepted names (itself first, then aliases), in priority order."""
-    targets = {c.name: (c.name, *c.aliases) for c in SCHEMAS[layer].columns}
-    if with_coordinates and SCHEMAS[layer].geometry == "point":
+    schema = schema_for(layer)
+    targets = {c.name: (c.name, *c.aliases) for c in schema.columns}
+    if with_coordinates and schema.geometry == "point":
         targets[LON_COLUMN] = (LON_COLUMN, *LON_ALIASES)
         targets[LAT_COLUMN] = (LAT_COLUMN, *LAT_ALIASES)
     return targets
 
 
-def suggest_column_map(headers: list[str], layer: LayerName) -> dict[str, str]:
+def suggest_column_map(headers: list[str], layer: InputLayerName) -> dict[str, str]:
     """Suggest which raw header holds which canonical column.
 
     Parameters
@@ -78,7 +80,7 @@ def suggest_column_map(headers: list[str], layer: LayerName) -> dict[str, str]:
 
 def resolve_column_map(
     headers: list[str],
-    layer: LayerName,
+    layer: InputLayerName,
     column_map: dict[str, str] | None,
     *,
     source: str = "",
@@ -128,7 +130,7 @@ def resolve_column_map(
     return mapping, problems
 
 
-def accepted_names_text(layer: LayerName, canonical: str) -> str:
+def accepted_names_text(layer: InputLayerName, canonical: str) -> str:
     """Accepted header names of one column, for messages."""
     return ", ".join(dict.fromkeys(canonical_targets(layer)[canonical]))
 
@@ -141,6 +143,17 @@ _NAME_HINTS: tuple[tuple[LayerName, tuple[str, ...]], ...] = (
     ("townships", ("township", "town", "乡镇", "街道", "boundary", "边界")),
     ("villages", ("village", "community", "村", "社区")),
 )
+
+
+#: Words in a file name that tell a road layer (they win over the words above:
+#: "乡镇道路.shp" holds roads).
+_ROAD_HINTS: tuple[str, ...] = ("road", "道路", "路网", "公路", "roads")
+
+
+def names_roads(file_name: str) -> bool:
+    """True when a file name says it holds roads (e.g. ``县乡道路.zip``, ``roads.gpkg``)."""
+    lowered = file_name.lower()
+    return any(word in lowered for word in _ROAD_HINTS)
 
 
 def infer_layer_from_name(file_name: str) -> LayerName | None:

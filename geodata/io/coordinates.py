@@ -17,7 +17,8 @@ from geodata.coords import CoordSystem, looks_projected, looks_swapped, to_wgs84
 from geodata.errors import ProblemCollector
 from geodata.io.columns import LAT_COLUMN, LON_COLUMN, accepted_names_text
 from geodata.io.formats import READ_ERRORS
-from geodata.schema import SCHEMAS, LayerName
+from geodata.road_schema import schema_for
+from geodata.schema import InputLayerName
 
 _CRS_ERRORS: tuple[type[BaseException], ...] = (
     pyproj.exceptions.CRSError,
@@ -31,13 +32,13 @@ _CGCS2000_GEOGRAPHIC = {4490, 4610, 4326}
 
 def table_to_points(
     frame: pd.DataFrame,
-    layer: LayerName,
+    layer: InputLayerName,
     headers: list[str],
     source: str,
     collector: ProblemCollector,
     outside_china: bool = False,
 ) -> gpd.GeoDataFrame | None:
-    if SCHEMAS[layer].geometry != "point":
+    if schema_for(layer).geometry != "point":
         collector.add(
             "table_for_polygon_layer",
             f"A table (CSV/XLSX) cannot hold the {layer} layer's boundaries. Upload polygons as "

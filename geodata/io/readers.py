@@ -26,7 +26,8 @@ from geodata.io.formats import (
 )
 from geodata.io.limits import MAX_FEATURES, MAX_INPUT_BYTES
 from geodata.problems.report import without_paths
-from geodata.schema import LAYER_NAMES, LayerName
+from geodata.road_schema import INPUT_LAYER_NAMES, schema_for
+from geodata.schema import InputLayerName
 from geodata.validate.layers import validate_layer
 
 _HEAD_BYTES = 65536
@@ -42,7 +43,7 @@ class LoadedLayer:
     Parameters
     ----------
     layer
-        Layer name (see :data:`geodata.schema.LAYER_NAMES`).
+        Layer name (see :data:`geodata.schema.LAYER_NAMES`), or ``"roads"``.
     gdf
         Features in EPSG:4326 with canonical columns (plus ``geometry``).
     warnings
@@ -55,7 +56,7 @@ class LoadedLayer:
         ``(raw_header, canonical)`` pairs that were applied.
     """
 
-    layer: LayerName
+    layer: InputLayerName
     gdf: gpd.GeoDataFrame
     warnings: tuple[Problem, ...] = ()
     source: str = ""
@@ -117,7 +118,7 @@ def read_table_headers(path: str | Path, *, source_name: str | None = None) -> l
 
 def read_layer(
     path: str | Path,
-    layer: LayerName,
+    layer: InputLayerName,
     *,
     coord_system: CoordSystem = "wgs84",
     column_map: dict[str, str] | None = None,
@@ -133,7 +134,9 @@ def read_layer(
         GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ, CSV or XLSX file.
     layer
         Which layer the file holds (``"townships"``, ``"villages"``, ``"contact_points"``,
-        ``"collection_sites"``, ``"homes"``).
+        ``"collection_sites"``, ``"homes"``), or ``"roads"``: road lines (GeoPackage, zipped
+        Shapefile, GeoJSON, KML/KMZ; not tables) cleaned to the columns of
+        :data:`geodata.road_schema.ROAD_COLUMNS`.
     coord_system
         Datum of the coordinates: ``"wgs84"`` (also CGCS2000), ``"gcj02"`` (AMap, Tencent)
         or ``"bd09"`` (Baidu); converted to WGS84.
@@ -172,16 +175,16 @@ def read_layer(
 
 def _read_layer(
     path: Path,
-    layer: LayerName,
+    layer: InputLayerName,
     coord_system: CoordSystem,
     column_map: dict[str, str] | None,
     source: str,
     optional_columns: tuple[str, ...],
     outside_china: bool,
 ) -> LoadedLayer:
-    if layer not in LAYER_NAMES:
+    if layer not in INPUT_LAYER_NAMES:
         raise problem(
-            "unknown_layer", f"Unknown layer {layer!r}; use one of {LAYER_NAMES}.", source
+            "unknown_layer", f"Unknown layer {layer!r}; use one of {INPUT_LAYER_NAMES}.", source
         )
     if coord_system not in COORD_SYSTEMS:
         raise problem(
@@ -201,6 +204,14 @@ def _read_layer(
     head = check_input_file(path, source)
     fmt = detect_format(path, head, source=source)
     collector = ProblemCollector()
+    if fmt in ("csv", "xlsx") and schema_for(layer).geometry == "line":
+        raise problem(
+            "table_for_line_layer",
+            "A table (CSV/XLSX) cannot hold road lines. Upload the roads as GeoPackage, "
+            "zipped Shapefile, GeoJSON or KML.",
+            source,
+            value=fmt,
+        )
     if fmt in ("csv", "xlsx"):
         frame = read_table(path, fmt, source=source)
         headers = [str(c) for c in frame.columns]

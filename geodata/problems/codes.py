@@ -23,6 +23,7 @@ PROBLEM_CODES: dict[str, str] = {
     "empty_table": "The table has no header and no data",
     "ragged_rows": "A CSV row has more cells than the header",
     "table_for_polygon_layer": "A CSV/XLSX given for the township polygons",
+    "table_for_line_layer": "A CSV/XLSX given for the road lines",
     "unknown_layer": "Unknown layer name",
     "layer_not_inferred": "The layer could not be told from the file name or columns",
     # Archives
@@ -57,7 +58,7 @@ PROBLEM_CODES: dict[str, str] = {
     "coord_system_outside_china": "GCJ-02/BD-09 chosen for data declared outside China",
     # Geometries
     "empty_geometry": "A feature without geometry",
-    "wrong_geometry_type": "Not a polygon (townships) / not a point (point layers)",
+    "wrong_geometry_type": "Not a polygon (townships) / a point (point layers) / a line (roads)",
     "repaired_geometry": "(warning) An invalid geometry was repaired with make_valid",
     "dropped_z_m": "(warning) Z/M values were dropped",
     # Values
@@ -75,7 +76,14 @@ PROBLEM_CODES: dict[str, str] = {
     "bad_boolean": "A yes/no cell that is neither",
     "rural_exceeds_total": "rural_population larger than population",
     "adopted_exceeds_collected": "(warning) More opinions adopted than collected",
+    # Roads
+    "unknown_road_class": "Road class value not recognised (accepted values listed)",
+    "road_without_class_or_speed": "A road (or the whole layer) with neither class nor speed",
+    "road_speed_out_of_range": "A road speed <= 0 or above 150 km/h (0 with a class: warning)",
+    "bad_oneway": "A one-way value that is not both/forward/backward",
+    "bad_level": "A z-level that is not a whole number from -9 to 9",
     # Across layers
+    "roads_outside_study_area": "No road of the road layer reaches the townships",
     "outside_study_area": "Points outside the union of the townships (ids listed)",
     "unknown_township_code": "Villages whose township_code matches no township",
     "population_mismatch": "(warning) Villages' population differs from the township's by >5%",

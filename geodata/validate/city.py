@@ -139,6 +139,35 @@ def check_site_references(
     ]
 
 
+def check_roads_reach_study_area(
+    townships: gpd.GeoDataFrame, roads: gpd.GeoDataFrame
+) -> list[Problem]:
+    """Error when no road touches the study area (roads may run beyond it, but not only).
+
+    Roads of another region, or in another coordinate system than the townships, would
+    leave every village "not on the road network".
+    """
+    if roads.empty or townships.empty:
+        return []
+    tree = shapely.STRtree(townships.geometry.to_numpy())
+    hits, _ = tree.query(roads.geometry.to_numpy(), predicate="intersects")
+    if hits.size:
+        return []
+    lon_min, lat_min, lon_max, lat_max = (float(v) for v in roads.total_bounds)
+    return [
+        Problem(
+            "roads_outside_study_area",
+            f"None of the {len(roads)} roads reaches the study area (the roads span longitude "
+            f"{lon_min:.4f}-{lon_max:.4f}, latitude {lat_min:.4f}-{lat_max:.4f}). Load the road "
+            "layer of this city, in the same coordinate system as the townships (GCJ-02/BD-09 "
+            "data must be declared as such).",
+            source="roads",
+            value=f"{lon_min:.4f}, {lat_min:.4f}, {lon_max:.4f}, {lat_max:.4f}",
+            params={"count": len(roads)},
+        )
+    ]
+
+
 def fill_county_from_townships(
     points: gpd.GeoDataFrame, townships: gpd.GeoDataFrame
 ) -> gpd.GeoDataFrame:

@@ -1,5 +1,7 @@
 """Geometry checks of one layer: empty, invalid (repaired), wrong type, Z/M, outside China.
 
+Layers are polygons (townships), points (the point layers) or lines (roads).
+
 Data declared outside China (``outside_china=True``) skips the China box, but its
 coordinates must still be longitude/latitude degrees (within ±180°/±90°).
 """
@@ -14,15 +16,34 @@ from geodata.coords import CHINA_BBOX_DEG
 from geodata.errors import Problem
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
+_LINEAR = ("LineString", "MultiLineString")
+#: shapely.get_type_id of each geometry type.
+_TYPE_IDS = {
+    "Point": 0,
+    "LineString": 1,
+    "Polygon": 3,
+    "MultiPoint": 4,
+    "MultiLineString": 5,
+    "MultiPolygon": 6,
+}
+#: Multi-part type whose one-part features become single: MultiPoint, MultiLineString.
+_MULTI_OF = {"point": 4, "line": 5}
+_EXPECTED = {
+    "polygon": ("Polygon or MultiPolygon", _POLYGONAL),
+    "point": ("Point", ("Point",)),
+    "line": ("LineString or MultiLineString", _LINEAR),
+}
 
 
 def check_geometries(
     gdf: gpd.GeoDataFrame, geometry: str, source: str, *, outside_china: bool = False
 ) -> tuple[np.ndarray, list[Problem]]:
-    """Return cleaned geometries (array) and problems for a ``"polygon"`` or ``"point"`` layer.
+    """Return cleaned geometries (array) and problems for a ``"polygon"``, ``"point"`` or
+    ``"line"`` layer.
 
     Z and M values are dropped (warning), invalid polygons are repaired with
-    :func:`shapely.make_valid` (warning), single-part MultiPoints become Points. Features
+    :func:`shapely.make_valid` (warning), single-part MultiPoints (MultiLineStrings) become
+    Points (LineStrings); a line of no length (its points coincide) is an error. Features
     must lie in China, or (``outside_china``) within valid longitude/latitude ranges.
     """
     problems: list[Problem] = []
@@ -54,6 +75,10 @@ def check_geometries(
             )
         )
     invalid = present & ~shapely.is_valid(geoms)
+    if geometry == "line":
+        problems.extend(_degenerate_lines(geoms, invalid, source))
+        present = present & ~invalid
+        invalid = np.zeros_like(invalid)
     for row in np.flatnonzero(invalid):
         reason = shapely.is_valid_reason(geoms[row])
         geoms[row] = _repair(geoms[row], geometry)
@@ -74,6 +99,20 @@ def check_geometries(
     return geoms, problems
 
 
+def _degenerate_lines(geoms: np.ndarray, invalid: np.ndarray, source: str) -> list[Problem]:
+    # A line is invalid only when it has no length; make_valid would turn it into a point.
+    return [
+        Problem(
+            "empty_geometry",
+            "The line has no length (all its points coincide). Draw the road or delete the row.",
+            source=source,
+            row=int(row),
+            value=str(geoms[row].wkt)[:80],
+        )
+        for row in np.flatnonzero(invalid)
+    ]
+
+
 def _repair(geom: shapely.Geometry, geometry: str) -> shapely.Geometry:
     fixed = shapely.make_valid(geom)
     if geometry == "polygon" and fixed.geom_type == "GeometryCollection":
@@ -85,30 +124,26 @@ def _repair(geom: shapely.Geometry, geometry: str) -> shapely.Geometry:
 def _check_types(
     geoms: np.ndarray, present: np.ndarray, geometry: str, source: str
 ) -> list[Problem]:
-    problems: list[Problem] = []
-    expected = "Polygon or MultiPolygon" if geometry == "polygon" else "Point"
-    for row in np.flatnonzero(present):
-        geom = geoms[row]
-        kind = geom.geom_type
-        if geometry == "point" and kind == "MultiPoint" and shapely.get_num_geometries(geom) == 1:
-            geoms[row] = shapely.get_geometry(geom, 0)
-            continue
-        if (geometry == "polygon" and kind in _POLYGONAL) or (
-            geometry == "point" and kind == "Point"
-        ):
-            continue
-        problems.append(
-            Problem(
-                "wrong_geometry_type",
-                f"The feature is a {kind}; this layer needs a {expected}. Export the right "
-                "layer, or convert the shapes in your GIS.",
-                source=source,
-                row=int(row),
-                value=kind,
-                params={"expected": expected},
-            )
+    expected, accepted = _EXPECTED[geometry]
+    type_ids = shapely.get_type_id(geoms)
+    # GeoPackage and Shapefile writers make every feature multi-part: one part is single.
+    multi = _MULTI_OF.get(geometry, -2)
+    single = present & (type_ids == multi) & (shapely.get_num_geometries(geoms) == 1)
+    if single.any():
+        geoms[single] = shapely.get_geometry(geoms[single], 0)
+    wrong = present & ~single & ~np.isin(type_ids, [_TYPE_IDS[k] for k in accepted])
+    return [
+        Problem(
+            "wrong_geometry_type",
+            f"The feature is a {geoms[row].geom_type}; this layer needs a {expected}. Export "
+            "the right layer, or convert the shapes in your GIS.",
+            source=source,
+            row=int(row),
+            value=geoms[row].geom_type,
+            params={"expected": expected},
         )
-    return problems
+        for row in np.flatnonzero(wrong)
+    ]
 
 
 def _check_extent(geoms: np.ndarray, present: np.ndarray, source: str) -> list[Problem]:

@@ -17,15 +17,18 @@ import pandas as pd
 from geodata.city import CityData
 from geodata.errors import GeodataError, Problem, ProblemCollector
 from geodata.io.columns import accepted_names_text
-from geodata.schema import SCHEMAS, Column, LayerName
+from geodata.road_schema import ROADS_LAYER
+from geodata.schema import SCHEMAS, Column, InputLayerName, LayerName
 from geodata.validate.city import (
     check_population_totals,
+    check_roads_reach_study_area,
     check_site_references,
     check_study_area,
     check_township_codes,
     fill_county_from_townships,
 )
 from geodata.validate.geometry import check_geometries
+from geodata.validate.roads import validate_roads
 from geodata.validate.values import parse_bool, parse_choice, parse_number, parse_text
 
 _Parser = Callable[[Sequence[object], Column, str], tuple[Sequence[object], list[Problem]]]
@@ -41,7 +44,7 @@ _PARSERS: dict[str, _Parser] = {
 
 def validate_layer(
     gdf: gpd.GeoDataFrame,
-    layer: LayerName,
+    layer: InputLayerName,
     *,
     source: str = "",
     found_headers: list[str] | None = None,
@@ -55,7 +58,7 @@ def validate_layer(
     gdf
         Features in EPSG:4326 whose columns already carry canonical names.
     layer
-        Layer name.
+        Layer name; ``"roads"`` is checked by :func:`geodata.validate.roads.validate_roads`.
     source
         File or layer name used in problems (defaults to ``layer``).
     found_headers
@@ -74,6 +77,10 @@ def validate_layer(
         ``(cleaned_gdf, problems)``; the caller raises when a problem is an error.
     """
     source = source or layer
+    if layer == ROADS_LAYER:
+        return validate_roads(
+            gdf, source=source, found_headers=found_headers, outside_china=outside_china
+        )
     schema = SCHEMAS[layer]
     problems: list[Problem] = []
     headers = (
@@ -236,6 +243,7 @@ def assemble_city(
     collection_sites: gpd.GeoDataFrame | None = None,
     homes: gpd.GeoDataFrame | None = None,
     *,
+    roads: gpd.GeoDataFrame | None = None,
     name: str = "",
     is_demo: bool = False,
     outside_china: bool = False,
@@ -248,6 +256,8 @@ def assemble_city(
         Township polygons (canonical columns, EPSG:4326), e.g. ``read_layer(...).gdf``.
     villages, contact_points, collection_sites, homes
         Point layers; ``None`` means absent (point layers become empty).
+    roads
+        Road lines (e.g. ``read_layer(path, "roads").gdf``), or ``None``: no road layer.
     name
         Display name of the study area.
     is_demo
@@ -276,11 +286,17 @@ def assemble_city(
     for layer, gdf in layers.items():
         if gdf is None:
             continue
-        if gdf.crs is not None and gdf.crs.to_epsg() not in (4326, 4490):
-            gdf = gdf.to_crs(4326)
-        cleaned, problems = validate_layer(gdf, layer, source=layer, outside_china=outside_china)
+        cleaned, problems = validate_layer(
+            _in_wgs84(gdf), layer, source=layer, outside_china=outside_china
+        )
         collector.extend(problems)
         clean[layer] = cleaned
+    clean_roads = None
+    if roads is not None:
+        clean_roads, problems = validate_layer(
+            _in_wgs84(roads), ROADS_LAYER, source=ROADS_LAYER, outside_china=outside_china
+        )
+        collector.extend(problems)
     collector.raise_if_errors()
     town = clean["townships"]
     for layer in ("villages", "contact_points", "collection_sites", "homes"):
@@ -294,6 +310,8 @@ def assemble_city(
     if "collection_sites" in clean:
         points = clean.get("contact_points")
         collector.extend(check_site_references(clean["collection_sites"], points))
+    if clean_roads is not None:
+        collector.extend(check_roads_reach_study_area(town, clean_roads))
     collector.raise_if_errors()
     for layer in ("contact_points", "homes"):
         if layer in clean:
@@ -310,7 +328,14 @@ def assemble_city(
         name=name,
         is_demo=is_demo,
         warnings=collector.warnings,
+        roads=clean_roads,
     )
+
+
+def _in_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if gdf.crs is not None and gdf.crs.to_epsg() not in (4326, 4490):
+        return gdf.to_crs(4326)
+    return gdf
 
 
 def _empty_layer(layer: LayerName) -> gpd.GeoDataFrame:
