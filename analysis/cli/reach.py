@@ -77,8 +77,8 @@ def with_roads(city: CityData, args: argparse.Namespace) -> CityData:
     AnalysisError
         The road file cannot be used (every problem of the file).
     """
-    if args.roads is None:
-        return city
+    if args.roads is None or (city.roads is not None and not getattr(args, "demo", False)):
+        return city  # the input files' roads were read with them (load_city_files)
     outside = bool(getattr(args, "outside_china", False))
     try:
         loaded = read_layer(args.roads, "roads", outside_china=outside)

@@ -19,6 +19,7 @@ from typing import Any, Literal
 import geopandas as gpd
 import numpy as np
 import scipy.sparse as sp
+import shapely
 from numpy.typing import NDArray
 
 from analysis.coverage.crs import MetricCRS
@@ -94,7 +95,7 @@ class Reach:
         if self.road is None:
             return pairs_within(places, sites, np.full(sites.size, std.collection_site_radius_m))
         limits = np.full(sites.size, float(std.collection_site_reach_minutes))
-        modes = np.full(sites.size, std.collection_site_travel, dtype=object)
+        modes = np.full(sites.size, std.collection_site_travel_mode, dtype=object)
         return self.road.pairs(places, sites, limits, modes)
 
     def point_cover(
@@ -123,6 +124,21 @@ class Reach:
         modes = np.array([self.standards.travel_mode_for(str(t)) for t in types], dtype=object)
         return self.road.nearest_minutes(places, points, modes)
 
+    def service_area(self, lon: float, lat: float, point_type: str, metric: MetricCRS) -> Any:
+        """Where a point of ``point_type`` at ``lon, lat`` is reached from, in EPSG:4326:
+        the road stretches within its minutes (road mode) or its radius circle."""
+        x, y = metric.to_xy(np.array([lon]), np.array([lat]))
+        k = metric.scale_factor(np.array([lon]), np.array([lat]))
+        if self.road is None:
+            circle = shapely.Point(float(x[0]), float(y[0])).buffer(
+                self.limit_for(point_type) * float(k[0]), 64
+            )
+            return _to_lonlat(circle, metric)
+        place = PlaceArrays(np.asarray(x, float), np.asarray(y, float), np.asarray(k, float))
+        mode = self.standards.travel_mode_for(point_type)
+        lines = self.road.service_lines(place, self.limit_for(point_type), mode)
+        return _to_lonlat(lines, metric)
+
     def describe(self) -> dict[str, Any]:
         """What reach was used, for the KPIs, the brief and the workbook."""
         std = self.standards
@@ -139,6 +155,14 @@ class Reach:
             "radius_m_by_type": {t: std.radius_m_for(t) for t in types},
             "collection_site_radius_m": std.collection_site_radius_m,
         }
+
+
+def _to_lonlat(geom: Any, metric: MetricCRS) -> Any:
+    def fn(xy: FloatArray) -> FloatArray:
+        lon, lat = metric.to_lonlat(xy[:, 0], xy[:, 1])
+        return np.column_stack([lon, lat])
+
+    return shapely.transform(geom, fn)
 
 
 def _matrix(rows: IntArray, cols: IntArray, n_rows: int, n_cols: int) -> sp.csc_matrix:

@@ -23,7 +23,9 @@ from analysis.coverage.engine.types import FloatArray, IntArray, PlaceArrays
 from analysis.reach.network.attach import attach
 from analysis.reach.network.build import NetworkBuild, build_network
 from analysis.reach.network.types import Attachment, RoadNetwork, TravelMode
-from analysis.reach.times import nearest_minutes, travel_pairs
+from analysis.reach.cache import cached_travel_pairs
+from analysis.reach.service import point_reach
+from analysis.reach.times import nearest_minutes
 from analysis.standards.load import Standards
 from geodata.schema import ROAD_CLASSES
 
@@ -99,12 +101,14 @@ class RoadModel:
         rows, cols, minutes = [], [], []
         for mode in _modes(modes):
             idx = np.flatnonzero(modes == mode)
-            found = travel_pairs(
+            found = cached_travel_pairs(
                 self.network,
                 mode,
                 _take(sources, idx),
                 targets,
                 np.asarray(limit_minutes, float)[idx],
+                source_xy_m=points.xy()[idx],
+                target_xy_m=places.xy(),
             )
             rows.append(found.target)
             cols.append(idx[found.source])
@@ -128,9 +132,39 @@ class RoadModel:
         sources = self.attach(points)
         for mode in _modes(modes):
             idx = np.flatnonzero(modes == mode)
-            minutes, _ = nearest_minutes(self.network, mode, _take(sources, idx), targets)
+            minutes, _ = nearest_minutes(
+                self.network,
+                mode,
+                _take(sources, idx),
+                targets,
+                source_xy_m=points.xy()[idx],
+                target_xy_m=places.xy(),
+            )
             best = np.fmin(best, minutes)
         return best
+
+
+    def service_lines(
+        self, point: PlaceArrays, limit_minutes: float, mode: TravelMode
+    ) -> shapely.MultiLineString:
+        """The road stretches from which people reach one point within the time (metric)."""
+        net = self.network
+        reach = point_reach(
+            net, mode, self.attach(point), _NO_TARGETS, limit_minutes, point_xy_m=point.xy()
+        )
+        edges, start, end = reach.segments()
+        ax, ay = net.node_x_m[net.edge_from[edges]], net.node_y_m[net.edge_from[edges]]
+        bx, by = net.node_x_m[net.edge_to[edges]], net.node_y_m[net.edge_to[edges]]
+        x0, y0 = ax + (bx - ax) * start, ay + (by - ay) * start
+        x1, y1 = ax + (bx - ax) * end, ay + (by - ay) * end
+        coords = np.stack([np.column_stack([x0, y0]), np.column_stack([x1, y1])], axis=1)
+        return shapely.MultiLineString(list(coords)) if len(coords) else shapely.MultiLineString()
+
+
+#: No targets: a point's service area needs only the road shares.
+_NO_TARGETS = Attachment(
+    edge=np.empty(0, np.int64), offroad_m=np.empty(0), along_m=np.empty(0), offroad_kmh=3.0
+)
 
 
 def _modes(modes: NDArray[np.object_]) -> list[TravelMode]:
