@@ -62,7 +62,7 @@ def synthetic_roads(n: int, seed: int = 0) -> tuple[NDArray[np.object_], ...]:
         coords.append(xy)
         classes.append("expressway")
         for v in xy[5:-5:10]:  # ramps: from an expressway vertex to the nearest grid node
-            r, c = int(round(v[1] / SPACING_M)), int(round(v[0] / SPACING_M)) // 2 * 2
+            r, c = round(v[1] / SPACING_M), round(v[0] / SPACING_M) // 2 * 2
             coords.append(np.array([v, [px[r, c], py[r, c]]]))
             classes.append("county")
     lines = shapely.linestrings(

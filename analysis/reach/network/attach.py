@@ -19,7 +19,7 @@ import weakref
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 
 from analysis.errors import AnalysisProblems
@@ -81,6 +81,9 @@ def nearest_edges(
     frac = np.full(n, np.nan)
     index = edge_index(network)
     todo = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+    # Neighbouring queries one after the other touch the same tree nodes: in Z order the
+    # search is several times faster than in the places' own (random) order.
+    todo = todo[np.argsort(z_order(x[todo], y[todo]), kind="stable")]
     k = _FIRST_K
     while todo.size and index.edge.size:
         k = min(k, index.edge.size)
@@ -157,6 +160,24 @@ def attach(
     offroad[on] = d[on]
     along[on] = t[on] * network.edge_length_m[e[on]]
     return Attachment(edge=edge, offroad_m=offroad, along_m=along, offroad_kmh=float(offroad_kmh))
+
+
+def z_order(x: FloatArray, y: FloatArray) -> NDArray[np.uint64]:
+    """Morton (Z-order) key of each point on a 2**16 grid over the points' extent."""
+    if x.size == 0:
+        return np.zeros(0, np.uint64)
+    span = max(float(x.max() - x.min()), float(y.max() - y.min()), 1e-9)
+    cells = float(2**16 - 1)
+    qx = ((x - x.min()) / span * cells).astype(np.uint64)
+    qy = ((y - y.min()) / span * cells).astype(np.uint64)
+    return _spread(qx) | (_spread(qy) << np.uint64(1))
+
+
+def _spread(v: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """The 16 low bits of ``v`` moved to the even bit positions."""
+    for shift, mask in ((8, 0x00FF00FF), (4, 0x0F0F0F0F), (2, 0x33333333), (1, 0x55555555)):
+        v = (v | (v << np.uint64(shift))) & np.uint64(mask)
+    return v
 
 
 def _foot(

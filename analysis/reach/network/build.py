@@ -19,7 +19,7 @@ Rules (in this order):
    joined *only* by rule 3: a road passing over or under an expressway does not join it,
    even at the same level, even at a shared inner vertex; nor do two expressways that only
    cross. Lines at different levels never join at a crossing (a bridge is no junction).
-   Collinear overlaps without shared vertices are not joined.
+   Segments overlapping on one line are cut at each other's ends and joined there.
 5. **Nodes.** Points joined by rules 2-4 are merged (connected components of the join
    pairs); a node sits at the mean of its merged points that lie on a line (a snapped
    line end moves onto the line it joins), else at the mean of its line ends.
@@ -129,17 +129,17 @@ def build_network(
         speeds not > 0, one-way flags outside {-1, 0, 1}; every problem at once.
     """
     lines = np.asarray(lines, dtype=object)
-    road_class = np.asarray(road_class, dtype=np.int64)
-    drive_kmh = np.asarray(drive_kmh, dtype=np.float64)
-    oneway = np.asarray(oneway, dtype=np.int64)
-    level = np.asarray(level, dtype=np.int64)
-    _validate(lines, road_class, drive_kmh, oneway, level, snap_tolerance_m, grid_m)
-    reverse = oneway == -1
+    cls: IntArray = np.asarray(road_class, dtype=np.int64)
+    kmh: FloatArray = np.asarray(drive_kmh, dtype=np.float64)
+    one: IntArray = np.asarray(oneway, dtype=np.int64)
+    z: IntArray = np.asarray(level, dtype=np.int64)
+    _validate(lines, cls, kmh, one, z, snap_tolerance_m, grid_m)
+    reverse = one == -1
     if reverse.any():
         lines = lines.copy()
         lines[reverse] = shapely.reverse(lines[reverse])
-    motorway = np.isin(road_class, [ROAD_CLASSES.index(c) for c in MOTORWAY_CLASSES])
-    records, segments, quant = explode(lines, level, motorway, grid_m)
+    motorway = np.isin(cls, [ROAD_CLASSES.index(c) for c in MOTORWAY_CLASSES])
+    records, segments, quant = explode(lines, z, motorway, grid_m)
     geoms = segments.geometries()
     tree = shapely.STRtree(geoms)
     cross, n_cross = crossings(records, segments, tree, geoms, quant)
@@ -161,9 +161,10 @@ def build_network(
     line = records.line[segments.a[piece_seg]]
 
     loop = edge_from == edge_to
-    keep = ~loop & _fastest_of_twins(edge_from, edge_to, piece_len, line, drive_kmh, oneway, motorway)
+    keep = ~loop & _fastest_of_twins(edge_from, edge_to, piece_len, line, kmh, one, motorway)
     dup = ~loop & ~keep
-    edge_from, edge_to, piece_len, line = edge_from[keep], edge_to[keep], piece_len[keep], line[keep]
+    edge_from, edge_to, line = edge_from[keep], edge_to[keep], line[keep]
+    piece_len = piece_len[keep]
     node_x, node_y = _node_positions(records, node_of, n_nodes)
     # Nodes left without an edge (all their pieces dropped) are no part of the network.
     used = np.zeros(n_nodes, bool)
@@ -171,7 +172,7 @@ def build_network(
     new_id = np.cumsum(used) - 1
     edge_from, edge_to = new_id[edge_from], new_id[edge_to]
     node_x, node_y, n_nodes = node_x[used], node_y[used], int(used.sum())
-    edge_class = road_class[line]
+    edge_class = cls[line]
     component = label_pieces(n_nodes, edge_from, edge_to, piece_len)
     network = RoadNetwork(
         node_x_m=node_x,
@@ -179,9 +180,9 @@ def build_network(
         edge_from=edge_from.astype(np.int64),
         edge_to=edge_to.astype(np.int64),
         edge_length_m=piece_len,
-        edge_drive_kmh=drive_kmh[line],
+        edge_drive_kmh=kmh[line],
         edge_walkable=~motorway[line],
-        edge_oneway=oneway[line] != 0,
+        edge_oneway=one[line] != 0,
         edge_class=edge_class,
         edge_line=line,
         node_component=component,
@@ -226,10 +227,14 @@ def _validate(
     kinds = shapely.get_type_id(lines)
     bad = np.flatnonzero(~np.isin(kinds, [1, 5]) & ~shapely.is_missing(lines))
     if bad.size:
-        problems.add("road_not_line", f"rows {bad[:10].tolist()} are not LineString/MultiLineString")
+        problems.add(
+            "road_not_line", f"rows {bad[:10].tolist()} are not LineString/MultiLineString"
+        )
     out = np.flatnonzero((road_class < 0) | (road_class >= len(ROAD_CLASSES)))
     if out.size:
-        problems.add("road_class_range", f"rows {out[:10].tolist()}: class index outside ROAD_CLASSES")
+        problems.add(
+            "road_class_range", f"rows {out[:10].tolist()}: class index outside ROAD_CLASSES"
+        )
     slow = np.flatnonzero(~(drive_kmh > 0) | ~np.isfinite(drive_kmh))
     if slow.size:
         problems.add("road_speed", f"rows {slow[:10].tolist()}: drive_kmh must be a number > 0")
@@ -237,7 +242,9 @@ def _validate(
     if flag.size:
         problems.add("road_oneway", f"rows {flag[:10].tolist()}: oneway must be -1, 0 or 1")
     if not (snap_tolerance_m >= 0 and grid_m > 0):
-        problems.add("road_tolerance", f"snap {snap_tolerance_m} m, grid {grid_m} m: need >= 0, > 0")
+        problems.add(
+            "road_tolerance", f"snap {snap_tolerance_m} m, grid {grid_m} m: need >= 0, > 0"
+        )
     problems.raise_if_errors()
 
 

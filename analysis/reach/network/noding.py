@@ -64,7 +64,8 @@ def crossings(
 
     A crossing at a vertex of one segment cuts only the other one (the vertex is already a
     point; equal positions are joined later). Parallel and collinear segments never cross
-    here (shared vertices join them). Returns the splits and the number of crossings that
+    here; where two segments overlap on one line, each is cut at the other's ends that lie
+    inside it. Returns the splits and the number of crossings that
     cut at least one segment.
     """
     rec_a = segments.a
@@ -93,6 +94,7 @@ def crossings(
 def _cross_pairs(
     records: Records, segments: Segments, quant: Quantiser, i: IntArray, j: IntArray
 ) -> tuple[Splits, int]:
+    i_all, j_all = i, j
     px, py = segments.x0[i], segments.y0[i]
     rx, ry = segments.x1[i] - px, segments.y1[i] - py
     qx, qy = segments.x0[j], segments.y0[j]
@@ -103,13 +105,32 @@ def _cross_pairs(
         t = (wx * sy - wy * sx) / den
         u = (wx * ry - wy * rx) / den
     hit = (den != 0) & (t >= 0) & (t <= 1) & (u >= 0) & (u <= 1)
+    flat = (den == 0) & (wx * ry - wy * rx == 0)
     i, j, t, u = i[hit], j[hit], t[hit], u[hit]
     x = px[hit] + t * rx[hit]
     y = py[hit] + t * ry[hit]
+    # Collinear overlaps: each segment's ends that lie inside the other cut it there.
+    for seg_a, seg_b in ((i_all[flat], j_all[flat]), (j_all[flat], i_all[flat])):
+        for end_x, end_y in (
+            (segments.x0[seg_b], segments.y0[seg_b]),
+            (segments.x1[seg_b], segments.y1[seg_b]),
+        ):
+            ax, ay = segments.x0[seg_a], segments.y0[seg_a]
+            dx, dy = segments.x1[seg_a] - ax, segments.y1[seg_a] - ay
+            with np.errstate(divide="ignore", invalid="ignore"):
+                f = ((end_x - ax) * dx + (end_y - ay) * dy) / (dx * dx + dy * dy)
+            inside = (f > 0) & (f < 1)
+            i = np.concatenate([i, seg_a[inside]])
+            j = np.concatenate([j, seg_b[inside]])
+            t = np.concatenate([t, f[inside]])
+            u = np.concatenate([u, np.full(np.count_nonzero(inside), -1.0)])
+            x = np.concatenate([x, end_x[inside]])
+            y = np.concatenate([y, end_y[inside]])
     key = quant.keys(x, y)
     a_i, a_j = segments.a[i], segments.a[j]
     cut_i = (key != records.key[a_i]) & (key != records.key[a_i + 1])
-    cut_j = (key != records.key[a_j]) & (key != records.key[a_j + 1])
+    # u < 0 marks a collinear end that lies on ``i`` only (a vertex of ``j``: no cut there).
+    cut_j = (u >= 0) & (key != records.key[a_j]) & (key != records.key[a_j + 1])
     splits = Splits(
         seg=np.concatenate([i[cut_i], j[cut_j]]),
         t=np.concatenate([t[cut_i], u[cut_j]]),
