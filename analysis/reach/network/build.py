@@ -13,7 +13,10 @@ Rules (in this order):
    A line end joins another line's end at any level (a bridge's ends meet its approach
    roads) but a point or segment inside another line only at the same level. Motorways
    are snapped to like any line: a ramp ending on an expressway is an interchange.
-   The same rule holds for ends at exactly the same place as another line's vertex.
+   The same rule holds for ends at exactly the same place as another line's vertex. An end
+   never snaps onto its own part (a nearly closed ring stays open; short first segments do
+   not fold up). Inner vertices are never merged by distance, only when equal: two parallel
+   roads a metre apart, or a dual carriageway, stay two roads.
 4. **Crossings.** Two non-motorway lines of the same level are cut and joined where they
    cross (also where they share an inner vertex). Motorways (:data:`MOTORWAY_CLASSES`) are
    joined *only* by rule 3: a road passing over or under an expressway does not join it,
@@ -64,11 +67,13 @@ class NetworkBuild:
     n_lines, n_parts, n_points
         Input lines, their parts, and points (vertices + split points) before merging.
     merged_points
-        Points merged into another one (``n_points - network.n_nodes``).
+        Points merged into another one, or dropped with all their edges
+        (``n_points - network.n_nodes``).
     crossings
         Crossings of ordinary roads that became junctions by cutting a segment.
     snapped_to_points
-        Line ends joined to a point of another line at a distance > 0.
+        Line ends joined to a point of another line at a distance > 0 (each end counted: two
+        ends snapped to each other count 2).
     t_junctions
         Line ends that cut another line's segment (T junctions).
     zero_length_dropped, zero_length_dropped_m

@@ -167,7 +167,9 @@ def snap_ends(
     nearest eligible segment (cutting it there).
 
     Eligible: on another part; a point that is itself a line end (any level), or any point
-    or segment of the same level (motorways included: ramps end on them).
+    or segment of the same level (motorways included: ramps end on them). Only the
+    ``_NEAREST_POINTS`` nearest points are looked at: an end among more points of its own
+    or other levels within the tolerance falls back to the segments.
     """
     ends = np.flatnonzero(records.is_end)
     bound = tolerance_m * (1 + 1e-9) + 1e-9
