@@ -105,6 +105,11 @@ def test_interchange_ramp_ending_on_the_expressway_joins_it() -> None:
     }
     assert built.t_junctions == 1
     assert _n_pieces(net) == 2
+    # A ramp ending on an inner vertex of the expressway joins it there too.
+    at_vertex = _build(
+        [[(0, 0), (120, 0), (200, 0)], [(120, -100), (120, 0)]], ["expressway", "county"]
+    ).network
+    assert at_vertex.n_nodes == 4 and _n_pieces(at_vertex) == 1
     assert not net.edge_walkable[net.edge_class == ROAD_CLASSES.index("expressway")].any()
 
 
@@ -136,6 +141,36 @@ def test_bridge_over_a_road_is_no_junction_but_meets_its_approach() -> None:
         ((100, -100), (100, 100), 200.0),
     }
     assert _n_pieces(net) == 2
+
+
+def test_a_line_end_joins_an_inner_point_only_at_its_own_level() -> None:
+    # A bridge ending above the middle of a ground road does not join it; a ground road
+    # ending there does (a T junction).
+    above = _build([[(0, 0), (100, 0)], [(50, 0), (50, 100)]], level=[0, 1]).network
+    assert above.n_edges == 2 and _n_pieces(above) == 2
+    ground = _build([[(0, 0), (100, 0)], [(50, 0), (50, 100)]], level=[0, 0]).network
+    assert ground.n_edges == 3 and _n_pieces(ground) == 1
+
+
+def test_expressways_join_at_their_ends_not_where_they_cross() -> None:
+    net = _build(
+        [[(0, 0), (100, 0)], [(100, 0), (200, 0)], [(150, -50), (150, 50)]],
+        ["expressway", "expressway", "urban_expressway"],
+    ).network
+    assert net.n_nodes == 5 and net.n_edges == 3
+    assert _n_pieces(net) == 2
+
+
+def test_an_end_near_a_junction_snaps_to_the_junction_not_beside_it() -> None:
+    # The end (101, 1.2) is nearer the vertical road (1 m) than the junction (1.56 m): it
+    # joins the junction rather than cutting a 1.2 m stub off the vertical road.
+    net = _build(
+        [[(0, 0), (200, 0)], [(100, -100), (100, 100)], [(101, 1.2), (160, 100)]], tol=2.0
+    ).network
+    assert net.n_nodes == 6 and net.n_edges == 5
+    junction = np.flatnonzero((net.node_x_m == 100) & (net.node_y_m == 0))
+    assert junction.size == 1
+    assert np.count_nonzero((net.edge_from == junction[0]) | (net.edge_to == junction[0])) == 5
 
 
 def test_end_within_the_tolerance_is_snapped_beyond_it_not() -> None:
