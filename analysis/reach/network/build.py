@@ -35,7 +35,7 @@ Rules (in this order):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import scipy.sparse as sp
@@ -97,6 +97,10 @@ class NetworkBuild:
     duplicates_dropped: int
     duplicates_dropped_m: float
     n_pieces: int
+
+    def counts(self) -> dict[str, int | float]:
+        """What the build found, by name (for the CLI's and the UI's summaries)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "network"}
 
 
 def build_network(
