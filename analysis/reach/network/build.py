@@ -28,7 +28,8 @@ Rules (in this order):
    line end moves onto the line it joins), else at the mean of its line ends.
 6. **Segments.** Each straight segment, cut at its split points, gives one edge per piece
    with its own length. Pieces whose two ends merged into one node (zero length after
-   quantising, or shorter than the snap tolerance and snapped shut) are dropped; of
+   quantising, or an overshoot shorter than the tolerance: a line end just past a crossing
+   road snaps back to the crossing) are dropped; of
    duplicate edges (same nodes, same direction rule, same walkability) the fastest is kept.
    Both are counted, with their length, in :class:`NetworkBuild`.
 """
