@@ -105,6 +105,15 @@ def test_interchange_ramp_ending_on_the_expressway_joins_it() -> None:
     }
     assert built.t_junctions == 1
     assert _n_pieces(net) == 2
+    # Beside the expressway (1 m) is not on it; near a vertex of it (1 m) is a ramp's end.
+    beside = _build(
+        [[(0, 0), (200, 0)], [(120, -100), (120, -1)]], ["expressway", "county"]
+    ).network
+    assert _n_pieces(beside) == 2
+    near_vertex = _build(
+        [[(0, 0), (120, 0), (200, 0)], [(121, -100), (121, -1)]], ["expressway", "county"]
+    ).network
+    assert near_vertex.n_nodes == 4 and _n_pieces(near_vertex) == 1
     # A ramp ending on an inner vertex of the expressway joins it there too.
     at_vertex = _build(
         [[(0, 0), (120, 0), (200, 0)], [(120, -100), (120, 0)]], ["expressway", "county"]

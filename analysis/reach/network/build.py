@@ -11,8 +11,10 @@ Rules (in this order):
    within ``snap_tolerance_m`` (a KD-tree over all points); without one, the nearest
    segment of another part within the tolerance, which is cut at the foot: a *T junction*.
    A line end joins another line's end at any level (a bridge's ends meet its approach
-   roads) but a point or segment inside another line only at the same level. Motorways
-   are snapped to like any line: a ramp ending on an expressway is an interchange.
+   roads) but a point or segment inside another line only at the same level. A line end
+   joins a motorway at the motorway's vertices within the tolerance, but its segments'
+   middles only when lying on them (within the grid): a ramp ending on an expressway is an
+   interchange, a road that stops a metre beside one is not.
    The same rule holds for ends at exactly the same place as another line's vertex. An end
    never snaps onto its own part (a nearly closed ring stays open; short first segments do
    not fold up). Inner vertices are never merged by distance, only when equal: two parallel

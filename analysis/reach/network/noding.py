@@ -167,7 +167,8 @@ def snap_ends(
     nearest eligible segment (cutting it there).
 
     Eligible: on another part; a point that is itself a line end (any level), or any point
-    or segment of the same level (motorways included: ramps end on them). Only the
+    or segment of the same level (motorways included: ramps end on them; but onto the middle
+    of a motorway segment only an end lying on it, within the grid). Only the
     ``_NEAREST_POINTS`` nearest points are looked at: an end among more points of its own
     or other levels within the tolerance falls back to the segments.
     """
@@ -186,7 +187,7 @@ def snap_ends(
     to_points = int(np.count_nonzero(dist[has, first[has]] > 0))
 
     rest = ends[~has]
-    feet, foot_end = _snap_to_segments(records, segments, tree, rest, bound)
+    feet, foot_end = _snap_to_segments(records, segments, tree, rest, bound, quant.grid_m)
     # A foot at a vertex of its segment is that vertex (no cut).
     key = quant.keys(feet.x_m, feet.y_m)
     a = segments.a[feet.seg]
@@ -209,6 +210,7 @@ def _snap_to_segments(
     tree: shapely.STRtree,
     ends: IntArray,
     bound: float,
+    grid_m: float,
 ) -> tuple[Splits, IntArray]:
     if ends.size == 0 or segments.size == 0:
         return Splits.empty(), np.zeros(0, np.int64)
@@ -227,7 +229,9 @@ def _snap_to_segments(
     t = np.clip(np.nan_to_num(t), 0.0, 1.0)
     fx, fy = px + t * rx, py + t * ry
     d = np.hypot(records.x_m[e] - fx, records.y_m[e] - fy)
-    ok = d <= bound
+    # Onto the middle of a motorway segment only a line end lying on it (within the grid):
+    # a road that merely stops beside an expressway is no interchange.
+    ok = d <= np.where(records.motorway[segments.a[s]], min(bound, grid_m), bound)
     e, s, t, fx, fy, d = e[ok], s[ok], t[ok], fx[ok], fy[ok], d[ok]
     # The nearest segment per end (ties: the lower segment index, for a stable result).
     order = np.lexsort((s, d, e))
