@@ -159,8 +159,7 @@ def build_network(
     snaps = snap_ends(records, segments, tree, quant, snap_tolerance_m)
     split_seg = np.concatenate([cross.seg, snaps.splits.seg])
     split_t = np.concatenate([cross.t, snaps.splits.t])
-    n_before_snap_splits = records.size
-    snap_rec = n_before_snap_splits + np.arange(snaps.splits.size)
+    snap_rec = records.size + np.arange(snaps.splits.size)
     sp_ = snaps.splits
     records = append_records(records, quant, segments, sp_.seg, sp_.x_m, sp_.y_m)
     n_vertices = int(records.size - split_seg.size)
@@ -172,6 +171,7 @@ def build_network(
     edge_from, edge_to = node_of[piece_rec[:, 0]], node_of[piece_rec[:, 1]]
     line = records.line[segments.a[piece_seg]]
 
+    all_len = piece_len
     loop = edge_from == edge_to
     keep = ~loop & _fastest_of_twins(edge_from, edge_to, piece_len, line, kmh, one, motorway)
     dup = ~loop & ~keep
@@ -200,7 +200,6 @@ def build_network(
         node_component=component,
         walk_kmh=walk_kmh,
     )
-    all_len = _piece_lengths(segments, split_seg, split_t)
     return NetworkBuild(
         network=network,
         n_lines=int(lines.shape[0]),
@@ -344,10 +343,6 @@ def _pieces_of_segments(
     ends = np.column_stack([rec[:-1][same], rec[1:][same]])
     length = (t[1:][same] - t[:-1][same]) * segments.length_m[piece_seg]
     return ends, piece_seg, length
-
-
-def _piece_lengths(segments: Segments, split_seg: IntArray, split_t: FloatArray) -> FloatArray:
-    return _pieces_of_segments(segments, split_seg, split_t, np.zeros_like(split_seg))[2]
 
 
 def _fastest_of_twins(
