@@ -18,13 +18,13 @@ random places to the nearest walkable edge with :func:`analysis.reach.network.at
 shapely's STRtree ``query_nearest`` (``--no-strtree`` skips it), and the share of places
 given the same distance by both. The 1-minute load average before and after.
 
-Measured 2026-12-07 on this 2-core VM, load 10-12 (other sessions running), 600,000 places:
+Measured 2026-12-07 on this 2-core VM, load 8-12 (other sessions running), 600,000 places:
 
-* county, 93k nodes / 126k edges: build 1.5 s wall (0.37 s CPU); attach 8.0 s wall
-  (2.0 s CPU), STRtree 40 s wall (9.6 s CPU), same distances for 100 %;
-* province, 1.03M nodes / 1.40M edges: build 22 s wall (5.2 s CPU; 11.7 s wall at load 4);
-  attach 6.7-10.6 s wall (2.0-2.8 s CPU, the second with the index built), STRtree 60 s
-  wall (14 s CPU); peak memory of the whole run 1.2 GB.
+* county, 93k nodes / 126k edges: build 1.3-1.5 s wall (0.37 s CPU); attach 8-11 s wall
+  (1.9-2.1 s CPU), STRtree 35-40 s wall (9.5 s CPU), same distances for 100 %;
+* province, 1.03M nodes / 1.40M edges: build 11-22 s wall (4.7-5.2 s CPU); attach 4-7 s
+  wall (1.7-2.7 s CPU, the lower with the index already built), STRtree 43-60 s wall
+  (13-14 s CPU), same distances for 100 %; peak memory of the whole run 1.15-1.2 GB.
 """
 
 from __future__ import annotations
