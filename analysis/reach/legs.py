@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
+from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
 from analysis.errors import AnalysisProblems
@@ -135,6 +136,13 @@ def with_virtual_sources(graph: sp.csr_matrix, legs: Legs) -> sp.csr_matrix:
     indices = np.concatenate([graph.indices, cols.astype(graph.indices.dtype)])
     values = np.concatenate([graph.data, data])
     return sp.csr_matrix((values, indices, indptr.astype(graph.indptr.dtype)), shape=(n + k, n + k))
+
+
+def dijkstra_rows(graph: sp.csr_matrix, indices: IntArray, limits: FloatArray) -> FloatArray:
+    """Minutes from every node to each source row, stopped just past the rows' top limit."""
+    # Just past the limit: a trip of exactly the limit must not be cut off by rounding.
+    top = float(np.nextafter(limits.max(), np.inf))
+    return np.atleast_2d(dijkstra(graph, directed=True, indices=indices, limit=top))
 
 
 def network_minutes(node_minutes: FloatArray, targets: Legs, columns: IntArray) -> FloatArray:

@@ -27,6 +27,7 @@ from analysis.reach.legs import (
     as_xy,
     block_minutes,
     check_inputs,
+    dijkstra_rows,
     extra_pairs,
     limits_per_source,
     place_legs,
@@ -144,7 +145,7 @@ def travel_pairs(
     found: list[tuple[IntArray, IntArray, FloatArray]] = []
     for start in range(0, order.size, size):
         rows = order[start : start + size]
-        node_minutes = _dijkstra_rows(graph, network.n_nodes + rows, limits[rows])[:, columns]
+        node_minutes = dijkstra_rows(graph, network.n_nodes + rows, limits[rows])[:, columns]
         block = block_minutes(node_minutes, columns, on, on_legs, targets.size)
         del node_minutes
         row_of[rows] = np.arange(rows.size)
@@ -214,13 +215,6 @@ def nearest_minutes(
     beyond = ~(best <= limit)
     best[beyond], which[beyond] = np.inf, -1
     return best, which
-
-
-def _dijkstra_rows(graph: sp.csr_matrix, indices: IntArray, limits: FloatArray) -> FloatArray:
-    """Minutes from every node to each source row, stopped just past the batch's top limit."""
-    # Just past the limit: a trip of exactly the limit must not be cut off by rounding.
-    top = float(np.nextafter(limits.max(), np.inf))
-    return np.atleast_2d(dijkstra(graph, directed=True, indices=indices, limit=top))
 
 
 def _xy(sxy: FloatArray | None, txy: FloatArray | None) -> dict[str, FloatArray | None]:

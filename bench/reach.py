@@ -1,0 +1,232 @@
+"""Benchmark: reach by road (travel_pairs) on a synthetic road graph, against networkx.
+
+Synthetic, seeded road graph like the field notes': a jittered 200 m grid of nodes, three
+speed classes (local 30 km/h; every 10th grid line a 60 km/h county road; every 50th an
+90 km/h arterial), 30 % of the local segments removed. Villages and candidate sites are
+joined to random segments with an off-road walk of up to 500 m.
+
+- county: 300 x 300 nodes (90,000), 2,000 villages x 2,000 candidate sites, 30 minutes;
+- province: 1,000 x 1,000 nodes (1,000,000), 20,000 villages x 5,000 sites, 30 minutes.
+
+Each case runs in its own subprocess so its peak memory (``ru_maxrss``) is its own. The
+networkx reference (``single_source_dijkstra_path_length(cutoff=30)`` from each site's
+segment end on the reversed graph: node to node only, less work than ``travel_pairs``) runs
+on a sample of sites in the same subprocess, scaled linearly to every site.
+
+Run: ``python -m bench.reach`` (``--quick`` for a small smoke run; ``--batches 16,64,256``
+measures batch sizes; ``--case county`` for one case).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from analysis.reach.network.types import Attachment, RoadNetwork
+from analysis.reach.times import default_batch_size, travel_pairs
+
+SPACING_M = 200.0
+
+
+@dataclass(frozen=True)
+class Case:
+    """One benchmark input size."""
+
+    name: str
+    side: int
+    villages: int
+    sites: int
+    minutes: float
+    nx_sample: int
+
+
+CASES = {
+    "county": Case("county", 300, 2_000, 2_000, 30.0, 40),
+    "province": Case("province", 1_000, 20_000, 5_000, 30.0, 10),
+}
+QUICK = {
+    "county": Case("county", 100, 400, 400, 20.0, 20),
+    "province": Case("province", 200, 2_000, 500, 20.0, 10),
+}
+
+
+def grid_network(side: int, seed: int = 0) -> RoadNetwork:
+    """The seeded jittered-grid road graph of the module docstring (``side**2`` nodes)."""
+    rng = np.random.default_rng(seed)
+    ii, jj = np.meshgrid(np.arange(side), np.arange(side), indexing="ij")
+    x = ii.ravel() * SPACING_M + rng.uniform(-40, 40, side * side)
+    y = jj.ravel() * SPACING_M + rng.uniform(-40, 40, side * side)
+    node = np.arange(side * side).reshape(side, side)
+    # Horizontal segments run along row j (line class from j), vertical along column i.
+    h_from, h_to = node[:-1, :].ravel(), node[1:, :].ravel()
+    h_line = np.broadcast_to(np.arange(side), (side - 1, side)).ravel()
+    v_from, v_to = node[:, :-1].ravel(), node[:, 1:].ravel()
+    v_line = np.broadcast_to(np.arange(side)[:, None], (side, side - 1)).ravel()
+    edge_from = np.concatenate([h_from, v_from])
+    edge_to = np.concatenate([h_to, v_to])
+    line = np.concatenate([h_line, v_line])
+    kmh = np.where(line % 50 == 0, 90.0, np.where(line % 10 == 0, 60.0, 30.0))
+    keep = (kmh > 30.0) | (rng.random(kmh.size) >= 0.3)
+    edge_from, edge_to, kmh = edge_from[keep], edge_to[keep], kmh[keep]
+    length = np.hypot(x[edge_from] - x[edge_to], y[edge_from] - y[edge_to])
+    n_edges = int(edge_from.size)
+    return RoadNetwork(
+        node_x_m=x,
+        node_y_m=y,
+        edge_from=edge_from.astype(np.int64),
+        edge_to=edge_to.astype(np.int64),
+        edge_length_m=length,
+        edge_drive_kmh=kmh,
+        edge_walkable=np.ones(n_edges, bool),
+        edge_oneway=np.zeros(n_edges, bool),
+        edge_class=(kmh > 30).astype(np.int64) + (kmh > 60),
+        edge_line=np.arange(n_edges, dtype=np.int64),
+        node_component=np.zeros(side * side, np.int64),
+    )
+
+
+def random_places(network: RoadNetwork, n: int, seed: int) -> tuple[Attachment, np.ndarray]:
+    """``n`` places joined to random segments (off-road walk up to 500 m) and their x/y."""
+    rng = np.random.default_rng(seed)
+    edge = rng.integers(0, network.n_edges, n)
+    along = rng.random(n) * network.edge_length_m[edge]
+    offroad = rng.uniform(0, 500, n)
+    share = along / network.edge_length_m[edge]
+    a, b = network.edge_from[edge], network.edge_to[edge]
+    fx = network.node_x_m[a] + share * (network.node_x_m[b] - network.node_x_m[a])
+    fy = network.node_y_m[a] + share * (network.node_y_m[b] - network.node_y_m[a])
+    angle = rng.uniform(0, 2 * np.pi, n)
+    xy = np.column_stack([fx + offroad * np.cos(angle), fy + offroad * np.sin(angle)])
+    return Attachment(edge.astype(np.int64), offroad, along, 4.0), xy
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _networkx_seconds(network: RoadNetwork, sites: Attachment, case: Case) -> float:
+    """Seconds of the networkx loop on ``case.nx_sample`` sites (measured, not scaled)."""
+    import networkx as nx
+
+    reverse = network.graph("drive").T.tocoo()
+    graph = nx.DiGraph()
+    graph.add_weighted_edges_from(
+        zip(reverse.row.tolist(), reverse.col.tolist(), reverse.data.tolist(), strict=True)
+    )
+    start = time.perf_counter()
+    for node in network.edge_from[sites.edge[: case.nx_sample]].tolist():
+        nx.single_source_dijkstra_path_length(graph, node, cutoff=case.minutes, weight="weight")
+    return time.perf_counter() - start
+
+
+def run_case(case: Case, batch_size: int | None, with_networkx: bool) -> dict[str, Any]:
+    """Build the input, time travel_pairs once (after building the graphs), optionally nx."""
+    t0 = time.perf_counter()
+    network = grid_network(case.side)
+    villages, village_xy = random_places(network, case.villages, seed=1)
+    sites, site_xy = random_places(network, case.sites, seed=2)
+    network.graph("drive")
+    built_s = time.perf_counter() - t0
+    base_mb = _peak_mb()
+    cpu0, t1 = time.process_time(), time.perf_counter()
+    pairs = travel_pairs(
+        network,
+        "drive",
+        sites,
+        villages,
+        case.minutes,
+        source_xy_m=site_xy,
+        target_xy_m=village_xy,
+        batch_size=batch_size,
+    )
+    wall = time.perf_counter() - t1
+    cpu = time.process_time() - cpu0
+    out: dict[str, Any] = {
+        "case": case.name,
+        "nodes": network.n_nodes,
+        "arcs": int(network.graph("drive").nnz),
+        "villages": case.villages,
+        "sites": case.sites,
+        "minutes": case.minutes,
+        "batch": batch_size or default_batch_size(network.n_nodes + case.sites),
+        "pairs": len(pairs),
+        "build_s": built_s,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "base_mb": base_mb,
+        "peak_mb": _peak_mb(),
+    }
+    if with_networkx:
+        sample = _networkx_seconds(network, sites, case)
+        out["nx_sample"] = case.nx_sample
+        out["nx_sample_s"] = sample
+        out["nx_scaled_s"] = sample * case.sites / case.nx_sample
+    return out
+
+
+def _child(args: list[str]) -> dict[str, Any]:
+    """Run one case in a fresh interpreter; its JSON result."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.reach", "--child", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _print(r: dict[str, Any]) -> None:
+    line = (
+        f"{r['case']:9s} {r['nodes']:>9,} nodes {r['arcs']:>9,} arcs  {r['villages']:>6,} x "
+        f"{r['sites']:>5,} @ {r['minutes']:.0f} min  batch {r['batch']:>3}: "
+        f"{r['wall_s']:6.2f} s wall {r['cpu_s']:6.2f} s CPU, peak {r['peak_mb']:6.0f} MB "
+        f"(after building {r['base_mb']:.0f} MB), {r['pairs']:,} pairs"
+    )
+    print(line, flush=True)
+    if "nx_scaled_s" in r:
+        print(
+            f"{'':9s} networkx loop: {r['nx_sample_s']:.2f} s for {r['nx_sample']} sites, "
+            f"scaled linearly to {r['sites']:,} sites: {r['nx_scaled_s']:.1f} s -> "
+            f"{r['nx_scaled_s'] / r['wall_s']:.1f}x slower than travel_pairs",
+            flush=True,
+        )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: see the module docstring."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small smoke run")
+    parser.add_argument("--case", choices=sorted(CASES), action="append")
+    parser.add_argument("--batches", default="", help="comma-separated batch sizes to compare")
+    parser.add_argument("--no-networkx", action="store_true")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--batch", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    table = QUICK if args.quick else CASES
+    names = args.case or ["county", "province"]
+    if args.child:
+        result = run_case(table[names[0]], args.batch or None, not args.no_networkx)
+        print(json.dumps(result))
+        return
+    print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}, {os.cpu_count()} CPUs")
+    quick = ["--quick"] if args.quick else []
+    for name in names:
+        nx_flag = ["--no-networkx"] if args.no_networkx else []
+        _print(_child([*quick, "--case", name, *nx_flag]))
+        for batch in [int(b) for b in args.batches.split(",") if b]:
+            _print(_child([*quick, "--case", name, "--no-networkx", "--batch", str(batch)]))
+    print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
