@@ -1,0 +1,209 @@
+"""Road travel times (analysis.reach): against networkx on random graphs, against hand-worked
+small networks (one-way streets, a river with two bridges, an expressway crossing without a
+junction), the nearest point, one point's reach and the disk cache."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+
+import analysis.reach.cache as cache_module
+from analysis.errors import AnalysisError
+from analysis.reach.cache import cache_key, cached_travel_pairs, evict, load_pairs
+from analysis.reach.network.types import Attachment, RoadNetwork, TravelMode
+from analysis.reach.service import point_reach
+from analysis.reach.times import TravelPairs, nearest_minutes, travel_pairs
+
+MODES: tuple[TravelMode, ...] = ("walk", "drive")
+
+
+# --- building networks and places by hand --------------------------------------------------
+
+
+def network(
+    xy: list[tuple[float, float]],
+    edges: list[tuple[int, int, float]],
+    *,
+    oneway: set[int] = frozenset(),  # type: ignore[assignment]
+    motorway: set[int] = frozenset(),  # type: ignore[assignment]
+    length_m: list[float] | None = None,
+) -> RoadNetwork:
+    """Nodes at ``xy``; edges ``(from, to, kmh)`` as long as the straight line unless given."""
+    x = np.array([p[0] for p in xy], float)
+    y = np.array([p[1] for p in xy], float)
+    a = np.array([e[0] for e in edges], np.int64)
+    b = np.array([e[1] for e in edges], np.int64)
+    length = np.hypot(x[a] - x[b], y[a] - y[b]) if length_m is None else np.array(length_m)
+    k = len(edges)
+    return RoadNetwork(
+        node_x_m=x,
+        node_y_m=y,
+        edge_from=a,
+        edge_to=b,
+        edge_length_m=length,
+        edge_drive_kmh=np.array([e[2] for e in edges], float),
+        edge_walkable=np.array([i not in motorway for i in range(k)]),
+        edge_oneway=np.array([i in oneway for i in range(k)]),
+        edge_class=np.zeros(k, np.int64),
+        edge_line=np.arange(k, dtype=np.int64),
+        node_component=np.zeros(len(xy), np.int64),
+        walk_kmh=4.5,
+    )
+
+
+def places(spec: list[tuple[int, float, float]], kmh: float = 4.0) -> Attachment:
+    """``(edge, along_m, offroad_m)`` per place (edge -1: off the network)."""
+    edge = np.array([s[0] for s in spec], np.int64)
+    offroad = np.array([s[2] if s[0] >= 0 else np.nan for s in spec], float)
+    return Attachment(edge, offroad, np.array([s[1] for s in spec], float), kmh)
+
+
+def as_dict(pairs: TravelPairs) -> dict[tuple[int, int], float]:
+    return {
+        (int(s), int(t)): float(m)
+        for s, t, m in zip(pairs.source, pairs.target, pairs.minutes, strict=True)
+    }
+
+
+def minutes_at(kmh: float, metres: float) -> float:
+    return metres / (kmh * 1000.0 / 60.0)
+
+
+# --- random networks and an independent networkx reference ----------------------------------
+
+
+def random_network(rng: np.random.Generator, n: int = 40, m: int = 90) -> RoadNetwork:
+    x, y = rng.uniform(0, 3000, n), rng.uniform(0, 3000, n)
+    a, b = rng.integers(0, n, m), rng.integers(0, n, m)
+    a, b = a[a != b], b[a != b]
+    k = a.size
+    return RoadNetwork(
+        node_x_m=x,
+        node_y_m=y,
+        edge_from=a.astype(np.int64),
+        edge_to=b.astype(np.int64),
+        edge_length_m=np.hypot(x[a] - x[b], y[a] - y[b]) * rng.uniform(1, 1.3, k) + 1,
+        edge_drive_kmh=rng.choice([20.0, 40.0, 80.0], k),
+        edge_walkable=rng.random(k) < 0.85,
+        edge_oneway=rng.random(k) < 0.3,
+        edge_class=np.zeros(k, np.int64),
+        edge_line=np.arange(k, dtype=np.int64),
+        node_component=np.zeros(n, np.int64),
+    )
+
+
+def random_places(
+    rng: np.random.Generator, net: RoadNetwork, n: int
+) -> tuple[Attachment, np.ndarray]:
+    """Places on random segments (some at either end node, some off the network)."""
+    edge = rng.integers(-1, net.n_edges, n)
+    length = net.edge_length_m[np.maximum(edge, 0)]
+    draw = rng.random(n)
+    along = np.where(draw < 0.15, 0.0, np.where(draw > 0.85, length, rng.random(n) * length))
+    offroad = np.where(edge >= 0, rng.uniform(0, 300, n), np.nan)
+    return Attachment(edge.astype(np.int64), offroad, along, 3.0), rng.uniform(0, 3000, (n, 2))
+
+
+def reference_pairs(
+    net: RoadNetwork,
+    mode: TravelMode,
+    sources: Attachment,
+    targets: Attachment,
+    limits: np.ndarray,
+    xy: tuple[np.ndarray, np.ndarray] | None,
+) -> dict[tuple[int, int], float]:
+    """Shortest paths in networkx on the graph with every foot inserted as a real node."""
+    graph = nx.DiGraph()
+
+    def arc(a: object, b: object, w: float) -> None:
+        if np.isfinite(w) and (not graph.has_edge(a, b) or graph[a][b]["w"] > w):
+            graph.add_edge(a, b, w=w)
+
+    forward = net.edge_minutes(mode)
+    backward = np.where(net.edge_oneway, np.inf, forward) if mode == "drive" else forward
+    feet: dict[int, set[float]] = {}
+    for group in (sources, targets):
+        for e, a in zip(group.edge, group.along_m, strict=True):
+            if e >= 0:
+                feet.setdefault(int(e), set()).add(float(a / net.edge_length_m[e]))
+    for e in range(net.n_edges):
+        shares = sorted(feet.get(e, set()) | {0.0, 1.0})
+        chain = [("foot", e, s) for s in shares]
+        for p, q, sp_, sq in zip(chain[:-1], chain[1:], shares[:-1], shares[1:], strict=True):
+            arc(p, q, (sq - sp_) * forward[e] if sq > sp_ else 0.0)
+            arc(q, p, (sq - sp_) * backward[e] if sq > sp_ else 0.0)
+        for node, end in ((net.edge_from[e], chain[0]), (net.edge_to[e], chain[-1])):
+            arc(("node", int(node)), end, 0.0)
+            arc(end, ("node", int(node)), 0.0)
+    for i in range(sources.size):
+        graph.add_node(("s", i))
+        if sources.edge[i] >= 0:
+            e = int(sources.edge[i])
+            foot = ("foot", e, float(sources.along_m[i] / net.edge_length_m[e]))
+            arc(foot, ("s", i), float(sources.offroad_minutes[i]))
+    per_m = 60.0 / (targets.offroad_kmh * 1000.0)
+    found = {}
+    for j in range(targets.size):
+        graph.add_node(("t", j))
+        if targets.edge[j] >= 0:
+            e = int(targets.edge[j])
+            foot = ("foot", e, float(targets.along_m[j] / net.edge_length_m[e]))
+            arc(("t", j), foot, float(targets.offroad_minutes[j]))
+        direct = []
+        if xy is not None:
+            for i in range(sources.size):
+                arc(("t", j), ("s", i), float(np.hypot(*(xy[0][i] - xy[1][j]))) * per_m)
+                direct.append((("t", j), ("s", i)))
+        lengths = nx.single_source_dijkstra_path_length(graph, ("t", j), weight="w")
+        for i in range(sources.size):
+            if ("s", i) in lengths and lengths[("s", i)] <= limits[i]:
+                found[(i, j)] = lengths[("s", i)]
+        graph.remove_edges_from([d for d in direct if graph.has_edge(*d)])
+    return found
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("with_xy", [False, True])
+def test_random_graphs_equal_networkx(seed: int, mode: TravelMode, with_xy: bool) -> None:
+    rng = np.random.default_rng(seed)
+    net = random_network(rng)
+    sources, sxy = random_places(rng, net, 15)
+    targets, txy = random_places(rng, net, 30)
+    limits = rng.uniform(2, 25, sources.size)
+    xy = (sxy, txy) if with_xy else None
+    expected = reference_pairs(net, mode, sources, targets, limits, xy)
+    got = travel_pairs(
+        net,
+        mode,
+        sources,
+        targets,
+        limits,
+        source_xy_m=sxy if with_xy else None,
+        target_xy_m=txy if with_xy else None,
+        batch_size=4,  # several batches, each with its own limit
+    )
+    found = as_dict(got)
+    assert set(found) == set(expected)
+    assert all(abs(found[k] - expected[k]) <= 1e-9 for k in found)
+    assert len(found) > 5
+    assert list(zip(got.source, got.target, strict=True)) == sorted(found)
+
+
+def test_batch_size_does_not_change_the_answer() -> None:
+    rng = np.random.default_rng(7)
+    net = random_network(rng, 60, 150)
+    sources, _ = random_places(rng, net, 25)
+    targets, _ = random_places(rng, net, 40)
+    answers = [
+        travel_pairs(net, "drive", sources, targets, 12.0, batch_size=b) for b in (1, 3, 100)
+    ]
+    for other in answers[1:]:
+        np.testing.assert_array_equal(other.source, answers[0].source)
+        np.testing.assert_array_equal(other.target, answers[0].target)
+        np.testing.assert_allclose(other.minutes, answers[0].minutes, rtol=0, atol=1e-12)
