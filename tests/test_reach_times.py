@@ -207,3 +207,149 @@ def test_batch_size_does_not_change_the_answer() -> None:
         np.testing.assert_array_equal(other.source, answers[0].source)
         np.testing.assert_array_equal(other.target, answers[0].target)
         np.testing.assert_allclose(other.minutes, answers[0].minutes, rtol=0, atol=1e-12)
+
+
+# --- hand-worked networks -------------------------------------------------------------------
+
+
+def one_way_street() -> RoadNetwork:
+    """A -> B one way, 1 km at 60 km/h (1 min); the way back B - C - A: 6 km (6 min)."""
+    return network(
+        [(0, 0), (1000, 0), (500, 2958.04)],
+        [(0, 1, 60.0), (1, 2, 60.0), (2, 0, 60.0)],
+        oneway={0},
+        length_m=[1000.0, 3000.0, 3000.0],
+    )
+
+
+def test_one_way_street_counts_in_the_direction_people_travel() -> None:
+    net = one_way_street()
+    point_at_a = places([(0, 0.0, 0.0)])
+    point_at_b = places([(0, 1000.0, 0.0)])
+    # Villages: at B, in the middle of the one-way street, at A.
+    villages = places([(0, 1000.0, 0.0), (0, 500.0, 0.0), (0, 0.0, 0.0)])
+    to_a = as_dict(travel_pairs(net, "drive", point_at_a, villages, 60.0))
+    # From B the car cannot go back along A -> B: round by C. From the middle it must ride
+    # on to B first (0.5 min).
+    assert to_a == pytest.approx({(0, 0): 6.0, (0, 1): 6.5, (0, 2): 0.0}, abs=1e-12)
+    to_b = as_dict(travel_pairs(net, "drive", point_at_b, villages, 60.0))
+    assert to_b == pytest.approx({(0, 0): 0.0, (0, 1): 0.5, (0, 2): 1.0}, abs=1e-12)
+    # On foot the street goes both ways: 1 km at 4.5 km/h.
+    walk = as_dict(travel_pairs(net, "walk", point_at_a, villages, 60.0))
+    assert walk[(0, 0)] == pytest.approx(minutes_at(4.5, 1000.0), abs=1e-12)
+    # A limit between the two directions keeps only the quick one.
+    assert set(as_dict(travel_pairs(net, "drive", point_at_a, villages, 5.0))) == {(0, 2)}
+
+
+def test_same_segment_trips_go_straight_along_it_unless_one_way_forbids() -> None:
+    net = one_way_street()
+    points = places([(0, 800.0, 30.0)])
+    villages = places([(0, 200.0, 60.0), (0, 900.0, 0.0)])
+    walk_min = minutes_at(4.0, 90.0)  # both off-road walks
+    got = as_dict(travel_pairs(net, "drive", points, villages, 60.0))
+    # Ahead of the point: 0.6 min along. Past it on a one-way street: on to B (0.1 min),
+    # round by C (6 min), A to the point (0.8 min).
+    assert got[(0, 0)] == pytest.approx(walk_min + 0.6, abs=1e-12)
+    assert got[(0, 1)] == pytest.approx(minutes_at(4.0, 30.0) + 0.1 + 6.0 + 0.8, abs=1e-12)
+
+
+def river_with_two_bridges() -> RoadNetwork:
+    """South bank S0..S4 (y = 0), north bank N0..N4 (y = 1000), 1 km apart, all 30 km/h
+    (2 min per km); bridges S1-N1 and S4-N4."""
+    south = [(1000.0 * i, 0.0) for i in range(5)]
+    north = [(1000.0 * i, 1000.0) for i in range(5)]
+    edges = [(i, i + 1, 30.0) for i in range(4)] + [(5 + i, 6 + i, 30.0) for i in range(4)]
+    edges += [(1, 6, 30.0), (4, 9, 30.0)]
+    return network(south + north, edges)
+
+
+def test_river_is_crossed_only_on_a_bridge() -> None:
+    net = river_with_two_bridges()
+    point = places([(0, 0.0, 0.0)])  # at S0
+    # N0 (edge N0-N1 at 0), N3 (edge N2-N3 at its end), half way N2-N3, N4.
+    villages = places([(4, 0.0, 0.0), (6, 1000.0, 0.0), (6, 500.0, 0.0), (7, 1000.0, 0.0)])
+    got = as_dict(travel_pairs(net, "drive", point, villages, 60.0))
+    # N0: N1 (2) + bridge (2) + S1 -> S0 (2). N3: back over the first bridge (4 + 2 + 2)
+    # beats the far one (2 + 2 + 8). Half way N2-N3: 1 + 2 + 2 + 2. N4: far bridge 2 + 8.
+    assert got == pytest.approx({(0, 0): 6.0, (0, 1): 8.0, (0, 2): 7.0, (0, 3): 10.0})
+    assert set(as_dict(travel_pairs(net, "drive", point, villages, 7.5))) == {(0, 0), (0, 2)}
+
+
+def test_expressway_crossing_without_a_junction_has_no_path_across() -> None:
+    # Local road P0 (0,-2000) - P1 (0,0) - P2 (0,2000); an expressway Q0 (-2000,0) -
+    # Q1 (2000,0) over P1 with nodes of its own; an exit road Q1 - R (3000,0).
+    xy = [(0, -2000), (0, 0), (0, 2000), (-2000, 0), (2000, 0), (3000, 0)]
+    edges = [(0, 1, 30.0), (1, 2, 30.0), (3, 4, 100.0), (4, 5, 30.0)]
+    point = places([(0, 0.0, 0.0)])  # at P0
+    village = places([(3, 1000.0, 0.0)])  # at R
+    apart = network(xy, edges, motorway={2})
+    assert len(travel_pairs(apart, "drive", point, village, 600.0)) == 0
+    minutes, which = nearest_minutes(apart, "drive", point, village)
+    assert minutes.tolist() == [math.inf] and which.tolist() == [-1]
+    # With an interchange ramp Q0 - P0 the only way is over it (not over the crossing, which
+    # would take 2 + 1.2 + 4 = 7.2 min).
+    ramp = network(xy, [*edges, (3, 0, 30.0)], motorway={2})
+    got = as_dict(travel_pairs(ramp, "drive", point, village, 600.0))
+    expected = 2.0 + minutes_at(100.0, 4000.0) + minutes_at(30.0, math.hypot(2000, 2000))
+    assert got == pytest.approx({(0, 0): expected}, abs=1e-12)
+    # Nobody walks on the expressway.
+    assert len(travel_pairs(ramp, "walk", point, village, 600.0)) == 0
+
+
+def test_direct_walk_across_a_field_and_places_off_the_network() -> None:
+    net = river_with_two_bridges()
+    point = places([(0, 0.0, 0.0)])  # at S0 = (0, 0)
+    # A village 300 m from the point across the river, near N0; one off the network 500 m
+    # away; one off the network 3 km away.
+    villages = places([(4, 0.0, 300.0), (-1, 0.0, 0.0), (-1, 0.0, 0.0)])
+    pxy = np.array([[0.0, 0.0]])
+    vxy = np.array([[0.0, 300.0], [500.0, 0.0], [3000.0, 0.0]])
+    without = as_dict(travel_pairs(net, "drive", point, villages, 30.0))
+    assert without == pytest.approx({(0, 0): minutes_at(4.0, 300.0) + 6.0})
+    walked = as_dict(
+        travel_pairs(net, "drive", point, villages, 30.0, source_xy_m=pxy, target_xy_m=vxy)
+    )
+    assert walked == pytest.approx({(0, 0): 4.5, (0, 1): 7.5})
+    minutes, which = nearest_minutes(
+        net, "drive", point, villages, source_xy_m=pxy, target_xy_m=vxy
+    )
+    np.testing.assert_allclose(minutes, [4.5, 7.5, 45.0])
+    assert which.tolist() == [0, 0, 0]
+
+
+def test_limit_per_source_and_zero_limit() -> None:
+    net = river_with_two_bridges()
+    points = places([(0, 0.0, 0.0), (0, 0.0, 0.0), (0, 0.0, 0.0)])
+    villages = places([(4, 0.0, 0.0), (7, 1000.0, 0.0)])  # 6 and 10 minutes away
+    got = as_dict(travel_pairs(net, "drive", points, villages, [5.0, 6.0, 10.0]))
+    assert got == pytest.approx({(1, 0): 6.0, (2, 0): 6.0, (2, 1): 10.0})
+    at_point = places([(0, 0.0, 0.0)])
+    assert as_dict(travel_pairs(net, "drive", points, at_point, 0.0)) == {
+        (0, 0): 0.0,
+        (1, 0): 0.0,
+        (2, 0): 0.0,
+    }
+
+
+def test_bad_inputs_raise_one_analysis_error_listing_every_problem() -> None:
+    net = river_with_two_bridges()
+    bad_edge = places([(99, 0.0, 0.0)])
+    with pytest.raises(AnalysisError) as caught:
+        travel_pairs(net, "bike", bad_edge, places([(0, 0.0, 0.0)]), 10.0)  # type: ignore[arg-type]
+    assert {p.code for p in caught.value.problems} == {"reach_mode_unknown", "reach_bad_edge"}
+    with pytest.raises(AnalysisError) as caught:
+        travel_pairs(net, "drive", places([(0, 0.0, 0.0)]), places([(0, 0.0, 0.0)]), [1.0, 2.0])
+    assert [p.code for p in caught.value.problems] == ["reach_bad_limits"]
+    with pytest.raises(AnalysisError):
+        travel_pairs(net, "drive", places([(0, 0.0, 0.0)]), places([(0, 0.0, 0.0)]), -1.0)
+    with pytest.raises(AnalysisError) as caught:
+        travel_pairs(
+            net,
+            "drive",
+            places([(0, 0.0, 0.0)]),
+            places([(0, 0.0, 0.0)]),
+            1.0,
+            source_xy_m=np.zeros((3, 2)),
+            target_xy_m=np.zeros((1, 2)),
+        )
+    assert [p.code for p in caught.value.problems] == ["reach_bad_coordinates"]
