@@ -353,3 +353,227 @@ def test_bad_inputs_raise_one_analysis_error_listing_every_problem() -> None:
             target_xy_m=np.zeros((1, 2)),
         )
     assert [p.code for p in caught.value.problems] == ["reach_bad_coordinates"]
+
+
+# --- nearest point ----------------------------------------------------------------------------
+
+
+def brute_force_minutes(
+    net: RoadNetwork,
+    mode: TravelMode,
+    sources: Attachment,
+    targets: Attachment,
+    xy: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """``(n_targets, n_sources)`` minutes from every pair (inf: unreachable)."""
+    pairs = travel_pairs(net, mode, sources, targets, np.inf, source_xy_m=xy[0], target_xy_m=xy[1])
+    full = np.full((targets.size, sources.size), np.inf)
+    full[pairs.target, pairs.source] = pairs.minutes
+    return full
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("mode", MODES)
+def test_nearest_minutes_equals_brute_force(seed: int, mode: TravelMode) -> None:
+    rng = np.random.default_rng(100 + seed)
+    net = random_network(rng)
+    sources, sxy = random_places(rng, net, 12)
+    targets, txy = random_places(rng, net, 40)
+    full = brute_force_minutes(net, mode, sources, targets, (sxy, txy))
+    for limit in (np.inf, 8.0):
+        minutes, which = nearest_minutes(
+            net, mode, sources, targets, limit_minutes=limit, source_xy_m=sxy, target_xy_m=txy
+        )
+        best = full.min(axis=1)
+        best[best > limit] = np.inf
+        np.testing.assert_allclose(minutes, best, rtol=0, atol=1e-9)
+        reached = np.isfinite(best)
+        assert (which[~reached] == -1).all()
+        chosen = full[np.flatnonzero(reached), which[reached]]
+        np.testing.assert_allclose(chosen, best[reached], rtol=0, atol=1e-9)
+
+
+def test_nearest_minutes_without_coordinates_uses_the_network_only() -> None:
+    rng = np.random.default_rng(5)
+    net = random_network(rng)
+    sources, _ = random_places(rng, net, 10)
+    targets, _ = random_places(rng, net, 30)
+    pairs = travel_pairs(net, "drive", sources, targets, np.inf)
+    full = np.full((targets.size, sources.size), np.inf)
+    full[pairs.target, pairs.source] = pairs.minutes
+    minutes, _ = nearest_minutes(net, "drive", sources, targets)
+    np.testing.assert_allclose(minutes, full.min(axis=1), rtol=0, atol=1e-9)
+    assert np.isinf(minutes[targets.edge < 0]).all()
+
+
+# --- one point's reach ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("mode", MODES)
+def test_one_point_reach_equals_travel_pairs(seed: int, mode: TravelMode) -> None:
+    rng = np.random.default_rng(200 + seed)
+    net = random_network(rng)
+    sources, sxy = random_places(rng, net, 8)
+    targets, txy = random_places(rng, net, 40)
+    pairs = as_dict(
+        travel_pairs(net, mode, sources, targets, 10.0, source_xy_m=sxy, target_xy_m=txy)
+    )
+    for i in range(sources.size):
+        one = Attachment(
+            sources.edge[i : i + 1],
+            sources.offroad_m[i : i + 1],
+            sources.along_m[i : i + 1],
+            sources.offroad_kmh,
+        )
+        reach = point_reach(
+            net, mode, one, targets, 10.0, point_xy_m=sxy[i : i + 1], target_xy_m=txy
+        )
+        mine = {t: m for (s, t), m in pairs.items() if s == i}
+        assert set(reach.targets.tolist()) == set(mine)
+        assert all(abs(reach.minutes[t] - m) <= 1e-9 for t, m in mine.items())
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_road_shares_drawn_are_the_roads_in_reach(mode: TravelMode) -> None:
+    # A person standing at share p of a segment is in reach exactly when the drawn pieces
+    # cover p: checked by placing a village (no off-road walk) at many shares.
+    rng = np.random.default_rng(11)
+    net = random_network(rng)
+    point = Attachment(np.array([3]), np.array([50.0]), np.array([0.4 * net.edge_length_m[3]]), 3)
+    edges = np.repeat(np.arange(net.n_edges), 7)
+    shares = rng.random(edges.size)
+    probes = Attachment(edges, np.zeros(edges.size), shares * net.edge_length_m[edges], 3.0)
+    limit = 30.0 if mode == "walk" else 4.0
+    reach = point_reach(net, mode, point, probes, limit)
+    seg, lo, hi = reach.segments()
+    covered = np.zeros(edges.size, bool)
+    for e, a, b in zip(seg, lo, hi, strict=True):
+        covered |= (edges == e) & (shares >= a - 1e-9) & (shares <= b + 1e-9)
+    assert (covered == np.isfinite(reach.minutes)).all()
+    assert covered.sum() > 10
+
+
+def test_road_shares_on_the_river() -> None:
+    net = river_with_two_bridges()
+    reach = point_reach(net, "drive", places([(0, 0.0, 0.0)]), places([(4, 0.0, 0.0)]), 5.0)
+    # From S0 within 5 min (2 min per km): S0-S1, S1-S2 whole, half of S2-S3, the first
+    # bridge whole, half of N1-N2 and of N0-N1 (from its end N1).
+    seg, lo, hi = reach.segments()
+    pieces = {int(e): (float(a), float(b)) for e, a, b in zip(seg, lo, hi, strict=True)}
+    # Times here are exact in binary, so the shares are too.
+    assert pieces == {
+        0: (0.0, 1.0),
+        1: (0.0, 1.0),
+        2: (0.0, 0.5),
+        8: (0.0, 1.0),
+        5: (0.0, 0.5),
+        4: (0.5, 1.0),
+    }
+    assert reach.point_edge == 0 and reach.point_span == pytest.approx((0.0, 1.0))
+    assert reach.targets.tolist() == []  # N0 is 6 minutes away
+
+
+def test_one_point_only() -> None:
+    net = river_with_two_bridges()
+    with pytest.raises(AnalysisError) as caught:
+        point_reach(net, "drive", places([(0, 0, 0), (1, 0, 0)]), places([(0, 0, 0)]), 5.0)
+    assert [p.code for p in caught.value.problems] == ["reach_one_point"]
+
+
+# --- disk cache -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cache_inputs() -> tuple[RoadNetwork, Attachment, Attachment, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(9)
+    net = random_network(rng)
+    sources, sxy = random_places(rng, net, 10)
+    targets, txy = random_places(rng, net, 20)
+    return net, sources, targets, sxy, txy
+
+
+def test_cache_round_trip_second_call_loads_from_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_inputs: tuple
+) -> None:
+    net, sources, targets, sxy, txy = cache_inputs
+    monkeypatch.setenv("COVERAGE_PLANNER_CACHE_DIR", str(tmp_path / "reach"))
+    kwargs = {"source_xy_m": sxy, "target_xy_m": txy}
+    first = cached_travel_pairs(net, "drive", sources, targets, 15.0, **kwargs)
+    assert len(list((tmp_path / "reach").glob("*.npz"))) == 1
+
+    def no_recompute(*args: object, **kw: object) -> TravelPairs:
+        raise AssertionError("recomputed although cached")
+
+    monkeypatch.setattr(cache_module, "travel_pairs", no_recompute)
+    second = cached_travel_pairs(net, "drive", sources, targets, 15.0, **kwargs)
+    for name in ("source", "target", "minutes"):
+        np.testing.assert_array_equal(getattr(second, name), getattr(first, name))
+    assert (second.n_sources, second.n_targets) == (first.n_sources, first.n_targets)
+    assert not list((tmp_path / "reach").glob(".tmp-*"))
+
+
+def test_corrupt_cache_file_is_ignored_and_recomputed(tmp_path: Path, cache_inputs: tuple) -> None:
+    net, sources, targets, _, _ = cache_inputs
+    expected = travel_pairs(net, "walk", sources, targets, 20.0)
+    path = tmp_path / f"{cache_key(net, 'walk', sources, targets, 20.0)}.npz"
+    for garbage in (b"", b"not a zip file", b"PK\x03\x04broken"):
+        path.write_bytes(garbage)
+        assert load_pairs(path, sources.size, targets.size) is None
+        got = cached_travel_pairs(net, "walk", sources, targets, 20.0, folder=tmp_path)
+        np.testing.assert_array_equal(got.minutes, expected.minutes)
+        assert load_pairs(path, sources.size, targets.size) is not None  # rewritten
+    # A readable file that does not fit these inputs is not trusted either.
+    assert load_pairs(path, sources.size + 1, targets.size) is None
+
+
+def test_cache_key_changes_with_every_input(cache_inputs: tuple) -> None:
+    net, sources, targets, sxy, txy = cache_inputs
+    base = cache_key(net, "drive", sources, targets, 15.0, sxy, txy)
+    assert base == cache_key(net, "drive", sources, targets, 15.0, sxy.copy(), txy.copy())
+    variants = [
+        cache_key(net, "walk", sources, targets, 15.0, sxy, txy),
+        cache_key(net, "drive", targets, sources, 15.0, txy, sxy),
+        cache_key(net, "drive", sources, targets, 16.0, sxy, txy),
+        cache_key(net, "drive", sources, targets, np.full(sources.size, 15.0), sxy, txy),
+        cache_key(net, "drive", sources, targets, 15.0, None, None),
+        cache_key(net, "drive", sources, targets, 15.0, sxy + 1.0, txy),
+    ]
+    for name in RoadNetwork.__dataclass_fields__:
+        value = getattr(net, name)
+        if isinstance(value, float):
+            changed: object = value + 0.5
+        elif value.dtype == bool:
+            changed = ~value
+        else:
+            changed = value.copy()
+            changed[0] = changed[0] + 1  # type: ignore[index]
+        fields = {f: getattr(net, f) for f in RoadNetwork.__dataclass_fields__}
+        other = RoadNetwork(**{**fields, name: changed})
+        variants.append(cache_key(other, "drive", sources, targets, 15.0, sxy, txy))
+    for name in Attachment.__dataclass_fields__:
+        value = getattr(targets, name)
+        changed = value + 1 if not isinstance(value, float) else value + 0.5
+        fields = {f: getattr(targets, f) for f in Attachment.__dataclass_fields__}
+        other_t = Attachment(**{**fields, name: changed})
+        variants.append(cache_key(net, "drive", sources, other_t, 15.0, sxy, txy))
+    assert base not in variants
+    assert len(set(variants)) == len(variants)
+
+
+def test_cache_size_cap_evicts_least_recently_used(tmp_path: Path) -> None:
+    for i, name in enumerate(("old", "middle", "new")):
+        path = tmp_path / f"{name}.npz"
+        path.write_bytes(b"x" * 1000)
+        os.utime(path, (1_000_000 + i, 1_000_000 + i))
+    evict(tmp_path, 2500)
+    assert sorted(p.stem for p in tmp_path.glob("*.npz")) == ["middle", "new"]
+    evict(tmp_path, 1500, keep=tmp_path / "middle.npz")
+    assert sorted(p.stem for p in tmp_path.glob("*.npz")) == ["middle"]
+
+
+def test_cache_folder_default_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COVERAGE_PLANNER_CACHE_DIR", raising=False)
+    assert cache_module.cache_dir() == Path.home() / ".cache" / "coverage-planner" / "reach"
+    monkeypatch.setenv("COVERAGE_PLANNER_CACHE_DIR", "/somewhere/else")
+    assert cache_module.cache_dir() == Path("/somewhere/else")

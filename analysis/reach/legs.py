@@ -126,9 +126,7 @@ def with_virtual_sources(graph: sp.csr_matrix, legs: Legs) -> sp.csr_matrix:
     use_from = np.isfinite(legs.arrive_from)
     use_to = np.isfinite(legs.arrive_to)
     counts = use_from.astype(np.int64) + use_to.astype(np.int64)
-    cols = np.stack([legs.node_from, legs.node_to], axis=1)[
-        np.stack([use_from, use_to], axis=1)
-    ]
+    cols = np.stack([legs.node_from, legs.node_to], axis=1)[np.stack([use_from, use_to], axis=1)]
     data = np.stack([legs.arrive_from, legs.arrive_to], axis=1)[
         np.stack([use_from, use_to], axis=1)
     ]
@@ -175,9 +173,7 @@ def same_segment_pairs(
     forward, backward = segment_minutes(network, mode)
     edge = sources.edge[source]
     ahead = sources.fraction[source] - targets.fraction[target]
-    along = np.where(
-        ahead >= 0.0, part(ahead, forward[edge]), part(-ahead, backward[edge])
-    )
+    along = np.where(ahead >= 0.0, part(ahead, forward[edge]), part(-ahead, backward[edge]))
     minutes = targets.offroad_min[target] + along + sources.offroad_min[source]
     return source.astype(np.int64), target.astype(np.int64), minutes
 
