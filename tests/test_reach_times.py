@@ -47,8 +47,8 @@ def network(
         edge_to=b,
         edge_length_m=length,
         edge_drive_kmh=np.array([e[2] for e in edges], float),
-        edge_walkable=np.array([i not in motorway for i in range(k)]),
-        edge_oneway=np.array([i in oneway for i in range(k)]),
+        edge_walkable=np.array([i not in motorway for i in range(k)], bool),
+        edge_oneway=np.array([i in oneway for i in range(k)], bool),
         edge_class=np.zeros(k, np.int64),
         edge_line=np.arange(k, dtype=np.int64),
         node_component=np.zeros(len(xy), np.int64),
@@ -577,3 +577,81 @@ def test_cache_folder_default_and_environment(monkeypatch: pytest.MonkeyPatch) -
     assert cache_module.cache_dir() == Path.home() / ".cache" / "coverage-planner" / "reach"
     monkeypatch.setenv("COVERAGE_PLANNER_CACHE_DIR", "/somewhere/else")
     assert cache_module.cache_dir() == Path("/somewhere/else")
+
+
+def subdivided_network(rng: np.random.Generator) -> RoadNetwork:
+    """A random network whose segments are chains of line vertices, with dead-end spurs:
+    what the exact graph reduction removes."""
+    base = random_network(rng, 25, 50)
+    x, y = list(base.node_x_m), list(base.node_y_m)
+    rows: list[tuple[int, int, float, float, bool, bool]] = []
+    for e in range(base.n_edges):
+        a, b = int(base.edge_from[e]), int(base.edge_to[e])
+        pieces = int(rng.integers(1, 4))
+        chain = [a]
+        for p in range(1, pieces):
+            x.append(x[a] + (x[b] - x[a]) * p / pieces)
+            y.append(y[a] + (y[b] - y[a]) * p / pieces)
+            chain.append(len(x) - 1)
+        chain.append(b)
+        for p, q in zip(chain[:-1], chain[1:], strict=True):
+            rows.append(
+                (
+                    p,
+                    q,
+                    float(base.edge_length_m[e]) / pieces,
+                    float(base.edge_drive_kmh[e]),
+                    bool(base.edge_walkable[e]),
+                    bool(base.edge_oneway[e]),
+                )
+            )
+    for _ in range(15):  # spurs of one or two segments off random nodes
+        at = int(rng.integers(0, len(x)))
+        for _ in range(int(rng.integers(1, 3))):
+            x.append(x[at] + rng.uniform(-200, 200))
+            y.append(y[at] + rng.uniform(-200, 200))
+            rows.append((at, len(x) - 1, 150.0, 30.0, True, bool(rng.random() < 0.3)))
+            at = len(x) - 1
+    k = len(rows)
+    return RoadNetwork(
+        node_x_m=np.array(x),
+        node_y_m=np.array(y),
+        edge_from=np.array([r[0] for r in rows], np.int64),
+        edge_to=np.array([r[1] for r in rows], np.int64),
+        edge_length_m=np.array([r[2] for r in rows]),
+        edge_drive_kmh=np.array([r[3] for r in rows]),
+        edge_walkable=np.array([r[4] for r in rows]),
+        edge_oneway=np.array([r[5] for r in rows]),
+        edge_class=np.zeros(k, np.int64),
+        edge_line=np.arange(k, dtype=np.int64),
+        node_component=np.zeros(len(x), np.int64),
+    )
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("mode", MODES)
+def test_chains_and_dead_ends_equal_networkx(seed: int, mode: TravelMode) -> None:
+    rng = np.random.default_rng(300 + seed)
+    net = subdivided_network(rng)
+    sources, _ = random_places(rng, net, 10)
+    targets, _ = random_places(rng, net, 25)
+    limits = rng.uniform(3, 30, sources.size)
+    expected = reference_pairs(net, mode, sources, targets, limits, None)
+    found = as_dict(travel_pairs(net, mode, sources, targets, limits, batch_size=3))
+    assert set(found) == set(expected)
+    assert all(abs(found[k] - expected[k]) <= 1e-9 for k in found)
+    assert len(found) > 5
+    full = np.full((targets.size, sources.size), np.inf)
+    everything = travel_pairs(net, mode, sources, targets, np.inf)
+    full[everything.target, everything.source] = everything.minutes
+    minutes, _ = nearest_minutes(net, mode, sources, targets)
+    np.testing.assert_allclose(minutes, full.min(axis=1), rtol=0, atol=1e-9)
+
+
+def test_network_without_segments_or_places() -> None:
+    empty = network([(0, 0)], [])
+    assert len(travel_pairs(empty, "drive", places([]), places([]), 10.0)) == 0
+    off = places([(-1, 0.0, 0.0)])
+    assert len(travel_pairs(empty, "walk", off, off, 10.0)) == 0
+    minutes, which = nearest_minutes(empty, "walk", off, off)
+    assert minutes.tolist() == [math.inf] and which.tolist() == [-1]

@@ -15,7 +15,7 @@ only the columns of the targets' end nodes are kept per batch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -24,6 +24,7 @@ from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
 from analysis.reach.legs import (
+    Legs,
     as_xy,
     block_minutes,
     check_inputs,
@@ -44,6 +45,7 @@ from analysis.reach.network.types import (
     RoadNetwork,
     TravelMode,
 )
+from analysis.reach.reduce import reduce_graph
 
 #: Bytes one Dijkstra batch's dense output (batch x nodes, float64) may take. Chosen by
 #: measurement (bench/reach.py): larger batches gain nothing and only cost memory.
@@ -136,7 +138,8 @@ def travel_pairs(
     es, et, em = extra_pairs(network, mode, src, tgt, (sxy, txy), targets.offroad_kmh, limits)
     runnable = np.flatnonzero(np.isfinite(src.arrive_from) | np.isfinite(src.arrive_to))
     order = runnable[np.argsort(limits[runnable], kind="stable")]
-    graph = with_virtual_sources(reversed_graph(network, mode), src)
+    small, src, tgt = _reduced(network, mode, src, tgt)
+    graph = with_virtual_sources(small, src)
     size = batch_size or default_batch_size(graph.shape[0])
     on, columns, on_legs = target_columns(tgt)
     batch_of = np.full(sources.size, -1, np.int64)
@@ -145,7 +148,7 @@ def travel_pairs(
     found: list[tuple[IntArray, IntArray, FloatArray]] = []
     for start in range(0, order.size, size):
         rows = order[start : start + size]
-        node_minutes = dijkstra_rows(graph, network.n_nodes + rows, limits[rows])[:, columns]
+        node_minutes = dijkstra_rows(graph, small.shape[0] + rows, limits[rows])[:, columns]
         block = block_minutes(node_minutes, columns, on, on_legs, targets.size)
         del node_minutes
         row_of[rows] = np.arange(rows.size)
@@ -189,8 +192,9 @@ def nearest_minutes(
     which = np.full(targets.size, -1, np.int64)
     runnable = np.flatnonzero(np.isfinite(src.arrive_from) | np.isfinite(src.arrive_to))
     if runnable.size and targets.size:
-        graph = with_virtual_sources(reversed_graph(network, mode), src)
-        n = network.n_nodes
+        small, src, tgt = _reduced(network, mode, src, tgt)
+        graph = with_virtual_sources(small, src)
+        n = small.shape[0]
         dist, _, origin = dijkstra(
             graph,
             indices=n + runnable,
@@ -215,6 +219,28 @@ def nearest_minutes(
     beyond = ~(best <= limit)
     best[beyond], which[beyond] = np.inf, -1
     return best, which
+
+
+def _reduced(
+    network: RoadNetwork, mode: TravelMode, sources: Legs, targets: Legs
+) -> tuple[sp.csr_matrix, Legs, Legs]:
+    """The reduced transposed graph and both places' legs on its node numbers."""
+    needed = np.zeros(network.n_nodes, bool)
+    for legs in (sources, targets):
+        on = legs.edge >= 0
+        needed[legs.node_from[on]] = True
+        needed[legs.node_to[on]] = True
+    small, index = reduce_graph(reversed_graph(network, mode), needed)
+
+    def renumber(legs: Legs) -> Legs:
+        on = legs.edge >= 0
+        return replace(
+            legs,
+            node_from=np.where(on, index[legs.node_from], 0),
+            node_to=np.where(on, index[legs.node_to], 0),
+        )
+
+    return small, renumber(sources), renumber(targets)
 
 
 def _xy(sxy: FloatArray | None, txy: FloatArray | None) -> dict[str, FloatArray | None]:
