@@ -4,6 +4,7 @@ junction), the nearest point, one point's reach and the disk cache."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 from pathlib import Path
@@ -594,7 +595,7 @@ def subdivided_network(rng: np.random.Generator) -> RoadNetwork:
             y.append(y[a] + (y[b] - y[a]) * p / pieces)
             chain.append(len(x) - 1)
         chain.append(b)
-        for p, q in zip(chain[:-1], chain[1:], strict=True):
+        for p, q in itertools.pairwise(chain):
             rows.append(
                 (
                     p,
