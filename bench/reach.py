@@ -25,14 +25,18 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from analysis.reach.cache import load_pairs, save_pairs
 from analysis.reach.network.types import Attachment, RoadNetwork
-from analysis.reach.times import default_batch_size, travel_pairs
+from analysis.reach.service import point_reach
+from analysis.reach.times import default_batch_size, nearest_minutes, travel_pairs
 
 SPACING_M = 200.0
 
@@ -128,6 +132,50 @@ def _networkx_seconds(network: RoadNetwork, sites: Attachment, case: Case) -> fl
     return time.perf_counter() - start
 
 
+def _click_and_nearest(
+    network: RoadNetwork,
+    sites: Attachment,
+    site_xy: np.ndarray,
+    villages: Attachment,
+    village_xy: np.ndarray,
+    case: Case,
+) -> dict[str, float]:
+    """Seconds of one click's reach (median and max of 10 after a warm-up) and of
+    nearest_minutes over every site."""
+    clicks = []
+    for i in range(11):
+        one = Attachment(
+            sites.edge[i : i + 1], sites.offroad_m[i : i + 1], sites.along_m[i : i + 1], 4.0
+        )
+        start = time.perf_counter()
+        reach = point_reach(
+            network,
+            "drive",
+            one,
+            villages,
+            case.minutes,
+            point_xy_m=site_xy[i : i + 1],
+            target_xy_m=village_xy,
+        )
+        reach.segments()
+        clicks.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    nearest_minutes(
+        network,
+        "drive",
+        sites,
+        villages,
+        limit_minutes=case.minutes,
+        source_xy_m=site_xy,
+        target_xy_m=village_xy,
+    )
+    return {
+        "click_median_s": float(np.median(clicks[1:])),
+        "click_max_s": float(np.max(clicks[1:])),
+        "nearest_s": time.perf_counter() - start,
+    }
+
+
 def run_case(case: Case, batch_size: int | None, with_networkx: bool) -> dict[str, Any]:
     """Build the input, time travel_pairs once (after building the graphs), optionally nx."""
     t0 = time.perf_counter()
@@ -150,6 +198,13 @@ def run_case(case: Case, batch_size: int | None, with_networkx: bool) -> dict[st
     )
     wall = time.perf_counter() - t1
     cpu = time.process_time() - cpu0
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "pairs.npz"
+        t2 = time.perf_counter()
+        save_pairs(path, pairs)
+        t3 = time.perf_counter()
+        load_pairs(path, case.sites, case.villages)
+        cache_s = (t3 - t2, time.perf_counter() - t3, path.stat().st_size / 1e6)
     out: dict[str, Any] = {
         "case": case.name,
         "nodes": network.n_nodes,
@@ -164,7 +219,11 @@ def run_case(case: Case, batch_size: int | None, with_networkx: bool) -> dict[st
         "cpu_s": cpu,
         "base_mb": base_mb,
         "peak_mb": _peak_mb(),
+        "cache_save_s": cache_s[0],
+        "cache_load_s": cache_s[1],
+        "cache_mb": cache_s[2],
     }
+    out.update(_click_and_nearest(network, sites, site_xy, villages, village_xy, case))
     if with_networkx:
         sample = _networkx_seconds(network, sites, case)
         out["nx_sample"] = case.nx_sample
@@ -193,6 +252,18 @@ def _print(r: dict[str, Any]) -> None:
         f"(after building {r['base_mb']:.0f} MB), {r['pairs']:,} pairs"
     )
     print(line, flush=True)
+    if "click_median_s" in r:
+        print(
+            f"{'':9s} one click (point_reach + road pieces): median {r['click_median_s']:.3f} s, "
+            f"max {r['click_max_s']:.3f} s of 10; nearest_minutes (all sites): "
+            f"{r['nearest_s']:.2f} s",
+            flush=True,
+        )
+        print(
+            f"{'':9s} disk cache: save {r['cache_save_s']:.2f} s, load {r['cache_load_s']:.2f} s, "
+            f"{r['cache_mb']:.0f} MB",
+            flush=True,
+        )
     if "nx_scaled_s" in r:
         print(
             f"{'':9s} networkx loop: {r['nx_sample_s']:.2f} s for {r['nx_sample']} sites, "
