@@ -354,6 +354,10 @@ def test_bad_inputs_raise_one_analysis_error_listing_every_problem() -> None:
             target_xy_m=np.zeros((1, 2)),
         )
     assert [p.code for p in caught.value.problems] == ["reach_bad_coordinates"]
+    no_foot = Attachment(np.array([0]), np.array([10.0]), np.array([np.nan]), 4.0)
+    with pytest.raises(AnalysisError) as caught:
+        nearest_minutes(net, "walk", no_foot, places([(0, 0.0, 0.0)]))
+    assert [p.code for p in caught.value.problems] == ["reach_bad_offroad"]
 
 
 # --- nearest point ----------------------------------------------------------------------------

@@ -273,12 +273,16 @@ def check_inputs(
                 row=int(np.flatnonzero(bad)[0]),
             )
         on = places.on_network & ~bad
-        offroad = places.offroad_m[on]
-        if not np.all(np.isfinite(offroad) & (offroad >= 0)) or not places.offroad_kmh > 0:
+        offroad, along = places.offroad_m[on], places.along_m[on]
+        if (
+            not np.all(np.isfinite(offroad) & (offroad >= 0) & np.isfinite(along))
+            or not places.offroad_kmh > 0
+        ):
             problems.add(
                 "reach_bad_offroad",
-                f"The off-road walk of some {name} is missing or negative, or the off-road "
-                f"speed {places.offroad_kmh!r} km/h is not positive; attach them again.",
+                f"The off-road walk or the position along the road of some {name} is missing "
+                f"or negative, or the off-road speed {places.offroad_kmh!r} km/h is not "
+                "positive; attach them again.",
                 source=name,
             )
         coords = xy.get(name)
