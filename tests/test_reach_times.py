@@ -196,13 +196,14 @@ def test_random_graphs_equal_networkx(seed: int, mode: TravelMode, with_xy: bool
     assert list(zip(got.source, got.target, strict=True)) == sorted(found)
 
 
-def test_batch_size_does_not_change_the_answer() -> None:
+def test_batch_size_and_threads_do_not_change_the_answer() -> None:
     rng = np.random.default_rng(7)
     net = random_network(rng, 60, 150)
     sources, _ = random_places(rng, net, 25)
     targets, _ = random_places(rng, net, 40)
     answers = [
-        travel_pairs(net, "drive", sources, targets, 12.0, batch_size=b) for b in (1, 3, 100)
+        travel_pairs(net, "drive", sources, targets, 12.0, batch_size=b, workers=w)
+        for b, w in ((1, 1), (3, 1), (100, 1), (3, 2))
     ]
     for other in answers[1:]:
         np.testing.assert_array_equal(other.source, answers[0].source)

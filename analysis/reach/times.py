@@ -15,6 +15,7 @@ only the columns of the targets' end nodes are kept per batch.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -101,6 +102,7 @@ def travel_pairs(
     source_xy_m: ArrayLike | None = None,
     target_xy_m: ArrayLike | None = None,
     batch_size: int | None = None,
+    workers: int = 1,
 ) -> TravelPairs:
     """Every (source, target) pair whose travel time is at most the source's limit.
 
@@ -119,6 +121,8 @@ def travel_pairs(
         off-road walk between two places counts too.
     batch_size
         Sources per Dijkstra call (default: :func:`default_batch_size`).
+    workers
+        Threads running batches side by side (each holds one batch's output in memory).
 
     Returns
     -------
@@ -140,22 +144,29 @@ def travel_pairs(
     order = runnable[np.argsort(limits[runnable], kind="stable")]
     small, src, tgt = _reduced(network, mode, src, tgt)
     graph = with_virtual_sources(small, src)
-    size = batch_size or default_batch_size(graph.shape[0])
+    size = batch_size or default_batch_size(graph.shape[0] * max(workers, 1))
     on, columns, on_legs = target_columns(tgt)
     batch_of = np.full(sources.size, -1, np.int64)
     batch_of[order] = np.arange(order.size) // size
-    row_of = np.full(sources.size, -1, np.int64)
-    found: list[tuple[IntArray, IntArray, FloatArray]] = []
-    for start in range(0, order.size, size):
+
+    def one_batch(start: int) -> tuple[IntArray, IntArray, FloatArray]:
         rows = order[start : start + size]
         node_minutes = dijkstra_rows(graph, small.shape[0] + rows, limits[rows])[:, columns]
         block = block_minutes(node_minutes, columns, on, on_legs, targets.size)
         del node_minutes
-        row_of[rows] = np.arange(rows.size)
-        mine = batch_of[es] == start // size
-        np.minimum.at(block, (row_of[es[mine]], et[mine]), em[mine])
+        mine = np.flatnonzero(batch_of[es] == start // size)
+        at = np.searchsorted(rows, es[mine], sorter=np.argsort(rows))
+        np.minimum.at(block, (np.argsort(rows)[at], et[mine]), em[mine])
         r, t = np.nonzero(block <= limits[rows][:, None])
-        found.append((rows[r], t, block[r, t]))
+        return rows[r], t, block[r, t]
+
+    starts = range(0, order.size, size)
+    if workers > 1 and len(starts) > 1:
+        # csgraph's Dijkstra releases the GIL: batches run side by side on the cores.
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            found = list(pool.map(one_batch, starts))
+    else:
+        found = [one_batch(start) for start in starts]
     alone = batch_of[es] < 0  # sources Dijkstra never ran from: only their extra trips
     found.append(_min_per_pair(es[alone], et[alone], em[alone]))
     return _sorted_pairs(found, sources.size, targets.size)
