@@ -14,7 +14,8 @@ segment end on the reversed graph: node to node only, less work than ``travel_pa
 on a sample of sites in the same subprocess, scaled linearly to every site.
 
 Run: ``python -m bench.reach`` (``--quick`` for a small smoke run; ``--batches 16,64,256``
-measures batch sizes; ``--case county`` for one case).
+measures batch sizes; ``--workers 2`` runs travel_pairs on two threads; ``--case county``
+for one case).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ import numpy as np
 from analysis.reach.cache import load_pairs, save_pairs
 from analysis.reach.network.types import Attachment, RoadNetwork
 from analysis.reach.service import point_reach
-from analysis.reach.times import default_batch_size, nearest_minutes, travel_pairs
+from analysis.reach.times import nearest_minutes, travel_pairs
 
 SPACING_M = 200.0
 
@@ -117,8 +118,8 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def _networkx_seconds(network: RoadNetwork, sites: Attachment, case: Case) -> float:
-    """Seconds of the networkx loop on ``case.nx_sample`` sites (measured, not scaled)."""
+def _networkx_seconds(network: RoadNetwork, sites: Attachment, case: Case) -> tuple[float, float]:
+    """Wall and CPU seconds of the networkx loop on ``case.nx_sample`` sites (not scaled)."""
     import networkx as nx
 
     reverse = network.graph("drive").T.tocoo()
@@ -126,10 +127,10 @@ def _networkx_seconds(network: RoadNetwork, sites: Attachment, case: Case) -> fl
     graph.add_weighted_edges_from(
         zip(reverse.row.tolist(), reverse.col.tolist(), reverse.data.tolist(), strict=True)
     )
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for node in network.edge_from[sites.edge[: case.nx_sample]].tolist():
         nx.single_source_dijkstra_path_length(graph, node, cutoff=case.minutes, weight="weight")
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def _click_and_nearest(
@@ -176,7 +177,9 @@ def _click_and_nearest(
     }
 
 
-def run_case(case: Case, batch_size: int | None, with_networkx: bool) -> dict[str, Any]:
+def run_case(
+    case: Case, batch_size: int | None, with_networkx: bool, workers: int = 1
+) -> dict[str, Any]:
     """Build the input, time travel_pairs once (after building the graphs), optionally nx."""
     t0 = time.perf_counter()
     network = grid_network(case.side)
@@ -195,6 +198,7 @@ def run_case(case: Case, batch_size: int | None, with_networkx: bool) -> dict[st
         source_xy_m=site_xy,
         target_xy_m=village_xy,
         batch_size=batch_size,
+        workers=workers,
     )
     wall = time.perf_counter() - t1
     cpu = time.process_time() - cpu0
@@ -212,7 +216,8 @@ def run_case(case: Case, batch_size: int | None, with_networkx: bool) -> dict[st
         "villages": case.villages,
         "sites": case.sites,
         "minutes": case.minutes,
-        "batch": batch_size or default_batch_size(network.n_nodes + case.sites),
+        "batch": batch_size or 0,
+        "workers": workers,
         "pairs": len(pairs),
         "build_s": built_s,
         "wall_s": wall,
@@ -225,10 +230,11 @@ def run_case(case: Case, batch_size: int | None, with_networkx: bool) -> dict[st
     }
     out.update(_click_and_nearest(network, sites, site_xy, villages, village_xy, case))
     if with_networkx:
-        sample = _networkx_seconds(network, sites, case)
+        sample, sample_cpu = _networkx_seconds(network, sites, case)
         out["nx_sample"] = case.nx_sample
         out["nx_sample_s"] = sample
         out["nx_scaled_s"] = sample * case.sites / case.nx_sample
+        out["nx_scaled_cpu_s"] = sample_cpu * case.sites / case.nx_sample
     return out
 
 
@@ -247,7 +253,8 @@ def _child(args: list[str]) -> dict[str, Any]:
 def _print(r: dict[str, Any]) -> None:
     line = (
         f"{r['case']:9s} {r['nodes']:>9,} nodes {r['arcs']:>9,} arcs  {r['villages']:>6,} x "
-        f"{r['sites']:>5,} @ {r['minutes']:.0f} min  batch {r['batch']:>3}: "
+        f"{r['sites']:>5,} @ {r['minutes']:.0f} min, batch {r['batch'] or 'auto'}, "
+        f"{r['workers']} thread(s): "
         f"{r['wall_s']:6.2f} s wall {r['cpu_s']:6.2f} s CPU, peak {r['peak_mb']:6.0f} MB "
         f"(after building {r['base_mb']:.0f} MB), {r['pairs']:,} pairs"
     )
@@ -268,7 +275,8 @@ def _print(r: dict[str, Any]) -> None:
         print(
             f"{'':9s} networkx loop: {r['nx_sample_s']:.2f} s for {r['nx_sample']} sites, "
             f"scaled linearly to {r['sites']:,} sites: {r['nx_scaled_s']:.1f} s -> "
-            f"{r['nx_scaled_s'] / r['wall_s']:.1f}x slower than travel_pairs",
+            f"{r['nx_scaled_s'] / r['wall_s']:.1f}x slower than travel_pairs in wall time; "
+            f"CPU {r['nx_scaled_cpu_s']:.1f} s -> {r['nx_scaled_cpu_s'] / r['cpu_s']:.1f}x",
             flush=True,
         )
 
@@ -280,20 +288,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--case", choices=sorted(CASES), action="append")
     parser.add_argument("--batches", default="", help="comma-separated batch sizes to compare")
     parser.add_argument("--no-networkx", action="store_true")
+    parser.add_argument("--workers", type=int, default=1, help="threads for travel_pairs")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--batch", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     table = QUICK if args.quick else CASES
     names = args.case or ["county", "province"]
     if args.child:
-        result = run_case(table[names[0]], args.batch or None, not args.no_networkx)
+        result = run_case(table[names[0]], args.batch or None, not args.no_networkx, args.workers)
         print(json.dumps(result))
         return
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}, {os.cpu_count()} CPUs")
     quick = ["--quick"] if args.quick else []
     for name in names:
         nx_flag = ["--no-networkx"] if args.no_networkx else []
-        _print(_child([*quick, "--case", name, *nx_flag]))
+        threads = ["--workers", str(args.workers)]
+        _print(_child([*quick, "--case", name, *nx_flag, *threads]))
         for batch in [int(b) for b in args.batches.split(",") if b]:
             _print(_child([*quick, "--case", name, "--no-networkx", "--batch", str(batch)]))
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
