@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis.reach.cache import load_pairs, save_pairs
+from analysis.reach.cache import cache_key, load_pairs, save_pairs
 from analysis.reach.network.types import Attachment, RoadNetwork
 from analysis.reach.service import point_reach
 from analysis.reach.times import nearest_minutes, travel_pairs
@@ -207,8 +207,11 @@ def run_case(
         t2 = time.perf_counter()
         save_pairs(path, pairs)
         t3 = time.perf_counter()
+        t4 = time.perf_counter()
         load_pairs(path, case.sites, case.villages)
-        cache_s = (t3 - t2, time.perf_counter() - t3, path.stat().st_size / 1e6)
+        t5 = time.perf_counter()
+        cache_key(network, "drive", sites, villages, case.minutes, site_xy, village_xy)
+        cache_s = (t3 - t2, t5 - t4, path.stat().st_size / 1e6, time.perf_counter() - t5)
     out: dict[str, Any] = {
         "case": case.name,
         "nodes": network.n_nodes,
@@ -227,6 +230,7 @@ def run_case(
         "cache_save_s": cache_s[0],
         "cache_load_s": cache_s[1],
         "cache_mb": cache_s[2],
+        "cache_key_s": cache_s[3],
     }
     out.update(_click_and_nearest(network, sites, site_xy, villages, village_xy, case))
     if with_networkx:
@@ -268,7 +272,7 @@ def _print(r: dict[str, Any]) -> None:
         )
         print(
             f"{'':9s} disk cache: save {r['cache_save_s']:.2f} s, load {r['cache_load_s']:.2f} s, "
-            f"{r['cache_mb']:.0f} MB",
+            f"{r['cache_mb']:.0f} MB; key (hash of every input) {r.get('cache_key_s', 0):.2f} s",
             flush=True,
         )
     if "nx_scaled_s" in r:
