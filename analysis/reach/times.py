@@ -49,8 +49,10 @@ from analysis.reach.network.types import (
 from analysis.reach.reduce import reduce_graph
 
 #: Bytes one Dijkstra batch's dense output (batch x nodes, float64) may take. Chosen by
-#: measurement (bench/reach.py): larger batches gain nothing and only cost memory.
-BATCH_BYTES = 128 * 1024 * 1024
+#: measurement (bench/reach.py, bench/README.md): from 8 to 256 sources per batch the time
+#: stays within 10 %, larger batches only cost memory (province: 722 MB peak with 8, 950 MB
+#: with 64). 64 MiB gives ~130 sources per batch on a county, ~12 on a province.
+BATCH_BYTES = 64 * 1024 * 1024
 #: Most sources per batch (csgraph's per-call overhead is negligible beyond this).
 MAX_BATCH = 256
 
