@@ -167,8 +167,8 @@ def compute_coverage(city: CityData, standards: Standards | None = None) -> Cove
     out_demand = _demand_frame(table, engine, points, towns, county_index, demand_county)
     if reach.mode == "road":
         out_demand["nearest_point_minutes"] = minutes
-        cp_table.insert(cp_table.columns.get_loc("radius_m") + 1, "reach_minutes",
-                        reach.limits(p_types))  # fmt: skip
+        where = list(cp_table.columns).index("radius_m") + 1
+        cp_table.insert(where, "reach_minutes", reach.limits(p_types))
     kpis = compute_kpis(
         town_table, counties, cp_table, inputs.homes, len(sites), std, demand.source
     )

@@ -20,10 +20,10 @@ from numpy.typing import NDArray
 
 from analysis.coverage.crs import MetricCRS
 from analysis.coverage.engine.types import FloatArray, IntArray, PlaceArrays
+from analysis.reach.cache import cached_travel_pairs
 from analysis.reach.network.attach import attach
 from analysis.reach.network.build import NetworkBuild, build_network
-from analysis.reach.network.types import Attachment, RoadNetwork, TravelMode
-from analysis.reach.cache import cached_travel_pairs
+from analysis.reach.network.types import TRAVEL_MODES, Attachment, RoadNetwork, TravelMode
 from analysis.reach.service import point_reach
 from analysis.reach.times import nearest_minutes
 from analysis.standards.load import Standards
@@ -143,7 +143,6 @@ class RoadModel:
             best = np.fmin(best, minutes)
         return best
 
-
     def service_lines(
         self, point: PlaceArrays, limit_minutes: float, mode: TravelMode
     ) -> shapely.MultiLineString:
@@ -168,11 +167,7 @@ _NO_TARGETS = Attachment(
 
 
 def _modes(modes: NDArray[np.object_]) -> list[TravelMode]:
-    out: list[TravelMode] = []
-    for m in ("walk", "drive"):
-        if (modes == m).any():
-            out.append(m)  # type: ignore[arg-type]
-    return out
+    return [m for m in TRAVEL_MODES if (modes == m).any()]
 
 
 def _take(att: Attachment, idx: IntArray) -> Attachment:
