@@ -155,10 +155,12 @@ def cached_travel_pairs(
     target_xy_m: ArrayLike | None = None,
     folder: Path | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    workers: int = 1,
 ) -> TravelPairs:
     """:func:`~analysis.reach.times.travel_pairs`, read from the disk cache when stored.
 
-    Parameters as in ``travel_pairs``; ``folder`` defaults to :func:`cache_dir`,
+    Parameters as in ``travel_pairs`` (``workers``: threads, not part of the key: the
+    answer does not depend on it); ``folder`` defaults to :func:`cache_dir`,
     ``max_bytes`` caps the folder's size. A cache that cannot be written (read-only disk)
     only costs the recomputation next time.
     """
@@ -178,6 +180,7 @@ def cached_travel_pairs(
         limit_minutes,
         source_xy_m=source_xy_m,
         target_xy_m=target_xy_m,
+        workers=workers,
     )
     try:
         save_pairs(path, pairs)

@@ -8,6 +8,7 @@ which points within so many minutes" for the coverage, the optimiser and the map
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -29,6 +30,9 @@ from analysis.reach.times import nearest_minutes
 from analysis.standards.load import Standards
 from geodata.schema import ROAD_CLASSES
 
+#: Threads running Dijkstra batches side by side (csgraph releases the GIL; the answer does
+#: not depend on it): every core, at most 2 (measured in bench/README.md).
+SEARCH_THREADS = max(1, min(2, os.cpu_count() or 1))
 #: Road models kept in memory (a province graph is ~1 GB: keep few).
 _MODELS_KEPT = 2
 _MODELS: OrderedDict[str, RoadModel] = OrderedDict()
@@ -109,6 +113,7 @@ class RoadModel:
                 np.asarray(limit_minutes, float)[idx],
                 source_xy_m=points.xy()[idx],
                 target_xy_m=places.xy(),
+                workers=SEARCH_THREADS,
             )
             rows.append(found.target)
             cols.append(idx[found.source])
