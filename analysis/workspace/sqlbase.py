@@ -23,6 +23,7 @@ from analysis.plan.scenarios import (
     DEMO_DATASET_ID,
     POINT_LAYERS,
     STATUSES,
+    PointLayer,
     Scenario,
     normalise_layer,
     validate_scenario_name,
@@ -241,12 +242,12 @@ class SqlStore(ABC):
 
     # --- scenario helpers -------------------------------------------------------------------
 
-    def _checked(self, scenario: Scenario) -> tuple[str, dict[str, gpd.GeoDataFrame]]:
+    def _checked(self, scenario: Scenario) -> tuple[str, dict[PointLayer, gpd.GeoDataFrame]]:
         name = validate_scenario_name(scenario.name)
         if not scenario.dataset_id:
             raise problem("missing_dataset_id", "The scenario has no base dataset id.", value=name)
         layers = {layer: normalise_layer(scenario.layer(layer), layer) for layer in POINT_LAYERS}
-        check_layers(layers)  # type: ignore[arg-type]  # keys are the point layers
+        check_layers(layers)
         return name, layers
 
     def _stored(self, conn: Any, name: str) -> tuple[str, int, str] | None:
@@ -255,7 +256,7 @@ class SqlStore(ABC):
         row = conn.execute(sql, (name,)).fetchone()
         return None if row is None else (row[0], int(row[1] or 0), row[2] or "")
 
-    def _put(self, conn: Any, s: Scenario, layers: dict[str, gpd.GeoDataFrame]) -> None:
+    def _put(self, conn: Any, s: Scenario, layers: dict[PointLayer, gpd.GeoDataFrame]) -> None:
         """Upsert the metadata row of ``s`` and replace its layers (caller's transaction)."""
         marks = ", ".join("?" * len(_META_COLUMNS))
         updates = ", ".join(f"{c} = excluded.{c}" for c in _META_COLUMNS[1:])
