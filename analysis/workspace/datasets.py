@@ -54,12 +54,22 @@ def check_dataset_id(dataset_id: str) -> None:
         )
 
 
-def save_dataset(io: LayerIO, conn: Any, dataset_id: str, city: CityData) -> None:
-    """Insert or replace every layer of ``city`` under ``dataset_id`` (caller's transaction)."""
+def save_dataset(
+    io: LayerIO,
+    conn: Any,
+    dataset_id: str,
+    city: CityData,
+    times: tuple[str, str] | None = None,
+) -> None:
+    """Insert or replace every layer of ``city`` under ``dataset_id`` (caller's transaction).
+
+    ``times``: ``(created_at, updated_at)`` to keep (a moved workspace), else now.
+    """
     warnings = json.dumps(
         [dataclasses.asdict(p) for p in city.warnings], ensure_ascii=False, default=str
     )
     now = utc_now_iso()
+    created_at, updated_at = times if times is not None else (now, now)
     roads = getattr(city, "roads", None)
     conn.execute(
         io.q(
@@ -75,8 +85,8 @@ def save_dataset(io: LayerIO, conn: Any, dataset_id: str, city: CityData) -> Non
             city.name,
             bool(city.is_demo),
             city.villages is not None,
-            now,
-            now,
+            created_at,
+            updated_at,
             warnings,
             roads is not None,
         ),

@@ -12,15 +12,12 @@ one atomic transaction, writers one at a time) and its :class:`~analysis.workspa
 from __future__ import annotations
 
 import dataclasses
-from abc import ABC, abstractmethod
-from contextlib import AbstractContextManager
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
 from analysis.plan.scenarios import (
-    DEMO_DATASET_ID,
     POINT_LAYERS,
     STATUSES,
     PointLayer,
@@ -28,12 +25,8 @@ from analysis.plan.scenarios import (
     normalise_layer,
     validate_scenario_name,
 )
-from analysis.workspace import datasets as ds
-from analysis.workspace import userlog
-from analysis.workspace.frames import LayerIO
-from analysis.workspace.records import AuditEvent, UserRecord
+from analysis.workspace.sqlrecords import SqlRecords
 from analysis.workspace.tables import SCENARIO_TABLES, check_layers, later_than, problem
-from geodata.city import CityData
 
 _META = (
     "name, author, created_at, updated_at, dataset_id, description,"
@@ -43,20 +36,10 @@ _META_COLUMNS = [c.strip() for c in _META.split(",")]
 _TOUCHED = ["scenarios", *(s.table for s in SCENARIO_TABLES.values())]
 
 
-class SqlStore(ABC):
+class SqlStore(SqlRecords):
     """The store interface over SQL; subclasses give transactions and a ``LayerIO``."""
 
-    io: LayerIO
-
-    @abstractmethod
-    def _read(self) -> AbstractContextManager[Any]:
-        """A connection in one read transaction (every SELECT sees one snapshot)."""
-
-    @abstractmethod
-    def _write(self) -> AbstractContextManager[Any]:
-        """A connection in one write transaction (committed at the end, else rolled back)."""
-
-    def _after_first_layer(self) -> None:  # noqa: B027 - a hook, empty on purpose
+    def _after_first_layer(self) -> None:
         """Called inside a save after its first layer is written (tests pause here)."""
 
     # --- scenarios --------------------------------------------------------------------------
@@ -240,6 +223,20 @@ class SqlStore(ABC):
         new = validate_scenario_name(new)
         return self._change_meta(old, expected_version, saved_by, name=new)
 
+    def restore_scenario(self, scenario: Scenario) -> None:
+        """Write ``scenario`` exactly as given (version, times, owner, who saved it).
+
+        For moving a workspace (:mod:`analysis.workspace.migrate`), not for edits: refused
+        (``scenario_exists``) when the name is taken.
+        """
+        name, layers = self._checked(scenario)
+        with self._write() as conn:
+            if self._stored(conn, name) is not None:
+                raise problem(
+                    "scenario_exists", f"A scenario called {name!r} already exists.", value=name
+                )
+            self._put(conn, dataclasses.replace(scenario, name=name, **layers), layers)
+
     # --- scenario helpers -------------------------------------------------------------------
 
     def _checked(self, scenario: Scenario) -> tuple[str, dict[PointLayer, gpd.GeoDataFrame]]:
@@ -305,88 +302,6 @@ class SqlStore(ABC):
                     conn.execute(sql, (new, name))
             self.io.touch(conn, _TOUCHED)
         return version
-
-    # --- datasets (analysis.workspace.datasets) ---------------------------------------------
-
-    def list_datasets(self) -> pd.DataFrame:
-        """Stored datasets: ``dataset_id``, ``name``, ``created_at``, ``updated_at`` (not demo)."""
-        with self._read() as conn:
-            return ds.list_datasets(self.io, conn)
-
-    def has_dataset(self, dataset_id: str) -> bool:
-        """True for ``"demo"`` and for every stored dataset."""
-        if dataset_id == DEMO_DATASET_ID:
-            return True
-        with self._read() as conn:
-            return ds.has_dataset(self.io, conn, dataset_id)
-
-    def save_dataset(self, dataset_id: str, city: CityData) -> None:
-        """Store (or replace) the layers of an uploaded dataset (roads too), atomically.
-
-        ``"demo"`` is refused (code ``reserved_dataset_id``): the demo city ships with the app.
-        """
-        ds.check_dataset_id(dataset_id)
-        with self._write() as conn:
-            ds.save_dataset(self.io, conn, dataset_id, city)
-
-    def load_dataset(self, dataset_id: str) -> CityData:
-        """The base dataset ``dataset_id`` (``"demo"``: the built-in demo city)."""
-        if dataset_id == DEMO_DATASET_ID:
-            from geodata.demo.load import load_demo_city  # lazy: read the demo file only when asked
-
-            return load_demo_city()
-        with self._read() as conn:
-            return ds.load_dataset(self.io, conn, dataset_id)
-
-    def delete_dataset(self, dataset_id: str) -> bool:
-        """Delete a stored dataset; refused (``dataset_in_use``) while a scenario uses it."""
-        with self._write() as conn:
-            return ds.delete_dataset(self.io, conn, dataset_id)
-
-    # --- accounts and audit log (analysis.workspace.userlog) --------------------------------
-
-    def list_users(self) -> list[UserRecord]:
-        """Every account, by username."""
-        with self._read() as conn:
-            return userlog.list_users(self.io, conn)
-
-    def get_user(self, username: str) -> UserRecord | None:
-        """The account ``username``, or None."""
-        with self._read() as conn:
-            return userlog.get_user(self.io, conn, username)
-
-    def save_user(self, record: UserRecord, expected_version: int | None = None) -> UserRecord:
-        """Create or change an account; return it with its new version and times.
-
-        ``expected_version`` (default ``record.version``): the stored version this change
-        is based on, 0 for a new account. A mismatch fails (``user_exists`` for a new
-        account whose name is taken, else ``user_changed_elsewhere`` or ``user_not_found``).
-        """
-        userlog.check_user(record)
-        expected = record.version if expected_version is None else expected_version
-        with self._write() as conn:
-            return userlog.save_user(self.io, conn, record, expected)
-
-    def delete_user(self, username: str) -> bool:
-        """Delete the account ``username``; False if there was none."""
-        with self._write() as conn:
-            return userlog.delete_user(self.io, conn, username)
-
-    def append_audit(self, event: AuditEvent) -> AuditEvent:
-        """Add one line to the audit log (``at`` now when empty); return it as stored."""
-        with self._write() as conn:
-            return userlog.append_audit(self.io, conn, event)
-
-    def list_audit(
-        self,
-        since: str | None = None,
-        until: str | None = None,
-        username: str | None = None,
-        limit: int | None = None,
-    ) -> pd.DataFrame:
-        """The audit log, newest first (see :func:`analysis.workspace.userlog.list_audit`)."""
-        with self._read() as conn:
-            return userlog.list_audit(self.io, conn, since, until, username, limit)
 
 
 def _free_name(conn: Any, wanted: str) -> str:

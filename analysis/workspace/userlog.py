@@ -8,6 +8,7 @@ and check only their shape; who may do what is :mod:`analysis.accounts`' busines
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -106,17 +107,30 @@ def save_user(io: LayerIO, conn: Any, record: UserRecord, expected_version: int)
             params={"stored_version": version, "expected_version": expected_version},
         )
     now = utc_now_iso()
-    saved = UserRecord(
-        username=record.username,
-        display_name=record.display_name,
-        role=record.role,
-        password_hash=record.password_hash,
+    saved = dataclasses.replace(
+        record,
         counties=tuple(record.counties),
         active=bool(record.active),
         version=version + 1,
         created_at=stored.created_at if stored is not None else (record.created_at or now),
         updated_at=now,
     )
+    _upsert(io, conn, saved)
+    return saved
+
+
+def restore_user(io: LayerIO, conn: Any, record: UserRecord) -> None:
+    """Insert ``record`` as given; refused (``user_exists``) when its username is taken."""
+    if get_user(io, conn, record.username) is not None:
+        raise problem(
+            "user_exists",
+            f"The account {record.username!r} already exists; nothing was overwritten.",
+            value=record.username,
+        )
+    _upsert(io, conn, record)
+
+
+def _upsert(io: LayerIO, conn: Any, saved: UserRecord) -> None:
     values = [
         saved.username, saved.display_name, saved.role, saved.password_hash,
         json.dumps(list(saved.counties), ensure_ascii=False), saved.active, saved.version,
@@ -131,7 +145,6 @@ def save_user(io: LayerIO, conn: Any, record: UserRecord, expected_version: int)
         ),
         values,
     )
-    return saved
 
 
 def delete_user(io: LayerIO, conn: Any, username: str) -> bool:
