@@ -21,11 +21,10 @@ from analysis.workspace.records import AuditEvent, UserRecord
 from analysis.workspace.store import WORKSPACE_ENV_VAR, WorkspaceStore
 from analysis.workspace.tables import ROADS_TABLE
 from geodata.city import CityData
-from tests.conftest import DATA
 from tests.support.postgres import Cluster
 from tests.support.scenario_city import HOSTILE, make_city
 
-BEFORE_ACCOUNTS = DATA / "workspace" / "before_accounts.gpkg"
+BEFORE_ACCOUNTS = Path(__file__).resolve().parent / "data" / "workspace" / "before_accounts.gpkg"
 
 
 @pytest.fixture
