@@ -9,7 +9,8 @@ FMT is one of gpkg, shp, geojson, kml, kmz, csv, xlsx, docx, pdf, png, all. ``--
 exports the demo city as it is (every point ``existing``); ``--scenario`` loads a saved
 scenario from the workspace (a GeoPackage path or a ``postgresql://`` URL; default:
 ``$COVERAGE_PLANNER_STORE``, ``$COVERAGE_PLANNER_WORKSPACE`` or ``workspace/workspace.gpkg``)
-and compares it with its base dataset. Exit status: 0 success, 2 bad input (every problem on stderr, no traceback), 1 output could not be written.
+and compares it with its base dataset. Exit status: 0 success, 2 bad input (every problem on
+stderr, no traceback), 1 output could not be written.
 """
 
 from __future__ import annotations
