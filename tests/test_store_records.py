@@ -290,3 +290,35 @@ def test_a_database_without_postgis_rights_says_what_to_do(postgres_cluster: Clu
         PostgisStore(url).list_scenarios()
     assert code_of(err) == "postgis_missing"
     assert "CREATE EXTENSION postgis" in err.value.problems[0].message
+
+
+def test_racing_saves_of_one_version_exactly_one_wins(any_store: Store, city: CityData) -> None:
+    """Two servers (two store objects, their own connections) save over version 1 at once."""
+    import threading
+
+    first = any_store.save(baseline_scenario(city, "t1"))
+    other = open_store(any_store.location)  # the test URLs carry no password
+    )  # type: ignore[attr-defined]
+    outcomes: list[str] = []
+    start = threading.Barrier(4)
+
+    def race(store: Store, i: int) -> None:
+        start.wait()
+        try:
+            store.save(add_point(first, "homes", lon=116.1 + i / 100, lat=39.1),
+                       expected_version=1, saved_by=f"user{i}")  # fmt: skip
+            outcomes.append(f"saved user{i}")
+        except AnalysisError as exc:
+            outcomes.append(exc.problems[0].code)
+
+    threads = [threading.Thread(target=race, args=(s, i))
+               for i, s in enumerate([any_store, other, any_store, other])]  # fmt: skip
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    winners = [o for o in outcomes if o.startswith("saved")]
+    assert len(winners) == 1 and outcomes.count("scenario_changed_elsewhere") == 3, outcomes
+    stored = any_store.load(first.name)
+    assert stored.version == 2 and f"saved {stored.updated_by}" == winners[0]
+    assert len(stored.homes) == 3

@@ -10,6 +10,7 @@ server's save raises ``workspace_busy``.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,6 +59,7 @@ class Pool:
         self.idle_in_transaction_s = idle_in_transaction_s
         self._idle: list[psycopg.Connection[Any]] = []
         self._lock = threading.Lock()
+        self._pid = os.getpid()
 
     def _new(self) -> psycopg.Connection[Any]:
         idle_ms = int(self.idle_in_transaction_s * 1000)
@@ -70,6 +72,10 @@ class Pool:
         )
 
     def _borrow(self) -> psycopg.Connection[Any]:
+        if os.getpid() != self._pid:
+            # A forked child: the idle connections are the parent's sockets. Forget them
+            # (closing would end the parent's sessions) and open its own.
+            self._idle, self._lock, self._pid = [], threading.Lock(), os.getpid()
         while True:
             with self._lock:
                 conn = self._idle.pop() if self._idle else None
