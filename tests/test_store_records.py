@@ -298,7 +298,6 @@ def test_racing_saves_of_one_version_exactly_one_wins(any_store: Store, city: Ci
 
     first = any_store.save(baseline_scenario(city, "t1"))
     other = open_store(any_store.location)  # the test URLs carry no password
-    )  # type: ignore[attr-defined]
     outcomes: list[str] = []
     start = threading.Barrier(4)
 
