@@ -49,7 +49,7 @@ STORE_KINDS = ("gpkg", "postgis")
 
 @pytest.fixture(params=STORE_KINDS)
 def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """An empty store of each kind: a GeoPackage in ``tmp_path``, a fresh PostGIS database."""
+    """An empty store of each kind: a GeoPackage in ``tmp_path``, a fresh PostGIS schema."""
     from analysis.workspace.postgis.store import PostgisStore
     from analysis.workspace.store import WorkspaceStore
 
@@ -57,7 +57,7 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]
         yield WorkspaceStore(tmp_path / "sub" / "ws.gpkg", timeout_s=5)
         return
     cluster: Cluster = request.getfixturevalue("postgres_cluster")
-    store = PostgisStore(cluster.new_database(), timeout_s=5)
+    store = PostgisStore(cluster.new_store_url(), timeout_s=5)
     try:
         yield store
     finally:

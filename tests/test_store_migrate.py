@@ -77,7 +77,7 @@ def test_round_trip_through_postgis_keeps_everything(
 ) -> None:
     src = WorkspaceStore(tmp_path / "src.gpkg")
     fill(src)
-    url = postgres_cluster.new_database("migrate")
+    url = postgres_cluster.new_store_url("migrate")
     back = tmp_path / "back.gpkg"
     # there: the command in its own process, as an administrator would run it
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -103,7 +103,7 @@ def test_a_target_that_holds_anything_is_refused(
 ) -> None:
     src = WorkspaceStore(tmp_path / "src.gpkg")
     fill(src)
-    url = postgres_cluster.new_database("migrate")
+    url = postgres_cluster.new_store_url("migrate")
     target = open_store(url)
     target.append_audit(AuditEvent("", "admin", "login", "session", ""))
     with pytest.raises(AnalysisError) as err:

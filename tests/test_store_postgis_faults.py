@@ -50,7 +50,7 @@ def start_saver(url: str, name: str, v: int, pause: Path) -> subprocess.Popen[st
 def test_kill_9_mid_save_leaves_the_old_version_and_others_work(
     postgres_cluster: Cluster, tmp_path: Path
 ) -> None:
-    url = postgres_cluster.new_database("kill")
+    url = postgres_cluster.new_store_url("kill")
     store = PostgisStore(url, timeout_s=30)
     store.save(planned("方案A", 1))
     saver = start_saver(url, "方案A", 2, tmp_path / "never")
@@ -82,7 +82,7 @@ def test_a_saver_that_finishes_commits_the_new_version(
     postgres_cluster: Cluster, tmp_path: Path
 ) -> None:
     """The control case of the test above: the same saver, let go, commits version 2."""
-    url = postgres_cluster.new_database("kill")
+    url = postgres_cluster.new_store_url("kill")
     store = PostgisStore(url)
     store.save(planned("方案A", 1))
     go = tmp_path / "go"
@@ -95,7 +95,7 @@ def test_a_saver_that_finishes_commits_the_new_version(
 
 
 def test_database_stopped_for_a_moment_then_back(postgres_cluster: Cluster) -> None:
-    url = postgres_cluster.new_database("outage")
+    url = postgres_cluster.new_store_url("outage")
     store = PostgisStore(url, connect_timeout_s=2)
     plan = store.save(baseline_scenario(make_city(), "t1", name="方案A"))
     store.list_scenarios()  # connections now wait in the pool

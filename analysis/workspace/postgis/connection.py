@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from analysis.errors import AnalysisError
 from analysis.workspace.tables import problem
@@ -62,14 +63,15 @@ class Pool:
         self._pid = os.getpid()
 
     def _new(self) -> psycopg.Connection[Any]:
+        params = conninfo_to_dict(self.url)
         idle_ms = int(self.idle_in_transaction_s * 1000)
-        return psycopg.connect(
-            self.url,
-            autocommit=True,  # transactions are explicit BEGIN ... COMMIT
-            connect_timeout=max(1, round(self.connect_timeout_s)),
-            application_name="coverage-planner",
-            options=f"-c idle_in_transaction_session_timeout={idle_ms}",
-        )
+        # Added to the URL's own options (e.g. a search_path), never replacing them.
+        options = f"{params.get('options') or ''} -c idle_in_transaction_session_timeout={idle_ms}"
+        params.setdefault("connect_timeout", max(1, round(self.connect_timeout_s)))
+        params.setdefault("application_name", "coverage-planner")
+        params["options"] = options.strip()
+        # autocommit: transactions are explicit BEGIN ... COMMIT
+        return psycopg.connect(make_conninfo("", **params), autocommit=True)
 
     def _borrow(self) -> psycopg.Connection[Any]:
         if os.getpid() != self._pid:
