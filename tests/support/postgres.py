@@ -146,6 +146,7 @@ def start_cluster() -> Cluster:
         try:
             user = pwd.getpwnam(run_as)
         except KeyError:
+            root.rmdir()
             raise PostgresUnavailableError(
                 f"Running as root, and there is no {run_as!r} user to run PostgreSQL as "
                 "(initdb refuses root): install postgresql-15 (it creates the user)."
