@@ -5,7 +5,8 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/setup_env.sh
 source scripts/setup_env.sh
 setup_python requirements-dev.txt
-setup_debian chromium chromium-driver fonts-noto-cjk poppler-utils
+# postgresql-15 + postgresql-15-postgis-3: the tests start a throw-away cluster (tests/support/postgres.py).
+setup_debian chromium chromium-driver fonts-noto-cjk poppler-utils postgresql-15 postgresql-15-postgis-3
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy geodata analysis dashboard

@@ -1,4 +1,8 @@
-"""Workspace GeoPackage store (analysis.workspace): round trips, names, datasets, GIS validity."""
+"""Workspace stores (analysis.workspace): round trips, names, datasets, GIS validity.
+
+Tests taking ``store`` run against both stores (a GeoPackage file and a PostGIS database,
+``any_store`` in conftest.py); those taking ``gpkg_store`` are about the GeoPackage file.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from analysis.plan.scenarios import (
 )
 from analysis.workspace import gpkg as workspace_gpkg
 from analysis.workspace import store as workspace
+from analysis.workspace.api import Store
 from analysis.workspace.store import WorkspaceStore, default_workspace_path
 from geodata.city import CityData
 from tests.support.scenario_city import HOSTILE, make_city
@@ -57,11 +62,16 @@ def city() -> CityData:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> WorkspaceStore:
+def store(any_store: Store) -> Store:
+    return any_store
+
+
+@pytest.fixture
+def gpkg_store(tmp_path: Path) -> WorkspaceStore:
     return WorkspaceStore(tmp_path / "sub" / "ws.gpkg", timeout_s=5)
 
 
-def test_save_load_round_trip(store: WorkspaceStore, city: CityData) -> None:
+def test_save_load_round_trip(store: Store, city: CityData) -> None:
     base = baseline_scenario(city, "t1", author="张三")
     scenario = edited(base)
     saved = store.save(scenario)
@@ -69,11 +79,11 @@ def test_save_load_round_trip(store: WorkspaceStore, city: CityData) -> None:
     loaded = store.load("方案A")
     assert_scenarios_equal(loaded, scenario)
     assert loaded.updated_at == saved.updated_at
-    assert store.path.exists() and store.exists("方案A") and not store.exists("方案B")
+    assert store.exists("方案A") and not store.exists("方案B")
     assert store.free_name("方案B") == "方案B" and store.free_name(" 方案A ") == "方案A (2)"
 
 
-def test_extra_columns_and_missing_values_survive(store: WorkspaceStore, city: CityData) -> None:
+def test_extra_columns_and_missing_values_survive(store: Store, city: CityData) -> None:
     cp = city.contact_points.assign(remark=["甲", None, "丙", "丁"], score=[1.5, 2.0, np.nan, 4.0])
     cp.loc[1, "county"] = None
     base = baseline_scenario(dataclasses.replace(city, contact_points=cp), "t1")
@@ -84,7 +94,7 @@ def test_extra_columns_and_missing_values_survive(store: WorkspaceStore, city: C
     assert pd.isna(loaded.loc[1, "county"])
 
 
-def test_list_scenarios_counts_by_status(store: WorkspaceStore, city: CityData) -> None:
+def test_list_scenarios_counts_by_status(store: Store, city: CityData) -> None:
     assert store.list_scenarios().empty
     base = store.save(baseline_scenario(city, "t1", "甲"))
     store.save(edited(base))
@@ -96,6 +106,10 @@ def test_list_scenarios_counts_by_status(store: WorkspaceStore, city: CityData) 
         "updated_at",
         "dataset_id",
         "description",
+        "owner",
+        "published",
+        "version",
+        "updated_by",
         "n_existing",
         "n_proposed",
         "n_moved",
@@ -107,9 +121,7 @@ def test_list_scenarios_counts_by_status(store: WorkspaceStore, city: CityData) 
     assert table["updated_at"].str.endswith("Z").all()
 
 
-def test_upsert_replaces_rows_and_updated_at_increases(
-    store: WorkspaceStore, city: CityData
-) -> None:
+def test_upsert_replaces_rows_and_updated_at_increases(store: Store, city: CityData) -> None:
     first = store.save(edited(baseline_scenario(city, "t1")))
     smaller = remove_point(first, "contact_points", "NEW-001")
     second = store.save(smaller)
@@ -118,7 +130,7 @@ def test_upsert_replaces_rows_and_updated_at_increases(
     assert len(store.list_scenarios()) == 1
 
 
-def test_optimistic_save_detects_a_concurrent_edit(store: WorkspaceStore, city: CityData) -> None:
+def test_optimistic_save_detects_a_concurrent_edit(store: Store, city: CityData) -> None:
     base = baseline_scenario(city, "t1")
     mine = store.save(base, expected_updated_at="")  # "" = must not exist yet
     with pytest.raises(AnalysisError) as err:
@@ -130,7 +142,7 @@ def test_optimistic_save_detects_a_concurrent_edit(store: WorkspaceStore, city: 
     store.save(mine, expected_updated_at=theirs.updated_at)
 
 
-def test_hostile_names_are_stored_verbatim(store: WorkspaceStore, city: CityData) -> None:
+def test_hostile_names_are_stored_verbatim(store: Store, city: CityData) -> None:
     names = [HOSTILE, "a'b\"c", "%_*?", "名称 with spaces", "Robert'); DROP TABLE scenarios;--"]
     for name in names:
         store.save(baseline_scenario(city, "t1", name=name))
@@ -140,7 +152,7 @@ def test_hostile_names_are_stored_verbatim(store: WorkspaceStore, city: CityData
     assert not store.exists("%_*?") and store.exists("a'b\"c")
 
 
-def test_delete_and_rename(store: WorkspaceStore, city: CityData) -> None:
+def test_delete_and_rename(store: Store, city: CityData) -> None:
     store.save(baseline_scenario(city, "t1", name="甲"))
     store.save(baseline_scenario(city, "t1", name="乙"))
     store.rename("甲", "丙")
@@ -160,7 +172,7 @@ def test_delete_and_rename(store: WorkspaceStore, city: CityData) -> None:
     assert list(store.list_scenarios()["n_existing"]) == [12]
 
 
-def test_invalid_scenarios_are_refused(store: WorkspaceStore, city: CityData) -> None:
+def test_invalid_scenarios_are_refused(store: Store, city: CityData) -> None:
     base = baseline_scenario(city, "t1")
     bad_status = base.with_layer("homes", base.homes.assign(status="gone"))
     dup = base.with_layer("homes", base.homes.assign(id="H0"))
@@ -176,7 +188,7 @@ def test_invalid_scenarios_are_refused(store: WorkspaceStore, city: CityData) ->
     assert store.list_scenarios().empty
 
 
-def test_dataset_round_trip(store: WorkspaceStore, city: CityData) -> None:
+def test_dataset_round_trip(store: Store, city: CityData) -> None:
     villages = gpd.GeoDataFrame(
         {
             "code": ["110102001001", "110102001002"],
@@ -218,43 +230,45 @@ def test_dataset_round_trip(store: WorkspaceStore, city: CityData) -> None:
     assert store.delete_dataset("up-2") and not store.has_dataset("up-2")
 
 
-def test_file_is_a_valid_geopackage_gis_can_read(store: WorkspaceStore, city: CityData) -> None:
-    store.save(edited(baseline_scenario(city, "t1")))
-    store.save_dataset("up-1", city)
-    assert store.integrity_check() == ["ok"]
-    layers = dict(pyogrio.list_layers(store.path))
+def test_file_is_a_valid_geopackage_gis_can_read(
+    gpkg_store: WorkspaceStore, city: CityData
+) -> None:
+    gpkg_store.save(edited(baseline_scenario(city, "t1")))
+    gpkg_store.save_dataset("up-1", city)
+    assert gpkg_store.integrity_check() == ["ok"]
+    layers = dict(pyogrio.list_layers(gpkg_store.path))
     assert layers["scenario_contact_points"] == "Point"
     assert layers["dataset_townships"] == "MultiPolygon"
     assert layers["scenarios"] is None
     for name in layers:
-        pyogrio.read_dataframe(store.path, layer=name)  # every layer reads
-    cps = pyogrio.read_dataframe(store.path, layer="scenario_contact_points")
+        pyogrio.read_dataframe(gpkg_store.path, layer=name)  # every layer reads
+    cps = pyogrio.read_dataframe(gpkg_store.path, layer="scenario_contact_points")
     assert cps.crs.to_epsg() == 4326 and len(cps) == 5 and set(cps["scenario"]) == {"方案A"}
-    meta = pyogrio.read_dataframe(store.path, layer="scenarios")
+    meta = pyogrio.read_dataframe(gpkg_store.path, layer="scenarios")
     assert meta.loc[0, "name"] == "方案A" and meta.loc[0, "description"] == "第一稿"
-    info = pyogrio.read_info(store.path, layer="scenario_contact_points")
+    info = pyogrio.read_info(gpkg_store.path, layer="scenario_contact_points")
     assert info["features"] == 5
-    with sqlite3.connect(store.path) as conn:
+    with sqlite3.connect(gpkg_store.path) as conn:
         assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
 def test_backup_is_a_single_self_contained_file(
-    store: WorkspaceStore, city: CityData, tmp_path: Path
+    gpkg_store: WorkspaceStore, city: CityData, tmp_path: Path
 ) -> None:
-    store.save(edited(baseline_scenario(city, "t1")))
-    dest = store.backup(tmp_path / "bak" / "copy.gpkg")
+    gpkg_store.save(edited(baseline_scenario(city, "t1")))
+    dest = gpkg_store.backup(tmp_path / "bak" / "copy.gpkg")
     with sqlite3.connect(dest) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
-    assert_scenarios_equal(WorkspaceStore(dest).load("方案A"), store.load("方案A"))
+    assert_scenarios_equal(WorkspaceStore(dest).load("方案A"), gpkg_store.load("方案A"))
 
 
 def test_writes_work_with_rtree_triggers_added_by_a_gis(
-    store: WorkspaceStore, city: CityData
+    gpkg_store: WorkspaceStore, city: CityData
 ) -> None:
     """QGIS/GDAL add R-tree triggers calling ST_* functions plain SQLite lacks."""
-    store.save(baseline_scenario(city, "t1"))
-    with sqlite3.connect(store.path) as conn:
+    gpkg_store.save(baseline_scenario(city, "t1"))
+    with sqlite3.connect(gpkg_store.path) as conn:
         conn.execute(
             "CREATE VIRTUAL TABLE rtree_scenario_homes_geom USING rtree(id, minx, maxx, miny, maxy)"
         )
@@ -264,8 +278,8 @@ def test_writes_work_with_rtree_triggers_added_by_a_gis(
             " INSERT OR REPLACE INTO rtree_scenario_homes_geom VALUES (NEW.fid,"
             " ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)); END"
         )
-    store.save(baseline_scenario(city, "t1", name="乙"))
-    with sqlite3.connect(store.path) as conn:
+    gpkg_store.save(baseline_scenario(city, "t1", name="乙"))
+    with sqlite3.connect(gpkg_store.path) as conn:
         rows = conn.execute("SELECT minx, maxx FROM rtree_scenario_homes_geom").fetchall()
     assert len(rows) == 2 and all(abs(a - b) < 1e-4 for a, b in rows)  # rtree stores float32
 
@@ -302,7 +316,7 @@ def test_unreadable_file_gives_a_domain_error(tmp_path: Path) -> None:
     assert err.value.problems[0].code == "workspace_error"
 
 
-def test_demo_city_plan_round_trip_and_kpis(store: WorkspaceStore) -> None:
+def test_demo_city_plan_round_trip_and_kpis(store: Store) -> None:
     """Integration with the demo city and the coverage engine (skipped if either is missing)."""
     demo = pytest.importorskip("geodata.demo.load")
     coverage = pytest.importorskip("analysis.coverage.api")
@@ -345,9 +359,9 @@ def test_geometry_blob_codec_round_trip() -> None:
 
 
 def test_failed_save_keeps_previous_version(
-    store: WorkspaceStore, city: CityData, monkeypatch: pytest.MonkeyPatch
+    gpkg_store: WorkspaceStore, city: CityData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = store.save(edited(baseline_scenario(city, "t1")))
+    first = gpkg_store.save(edited(baseline_scenario(city, "t1")))
     real = workspace_gpkg.write_rows
     calls = []
 
@@ -359,16 +373,16 @@ def test_failed_save_keeps_previous_version(
 
     monkeypatch.setattr(workspace_gpkg, "write_rows", fail_on_second_layer)
     with pytest.raises(RuntimeError):
-        store.save(remove_point(first, "contact_points", "NEW-001"))
+        gpkg_store.save(remove_point(first, "contact_points", "NEW-001"))
     monkeypatch.undo()
-    assert_scenarios_equal(store.load("方案A"), first)
-    assert store.load("方案A").updated_at == first.updated_at
+    assert_scenarios_equal(gpkg_store.load("方案A"), first)
+    assert gpkg_store.load("方案A").updated_at == first.updated_at
 
 
 def test_disk_full_is_a_domain_error_and_loses_nothing(
-    store: WorkspaceStore, city: CityData, monkeypatch: pytest.MonkeyPatch
+    gpkg_store: WorkspaceStore, city: CityData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = store.save(edited(baseline_scenario(city, "t1")))
+    first = gpkg_store.save(edited(baseline_scenario(city, "t1")))
     real_connect = workspace_gpkg.connect
 
     def small_disk(path: Path, timeout_s: float) -> sqlite3.Connection:
@@ -380,8 +394,8 @@ def test_disk_full_is_a_domain_error_and_loses_nothing(
     monkeypatch.setattr(workspace_gpkg, "connect", small_disk)
     big = make_city(n_cp=4, n_sites=3000, seed=5)
     with pytest.raises(AnalysisError) as err:
-        store.save(dataclasses.replace(baseline_scenario(big, "t1"), name="方案A"))
+        gpkg_store.save(dataclasses.replace(baseline_scenario(big, "t1"), name="方案A"))
     assert err.value.problems[0].code == "workspace_error"
     monkeypatch.undo()
-    assert_scenarios_equal(store.load("方案A"), first)
-    assert store.integrity_check() == ["ok"]
+    assert_scenarios_equal(gpkg_store.load("方案A"), first)
+    assert gpkg_store.integrity_check() == ["ok"]

@@ -32,6 +32,7 @@ import shapely
 
 from analysis.plan.scenarios import Scenario, baseline_scenario
 from analysis.workspace import gpkg as workspace_gpkg
+from analysis.workspace.api import Store
 from analysis.workspace.store import WorkspaceStore
 from tests.support.scenario_city import HOSTILE, make_city
 
@@ -279,8 +280,9 @@ def test_processes_saving_at_once_all_succeed(tmp_path: Path) -> None:
         assert check_is_one_version(store, name, template) == 1000 * (i + 1) + count - 1
 
 
-def test_threads_sharing_one_store_all_succeed(tmp_path: Path) -> None:
-    store = WorkspaceStore(tmp_path / "ws.gpkg")
+def test_threads_sharing_one_store_all_succeed(any_store: Store) -> None:
+    """Both stores (GeoPackage, PostGIS): one store object shared by threads."""
+    store = any_store
     base = baseline_scenario(make_city(seed=3), "t1")
     errors: list[BaseException] = []
 

@@ -7,9 +7,10 @@ Usage::
 
 FMT is one of gpkg, shp, geojson, kml, kmz, csv, xlsx, docx, pdf, png, all. ``--demo``
 exports the demo city as it is (every point ``existing``); ``--scenario`` loads a saved
-scenario from the workspace (default: ``$COVERAGE_PLANNER_WORKSPACE`` or
-``workspace/workspace.gpkg``) and compares it with its base dataset. Exit status: 0 success,
-2 bad input (every problem on stderr, no traceback), 1 output could not be written.
+scenario from the workspace (a GeoPackage path or a ``postgresql://`` URL; default:
+``$COVERAGE_PLANNER_STORE``, ``$COVERAGE_PLANNER_WORKSPACE`` or ``workspace/workspace.gpkg``)
+and compares it with its base dataset. Exit status: 0 success, 2 bad input (every problem on
+stderr, no traceback), 1 output could not be written.
 """
 
 from __future__ import annotations
@@ -51,7 +52,11 @@ def add_parser(subparsers: Any) -> None:
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--demo", action="store_true", help="the built-in demo city as it is")
     source.add_argument("--scenario", help="name of a scenario saved in the workspace")
-    p.add_argument("--workspace", type=Path, help="workspace GeoPackage (with --scenario)")
+    p.add_argument(
+        "--workspace",
+        help="workspace: a GeoPackage path or a postgresql:// URL (with --scenario; default"
+        " $COVERAGE_PLANNER_STORE)",
+    )
     p.add_argument("--format", dest="fmt", required=True, choices=FORMAT_CHOICES)
     p.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
     p.add_argument("--coords", choices=("wgs84", "gcj02"), default="wgs84")
@@ -112,9 +117,9 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any]:
     if args.demo:
         city = _demo_city()
         return city, baseline_scenario(city, DEMO_DATASET_ID)
-    from analysis.workspace.store import WorkspaceStore
+    from analysis.workspace.api import open_store
 
-    store = WorkspaceStore(args.workspace)
+    store = open_store(args.workspace)
     scenario = store.load(args.scenario)
     if scenario.dataset_id == DEMO_DATASET_ID:
         return _demo_city(), scenario

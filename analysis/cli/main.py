@@ -1,4 +1,5 @@
-"""Command line: ``python -m analysis {report,propose,export} ...`` (``coverage-analysis``).
+"""Command line: ``python -m analysis {report,propose,export,workspace} ...`` (installed as
+``coverage-analysis``).
 
 Each sub-command lives in its own module of :mod:`analysis.cli` exposing
 ``add_parser(subparsers)`` and ``run(args) -> int``. Every sub-command's module is imported
@@ -17,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "report": "analysis.cli.report",
     "propose": "analysis.cli.propose",
     "export": "analysis.cli.export",
+    "workspace": "analysis.cli.workspace",
 }
 
 

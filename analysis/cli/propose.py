@@ -21,7 +21,8 @@ points), ``kpis_before.json``, ``conflicts.json`` (rule check, smallest complian
 and the plan's compliance) and ``curve.csv`` (coverage against the number of new points);
 with ``--tradeoff`` also ``tradeoff.csv`` (one optimal plan per weighting between total
 and rural coverage, none dominated). ``--save-as NAME`` stores the plan as a scenario in
-the workspace (default ``$COVERAGE_PLANNER_WORKSPACE`` or ``workspace/workspace.gpkg``;
+the workspace (``--workspace``: a file or a ``postgresql://`` URL; default
+``$COVERAGE_PLANNER_STORE``, ``$COVERAGE_PLANNER_WORKSPACE`` or ``workspace/workspace.gpkg``;
 uploaded files are stored with it), for ``python -m analysis export --scenario NAME``.
 
 When the request cannot meet every county minimum, the conflicts and the exact flags that
@@ -119,7 +120,10 @@ def add_parser(subparsers: Any) -> None:
         help="also write tradeoff.csv: optimal plans from total to rural coverage",
     )
     p.add_argument("--save-as", help="store the plan as a scenario of this name")
-    p.add_argument("--workspace", type=Path, help="workspace GeoPackage (with --save-as)")
+    p.add_argument(
+        "--workspace",
+        help="workspace: a GeoPackage path or a postgresql:// URL (with --save-as)",
+    )
     p.add_argument("--author", default="", help="author (编制人) of the saved scenario")
     p.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
 

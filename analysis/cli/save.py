@@ -22,7 +22,7 @@ from analysis.plan.scenarios import (
     baseline_scenario,
     validate_scenario_name,
 )
-from analysis.workspace.store import WorkspaceStore
+from analysis.workspace.api import open_store
 from geodata.city import CityData
 from geodata.errors import Problem
 
@@ -47,14 +47,14 @@ def check_name_free(args: argparse.Namespace) -> None:
     AnalysisError
         Code ``scenario_exists``, or a bad name.
     """
-    store = WorkspaceStore(args.workspace)
+    store = open_store(args.workspace)
     name = validate_scenario_name(str(args.save_as))
     if store.exists(name):
         raise AnalysisError(
             [
                 Problem(
                     "scenario_exists",
-                    f"A scenario called {name!r} already exists in {store.path}; choose "
+                    f"A scenario called {name!r} already exists in {store.location}; choose "
                     "another --save-as name (nothing was overwritten).",
                     value=name,
                 )
@@ -72,7 +72,7 @@ def save_proposal(args: argparse.Namespace, city: CityData, proposal: Proposal) 
         that cannot be written.
     """
     check_name_free(args)
-    store = WorkspaceStore(args.workspace)
+    store = open_store(args.workspace)
     name = validate_scenario_name(str(args.save_as))
     if args.demo:
         dataset_id = DEMO_DATASET_ID

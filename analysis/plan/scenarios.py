@@ -74,6 +74,16 @@ class Scenario:
         then ``status``, ``orig_lon``, ``orig_lat``.
     description
         Free text.
+    owner
+        Username of the account that owns it (``""`` in the single-user mode); ``author``
+        stays the name shown.
+    published
+        True: visible to 查看 (viewer) accounts.
+    version
+        The stored version this value was loaded or saved as (0: never saved); the store
+        adds 1 on every save and refuses a save that expects another version.
+    updated_by
+        Username of whoever saved it last (set by the store).
     """
 
     name: str
@@ -85,6 +95,10 @@ class Scenario:
     collection_sites: gpd.GeoDataFrame
     homes: gpd.GeoDataFrame
     description: str = ""
+    owner: str = ""
+    published: bool = False
+    version: int = 0
+    updated_by: str = ""
 
     def layer(self, layer: PointLayer) -> gpd.GeoDataFrame:
         """The frame of ``layer`` (do not modify it in place)."""

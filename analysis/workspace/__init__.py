@@ -1,7 +1,9 @@
-"""The workspace store: scenarios and uploaded datasets in one GeoPackage file.
+"""The workspace store: scenarios, uploaded datasets, accounts and the audit log.
 
-``WorkspaceStore(path)`` (:mod:`.store`); the file's layout :mod:`.tables`, geometry
-encoding :mod:`.geom`, GeoPackage details :mod:`.gpkg`, stored datasets :mod:`.datasets`.
+``open_store(setting)`` and the ``Store`` interface (:mod:`.api`) over two stores: the
+GeoPackage file ``WorkspaceStore(path)`` (:mod:`.store`) and PostgreSQL/PostGIS
+``PostgisStore(url)`` (:mod:`.postgis`). The operations :mod:`.sqlbase`/:mod:`.sqlrecords`,
+the layout :mod:`.tables`, records :mod:`.records`, moving a workspace :mod:`.migrate`.
 """
 
 from __future__ import annotations
@@ -9,6 +11,9 @@ from __future__ import annotations
 from geodata.lazy import lazy_exports
 
 _EXPORTS = {
+    "STORE_ENV_VAR": "analysis.workspace.api",
+    "Store": "analysis.workspace.api",
+    "open_store": "analysis.workspace.api",
     "WORKSPACE_ENV_VAR": "analysis.workspace.store",
     "WorkspaceStore": "analysis.workspace.store",
     "default_workspace_path": "analysis.workspace.store",

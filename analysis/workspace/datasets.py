@@ -1,38 +1,44 @@
 """Base datasets in the workspace: an uploaded city's layers, kept across server restarts.
 
-Functions here work inside a transaction opened by :class:`analysis.workspace.store.WorkspaceStore`
-(which wraps them as methods); the built-in demo city (``"demo"``) is never copied.
+Functions here work inside a transaction opened by a store
+(:class:`analysis.workspace.sqlbase.SqlStore`, which wraps them as methods), through its
+:class:`~analysis.workspace.frames.LayerIO`; the built-in demo city (``"demo"``) is never copied.
+A dataset's road lines (``CityData.roads``, when the city has them) are kept too.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import sqlite3
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
 from analysis.errors import Problem
 from analysis.plan.scenarios import DEMO_DATASET_ID, utc_now_iso
-from analysis.workspace import gpkg as gp
-from analysis.workspace.tables import DATASET_TABLES, problem
+from analysis.workspace.frames import LayerIO
+from analysis.workspace.tables import DATASET_TABLES, ROADS_TABLE, problem
 from geodata.city import CityData
 
-_TOUCHED = ["datasets", *(s.table for s in DATASET_TABLES.values())]
+_TOUCHED = ["datasets", *(s.table for s in DATASET_TABLES.values()), ROADS_TABLE.table]
+#: True when ``CityData`` has a road layer (#13); the store keeps roads either way.
+_CITY_HAS_ROADS = "roads" in {f.name for f in dataclasses.fields(CityData)}
 
 
-def list_datasets(conn: sqlite3.Connection) -> pd.DataFrame:
+def list_datasets(io: LayerIO, conn: Any) -> pd.DataFrame:
     """Stored datasets: ``dataset_id``, ``name``, ``created_at``, ``updated_at``."""
     rows = conn.execute(
-        "SELECT dataset_id, name, created_at, updated_at FROM datasets ORDER BY created_at"
+        "SELECT dataset_id, name, created_at, updated_at FROM datasets"
+        " ORDER BY created_at, dataset_id"
     ).fetchall()
+    rows = [list(r) for r in rows]
     return pd.DataFrame(rows, columns=["dataset_id", "name", "created_at", "updated_at"])
 
 
-def has_dataset(conn: sqlite3.Connection, dataset_id: str) -> bool:
+def has_dataset(io: LayerIO, conn: Any, dataset_id: str) -> bool:
     """True when ``dataset_id`` is stored."""
-    sql = "SELECT 1 FROM datasets WHERE dataset_id = ?"
+    sql = io.q("SELECT 1 FROM datasets WHERE dataset_id = ?")
     return conn.execute(sql, (dataset_id,)).fetchone() is not None
 
 
@@ -48,49 +54,70 @@ def check_dataset_id(dataset_id: str) -> None:
         )
 
 
-def save_dataset(conn: sqlite3.Connection, dataset_id: str, city: CityData) -> None:
-    """Insert or replace every layer of ``city`` under ``dataset_id`` (caller's transaction)."""
+def save_dataset(
+    io: LayerIO,
+    conn: Any,
+    dataset_id: str,
+    city: CityData,
+    times: tuple[str, str] | None = None,
+) -> None:
+    """Insert or replace every layer of ``city`` under ``dataset_id`` (caller's transaction).
+
+    ``times``: ``(created_at, updated_at)`` to keep (a moved workspace), else now.
+    """
     warnings = json.dumps(
         [dataclasses.asdict(p) for p in city.warnings], ensure_ascii=False, default=str
     )
     now = utc_now_iso()
+    created_at, updated_at = times if times is not None else (now, now)
+    roads = getattr(city, "roads", None)
     conn.execute(
-        "INSERT INTO datasets (dataset_id, name, is_demo, has_villages, created_at, updated_at,"
-        " warnings_json) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dataset_id) DO UPDATE SET"
-        " name = excluded.name, is_demo = excluded.is_demo,"
-        " has_villages = excluded.has_villages, updated_at = excluded.updated_at,"
-        " warnings_json = excluded.warnings_json",
+        io.q(
+            "INSERT INTO datasets (dataset_id, name, is_demo, has_villages, created_at,"
+            " updated_at, warnings_json, has_roads) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(dataset_id) DO UPDATE SET name = excluded.name,"
+            " is_demo = excluded.is_demo, has_villages = excluded.has_villages,"
+            " updated_at = excluded.updated_at, warnings_json = excluded.warnings_json,"
+            " has_roads = excluded.has_roads"
+        ),
         (
             dataset_id,
             city.name,
-            int(city.is_demo),
-            int(city.villages is not None),
-            now,
-            now,
+            bool(city.is_demo),
+            city.villages is not None,
+            created_at,
+            updated_at,
             warnings,
+            roads is not None,
         ),
     )
-    for layer, spec in DATASET_TABLES.items():
-        frame = getattr(city, layer)
+    layers = [(spec, getattr(city, layer)) for layer, spec in DATASET_TABLES.items()]
+    for spec, frame in [*layers, (ROADS_TABLE, roads)]:
         if frame is None:
             frame = gpd.GeoDataFrame({"geometry": []}, geometry="geometry", crs=4326)
         elif frame.crs is not None and frame.crs.to_epsg() != 4326:
             frame = frame.to_crs(4326)
-        gp.write_rows(conn, spec, dataset_id, frame)
-    gp.touch_contents(conn, _TOUCHED)
+        io.write_rows(conn, spec, dataset_id, frame)
+    io.touch(conn, _TOUCHED)
 
 
-def load_dataset(conn: sqlite3.Connection, dataset_id: str) -> CityData:
+def load_dataset(io: LayerIO, conn: Any, dataset_id: str) -> CityData:
     """The stored dataset ``dataset_id`` (read in the caller's snapshot)."""
     row = conn.execute(
-        "SELECT name, is_demo, has_villages, warnings_json FROM datasets WHERE dataset_id = ?",
+        io.q(
+            "SELECT name, is_demo, has_villages, warnings_json, has_roads FROM datasets"
+            " WHERE dataset_id = ?"
+        ),
         (dataset_id,),
     ).fetchone()
     if row is None:
         raise problem(
             "dataset_not_found", f"No stored dataset has the id {dataset_id!r}.", value=dataset_id
         )
-    frames = {layer: gp.read_rows(conn, spec, dataset_id) for layer, spec in DATASET_TABLES.items()}
+    frames = {layer: io.read_rows(conn, spec, dataset_id) for layer, spec in DATASET_TABLES.items()}
+    more: dict[str, Any] = {}
+    if row[4] and _CITY_HAS_ROADS:
+        more["roads"] = io.read_rows(conn, ROADS_TABLE, dataset_id)
     return CityData(
         townships=frames["townships"],
         villages=frames["villages"] if row[2] else None,
@@ -100,14 +127,14 @@ def load_dataset(conn: sqlite3.Connection, dataset_id: str) -> CityData:
         name=row[0] or "",
         is_demo=bool(row[1]),
         warnings=tuple(Problem(**p) for p in json.loads(row[3] or "[]")),
+        **more,
     )
 
 
-def delete_dataset(conn: sqlite3.Connection, dataset_id: str) -> bool:
+def delete_dataset(io: LayerIO, conn: Any, dataset_id: str) -> bool:
     """Delete ``dataset_id``; refused while a saved scenario is built on it."""
-    users = [
-        r[0] for r in conn.execute("SELECT name FROM scenarios WHERE dataset_id = ?", (dataset_id,))
-    ]
+    sql = io.q("SELECT name FROM scenarios WHERE dataset_id = ?")
+    users = [r[0] for r in conn.execute(sql, (dataset_id,)).fetchall()]
     if users:
         raise problem(
             "dataset_in_use",
@@ -115,8 +142,9 @@ def delete_dataset(conn: sqlite3.Connection, dataset_id: str) -> bool:
             value=dataset_id,
             params={"scenarios": users},
         )
-    gone = conn.execute("DELETE FROM datasets WHERE dataset_id = ?", (dataset_id,)).rowcount
-    for spec in DATASET_TABLES.values():
-        conn.execute(f'DELETE FROM "{spec.table}" WHERE dataset_id = ?', (dataset_id,))
-    gp.touch_contents(conn, _TOUCHED)
+    sql = io.q("DELETE FROM datasets WHERE dataset_id = ?")
+    gone = conn.execute(sql, (dataset_id,)).rowcount
+    for spec in [*DATASET_TABLES.values(), ROADS_TABLE]:
+        conn.execute(io.q(f'DELETE FROM "{spec.table}" WHERE dataset_id = ?'), (dataset_id,))
+    io.touch(conn, _TOUCHED)
     return bool(gone)

@@ -18,13 +18,35 @@ SRS_ID = 4326
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
 
-def encode_geometries(geoms: Sequence[Any] | np.ndarray, multipolygon: bool = False) -> list[bytes]:
-    """GeoPackage binary blobs (little-endian header, envelope for non-points) of ``geoms``."""
+def promote_to_multi(geoms: Sequence[Any] | np.ndarray, multi: str | None) -> np.ndarray:
+    """``geoms`` with single polygons (lines) made multi when the column is ``multi``.
+
+    ``multi``: the column's geometry type (``"MULTIPOLYGON"``, ``"MULTILINESTRING"``);
+    anything else leaves the geometries as they are.
+    """
     arr = np.asarray(geoms, dtype=object)
-    if multipolygon:
-        is_poly = shapely.get_type_id(arr) == shapely.GeometryType.POLYGON
+    single = {
+        "MULTIPOLYGON": (shapely.GeometryType.POLYGON, shapely.MultiPolygon),
+        "MULTILINESTRING": (shapely.GeometryType.LINESTRING, shapely.MultiLineString),
+    }.get(str(multi).upper())
+    if single is None or not len(arr):
+        return arr
+    is_single = shapely.get_type_id(arr) == single[0]
+    if is_single.any():
         arr = arr.copy()
-        arr[is_poly] = [shapely.MultiPolygon([g]) for g in arr[is_poly]]
+        arr[is_single] = [single[1]([g]) for g in arr[is_single]]
+    return arr
+
+
+def encode_geometries(
+    geoms: Sequence[Any] | np.ndarray, multipolygon: bool = False, multi: str | None = None
+) -> list[bytes]:
+    """GeoPackage binary blobs (little-endian header, envelope for non-points) of ``geoms``.
+
+    ``multi`` (or ``multipolygon=True``, meaning ``"MULTIPOLYGON"``): see
+    :func:`promote_to_multi`.
+    """
+    arr = promote_to_multi(geoms, "MULTIPOLYGON" if multipolygon else multi)
     wkbs = shapely.to_wkb(arr, byte_order=1, flavor="iso")
     bounds = shapely.bounds(arr)
     points = shapely.get_type_id(arr) == shapely.GeometryType.POINT

@@ -15,21 +15,25 @@ lacks; :func:`connect` registers them so our writes keep working on such a file.
 
 from __future__ import annotations
 
-import json
-import math
+import dataclasses
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
-from analysis.workspace.geom import SRS_ID, ST_FUNCTIONS, decode_geometries, encode_geometries
+from analysis.workspace.frames import (
+    EXTRA_COLUMN,
+    SRS_ID,
+    Kind,
+    TableSpec,
+    frame_columns,
+    frame_from_columns,
+)
+from analysis.workspace.geom import ST_FUNCTIONS, decode_geometries, encode_geometries
 
-Kind = Literal["str", "int", "float", "bool"]
+__all__ = ["EXTRA_COLUMN", "Kind", "TableSpec", "connect", "read_rows", "write_rows"]
 
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10300  # GeoPackage 1.3
@@ -40,37 +44,6 @@ WGS84_WKT = (
     'AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]'
 )
 _SQL_TYPES: dict[Kind, str] = {"str": "TEXT", "int": "INTEGER", "float": "REAL", "bool": "BOOLEAN"}
-#: Column holding, as JSON, the non-canonical columns of a row (nothing the user had is lost).
-EXTRA_COLUMN = "extra_json"
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """One table of the workspace.
-
-    Parameters
-    ----------
-    table
-        SQL table name (a constant of ours, never user text).
-    key
-        Column grouping the rows of one scenario/dataset (``scenario`` or ``dataset_id``);
-        empty for the metadata tables.
-    geometry_type
-        ``"POINT"``/``"MULTIPOLYGON"`` for feature tables, ``None`` for attribute tables.
-    columns
-        ``(name, kind)`` of the data columns (without ``fid``, ``geom``, key and extras).
-    description
-        Shown by GIS software (``gpkg_contents.description``).
-    unique
-        Column with a UNIQUE constraint (metadata tables).
-    """
-
-    table: str
-    key: str
-    geometry_type: str | None
-    columns: tuple[tuple[str, Kind], ...]
-    description: str = ""
-    unique: str = ""
 
 
 def connect(path: Path, timeout_s: float) -> sqlite3.Connection:
@@ -198,16 +171,16 @@ def _ensure_table(conn: sqlite3.Connection, spec: TableSpec) -> None:
     if spec.key:
         cols.append(f'"{spec.key}" TEXT NOT NULL')
     for name, kind in spec.columns:
-        unique = " UNIQUE" if name == spec.unique else ""
-        cols.append(f'"{name}" {_SQL_TYPES[kind]}{unique}')
+        cols.append(spec.column_sql(name, _SQL_TYPES[kind]))
     if spec.key:
         cols.append(f'"{EXTRA_COLUMN}" TEXT')
     conn.execute(f'CREATE TABLE IF NOT EXISTS "{spec.table}" ({", ".join(cols)})')
     # A column added to the layer schemas after the workspace was created: add it too.
     have = {r[1] for r in conn.execute(f'PRAGMA table_info("{spec.table}")')}
     for name, kind in spec.columns:
-        if name not in have:
-            conn.execute(f'ALTER TABLE "{spec.table}" ADD COLUMN "{name}" {_SQL_TYPES[kind]}')
+        if name not in have:  # no UNIQUE here: SQLite cannot add a unique column
+            column = dataclasses.replace(spec, unique="").column_sql(name, _SQL_TYPES[kind])
+            conn.execute(f'ALTER TABLE "{spec.table}" ADD COLUMN {column}')
     if spec.key:
         index = f"idx_{spec.table}_{spec.key}"
         conn.execute(f'CREATE INDEX IF NOT EXISTS "{index}" ON "{spec.table}" ("{spec.key}")')
@@ -250,28 +223,6 @@ def touch_contents(conn: sqlite3.Connection, tables: Iterable[str]) -> None:
 # --- rows <-> frames ----------------------------------------------------------------------
 
 
-def _py(value: Any) -> Any:
-    """A JSON/SQLite-friendly Python value (numpy scalars unwrapped, NaN -> None)."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    return value
-
-
-def _column_values(series: pd.Series, kind: Kind) -> list[Any]:
-    values = [_py(v) for v in series.astype(object).tolist()]
-    if kind == "str":
-        return [None if v is None else str(v) for v in values]
-    if kind == "int":
-        return [None if v is None else int(v) for v in values]
-    if kind == "float":
-        return [None if v is None else float(v) for v in values]
-    return [None if v is None else int(bool(v)) for v in values]
-
-
 def write_rows(
     conn: sqlite3.Connection, spec: TableSpec, key_value: str, gdf: pd.DataFrame
 ) -> None:
@@ -281,21 +232,8 @@ def write_rows(
     if n == 0:
         return
     names = [c for c, _ in spec.columns]
-    columns = [
-        _column_values(gdf[c], kind) if c in gdf.columns else [None] * n for c, kind in spec.columns
-    ]
-    extras = [c for c in gdf.columns if c not in names and c != gdf.geometry.name]
-    if extras:
-        records = gdf[extras].astype(object).to_dict("records")
-        extra_json: list[str | None] = [
-            json.dumps({k: _py(v) for k, v in r.items()}, ensure_ascii=False, default=str)
-            for r in records
-        ]
-    else:
-        extra_json = [None] * n
-    blobs = encode_geometries(
-        gdf.geometry.to_numpy(), multipolygon=spec.geometry_type == "MULTIPOLYGON"
-    )
+    columns, extra_json = frame_columns(spec, gdf)
+    blobs = encode_geometries(gdf.geometry.to_numpy(), multi=spec.geometry_type)
     rows = zip([key_value] * n, blobs, *columns, extra_json, strict=True)
     quoted = ", ".join(f'"{c}"' for c in [spec.key, "geom", *names, EXTRA_COLUMN])
     marks = ", ".join("?" * (len(names) + 3))
@@ -310,26 +248,29 @@ def read_rows(conn: sqlite3.Connection, spec: TableSpec, key_value: str) -> gpd.
         f'SELECT {quoted} FROM "{spec.table}" WHERE "{spec.key}" = ? ORDER BY fid', (key_value,)
     ).fetchall()
     cols = list(zip(*rows, strict=True)) if rows else [()] * (len(names) + 2)
-    data: dict[str, Any] = {}
-    for (name, kind), values in zip(spec.columns, cols[1:-1], strict=True):
-        data[name] = _typed(list(values), kind)
-    extras = [json.loads(v) if v else {} for v in cols[-1]]
-    extra_names: dict[str, None] = {}
-    for record in extras:
-        extra_names.update(dict.fromkeys(record))
-    for name in extra_names:
-        data[name] = [record.get(name) for record in extras]
     geoms = decode_geometries(list(cols[0]))
-    return gpd.GeoDataFrame(
-        data, geometry=gpd.GeoSeries(geoms, crs=f"EPSG:{SRS_ID}"), crs=f"EPSG:{SRS_ID}"
-    )
+    return frame_from_columns(spec, geoms, cols[1:-1], cols[-1])
 
 
-def _typed(values: list[Any], kind: Kind) -> pd.Series:
-    if kind == "int":
-        return pd.Series([0 if v is None else int(v) for v in values], dtype="int64")
-    if kind == "float":
-        return pd.Series([np.nan if v is None else float(v) for v in values], dtype="float64")
-    if kind == "bool":
-        return pd.Series([bool(v) for v in values], dtype="bool")
-    return pd.Series(values, dtype="str") if values else pd.Series([], dtype="str")
+class GpkgIO:
+    """:class:`analysis.workspace.frames.LayerIO` of a GeoPackage (``?`` placeholders)."""
+
+    def q(self, sql: str) -> str:
+        """``sql`` unchanged (SQLite takes ``?``)."""
+        return sql
+
+    def write_rows(
+        self, conn: sqlite3.Connection, spec: TableSpec, key_value: str, gdf: pd.DataFrame
+    ) -> None:
+        """:func:`write_rows` (looked up at call time: tests replace it to inject faults)."""
+        write_rows(conn, spec, key_value, gdf)
+
+    def read_rows(
+        self, conn: sqlite3.Connection, spec: TableSpec, key_value: str
+    ) -> gpd.GeoDataFrame:
+        """:func:`read_rows`."""
+        return read_rows(conn, spec, key_value)
+
+    def touch(self, conn: sqlite3.Connection, tables: Iterable[str]) -> None:
+        """:func:`touch_contents`."""
+        touch_contents(conn, tables)

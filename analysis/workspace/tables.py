@@ -13,21 +13,24 @@ import geopandas as gpd
 
 from analysis.errors import AnalysisError, Problem
 from analysis.plan.scenarios import POINT_LAYERS, STATUSES, PointLayer, utc_now_iso
-from analysis.workspace import gpkg as gp
+from analysis.workspace.frames import Kind, TableSpec
 from geodata.schema import LAYER_NAMES, SCHEMAS, LayerName
 
 
-def _layer_columns(layer: LayerName) -> tuple[tuple[str, gp.Kind], ...]:
-    kinds: dict[str, gp.Kind] = {"int": "int", "float": "float", "bool": "bool"}
+def _layer_columns(layer: LayerName) -> tuple[tuple[str, Kind], ...]:
+    kinds: dict[str, Kind] = {"int": "int", "float": "float", "bool": "bool"}
     return tuple((c.name, kinds.get(c.kind, "str")) for c in SCHEMAS[layer].columns)
 
 
-_STATUS_COLS: tuple[tuple[str, gp.Kind], ...] = (
+_STATUS_COLS: tuple[tuple[str, Kind], ...] = (
     ("status", "str"),
     ("orig_lon", "float"),
     ("orig_lat", "float"),
 )
-SCENARIO_META = gp.TableSpec(
+#: Scenario columns besides the layers; ``owner``, ``published``, ``version`` and
+#: ``updated_by`` came with accounts (#15): a workspace written before gets them on open,
+#: its scenarios with version 1, no owner ("" = single-user mode), not published.
+SCENARIO_META = TableSpec(
     "scenarios",
     "",
     None,
@@ -38,11 +41,16 @@ SCENARIO_META = gp.TableSpec(
         ("updated_at", "str"),
         ("dataset_id", "str"),
         ("description", "str"),
+        ("owner", "str"),
+        ("published", "bool"),
+        ("version", "int"),
+        ("updated_by", "str"),
     ),
     "覆盖规划方案 / planning scenarios",
     unique="name",
+    defaults={"owner": "''", "published": "FALSE", "version": "1", "updated_by": "''"},
 )
-DATASET_META = gp.TableSpec(
+DATASET_META = TableSpec(
     "datasets",
     "",
     None,
@@ -54,12 +62,14 @@ DATASET_META = gp.TableSpec(
         ("created_at", "str"),
         ("updated_at", "str"),
         ("warnings_json", "str"),
+        ("has_roads", "bool"),
     ),
     "上传的基础数据 / uploaded base datasets",
     unique="dataset_id",
+    defaults={"has_roads": "FALSE"},
 )
 SCENARIO_TABLES = {
-    layer: gp.TableSpec(
+    layer: TableSpec(
         f"scenario_{layer}",
         "scenario",
         "POINT",
@@ -69,7 +79,7 @@ SCENARIO_TABLES = {
     for layer in POINT_LAYERS
 }
 DATASET_TABLES = {
-    layer: gp.TableSpec(
+    layer: TableSpec(
         f"dataset_{layer}",
         "dataset_id",
         "MULTIPOLYGON" if layer == "townships" else "POINT",
@@ -78,7 +88,66 @@ DATASET_TABLES = {
     )
     for layer in LAYER_NAMES
 }
-ALL_TABLES = (SCENARIO_META, *SCENARIO_TABLES.values(), DATASET_META, *DATASET_TABLES.values())
+#: A dataset's road lines (``CityData.roads``, #13), when it has them. The columns of
+#: ``geodata.road_schema.ROAD_SCHEMA``: name, class, speed, one-way (-1/0/1), level.
+ROAD_COLUMNS: tuple[tuple[str, Kind], ...] = (
+    ("name", "str"),
+    ("road_class", "str"),
+    ("speed_kmh", "float"),
+    ("oneway", "int"),
+    ("level", "int"),
+)
+ROADS_TABLE = TableSpec(
+    "dataset_roads",
+    "dataset_id",
+    "MULTILINESTRING",
+    ROAD_COLUMNS,
+    "基础数据:道路 / dataset roads",
+)
+#: Accounts (:class:`analysis.workspace.records.UserRecord`; ``counties``: a JSON list).
+USERS_TABLE = TableSpec(
+    "users",
+    "",
+    None,
+    (
+        ("username", "str"),
+        ("display_name", "str"),
+        ("role", "str"),
+        ("password_hash", "str"),
+        ("counties", "str"),
+        ("active", "bool"),
+        ("version", "int"),
+        ("created_at", "str"),
+        ("updated_at", "str"),
+    ),
+    "账户 / accounts",
+    unique="username",
+)
+#: The audit log (:class:`analysis.workspace.records.AuditEvent`; ``extra``: a JSON object).
+AUDIT_TABLE = TableSpec(
+    "audit_log",
+    "",
+    None,
+    (
+        ("at", "str"),
+        ("username", "str"),
+        ("action", "str"),
+        ("object_type", "str"),
+        ("object_name", "str"),
+        ("detail", "str"),
+        ("extra", "str"),
+    ),
+    "操作日志 / audit log",
+)
+ALL_TABLES = (
+    SCENARIO_META,
+    *SCENARIO_TABLES.values(),
+    DATASET_META,
+    *DATASET_TABLES.values(),
+    ROADS_TABLE,
+    USERS_TABLE,
+    AUDIT_TABLE,
+)
 
 
 def problem(code: str, message: str, **kwargs: object) -> AnalysisError:

@@ -23,7 +23,7 @@ from dashboard.services import data as services
 if TYPE_CHECKING:
     from analysis.optimise.rules.conflicts import ConflictReport
     from analysis.plan.scenarios import Scenario
-    from analysis.workspace.store import WorkspaceStore
+    from analysis.workspace.api import Store
     from geodata.coords import CoordSystem
     from geodata.schema import LayerName
 
@@ -32,22 +32,23 @@ POINT_LAYERS: tuple[str, ...] = ("contact_points", "collection_sites", "homes")
 
 
 @st.cache_resource(show_spinner=False)
-def _store(path: str) -> WorkspaceStore:
-    from analysis.workspace.store import WorkspaceStore
+def _store(setting: str) -> Store:
+    from analysis.workspace.api import open_store
 
-    return WorkspaceStore(path)
-
-
-def workspace_path() -> Path:
-    """Return the workspace file in use (``$COVERAGE_PLANNER_WORKSPACE`` or the default)."""
-    from analysis.workspace.store import default_workspace_path
-
-    return default_workspace_path()
+    return open_store(setting)
 
 
-def store() -> WorkspaceStore:
-    """Return the shared :class:`analysis.workspace.store.WorkspaceStore` of the workspace file."""
-    return _store(str(workspace_path()))
+def workspace_path() -> str:
+    """Return the store in use: ``$COVERAGE_PLANNER_STORE`` (a file or a ``postgresql://``
+    URL), else ``$COVERAGE_PLANNER_WORKSPACE``, else the default workspace file."""
+    from analysis.workspace.api import store_setting
+
+    return store_setting()
+
+
+def store() -> Store:
+    """Return the shared store (:func:`analysis.workspace.api.open_store`) of the setting."""
+    return _store(workspace_path())
 
 
 #: Fingerprints of the scenario objects seen (scenarios are immutable values).
@@ -188,7 +189,7 @@ def save(
     return store().save(scenario, expected_updated_at=expected_updated_at)
 
 
-#: (workspace file, dataset id) pairs known to be stored: one look-up per process.
+#: (store setting, dataset id) pairs known to be stored: one look-up per process.
 _KEPT: set[tuple[str, str]] = set()
 
 
@@ -199,7 +200,7 @@ def keep_dataset(dataset: services.Dataset) -> None:
     """
     if dataset.is_demo:
         return
-    key = (str(workspace_path()), dataset.id)
+    key = (workspace_path(), dataset.id)
     if key in _KEPT:
         return
     if not store().has_dataset(dataset.id):
@@ -232,7 +233,7 @@ def dataset_of(dataset_id: str) -> services.Dataset | None:
         return mine
     if not store().has_dataset(dataset_id):
         return None
-    return services.Dataset(dataset_id, _stored_city(str(workspace_path()), dataset_id))
+    return services.Dataset(dataset_id, _stored_city(workspace_path(), dataset_id))
 
 
 def openable_scenarios(dataset: services.Dataset) -> pd.DataFrame:
