@@ -22,8 +22,6 @@ from analysis.workspace.tables import DATASET_TABLES, ROADS_TABLE, problem
 from geodata.city import CityData
 
 _TOUCHED = ["datasets", *(s.table for s in DATASET_TABLES.values()), ROADS_TABLE.table]
-#: True when ``CityData`` has a road layer (#13); the store keeps roads either way.
-_CITY_HAS_ROADS = "roads" in {f.name for f in dataclasses.fields(CityData)}
 
 
 def list_datasets(io: LayerIO, conn: Any) -> pd.DataFrame:
@@ -116,7 +114,7 @@ def load_dataset(io: LayerIO, conn: Any, dataset_id: str) -> CityData:
         )
     frames = {layer: io.read_rows(conn, spec, dataset_id) for layer, spec in DATASET_TABLES.items()}
     more: dict[str, Any] = {}
-    if row[4] and _CITY_HAS_ROADS:
+    if row[4]:
         more["roads"] = io.read_rows(conn, ROADS_TABLE, dataset_id)
     return CityData(
         townships=frames["townships"],
