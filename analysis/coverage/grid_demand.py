@@ -10,7 +10,7 @@ is lost. When the area would need more than ``max_cells`` cells the cell size gr
 
 Error: uniform spreading ignores where people actually live (villages cluster along roads
 and in the township seat), so coverage by the grid differs from coverage by villages; the
-difference measured on the demo city is recorded in the README.
+difference measured on the demo city is recorded in docs/method.md.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Every share is a fraction in [0, 1] (0 when its denominator is 0). "Covered" means within the
 service radius of a contact point of its type; "network" also counts collection sites.
-Each key is defined in one line in the README.
+Each key is defined in one line in docs/method.md#kpis.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from geodata.schema import POINT_TYPES
 
 @dataclass(frozen=True)
 class KPIs:
-    """Headline figures (see the README for a one-line definition of each)."""
+    """Headline figures (docs/method.md#kpis defines each in one line)."""
 
     population_total: int
     population_covered: int

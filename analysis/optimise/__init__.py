@@ -1,6 +1,6 @@
 """Optimiser: new contact points under the county rules, and collection sites (3-5 rule).
 
-Public API (see the README)::
+Public API (see docs/ARCHITECTURE.md)::
 
     propose(city, standards=None, request=None, *, progress=None, cancel=None) -> Proposal
     check_conflicts(city, standards=None, request=None) -> ConflictReport

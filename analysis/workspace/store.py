@@ -16,7 +16,7 @@ Layout (all readable by QGIS/GDAL):
 Each save replaces one scenario's (dataset's) rows in a single SQLite transaction
 (``BEGIN IMMEDIATE`` ... ``COMMIT``): a process killed mid-save leaves the previous version;
 processes saving at the same time wait for each other (busy timeout) and all succeed. The
-file is in WAL mode; see the README for backups
+file is in WAL mode; see docs/operations.md#backups-and-restore for backups
 (:meth:`WorkspaceStore.backup`). Table layout: :mod:`analysis.workspace.tables`; the
 operations (the same for the PostGIS store): :mod:`analysis.workspace.sqlbase`. A workspace
 written by an older version gains the new tables and columns when opened.

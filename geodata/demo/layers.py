@@ -1,7 +1,7 @@
 """Content of the fictional demo city: counties, names, populations and today's points.
 
 Used by :mod:`geodata.demo.build` (which makes the geometry). The numbers reproduce the
-speech (see the README): 8 counties/districts, ~2.5 million people,
+speech (see docs/data-formats.md, the demo city): 8 counties/districts, ~2.5 million people,
 12 contact points (6 urban community, 4 rural, 1 enterprise, 1 association) with 326
 opinions collected and 89 adopted, an agricultural county 75% rural with one rural point.
 """

@@ -1,4 +1,4 @@
-"""Safety limits applied to every input file (one place; documented in the README).
+"""Safety limits applied to every input file (one place; documented in docs/data-formats.md).
 
 They keep a hostile or broken upload from filling the disk or memory or hanging the
 server: a file over :data:`MAX_INPUT_BYTES` is refused before it is opened, and an

@@ -37,7 +37,7 @@ OBJECTIVES: tuple[Objective, ...] = ("balanced", "population", "rural", "townshi
 #: The default: the speech names "重城区、轻农村" as the problem to fix and asks for
 #: coverage "without blind spots"; maximising people alone deepens the first (on the demo
 #: city its rural points go to city streets' edges), rural people alone halves urban
-#: coverage. Balanced raises all three headline shares together (see the README).
+#: coverage. Balanced raises all three headline shares together (see docs/method.md#objectives).
 DEFAULT_OBJECTIVE: Objective = "balanced"
 
 
