@@ -1,0 +1,435 @@
+"""A small pool of solver processes with progress, cancel and crash recovery.
+
+The pool starts ``size`` worker processes (:mod:`analysis.optimise.worker.serve`) that
+import the solver once and then wait for tasks. :meth:`SolvePool.submit` queues a solve and
+returns a :class:`SolveHandle` at once; a listener thread of the pool receives the
+workers' progress and results and calls the handle's callbacks. A worker that dies (an
+exception that is not a domain error, ``os._exit``, a segfault) ends only its own job, with
+an :class:`~analysis.errors.AnalysisError` coded ``solver_crashed`` or ``solver_failed``;
+the pool starts a new worker in its place and the other jobs go on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from multiprocessing.context import ForkServerContext, SpawnContext
+from multiprocessing.process import BaseProcess
+from typing import Any, cast
+
+from analysis.errors import AnalysisError
+from analysis.optimise.model.request import ProposalRequest
+from analysis.optimise.progress import ProgressFn
+from analysis.optimise.worker.protocol import (
+    HOOKS,
+    KINDS,
+    SolveKind,
+    SolveOutcome,
+    Task,
+    crash_error,
+    unpack_error,
+)
+from analysis.optimise.worker.serve import SOLVER_MODULES, SharedInt, serve
+from analysis.standards.load import Standards
+from geodata.city import CityData
+from geodata.errors import Problem
+
+_LOG = logging.getLogger(__name__)
+
+#: Environment variable: number of solver processes (default :func:`default_size`).
+SIZE_ENV = "COVERAGE_PLANNER_SOLVER_WORKERS"
+#: Start methods allowed: both start a fresh interpreter (``fork`` would copy the server's
+#: threads and locks).
+START_METHODS: tuple[str, ...] = ("spawn", "forkserver")
+#: A worker that dies before it is ready this many times in a row breaks the pool (an
+#: import that fails would otherwise restart forever).
+MAX_FAILED_STARTS = 3
+
+
+def default_size() -> int:
+    """Workers of a pool: :data:`SIZE_ENV` if set, else ``min(2, cores)``.
+
+    Raises
+    ------
+    AnalysisError
+        :data:`SIZE_ENV` is not a whole number from 1 to 32.
+    """
+    text = os.environ.get(SIZE_ENV, "").strip()
+    if not text:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+        return max(1, min(2, cores or os.cpu_count() or 1))
+    if not text.isdigit() or not 1 <= int(text) <= 32:
+        raise AnalysisError(
+            [
+                Problem(
+                    "solver_workers_invalid",
+                    f"{SIZE_ENV} must be a whole number from 1 to 32; received {text!r}. "
+                    "Unset it for the default (2, or 1 on a single core).",
+                    value=text,
+                )
+            ]
+        )
+    return int(text)
+
+
+@dataclass(eq=False)
+class SolveHandle:
+    """A solve submitted to the pool: its progress, its outcome, and its cancel.
+
+    ``progress(fraction, message)`` and ``on_done(outcome)`` are called from the pool's
+    listener thread; keep them short (set fields, no waiting).
+    """
+
+    job_id: int
+    kind: SolveKind
+    task: Task | None
+    progress_fn: ProgressFn | None = None
+    on_done: Callable[[SolveOutcome], None] | None = None
+    fraction: float = 0.0
+    message: str = ""
+    outcome: SolveOutcome | None = None
+    submitted: float = field(default_factory=time.monotonic)
+    dispatched: float | None = None
+    worker_pid: int | None = None
+    cancel_requested: bool = False
+    _pool: SolvePool | None = field(default=None, repr=False)
+    _finished: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    @property
+    def done(self) -> bool:
+        """The outcome is known."""
+        return self._finished.is_set()
+
+    def cancel(self) -> None:
+        """Ask the solve to stop: a queued job ends ``"cancelled"``, a running one stops
+        at the solver's next cancel check (with its best plan so far, if any)."""
+        if self._pool is not None:
+            self._pool._cancel(self)
+
+    def wait(self, timeout_s: float | None = None) -> SolveOutcome | None:
+        """Block until the outcome is known (or ``timeout_s`` passed); return it."""
+        self._finished.wait(timeout_s)
+        return self.outcome
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    cancel_id: SharedInt
+    ready: bool = False
+    job: SolveHandle | None = None
+    failure: str = ""
+    started: float = field(default_factory=time.perf_counter)
+
+
+class SolvePool:
+    """Solver processes for the server's sessions.
+
+    Parameters
+    ----------
+    size
+        Number of worker processes (default :func:`default_size`).
+    start_method
+        ``"spawn"`` (default) or ``"forkserver"`` (:data:`START_METHODS`).
+    test_hooks
+        Let :meth:`submit` pass a test-only ``hook`` (:data:`~.protocol.HOOKS`) to the
+        worker; off in the product.
+    """
+
+    def __init__(
+        self, size: int | None = None, *, start_method: str = "spawn", test_hooks: bool = False
+    ) -> None:
+        if start_method not in START_METHODS:
+            raise ValueError(f"start_method must be one of {START_METHODS}, not {start_method!r}")
+        self.size = default_size() if size is None else int(size)
+        if self.size < 1:
+            raise ValueError(f"a pool needs at least one worker, not {size}")
+        self.test_hooks = test_hooks
+        #: Seconds from starting each worker process to its "ready" (solver imported).
+        self.start_seconds: list[float] = []
+        self._ctx = cast(
+            "SpawnContext | ForkServerContext", multiprocessing.get_context(start_method)
+        )
+        if start_method == "forkserver":
+            # The fork server imports the solver once; the workers it forks start warm.
+            self._ctx.set_forkserver_preload(list(SOLVER_MODULES))
+        self._lock = threading.RLock()
+        self._ids = itertools.count(1)
+        self._queue: deque[SolveHandle] = deque()
+        self._workers: list[_Worker] = []
+        self._closed = False
+        self._broken: str = ""
+        self._failed_starts = 0
+        self._wake_r, self._wake_w = self._ctx.Pipe(duplex=False)
+        with self._lock:
+            for _ in range(self.size):
+                self._start_worker()
+        self._listener = threading.Thread(target=self._listen, name="solver-pool", daemon=True)
+        self._listener.start()
+
+    # --- the public side ------------------------------------------------------------
+
+    def submit(
+        self,
+        kind: SolveKind,
+        city: CityData,
+        standards: Standards,
+        request: ProposalRequest,
+        *,
+        progress: ProgressFn | None = None,
+        on_done: Callable[[SolveOutcome], None] | None = None,
+        hook: str | None = None,
+    ) -> SolveHandle:
+        """Queue a solve; return its handle at once.
+
+        Parameters
+        ----------
+        kind
+            ``"propose"`` or ``"tradeoff"``.
+        city, standards, request
+            As for :func:`analysis.optimise.propose.propose` (sent to the worker).
+        progress, on_done
+            Called from the pool's thread with each progress message and the outcome.
+        hook
+            Test-only fault (needs ``test_hooks``).
+        """
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+        if hook is not None and not (self.test_hooks and hook.startswith(HOOKS)):
+            raise ValueError(f"test hook {hook!r} refused: the pool's test hooks are off")
+        job_id = next(self._ids)
+        task = Task(job_id, kind, city, standards, request, hook)
+        handle = SolveHandle(job_id, kind, task, progress, on_done, _pool=self)
+        with self._lock:
+            refused = self._closed or bool(self._broken)
+            if not refused:
+                self._queue.append(handle)
+                self._dispatch()
+        if refused:
+            self._finish(handle, SolveOutcome("error", error=self._closed_error()))
+        return handle
+
+    def pids(self) -> list[int]:
+        """Process ids of the current workers."""
+        with self._lock:
+            return [int(w.process.pid or 0) for w in self._workers]
+
+    def wait_ready(self, timeout_s: float | None = None) -> bool:
+        """Block until every worker has imported the solver (or ``timeout_s`` passed)."""
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        while True:
+            with self._lock:
+                if self._workers and all(w.ready for w in self._workers):
+                    return True
+                if self._closed or self._broken:
+                    return False
+            if deadline is not None and time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+
+    def shutdown(self, timeout_s: float = 5.0) -> None:
+        """Stop every worker (running solves are cancelled) and the listener; idempotent."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            queued, self._queue = list(self._queue), deque()
+            workers = list(self._workers)
+            for w in workers:
+                if w.job is not None:
+                    w.cancel_id.value = w.job.job_id
+                with contextlib.suppress(OSError):  # already dead
+                    w.conn.send(("stop",))
+        self._wake_w.send(None)
+        self._listener.join(timeout_s)
+        deadline = time.monotonic() + timeout_s
+        for w in workers:
+            # A worker finishing its (cancelled) job writes its result before it reads
+            # "stop": read and drop it, or a result larger than the pipe blocks it.
+            while w.process.is_alive() and time.monotonic() < deadline:
+                with contextlib.suppress(EOFError, OSError):
+                    if w.conn.poll(0.05):
+                        w.conn.recv()
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join(1.0)
+            w.conn.close()
+        with self._lock:
+            running = [w.job for w in self._workers if w.job is not None]
+            self._workers = []
+        for handle in queued + running:
+            self._finish(handle, SolveOutcome("cancelled"))
+        self._wake_r.close()
+        self._wake_w.close()
+
+    def __enter__(self) -> SolvePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+    # --- the workers ---------------------------------------------------------------
+
+    def _start_worker(self) -> None:
+        parent, child = self._ctx.Pipe(duplex=True)
+        cancel_id = self._ctx.RawValue("q", 0)
+        process = self._ctx.Process(
+            target=serve,
+            args=(child, cancel_id, self.test_hooks),
+            name="coverage-planner-solver",
+            daemon=True,  # a server that exits without shutdown() still ends its workers
+        )
+        process.start()
+        child.close()
+        self._workers.append(_Worker(process, parent, cancel_id))
+
+    def _dispatch(self) -> None:
+        """Send queued jobs to idle ready workers (call with the lock held)."""
+        for w in self._workers:
+            if not self._queue:
+                return
+            if not w.ready or w.job is not None:
+                continue
+            handle = self._queue.popleft()
+            w.job = handle
+            handle.dispatched = time.monotonic()
+            handle.worker_pid = w.process.pid
+            try:
+                w.conn.send(("solve", handle.task))
+            except OSError:  # died just now: the listener replaces it, the job waits
+                w.job = None
+                self._queue.appendleft(handle)
+                continue
+            handle.task = None  # the city is the worker's now
+
+    def _cancel(self, handle: SolveHandle) -> None:
+        with self._lock:
+            handle.cancel_requested = True
+            if handle in self._queue:
+                self._queue.remove(handle)
+                queued = True
+            else:
+                queued = False
+                for w in self._workers:
+                    if w.job is handle:
+                        w.cancel_id.value = handle.job_id
+        if queued:
+            self._finish(handle, SolveOutcome("cancelled"))
+
+    def _finish(self, handle: SolveHandle, outcome: SolveOutcome) -> None:
+        if handle.done:
+            return
+        now = time.monotonic()
+        started = handle.dispatched if handle.dispatched is not None else now
+        handle.outcome = SolveOutcome(
+            outcome.status, outcome.result, outcome.error, handle.worker_pid,
+            started - handle.submitted, now - handle.submitted,
+        )  # fmt: skip
+        handle.task = None
+        handle._finished.set()
+        if handle.on_done is not None:
+            handle.on_done(handle.outcome)
+
+    def _closed_error(self) -> AnalysisError:
+        reason = self._broken or "the solver pool is shut down"
+        return AnalysisError(
+            [Problem("solver_unavailable", f"No solver process can run the solve: {reason}.")]
+        )
+
+    # --- the listener thread ----------------------------------------------------------
+
+    def _listen(self) -> None:
+        while True:
+            with self._lock:
+                if self._closed:
+                    return
+                conns = {w.conn: w for w in self._workers}
+                sentinels = {w.process.sentinel: w for w in self._workers}
+            ready = wait([self._wake_r, *conns, *sentinels])
+            for obj in ready:  # messages first: a dying worker's last words come before
+                if obj in conns:
+                    self._receive(conns[obj])
+            for obj in ready:
+                if obj is self._wake_r:
+                    while self._wake_r.poll():
+                        self._wake_r.recv()
+                elif obj in sentinels:
+                    self._died(sentinels[obj])
+
+    def _receive(self, w: _Worker) -> None:
+        try:
+            message = w.conn.recv()
+        except (EOFError, OSError):
+            self._died(w)
+            return
+        self._handle(w, message)
+
+    def _handle(self, w: _Worker, message: tuple[Any, ...]) -> None:
+        kind = message[0]
+        if kind == "ready":
+            with self._lock:
+                w.ready = True
+                self._failed_starts = 0
+                self.start_seconds.append(time.perf_counter() - w.started)
+                self._dispatch()
+            return
+        handle = w.job
+        if handle is None or handle.job_id != message[1]:
+            return  # a job that was already ended
+        if kind == "progress":
+            handle.fraction, handle.message = message[2], message[3]
+            if handle.progress_fn is not None:
+                handle.progress_fn(message[2], message[3])
+        elif kind == "failed":
+            w.failure = str(message[2])
+        elif kind == "done":
+            status, payload = message[2], message[3]
+            with self._lock:
+                w.job = None
+                self._dispatch()
+            if status == "error":
+                self._finish(handle, SolveOutcome("error", error=unpack_error(payload)))
+            else:
+                self._finish(handle, SolveOutcome(status, result=payload))
+
+    def _died(self, w: _Worker) -> None:
+        """A worker ended: end its job with an error, start another in its place."""
+        try:  # its last messages (a "failed" with the reason) are still in the pipe
+            while w.conn.poll():
+                self._handle(w, w.conn.recv())
+        except (EOFError, OSError):
+            pass
+        with self._lock:
+            if w not in self._workers:
+                return
+            self._workers.remove(w)
+            w.process.join(1.0)
+            w.conn.close()
+            handle, w.job = w.job, None
+            code = w.process.exitcode
+            if not self._closed:
+                if not w.ready:
+                    self._failed_starts += 1
+                if self._failed_starts >= MAX_FAILED_STARTS:
+                    self._broken = f"{MAX_FAILED_STARTS} workers in a row died before ready"
+                    queued, self._queue = list(self._queue), deque()
+                else:
+                    queued = []
+                    self._start_worker()
+            else:
+                queued = []
+        if handle is not None:
+            _LOG.error("solver worker %s ended (exit code %s) %s", w.process.pid, code, w.failure)
+            self._finish(handle, SolveOutcome("error", error=crash_error(code, w.failure)))
+        for job in queued:
+            self._finish(job, SolveOutcome("error", error=self._closed_error()))
