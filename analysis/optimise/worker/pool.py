@@ -285,7 +285,7 @@ class SolvePool:
         cancel_id = self._ctx.RawValue("q", 0)
         process = self._ctx.Process(
             target=serve,
-            args=(child, cancel_id, self.test_hooks),
+            args=(child, cancel_id),
             name="coverage-planner-solver",
             daemon=True,  # a server that exits without shutdown() still ends its workers
         )

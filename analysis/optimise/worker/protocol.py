@@ -21,7 +21,8 @@ from geodata.errors import Problem, ProblemsError
 #: :func:`analysis.optimise.tradeoff.propose_tradeoff`.
 SolveKind = Literal["propose", "tradeoff"]
 KINDS: tuple[str, ...] = ("propose", "tradeoff")
-#: Test-only faults a worker acts out when the pool was made with ``test_hooks=True``:
+#: Test-only faults a worker acts out (the pool sends one only if made with
+#: ``test_hooks=True``; the product never does):
 #: ``raise`` (an exception that is a bug), ``exit`` (``os._exit``), ``segfault`` (a
 #: null pointer read), ``hold:<prefix>`` (stop at the first progress message starting
 #: with ``<prefix>`` until the job is cancelled).

@@ -44,7 +44,7 @@ class SharedInt(Protocol):
     value: int
 
 
-def serve(conn: Connection, cancel_id: SharedInt, test_hooks: bool = False) -> None:
+def serve(conn: Connection, cancel_id: SharedInt) -> None:
     """Worker main loop: import the solver, say ready, solve tasks until told to stop.
 
     Parameters
@@ -53,8 +53,6 @@ def serve(conn: Connection, cancel_id: SharedInt, test_hooks: bool = False) -> N
         The worker's end of its pipe to the pool.
     cancel_id
         The id of the job the pool asks to stop (0: none).
-    test_hooks
-        Act out a task's test-only ``hook`` (off in the product).
     """
     # Ctrl+C in the server's terminal reaches the whole process group: the server stops
     # its workers itself, they should not die mid-message with a traceback each.
@@ -72,7 +70,7 @@ def serve(conn: Connection, cancel_id: SharedInt, test_hooks: bool = False) -> N
             return
         task: Task = message[1]
         try:
-            reply = _solve(task, conn, cancel_id, test_hooks)
+            reply = _solve(task, conn, cancel_id)
         except BaseException as exc:
             # Not a domain error: a bug. Say what it was, then die (and print the
             # traceback): the pool reports the failure and starts a fresh worker.
@@ -81,7 +79,7 @@ def serve(conn: Connection, cancel_id: SharedInt, test_hooks: bool = False) -> N
         conn.send(reply)
 
 
-def _solve(task: Task, conn: Connection, cancel_id: SharedInt, test_hooks: bool) -> tuple:
+def _solve(task: Task, conn: Connection, cancel_id: SharedInt) -> tuple:
     from analysis.errors import AnalysisError
     from analysis.optimise.progress import SolveCancelled
     from geodata.errors import GeodataError
@@ -95,7 +93,7 @@ def _solve(task: Task, conn: Connection, cancel_id: SharedInt, test_hooks: bool)
         return bool(cancel_id.value == job_id)
 
     report: ProgressFn = progress
-    if test_hooks and task.hook:
+    if task.hook:  # only a pool made with test_hooks=True sends one
         report = _act_out(task.hook, progress, cancel)
     # Looked up when the job starts, by module: what a test patches in the worker is used.
     if task.kind == "tradeoff":
