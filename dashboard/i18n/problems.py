@@ -7,6 +7,8 @@ shown in their own table columns, so the sentences say what is wrong and how to 
 
 from __future__ import annotations
 
+from dashboard.i18n.problems_solver import SOLVER_PROBLEM_TEXT
+
 PROBLEM_TEXT: dict[str, tuple[str, str]] = {
     # Files and formats
     "file_not_found": ("找不到文件。", "The file was not found."),
@@ -384,24 +386,6 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "求解器证明：没有任何方案能同时满足全部规则，请放宽规则或调整数量。",
         "The solver proved that no plan meets every rule; relax a rule or change the numbers.",
     ),
-    "solver_crashed": (
-        "求解进程意外退出，本次方案未算出。请重试；如再次出现，请连同求解设置报告给管理员。",
-        "The solver process stopped unexpectedly; the plan was not computed. Try again; if it "
-        "happens again, report it with the request.",
-    ),
-    "solver_failed": (
-        "求解器内部出错，本次方案未算出。请重试；如再次出现，请连同求解设置报告给管理员。",
-        "The solver stopped on an internal error; the plan was not computed. Try again; if it "
-        "happens again, report it with the request.",
-    ),
-    "solver_unavailable": (
-        "求解进程无法启动，暂时无法求解。请联系管理员查看服务器日志。",
-        "No solver process could start; ask the administrator to check the server's log.",
-    ),
-    "solver_workers_invalid": (
-        "求解进程数设置（COVERAGE_PLANNER_SOLVER_WORKERS）须为 1 到 32 的整数。",
-        "COVERAGE_PLANNER_SOLVER_WORKERS must be a whole number from 1 to 32.",
-    ),
     # Export
     "unknown_format": ("未知的导出格式。", "Unknown export format."),
     "missing_cjk_font": (
@@ -409,3 +393,4 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "The Chinese font Noto Sans CJK was not found; install the Debian package fonts-noto-cjk.",
     ),
 }
+PROBLEM_TEXT.update(SOLVER_PROBLEM_TEXT)

@@ -23,7 +23,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.errors import AnalysisError
-from dashboard import state
+from dashboard import state, timing
 from dashboard.i18n import current_lang, fmt_pop, has_key, t
 from dashboard.services import data as services
 from dashboard.services import scenarios as sim_services
@@ -90,6 +90,10 @@ class SolveJob:
             self.cancelled = True
         elif isinstance(outcome.error, (AnalysisError, GeodataError)):
             self.error = outcome.error
+        timing.mark(
+            f"optimise: {self.method} {outcome.status} in {outcome.seconds:.3f} s "
+            f"(queued {outcome.queued_s:.3f} s)"
+        )
         self.done = True
 
 

@@ -15,7 +15,6 @@ import contextlib
 import itertools
 import logging
 import multiprocessing
-import os
 import threading
 import time
 from collections import deque
@@ -29,6 +28,7 @@ from typing import Any, cast
 from analysis.errors import AnalysisError
 from analysis.optimise.model.request import ProposalRequest
 from analysis.optimise.progress import ProgressFn
+from analysis.optimise.worker.handle import SolveHandle
 from analysis.optimise.worker.protocol import (
     HOOKS,
     KINDS,
@@ -39,86 +39,12 @@ from analysis.optimise.worker.protocol import (
     unpack_error,
 )
 from analysis.optimise.worker.serve import SOLVER_MODULES, SharedInt, serve
+from analysis.optimise.worker.settings import MAX_FAILED_STARTS, START_METHODS, default_size
 from analysis.standards.load import Standards
 from geodata.city import CityData
 from geodata.errors import Problem
 
 _LOG = logging.getLogger(__name__)
-
-#: Environment variable: number of solver processes (default :func:`default_size`).
-SIZE_ENV = "COVERAGE_PLANNER_SOLVER_WORKERS"
-#: Start methods allowed: both start a fresh interpreter (``fork`` would copy the server's
-#: threads and locks).
-START_METHODS: tuple[str, ...] = ("spawn", "forkserver")
-#: A worker that dies before it is ready this many times in a row breaks the pool (an
-#: import that fails would otherwise restart forever).
-MAX_FAILED_STARTS = 3
-
-
-def default_size() -> int:
-    """Workers of a pool: :data:`SIZE_ENV` if set, else ``min(2, cores)``.
-
-    Raises
-    ------
-    AnalysisError
-        :data:`SIZE_ENV` is not a whole number from 1 to 32.
-    """
-    text = os.environ.get(SIZE_ENV, "").strip()
-    if not text:
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-        return max(1, min(2, cores or os.cpu_count() or 1))
-    if not text.isdigit() or not 1 <= int(text) <= 32:
-        raise AnalysisError(
-            [
-                Problem(
-                    "solver_workers_invalid",
-                    f"{SIZE_ENV} must be a whole number from 1 to 32; received {text!r}. "
-                    "Unset it for the default (2, or 1 on a single core).",
-                    value=text,
-                )
-            ]
-        )
-    return int(text)
-
-
-@dataclass(eq=False)
-class SolveHandle:
-    """A solve submitted to the pool: its progress, its outcome, and its cancel.
-
-    ``progress(fraction, message)`` and ``on_done(outcome)`` are called from the pool's
-    listener thread; keep them short (set fields, no waiting).
-    """
-
-    job_id: int
-    kind: SolveKind
-    task: Task | None
-    progress_fn: ProgressFn | None = None
-    on_done: Callable[[SolveOutcome], None] | None = None
-    fraction: float = 0.0
-    message: str = ""
-    outcome: SolveOutcome | None = None
-    submitted: float = field(default_factory=time.monotonic)
-    dispatched: float | None = None
-    worker_pid: int | None = None
-    cancel_requested: bool = False
-    _pool: SolvePool | None = field(default=None, repr=False)
-    _finished: threading.Event = field(default_factory=threading.Event, repr=False)
-
-    @property
-    def done(self) -> bool:
-        """The outcome is known."""
-        return self._finished.is_set()
-
-    def cancel(self) -> None:
-        """Ask the solve to stop: a queued job ends ``"cancelled"``, a running one stops
-        at the solver's next cancel check (with its best plan so far, if any)."""
-        if self._pool is not None:
-            self._pool._cancel(self)
-
-    def wait(self, timeout_s: float | None = None) -> SolveOutcome | None:
-        """Block until the outcome is known (or ``timeout_s`` passed); return it."""
-        self._finished.wait(timeout_s)
-        return self.outcome
 
 
 @dataclass(eq=False)
@@ -209,7 +135,7 @@ class SolvePool:
             raise ValueError(f"test hook {hook!r} refused: the pool's test hooks are off")
         job_id = next(self._ids)
         task = Task(job_id, kind, city, standards, request, hook)
-        handle = SolveHandle(job_id, kind, task, progress, on_done, _pool=self)
+        handle = SolveHandle(job_id, kind, task, progress, on_done, cancel_fn=self._cancel)
         with self._lock:
             refused = self._closed or bool(self._broken)
             if not refused:
@@ -327,18 +253,14 @@ class SolvePool:
             self._finish(handle, SolveOutcome("cancelled"))
 
     def _finish(self, handle: SolveHandle, outcome: SolveOutcome) -> None:
-        if handle.done:
-            return
         now = time.monotonic()
         started = handle.dispatched if handle.dispatched is not None else now
-        handle.outcome = SolveOutcome(
+        timed = SolveOutcome(
             outcome.status, outcome.result, outcome.error, handle.worker_pid,
             started - handle.submitted, now - handle.submitted,
         )  # fmt: skip
-        handle.task = None
-        handle._finished.set()
-        if handle.on_done is not None:
-            handle.on_done(handle.outcome)
+        if handle.resolve(timed) and handle.on_done is not None:
+            handle.on_done(timed)
 
     def _closed_error(self) -> AnalysisError:
         reason = self._broken or "the solver pool is shut down"
