@@ -1,9 +1,11 @@
 """A small pool of solver processes with progress, cancel and crash recovery.
 
-The pool starts ``size`` worker processes (:mod:`analysis.optimise.worker.serve`) that
-import the solver once and then wait for tasks. :meth:`SolvePool.submit` queues a solve and
-returns a :class:`SolveHandle` at once; a listener thread of the pool receives the
-workers' progress and results and calls the handle's callbacks. A worker that dies (an
+The pool starts ``size`` worker processes (``python -m analysis.optimise.worker``,
+:mod:`analysis.optimise.worker.serve`) that import the solver once and then wait for tasks;
+each has two pipes of its own (a dead worker cannot leave a shared queue locked).
+:meth:`SolvePool.submit` queues a solve and returns a :class:`SolveHandle` at once; a
+listener thread of the pool receives the workers' progress and results and calls the
+handle's callbacks. A worker that dies (an
 exception that is not a domain error, ``os._exit``, a segfault) ends only its own job, with
 an :class:`~analysis.errors.AnalysisError` coded ``solver_crashed`` or ``solver_failed``;
 the pool starts a new worker in its place and the other jobs go on.
@@ -14,16 +16,16 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
-import multiprocessing
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
-from multiprocessing.context import ForkServerContext, SpawnContext
-from multiprocessing.process import BaseProcess
-from typing import Any, cast
+from multiprocessing.connection import Connection, Pipe, wait
+from typing import Any
 
 from analysis.errors import AnalysisError
 from analysis.optimise.model.request import ProposalRequest
@@ -38,8 +40,7 @@ from analysis.optimise.worker.protocol import (
     crash_error,
     unpack_error,
 )
-from analysis.optimise.worker.serve import SOLVER_MODULES, SharedInt, serve
-from analysis.optimise.worker.settings import MAX_FAILED_STARTS, START_METHODS, default_size
+from analysis.optimise.worker.settings import MAX_FAILED_STARTS, default_size
 from analysis.standards.load import Standards
 from geodata.city import CityData
 from geodata.errors import Problem
@@ -49,9 +50,9 @@ _LOG = logging.getLogger(__name__)
 
 @dataclass(eq=False)
 class _Worker:
-    process: BaseProcess
-    conn: Connection
-    cancel_id: SharedInt
+    process: subprocess.Popen[bytes]
+    inbox: Connection  # to the worker
+    conn: Connection  # from the worker
     ready: bool = False
     job: SolveHandle | None = None
     failure: str = ""
@@ -65,30 +66,18 @@ class SolvePool:
     ----------
     size
         Number of worker processes (default :func:`default_size`).
-    start_method
-        ``"spawn"`` (default) or ``"forkserver"`` (:data:`START_METHODS`).
     test_hooks
         Let :meth:`submit` pass a test-only ``hook`` (:data:`~.protocol.HOOKS`) to the
         worker; off in the product.
     """
 
-    def __init__(
-        self, size: int | None = None, *, start_method: str = "spawn", test_hooks: bool = False
-    ) -> None:
-        if start_method not in START_METHODS:
-            raise ValueError(f"start_method must be one of {START_METHODS}, not {start_method!r}")
+    def __init__(self, size: int | None = None, *, test_hooks: bool = False) -> None:
         self.size = default_size() if size is None else int(size)
         if self.size < 1:
             raise ValueError(f"a pool needs at least one worker, not {size}")
         self.test_hooks = test_hooks
         #: Seconds from starting each worker process to its "ready" (solver imported).
         self.start_seconds: list[float] = []
-        self._ctx = cast(
-            "SpawnContext | ForkServerContext", multiprocessing.get_context(start_method)
-        )
-        if start_method == "forkserver":
-            # The fork server imports the solver once; the workers it forks start warm.
-            self._ctx.set_forkserver_preload(list(SOLVER_MODULES))
         self._lock = threading.RLock()
         self._ids = itertools.count(1)
         self._queue: deque[SolveHandle] = deque()
@@ -96,7 +85,7 @@ class SolvePool:
         self._closed = False
         self._broken: str = ""
         self._failed_starts = 0
-        self._wake_r, self._wake_w = self._ctx.Pipe(duplex=False)
+        self._wake_r, self._wake_w = Pipe(duplex=False)
         with self._lock:
             for _ in range(self.size):
                 self._start_worker()
@@ -172,23 +161,24 @@ class SolvePool:
             queued, self._queue = list(self._queue), deque()
             workers = list(self._workers)
             for w in workers:
-                if w.job is not None:
-                    w.cancel_id.value = w.job.job_id
                 with contextlib.suppress(OSError):  # already dead
-                    w.conn.send(("stop",))
+                    if w.job is not None:
+                        w.inbox.send(("cancel", w.job.job_id))
+                    w.inbox.send(("stop",))
         self._wake_w.send(None)
         self._listener.join(timeout_s)
         deadline = time.monotonic() + timeout_s
         for w in workers:
             # A worker finishing its (cancelled) job writes its result before it reads
             # "stop": read and drop it, or a result larger than the pipe blocks it.
-            while w.process.is_alive() and time.monotonic() < deadline:
+            while w.process.poll() is None and time.monotonic() < deadline:
                 with contextlib.suppress(EOFError, OSError):
                     if w.conn.poll(0.05):
                         w.conn.recv()
-            if w.process.is_alive():
+            if w.process.poll() is None:
                 w.process.kill()
-                w.process.join(1.0)
+            w.process.wait()
+            w.inbox.close()
             w.conn.close()
         with self._lock:
             running = [w.job for w in self._workers if w.job is not None]
@@ -207,17 +197,24 @@ class SolvePool:
     # --- the workers ---------------------------------------------------------------
 
     def _start_worker(self) -> None:
-        parent, child = self._ctx.Pipe(duplex=True)
-        cancel_id = self._ctx.RawValue("q", 0)
-        process = self._ctx.Process(
-            target=serve,
-            args=(child, cancel_id),
-            name="coverage-planner-solver",
-            daemon=True,  # a server that exits without shutdown() still ends its workers
-        )
-        process.start()
-        child.close()
-        self._workers.append(_Worker(process, parent, cancel_id))
+        to_r, to_w = os.pipe()
+        from_r, from_w = os.pipe()
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "analysis.optimise.worker", str(to_r), str(from_w)],
+                pass_fds=(to_r, from_w),
+                stdin=subprocess.DEVNULL,
+            )
+        except OSError:
+            for fd in (to_r, to_w, from_r, from_w):
+                os.close(fd)
+            raise
+        finally:
+            with contextlib.suppress(OSError):  # the worker's ends are the worker's
+                os.close(to_r)
+                os.close(from_w)
+        inbox, conn = Connection(to_w, readable=False), Connection(from_r, writable=False)
+        self._workers.append(_Worker(process, inbox, conn))
 
     def _dispatch(self) -> None:
         """Send queued jobs to idle ready workers (call with the lock held)."""
@@ -231,7 +228,7 @@ class SolvePool:
             handle.dispatched = time.monotonic()
             handle.worker_pid = w.process.pid
             try:
-                w.conn.send(("solve", handle.task))
+                w.inbox.send(("solve", handle.task))
             except OSError:  # died just now: the listener replaces it, the job waits
                 w.job = None
                 self._queue.appendleft(handle)
@@ -248,7 +245,8 @@ class SolvePool:
                 queued = False
                 for w in self._workers:
                     if w.job is handle:
-                        w.cancel_id.value = handle.job_id
+                        with contextlib.suppress(OSError):  # died: its job ends anyway
+                            w.inbox.send(("cancel", handle.job_id))
         if queued:
             self._finish(handle, SolveOutcome("cancelled"))
 
@@ -275,18 +273,14 @@ class SolvePool:
             with self._lock:
                 if self._closed:
                     return
-                conns = {w.conn: w for w in self._workers}
-                sentinels = {w.process.sentinel: w for w in self._workers}
-            ready = wait([self._wake_r, *conns, *sentinels])
-            for obj in ready:  # messages first: a dying worker's last words come before
-                if obj in conns:
-                    self._receive(conns[obj])
-            for obj in ready:
+                workers = list(self._workers)
+            # A worker's pipe ends (EOF) when it dies, after its last words ("failed").
+            for obj in wait([self._wake_r, *(w.conn for w in workers)]):
                 if obj is self._wake_r:
                     while self._wake_r.poll():
                         self._wake_r.recv()
-                elif obj in sentinels:
-                    self._died(sentinels[obj])
+                else:
+                    self._receive(next(w for w in workers if w.conn is obj))
 
     def _receive(self, w: _Worker) -> None:
         try:
@@ -326,30 +320,28 @@ class SolvePool:
 
     def _died(self, w: _Worker) -> None:
         """A worker ended: end its job with an error, start another in its place."""
-        try:  # its last messages (a "failed" with the reason) are still in the pipe
-            while w.conn.poll():
-                self._handle(w, w.conn.recv())
-        except (EOFError, OSError):
-            pass
         with self._lock:
             if w not in self._workers:
                 return
             self._workers.remove(w)
-            w.process.join(1.0)
+            try:
+                code: int | None = w.process.wait(5.0)
+            except subprocess.TimeoutExpired:  # closed its pipe but lives on: end it
+                w.process.kill()
+                code = w.process.wait()
+            w.inbox.close()
             w.conn.close()
             handle, w.job = w.job, None
-            code = w.process.exitcode
+            queued: list[SolveHandle] = []
             if not self._closed:
-                if not w.ready:
-                    self._failed_starts += 1
-                if self._failed_starts >= MAX_FAILED_STARTS:
-                    self._broken = f"{MAX_FAILED_STARTS} workers in a row died before ready"
-                    queued, self._queue = list(self._queue), deque()
-                else:
-                    queued = []
+                self._failed_starts += 0 if w.ready else 1
+                try:
+                    if self._failed_starts >= MAX_FAILED_STARTS:
+                        raise OSError(f"{MAX_FAILED_STARTS} workers in a row died before ready")
                     self._start_worker()
-            else:
-                queued = []
+                except OSError as exc:
+                    self._broken = str(exc)
+                    queued, self._queue = list(self._queue), deque()
         if handle is not None:
             _LOG.error("solver worker %s ended (exit code %s) %s", w.process.pid, code, w.failure)
             self._finish(handle, SolveOutcome("error", error=crash_error(code, w.failure)))

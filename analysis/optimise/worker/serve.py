@@ -1,8 +1,12 @@
 """The worker process: imports the solver once, then solves the tasks the pool sends.
 
-Runs in a process started with ``spawn`` (or ``forkserver``), never ``fork``: the server it
-serves has threads. Messages to the pool, over the worker's own pipe (a dead worker
-cannot leave a shared queue locked):
+Started by the pool as ``python -m analysis.optimise.worker IN OUT`` (a fresh interpreter,
+not ``multiprocessing``: a process started by ``multiprocessing`` re-runs the parent's
+``__main__``, which in a Streamlit server is the app's page script). ``IN`` and ``OUT`` are
+the file descriptors of its two pipes.
+
+From the pool (read by a thread, so a cancel arrives while the solver works):
+``("solve", task)``, ``("cancel", job_id)``, ``("stop",)``. To the pool:
 
 - ``("ready", pid, import_seconds)`` once the solver modules are imported;
 - ``("progress", job_id, fraction, message)`` from the solver's progress callback;
@@ -11,19 +15,25 @@ cannot leave a shared queue locked):
 - ``("failed", job_id, text)`` just before the worker dies of an exception that is not a
   domain error (a bug): the pool reports it and starts a new worker.
 
-The cancel is a shared integer: the job id the pool wants stopped. The solver's cancel
-hook compares it with the running job's id, so a late cancel never stops the next job.
+A cancel names its job id, and the solver's cancel hook compares it with the running job's
+id, so a late cancel never stops the next job. When the server goes away (its end of the
+pipe closes) the running solve is cancelled and the worker exits.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
+import queue
 import signal
+import sys
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any, Protocol
+from typing import Any
 
 from analysis.optimise.progress import ProgressFn
 from analysis.optimise.worker.protocol import Task, pack_error
@@ -38,21 +48,28 @@ SOLVER_MODULES: tuple[str, ...] = (
 HOLD_MAX_S = 600.0
 
 
-class SharedInt(Protocol):
-    """A ``multiprocessing`` shared integer (``RawValue("q")``)."""
+@dataclass
+class _Cancel:
+    """The job the pool asked to stop, and the job running (0: none)."""
 
-    value: int
+    job_id: int = 0
+    running: int = 0
 
 
-def serve(conn: Connection, cancel_id: SharedInt) -> None:
-    """Worker main loop: import the solver, say ready, solve tasks until told to stop.
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: ``python -m analysis.optimise.worker IN_FD OUT_FD``."""
+    args = sys.argv[1:] if argv is None else argv
+    serve(Connection(int(args[0]), writable=False), Connection(int(args[1]), readable=False))
+    return 0
+
+
+def serve(inbox: Connection, outbox: Connection) -> None:
+    """Import the solver, say ready, solve tasks until told to stop (or the server is gone).
 
     Parameters
     ----------
-    conn
-        The worker's end of its pipe to the pool.
-    cancel_id
-        The id of the job the pool asks to stop (0: none).
+    inbox, outbox
+        The worker's ends of its pipes from and to the pool.
     """
     # Ctrl+C in the server's terminal reaches the whole process group: the server stops
     # its workers itself, they should not die mid-message with a traceback each.
@@ -60,26 +77,46 @@ def serve(conn: Connection, cancel_id: SharedInt) -> None:
     started = time.perf_counter()
     for name in SOLVER_MODULES:
         importlib.import_module(name)
-    conn.send(("ready", os.getpid(), time.perf_counter() - started))
-    while True:
+    cancel = _Cancel()
+    tasks: queue.Queue[Task | None] = queue.Queue()
+    threading.Thread(target=_read, args=(inbox, tasks, cancel), daemon=True).start()
+    outbox.send(("ready", os.getpid(), time.perf_counter() - started))
+    while (task := tasks.get()) is not None:
+        cancel.running = task.job_id
         try:
-            message = conn.recv()
-        except EOFError:  # the server is gone
-            return
-        if message[0] == "stop":
-            return
-        task: Task = message[1]
-        try:
-            reply = _solve(task, conn, cancel_id)
+            reply = _solve(task, outbox, cancel)
         except BaseException as exc:
             # Not a domain error: a bug. Say what it was, then die (and print the
             # traceback): the pool reports the failure and starts a fresh worker.
-            conn.send(("failed", task.job_id, f"{type(exc).__name__}: {exc}"))
+            with contextlib.suppress(OSError):
+                outbox.send(("failed", task.job_id, f"{type(exc).__name__}: {exc}"))
             raise
-        conn.send(reply)
+        cancel.running = 0
+        try:
+            outbox.send(reply)
+        except BrokenPipeError:  # the server is gone
+            return
 
 
-def _solve(task: Task, conn: Connection, cancel_id: SharedInt) -> tuple:
+def _read(inbox: Connection, tasks: queue.Queue[Task | None], cancel: _Cancel) -> None:
+    """Read the pool's messages (a thread: a cancel must arrive during a solve)."""
+    while True:
+        try:
+            message = inbox.recv()
+        except (EOFError, OSError):  # the server is gone: stop the solve, then exit
+            cancel.job_id = cancel.running
+            tasks.put(None)
+            return
+        if message[0] == "solve":
+            tasks.put(message[1])
+        elif message[0] == "cancel":
+            cancel.job_id = int(message[1])
+        elif message[0] == "stop":
+            tasks.put(None)
+            return
+
+
+def _solve(task: Task, outbox: Connection, state: _Cancel) -> tuple[Any, ...]:
     from analysis.errors import AnalysisError
     from analysis.optimise.progress import SolveCancelled
     from geodata.errors import GeodataError
@@ -87,10 +124,10 @@ def _solve(task: Task, conn: Connection, cancel_id: SharedInt) -> tuple:
     job_id = task.job_id
 
     def progress(fraction: float, message: str) -> None:
-        conn.send(("progress", job_id, float(fraction), str(message)))
+        outbox.send(("progress", job_id, float(fraction), str(message)))
 
     def cancel() -> bool:
-        return bool(cancel_id.value == job_id)
+        return state.job_id == job_id
 
     report: ProgressFn = progress
     if task.hook:  # only a pool made with test_hooks=True sends one
@@ -101,7 +138,7 @@ def _solve(task: Task, conn: Connection, cancel_id: SharedInt) -> tuple:
     else:
         solve = importlib.import_module("analysis.optimise.propose").propose
     try:
-        result: Any = solve(task.city, task.standards, task.request, progress=report, cancel=cancel)
+        result = solve(task.city, task.standards, task.request, progress=report, cancel=cancel)
     except SolveCancelled:
         return ("done", job_id, "cancelled", None)
     except (AnalysisError, GeodataError) as exc:

@@ -9,9 +9,6 @@ from geodata.errors import Problem
 
 #: Environment variable: number of solver processes (default :func:`default_size`).
 SIZE_ENV = "COVERAGE_PLANNER_SOLVER_WORKERS"
-#: Start methods allowed: both start a fresh interpreter (``fork`` would copy the server's
-#: threads and locks).
-START_METHODS: tuple[str, ...] = ("spawn", "forkserver")
 #: A worker that dies before it is ready this many times in a row breaks the pool (an
 #: import that fails would otherwise restart forever).
 MAX_FAILED_STARTS = 3
