@@ -24,7 +24,8 @@ Two parts, each printed with the load average:
    the browser's clock from the press (mousedown) to the result drawn (the 采纳 button of
    the proposal, or the error), which includes the page's reruns before and after the
    solve; and, from the server's ``CP_TIMING`` marks, from submission to the pool to the
-   outcome (``pool_*``: the solve and its wait for a free worker). Prints each concurrent
+   outcome (``pool_*``: the solve and its wait for a free worker; ``*_cpu_s`` the solve's
+   CPU time in its worker). Prints each concurrent
    solve's time and its ratio to the lone median (goal: every ratio <= 2), and the peak
    memory (RSS) of the server process and of its solver processes, sampled every 0.25 s.
 """
@@ -205,12 +206,16 @@ def start_server(root: Path, port: int, env: dict[str, str], log: Any) -> subpro
     return subprocess.Popen(cmd, cwd=root, env=full, stdout=subprocess.DEVNULL, stderr=log)
 
 
-def pool_solve_seconds(log: Path) -> list[float]:
-    """Seconds from submission to outcome of each solve, in order, from the server's
-    timing marks (``optimise: milp ok in 0.812 s (queued 0.000 s)``; none from a
-    checkout that solves in a thread)."""
-    found = re.findall(r"optimise: \w+ \w+ in ([0-9.]+) s", log.read_text(errors="replace"))
-    return [float(x) for x in found]
+def pool_solve_seconds(log: Path) -> list[tuple[float, float]]:
+    """(wall, CPU) seconds of each solve through the pool, in order, from the server's
+    timing marks (``optimise: milp ok in 0.812 s (queued 0.000 s, cpu 0.700 s)``: wall from
+    submission to outcome, CPU of the solve in its worker; none from a checkout that
+    solves in a thread)."""
+    text = log.read_text(errors="replace")
+    found = re.findall(
+        r"optimise: \w+ \w+ in ([0-9.]+) s \(queued [0-9.]+ s, cpu ([0-9.]+) s", text
+    )
+    return [(float(wall), float(cpu)) for wall, cpu in found]
 
 
 def _route(route: Any) -> None:
@@ -315,8 +320,10 @@ def browser_figures(
             stop_app(proc)
         solves = pool_solve_seconds(log_path)
     if len(solves) == 1 + lone + sessions:
-        figures["pool_lone_s"] = solves[1 : 1 + lone]
-        figures["pool_concurrent_s"] = solves[1 + lone :]
+        figures["pool_lone_s"] = [wall for wall, _ in solves[1 : 1 + lone]]
+        figures["pool_lone_cpu_s"] = [cpu for _, cpu in solves[1 : 1 + lone]]
+        figures["pool_concurrent_s"] = [wall for wall, _ in solves[1 + lone :]]
+        figures["pool_concurrent_cpu_s"] = [cpu for _, cpu in solves[1 + lone :]]
         pool_median = statistics.median(figures["pool_lone_s"])
         figures["pool_ratios"] = [s / pool_median for s in figures["pool_concurrent_s"]]
     median = statistics.median(figures["lone_s"])

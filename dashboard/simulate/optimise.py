@@ -92,7 +92,7 @@ class SolveJob:
             self.error = outcome.error
         timing.mark(
             f"optimise: {self.method} {outcome.status} in {outcome.seconds:.3f} s "
-            f"(queued {outcome.queued_s:.3f} s)"
+            f"(queued {outcome.queued_s:.3f} s, cpu {outcome.cpu_s:.3f} s)"
         )
         self.done = True
 

@@ -255,7 +255,7 @@ class SolvePool:
         started = handle.dispatched if handle.dispatched is not None else now
         timed = SolveOutcome(
             outcome.status, outcome.result, outcome.error, handle.worker_pid,
-            started - handle.submitted, now - handle.submitted,
+            started - handle.submitted, now - handle.submitted, outcome.cpu_s,
         )  # fmt: skip
         if handle.resolve(timed) and handle.on_done is not None:
             handle.on_done(timed)
@@ -309,14 +309,16 @@ class SolvePool:
         elif kind == "failed":
             w.failure = str(message[2])
         elif kind == "done":
-            status, payload = message[2], message[3]
+            status, payload, cpu_s = message[2], message[3], float(message[4])
             with self._lock:
                 w.job = None
                 self._dispatch()
             if status == "error":
-                self._finish(handle, SolveOutcome("error", error=unpack_error(payload)))
+                self._finish(
+                    handle, SolveOutcome("error", error=unpack_error(payload), cpu_s=cpu_s)
+                )
             else:
-                self._finish(handle, SolveOutcome(status, result=payload))
+                self._finish(handle, SolveOutcome(status, result=payload, cpu_s=cpu_s))
 
     def _died(self, w: _Worker) -> None:
         """A worker ended: end its job with an error, start another in its place."""

@@ -132,6 +132,9 @@ class SolveOutcome:
         The process that ran it (``None`` if it never ran).
     queued_s, seconds
         Time waiting for a free worker, and from submission to the end.
+    cpu_s
+        CPU time of the solve in the worker (wall time far above it: the machine's cores
+        were busy with other work).
     """
 
     status: OutcomeStatus
@@ -140,3 +143,4 @@ class SolveOutcome:
     worker_pid: int | None = None
     queued_s: float = 0.0
     seconds: float = 0.0
+    cpu_s: float = 0.0

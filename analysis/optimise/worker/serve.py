@@ -10,8 +10,8 @@ From the pool (read by a thread, so a cancel arrives while the solver works):
 
 - ``("ready", pid, import_seconds)`` once the solver modules are imported;
 - ``("progress", job_id, fraction, message)`` from the solver's progress callback;
-- ``("done", job_id, status, payload)``: ``status`` ``"ok"`` (payload the result),
-  ``"cancelled"`` or ``"error"`` (payload a :class:`~.protocol.PackedError`);
+- ``("done", job_id, status, payload, cpu_seconds)``: ``status`` ``"ok"`` (payload the
+  result), ``"cancelled"`` or ``"error"`` (payload a :class:`~.protocol.PackedError`);
 - ``("failed", job_id, text)`` just before the worker dies of an exception that is not a
   domain error (a bug): the pool reports it and starts a new worker.
 
@@ -129,6 +129,7 @@ def _solve(task: Task, outbox: Connection, state: _Cancel) -> tuple[Any, ...]:
     def cancel() -> bool:
         return state.job_id == job_id
 
+    cpu = time.process_time()
     report: ProgressFn = progress
     if task.hook:  # only a pool made with test_hooks=True sends one
         report = _act_out(task.hook, progress, cancel)
@@ -140,10 +141,10 @@ def _solve(task: Task, outbox: Connection, state: _Cancel) -> tuple[Any, ...]:
     try:
         result = solve(task.city, task.standards, task.request, progress=report, cancel=cancel)
     except SolveCancelled:
-        return ("done", job_id, "cancelled", None)
+        return ("done", job_id, "cancelled", None, time.process_time() - cpu)
     except (AnalysisError, GeodataError) as exc:
-        return ("done", job_id, "error", pack_error(exc))
-    return ("done", job_id, "ok", result)
+        return ("done", job_id, "error", pack_error(exc), time.process_time() - cpu)
+    return ("done", job_id, "ok", result, time.process_time() - cpu)
 
 
 def _act_out(hook: str, progress: ProgressFn, cancel: Callable[[], bool]) -> ProgressFn:
