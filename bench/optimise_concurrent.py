@@ -16,7 +16,10 @@ Two parts, each printed with the load average:
 2. **Sessions solving at once** (skipped with ``--no-browser``): starts the real app
    (``python -m dashboard.launch``, a temporary workspace; ``--root`` another checkout of
    the project, e.g. one that still solves in a thread, for comparison) and drives Debian's
-   Chromium with Playwright, every request not to localhost blocked. One session solves
+   Chromium with Playwright, every request not to localhost blocked; the map component's
+   page is a stub (as in ``tests/test_e2e_sessions.py``: the server still builds and sends
+   every map, the browser, which shares the machine's cores, does not draw four Leaflet
+   maps; ``--render-maps`` draws them). One session solves
    first (not counted: the first solve after a start may wait for the pool's workers);
    then ``--lone`` times one session alone presses 求解 (the exact solve of the panel's
    default request, or ``--counts``); then ``--sessions`` sessions, each in its own browser
@@ -225,10 +228,29 @@ def _route(route: Any) -> None:
         route.abort()
 
 
-def open_session(browser: Any, url: str, counts: list[int] | None, time_limit: int) -> Any:
+#: The map component's page when maps are not drawn (``--render-maps`` off): it only says
+#: "ready" (as in tests/test_e2e_sessions.py); the server still builds and sends every map.
+_MAP_STUB = (
+    "<!doctype html><html><body><script>window.parent.postMessage({isStreamlitMessage: true,"
+    " apiVersion: 1, type: 'streamlit:componentReady'}, '*');</script></body></html>"
+)
+
+
+def _stub_map(route: Any) -> None:
+    if route.request.url.split("?")[0].endswith("/index.html"):
+        route.fulfill(status=200, content_type="text/html", body=_MAP_STUB)
+    else:
+        route.abort()
+
+
+def open_session(
+    browser: Any, url: str, counts: list[int] | None, time_limit: int, render_maps: bool
+) -> Any:
     """A new browser context on the optimiser tab of 方案模拟, ready to press 求解."""
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     context.route("**/*", _route)
+    if not render_maps:  # registered last: matched first
+        context.route("**/component/streamlit_folium*/**", _stub_map)
     page = context.new_page()
     page.goto(url + "/simulate")
     tab = page.get_by_role("tab", name=t("sim_tab_optimiser", "zh"))
@@ -274,7 +296,7 @@ def wait_solved(pages: list[Page]) -> list[tuple[float, str]]:
 
 def browser_figures(
     root: Path, sessions: int, lone: int, workers: int | None, counts: list[int] | None,
-    time_limit: int,
+    time_limit: int, render_maps: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
     """Start the app, solve alone and from ``sessions`` sessions at once; the figures."""
     workspace = tempfile.TemporaryDirectory(prefix="bench-concurrent-")
@@ -291,7 +313,7 @@ def browser_figures(
             wait_healthy(port, timeout=120)
             url = f"http://127.0.0.1:{port}"
             with MemorySampler(proc.pid) as memory:
-                context, page = open_session(browser, url, counts, time_limit)
+                context, page = open_session(browser, url, counts, time_limit, render_maps)
                 press(page)
                 figures["first_solve_s"] = wait_solved([page])[0][0]
                 context.close()
@@ -300,12 +322,15 @@ def browser_figures(
                 figures["idle_workers_mb"] = sum(rss_mb(k) for k in children(proc.pid))
                 lone_s = []
                 for _ in range(lone):
-                    context, page = open_session(browser, url, counts, time_limit)
+                    context, page = open_session(browser, url, counts, time_limit, render_maps)
                     press(page)
                     lone_s.append(wait_solved([page])[0][0])
                     context.close()
                 figures["lone_s"] = lone_s
-                opened = [open_session(browser, url, counts, time_limit) for _ in range(sessions)]
+                opened = [
+                    open_session(browser, url, counts, time_limit, render_maps)
+                    for _ in range(sessions)
+                ]
                 memory.reset()
                 for _, page in opened:
                     press(page)
@@ -361,6 +386,10 @@ def main() -> int:
     parser.add_argument("--root", type=Path, default=REPO, help="checkout of the app to run")
     parser.add_argument("--no-browser", action="store_true", help="only the pool's figures")
     parser.add_argument("--no-pool", action="store_true", help="only the browser figures")
+    parser.add_argument(
+        "--render-maps", action="store_true",
+        help="let the browser draw the maps (by default a stub: the browser shares the cores)",
+    )  # fmt: skip
     args = parser.parse_args()
     print(f"uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
     if not args.no_pool:
@@ -368,7 +397,7 @@ def main() -> int:
     if not args.no_browser:
         figures = browser_figures(
             args.root.resolve(), args.sessions, args.lone, args.workers, args.counts,
-            args.time_limit,
+            args.time_limit, args.render_maps,
         )  # fmt: skip
         _show(f"{args.sessions} sessions at once ({args.root})", figures)
         worst = max(figures["ratios"])
