@@ -9,7 +9,8 @@ command line. In two steps:
    while the warm-up thread is half-way through it.
 2. Once the first map has been sent (the map page calls :func:`release`) and a little
    later: what the other pages need (pandas, folium, ...; ~1-2 s). Any other page, and a
-   map whose data is not cached yet, calls :func:`wait` first.
+   map whose data is not cached yet, calls :func:`wait` first. Then the solver pool's
+   worker processes are started (:mod:`dashboard.services.solver`).
 
 Importing pandas and folium before the first map, as this module used to, slowed the
 server's serving of Streamlit's frontend (both need the GIL) and made the first run wait.
@@ -132,6 +133,26 @@ def _run(after_server_start: bool) -> None:
     for name in LATER:
         _wait_quiet()
         _import_all((name,))
+    _wait_quiet()
+    _start_solver_pool()
+
+
+def _start_solver_pool() -> None:
+    """Start the server's solver processes, so that the first 求解 finds them warm.
+
+    The workers import the solver in processes of their own (~3 s, no GIL shared with
+    the server); a bad ``COVERAGE_PLANNER_SOLVER_WORKERS`` is said when a solve starts.
+    """
+    _import_all(("analysis.optimise.worker", "dashboard.services.solver"))
+    from analysis.errors import AnalysisError
+
+    t0 = time.perf_counter()
+    try:
+        importlib.import_module("dashboard.services.solver").pool()
+    except (AnalysisError, ImportError) as exc:
+        _LOG.warning("warm-up could not start the solver pool: %s", exc)
+    _timings["solver pool"] = time.perf_counter() - t0
+    timing.mark(f"warmup: solver pool {_timings['solver pool']:.3f}")
 
 
 def _wait_quiet() -> None:

@@ -345,14 +345,14 @@ def at_warning_shown(at: AppTest) -> bool:
 def test_cancel_stops_a_running_solve(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Cancel pressed while the exact solve runs: the solve stops with the best plan so far.
 
-    The worker is held at its first exact-solve progress report (``tests/support/
+    The solver process is held at its first exact-solve progress report (``tests/support/
     solver_hold.py``) until cancel is pressed, so the cancel always lands in a running
     solve, whatever the machine's load; no clock is involved.
     """
     from tests.support.solver_hold import SolveHold
 
     hold = SolveHold(at="HiGHS")
-    hold.patch_propose(monkeypatch)
+    hold.patch_pool(monkeypatch)
     at = _app()
     at.radio(key=state.OPT_RESOLUTION).set_value("relaxed")
     at.number_input(key=state.OPT_TIME_LIMIT).set_value(120).run()

@@ -1,9 +1,11 @@
 """The optimiser panel of the 方案模拟 page: rule check, preview, exact solve, trade-off, apply.
 
-The solve runs in a worker thread (``analysis.optimise.propose.propose`` or
-``analysis.optimise.tradeoff.propose_tradeoff`` with a progress callback and a
-:class:`threading.Event` to cancel); the page polls it from a fragment that reruns every
-half second while the job runs. The worker never touches Streamlit.
+The exact solve and the trade-off run in a solver process of the server's pool
+(:mod:`dashboard.services.solver`: ``analysis.optimise.propose.propose`` or
+``analysis.optimise.tradeoff.propose_tradeoff`` in a worker process, progress and cancel
+across the boundary); the page polls the job from a fragment that reruns every half
+second while it runs. The preview (fast) runs inline. A crashed worker gives the job an
+``AnalysisError`` (``solver_crashed``), shown like any other failure.
 
 For the simulation map: :func:`pending_points` gives the points of the proposal shown in
 the panel that is not adopted yet (to draw them before the planner adopts the plan).
@@ -21,16 +23,18 @@ import pandas as pd
 import streamlit as st
 
 from analysis.errors import AnalysisError
-from dashboard import state
+from dashboard import state, timing
 from dashboard.i18n import current_lang, fmt_pop, has_key, t
 from dashboard.services import data as services
 from dashboard.services import scenarios as sim_services
+from dashboard.services import solver
 from dashboard.simulate import messages
 from dashboard.simulate import state as sim_state
 from geodata.errors import GeodataError
 
 if TYPE_CHECKING:
     from analysis.optimise.rules.conflicts import ChangeOption, ConflictReport
+    from analysis.optimise.worker import SolveHandle, SolveOutcome
     from analysis.plan.scenarios import Scenario
 
 #: Types the planner asks for, with the speech's defaults.
@@ -46,7 +50,7 @@ PENDING_COLUMNS: tuple[str, ...] = ("id", "name", "type", "lon", "lat", "order")
 
 @dataclass(eq=False)
 class SolveJob:
-    """A solve running (or finished) in a worker thread.
+    """A solve running (or finished) in the solver pool (the preview: inline).
 
     Parameters
     ----------
@@ -72,11 +76,25 @@ class SolveJob:
     cancelled: bool = False
     done: bool = False
     started: float = field(default_factory=time.monotonic)
-    thread: threading.Thread | None = None
+    handle: SolveHandle | None = None
 
     def progress(self, fraction: float, message: str) -> None:
-        """Progress callback of the solver (called from the worker thread)."""
+        """Progress callback of the solver (called from the pool's thread)."""
         self.fraction, self.message = float(fraction), str(message)
+
+    def finish(self, outcome: SolveOutcome) -> None:
+        """Take the pool's outcome (called from the pool's thread)."""
+        if outcome.status == "ok":
+            self.result = outcome.result
+        elif outcome.status == "cancelled":
+            self.cancelled = True
+        elif isinstance(outcome.error, (AnalysisError, GeodataError)):
+            self.error = outcome.error
+        timing.mark(
+            f"optimise: {self.method} {outcome.status} in {outcome.seconds:.3f} s "
+            f"(queued {outcome.queued_s:.3f} s, cpu {outcome.cpu_s:.3f} s)"
+        )
+        self.done = True
 
 
 def objectives() -> tuple[str, ...]:
@@ -143,7 +161,6 @@ def start(dataset: services.Dataset, scenario: Scenario, method: str, resolution
     ``"milp"`` or ``"tradeoff"`` (the trade-off curve, kept apart from the proposal).
     """
     from analysis.optimise.propose import propose
-    from analysis.optimise.tradeoff import propose_tradeoff
 
     counts = _counts()
     report = sim_services.conflicts(dataset, scenario, counts, None)
@@ -154,13 +171,20 @@ def start(dataset: services.Dataset, scenario: Scenario, method: str, resolution
     key = f"{fp}|{sorted(counts.items())}|{resolution}|{method}|{request.objective}"
     job = SolveJob(key=key, method=method, scenario_name=scenario.name, scenario_key=fp)
     city = sim_services.scenario_city(dataset, scenario)
-    solve = propose_tradeoff if method == "tradeoff" else propose
-    args = (job, solve, city, services.standards(), request)
     if method == "preview":
-        _run(*args)
+        _run(job, propose, city, services.standards(), request)
     else:
-        job.thread = threading.Thread(target=_run, args=args, daemon=True)
-        job.thread.start()
+        try:
+            job.handle = solver.submit(
+                "tradeoff" if method == "tradeoff" else "propose",
+                city,
+                services.standards(),
+                request,
+                progress=job.progress,
+                on_done=job.finish,
+            )
+        except AnalysisError as exc:  # a bad pool size setting: said like any failure
+            job.error, job.done = exc, True
     st.session_state[state.OPT_JOB] = job
     st.session_state[state.OPT_TRADEOFF_RESULT if method == "tradeoff" else state.OPT_RESULT] = job
 
@@ -231,6 +255,8 @@ def cancel() -> None:
     job = st.session_state.get(state.OPT_JOB)
     if isinstance(job, SolveJob):
         job.cancel.set()
+        if job.handle is not None:
+            job.handle.cancel()
 
 
 def running() -> SolveJob | None:

@@ -9,8 +9,12 @@ callback (:mod:`analysis.optimise.progress`), from the thread that solves. A
 the cancel at the same point of the same solve, however loaded the machine is.
 
 The product has no test-only path: the hold is an ordinary progress callback, put in by
-:meth:`SolveHold.wrap` (a direct call) or :meth:`SolveHold.patch_propose` (the dashboard's
-worker, which looks ``propose`` up when it starts a solve).
+:meth:`SolveHold.wrap` (a direct call) or :meth:`SolveHold.patch_propose` (a thread that
+looks ``propose`` up when it starts a solve). A solve in the dashboard's solver pool
+(:meth:`SolveHold.patch_pool`) runs in another process: there the worker holds itself at
+the message (the pool's test-only ``hold:`` hook, refused unless the pool's
+``test_hooks`` is on) until the job is cancelled, and the server's side of the progress
+callback is held as above.
 """
 
 from __future__ import annotations
@@ -77,3 +81,19 @@ class SolveHold:
             return real(*args, progress=self.wrap(progress), **kwargs)
 
         monkeypatch.setattr(module, "propose", propose)
+
+    def patch_pool(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Hold every solve the dashboard submits to its solver pool while the patch lasts.
+
+        The worker stops at the first message starting with :attr:`at` until the job is
+        cancelled; the message reaching the server sets :attr:`reached` (and holds the
+        pool's listener until :meth:`release`).
+        """
+        module = importlib.import_module("dashboard.services.solver")
+        monkeypatch.setattr(module.pool(), "test_hooks", True)
+        real: Callable[..., Any] = module.pool().submit
+
+        def submit(*args: Any, progress: ProgressFn | None = None, **kwargs: Any) -> Any:
+            return real(*args, progress=self.wrap(progress), hook=f"hold:{self.at}", **kwargs)
+
+        monkeypatch.setattr(module.pool(), "submit", submit)

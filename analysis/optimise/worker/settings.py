@@ -1,0 +1,40 @@
+"""The pool's settings: its size (an environment variable) and how workers start."""
+
+from __future__ import annotations
+
+import os
+
+from analysis.errors import AnalysisError
+from geodata.errors import Problem
+
+#: Environment variable: number of solver processes (default :func:`default_size`).
+SIZE_ENV = "COVERAGE_PLANNER_SOLVER_WORKERS"
+#: A worker that dies before it is ready this many times in a row breaks the pool (an
+#: import that fails would otherwise restart forever).
+MAX_FAILED_STARTS = 3
+
+
+def default_size() -> int:
+    """Workers of a pool: :data:`SIZE_ENV` if set, else ``min(2, cores)``.
+
+    Raises
+    ------
+    AnalysisError
+        :data:`SIZE_ENV` is not a whole number from 1 to 32.
+    """
+    text = os.environ.get(SIZE_ENV, "").strip()
+    if not text:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+        return max(1, min(2, cores or os.cpu_count() or 1))
+    if not text.isdigit() or not 1 <= int(text) <= 32:
+        raise AnalysisError(
+            [
+                Problem(
+                    "solver_workers_invalid",
+                    f"{SIZE_ENV} must be a whole number from 1 to 32; received {text!r}. "
+                    "Unset it for the default (2, or 1 on a single core).",
+                    value=text,
+                )
+            ]
+        )
+    return int(text)
