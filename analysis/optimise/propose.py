@@ -11,6 +11,8 @@ warm-started with the preview (and its LP); the points, their figures
 
 from __future__ import annotations
 
+import time
+
 from analysis.coverage.api import compute_coverage
 from analysis.errors import AnalysisError
 from analysis.optimise.exact.milp import solve_milp
@@ -142,6 +144,7 @@ def solve_reduced(
         Cancel event and progress reporter.
     """
     rep = report if report is not None else Reporter(None)
+    started = time.perf_counter()
     lp = None
     if warm_start is None:
         preview, lp = preview_with_lp(
@@ -161,7 +164,8 @@ def solve_reduced(
         return preview
     exact = solve_milp(
         reduced,
-        time_limit_s=request.time_limit_s,
+        # the time limit is the request's, preview included
+        time_limit_s=max(request.time_limit_s - (time.perf_counter() - started), 0.0),
         mip_rel_gap=request.mip_rel_gap,
         relaxed=request.relaxed,
         warm_start=preview if preview.status == "heuristic" else None,

@@ -13,6 +13,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from analysis.optimise.exact.budget import Budget
 from analysis.optimise.model.problem import CoverageProblem, FloatArray, IntArray
 
 
@@ -178,14 +179,18 @@ def met_units_of(arrays: MilpArrays, n_columns: int, columns: IntArray) -> int:
     return int(sum(min(int(chosen[c].sum()), need) for c, need in arrays.soft_rules))
 
 
-def max_met_units(problem: CoverageProblem, time_limit_s: float = 10.0) -> int | None:
-    """Most units of the soft rules any plan can meet (``None`` if HiGHS cannot tell)."""
+def max_met_units(
+    problem: CoverageProblem, time_limit_s: float = 10.0, *, budget: Budget | None = None
+) -> int | None:
+    """Most units of the soft rules any plan can meet (``None`` if HiGHS cannot tell).
+
+    ``budget`` (time left and cancel of the calling solve) replaces ``time_limit_s``.
+    """
     arrays = build_arrays(problem, True, coverage=False)
     if not arrays.soft_rules:
         return 0
     h = highspy.Highs()
     h.silent()
-    h.setOptionValue("time_limit", float(time_limit_s))
     if not problem.must_cover and len(problem.type_names) <= MAX_COUNT_MODEL_TYPES:
         # only counts by county and type matter, and which counts a county can hold is
         # Hall's condition on its sites: a model over those counts is exact (HiGHS needs
@@ -193,6 +198,7 @@ def max_met_units(problem: CoverageProblem, time_limit_s: float = 10.0) -> int |
         h.passModel(_county_count_model(problem))
     else:
         h.passModel(to_lp(arrays, np.arange(problem.n_columns), integral=True))
+    (budget if budget is not None else Budget(time_limit_s)).attach(h)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
