@@ -205,8 +205,9 @@ def _stopped(
     seconds = budget.elapsed()
     if plan is None:
         return Solution(np.zeros(0, np.int64), 0.0, np.inf, _why(budget), "highs", seconds)
-    value = problem.objective(plan.columns)
-    return Solution(plan.columns, value, max(bound, value), _why(budget), "highs", seconds)
+    cols = np.sort(np.asarray(plan.columns, np.int64))
+    value = problem.objective(cols)
+    return Solution(cols, value, max(bound, value), _why(budget), "highs", seconds)
 
 
 #: The proof tree restarts over the columns fixing leaves when its incumbent has improved
