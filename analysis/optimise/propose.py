@@ -16,9 +16,10 @@ import time
 from analysis.coverage.api import compute_coverage
 from analysis.errors import AnalysisError
 from analysis.optimise.exact.milp import solve_milp
+from analysis.optimise.exact.milp_model import build_arrays, met_units_of
 from analysis.optimise.heuristics.preview import preview_with_lp
 from analysis.optimise.model.citymodel import CityModel, build_city_model
-from analysis.optimise.model.problem import CoverageProblem, Solution
+from analysis.optimise.model.problem import CoverageProblem, IntArray, Solution
 from analysis.optimise.model.reduce import reduce_rows
 from analysis.optimise.model.request import ProposalRequest
 from analysis.optimise.progress import CancelLike, ProgressFn, Reporter, SolveCancelled
@@ -174,18 +175,31 @@ def solve_reduced(
         progress=rep.sub(0.15, 1.0),
     )
     conflicts = model.conflicts if model is not None else ConflictReport({}, (), ())
-    return _pick(exact, preview, request.relaxed, conflicts)
+    return _pick(reduced, exact, preview, request.relaxed, conflicts)
 
 
-def _pick(exact: Solution, preview: Solution, relaxed: bool, conflicts: ConflictReport) -> Solution:
+def _met_units(problem: CoverageProblem, columns: IntArray) -> int:
+    """Units of the county minimums and must-cover townships a plan meets."""
+    return met_units_of(build_arrays(problem, True, coverage=False), problem.n_columns, columns)
+
+
+def _pick(
+    reduced: CoverageProblem,
+    exact: Solution,
+    preview: Solution,
+    relaxed: bool,
+    conflicts: ConflictReport,
+) -> Solution:
     if exact.status == "infeasible" and not relaxed:
         raise RuleConflictError(
             conflicts,
             [Problem("rules_infeasible", "HiGHS proved that no plan meets every rule.")],
         )
-    if exact.columns.size == 0 or (
-        preview.status == "heuristic" and preview.objective > exact.objective
-    ):
+    better = preview.status == "heuristic" and preview.objective > exact.objective
+    if better and relaxed and exact.columns.size:
+        # relaxed plans are ranked by met minimums first, coverage second
+        better = _met_units(reduced, preview.columns) >= _met_units(reduced, exact.columns)
+    if exact.columns.size == 0 or better:
         return Solution(
             preview.columns, preview.objective, exact.bound, exact.status, preview.method,
             preview.seconds + exact.seconds,

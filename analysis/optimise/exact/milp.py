@@ -137,8 +137,16 @@ def solve_milp(
     )
     if relaxed and met is None and budget.stopped():
         return _stopped(problem, warm_start if usable else None, np.inf, budget)
+    big = reduce_columns and problem.n_columns > REDUCE_ABOVE_COLUMNS
+    if big and relaxed and warm_start is not None and not usable:
+        # the preview meets fewer minimums than a plan can: find one that meets them all
+        # from the LP, rather than the full MILP from nothing (which may end worse than
+        # the preview)
+        first, lp = _first_plan(problem, arrays, warm_start, met, lp, budget)
+        if first is not None:
+            warm_start, usable = first, True
     floor, ceiling = -np.inf, np.inf
-    if reduce_columns and usable and problem.n_columns > REDUCE_ABOVE_COLUMNS:
+    if big and usable:
         assert warm_start is not None
         report(0.0, "HiGHS: LP bound by column generation", force=True)
         incumbent = combined_objective(problem, arrays, warm_start.columns)
@@ -191,6 +199,39 @@ def solve_milp(
             status = "optimal"
         out = Solution(out.columns, out.objective, capped, status, out.method, out.seconds)
     return out
+
+
+def _first_plan(
+    problem: CoverageProblem,
+    arrays: MilpArrays,
+    plan: Solution,
+    met: int | None,
+    lp: LpBound | None,
+    budget: Budget,
+) -> tuple[Solution | None, LpBound | None]:
+    """A plan meeting the most met units any plan can (relaxed mode), and the LP.
+
+    The LP relaxation (with the met-units row) by column generation, then its rounding,
+    or else the first plan of a dive over the restricted master.
+    """
+    bound = (
+        lp
+        if lp is not None
+        else lp_bound(arrays, start_columns(problem, plan.columns), budget=budget)
+    )
+    if bound is None:
+        return None, None
+    rounded = lp_round(problem, bound.x_value)
+    if _keeps(problem, arrays, rounded, True, met):
+        return rounded, bound
+    tree = branch_and_bound(
+        bound.model, np.zeros(0, np.int64), -1.0,
+        lambda c: combined_objective(problem, arrays, c),
+        budget=budget.sub(0.2), stop_on_improvement=0.0, max_nodes=500,
+    )  # fmt: skip
+    if tree.value < 0:
+        return None, bound
+    return Solution(tree.columns, tree.value, np.inf, "heuristic", "highs", 0.0), bound
 
 
 def _why(budget: Budget) -> str:
