@@ -255,7 +255,8 @@ def run_family(
         highs_text = (
             ""
             if h is None
-            else f" | HiGHS {h.status} {_gap(h):.1e} {o.highs_s:6.2f} s (CPU {o.highs_cpu_s:5.2f} s)"
+            else f" | HiGHS {h.status} {_gap(h):.1e} {o.highs_s:6.2f} s "
+            f"(CPU {o.highs_cpu_s:5.2f} s)"
         )
         print(f"{req.label():70s} | ours {o.ours.status} {_gap(o.ours):.1e} {o.ours_s:6.2f} s "
               f"(CPU {o.ours_cpu_s:5.2f} s)"
