@@ -33,6 +33,13 @@ Improve = Callable[[IntArray], tuple[IntArray, float]]
 
 #: An ``x`` value this close to 0 or 1 counts as integral.
 INTEGRALITY_TOL = 1e-6
+#: Strong branching in the top levels of the tree: the most fractional candidates, each
+#: child LP limited to some simplex iterations. The first branchings decide the tree's
+#: size: on the demo city without site rules the proof took 347 nodes with the most
+#: fractional column, 21-31 with strong branching in the top levels.
+STRONG_DEPTH = 4
+STRONG_CANDIDATES = 8
+STRONG_ITERATIONS = 200
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,6 +136,7 @@ class _Node:
     upper: FloatArray
     parent_bound: float
     basis: highspy.HighsBasis | None = None
+    depth: int = 0
 
 
 def branch_and_bound(
@@ -144,6 +152,7 @@ def branch_and_bound(
     budget: Budget | None = None,
     improve: Improve | None = None,
     stop_on_improvement: float = np.inf,
+    strong_depth: int = STRONG_DEPTH,
 ) -> TreeResult:
     """Maximise over the binary ``x`` of ``model`` by LP-based branch and bound.
 
@@ -171,6 +180,8 @@ def branch_and_bound(
     stop_on_improvement
         Return (unfinished) as soon as the incumbent has improved by this much relative to
         ``incumbent_value`` (the caller may then fix columns against it and restart).
+    strong_depth
+        Strong branching above this depth (:data:`STRONG_DEPTH`; 0: most fractional only).
     """
     t0 = time.perf_counter()
     budget = budget if budget is not None else Budget(time_limit_s, cancel)
@@ -232,7 +243,10 @@ def branch_and_bound(
             dropped,
             _fix_by_reduced_cost(rc, x, lp_value, lower, upper, closed, model.integral_objective),
         )
-        j = int(frac[np.argmin(np.abs(x[frac] - 0.5))])
+        if node.depth < strong_depth and frac.size > 1:
+            j = _strong_branch(h, index, x, frac, lp_value, node)
+        else:
+            j = int(frac[np.argmin(np.abs(x[frac] - 0.5))])
         down_upper = upper.copy()
         down_upper[j] = 0.0
         up_lower = lower.copy()
@@ -241,13 +255,54 @@ def branch_and_bound(
         # starts from this node's basis
         # the up child is solved next, from this basis as the instance holds it; the down
         # child keeps a copy for later
-        stack.append(_Node(lower, down_upper, value, h.getBasis()))
-        stack.append(_Node(up_lower, upper, value))
+        stack.append(_Node(lower, down_upper, value, h.getBasis(), node.depth + 1))
+        stack.append(_Node(up_lower, upper, value, None, node.depth + 1))
     h.changeColsBounds(n, index, model.lower, model.upper)  # leave the root LP as given
     open_bound = max((nd.parent_bound for nd in stack), default=-np.inf)
     bound = max(best, dropped, open_bound)
     finished = not stack
     return TreeResult(best_cols, best, bound, finished, nodes, time.perf_counter() - t0)
+
+
+def _strong_branch(
+    h: highspy.Highs,
+    index: NDArray[np.int32],
+    x: FloatArray,
+    frac: IntArray,
+    lp_value: float,
+    node: _Node,
+) -> int:
+    """The fractional column whose two children lower the LP value most (product rule).
+
+    Each child LP starts from this node's basis with a simplex iteration limit: its value
+    only ranks the candidates (no bound is taken from it). The node's LP and basis are
+    restored afterwards, so its children start from them as usual.
+    """
+    candidates = frac[np.argsort(np.abs(x[frac] - 0.5), kind="stable")[:STRONG_CANDIDATES]]
+    basis = h.getBasis()
+    h.setOptionValue("simplex_iteration_limit", STRONG_ITERATIONS)
+    best_score, best = -1.0, int(candidates[0])
+    try:
+        for c in candidates:
+            drops = []
+            col, lo, up = int(index[c]), float(node.lower[c]), float(node.upper[c])
+            for child_lo, child_up in ((lo, 0.0), (1.0, up)):
+                h.changeColBounds(col, child_lo, child_up)
+                h.setBasis(basis)
+                h.run()
+                if h.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+                    drops.append(np.inf)
+                else:
+                    drops.append(max(lp_value - float(h.getInfo().objective_function_value), 0))
+            h.changeColBounds(col, lo, up)
+            score = max(min(drops), 1e-9) * max(max(drops), 1e-9)
+            if score > best_score:
+                best_score, best = score, int(c)
+    finally:
+        h.setOptionValue("simplex_iteration_limit", 2**31 - 1)
+        h.setBasis(basis)
+        h.run()
+    return best
 
 
 def _node_bound(lp_value: float, integral: bool) -> float:

@@ -114,7 +114,7 @@ def preview_with_lp(
     # coverage itself, so the plain objective ranks plans
     tree = branch_and_bound(
         bound.model, base.columns, base.objective, problem.objective,
-        max_nodes=dive_nodes, cancel=cancel,
+        max_nodes=dive_nodes, cancel=cancel, strong_depth=0,
     )  # fmt: skip
     cols: IntArray = base.columns
     value = base.objective
