@@ -149,8 +149,9 @@ def solve_reduced(
     lp = None
     if warm_start is None:
         preview, lp = preview_with_lp(
-            reduced, relaxed=request.relaxed, cancel=cancel, progress=rep.sub(0.0, 0.15)
-        )
+            reduced, relaxed=request.relaxed, cancel=cancel, progress=rep.sub(0.0, 0.15),
+            time_limit_s=request.time_limit_s,
+        )  # fmt: skip
         if request.relaxed and not reduced.violations(preview.columns, rules=False):
             preview = Solution(
                 preview.columns, preview.objective, preview.bound, "heuristic", preview.method,

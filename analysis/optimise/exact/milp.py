@@ -31,7 +31,7 @@ from typing import Any
 import highspy
 import numpy as np
 
-from analysis.optimise.exact.budget import Budget, Clock
+from analysis.optimise.exact.budget import MILP_SHARE, Budget, Clock
 from analysis.optimise.exact.colgen import LpBound, fixed_columns, lp_bound, start_columns
 from analysis.optimise.exact.milp_model import (
     MilpArrays,
@@ -57,8 +57,6 @@ _STATUS = {
 
 #: Models with more columns than this are reduced by column generation + fixing first.
 REDUCE_ABOVE_COLUMNS = 300
-#: Share of the time left given to HiGHS' MILP solver (see :func:`_solve`).
-MILP_SHARE = 0.85
 
 
 def solve_milp(
@@ -268,7 +266,7 @@ def _solve(
         h.cbMipInterrupt.subscribe(_progress)
     # HiGHS' MILP solver does not check its limit or the interrupt everywhere (presolve,
     # the root LP of a large model): a margin keeps it inside the solve's own limit
-    budget.sub(MILP_SHARE).attach(h)
+    budget.attach(h, share=MILP_SHARE)
     h.run()
     status = _STATUS.get(h.getModelStatus(), "error")
     if status == "cancelled":  # the budget's interrupt: a cancel or its own deadline

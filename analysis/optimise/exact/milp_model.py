@@ -14,7 +14,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from analysis.optimise.exact.budget import Budget
+from analysis.optimise.exact.budget import MILP_SHARE, Budget
 from analysis.optimise.model.problem import CoverageProblem, FloatArray, IntArray
 
 
@@ -204,7 +204,7 @@ def max_met_units(
         h.passModel(_county_count_model(problem))
     else:
         h.passModel(to_lp(arrays, np.arange(problem.n_columns), integral=True))
-    (budget if budget is not None else Budget(time_limit_s)).attach(h)
+    (budget if budget is not None else Budget(time_limit_s)).attach(h, share=MILP_SHARE)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
