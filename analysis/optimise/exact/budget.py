@@ -92,8 +92,3 @@ class Budget:
     def _interrupt(self, event: Any) -> None:
         if self.stopped():
             event.interrupt()
-
-
-def unlimited() -> Budget:
-    """A budget that never runs out (callers without a time limit)."""
-    return Budget(float("inf"))
