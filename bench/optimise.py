@@ -3,6 +3,11 @@
 Usage::
 
     python bench/optimise.py [--only demo|province] [--time-limit S] [--no-spopt]
+    python bench/optimise.py --family [--family-seed S] [--highs-limit S] [--no-highs]
+
+``--family``: a family of seeded requests on the demo city and two generated cities, ours
+against plain HiGHS, with the distribution of times and gaps and the goal
+(:mod:`bench.optimise_family`).
 
 Instances:
 
@@ -234,7 +239,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-spopt", action="store_true")
     parser.add_argument("--cancel-after", type=float, default=0.5, help="seconds (province)")
     parser.add_argument("--cancel-limit", type=float, default=120.0, help="time limit, s")
+    parser.add_argument("--family", action="store_true", help="the request family")
+    parser.add_argument("--family-seed", type=int, default=0)
+    parser.add_argument("--highs-limit", type=float, default=None, help="plain HiGHS, s")
+    parser.add_argument("--no-highs", action="store_true", help="family: ours only")
+    parser.add_argument("--only-city", choices=("demo", "valley", "plain"))
     args = parser.parse_args(argv)
+    if args.family:
+        from bench.optimise_family import run_family
+
+        limit = args.time_limit if args.highs_limit is None else args.highs_limit
+        return run_family(
+            args.family_seed, args.time_limit, None if args.no_highs else limit, args.only_city
+        )
     if args.only in (None, "cancel"):
         cancel_latency(args.cancel_limit, args.cancel_after)
         if args.only == "cancel":

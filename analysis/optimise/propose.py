@@ -11,12 +11,15 @@ warm-started with the preview (and its LP); the points, their figures
 
 from __future__ import annotations
 
+import time
+
 from analysis.coverage.api import compute_coverage
 from analysis.errors import AnalysisError
 from analysis.optimise.exact.milp import solve_milp
+from analysis.optimise.exact.milp_model import build_arrays, met_units_of
 from analysis.optimise.heuristics.preview import preview_with_lp
 from analysis.optimise.model.citymodel import CityModel, build_city_model
-from analysis.optimise.model.problem import CoverageProblem, Solution
+from analysis.optimise.model.problem import CoverageProblem, IntArray, Solution
 from analysis.optimise.model.reduce import reduce_rows
 from analysis.optimise.model.request import ProposalRequest
 from analysis.optimise.progress import CancelLike, ProgressFn, Reporter, SolveCancelled
@@ -142,11 +145,13 @@ def solve_reduced(
         Cancel event and progress reporter.
     """
     rep = report if report is not None else Reporter(None)
+    started = time.perf_counter()
     lp = None
     if warm_start is None:
         preview, lp = preview_with_lp(
-            reduced, relaxed=request.relaxed, cancel=cancel, progress=rep.sub(0.0, 0.15)
-        )
+            reduced, relaxed=request.relaxed, cancel=cancel, progress=rep.sub(0.0, 0.15),
+            time_limit_s=request.time_limit_s,
+        )  # fmt: skip
         if request.relaxed and not reduced.violations(preview.columns, rules=False):
             preview = Solution(
                 preview.columns, preview.objective, preview.bound, "heuristic", preview.method,
@@ -161,7 +166,8 @@ def solve_reduced(
         return preview
     exact = solve_milp(
         reduced,
-        time_limit_s=request.time_limit_s,
+        # the time limit is the request's, preview included
+        time_limit_s=max(request.time_limit_s - (time.perf_counter() - started), 0.0),
         mip_rel_gap=request.mip_rel_gap,
         relaxed=request.relaxed,
         warm_start=preview if preview.status == "heuristic" else None,
@@ -170,18 +176,31 @@ def solve_reduced(
         progress=rep.sub(0.15, 1.0),
     )
     conflicts = model.conflicts if model is not None else ConflictReport({}, (), ())
-    return _pick(exact, preview, request.relaxed, conflicts)
+    return _pick(reduced, exact, preview, request.relaxed, conflicts)
 
 
-def _pick(exact: Solution, preview: Solution, relaxed: bool, conflicts: ConflictReport) -> Solution:
+def _met_units(problem: CoverageProblem, columns: IntArray) -> int:
+    """Units of the county minimums and must-cover townships a plan meets."""
+    return met_units_of(build_arrays(problem, True, coverage=False), problem.n_columns, columns)
+
+
+def _pick(
+    reduced: CoverageProblem,
+    exact: Solution,
+    preview: Solution,
+    relaxed: bool,
+    conflicts: ConflictReport,
+) -> Solution:
     if exact.status == "infeasible" and not relaxed:
         raise RuleConflictError(
             conflicts,
             [Problem("rules_infeasible", "HiGHS proved that no plan meets every rule.")],
         )
-    if exact.columns.size == 0 or (
-        preview.status == "heuristic" and preview.objective > exact.objective
-    ):
+    better = preview.status == "heuristic" and preview.objective > exact.objective
+    if better and relaxed and exact.columns.size:
+        # relaxed plans are ranked by met minimums first, coverage second
+        better = _met_units(reduced, preview.columns) >= _met_units(reduced, exact.columns)
+    if exact.columns.size == 0 or better:
         return Solution(
             preview.columns, preview.objective, exact.bound, exact.status, preview.method,
             preview.seconds + exact.seconds,

@@ -23,12 +23,23 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
+from analysis.optimise.exact.budget import Budget
 from analysis.optimise.model.compact import CompactLp
 from analysis.optimise.model.problem import FloatArray, IntArray
-from analysis.optimise.progress import CancelLike, is_cancelled
+from analysis.optimise.progress import CancelLike
+
+#: ``improve(columns) -> (columns, value)``: a local search from a new incumbent.
+Improve = Callable[[IntArray], tuple[IntArray, float]]
 
 #: An ``x`` value this close to 0 or 1 counts as integral.
 INTEGRALITY_TOL = 1e-6
+#: Strong branching in the top levels of the tree: the most fractional candidates, each
+#: child LP limited to some simplex iterations. The first branchings decide the tree's
+#: size: on the demo city without site rules the proof took 347 nodes with the most
+#: fractional column, 21-31 with strong branching in the top levels.
+STRONG_DEPTH = 4
+STRONG_CANDIDATES = 8
+STRONG_ITERATIONS = 200
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,11 +125,18 @@ def new_lp_solver() -> highspy.Highs:
 
 @dataclass(eq=False)
 class _Node:
-    """An open subproblem: bounds on the ``x`` columns and the parent's LP value."""
+    """An open subproblem: bounds on the ``x`` columns, the parent's LP value and basis.
+
+    The child re-solves from its parent's optimal basis: after a depth-first dive the
+    instance holds the basis of a node far away, and starting from it took twice the
+    simplex iterations (demo city).
+    """
 
     lower: FloatArray
     upper: FloatArray
     parent_bound: float
+    basis: highspy.HighsBasis | None = None
+    depth: int = 0
 
 
 def branch_and_bound(
@@ -131,6 +149,10 @@ def branch_and_bound(
     time_limit_s: float = 10.0,
     max_nodes: int = 2_000,
     cancel: CancelLike = None,
+    budget: Budget | None = None,
+    improve: Improve | None = None,
+    stop_on_improvement: float = np.inf,
+    strong_depth: int = STRONG_DEPTH,
 ) -> TreeResult:
     """Maximise over the binary ``x`` of ``model`` by LP-based branch and bound.
 
@@ -149,9 +171,20 @@ def branch_and_bound(
     time_limit_s, max_nodes
         Stop early (``finished=False``; the bound is still proven).
     cancel
-        Event or callable polled before every node.
+        Event or callable polled before every node and from the node LPs.
+    budget
+        Time left and cancel for the tree (replaces ``time_limit_s`` and ``cancel``).
+    improve
+        Local search applied to every new incumbent (its plans must keep the model's
+        rules); the tree then prunes against the better value.
+    stop_on_improvement
+        Return (unfinished) as soon as the incumbent has improved by this much relative to
+        ``incumbent_value`` (the caller may then fix columns against it and restart).
+    strong_depth
+        Strong branching above this depth (:data:`STRONG_DEPTH`; 0: most fractional only).
     """
     t0 = time.perf_counter()
+    budget = budget if budget is not None else Budget(time_limit_s, cancel)
     n = model.columns.size
     h, index = model.highs, model.x_index
     best_cols = np.asarray(incumbent, np.int64)
@@ -165,21 +198,25 @@ def branch_and_bound(
         scale = np.maximum(np.abs(bound), 1.0)
         return np.asarray(np.isfinite(bound) & (bound <= best + rel_gap * scale + 1e-9))
 
+    target = incumbent_value + stop_on_improvement * max(abs(incumbent_value), 1.0)
     while stack:
-        if nodes >= max_nodes or time.perf_counter() - t0 > time_limit_s or is_cancelled(cancel):
+        if nodes >= max_nodes or budget.stopped() or best > target:
             break
         node = stack.pop()
         if closed(node.parent_bound):
             dropped = max(dropped, node.parent_bound)
             continue
         h.changeColsBounds(n, index, node.lower, node.upper)
+        if node.basis is not None:
+            h.setBasis(node.basis)
+        budget.attach(h)
         h.run()
         nodes += 1
         status = h.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
             continue
         if status != highspy.HighsModelStatus.kOptimal:
-            stack.append(node)  # unresolved: its parent's bound stays open
+            stack.append(node)  # unresolved (time, cancel): its parent's bound stays open
             break
         lp_value = float(h.getInfo().objective_function_value)
         value = _node_bound(lp_value, model.integral_objective)
@@ -194,6 +231,10 @@ def branch_and_bound(
             exact = value_of(cols)
             if exact > best:
                 best, best_cols = exact, cols
+                if improve is not None:
+                    polished, polished_value = improve(cols)
+                    if polished_value > best:
+                        best, best_cols = polished_value, polished
             dropped = max(dropped, value)  # an integral LP optimum closes its subtree
             continue
         lower, upper = node.lower.copy(), node.upper.copy()
@@ -202,20 +243,66 @@ def branch_and_bound(
             dropped,
             _fix_by_reduced_cost(rc, x, lp_value, lower, upper, closed, model.integral_objective),
         )
-        j = int(frac[np.argmin(np.abs(x[frac] - 0.5))])
+        if node.depth < strong_depth and frac.size > 1:
+            j = _strong_branch(h, index, x, frac, lp_value, node)
+        else:
+            j = int(frac[np.argmin(np.abs(x[frac] - 0.5))])
         down_upper = upper.copy()
         down_upper[j] = 0.0
         up_lower = lower.copy()
         up_lower[j] = 1.0
         # depth first, "point placed" child first: it leads to plans, and the child
         # starts from this node's basis
-        stack.append(_Node(lower, down_upper, value))
-        stack.append(_Node(up_lower, upper, value))
+        # the up child is solved next, from this basis as the instance holds it; the down
+        # child keeps a copy for later
+        stack.append(_Node(lower, down_upper, value, h.getBasis(), node.depth + 1))
+        stack.append(_Node(up_lower, upper, value, None, node.depth + 1))
     h.changeColsBounds(n, index, model.lower, model.upper)  # leave the root LP as given
     open_bound = max((nd.parent_bound for nd in stack), default=-np.inf)
     bound = max(best, dropped, open_bound)
     finished = not stack
     return TreeResult(best_cols, best, bound, finished, nodes, time.perf_counter() - t0)
+
+
+def _strong_branch(
+    h: highspy.Highs,
+    index: NDArray[np.int32],
+    x: FloatArray,
+    frac: IntArray,
+    lp_value: float,
+    node: _Node,
+) -> int:
+    """The fractional column whose two children lower the LP value most (product rule).
+
+    Each child LP starts from this node's basis with a simplex iteration limit: its value
+    only ranks the candidates (no bound is taken from it). The node's LP and basis are
+    restored afterwards, so its children start from them as usual.
+    """
+    candidates = frac[np.argsort(np.abs(x[frac] - 0.5), kind="stable")[:STRONG_CANDIDATES]]
+    basis = h.getBasis()
+    h.setOptionValue("simplex_iteration_limit", STRONG_ITERATIONS)
+    best_score, best = -1.0, int(candidates[0])
+    try:
+        for c in candidates:
+            drops = []
+            col, lo, up = int(index[c]), float(node.lower[c]), float(node.upper[c])
+            for child_lo, child_up in ((lo, 0.0), (1.0, up)):
+                h.changeColBounds(col, child_lo, child_up)
+                h.setBasis(basis)
+                h.run()
+                if h.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+                    drops.append(np.inf)
+                else:
+                    drops.append(max(lp_value - float(h.getInfo().objective_function_value), 0))
+            h.changeColBounds(col, lo, up)
+            score = max(min(drops), 1e-9) * max(max(drops), 1e-9)
+            if score > best_score:
+                best_score, best = score, int(c)
+    finally:
+        h.setOptionValue("simplex_iteration_limit", 2**31 - 1)
+        h.setBasis(basis)
+        h.run()
+    return best
 
 
 def _node_bound(lp_value: float, integral: bool) -> float:

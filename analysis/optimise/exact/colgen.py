@@ -19,9 +19,10 @@ import highspy
 import numpy as np
 
 from analysis.optimise.exact.branch import NodeModel
+from analysis.optimise.exact.budget import Budget
 from analysis.optimise.exact.milp_model import MilpArrays, to_lp
 from analysis.optimise.model.problem import CoverageProblem, FloatArray, IntArray
-from analysis.optimise.progress import CancelLike, is_cancelled
+from analysis.optimise.progress import CancelLike
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,8 +78,10 @@ def lp_bound(
     batch: int = 200,
     max_rounds: int = 100,
     cancel: CancelLike = None,
+    budget: Budget | None = None,
 ) -> LpBound | None:
-    """Solve the LP relaxation by column generation; ``None`` if it cannot (infeasible).
+    """Solve the LP relaxation by column generation; ``None`` if it cannot (infeasible,
+    out of time or cancelled).
 
     Parameters
     ----------
@@ -91,9 +94,13 @@ def lp_bound(
     max_rounds
         Upper limit on pricing rounds.
     cancel
-        Checked between rounds (returns ``None`` when cancelled).
+        Stops the LP within a simplex iteration (returns ``None``); ignored with ``budget``.
+    budget
+        Time left and cancel (:class:`~analysis.optimise.exact.budget.Budget`), given to
+        every LP; default: no time limit, ``cancel``.
     """
     t0 = time.perf_counter()
+    budget = budget if budget is not None else Budget(float("inf"), cancel)
     a_x_t = arrays.a[:, : arrays.n_x].T.tocsr()
     tol = 1e-9 * max(arrays.big_m, 1.0)
     h = highspy.Highs()
@@ -105,8 +112,9 @@ def lp_bound(
     order = [np.asarray(start, np.int64)]  # x columns in model order (y, z sit in between)
     rounds = 0
     while True:
-        if is_cancelled(cancel):
+        if budget.stopped():
             return None
+        budget.attach(h)
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None

@@ -26,13 +26,12 @@ and the reported bound is the smallest proven one (column generation, tree, HiGH
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import highspy
 import numpy as np
 
-from analysis.optimise.exact.branch import TreeResult, branch_and_bound, node_model
+from analysis.optimise.exact.budget import MILP_SHARE, Budget, Clock
 from analysis.optimise.exact.colgen import LpBound, fixed_columns, lp_bound, start_columns
 from analysis.optimise.exact.milp_model import (
     MilpArrays,
@@ -42,10 +41,10 @@ from analysis.optimise.exact.milp_model import (
     met_units_of,
     to_lp,
 )
+from analysis.optimise.exact.search import first_plan, keeps, prove
 from analysis.optimise.heuristics.greedy import lp_round
-from analysis.optimise.model.compact import compact_lp
 from analysis.optimise.model.problem import CoverageProblem, IntArray, Solution
-from analysis.optimise.progress import CancelLike, ProgressFn, Reporter, is_cancelled
+from analysis.optimise.progress import CancelLike, ProgressFn, Reporter
 
 _STATUS = {
     highspy.HighsModelStatus.kOptimal: "optimal",
@@ -73,6 +72,7 @@ def solve_milp(
     lp: LpBound | None = None,
     cancel: CancelLike = None,
     progress: ProgressFn | None = None,
+    clock: Clock | None = None,
 ) -> Solution:
     """Solve the placement MILP with HiGHS.
 
@@ -81,7 +81,8 @@ def solve_milp(
     problem
         The (preferably reduced: :func:`analysis.optimise.model.reduce.reduce_rows`) problem.
     time_limit_s
-        Wall-clock limit; on expiry the best plan and the proven gap are returned.
+        Wall-clock limit of the whole solve; every HiGHS call gets the time left. On expiry
+        the best plan and the proven gap are returned.
     mip_rel_gap
         Relative gap at which HiGHS stops (``1e-6``: proven optimal for practical use).
     relaxed
@@ -102,10 +103,14 @@ def solve_milp(
         (:mod:`analysis.optimise.exact.branch`); HiGHS gets what is left if the tree is not
         finished by then.
     cancel
-        Event or callable checked from the HiGHS interrupt callbacks; the solve then
-        stops with status ``"cancelled"`` and the best plan found so far.
+        Event or callable checked from the HiGHS interrupt callbacks (about once per
+        simplex iteration) and between nodes; the solve then stops with status
+        ``"cancelled"``, the best plan found so far and a proven bound.
     progress
         ``progress(fraction, message)``: fraction of the time limit used, gap in message.
+    clock
+        Seconds from any origin, for the time limit (default :func:`time.perf_counter`;
+        tests inject a counter).
 
     Returns
     -------
@@ -113,14 +118,14 @@ def solve_milp(
         ``status``: ``"optimal"``, ``"time_limit"``, ``"cancelled"`` or ``"infeasible"``;
         ``bound`` is a proven upper bound on the coverage objective.
     """
-    t0 = time.perf_counter()
+    budget = Budget(time_limit_s, cancel, clock)
     report = Reporter(progress)
     if int(problem.counts.sum()) == 0:  # nothing to place
         empty = np.zeros(0, np.int64)
         ok = relaxed or not problem.violations(empty)
         status = "optimal" if ok else "infeasible"
-        return Solution(empty, 0.0, 0.0, status, "highs", time.perf_counter() - t0)
-    met = max_met_units(problem, time_limit_s) if relaxed else None
+        return Solution(empty, 0.0, 0.0, status, "highs", budget.elapsed())
+    met = max_met_units(problem, budget=budget) if relaxed else None
     arrays = build_arrays(problem, relaxed, met_units=met)
     columns = np.arange(problem.n_columns, dtype=np.int64)
     usable = warm_start is not None and (
@@ -128,112 +133,87 @@ def solve_milp(
         if not relaxed
         else met is None or met_units_of(arrays, problem.n_columns, warm_start.columns) >= met
     )
+    if relaxed and met is None and budget.stopped():
+        return _stopped(problem, warm_start if usable else None, np.inf, budget)
+    big = reduce_columns and problem.n_columns > REDUCE_ABOVE_COLUMNS
+    if big and relaxed and warm_start is not None and not usable:
+        # the preview meets fewer minimums than a plan can: find one that meets them all
+        # from the LP, rather than the full MILP from nothing (which may end worse than
+        # the preview)
+        first, lp = first_plan(problem, arrays, warm_start, met, lp, budget)
+        if first is not None:
+            warm_start, usable = first, True
     floor, ceiling = -np.inf, np.inf
-    if reduce_columns and usable and problem.n_columns > REDUCE_ABOVE_COLUMNS:
+    if big and usable:
         assert warm_start is not None
         report(0.0, "HiGHS: LP bound by column generation", force=True)
         incumbent = combined_objective(problem, arrays, warm_start.columns)
         bound = (
             lp
             if lp is not None
-            else lp_bound(arrays, start_columns(problem, warm_start.columns), cancel=cancel)
+            else lp_bound(arrays, start_columns(problem, warm_start.columns), budget=budget)
         )
+        if bound is None and budget.stopped():
+            # no LP bound of our own: the warm start's (the preview's LP) if it has one
+            return _stopped(problem, warm_start, warm_start.bound, budget)
         if bound is not None:
             ceiling = bound.value
             rounded = lp_round(problem, bound.x_value)
             value = combined_objective(problem, arrays, rounded.columns)
-            if value > incumbent and _keeps(problem, arrays, rounded, relaxed, met):
+            if value > incumbent and keeps(problem, arrays, rounded, relaxed, met):
                 warm_start, incumbent = rounded, value
-            if _within(bound.value, incumbent, mip_rel_gap) or is_cancelled(cancel):
-                seconds = time.perf_counter() - t0
+            if _within(bound.value, incumbent, mip_rel_gap) or budget.stopped():
                 report(1.0, "HiGHS: done", force=True)
-                done = "optimal" if _within(bound.value, incumbent, mip_rel_gap) else "cancelled"
-                return _result(problem, arrays, warm_start.columns, bound.value, done, seconds)
-            tree = _branch(
+                done = "optimal" if _within(bound.value, incumbent, mip_rel_gap) else _why(budget)
+                return _result(
+                    problem, arrays, warm_start.columns, bound.value, done, budget.elapsed()
+                )
+            tree = prove(
                 problem, arrays, bound, warm_start.columns, incumbent, mip_rel_gap,
-                time_limit_s * tree_share, cancel, report.sub(0.1, 0.6),
+                budget.sub(tree_share), report.sub(0.1, 0.6),
             )  # fmt: skip
             if tree.value > incumbent:
                 warm_start = Solution(tree.columns, tree.value, np.inf, "heuristic", "highs", 0.0)
                 incumbent = tree.value
             ceiling = min(ceiling, tree.bound)
-            seconds = time.perf_counter() - t0
-            if tree.finished or is_cancelled(cancel):
+            if tree.finished or budget.stopped():
                 report(1.0, "HiGHS: done", force=True)
-                done = "cancelled" if is_cancelled(cancel) else "time_limit"
-                done = "optimal" if _within(ceiling, incumbent, mip_rel_gap) else done
-                return _result(problem, arrays, warm_start.columns, ceiling, done, seconds)
-            # the tree ran out of time: HiGHS goes on over the columns fixing leaves
+                done = "optimal" if _within(ceiling, incumbent, mip_rel_gap) else _why(budget)
+                return _result(problem, arrays, warm_start.columns, ceiling, done, budget.elapsed())
+            # the tree ran out of its share: HiGHS goes on over the columns fixing leaves
             columns = fixed_columns(bound, incumbent, warm_start.columns)
             floor = incumbent
             report = report.sub(0.6, 1.0)
-    left = max(time_limit_s - (time.perf_counter() - t0), 0.05)
     out = _solve(
-        problem, arrays, columns, floor, left, mip_rel_gap, warm_start if usable else None,
-        lp_solver, cancel, report, t0,
+        problem, arrays, columns, floor, mip_rel_gap, warm_start if usable else None,
+        lp_solver, budget, report,
     )  # fmt: skip
     if out.columns.size and np.isfinite(ceiling):
         # the LP bound of the full model (column generation) is also a proven bound
         soft = combined_objective(problem, arrays, out.columns) - out.objective
         capped = max(min(ceiling - soft, out.bound), out.objective)
         status = out.status
-        if status == "time_limit" and _within(capped, out.objective, mip_rel_gap):
+        if status != "optimal" and _within(capped, out.objective, mip_rel_gap):
             status = "optimal"
         out = Solution(out.columns, out.objective, capped, status, out.method, out.seconds)
     return out
 
 
-def _branch(
-    problem: CoverageProblem,
-    arrays: MilpArrays,
-    bound: LpBound,
-    incumbent: IntArray,
-    value: float,
-    rel_gap: float,
-    time_limit_s: float,
-    cancel: CancelLike,
-    report: Reporter,
-) -> TreeResult:
-    """Branch and bound over the columns reduced-cost fixing leaves (exact for the model).
-
-    With a weak incumbent fixing keeps most columns, and every node LP is large; a first
-    tree over the column-generation columns (the restricted master, branched from the
-    LP's own basis: a heuristic, it proves nothing for the full model) then finds a
-    strong plan, and fixing against it leaves a few hundred columns for the tree that
-    proves optimality.
-    """
-    t0 = time.perf_counter()
-
-    def value_of(columns: IntArray) -> float:
-        return combined_objective(problem, arrays, columns)
-
-    columns = fixed_columns(bound, value, incumbent)
-    if columns.size > bound.columns.size:
-        report(0.0, "HiGHS: branch and bound, restricted master", force=True)
-        master = branch_and_bound(
-            bound.model, incumbent, value, value_of,
-            rel_gap=rel_gap, time_limit_s=time_limit_s / 2, cancel=cancel,
-        )  # fmt: skip
-        if master.value > value:
-            incumbent, value = master.columns, master.value
-            columns = fixed_columns(bound, value, incumbent)
-    report(0.3, f"HiGHS: branch and bound over {columns.size} columns", force=True)
-    left = max(time_limit_s - (time.perf_counter() - t0), 0.05)
-    return branch_and_bound(
-        node_model(compact_lp(problem, arrays, columns)), incumbent, value, value_of,
-        rel_gap=rel_gap, time_limit_s=left, cancel=cancel,
-    )  # fmt: skip
+def _why(budget: Budget) -> str:
+    """Status of a solve stopped before its proof: ``"cancelled"`` or ``"time_limit"``."""
+    return "cancelled" if budget.cancelled() else "time_limit"
 
 
-def _keeps(
-    problem: CoverageProblem, arrays: MilpArrays, plan: Solution, relaxed: bool, met: int | None
-) -> bool:
-    """Whether ``plan`` is feasible for the MILP (strict rules, or relaxed with ``met``)."""
-    if not relaxed:
-        return plan.status == "heuristic"
-    if problem.violations(plan.columns, rules=False):
-        return False
-    return met is None or met_units_of(arrays, problem.n_columns, plan.columns) >= met
+def _stopped(
+    problem: CoverageProblem, plan: Solution | None, bound: float, budget: Budget
+) -> Solution:
+    """The solve stopped before any bound of its own: the plan given (or none) as it is."""
+    seconds = budget.elapsed()
+    if plan is None:
+        return Solution(np.zeros(0, np.int64), 0.0, np.inf, _why(budget), "highs", seconds)
+    cols = np.sort(np.asarray(plan.columns, np.int64))
+    value = problem.objective(cols)
+    return Solution(cols, value, max(bound, value), _why(budget), "highs", seconds)
 
 
 def _within(bound: float, value: float, rel_gap: float) -> bool:
@@ -246,19 +226,18 @@ def _solve(
     arrays: MilpArrays,
     columns: IntArray,
     floor: float,
-    time_limit_s: float,
     mip_rel_gap: float,
     warm_start: Solution | None,
     lp_solver: str,
-    cancel: CancelLike,
+    budget: Budget,
     report: Reporter,
-    t0: float,
 ) -> Solution:
-    """HiGHS MILP over the ``x`` columns ``columns``."""
+    """HiGHS MILP over the ``x`` columns ``columns``, within the budget's time left."""
+    if budget.stopped():
+        return _stopped(problem, warm_start, floor, budget)
     lp = to_lp(arrays, columns, integral=True)
     h = highspy.Highs()
     h.silent()
-    h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     h.setOptionValue("mip_lp_solver", lp_solver)
     h.setOptionValue("random_seed", 0)
@@ -278,25 +257,27 @@ def _solve(
         sol.value_valid = True
         h.setSolution(sol)
 
-    def _interrupt(event: Any) -> None:
-        if is_cancelled(cancel):
-            event.interrupt()
-        data = event.data_out
-        gap = float(getattr(data, "mip_gap", np.inf))
-        elapsed = time.perf_counter() - t0
-        report(elapsed / max(elapsed + time_limit_s, 1e-9), f"HiGHS: gap {gap:.2%}")
+    def _progress(event: Any) -> None:
+        gap = float(getattr(event.data_out, "mip_gap", np.inf))
+        elapsed = budget.elapsed()
+        report(elapsed / max(elapsed + budget.left(), 1e-9), f"HiGHS: gap {gap:.2%}")
 
-    if cancel is not None or report.active:
-        h.cbMipInterrupt.subscribe(_interrupt)
-        h.cbIpmInterrupt.subscribe(_interrupt)
-        h.cbSimplexInterrupt.subscribe(_interrupt)
+    if report.active:
+        h.cbMipInterrupt.subscribe(_progress)
+    # HiGHS' MILP solver does not check its limit or the interrupt everywhere (presolve,
+    # the root LP of a large model): a margin keeps it inside the solve's own limit
+    budget.attach(h, share=MILP_SHARE)
     h.run()
     status = _STATUS.get(h.getModelStatus(), "error")
+    if status == "cancelled":  # the budget's interrupt: a cancel or its own deadline
+        status = _why(budget)
     info = h.getInfo()
     report(1.0, "HiGHS: done", force=True)
-    seconds = time.perf_counter() - t0
+    seconds = budget.elapsed()
     if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
         if warm_start is not None and np.isfinite(floor):
+            if status not in ("infeasible", "optimal"):  # stopped before any proof
+                return _result(problem, arrays, warm_start.columns, np.inf, status, seconds)
             # every better plan was excluded: the warm start is optimal
             return _result(problem, arrays, warm_start.columns, floor, "optimal", seconds)
         status = "infeasible" if status in ("infeasible", "optimal") else status

@@ -7,12 +7,14 @@ county minimums, must-cover townships (see :mod:`analysis.optimise.exact.milp`).
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from analysis.optimise.exact.budget import MILP_SHARE, Budget
 from analysis.optimise.model.problem import CoverageProblem, FloatArray, IntArray
 
 
@@ -178,14 +180,23 @@ def met_units_of(arrays: MilpArrays, n_columns: int, columns: IntArray) -> int:
     return int(sum(min(int(chosen[c].sum()), need) for c, need in arrays.soft_rules))
 
 
-def max_met_units(problem: CoverageProblem, time_limit_s: float = 10.0) -> int | None:
-    """Most units of the soft rules any plan can meet (``None`` if HiGHS cannot tell)."""
+def max_met_units(
+    problem: CoverageProblem, time_limit_s: float = 10.0, *, budget: Budget | None = None
+) -> int | None:
+    """Most units of the soft rules any plan can meet (``None`` if HiGHS cannot tell).
+
+    ``budget`` (time left and cancel of the calling solve) replaces ``time_limit_s``. A
+    proven answer is remembered for the problem object (the preview and the exact solve
+    of one request ask the same question; with must-cover townships it is a MILP over
+    every column, 1-3 s on the demo city).
+    """
+    if problem in _MET_UNITS:
+        return _MET_UNITS[problem]
     arrays = build_arrays(problem, True, coverage=False)
     if not arrays.soft_rules:
         return 0
     h = highspy.Highs()
     h.silent()
-    h.setOptionValue("time_limit", float(time_limit_s))
     if not problem.must_cover and len(problem.type_names) <= MAX_COUNT_MODEL_TYPES:
         # only counts by county and type matter, and which counts a county can hold is
         # Hall's condition on its sites: a model over those counts is exact (HiGHS needs
@@ -193,10 +204,17 @@ def max_met_units(problem: CoverageProblem, time_limit_s: float = 10.0) -> int |
         h.passModel(_county_count_model(problem))
     else:
         h.passModel(to_lp(arrays, np.arange(problem.n_columns), integral=True))
+    (budget if budget is not None else Budget(time_limit_s)).attach(h, share=MILP_SHARE)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
-    return round(h.getInfo().objective_function_value)
+    met = round(h.getInfo().objective_function_value)
+    _MET_UNITS[problem] = met
+    return met
+
+
+#: Proven answers of :func:`max_met_units` by problem (problems compare by identity).
+_MET_UNITS: weakref.WeakKeyDictionary[CoverageProblem, int] = weakref.WeakKeyDictionary()
 
 
 #: Above this many types the Hall rows of :func:`_county_count_model` (one per subset of

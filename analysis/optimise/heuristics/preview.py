@@ -18,6 +18,7 @@ import time
 import numpy as np
 
 from analysis.optimise.exact.branch import branch_and_bound
+from analysis.optimise.exact.budget import Budget
 from analysis.optimise.exact.colgen import LpBound, lp_bound, start_columns
 from analysis.optimise.exact.milp_model import build_arrays, max_met_units, met_units_of
 from analysis.optimise.heuristics.greedy import greedy_swap
@@ -57,6 +58,7 @@ def preview_with_lp(
     dive_nodes: int = 8,
     cancel: CancelLike = None,
     progress: ProgressFn | None = None,
+    time_limit_s: float | None = None,
 ) -> tuple[Solution, LpBound | None]:
     """Greedy + swap, improved by an LP dive; also return the LP (``None`` if not solved).
 
@@ -78,6 +80,9 @@ def preview_with_lp(
         returned.
     progress
         ``progress(fraction, message)``.
+    time_limit_s
+        Limit for the HiGHS calls (the most-minimums model, the LP, the dive); ``None``:
+        none (the most-minimums model then gets 10 s).
 
     Returns
     -------
@@ -101,12 +106,18 @@ def preview_with_lp(
     plain = Solution(base.columns, base.objective, base.bound, status, base.method, base.seconds)
     if not dive or status != "heuristic" or is_cancelled(cancel):
         return plain, None
-    met = max_met_units(problem) if relaxed else None
+    budget = Budget(np.inf if time_limit_s is None else time_limit_s, cancel)
+    limited = time_limit_s is not None
+    met = (
+        (max_met_units(problem, budget=budget) if limited else max_met_units(problem))
+        if relaxed
+        else None
+    )
     arrays = build_arrays(problem, relaxed, met_units=met)
     if relaxed and (met is None or met_units_of(arrays, problem.n_columns, base.columns) < met):
         return plain, None
     report(0.3, "preview: LP relaxation", force=True)
-    bound = lp_bound(arrays, start_columns(problem, base.columns), cancel=cancel)
+    bound = lp_bound(arrays, start_columns(problem, base.columns), budget=budget)
     if bound is None:
         return plain, None
     report(0.8, "preview: LP dive", force=True)
@@ -114,7 +125,7 @@ def preview_with_lp(
     # coverage itself, so the plain objective ranks plans
     tree = branch_and_bound(
         bound.model, base.columns, base.objective, problem.objective,
-        max_nodes=dive_nodes, cancel=cancel,
+        max_nodes=dive_nodes, budget=budget, strong_depth=0,
     )  # fmt: skip
     cols: IntArray = base.columns
     value = base.objective

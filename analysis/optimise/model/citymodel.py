@@ -201,9 +201,10 @@ def build_city_model(
     need = np.maximum(minimums[None, :] - existing, 0)
     if applied:
         need[:, 0] = np.where(exemptable, 0, need[:, 0])
-    # Types in the schema's order whatever the caller's dict order: the column-generation LP
-    # is sensitive to the column order (the demo's compliant request took 5-6 s instead of
-    # 0.6 s with the types sorted by name).
+    # Types in the schema's order whatever the caller's dict order, so that equal requests
+    # give the same plan when several are optimal. (The order once changed the solve time
+    # ten-fold: the degenerate LP's vertex, which follows the column order, fed the first
+    # plan and the fixing; see docs/method.md, "Why the column order ...".)
     order = {t: i for i, t in enumerate(POINT_TYPES)}
     counts = {
         t: int(request.counts[t]) for t in sorted(request.counts, key=lambda t: order.get(t, 99))

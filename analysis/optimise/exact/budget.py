@@ -1,0 +1,94 @@
+"""The time left and the cancel of one exact solve, handed to every HiGHS call.
+
+HiGHS checks its ``time_limit`` against the run time its instance has accumulated over
+all its ``run()`` calls (a node LP re-solved 300 times has spent the sum), so the limit of
+each call is that run time plus the time the solve has left. The same instance also gets
+an interrupt callback (simplex, interior point, MILP: HiGHS calls it about once per
+iteration) that stops it when the user cancels or the solve's own clock passes the
+deadline: a cancel is honoured within one simplex iteration, not at the end of an LP.
+
+The clock can be injected (tests pass a counter, so a time limit is hit at a known step
+and no test depends on the machine's speed).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import highspy
+
+from analysis.optimise.progress import CancelLike, is_cancelled
+
+Clock = Callable[[], float]
+
+#: Share of the time left given to HiGHS' MILP solver as its own limit: it does not check
+#: its limit or the interrupt in every procedure (presolve, the root LP of a large model:
+#: up to 6 s late on the dense generated city of the request family under load).
+MILP_SHARE = 0.85
+
+#: ``user_data`` tag of the budget's interrupt handlers (one budget per instance at a time).
+_TAG = "coverage-planner-budget"
+
+
+class Budget:
+    """Deadline and cancel of one solve.
+
+    Parameters
+    ----------
+    time_limit_s
+        Seconds the whole solve may take from the budget's creation.
+    cancel
+        Event or callable (:func:`analysis.optimise.progress.is_cancelled`).
+    clock
+        Seconds from any origin (default :func:`time.perf_counter`).
+    """
+
+    def __init__(
+        self, time_limit_s: float, cancel: CancelLike = None, clock: Clock | None = None
+    ) -> None:
+        self.time_limit_s = float(time_limit_s)
+        self.cancel = cancel
+        self.clock: Clock = clock if clock is not None else time.perf_counter
+        self.start = self.clock()
+
+    def elapsed(self) -> float:
+        """Seconds since the start."""
+        return self.clock() - self.start
+
+    def left(self) -> float:
+        """Seconds left (never negative)."""
+        return max(self.time_limit_s - self.elapsed(), 0.0)
+
+    def cancelled(self) -> bool:
+        """The user asked to stop."""
+        return is_cancelled(self.cancel)
+
+    def stopped(self) -> bool:
+        """Cancelled, or no time left."""
+        return self.cancelled() or self.left() <= 0.0
+
+    def sub(self, share: float) -> Budget:
+        """A budget for a stage: ``share`` of the time left, the same cancel and clock."""
+        out = Budget(self.left() * share, self.cancel, self.clock)
+        return out
+
+    def attach(self, highs: highspy.Highs, share: float = 1.0) -> None:
+        """Give ``highs`` the time left (on top of its run time so far) and the interrupt.
+
+        Call before every ``run()``: the limit is recomputed each time. Replaces the
+        handlers of an earlier budget on the same instance. ``share``: HiGHS' own limit is
+        that share of the time left (its MILP solver does not check the limit, or call the
+        interrupt, in every procedure: :data:`MILP_SHARE`); the interrupt keeps the full
+        deadline.
+        """
+        left = max(self.left() * share, 1e-3)
+        highs.setOptionValue("time_limit", float(highs.getRunTime() + left))
+        for event in (highs.cbSimplexInterrupt, highs.cbIpmInterrupt, highs.cbMipInterrupt):
+            event.unsubscribe_by_data(_TAG)
+            event.subscribe(self._interrupt, _TAG)
+
+    def _interrupt(self, event: Any) -> None:
+        if self.stopped():
+            event.interrupt()

@@ -1,0 +1,123 @@
+"""The searches of the exact solve: a first plan, and the branch and bound over fixed columns.
+
+Used by :func:`analysis.optimise.exact.milp.solve_milp` after column generation
+(:mod:`analysis.optimise.exact.colgen`); the trees themselves are
+:func:`analysis.optimise.exact.branch.branch_and_bound`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analysis.optimise.exact.branch import TreeResult, branch_and_bound, node_model
+from analysis.optimise.exact.budget import Budget
+from analysis.optimise.exact.colgen import LpBound, fixed_columns, lp_bound, start_columns
+from analysis.optimise.exact.milp_model import MilpArrays, combined_objective, met_units_of
+from analysis.optimise.heuristics.greedy import lp_round
+from analysis.optimise.heuristics.swapsearch import local_search
+from analysis.optimise.model.compact import compact_lp
+from analysis.optimise.model.problem import CoverageProblem, IntArray, Solution
+from analysis.optimise.progress import Reporter
+
+
+def first_plan(
+    problem: CoverageProblem,
+    arrays: MilpArrays,
+    plan: Solution,
+    met: int | None,
+    lp: LpBound | None,
+    budget: Budget,
+) -> tuple[Solution | None, LpBound | None]:
+    """A plan meeting the most met units any plan can (relaxed mode), and the LP.
+
+    The LP relaxation (with the met-units row) by column generation, then its rounding,
+    or else the first plan of a dive over the restricted master.
+    """
+    bound = (
+        lp
+        if lp is not None
+        else lp_bound(arrays, start_columns(problem, plan.columns), budget=budget)
+    )
+    if bound is None:
+        return None, None
+    rounded = lp_round(problem, bound.x_value)
+    if keeps(problem, arrays, rounded, True, met):
+        return rounded, bound
+    tree = branch_and_bound(
+        bound.model, np.zeros(0, np.int64), -1.0,
+        lambda c: combined_objective(problem, arrays, c),
+        budget=budget.sub(0.2), stop_on_improvement=0.0, max_nodes=500,
+    )  # fmt: skip
+    if tree.value < 0:
+        return None, bound
+    return Solution(tree.columns, tree.value, np.inf, "heuristic", "highs", 0.0), bound
+
+
+#: The proof tree restarts over the columns fixing leaves when its incumbent has improved
+#: (at most this many times): a better incumbent fixes more columns, and every node LP of
+#: the new tree is smaller (demo city, no site rules: 3,600 -> 1,100 columns).
+MAX_RESTARTS = 3
+
+
+def prove(
+    problem: CoverageProblem,
+    arrays: MilpArrays,
+    bound: LpBound,
+    incumbent: IntArray,
+    value: float,
+    rel_gap: float,
+    budget: Budget,
+    report: Reporter,
+) -> TreeResult:
+    """Branch and bound over the columns reduced-cost fixing leaves (exact for the model).
+
+    With a weak incumbent fixing keeps most columns, and every node LP is large; a first
+    tree over the column-generation columns (the restricted master, branched from the
+    LP's own basis: a heuristic, it proves nothing for the full model) then finds a
+    strong plan, and fixing against it leaves a few hundred columns for the tree that
+    proves optimality. Every new incumbent is polished by the swap search, and the proof
+    tree restarts over fewer columns when its incumbent improves.
+    """
+    csc = problem.cover.astype(np.float64).tocsc()
+    csr = csc.tocsr()
+
+    def value_of(columns: IntArray) -> float:
+        return combined_objective(problem, arrays, columns)
+
+    def improve(columns: IntArray) -> tuple[IntArray, float]:
+        polished, _ = local_search(problem, csc, columns, csr=csr, cancel=budget.cancel)
+        return polished, value_of(polished)
+
+    columns = fixed_columns(bound, value, incumbent)
+    if columns.size > bound.columns.size:
+        report(0.0, "HiGHS: branch and bound, restricted master", force=True)
+        master = branch_and_bound(
+            bound.model, incumbent, value, value_of,
+            rel_gap=rel_gap, budget=budget.sub(0.5), improve=improve,
+        )  # fmt: skip
+        if master.value > value:
+            incumbent, value = master.columns, master.value
+            columns = fixed_columns(bound, value, incumbent)
+    for restart in range(MAX_RESTARTS + 1):
+        report(0.3, f"HiGHS: branch and bound over {columns.size} columns", force=True)
+        tree = branch_and_bound(
+            node_model(compact_lp(problem, arrays, columns)), incumbent, value, value_of,
+            rel_gap=rel_gap, budget=budget, improve=improve,
+            stop_on_improvement=0.0 if restart < MAX_RESTARTS else np.inf,
+        )  # fmt: skip
+        if tree.finished or tree.value <= value or budget.stopped():
+            break
+        incumbent, value = tree.columns, tree.value
+        columns = fixed_columns(bound, value, incumbent)
+    return tree
+
+
+def keeps(
+    problem: CoverageProblem, arrays: MilpArrays, plan: Solution, relaxed: bool, met: int | None
+) -> bool:
+    """Whether ``plan`` is feasible for the MILP (strict rules, or relaxed with ``met``)."""
+    if not relaxed:
+        return plan.status == "heuristic"
+    if problem.violations(plan.columns, rules=False):
+        return False
+    return met is None or met_units_of(arrays, problem.n_columns, plan.columns) >= met
