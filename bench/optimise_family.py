@@ -19,9 +19,8 @@ of each, and the goal: proven optimal (gap <= 1e-4) in under 5 s for at least 95
 the family, never more than 1 s past the time limit. Exits with status 1 when the goal
 is missed or the two solvers disagree.
 
-Reach: every request uses the radius (``reach="radius"``). :data:`REACH_MODES` is the hook
-for road reach (issue #13): add ``"road"`` there and build its model in
-:func:`_problem` once the road network exists.
+Reach: the demo city's requests draw the radius or travel time on its roads (``reach``,
+:data:`REACH_MODES`); the generated cities have no roads and use the radius.
 """
 
 from __future__ import annotations
@@ -43,7 +42,7 @@ from analysis.optimise.propose import RuleConflictError, solve_reduced
 from bench.family_cities import ArrayCity, city_problem, plain_city, valley_city
 
 #: Reach modes drawn; ``"road"`` joins once issue #13 lands (see the module docstring).
-REACH_MODES: tuple[str, ...] = ("radius",)
+REACH_MODES: tuple[str, ...] = ("radius", "road")
 #: Goal: proven optimal within this gap ...
 GOAL_GAP = 1e-4
 #: ... in under this many seconds ...
@@ -135,19 +134,20 @@ def draw_requests(seed: int = 0, sizes: dict[str, int] | None = None) -> list[Fa
                 FamilyRequest(
                     city, k, counts, objective, weight, must, excl,
                     relaxed=bool(rng.random() < 0.35), site_rules=bool(rng.random() < 0.8),
-                    reach=str(rng.choice(REACH_MODES)),
+                    # only the demo city has roads: its requests take either reach
+                    reach=str(rng.choice(REACH_MODES)) if city == "demo" else "radius",
                 )
             )  # fmt: skip
     return out
 
 
 @cache
-def _demo() -> tuple[Any, Any, Any]:
+def _demo(reach: str = "radius") -> tuple[Any, Any, Any]:
     from analysis.coverage.api import compute_coverage
     from analysis.standards.load import load_standards
     from geodata.demo.load import load_demo_city
 
-    city, std = load_demo_city(), load_standards()
+    city, std = load_demo_city(), load_standards(reach_mode=reach)
     return city, std, compute_coverage(city, std)
 
 
@@ -185,7 +185,7 @@ def _model(req: FamilyRequest) -> tuple[CoverageProblem, bool]:
     if req.city == "demo":
         from analysis.optimise.model.citymodel import build_city_model
 
-        city, std, cov = _demo()
+        city, std, cov = _demo(req.reach)
         request = ProposalRequest(
             counts=req.counts, objective=req.objective,  # type: ignore[arg-type]
             rural_weight=req.rural_weight, must_cover_townships=req.must_cover,
