@@ -43,6 +43,9 @@ _TOML_FIELDS: dict[tuple[str, str], str] = {
     ("demand_grid", "cell_size_m"): "grid_cell_size_m",
     ("demand_grid", "max_cells"): "grid_max_cells",
     ("site_rules", "enabled"): "site_rules_enabled",
+    ("capacity", "population_per_point"): "capacity_population_per_point",
+    ("capacity", "sites_per_point"): "capacity_sites_per_point",
+    ("township_minimum", "share"): "township_min_share",
 }
 #: Fields validated by their own code, not by the generic number/bool checks.
 _STRUCTURED = ("radius_by_type_m", "site_rules")
@@ -81,6 +84,11 @@ class Standards:
         a type without a rule may stand anywhere.
     site_rules_enabled
         Apply ``site_rules`` in the optimiser and warn about points that break them.
+    capacity_population_per_point, capacity_sites_per_point
+        Optimiser capacity of a contact point (people it can serve, villages it can serve
+        through collection sites); 0 = unlimited (off, the default).
+    township_min_share
+        Optimiser: share of each township's people a plan must serve (0 = off).
     """
 
     radius_by_type_m: dict[str, float]
@@ -104,6 +112,9 @@ class Standards:
     grid_max_cells: int = 1_000_000
     site_rules: dict[str, SiteRule] = field(default_factory=dict)
     site_rules_enabled: bool = True
+    capacity_population_per_point: float = 0.0
+    capacity_sites_per_point: int = 0
+    township_min_share: float = 0.0
 
     @property
     def active_site_rules(self) -> dict[str, SiteRule]:
