@@ -39,7 +39,8 @@ def constrained_input(
     constraints
         Capacities and township minimum.
     load
-        What the existing points serve (:func:`~analysis.optimise.constrained.existing.existing_load`).
+        What the existing points serve
+        (:func:`~analysis.optimise.constrained.existing.existing_load`).
     """
     demand = coverage.demand
     pop = demand["population"].to_numpy(float)
@@ -84,14 +85,18 @@ def township_needs(
     demand = coverage.demand
     town = demand["township_code"].astype(str).to_numpy()
     out: list[TownshipNeed] = []
-    for row in coverage.townships.itertuples(index=False):
-        population = float(row.population)
+    towns = coverage.townships
+    for code, name, county, pop in zip(
+        towns["code"].astype(str), towns["name"].astype(str), towns["county"].astype(str),
+        towns["population"].to_numpy(float), strict=True,
+    ):  # fmt: skip
+        population = float(pop)
         if population <= 0:
             continue
-        rows = np.flatnonzero(town == str(row.code))
+        rows = np.flatnonzero(town == code)
         before = float(load.served[rows].sum())
         need = TownshipNeed(
-            str(row.code), str(row.name), str(row.county), population, before,
+            code, name, county, population, before,
             share * population, rows.astype(np.int64),
         )  # fmt: skip
         if need.need > 1e-6:

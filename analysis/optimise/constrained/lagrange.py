@@ -97,7 +97,8 @@ def lagrange_bound(
     best_columns = np.full(n, np.inf)
     theta, stale = 1.0, 0
     it = 0
-    for it in range(1, max_iterations + 1):
+    for step in range(1, max_iterations + 1):
+        it = step
         profit = weights[pairs.row] - lam[pairs.row]
         value, take = _column_values(pairs, profit, capacity, sites_cap, n)
         chosen, kth = _top_by_type(value, column_type, counts)
@@ -130,7 +131,9 @@ def _column_values(
     gain = np.maximum(profit, 0.0)
     value, take = _knapsack(pairs.col, gain, pairs.people, capacity[pairs.col], n)
     if np.isfinite(sites_cap):
-        value_v, take_v = _knapsack(pairs.col, gain, pairs.villages, np.full(pairs.col.size, sites_cap), n)
+        value_v, take_v = _knapsack(
+            pairs.col, gain, pairs.villages, np.full(pairs.col.size, sites_cap), n
+        )
         smaller = value_v < value
         value = np.where(smaller, value_v, value)
         take = np.where(smaller[pairs.col], take_v, take)
@@ -153,7 +156,7 @@ def _knapsack(
     frac = np.where(g > 0, frac, 0.0)
     take = np.empty_like(frac)
     take[order] = frac
-    value = np.bincount(c, weights=g * frac, minlength=n)
+    value = np.bincount(c, weights=g * frac, minlength=n).astype(float)
     return value, take
 
 

@@ -150,10 +150,12 @@ class ConstrainedMilp:
         by_row = np.bincount(self.y_row, weights=people, minlength=self.row_people.size)
         cols = self.y_col >= 0
         by_col = np.bincount(self.y_col[cols], weights=people[cols], minlength=self.n_x)
-        return by_row, by_col
+        return by_row.astype(float), by_col.astype(float)
 
 
-def merge_rows(inp: ConstrainedInput) -> tuple[sp.csr_matrix, FloatArray, FloatArray, FloatArray, IntArray]:
+def merge_rows(
+    inp: ConstrainedInput,
+) -> tuple[sp.csr_matrix, FloatArray, FloatArray, FloatArray, IntArray]:
     """Rows that matter, merged where exact: cover, weights, people, villages, township.
 
     Rows with nobody left to serve and no weight, or that no column reaches, are dropped.
@@ -233,7 +235,9 @@ def build_milp(
     lower: list[FloatArray] = []
     upper: list[FloatArray] = []
 
-    def add(r: IntArray, c: IntArray, v: FloatArray, n_rows: int, lo: FloatArray, up: FloatArray) -> None:
+    def add(
+        r: IntArray, c: IntArray, v: FloatArray, n_rows: int, lo: FloatArray, up: FloatArray
+    ) -> None:
         blocks.append(sp.csr_matrix((v, (r, c)), shape=(n_rows, ncol)))
         lower.append(lo)
         upper.append(up)
@@ -272,7 +276,8 @@ def build_milp(
     need = np.array([t.need for t in inp.townships], float)
     add(np.concatenate([town[y_row][in_town], np.arange(n_t)]),
         np.concatenate([yi[in_town], n + n_y + n_z + np.arange(n_t)]),
-        np.concatenate([people[y_row][in_town], np.ones(n_t)]), n_t, need, np.full(n_t, np.inf))  # fmt: skip
+        np.concatenate([people[y_row][in_town], np.ones(n_t)]),
+        n_t, need, np.full(n_t, np.inf))  # fmt: skip
     if mode == "cap" and n_t:
         add(np.zeros(n_t, np.int64), n + n_y + n_z + np.arange(n_t), np.ones(n_t), 1,
             np.array([-np.inf]), np.array([shortfall_cap]))  # fmt: skip

@@ -88,8 +88,16 @@ def constraints_of(standards: Standards, request: ProposalRequest) -> Constraint
             )
         else:
             by_type[point_type] = float(value)
-    sites = standards.capacity_sites_per_point if request.capacity_sites is None else request.capacity_sites
-    share = standards.township_min_share if request.township_min_share is None else request.township_min_share
+    sites = (
+        standards.capacity_sites_per_point
+        if request.capacity_sites is None
+        else request.capacity_sites
+    )
+    share = (
+        standards.township_min_share
+        if request.township_min_share is None
+        else request.township_min_share
+    )
     if not _non_negative(sites) or float(sites) != int(sites):
         problems.append(
             Problem(

@@ -30,7 +30,6 @@ from analysis.optimise.exact.milp_model import max_met_units
 from analysis.optimise.model.problem import CoverageProblem, FloatArray, IntArray, Solution
 from analysis.optimise.progress import CancelLike, Reporter, SolveCancelled, is_cancelled
 
-
 #: Above this many columns left after fixing, HiGHS gets the most promising ones only (the
 #: plan is then not proven optimal; the bound stays the proven Lagrangian one).
 MAX_MILP_COLUMNS = 360
@@ -85,7 +84,7 @@ def evaluate(inp: ConstrainedInput, columns: IntArray) -> Served:
     need = np.array([t.need for t in inp.townships], float)
     shortfall = np.maximum(need - added, 0.0)
     shortfall[shortfall < 0.5] = 0.0  # less than a person: rounding of the LP
-    return Served(max(run.objective, 0.0), by_col, added, shortfall)
+    return Served(max(run.objective, 0.0), by_col, added.astype(float), shortfall)
 
 
 def _fixed_run(inp: ConstrainedInput, cols: IntArray, mode: Mode, cap: float) -> Run:
@@ -212,7 +211,9 @@ def _promising(column_bound: FloatArray, problem: CoverageProblem, among: IntArr
     return np.unique(np.concatenate(out)) if out else among
 
 
-def _outcome(cols: IntArray, served: Served, bound: float, status: str, method: str, t0: float) -> Outcome:
+def _outcome(
+    cols: IntArray, served: Served, bound: float, status: str, method: str, t0: float
+) -> Outcome:
     value = served.objective
     solution = Solution(
         np.sort(np.asarray(cols, np.int64)), value, max(bound, value), status, method,
