@@ -86,14 +86,18 @@ def propose_constrained(
         objective_kind=request.objective, site_rules=site_rules,
     )  # fmt: skip
     by_column = served.by_column
+    after = float(load.served.sum() + by_column.sum())
+    if not constraints.capacitated:  # served is covered
+        after = float(proposal.kpis_after.population_covered)
     figures = ConstrainedFigures(
         constraints,
         served_before=round(float(load.served.sum())),
-        served_after=round(float(load.served.sum() + by_column.sum())),
+        served_after=round(after),
         townships=towns,
     )
     points = proposal.points.copy()
-    points["served_population"] = _per_point(model, points, by_column)
+    if constraints.capacitated:
+        points["served_population"] = _per_point(model, points, by_column)
     unmet = proposal.unmet + township_conflicts(towns, share)
     return replace(
         proposal, points=points, constrained=figures, unmet=unmet,
