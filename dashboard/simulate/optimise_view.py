@@ -214,12 +214,13 @@ def _result(scenario: Scenario) -> None:
     stale = sim_optimise.is_stale(job, scenario)
     if stale:
         st.info(t_md("opt_stale", name=scenario.name), icon=":material/history:")
+    # townships below their minimum: in the township table of optimise_constraints.result
+    unmet = [u for u in proposal.unmet if u.code != "township_minimum"]
     if proposal.compliant:
         st.success(t("opt_compliant"), icon=":material/verified:")
-    else:
+    elif unmet:
         lines = [
-            f"- {md_escape(u.message_zh if current_lang() == 'zh' else u.message)}"
-            for u in proposal.unmet
+            f"- {md_escape(u.message_zh if current_lang() == 'zh' else u.message)}" for u in unmet
         ]
         st.warning(t("opt_not_compliant") + "\n\n" + "\n".join(lines), icon=":material/warning:")
     show_cards(

@@ -89,9 +89,13 @@ def township_results(
 
 
 def township_conflicts(
-    results: tuple[TownshipResult, ...], share: float
+    results: tuple[TownshipResult, ...], share: float, *, best: bool = False
 ) -> tuple[RuleConflict, ...]:
-    """The townships left below the minimum, as rule conflicts (for the conflict report)."""
+    """The townships left below the minimum, as rule conflicts (for the conflict report).
+
+    ``best``: ``after`` is the most any plan reaches (a refusal), not one plan's figure.
+    """
+    plan_en, plan_zh = ("at most", "最多只能达到") if best else ("the plan reaches", "本方案达到")
     out = []
     for t in results:
         if t.met:
@@ -106,12 +110,12 @@ def township_conflicts(
                 shortfall=t.shortfall,
                 message=(
                     f"Township {t.name} ({t.code}, {t.county}): the minimum of {share:.0%} "
-                    f"asks for {t.required:,} people, the best plan reaches {t.after:,}: "
+                    f"asks for {t.required:,} people, {plan_en} {t.after:,}: "
                     f"{t.shortfall:,} short."
                 ),
                 message_zh=(
                     f"{t.county}{t.name}（{t.code}）：最低覆盖比例 {share:.0%} 要求 "
-                    f"{t.required:,} 人，最优方案只达到 {t.after:,} 人，尚差 {t.shortfall:,} 人。"
+                    f"{t.required:,} 人，{plan_zh} {t.after:,} 人，尚差 {t.shortfall:,} 人。"
                 ),
             )
         )

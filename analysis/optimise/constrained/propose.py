@@ -71,7 +71,7 @@ def propose_constrained(
     share = constraints.township_min_share
     unreachable = _unreachable(inp)
     if unreachable and not request.relaxed:
-        raise TownshipMinimumError(_report(model.conflicts, unreachable, share))
+        raise TownshipMinimumError(_report(model.conflicts, unreachable, share, best=True))
     outcome = solve_constrained(
         inp, relaxed=request.relaxed, exact=request.method == "milp",
         time_limit_s=request.time_limit_s, mip_rel_gap=request.mip_rel_gap,
@@ -80,7 +80,7 @@ def propose_constrained(
     served = outcome.served
     towns = township_results(inp.townships, list(served.township_added), list(served.shortfall))
     if outcome.solution.status == "infeasible" and not request.relaxed:
-        raise TownshipMinimumError(_report(model.conflicts, towns, share))
+        raise TownshipMinimumError(_report(model.conflicts, towns, share, best=False))
     proposal = build_proposal(
         city, standards, model, outcome.solution, before,
         objective_kind=request.objective, site_rules=site_rules,
@@ -144,10 +144,11 @@ def _unreachable(inp: ConstrainedInput) -> tuple[TownshipResult, ...]:
 
 
 def _report(
-    base: ConflictReport, towns: tuple[TownshipResult, ...], share: float
+    base: ConflictReport, towns: tuple[TownshipResult, ...], share: float, *, best: bool
 ) -> ConflictReport:
-    """The conflict report with the townships below the minimum added."""
-    extra = township_conflicts(towns, share)
+    """The conflict report with the townships below the minimum added (``best``: their
+    figures are the most any plan reaches; else those of the plan of least shortfall)."""
+    extra = township_conflicts(towns, share, best=best)
     return replace(base, conflicts=base.conflicts + extra)
 
 
