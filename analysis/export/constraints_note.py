@@ -41,7 +41,10 @@ def constraints_note(standards: Standards, after: object, before: object = None)
 
 
 def _capacity_text(c: Constraints, after: CoverageResult, before: CoverageResult | None) -> str:
+    values = set(c.population_by_type.values())
     caps = "、".join(f"{TYPE_ZH.get(t, t)}{v:,.0f}人" for t, v in c.population_by_type.items())
+    if len(values) == 1 and len(c.population_by_type) == len(TYPE_ZH):
+        caps = f"{values.pop():,.0f}人"
     limits = []
     if caps:
         limits.append(f"每个联系点最多服务{caps}")
