@@ -25,7 +25,13 @@ import numpy as np
 from analysis.optimise.constrained.greedy import capacity_greedy
 from analysis.optimise.constrained.highs import Run, run_highs
 from analysis.optimise.constrained.lagrange import lagrange_bound
-from analysis.optimise.constrained.model import ConstrainedInput, Mode, build_milp, merge_rows
+from analysis.optimise.constrained.model import (
+    ConstrainedInput,
+    ConstrainedMilp,
+    Mode,
+    build_milp,
+    merge_rows,
+)
 from analysis.optimise.exact.milp_model import max_met_units
 from analysis.optimise.model.problem import CoverageProblem, FloatArray, IntArray, Solution
 from analysis.optimise.progress import CancelLike, Reporter, SolveCancelled, is_cancelled
@@ -75,7 +81,17 @@ def evaluate(inp: ConstrainedInput, columns: IntArray) -> Served:
     milp = build_milp(inp, mode="cap", shortfall_cap=short * (1 + 1e-9) + 1e-6, rules=False)
     run = run_highs(milp.to_highs(fixed=cols), time_limit_s=60.0)
     values = run.values if run.values is not None else np.zeros(milp.a.shape[1])
-    by_row, by_col = milp.served(values)
+    return served_of(inp, milp, values, run.objective, np.arange(inp.problem.n_columns))
+
+
+def served_of(
+    inp: ConstrainedInput, milp: ConstrainedMilp, values: FloatArray, objective: float,
+    columns: IntArray,
+) -> Served:  # fmt: skip
+    """The figures of a solution ``values`` of ``milp`` (built over problem ``columns``)."""
+    by_row, by_col_sub = milp.served(values)
+    by_col = np.zeros(inp.problem.n_columns)
+    by_col[columns] = by_col_sub
     added = np.bincount(
         milp.row_town[milp.row_town >= 0],
         weights=by_row[milp.row_town >= 0],
@@ -84,7 +100,7 @@ def evaluate(inp: ConstrainedInput, columns: IntArray) -> Served:
     need = np.array([t.need for t in inp.townships], float)
     shortfall = np.maximum(need - added, 0.0)
     shortfall[shortfall < 0.5] = 0.0  # less than a person: rounding of the LP
-    return Served(max(run.objective, 0.0), by_col, added.astype(float), shortfall)
+    return Served(max(objective, 0.0), by_col, added.astype(float), shortfall)
 
 
 def _fixed_run(inp: ConstrainedInput, cols: IntArray, mode: Mode, cap: float) -> Run:
@@ -161,8 +177,9 @@ def solve_constrained(
     def left() -> float:
         return max(time_limit_s - (time.perf_counter() - t0), 0.05)
 
+    milp = build_milp(sub, relaxed=relaxed, met_units=met)
     run = run_highs(
-        build_milp(sub, relaxed=relaxed, met_units=met).to_highs(), time_limit_s=left(),
+        milp.to_highs(), time_limit_s=left(),
         mip_rel_gap=mip_rel_gap, start=start_x, cancel=cancel, report=rep.sub(0.2, 0.9),
     )  # fmt: skip
     bound_ok = usable and not relaxed and proven_keep
@@ -173,9 +190,9 @@ def solve_constrained(
         )  # fmt: skip
         if least.values is not None and relaxed:
             cap = -least.objective * (1 + 1e-9) + 1e-6
+            milp = build_milp(sub, relaxed=True, met_units=met, mode="cap", shortfall_cap=cap)
             run = run_highs(
-                build_milp(sub, relaxed=True, met_units=met, mode="cap", shortfall_cap=cap)
-                .to_highs(), time_limit_s=left(), mip_rel_gap=mip_rel_gap,
+                milp.to_highs(), time_limit_s=left(), mip_rel_gap=mip_rel_gap,
                 start=np.flatnonzero(least.values[: keep.size] > 0.5), cancel=cancel,
             )  # fmt: skip
             bound_ok = False
@@ -188,7 +205,8 @@ def solve_constrained(
             status = "heuristic"  # the rules of the model are checked before solving
         return _outcome(greedy.columns, start, lag.value, status, "capacity-greedy", t0)
     cols = keep[np.flatnonzero(run.values[: keep.size] > 0.5)]
-    served = evaluate(inp, cols)
+    # the MILP's own assignment: the best one for its plan (no second LP after the limit)
+    served = served_of(inp, milp, run.values, run.objective, keep)
     if usable and start.objective > served.objective:
         cols, served = greedy.columns, start
     bound = max(run.bound, fixed_bound) if bound_ok else lag.value
