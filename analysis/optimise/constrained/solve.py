@@ -184,10 +184,8 @@ def solve_constrained(
     )  # fmt: skip
     bound_ok = usable and not relaxed and proven_keep
     if run.status == "infeasible" and inp.townships and not is_cancelled(cancel):
-        least = run_highs(
-            build_milp(sub, relaxed=relaxed, met_units=met, mode="min").to_highs(),
-            time_limit_s=left(), start=start_x, cancel=cancel,
-        )  # fmt: skip
+        least_milp = build_milp(sub, relaxed=relaxed, met_units=met, mode="min")
+        least = run_highs(least_milp.to_highs(), time_limit_s=left(), start=start_x, cancel=cancel)
         if least.values is not None and relaxed:
             cap = -least.objective * (1 + 1e-9) + 1e-6
             milp = build_milp(sub, relaxed=True, met_units=met, mode="cap", shortfall_cap=cap)
@@ -198,7 +196,8 @@ def solve_constrained(
             bound_ok = False
         elif least.values is not None:
             cols = keep[np.flatnonzero(least.values[: keep.size] > 0.5)]
-            return _outcome(cols, evaluate(inp, cols), lag.value, "infeasible", "highs", t0)
+            figures = served_of(inp, least_milp, least.values, 0.0, keep)  # the shortfalls
+            return _outcome(cols, figures, lag.value, "infeasible", "highs", t0)
     if run.values is None:
         status = "infeasible" if run.status == "infeasible" and not relaxed else run.status
         if status == "infeasible" and not inp.townships:
