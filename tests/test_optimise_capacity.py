@@ -175,3 +175,23 @@ def test_evaluation_serves_exactly_what_a_plan_can() -> None:
     )
     # with every other column at capacity 0, the best plan serves what the forced one does
     assert served.objective == pytest.approx(_reference(forced), rel=1e-6)
+
+
+def test_cancel_before_any_plan_raises_and_later_keeps_the_greedy_plan() -> None:
+    """Cancel by counting polls, not by a clock: no race with the solver."""
+    from analysis.optimise.progress import SolveCancelled
+
+    inp = _instance(10)
+    with pytest.raises(SolveCancelled):
+        solve_constrained(inp, relaxed=False, cancel=lambda: True)
+    polls = {"n": 0}
+    steps = int(inp.problem.counts.sum())  # the greedy polls once per point
+
+    def after_greedy() -> bool:
+        polls["n"] += 1
+        return polls["n"] > steps
+
+    out = solve_constrained(inp, relaxed=False, cancel=after_greedy)
+    assert out.solution.status == "cancelled"
+    assert out.solution.columns.size == steps
+    assert not inp.problem.violations(out.solution.columns)
