@@ -140,4 +140,11 @@ def result(proposal: Any) -> None:
                     for r in sorted(figures.townships, key=lambda r: -r.shortfall)
                 ]
             )
-            st.dataframe(frame, hide_index=True, width="stretch", key=state.OPT_TOWN_TABLE)
+            people = st.column_config.NumberColumn(format="localized")
+            st.dataframe(
+                frame,
+                hide_index=True,
+                width="stretch",
+                key=state.OPT_TOWN_TABLE,
+                column_config={c: people for c in list(frame.columns)[1:]},
+            )

@@ -230,7 +230,7 @@ def _result(scenario: Scenario) -> None:
     table = _points_table(proposal)
     if "served_population" in proposal.points:  # capacities on: served next to covered
         table.insert(
-            list(table.columns).index(t("opt_col_alone")) + 1,
+            list(table.columns).index(t("opt_col_gain")),
             t("opt_col_served"),
             proposal.points["served_population"].astype(int).to_numpy(),
         )
