@@ -176,8 +176,11 @@ OPTIMISE_TEXT: dict[str, tuple[str, str]] = {
         "现有联系点先服务离它最近的人口，直到容量用完；新联系点服务其余人口。",
         "Existing points serve their nearest people first up to capacity; new points serve the rest.",
     ),
-    "opt_cap_population": ("{type}点容量（人）", "{type}: people per point"),
-    "opt_cap_zero": ("0 表示不限。", "0 = unlimited."),
+    "opt_cap_population": ("{type}容量", "{type} capacity"),
+    "opt_cap_zero": (
+        "一个该类联系点最多服务的人数；0 表示不限。",
+        "The most people one point of this type serves; 0 = unlimited.",
+    ),
     "opt_cap_sites": ("每点采集点上限", "Collection sites per point"),
     "opt_cap_sites_help": (
         "讲话要求每个联系点辐射3-5个采集点：填 5 表示一个点最多服务 5 个村（社区）；0 表示不限。",
