@@ -206,5 +206,9 @@ OPTIMISE_TEXT: dict[str, tuple[str, str]] = {
     "opt_town_col_after": ("方案后", "After"),
     "opt_town_col_short": ("尚差（人）", "Short (people)"),
     "opt_col_served": ("服务人口（按容量）", "Served (capped)"),
+    "opt_cons_tradeoff": (
+        "即时预览和精确求解计入以上设置；权衡曲线暂不计入。",
+        "Preview and solve use these settings; the trade-off curve does not yet.",
+    ),
     "opt_method_capacity-greedy": ("容量贪心（预览）", "capacity greedy (preview)"),
 }

@@ -67,6 +67,8 @@ def form() -> None:
             key=state.OPT_TOWN_MIN_PERCENT,
             disabled=not town_on,
         )
+        if cap_on or town_on:
+            st.caption(t("opt_cons_tradeoff"))
 
 
 def request_fields() -> dict[str, Any]:
