@@ -172,6 +172,21 @@ OPT_TABLE = "opt_points_table"
 OPT_CARDS = "opt_cards"
 OPT_APPLY_NAME = "opt_apply_name"
 OPT_APPLY = "opt_apply"
+#: Capacities and township minimum of the optimiser (off by default): the switch, the people
+#: a point of each type can serve (``OPT_CAP_POPULATION[type]``), villages per point.
+OPT_CAP_ON = "opt_cap_on"
+OPT_CAP_POPULATION: dict[str, str] = {
+    "urban_community": "opt_cap_pop_urban_community",
+    "rural": "opt_cap_pop_rural",
+    "enterprise": "opt_cap_pop_enterprise",
+    "association": "opt_cap_pop_association",
+}
+OPT_CAP_SITES = "opt_cap_sites"
+OPT_TOWN_MIN_ON = "opt_town_min_on"
+#: Township minimum as a percentage (0-100) of its people.
+OPT_TOWN_MIN_PERCENT = "opt_town_min_percent"
+#: Table of the townships below the minimum (result).
+OPT_TOWN_TABLE = "opt_town_table"
 # 方案比较 page
 CMP_PICK = "cmp_pick"
 CMP_TABLE = "cmp_table"

@@ -10,6 +10,8 @@ Usage::
                                [--must-cover CODE ...] [--exclude-townships CODE ...]
                                [--time-limit S] [--relaxed | --exempt-urban-districts]
                                [--preview] [--tradeoff]
+                               [--capacity-population N] [--capacity TYPE=N ...]
+                               [--capacity-sites K] [--township-min-share S]
                                [--save-as NAME [--workspace PATH] [--author NAME]] --out DIR
 
 Defaults are the speech's targets (+8 rural, +5 enterprise, +3 industry association) and
@@ -24,6 +26,17 @@ and rural coverage, none dominated). ``--save-as NAME`` stores the plan as a sce
 the workspace (``--workspace``: a file or a ``postgresql://`` URL; default
 ``$COVERAGE_PLANNER_STORE``, ``$COVERAGE_PLANNER_WORKSPACE`` or ``workspace/workspace.gpkg``;
 uploaded files are stored with it), for ``python -m analysis export --scenario NAME``.
+
+Capacities and township minimums (off by default; docs/method.md for the assumptions):
+``--capacity-population N`` lets a point of any type serve at most N people (``--capacity
+rural=30000`` per type), ``--capacity-sites K`` at most K villages through its collection
+sites (the speech's 3-5: 5); people beyond a capacity count as unserved and the plan
+maximises the people served (existing points keep serving their nearest people first).
+``--township-min-share S`` asks every township with people to reach at least the share S
+(e.g. 0.3) covered, served with capacities; townships no plan can bring there are printed
+as conflicts with their shortfall (exit status 2 unless ``--relaxed``). The served
+figures and the townships are written to ``conflicts.json`` (``plan.constrained``) and
+the ``served_population`` column of the points.
 
 When the request cannot meet every county minimum, the conflicts and the exact flags that
 would fix them are printed on stderr, the best plan that meets as many minimums as
@@ -56,6 +69,7 @@ from analysis.optimise.propose import Proposal, RuleConflictError, propose
 from analysis.optimise.tradeoff import Tradeoff, propose_tradeoff
 from analysis.standards.load import load_standards
 from geodata.errors import GeodataError, Problem
+from geodata.schema import POINT_TYPES
 from geodata.spreadsheet_safety import neutralise_frame
 
 EXIT_OK, EXIT_OUTPUT, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 3
@@ -119,6 +133,12 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="also write tradeoff.csv: optimal plans from total to rural coverage",
     )
+    p.add_argument("--capacity-population", type=float, help="people a point can serve (all types)")
+    p.add_argument(
+        "--capacity", nargs="*", default=[], metavar="TYPE=N", help="people per point, by type"
+    )
+    p.add_argument("--capacity-sites", type=int, help="villages a point can serve (e.g. 5)")
+    p.add_argument("--township-min-share", type=float, help="minimum share per township (0-1)")
     p.add_argument("--save-as", help="store the plan as a scenario of this name")
     p.add_argument(
         "--workspace",
@@ -221,6 +241,7 @@ def plan_summary(proposal: Proposal) -> dict[str, Any]:
         "bound": bound,
         "gap": gap,
         "seconds": round(proposal.seconds, 3),
+        "constrained": proposal.constrained.to_dict() if proposal.constrained else None,
     }
 
 
@@ -244,7 +265,25 @@ def _request(args: argparse.Namespace, *, relaxed: bool) -> ProposalRequest:
         exempt_urban_districts=True if args.exempt_urban_districts else None,
         method="preview" if args.preview else "milp",
         time_limit_s=args.time_limit,
+        capacity_population=_capacities(args),
+        capacity_sites=args.capacity_sites,
+        township_min_share=args.township_min_share,
     )
+
+
+def _capacities(args: argparse.Namespace) -> dict[str, float] | None:
+    """``--capacity-population`` for every type, then ``--capacity TYPE=N`` (bad values are
+    reported by :func:`analysis.optimise.constrained.settings.constraints_of`)."""
+    out: dict[str, Any] = {}
+    if args.capacity_population is not None:
+        out.update(dict.fromkeys(POINT_TYPES, args.capacity_population))
+    for item in args.capacity:
+        name, _, value = str(item).partition("=")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            out[name.strip()] = value  # refused with the type and value named
+    return out or None
 
 
 def _argument_problems(args: argparse.Namespace) -> list[Problem]:
@@ -321,6 +360,12 @@ def _print_summary(proposal: Proposal, out: Path) -> None:
         f"{kb.townships_uncovered} → {ka.townships_uncovered}；"
         f"求解 {proposal.method} {proposal.status}，差距 {gap}，{proposal.seconds:.2f} s → {out}"
     )
+    if proposal.constrained is not None:
+        c = proposal.constrained
+        print(
+            f"服务人口（按容量封顶）{c.served_before:,} → {c.served_after:,}；低于乡镇下限的乡镇 "
+            f"{len(c.townships)} 个，方案后仍未达标 {len(c.townships_unmet)} 个"
+        )
     for u in proposal.unmet:
         print(f"  ! {u.message_zh}  ({u.message})", file=sys.stderr)
 

@@ -158,6 +158,7 @@ def build_brief(
         for text in (
             reach_text(bundle.reach_m, bundle.site_radius_m, bundle.reach),
             room_pending_text(pending_rooms(bundle)),
+            bundle.constraints_note,
         )
         if text
     ]

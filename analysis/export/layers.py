@@ -26,6 +26,7 @@ import shapely
 from analysis.coverage.impact import point_impact
 from analysis.coverage.kpis import PLANNED_STATUSES, RoomCheck, contact_point_room, home_room
 from analysis.errors import AnalysisError
+from analysis.export.constraints_note import constraints_note
 from analysis.export.coords import convert_coords, set_lon_lat
 from analysis.export.model import (
     COORD_SYSTEMS,
@@ -198,6 +199,7 @@ def build_bundle(
         site_radius_m=float(std.collection_site_radius_m),
         reach=_reach_description(coverage_after),
         placement=site_warnings(city, points["contact_points"], std),
+        constraints_note=constraints_note(std, coverage_after, coverage_before),
     )
 
 

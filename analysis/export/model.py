@@ -107,6 +107,9 @@ class ExportBundle:
     placement
         Contact points standing where their type should not
         (:func:`analysis.standards.site_rules.placement_warnings`), possibly empty.
+    constraints_note
+        Capacities and township minimum of the standards with their assumption and the
+        plan's figures under them (:mod:`analysis.export.constraints_note`); "" when off.
     """
 
     layers: dict[str, gpd.GeoDataFrame]
@@ -122,6 +125,7 @@ class ExportBundle:
     site_radius_m: float | None = None
     reach: dict[str, Any] = field(default_factory=dict)
     placement: pd.DataFrame = field(default_factory=pd.DataFrame)
+    constraints_note: str = ""
 
 
 def flat_kpis(kpis: dict[str, Any]) -> dict[str, Any]:

@@ -183,6 +183,8 @@ def overview_frame(bundle: ExportBundle) -> pd.DataFrame:
     if reach:
         rows.append(("覆盖口径", reach))
     rows.append(("选址提示", placement_summary(bundle.placement)))
+    if bundle.constraints_note:  # capacities / township minimum, only when used
+        rows.append(("容量与乡镇下限", bundle.constraints_note))
     pending = room_pending_text(pending_rooms(bundle))
     if pending:
         rows.append(("场所待建", pending))

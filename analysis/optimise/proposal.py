@@ -17,6 +17,7 @@ import pandas as pd
 from analysis.coverage.api import CoverageResult, compute_coverage
 from analysis.coverage.impact import point_impact
 from analysis.coverage.kpis import KPIs
+from analysis.optimise.constrained.figures import ConstrainedFigures
 from analysis.optimise.explain import RunnerUp, runner_ups
 from analysis.optimise.heuristics.curve import CurvePoint, coverage_curve
 from analysis.optimise.heuristics.greedy import order_by_marginal
@@ -97,6 +98,9 @@ class Proposal:
         What was maximised (:data:`analysis.optimise.model.objective.OBJECTIVES`).
     site_rules
         Whether the site rules by point type were applied.
+    constrained
+        Capacities and township minimum used, with the served and township figures
+        (:mod:`analysis.optimise.constrained`); ``None`` when both were off.
     """
 
     points: gpd.GeoDataFrame
@@ -116,6 +120,7 @@ class Proposal:
     city_after: CityData
     objective_kind: str = "population"
     site_rules: bool = True
+    constrained: ConstrainedFigures | None = None
 
 
 def build_proposal(

@@ -15,6 +15,8 @@ import time
 
 from analysis.coverage.api import compute_coverage
 from analysis.errors import AnalysisError
+from analysis.optimise.constrained.propose import TownshipMinimumError, propose_constrained
+from analysis.optimise.constrained.settings import constraints_of
 from analysis.optimise.exact.milp import solve_milp
 from analysis.optimise.exact.milp_model import build_arrays, met_units_of
 from analysis.optimise.heuristics.preview import preview_with_lp
@@ -100,6 +102,15 @@ def propose(
     model = build_city_model(city, std, req, before)
     if not model.conflicts.feasible and not req.relaxed:
         raise RuleConflictError(model.conflicts)
+    constraints = constraints_of(std, req)
+    if constraints.active:  # capacities or township minimum: a model of its own
+        try:
+            return propose_constrained(
+                city, std, req, before, model, constraints, site_rules=site_rules_on(std, req),
+                cancel=cancel, report=report.sub(0.1, 1.0),
+            )  # fmt: skip
+        except TownshipMinimumError as exc:
+            raise RuleConflictError(exc.report) from None
     reduced, _ = reduce_rows(model.problem)
     solution = solve_reduced(reduced, req, model=model, cancel=cancel, report=report.sub(0.1, 0.9))
     if solution.columns.size == 0 and sum(req.counts.values()) > 0:

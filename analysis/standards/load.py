@@ -52,6 +52,9 @@ _TOML_FIELDS: dict[tuple[str, str], str] = {
     ("demand_grid", "cell_size_m"): "grid_cell_size_m",
     ("demand_grid", "max_cells"): "grid_max_cells",
     ("site_rules", "enabled"): "site_rules_enabled",
+    ("capacity", "population_per_point"): "capacity_population_per_point",
+    ("capacity", "sites_per_point"): "capacity_sites_per_point",
+    ("township_minimum", "share"): "township_min_share",
 }
 #: Fields validated by their own code, not by the generic number/bool checks.
 _STRUCTURED = ("radius_by_type_m", "site_rules", *REACH_STRUCTURED)
@@ -110,6 +113,11 @@ class Standards:
     road_speed_kmh
         Default driving speed of each road class (:data:`geodata.schema.ROAD_CLASSES`),
         km/h, for roads without their own ``speed_kmh``.
+    capacity_population_per_point, capacity_sites_per_point
+        Optimiser capacity of a contact point (people it can serve, villages it can serve
+        through collection sites); 0 = unlimited (off, the default).
+    township_min_share
+        Optimiser: share of each township's people a plan must serve (0 = off).
     """
 
     radius_by_type_m: dict[str, float]
@@ -143,6 +151,9 @@ class Standards:
     max_offroad_m: float = 2000.0
     snap_tolerance_m: float = 5.0
     road_speed_kmh: dict[str, float] = field(default_factory=dict)
+    capacity_population_per_point: float = 0.0
+    capacity_sites_per_point: int = 0
+    township_min_share: float = 0.0
 
     @property
     def active_site_rules(self) -> dict[str, SiteRule]:

@@ -162,4 +162,53 @@ OPTIMISE_TEXT: dict[str, tuple[str, str]] = {
         "已生成新方案“{name}”（新增 {n} 个联系点）并保存。",
         "Created and saved “{name}” ({n} new contact points).",
     ),
+    # capacities and township minimum (dashboard/simulate/optimise_constraints.py)
+    "opt_cons_title": ("容量与乡镇最低覆盖（可选）", "Capacities and township minimum (optional)"),
+    "opt_cons_caption": (
+        "默认关闭。容量：一个联系点最多能服务的人数（或采集点个数），超出部分计为未服务；"
+        "乡镇最低覆盖：每个有人口的乡镇至少达到的覆盖比例。均为规划假设，见方法说明。",
+        "Off by default. Capacity: the most people (or collection sites) a point can serve; "
+        "people beyond it count as unserved. Township minimum: the share of its people every "
+        "township must reach. Both are planning assumptions (see the method notes).",
+    ),
+    "opt_cap_on": ("按容量计算服务人口", "Count served people under capacities"),
+    "opt_cap_help": (
+        "现有联系点先服务离它最近的人口，直到容量用完；新联系点服务其余人口。",
+        "Existing points serve their nearest people first up to capacity; new points serve the rest.",
+    ),
+    "opt_cap_population": ("{type}容量", "{type} capacity"),
+    "opt_cap_zero": (
+        "一个该类联系点最多服务的人数；0 表示不限。",
+        "The most people one point of this type serves; 0 = unlimited.",
+    ),
+    "opt_cap_sites": ("每点采集点上限", "Collection sites per point"),
+    "opt_cap_sites_help": (
+        "讲话要求每个联系点辐射3-5个采集点：填 5 表示一个点最多服务 5 个村（社区）；0 表示不限。",
+        "The speech's 3-5 sites per point: 5 lets a point serve at most 5 villages; 0 = unlimited.",
+    ),
+    "opt_town_min_on": ("每个乡镇达到最低覆盖比例", "Every township reaches a minimum share"),
+    "opt_town_min_help": (
+        "无法达到的乡镇会列出名称和差额（不给出不合规的方案，除非选择尽量满足）。",
+        "Townships that cannot reach it are listed with their shortfall.",
+    ),
+    "opt_town_min_percent": ("乡镇最低覆盖比例", "Township minimum share"),
+    "opt_cons_served": (
+        "按容量封顶的服务人口：{before} → {after}（覆盖人口 {covered}）。容量：{caps}；每点采集点上限：{sites}。",
+        "Served people (capped): {before} → {after} (covered: {covered}). Capacities: {caps}; sites per point: {sites}.",
+    ),
+    "opt_town_summary": (
+        "乡镇最低覆盖 {share}：方案前低于下限的乡镇 {n} 个，方案后仍未达到 {unmet} 个。",
+        "Township minimum {share}: {n} townships were below it, {unmet} still are after the plan.",
+    ),
+    "opt_town_col_name": ("乡镇", "Township"),
+    "opt_town_col_required": ("下限要求（人）", "Required (people)"),
+    "opt_town_col_before": ("方案前", "Before"),
+    "opt_town_col_after": ("方案后", "After"),
+    "opt_town_col_short": ("尚差（人）", "Short (people)"),
+    "opt_col_served": ("服务人口（按容量）", "Served (capped)"),
+    "opt_cons_tradeoff": (
+        "即时预览和精确求解计入以上设置；权衡曲线暂不计入。",
+        "Preview and solve use these settings; the trade-off curve does not yet.",
+    ),
+    "opt_method_capacity-greedy": ("容量贪心（预览）", "capacity greedy (preview)"),
 }

@@ -28,7 +28,7 @@ from dashboard.i18n import current_lang, fmt_pop, has_key, t
 from dashboard.services import data as services
 from dashboard.services import scenarios as sim_services
 from dashboard.services import solver
-from dashboard.simulate import messages
+from dashboard.simulate import messages, optimise_constraints
 from dashboard.simulate import state as sim_state
 from geodata.errors import GeodataError
 
@@ -142,6 +142,7 @@ def _request(counts: dict[str, int], resolution: str, report: ConflictReport, me
         exempt_urban_districts=exempt,
         method=method,  # type: ignore[arg-type]
         time_limit_s=float(st.session_state.get(state.OPT_TIME_LIMIT, 30)),
+        **optimise_constraints.request_fields(),
     )
 
 
@@ -169,6 +170,7 @@ def start(dataset: services.Dataset, scenario: Scenario, method: str, resolution
     request = _request(counts, resolution, report, "milp" if method == "tradeoff" else method)
     fp = sim_services.fingerprint(scenario)
     key = f"{fp}|{sorted(counts.items())}|{resolution}|{method}|{request.objective}"
+    key += f"|{optimise_constraints.request_key()}"
     job = SolveJob(key=key, method=method, scenario_name=scenario.name, scenario_key=fp)
     city = sim_services.scenario_city(dataset, scenario)
     if method == "preview":

@@ -17,6 +17,7 @@ from dashboard.safetext import md_escape
 from dashboard.services import data as services
 from dashboard.services import scenarios as sim_services
 from dashboard.simulate import optimise as sim_optimise
+from dashboard.simulate import optimise_constraints
 from dashboard.simulate import optimise_tradeoff as sim_optimise_tradeoff
 from dashboard.simulate.views import headline_cards, show_cards
 
@@ -163,6 +164,7 @@ def _table_config() -> dict[str, Any]:
         t("opt_col_lat"): degrees,
         t("opt_col_gain"): people,
         t("opt_col_alone"): people,
+        t("opt_col_served"): people,
     }
 
 
@@ -212,19 +214,28 @@ def _result(scenario: Scenario) -> None:
     stale = sim_optimise.is_stale(job, scenario)
     if stale:
         st.info(t_md("opt_stale", name=scenario.name), icon=":material/history:")
+    # townships below their minimum: in the township table of optimise_constraints.result
+    unmet = [u for u in proposal.unmet if u.code != "township_minimum"]
     if proposal.compliant:
         st.success(t("opt_compliant"), icon=":material/verified:")
-    else:
+    elif unmet:
         lines = [
-            f"- {md_escape(u.message_zh if current_lang() == 'zh' else u.message)}"
-            for u in proposal.unmet
+            f"- {md_escape(u.message_zh if current_lang() == 'zh' else u.message)}" for u in unmet
         ]
         st.warning(t("opt_not_compliant") + "\n\n" + "\n".join(lines), icon=":material/warning:")
     show_cards(
         headline_cards(proposal.kpis_after, proposal.kpis_before), per_row=6, key=state.OPT_CARDS
     )
+    optimise_constraints.result(proposal)
+    table = _points_table(proposal)
+    if "served_population" in proposal.points:  # capacities on: served next to covered
+        table.insert(
+            list(table.columns).index(t("opt_col_gain")),
+            t("opt_col_served"),
+            proposal.points["served_population"].astype(int).to_numpy(),
+        )
     st.dataframe(
-        _points_table(proposal),
+        table,
         hide_index=True,
         width="stretch",
         key=state.OPT_TABLE,
@@ -263,6 +274,7 @@ def panel(dataset: services.Dataset, scenario: Scenario) -> None:
     st.caption(t("opt_caption"))
     objective = _objective()
     counts = _inputs(objective)
+    optimise_constraints.form()
     try:
         report = sim_services.conflicts(dataset, scenario, counts, None)
     except AnalysisError as exc:

@@ -14,6 +14,7 @@ import time
 
 import numpy as np
 
+from analysis.optimise.heuristics.eligible import eligible_columns
 from analysis.optimise.heuristics.swapsearch import SwapSearch, local_search
 from analysis.optimise.model.problem import (
     BoolArray,
@@ -119,15 +120,9 @@ def _complete(
             raise SolveCancelled("greedy")
         if report is not None:
             report(step / max(total, 1), f"greedy: {step}/{total} points")
-        base = ~site_used[col_site] & (remaining[col_type] > 0) & ~chosen_mask
-        elig = base.copy()
-        for t in range(len(problem.type_names)):
-            if remaining[t] - need[:, t].sum() <= 0:
-                elig &= (col_type != t) | (need[col_county, col_type] > 0)
-        if open_groups and len(open_groups) >= remaining.sum():
-            elig &= np.logical_or.reduce([arr.groups[g] for g in open_groups])
-        if not elig.any():
-            elig = base
+        elig = eligible_columns(
+            problem, site_used, remaining, need, chosen_mask, [arr.groups[g] for g in open_groups]
+        )
         if not elig.any():
             break
         if prefer is not None and (elig & prefer).any():

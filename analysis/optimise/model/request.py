@@ -53,6 +53,16 @@ class ProposalRequest:
         HiGHS time limit in seconds.
     mip_rel_gap
         Relative gap at which HiGHS may stop.
+    capacity_population
+        People a point of each type can serve (capacitated covering, people beyond it
+        count as unserved); a type left out, or ``None``, follows the standards'
+        ``[capacity] population_per_point`` (0 = unlimited, the default).
+    capacity_sites
+        Villages a point can serve through its collection sites (the speech's 3-5: 5);
+        ``None`` follows the standards, 0 = unlimited.
+    township_min_share
+        Share (0-1) of each township's people the plan must cover (serve, with
+        capacities); ``None`` follows the standards, 0 = off.
     """
 
     counts: dict[str, int] = field(default_factory=lambda: dict(SPEECH_COUNTS))
@@ -68,3 +78,6 @@ class ProposalRequest:
     method: Literal["milp", "preview"] = "milp"
     time_limit_s: float = 30.0
     mip_rel_gap: float = 1e-6
+    capacity_population: dict[str, float] | None = None
+    capacity_sites: int | None = None
+    township_min_share: float | None = None

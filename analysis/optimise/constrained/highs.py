@@ -1,0 +1,101 @@
+"""One HiGHS run with a time limit, the cancel hook and an optional start plan."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import highspy
+import numpy as np
+
+from analysis.optimise.model.problem import FloatArray, IntArray
+from analysis.optimise.progress import CancelLike, Reporter, is_cancelled
+
+_STATUS = {
+    highspy.HighsModelStatus.kOptimal: "optimal",
+    highspy.HighsModelStatus.kModelEmpty: "optimal",
+    highspy.HighsModelStatus.kTimeLimit: "time_limit",
+    highspy.HighsModelStatus.kInterrupt: "cancelled",
+    highspy.HighsModelStatus.kInfeasible: "infeasible",
+    highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Run:
+    """What HiGHS returned.
+
+    ``values`` is ``None`` when it found no feasible solution; ``bound`` is its proven
+    dual bound (the objective itself for an LP).
+    """
+
+    status: str
+    values: FloatArray | None
+    objective: float
+    bound: float
+
+
+def run_highs(
+    lp: highspy.HighsLp,
+    *,
+    time_limit_s: float,
+    mip_rel_gap: float = 1e-6,
+    start: IntArray | None = None,
+    cancel: CancelLike = None,
+    report: Reporter | None = None,
+) -> Run:
+    """Solve ``lp`` (MILP when it has integrality), honouring the time and cancel.
+
+    Parameters
+    ----------
+    lp
+        The model (maximised).
+    time_limit_s
+        HiGHS ``time_limit``.
+    mip_rel_gap
+        HiGHS ``mip_rel_gap``.
+    start
+        ``x`` columns of a start plan (the first columns of the model are ``x``); HiGHS
+        completes the other values itself and ignores a start that breaks a row.
+    cancel
+        Polled from HiGHS' interrupt callbacks (MIP, simplex and IPM): a cancelled run
+        stops within a callback's interval with its best plan.
+    report
+        Progress (the MIP gap).
+    """
+    t0 = time.perf_counter()
+    h = highspy.Highs()
+    h.silent()
+    h.setOptionValue("time_limit", max(float(time_limit_s), 0.01))
+    h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
+    h.setOptionValue("random_seed", 0)
+    h.passModel(lp)
+    if start is not None and len(lp.integrality_):
+        idx = np.asarray(start, np.int32)
+        h.setSolution(int(idx.size), idx, np.ones(idx.size))
+
+    def _interrupt(event: Any) -> None:
+        if is_cancelled(cancel):
+            event.interrupt()
+        if report is not None:
+            gap = float(getattr(event.data_out, "mip_gap", np.inf))
+            elapsed = time.perf_counter() - t0
+            report(elapsed / max(time_limit_s, 1e-9), f"HiGHS: gap {gap:.2%}")
+
+    if cancel is not None or report is not None:
+        h.cbMipInterrupt.subscribe(_interrupt)
+        h.cbIpmInterrupt.subscribe(_interrupt)
+        h.cbSimplexInterrupt.subscribe(_interrupt)
+    h.run()
+    status = _STATUS.get(h.getModelStatus(), "error")
+    info = h.getInfo()
+    integral = bool(len(lp.integrality_))
+    if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
+        return Run("infeasible" if status == "optimal" else status, None, -np.inf, np.inf)
+    values = np.asarray(h.getSolution().col_value, float)
+    objective = float(info.objective_function_value)
+    bound = float(info.mip_dual_bound) if integral else objective
+    if not np.isfinite(bound):
+        bound = np.inf
+    return Run(status, values, objective, max(bound, objective))
