@@ -27,7 +27,9 @@ from analysis.coverage.engine.reach import apply_reach
 from analysis.coverage.engine.types import EngineResult, PlaceArrays
 from analysis.coverage.inputs import REQUIRED_COLUMNS, build_demand, check_inputs
 from analysis.coverage.kpis import KPIs, compute_kpis, contact_point_room
-from analysis.reach.api import Reach, reach_for
+from analysis.coverage.road_figures import road_report_of, township_minutes
+from analysis.reach.api import Reach, reach_for, road_warnings
+from analysis.reach.network.report import NetworkReport
 from analysis.standards.load import Standards, load_standards
 from geodata.city import CityData
 from geodata.errors import Problem
@@ -63,6 +65,9 @@ class CoverageResult:
     reach
         The reach test used (radius or road travel time; ``None`` only for results built
         by hand): the optimiser and the impact of new points reuse it.
+    road_report
+        Under road reach: villages and points off the road network, and small road pieces
+        with the places on them.
     """
 
     crs: pyproj.CRS
@@ -76,6 +81,7 @@ class CoverageResult:
     warnings: tuple[Problem, ...] = field(default_factory=tuple)
     metric: MetricCRS | None = None
     reach: Reach | None = None
+    road_report: NetworkReport | None = None
 
     @property
     def reach_mode(self) -> str:
@@ -165,7 +171,10 @@ def compute_coverage(city: CityData, standards: Standards | None = None) -> Cove
         points, p_lon, p_lat, p_county_names, p_town, towns, radius, engine, std
     )
     out_demand = _demand_frame(table, engine, points, towns, county_index, demand_county)
+    road_report = None
     if reach.mode == "road":
+        road_report = road_report_of(reach, table, d_places, points, p_places)
+        reach_warnings += road_warnings(road_report, std.max_offroad_m)
         out_demand["nearest_point_minutes"] = minutes
         where = list(cp_table.columns).index("radius_m") + 1
         cp_table.insert(where, "reach_minutes", reach.limits(p_types))
@@ -174,7 +183,7 @@ def compute_coverage(city: CityData, standards: Standards | None = None) -> Cove
     )
     if reach.mode == "road":
         kpis = replace(kpis, reach_mode="road")
-        town_table["nearest_point_minutes"] = _township_minutes(
+        town_table["nearest_point_minutes"] = township_minutes(
             minutes, d_pop, demand_town, len(town_table)
         )
     return CoverageResult(
@@ -189,22 +198,8 @@ def compute_coverage(city: CityData, standards: Standards | None = None) -> Cove
         warnings=demand.warnings + reach_warnings + _engine_warnings(engine),
         metric=metric,
         reach=reach,
+        road_report=road_report,
     )
-
-
-def _township_minutes(
-    minutes: FloatArray, population: FloatArray, demand_town: IntArray, n_towns: int
-) -> FloatArray:
-    """Population-weighted mean minutes to the nearest contact point of each township's
-    people who can reach one (NaN when none can: see ``covered_population``)."""
-    ok = np.isfinite(minutes)
-    weight = np.where(ok, population, 0.0)
-    total = np.bincount(demand_town, weights=weight, minlength=n_towns)
-    summed = np.bincount(
-        demand_town, weights=np.where(ok, minutes, 0.0) * weight, minlength=n_towns
-    )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, summed / total, np.nan)
 
 
 def _engine_warnings(engine: EngineResult) -> tuple[Problem, ...]:

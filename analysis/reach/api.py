@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 from analysis.coverage.crs import MetricCRS
 from analysis.coverage.engine.small import pairs_within
 from analysis.coverage.engine.types import FloatArray, IntArray, PlaceArrays
+from analysis.reach.network.report import NetworkReport, network_report
 from analysis.reach.road import RoadModel, road_model_for
 from analysis.standards.load import Standards
 from geodata.errors import Problem
@@ -139,6 +140,22 @@ class Reach:
         lines = self.road.service_lines(place, self.limit_for(point_type), mode)
         return _to_lonlat(lines, metric)
 
+    def road_report(
+        self, places: PlaceArrays, ids: NDArray[Any], names: NDArray[Any], kinds: NDArray[Any]
+    ) -> NetworkReport | None:
+        """Places off the road network and small road pieces with their places (road mode)."""
+        if self.road is None:
+            return None
+        return network_report(
+            self.road.network,
+            self.road.attach(places),
+            ids=ids,
+            names=names,
+            kinds=kinds,
+            x_m=places.x_m,
+            y_m=places.y_m,
+        )
+
     def describe(self) -> dict[str, Any]:
         """What reach was used, for the KPIs, the brief and the workbook."""
         std = self.standards
@@ -192,3 +209,37 @@ def reach_for(
         )
         return Reach("radius", standards), (warning,)
     return Reach("road", standards, road_model_for(roads, metric, standards)), ()
+
+
+def road_warnings(report: NetworkReport | None, max_offroad_m: float) -> tuple[Problem, ...]:
+    """Warnings for places the road network leaves out (never silently dropped)."""
+    if report is None:
+        return ()
+    out: list[Problem] = []
+    off = report.off_network
+    if len(off):
+        sample = "、".join(off["name"].astype(str).head(8))
+        out.append(
+            Problem(
+                "places_off_road_network",
+                f"{len(off)} place(s) lie farther than {max_offroad_m:g} m from every road and "
+                f"are reached only by a straight walk: {sample}. Check the road layer there.",
+                severity="warning",
+                params={"count": len(off), "names": sample, "max_offroad_m": max_offroad_m},
+            )
+        )
+    on_small = report.on_small_pieces
+    if len(on_small):
+        sample = "、".join(on_small["name"].astype(str).head(8))
+        out.append(
+            Problem(
+                "places_on_small_road_pieces",
+                f"{len(on_small)} place(s) join road pieces cut off from the main network "
+                f"({len(report.small_pieces)} piece(s)): {sample}. A missing junction or "
+                "bridge in the road layer makes them look far from everything.",
+                severity="warning",
+                params={"count": len(on_small), "pieces": len(report.small_pieces),
+                        "names": sample},
+            )
+        )  # fmt: skip
+    return tuple(out)
