@@ -104,7 +104,10 @@ def _coverage(dataset_id: str, key: str, _city: Any, _scenario: Scenario) -> Any
     from analysis.coverage.api import compute_coverage
     from analysis.plan.scenarios import apply_scenario
 
-    return compute_coverage(apply_scenario(_city, _scenario), services.standards())
+    # dataset_id is services.coverage_key (the id and the reach mode).
+    return compute_coverage(
+        apply_scenario(_city, _scenario), services.standards(services.key_mode(dataset_id))
+    )
 
 
 #: Statuses of the points a planner placed (by hand or by adopting a proposal).
@@ -145,7 +148,7 @@ def scenario_coverage(dataset: services.Dataset, scenario: Scenario) -> Any:
     analysis.errors.AnalysisError
         When the analysis cannot run on these layers.
     """
-    return _coverage(dataset.id, fingerprint(scenario), dataset.city, scenario)
+    return _coverage(services.coverage_key(dataset), fingerprint(scenario), dataset.city, scenario)
 
 
 def list_scenarios(dataset: services.Dataset) -> pd.DataFrame:
@@ -321,7 +324,8 @@ def _conflicts(
     from analysis.optimise.propose import check_conflicts
 
     request = ProposalRequest(counts=dict(counts), exempt_urban_districts=exempt)
-    return check_conflicts(scenario_city(_dataset, _scenario), services.standards(), request)
+    std = services.standards(services.key_mode(dataset_id))
+    return check_conflicts(scenario_city(_dataset, _scenario), std, request)
 
 
 def conflicts(
@@ -329,7 +333,7 @@ def conflicts(
 ) -> ConflictReport:
     """Check a request of new points against the county rules, before solving (cached)."""
     return _conflicts(
-        dataset.id,
+        services.coverage_key(dataset),
         fingerprint(scenario),
         tuple(sorted(counts.items())),
         exempt,
@@ -343,7 +347,9 @@ def collection_sites(dataset: services.Dataset, scenario: Scenario, time_limit_s
     from analysis.optimise.sites.collection_sites import propose_collection_sites
 
     return propose_collection_sites(
-        scenario_city(dataset, scenario), services.standards(), time_limit_s=time_limit_s
+        scenario_city(dataset, scenario),
+        services.standards(services.reach_mode(dataset)),
+        time_limit_s=time_limit_s,
     )
 
 
@@ -368,7 +374,7 @@ def export_files(
             fmt,
             Path(tmp),
             coords=coords,
-            standards=services.standards(),
+            standards=services.standards(services.reach_mode(dataset)),
         )
         return files_to_bytes(paths)
 
