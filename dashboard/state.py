@@ -26,6 +26,8 @@ MAP_COUNTY = "map_county"
 MAP_LAYERS = "map_layers"
 MAP_BASEMAP = "map_basemap"
 MAP_TIANDITU_KEY = "map_tianditu_key"
+#: True once the map was drawn in road mode (its road network layer was switched on once).
+MAP_ROADS_SEEN = "map_roads_seen"
 #: Key prefix of the map's component (``dashboard.map.view.draw`` adds a digest of the base
 #: map, so a new base map gets a new iframe; the map returns nothing).
 MAP_WIDGET = "map_widget"
