@@ -11,8 +11,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import state
 from dashboard.i18n import t
 from dashboard.services import data as services
-from tests.support.e2e import APP
-from tests.support.e2e import synthetic_city
+from tests.support.e2e import APP, synthetic_city
 
 TIMEOUT = 180  # the first run imports geopandas/scipy, reads the demo city, builds its roads
 

@@ -55,7 +55,10 @@ REACH_TEXT: dict[str, tuple[str, str]] = {
     "roads_col_lines": ("线条数", "Lines"),
     "roads_col_km": ("长度(公里)", "Length (km)"),
     "roads_col_speed": ("默认车速(公里/小时)", "Default speed (km/h)"),
-    "roads_off_title": ("不在路网上的村（社区）与小连通片上的地点", "Places off the network or on small pieces"),
+    "roads_off_title": (
+        "不在路网上的村（社区）与小连通片上的地点",
+        "Places off the network or on small pieces",
+    ),
     "roads_off_none": ("所有村（社区）都在路网上。", "Every village is on the road network."),
     "roads_col_name": ("名称", "Name"),
     "roads_col_kind": ("类别", "Kind"),

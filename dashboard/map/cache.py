@@ -121,9 +121,7 @@ def _dataset_map_data(dataset_id: str, lang: Lang, with_villages: bool, mode: st
     return page_data(layers, lang)
 
 
-def dataset_map(
-    dataset_id: str, lang: Lang, with_villages: bool, mode: str = "radius"
-) -> MapData:
+def dataset_map(dataset_id: str, lang: Lang, with_villages: bool, mode: str = "radius") -> MapData:
     """Return the 地图 page's data of a dataset with its coverage (:class:`MapData`).
 
     ``mode`` is the reach mode (``"radius"`` or ``"road"``, :func:`dashboard.services.data.
@@ -141,3 +139,26 @@ def dataset_map(
     if services.is_demo_id(dataset_id):
         return _demo_map_data(dataset_id, lang, with_villages, mode)
     return _user_map_data(dataset_id, lang, with_villages, mode)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2048)
+def _service_area(
+    key: str, lon: float, lat: float, point_type: str, _result: Any
+) -> dict[str, Any]:
+    from dashboard.map.reach import service_area_geometry
+
+    return service_area_geometry(_result, lon, lat, point_type)
+
+
+def service_area(
+    dataset: Any, result: Any, lon: float, lat: float, point_type: str
+) -> dict[str, Any]:
+    """Return the GeoJSON geometry of one point's service area (cached per dataset, reach
+    mode, place and type): in road mode the road stretches it reaches within its minutes
+    (one Dijkstra from the point, a few milliseconds on the demo), else its circle.
+
+    ``result`` is ``dataset``'s coverage result in the session's reach mode (its reach and
+    metric CRS are used; a scenario's points are reached on the same roads).
+    """
+    key = services.coverage_key(dataset, result.reach_mode)
+    return _service_area(key, round(lon, 6), round(lat, 6), point_type, result)

@@ -74,7 +74,7 @@ def badge_styles(lang: Lang) -> dict[str, tuple[str, str]]:
 SITE_COLOR = "#37474f"
 SITE_ORPHAN_COLOR = "#e65100"
 LINK_COLOR = "#546e7a"
-ROAD_COLOR = "#56606b"
+ROAD_COLOR = "#3b4149"
 BLIND_COLOR = "#c62828"
 COUNTY_COLOR = "#1c2b3a"
 VILLAGE_COVERED = "#78909c"

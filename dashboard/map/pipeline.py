@@ -221,7 +221,7 @@ def _figures(city: Any, towns: Any, result: Any, bounds: list[list[float]]) -> A
         points_by_county=points_by_county,
         coverage={c: _coverage_share(result, c) for c in ["", *counties]},
         bounds=by_county,
-        reach=reach_info(result, [str(t) for t in city.contact_points["type"].astype(str).unique()]),
+        reach=reach_info(result, [str(t) for t in city.contact_points["type"].unique()]),
     )
 
 

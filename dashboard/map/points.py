@@ -188,9 +188,7 @@ def village_features(
     flags = (
         covered.reindex(villages["code"].astype(str)).to_numpy() if covered is not None else None
     )
-    mins = (
-        minutes.reindex(villages["code"].astype(str)).to_numpy() if minutes is not None else None
-    )
+    mins = minutes.reindex(villages["code"].astype(str)).to_numpy() if minutes is not None else None
     for i, row in enumerate(villages.itertuples(index=False)):
         flag = (
             None

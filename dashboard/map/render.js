@@ -79,14 +79,14 @@ function build(st, name, inView) {
     // The whole network on every view (its lines carry no county), on a canvas: cheap.
     o.filter = null; o.interactive = false; o.renderer = L.canvas({padding: 0.3});
     o.style = function(f) {
-      return {color: '__ROAD__', weight: f.properties.w, opacity: 0.55, lineCap: 'round'};
+      return {color: '__ROAD__', weight: f.properties.w, opacity: 0.75, lineCap: 'round'};
     };
   } else if (name === 'radii') {
     o.pointToLayer = radiusCircle;
     o.interactive = false;
     // Road mode: service areas are road stretches, thick translucent lines per type.
     o.style = function(f) {
-      return {color: RADIUS_COLORS[f.properties.t] || '#5f6b7a', weight: 7, opacity: 0.45,
+      return {color: RADIUS_COLORS[f.properties.t] || '#5f6b7a', weight: 8, opacity: 0.7,
         lineCap: 'round', lineJoin: 'round', className: 'cp-service-area'};
     };
   } else if (name === 'site_links') {

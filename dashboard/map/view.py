@@ -39,10 +39,10 @@ from dashboard.adapters.streamlit_internals import (
 from dashboard.i18n import Lang
 from dashboard.map.palette import (
     BLIND_COLOR,
-    ROAD_COLOR,
     LINK_COLOR,
     MAP_BACKGROUND,
     POINT_STYLE,
+    ROAD_COLOR,
     SITE_COLOR,
     SITE_ORPHAN_COLOR,
     VILLAGE_COVERED,

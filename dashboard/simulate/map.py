@@ -164,6 +164,18 @@ def _radius_js() -> JsCode:
     )
 
 
+def _area_style() -> JsCode:
+    """Style of service areas in road mode (road stretches: thick translucent lines in the
+    type's colour; those of new and moved points stronger)."""
+    colors = json.dumps({k: v[0] for k, v in POINT_STYLE.items()})
+    return JsCode(
+        "function(f) { var C = " + colors + "; var c = C[f.properties.t] || '#5f6b7a';"
+        " var fresh = f.properties.s === 'proposed' || f.properties.s === 'moved';"
+        " return {color: c, weight: fresh ? 9 : 7, opacity: fresh ? 0.85 : 0.6,"
+        " lineCap: 'round', lineJoin: 'round', className: 'sim-service-area'}; }"
+    )
+
+
 def _site_js() -> JsCode:
     return JsCode(
         "function(f, latlng) { return L.circleMarker(latlng, {radius: f.properties.s === "
@@ -306,7 +318,9 @@ def scenario_group(
             townships, name="sim_changed", style=_STYLE, on_each_feature=_TOOLTIP
         ).add_to(group)
     if features["radii"]["features"]:
-        folium.GeoJson(features["radii"], pointToLayer=_radius_js()).add_to(group)
+        folium.GeoJson(
+            features["radii"], pointToLayer=_radius_js(), style=_area_style(), interactive=False
+        ).add_to(group)
     if features["moves"]["features"]:
         folium.GeoJson(features["moves"], style=_STYLE, interactive=False).add_to(group)
     if pending and pending.get("features"):

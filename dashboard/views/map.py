@@ -19,7 +19,6 @@ from dashboard.map.view import BASEMAPS, LAYERS, component_args, draw, view_data
 from dashboard.services import data as services
 from dashboard.styles import dataset_badge
 
-
 #: Session flag (not a widget): the road network layer was offered once (see ``render``).
 _ROADS_SEEN = state.MAP_ROADS_SEEN
 
@@ -125,10 +124,10 @@ def render() -> None:
     road = mode == "road"
     st.session_state.setdefault(state.MAP_LAYERS, [k for k, on in LAYERS.items() if on])
     offered = _layers(road)
-    if road and "roads" not in st.session_state.get(state.MAP_LAYERS, []):
+    shown = list(st.session_state.get(state.MAP_LAYERS) or [])
+    if road and "roads" not in shown and not st.session_state.get(_ROADS_SEEN):
         # Road mode starts with the road network shown (a radius session never saw it).
-        if not st.session_state.get(_ROADS_SEEN):
-            st.session_state[state.MAP_LAYERS] = [*st.session_state[state.MAP_LAYERS], "roads"]
+        st.session_state[state.MAP_LAYERS] = [*shown, "roads"]
     if road:
         st.session_state[_ROADS_SEEN] = True
     layers = [k for k in st.session_state.get(state.MAP_LAYERS) or [] if k in offered]
