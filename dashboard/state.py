@@ -66,6 +66,8 @@ DATA_PREVIEW_MAP = "data_preview_map"
 #: Tables of the road network summary on the data page (classes; places off the network).
 DATA_ROADS_CLASSES = "data_roads_classes"
 DATA_ROADS_OFF = "data_roads_off"
+#: Toggle: show the road network summary of the data in use.
+DATA_ROADS_SHOW = "data_roads_show"
 
 #: Layers offered for upload, in page order (``population`` is the township population table).
 UPLOAD_LAYERS: tuple[str, ...] = (

@@ -97,6 +97,7 @@ def load_dataset(conn: sqlite3.Connection, dataset_id: str) -> CityData:
         contact_points=frames["contact_points"],
         collection_sites=frames["collection_sites"],
         homes=frames["homes"],
+        roads=frames["roads"] if len(frames["roads"]) else None,
         name=row[0] or "",
         is_demo=bool(row[1]),
         warnings=tuple(Problem(**p) for p in json.loads(row[3] or "[]")),

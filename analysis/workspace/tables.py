@@ -68,7 +68,7 @@ SCENARIO_TABLES = {
     )
     for layer in POINT_LAYERS
 }
-DATASET_TABLES = {
+DATASET_TABLES: dict[str, gp.TableSpec] = {
     layer: gp.TableSpec(
         f"dataset_{layer}",
         "dataset_id",
@@ -78,6 +78,21 @@ DATASET_TABLES = {
     )
     for layer in LAYER_NAMES
 }
+#: A dataset's road lines (#13: road travel time survives a save and a restart); no rows
+#: when the dataset has no road layer.
+DATASET_TABLES["roads"] = gp.TableSpec(
+    "dataset_roads",
+    "dataset_id",
+    "GEOMETRY",  # LineString or MultiLineString
+    (
+        ("name", "str"),
+        ("road_class", "str"),
+        ("speed_kmh", "float"),
+        ("oneway", "int"),
+        ("level", "int"),
+    ),
+    "基础数据:道路 / dataset roads",
+)
 ALL_TABLES = (SCENARIO_META, *SCENARIO_TABLES.values(), DATASET_META, *DATASET_TABLES.values())
 
 

@@ -44,6 +44,7 @@ REACH_TEXT: dict[str, tuple[str, str]] = {
     "upload_roads": ("道路线（可选，用于道路通行时间）", "Roads (optional, for travel time)"),
     "lname_roads": ("道路", "Roads"),
     "roads_title": ("道路网概况", "Road network"),
+    "roads_show_current": ("查看当前数据的道路网概况", "Show the road network of the data in use"),
     "roads_caption": (
         "共{lines}条道路线，总长{km}公里，连通片{pieces}个；{off}个村（社区）距道路超过"
         "{max_m}米，不在路网上（道路通行时间口径下无法到达）。",

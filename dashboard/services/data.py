@@ -245,6 +245,7 @@ def assemble_city(layers: dict[str, Any], *, name: str, outside_china: bool = Fa
         name=name,
         is_demo=False,
         outside_china=outside_china,
+        roads=layers.get("roads"),
     )
 
 
