@@ -74,12 +74,13 @@ def _reach_switch() -> None:
     from dashboard.services import data as services
 
     roads = services.current_has_roads()
+    lang = current_lang()  # bound now: the options' texts are those of this run
     if not roads:
         st.session_state[state.REACH_MODE] = "radius"
     st.radio(
         t("reach_label"),
         options=list(state.REACH_MODES),
-        format_func=lambda mode: t(f"reach_{mode}"),
+        format_func=lambda mode: t(f"reach_{mode}", lang),
         key=state.REACH_MODE,
         horizontal=True,
         disabled=not roads,

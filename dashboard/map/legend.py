@@ -16,7 +16,24 @@ from dashboard.map.palette import (
     ColorScale,
     badge_styles,
 )
-from dashboard.map.reach import service_area_labels
+
+
+def service_area_labels(
+    info: dict[str, Any], point_types: list[str], lang: Lang
+) -> list[tuple[str, list[str]]]:
+    """Legend lines of the service areas: ``(道路可达范围（驾车20分钟）, colours)``, one per
+    distinct (travel mode, minutes) among ``point_types``, with the colours of its types."""
+    if info.get("mode") != "road":
+        return []
+    seen: dict[tuple[str, float], list[str]] = {}
+    for p in point_types:
+        if p in info["minutes"]:
+            color = POINT_STYLE.get(p, POINT_STYLE["other"])[0]
+            seen.setdefault((info["travel"][p], info["minutes"][p]), []).append(color)
+    return [
+        (t("legend_service_area", lang, mode=t(f"travel_{mode}", lang), minutes=f"{m:g}"), colors)
+        for (mode, m), colors in seen.items()
+    ]
 
 
 def _row(swatch: str, label: str) -> str:

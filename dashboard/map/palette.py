@@ -12,15 +12,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard.i18n import Lang, fmt_pop, fmt_share
+from dashboard.i18n import Lang, fmt_pop, fmt_share, t
 
 MEASURES: tuple[str, ...] = (
     "coverage_share",
     "population",
     "rural_share",
     "uncovered_population",
-    "nearest_point_minutes",
 )
+#: Measures of road mode only (a dataset measured by the radius has no travel minutes).
+ROAD_MEASURES: tuple[str, ...] = ("nearest_point_minutes",)
 #: Measures that are travel minutes (fixed class breaks; road mode only).
 MINUTE_MEASURES = frozenset({"nearest_point_minutes"})
 #: Classes of minutes to the nearest contact point (upper bounds).
@@ -61,6 +62,19 @@ _BADGE_EN = {
     "other": "O",
     "home": "H",
 }
+
+
+def minutes_text(value: object, lang: Lang) -> str:
+    """``35分钟`` / ``35 min``; ``无法经道路到达`` for unreachable; ``—`` when unknown."""
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "—"
+    if math.isnan(v):
+        return "—"
+    if math.isinf(v):
+        return t("minutes_unreachable", lang)
+    return t("minutes_value", lang, m=f"{v:.0f}")
 
 
 def badge_styles(lang: Lang) -> dict[str, tuple[str, str]]:

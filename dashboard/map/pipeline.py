@@ -188,13 +188,13 @@ def _build(
 
 def _figures(city: Any, towns: Any, result: Any, bounds: list[list[float]]) -> AreaFigures:
     from dashboard.map import data as mapdata
-    from dashboard.map.palette import MEASURES
+    from dashboard.map.palette import MEASURES, ROAD_MEASURES
     from dashboard.map.reach import reach_info
 
     names = towns["county"].astype(str)
     values: dict[str, list[float | None]] = {}
-    for m in MEASURES:
-        if m == "nearest_point_minutes" and m not in towns.columns:
+    for m in (*MEASURES, *ROAD_MEASURES):
+        if m in ROAD_MEASURES and m not in towns.columns:
             continue  # road mode only
         if m in ("population", "rural_share") or result is not None:
             values[m] = [mapdata._num(v) for v in mapdata.measure_values(towns, m).tolist()]

@@ -16,6 +16,7 @@ import shapely
 
 from dashboard.i18n import Lang, fmt_int, fmt_km, fmt_pop, fmt_share, point_type_label, t
 from dashboard.map.data import DECIMALS, _num, _table, fc
+from dashboard.map.palette import minutes_text
 
 
 def _point_coords(gdf: gpd.GeoDataFrame) -> np.ndarray:
@@ -181,7 +182,6 @@ def village_features(
     county as ``k``; with ``minutes`` (by village code, road mode) its tooltip says how
     many minutes its nearest contact point is away.
     """
-    from dashboard.map.reach import minutes_text
 
     xy = _point_coords(villages)
     feats: list[dict[str, Any]] = []

@@ -14,9 +14,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from dashboard.i18n import Lang, t
 from dashboard.map.data import DECIMALS, fc
-from dashboard.map.palette import POINT_STYLE
 
 #: Simplification of drawn road lines, degrees (~30 m: invisible at city zoom).
 SIMPLIFY_DEG = 0.0003
@@ -100,34 +98,3 @@ def reach_info(result: Any, point_types: list[str]) -> dict[str, Any]:
         "minutes": {p: float(std.reach_minutes_for(p)) for p in point_types},
         "travel": {p: str(std.travel_mode_for(p)) for p in point_types},
     }
-
-
-def service_area_labels(
-    info: dict[str, Any], point_types: list[str], lang: Lang
-) -> list[tuple[str, list[str]]]:
-    """Legend lines of the service areas: ``(道路可达范围（驾车20分钟）, colours)``, one per
-    distinct (travel mode, minutes) among ``point_types``, with the colours of its types."""
-    if info.get("mode") != "road":
-        return []
-    seen: dict[tuple[str, float], list[str]] = {}
-    for p in point_types:
-        if p in info["minutes"]:
-            color = POINT_STYLE.get(p, POINT_STYLE["other"])[0]
-            seen.setdefault((info["travel"][p], info["minutes"][p]), []).append(color)
-    return [
-        (t("legend_service_area", lang, mode=t(f"travel_{mode}", lang), minutes=f"{m:g}"), colors)
-        for (mode, m), colors in seen.items()
-    ]
-
-
-def minutes_text(value: Any, lang: Lang) -> str:
-    """``35分钟`` / ``35 min``; ``无法经道路到达`` for unreachable; ``—`` when unknown."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return "—"
-    if np.isnan(v):
-        return "—"
-    if not np.isfinite(v):
-        return t("minutes_unreachable", lang)
-    return t("minutes_value", lang, m=f"{v:.0f}")

@@ -104,10 +104,8 @@ def _coverage(dataset_id: str, key: str, _city: Any, _scenario: Scenario) -> Any
     from analysis.coverage.api import compute_coverage
     from analysis.plan.scenarios import apply_scenario
 
-    # dataset_id is services.coverage_key (the id and the reach mode).
-    return compute_coverage(
-        apply_scenario(_city, _scenario), services.standards(services.key_mode(dataset_id))
-    )
+    std = services.standards(services.key_mode(dataset_id))  # dataset_id: coverage_key
+    return compute_coverage(apply_scenario(_city, _scenario), std)
 
 
 #: Statuses of the points a planner placed (by hand or by adopting a proposal).
@@ -346,11 +344,9 @@ def collection_sites(dataset: services.Dataset, scenario: Scenario, time_limit_s
     """Propose collection sites so every contact point of the scenario has 3-5 (second tier)."""
     from analysis.optimise.sites.collection_sites import propose_collection_sites
 
-    return propose_collection_sites(
-        scenario_city(dataset, scenario),
-        services.standards(services.reach_mode(dataset)),
-        time_limit_s=time_limit_s,
-    )
+    std = services.standards(services.reach_mode(dataset))
+    city = scenario_city(dataset, scenario)
+    return propose_collection_sites(city, std, time_limit_s=time_limit_s)
 
 
 def export_files(

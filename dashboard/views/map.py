@@ -13,7 +13,7 @@ from dashboard import state, timing
 from dashboard.i18n import Lang, current_lang, fmt_int, fmt_pop, fmt_share, t
 from dashboard.map.cache import dataset_map
 from dashboard.map.legend import legend_html
-from dashboard.map.palette import MEASURES
+from dashboard.map.palette import MEASURES, ROAD_MEASURES
 from dashboard.map.pipeline import AreaFigures, map_view
 from dashboard.map.view import BASEMAPS, LAYERS, component_args, draw, view_data
 from dashboard.services import data as services
@@ -57,7 +57,7 @@ def _choice(key: str, options: list[str] | tuple[str, ...]) -> str:
 
 def _measures(figures: AreaFigures) -> list[str]:
     """The measures the view offers (minutes to the nearest point only in road mode)."""
-    return [m for m in MEASURES if m in figures.values]
+    return [m for m in (*MEASURES, *ROAD_MEASURES) if m in figures.values]
 
 
 def _layers(road: bool) -> list[str]:

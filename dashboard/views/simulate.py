@@ -24,8 +24,9 @@ from analysis.localtime import local_text
 from dashboard import state
 from dashboard.i18n import current_lang, t
 from dashboard.map.cache import display_geometry, service_area
+from dashboard.map.legend import service_area_labels
 from dashboard.map.palette import POINT_STYLE
-from dashboard.map.reach import reach_info, service_area_labels
+from dashboard.map.reach import reach_info
 from dashboard.safetext import md_escape
 from dashboard.services import data as services
 from dashboard.services import scenarios as sim_services
