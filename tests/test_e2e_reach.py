@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import shapely
 
 from dashboard import state
 from dashboard.i18n import t
@@ -117,7 +118,8 @@ def _road_spots(city: Any, n: int) -> list[tuple[float, float]]:
     layers = (city.contact_points, city.collection_sites, city.homes)
     pts = np.concatenate([np.c_[g.geometry.x.to_numpy(), g.geometry.y.to_numpy()] for g in layers])
     roads = city.roads[city.roads["road_class"].isin(["county", "township", "village"])]
-    mids = roads.geometry.interpolate(0.5, normalized=True)
+    # Half-way along each line (in degrees: a display choice, not a distance).
+    mids = shapely.line_interpolate_point(roads.geometry.values, 0.5, normalized=True)
     far = [
         (float(np.min(np.hypot(pts[:, 0] - p.x, pts[:, 1] - p.y))), p.x, p.y)
         for p in mids

@@ -86,6 +86,7 @@ function build(st, name, inView) {
     o.interactive = false;
     // Road mode: service areas are road stretches, thick translucent lines per type.
     o.style = function(f) {
+      if (f.geometry.type === 'Point') { return {}; }  // a circle keeps its own style
       return {color: RADIUS_COLORS[f.properties.t] || '#5f6b7a', weight: 8, opacity: 0.7,
         lineCap: 'round', lineJoin: 'round', className: 'cp-service-area'};
     };

@@ -169,7 +169,8 @@ def _area_style() -> JsCode:
     type's colour; those of new and moved points stronger)."""
     colors = json.dumps({k: v[0] for k, v in POINT_STYLE.items()})
     return JsCode(
-        "function(f) { var C = " + colors + "; var c = C[f.properties.t] || '#5f6b7a';"
+        "function(f) { if (f.geometry.type === 'Point') { return {}; }"  # circles: their own
+        " var C = " + colors + "; var c = C[f.properties.t] || '#5f6b7a';"
         " var fresh = f.properties.s === 'proposed' || f.properties.s === 'moved';"
         " return {color: c, weight: fresh ? 9 : 7, opacity: fresh ? 0.85 : 0.6,"
         " lineCap: 'round', lineJoin: 'round', className: 'sim-service-area'}; }"
