@@ -8,18 +8,18 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
-from dashboard.i18n import current_lang, fmt_int, t
+from dashboard.i18n import Lang, current_lang, fmt_int, t
 from dashboard.services import roads as road_services
 from dashboard.ui import show_if_domain_error
 from geodata.road_schema import ROAD_CLASS_NAMES_ZH
 
 
-def class_label(code: str, lang: str) -> str:
+def class_label(code: str, lang: Lang) -> str:
     """A road class as the planner names it (国道, 县道 … in Chinese; the code in English)."""
     return ROAD_CLASS_NAMES_ZH.get(code, code) if lang == "zh" else code.replace("_", " ")
 
 
-def classes_frame(summary: road_services.RoadSummary, lang: str) -> pd.DataFrame:
+def classes_frame(summary: road_services.RoadSummary, lang: Lang) -> pd.DataFrame:
     """The classes table with translated headers and class names."""
     frame = summary.classes
     return pd.DataFrame(
@@ -32,7 +32,7 @@ def classes_frame(summary: road_services.RoadSummary, lang: str) -> pd.DataFrame
     )
 
 
-def places_frame(summary: road_services.RoadSummary, lang: str) -> pd.DataFrame:
+def places_frame(summary: road_services.RoadSummary, lang: Lang) -> pd.DataFrame:
     """Places off the network or on small pieces, with translated headers and values."""
     frame = summary.places
     kind = {"village": t("roads_kind_village", lang), "point": t("roads_kind_point", lang)}
