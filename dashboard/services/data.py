@@ -153,6 +153,12 @@ def key_mode(key: str) -> str:
     return "road" if key.endswith("#road") else "radius"
 
 
+def standards_for(key: str) -> Standards:
+    """Return the standards of a :func:`coverage_key`'s reach mode (for cached computations
+    keyed by it: their standards follow the key, not the session)."""
+    return _standards(key_mode(key))
+
+
 def demo_dataset() -> Dataset:
     """Return the built-in demo city (fictional, labelled 示例市（虚构）)."""
     return Dataset(demo_id(), _demo_city())

@@ -104,7 +104,7 @@ def _coverage(dataset_id: str, key: str, _city: Any, _scenario: Scenario) -> Any
     from analysis.coverage.api import compute_coverage
     from analysis.plan.scenarios import apply_scenario
 
-    std = services.standards(services.key_mode(dataset_id))  # dataset_id: coverage_key
+    std = services.standards_for(dataset_id)  # dataset_id: coverage_key
     return compute_coverage(apply_scenario(_city, _scenario), std)
 
 
@@ -322,7 +322,7 @@ def _conflicts(
     from analysis.optimise.propose import check_conflicts
 
     request = ProposalRequest(counts=dict(counts), exempt_urban_districts=exempt)
-    std = services.standards(services.key_mode(dataset_id))
+    std = services.standards_for(dataset_id)
     return check_conflicts(scenario_city(_dataset, _scenario), std, request)
 
 
@@ -344,7 +344,7 @@ def collection_sites(dataset: services.Dataset, scenario: Scenario, time_limit_s
     """Propose collection sites so every contact point of the scenario has 3-5 (second tier)."""
     from analysis.optimise.sites.collection_sites import propose_collection_sites
 
-    std = services.standards(services.reach_mode(dataset))
+    std = services.standards()  # the session's reach mode, like the coverage shown
     city = scenario_city(dataset, scenario)
     return propose_collection_sites(city, std, time_limit_s=time_limit_s)
 
@@ -370,7 +370,7 @@ def export_files(
             fmt,
             Path(tmp),
             coords=coords,
-            standards=services.standards(services.reach_mode(dataset)),
+            standards=services.standards(),  # with the session's reach mode, as `before`
         )
         return files_to_bytes(paths)
 
