@@ -23,7 +23,13 @@ from jinja2 import Template
 
 from dashboard.i18n import Lang, t
 from dashboard.map.assets import IFRAME_STATIC_BASE, add_css, use_offline_assets
-from dashboard.map.palette import MAP_BACKGROUND, POINT_STYLE, SITE_COLOR, badge_styles
+from dashboard.map.palette import (
+    MAP_BACKGROUND,
+    POINT_STYLE,
+    ROAD_COLOR,
+    SITE_COLOR,
+    badge_styles,
+)
 from dashboard.map.view import MapPayload
 from dashboard.simulate.features import DECIMALS, nearest_point, pending_features, point_features
 from dashboard.simulate.overlay import HATCH, hatch_js
@@ -251,6 +257,18 @@ def base_map(
     ).add_to(m)
     # folium styles a layer without style_function by ``properties.style``; restyle after.
     _Script(f"{towns.get_name()}.setStyle({_TOWN_STYLE.js_code});").add_to(m)
+    if layers.get("roads", {}).get("features"):
+        # Road mode: the road network, faint, under the service areas (width by class).
+        folium.GeoJson(
+            layers["roads"],
+            name="sim_roads",
+            control=False,
+            interactive=False,
+            style=JsCode(
+                f"function(f) {{ return {{color: '{ROAD_COLOR}', weight: f.properties.w,"
+                " opacity: 0.6, lineCap: 'round'}; }"
+            ),
+        ).add_to(m)
     if layers.get("counties", {}).get("features"):
         folium.GeoJson(
             layers["counties"],
