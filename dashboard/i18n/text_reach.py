@@ -40,6 +40,7 @@ REACH_TEXT: dict[str, tuple[str, str]] = {
     "tip_reach_minutes": ("可达时间", "Reach"),
     "minutes_value": ("{m}分钟", "{m} min"),
     "minutes_unreachable": ("无法经道路到达", "not reachable by road"),
+    "minutes_legend_last": ("≥ {m}，或无路可达", "≥ {m}, or no road"),
     # --- the data page ------------------------------------------------------------------
     "upload_roads": ("道路线（可选，用于道路通行时间）", "Roads (optional, for travel time)"),
     "lname_roads": ("道路", "Roads"),

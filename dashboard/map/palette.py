@@ -158,6 +158,9 @@ class ColorScale:
             else:
                 label = ""
             items.append((color, label))
+        if self.measure in MINUTE_MEASURES and items:
+            # The last class also holds the places no road leads from (infinite minutes).
+            items[-1] = (items[-1][0], t("minutes_legend_last", lang, m=fmt(self.breaks[-1])))
         return items
 
 
