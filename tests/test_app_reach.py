@@ -97,3 +97,22 @@ def test_switch_is_disabled_without_roads() -> None:
 
 def test_environment_cache_dir_is_set() -> None:
     assert os.environ["COVERAGE_PLANNER_CACHE_DIR"]
+
+
+def test_optimiser_plans_on_travel_time_in_road_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """services.standards() gives the session's reach: the optimiser's proposal is measured
+    by road (its KPIs differ from the same request's by the radius)."""
+    monkeypatch.setenv("COVERAGE_PLANNER_WORKSPACE", str(tempfile.mkdtemp()) + "/ws.gpkg")
+    shares: dict[str, object] = {}
+    for mode in ("radius", "road"):
+        at = _app()
+        at.radio(key=state.REACH_MODE).set_value(mode).run()
+        at.switch_page("views/simulate.py").run()
+        assert not at.exception
+        at.button(key=state.OPT_PREVIEW).click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        job = at.session_state[state.OPT_RESULT]
+        assert job.done and job.error is None and job.result is not None, job.error
+        shares[mode] = job.result.kpis_after
+        assert job.result.kpis_after.reach_mode == mode
+    assert shares["road"].coverage_share != shares["radius"].coverage_share
