@@ -35,6 +35,7 @@ _STATIC = Path(__file__).resolve().parent / "static"
 #: widgets not drawn on the current page unless it is re-assigned on every run).
 _PERSISTENT = (
     state.LANG,
+    state.REACH_MODE,  # one reach mode for the session, on every page
     state.MAP_MEASURE,
     state.MAP_COUNTY,
     state.MAP_LAYERS,
@@ -52,6 +53,7 @@ def _keep_widget_state() -> None:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
     st.session_state.setdefault(state.LANG, DEFAULT_LANG)
+    st.session_state.setdefault(state.REACH_MODE, "radius")
 
 
 def _sidebar() -> None:
@@ -64,6 +66,26 @@ def _sidebar() -> None:
             key=state.LANG,
             horizontal=True,
         )
+        _reach_switch()
+
+
+def _reach_switch() -> None:
+    """覆盖口径: radius or road travel time, for every page (disabled without roads)."""
+    from dashboard.services import data as services
+
+    roads = services.current_has_roads()
+    lang = current_lang()  # bound now: the options' texts are those of this run
+    if not roads:
+        st.session_state[state.REACH_MODE] = "radius"
+    st.radio(
+        t("reach_label"),
+        options=list(state.REACH_MODES),
+        format_func=lambda mode: t(f"reach_{mode}", lang),
+        key=state.REACH_MODE,
+        horizontal=True,
+        disabled=not roads,
+        help=t("reach_help") if roads else t("reach_no_roads"),
+    )
 
 
 def main() -> None:

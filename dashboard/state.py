@@ -14,6 +14,11 @@ PRESENTATION = "presentation_mode"
 #: The user's own dataset once accepted on the data page (``dashboard.services.data.Dataset``);
 #: absent or ``None`` means the built-in demo city.
 USER_DATASET = "user_dataset"
+#: Reach mode the user chose (覆盖口径): ``"radius"`` (default) or ``"road"``; the sidebar
+#: radio's key. Applies only when the dataset has a road layer (else the radius is used).
+REACH_MODE = "reach_mode"
+#: Options of :data:`REACH_MODE`.
+REACH_MODES: tuple[str, ...] = ("radius", "road")
 
 # --- map page ---------------------------------------------------------------------------
 MAP_MEASURE = "map_measure"
@@ -21,6 +26,8 @@ MAP_COUNTY = "map_county"
 MAP_LAYERS = "map_layers"
 MAP_BASEMAP = "map_basemap"
 MAP_TIANDITU_KEY = "map_tianditu_key"
+#: True once the map was drawn in road mode (its road network layer was switched on once).
+MAP_ROADS_SEEN = "map_roads_seen"
 #: Key prefix of the map's component (``dashboard.map.view.draw`` adds a digest of the base
 #: map, so a new base map gets a new iframe; the map returns nothing).
 MAP_WIDGET = "map_widget"
@@ -56,6 +63,11 @@ DATA_BACK_TO_DEMO = "data_back_to_demo"
 DATA_CHECK_RESULT = "data_check_result"
 #: Key of the preview map on the data page.
 DATA_PREVIEW_MAP = "data_preview_map"
+#: Tables of the road network summary on the data page (classes; places off the network).
+DATA_ROADS_CLASSES = "data_roads_classes"
+DATA_ROADS_OFF = "data_roads_off"
+#: Toggle: show the road network summary of the data in use.
+DATA_ROADS_SHOW = "data_roads_show"
 
 #: Layers offered for upload, in page order (``population`` is the township population table).
 UPLOAD_LAYERS: tuple[str, ...] = (
@@ -64,6 +76,7 @@ UPLOAD_LAYERS: tuple[str, ...] = (
     "contact_points",
     "collection_sites",
     "homes",
+    "roads",
     "population",
 )
 

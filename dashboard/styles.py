@@ -43,6 +43,8 @@ h1, h2, h3 {{ color: {COUNTY_COLOR}; letter-spacing: .02em; }}
 [data-testid="stElementToolbar"] button[aria-label="Download as CSV"]
   {{ display: none !important; }}
 .cp-legend .line {{ width: 22px; height: 0; border-top: 1.5px solid #546e7a; flex: none; }}
+.cp-legend .line.area {{ height: 7px; border: none; border-radius: 4px; opacity: .75; }}
+.cp-legend .line.road {{ border-top: 2px solid #3b4149; opacity: .75; }}
 [data-testid="stMetric"] {{ background: #fff; }}
 [data-testid="stMetricValue"] {{ color: {COUNTY_COLOR}; font-weight: 700; }}
 /* Rule-based KPI cards (dashboard.ui.card_grid with a key): tinted green or red. */

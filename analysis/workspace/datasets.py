@@ -115,7 +115,8 @@ def load_dataset(io: LayerIO, conn: Any, dataset_id: str) -> CityData:
     frames = {layer: io.read_rows(conn, spec, dataset_id) for layer, spec in DATASET_TABLES.items()}
     more: dict[str, Any] = {}
     if row[4]:
-        more["roads"] = io.read_rows(conn, ROADS_TABLE, dataset_id)
+        roads = io.read_rows(conn, ROADS_TABLE, dataset_id)
+        more["roads"] = roads if len(roads) else None
     return CityData(
         townships=frames["townships"],
         villages=frames["villages"] if row[2] else None,

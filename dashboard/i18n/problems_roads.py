@@ -35,4 +35,71 @@ ROAD_PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "道路图层中没有一条道路进入乡镇范围，请检查文件或坐标系。",
         "No road reaches the townships; check the file or its coordinate system.",
     ),
+    # --- road reach in the analysis (analysis.reach): shown when a road computation fails ---
+    "reach_road_without_roads": (
+        "选择了道路通行时间口径，但当前数据没有道路图层，已改按直线半径计算。请在“数据”页上传道路线图层。",
+        "Road reach was chosen but the data has no road layer: the radius is used. Upload a "
+        "road layer on the Data page.",
+    ),
+    "reach_mode_unknown": (
+        "通行方式无法识别（应为步行 walk 或驾车 drive），请检查规划标准。",
+        "Unknown travel mode (walk or drive); check the planning standards.",
+    ),
+    "reach_bad_limits": (
+        "可达时间的个数与联系点个数不一致（程序内部错误），请把此信息告知管理员。",
+        "The reach minutes do not match the points (internal error); tell the administrator.",
+    ),
+    "reach_bad_edge": (
+        "部分地点连接到了路网中不存在的路段（程序内部错误），请把此信息告知管理员。",
+        "Some places are joined to road segments that do not exist (internal error).",
+    ),
+    "reach_bad_offroad": (
+        "地点到道路的步行距离或步行速度无效，请检查规划标准中的步行速度。",
+        "An off-road walk or the off-road walking speed is invalid; check the standards.",
+    ),
+    "reach_bad_coordinates": (
+        "地点坐标的形状不对（程序内部错误），请把此信息告知管理员。",
+        "The places' coordinates have the wrong shape (internal error).",
+    ),
+    "reach_one_point": (
+        "计算单个点位的可达范围时只能给一个点位（程序内部错误）。",
+        "The reach of one point needs exactly one point (internal error).",
+    ),
+    "attach_shape": (
+        "地点的横纵坐标个数不一致（程序内部错误），请把此信息告知管理员。",
+        "The places' x and y counts differ (internal error).",
+    ),
+    "attach_settings": (
+        "规划标准中的最远步行距离应不小于0、步行速度应大于0，请检查规划标准。",
+        "The maximum off-road distance must be >= 0 and the walking speed > 0; check the "
+        "standards.",
+    ),
+    "road_array_length": (
+        "道路属性的条数与道路线条数不一致（程序内部错误），请把此信息告知管理员。",
+        "A road attribute does not have one value per line (internal error).",
+    ),
+    "road_not_line": (
+        "道路图层中有不是线的要素，请只上传道路线。",
+        "Some road features are not lines; upload road lines only.",
+    ),
+    "road_class_range": (
+        "有道路的等级无法识别，请检查道路等级列。",
+        "Some roads have a class that is not recognised; check the class column.",
+    ),
+    "road_speed": (
+        "有道路的车速不是大于0的数，请检查速度列或规划标准中的等级车速。",
+        "Some roads have no speed above 0; check the speed column or the class speeds.",
+    ),
+    "road_oneway": (
+        "单行标志只能是 -1、0 或 1，请检查单行列。",
+        "The one-way flag must be -1, 0 or 1; check the one-way column.",
+    ),
+    "road_tolerance": (
+        "规划标准中的道路端点吸附距离应不小于0，请检查规划标准。",
+        "The snap tolerance must be >= 0; check the standards.",
+    ),
+    "report_length": (
+        "路网报告的地点信息条数不一致（程序内部错误），请把此信息告知管理员。",
+        "The network report got lists of different lengths (internal error).",
+    ),
 }

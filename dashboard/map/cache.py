@@ -78,7 +78,7 @@ def map_layers(
     version
         Cache key of ``result`` when it is not the dataset's own (a scenario fingerprint).
     """
-    coverage = "" if result is None else f"coverage#{version}"
+    coverage = "" if result is None else f"coverage#{version}#{result.reach_mode}"
     return _layers(dataset_id, coverage, lang, with_villages, city, result, radius_by_type or {})
 
 
@@ -96,33 +96,36 @@ def _layers(
     return build_layers(_city, _result, _radius_by_type, lang, with_villages, geometry)
 
 
-@st.cache_data(show_spinner=False, persist="disk", max_entries=8)
-def _demo_map_data(dataset_id: str, lang: Lang, with_villages: bool) -> MapData:
-    return _dataset_map_data(dataset_id, lang, with_villages)
+@st.cache_data(show_spinner=False, persist="disk", max_entries=16)
+def _demo_map_data(dataset_id: str, lang: Lang, with_villages: bool, mode: str) -> MapData:
+    return _dataset_map_data(dataset_id, lang, with_villages, mode)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _user_map_data(dataset_id: str, lang: Lang, with_villages: bool) -> MapData:
+def _user_map_data(dataset_id: str, lang: Lang, with_villages: bool, mode: str) -> MapData:
     # cache_resource: a frozen dataclass shared by the sessions, never copied per rerun.
-    return _dataset_map_data(dataset_id, lang, with_villages)
+    return _dataset_map_data(dataset_id, lang, with_villages, mode)
 
 
-def _dataset_map_data(dataset_id: str, lang: Lang, with_villages: bool) -> MapData:
+def _dataset_map_data(dataset_id: str, lang: Lang, with_villages: bool, mode: str) -> MapData:
     from dashboard import warmup
 
     # geopandas and the analysis are imported now: not while the warm-up imports pandas
     # (it starts only after the first map, so a cold first run never waits for it).
     warmup.wait_if_busy()
     dataset = services.dataset_by_id(dataset_id)
-    result = services.coverage(dataset)
+    result = services.coverage(dataset, mode)
     types = [str(t) for t in dataset.city.contact_points["type"].astype(str).unique()]
     radii = services.radius_by_type(types)
     layers = map_layers(dataset_id, lang, with_villages, dataset.city, result, radii)
     return page_data(layers, lang)
 
 
-def dataset_map(dataset_id: str, lang: Lang, with_villages: bool) -> MapData:
+def dataset_map(dataset_id: str, lang: Lang, with_villages: bool, mode: str = "radius") -> MapData:
     """Return the 地图 page's data of a dataset with its coverage (:class:`MapData`).
+
+    ``mode`` is the reach mode (``"radius"`` or ``"road"``, :func:`dashboard.services.data.
+    reach_mode`): part of every cache key.
 
     The demo city's is persisted on disk (``st.cache_data(persist="disk")``, keyed by the
     fingerprint in its id): after the first start its map needs neither geopandas nor the
@@ -134,5 +137,28 @@ def dataset_map(dataset_id: str, lang: Lang, with_villages: bool) -> MapData:
         When the data cannot be loaded or analysed.
     """
     if services.is_demo_id(dataset_id):
-        return _demo_map_data(dataset_id, lang, with_villages)
-    return _user_map_data(dataset_id, lang, with_villages)
+        return _demo_map_data(dataset_id, lang, with_villages, mode)
+    return _user_map_data(dataset_id, lang, with_villages, mode)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2048)
+def _service_area(
+    key: str, lon: float, lat: float, point_type: str, _result: Any
+) -> dict[str, Any]:
+    from dashboard.map.reach import service_area_geometry
+
+    return service_area_geometry(_result, lon, lat, point_type)
+
+
+def service_area(
+    dataset: Any, result: Any, lon: float, lat: float, point_type: str
+) -> dict[str, Any]:
+    """Return the GeoJSON geometry of one point's service area (cached per dataset, reach
+    mode, place and type): in road mode the road stretches it reaches within its minutes
+    (one Dijkstra from the point, a few milliseconds on the demo), else its circle.
+
+    ``result`` is ``dataset``'s coverage result in the session's reach mode (its reach and
+    metric CRS are used; a scenario's points are reached on the same roads).
+    """
+    key = services.coverage_key(dataset, result.reach_mode)
+    return _service_area(key, round(lon, 6), round(lat, 6), point_type, result)

@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 
 from dashboard.i18n import Lang, fmt_int, fmt_pop, fmt_share, t
-from dashboard.map.palette import COUNTY_COLOR, ColorScale, color_scale
+from dashboard.map.palette import COUNTY_COLOR, ColorScale, color_scale, minutes_text
 
 #: Display simplification tolerance (coverage simplification: about the side, in degrees,
 #: of the smallest triangle kept; ~1-2 px at city scale).
@@ -118,6 +118,7 @@ def township_table(
             "uncovered_population",
             "is_blind_spot",
             "contact_points",
+            "nearest_point_minutes",
         )
         if c in result_townships.columns
     ]
@@ -181,6 +182,8 @@ def township_features(
                 ),
                 (t("tip_points", lang), fmt_int(_num(getattr(row, "contact_points", None)))),
             ]
+            if "nearest_point_minutes" in towns.columns:
+                rows.append((t("tip_minutes", lang), minutes_text(row.nearest_point_minutes, lang)))
             is_blind = bool(getattr(row, "is_blind_spot", False) is True)
         tip = _table(rows, str(row.name), t("tip_blind", lang) if is_blind else "")
         value = _num(values.iloc[i])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from typing import Any
 
 from dashboard.i18n import Lang, point_type_label, t
 from dashboard.map.palette import (
@@ -17,6 +18,24 @@ from dashboard.map.palette import (
 )
 
 
+def service_area_labels(
+    info: dict[str, Any], point_types: list[str], lang: Lang
+) -> list[tuple[str, list[str]]]:
+    """Legend lines of the service areas: ``(道路可达范围（驾车20分钟）, colours)``, one per
+    distinct (travel mode, minutes) among ``point_types``, with the colours of its types."""
+    if info.get("mode") != "road":
+        return []
+    seen: dict[tuple[str, float], list[str]] = {}
+    for p in point_types:
+        if p in info["minutes"]:
+            color = POINT_STYLE.get(p, POINT_STYLE["other"])[0]
+            seen.setdefault((info["travel"][p], info["minutes"][p]), []).append(color)
+    return [
+        (t("legend_service_area", lang, mode=t(f"travel_{mode}", lang), minutes=f"{m:g}"), colors)
+        for (mode, m), colors in seen.items()
+    ]
+
+
 def _row(swatch: str, label: str) -> str:
     return f"<div class='row'>{swatch}<span>{html.escape(label)}</span></div>"
 
@@ -27,6 +46,7 @@ def legend_html(
     layers: Iterable[str],
     point_types: Iterable[str],
     lang: Lang,
+    reach: dict[str, Any] | None = None,
 ) -> str:
     """Return the legend for the chosen measure and the visible layers.
 
@@ -42,7 +62,11 @@ def legend_html(
         Contact point types present in the view (only those are listed).
     lang
         Interface language.
+    reach
+        How reach was measured (:attr:`dashboard.map.pipeline.AreaFigures.reach`): in road
+        mode the service areas are road stretches, one legend line per travel time.
     """
+    reach = reach or {"mode": "radius"}
     shown = set(layers)
     parts = [f"<div class='cp-legend'><div class='h'>{html.escape(measure_title)}</div>"]
     for color, label in scale.legend(lang):
@@ -57,8 +81,16 @@ def legend_html(
             color, char = badges[p]
             dot = f"<span class='dot' style='background:{color}'>{char}</span>"
             parts.append(_row(dot, point_type_label(p, lang)))
-    if "radii" in shown:
+    road_lines = service_area_labels(reach, list(point_types), lang)
+    if "radii" in shown and road_lines:
+        for label, colors in road_lines:
+            stops = ", ".join(colors + colors[-1:])  # one colour needs two stops
+            swatch = f"<span class='line area' style='background:linear-gradient(90deg, {stops})'>"
+            parts.append(_row(swatch + "</span>", label))
+    elif "radii" in shown:
         parts.append(_row("<span class='sw ring'></span>", t("legend_radius", lang)))
+    if "roads" in shown and reach.get("mode") == "road":
+        parts.append(_row("<span class='line road'></span>", t("legend_roads", lang)))
     extra = []
     if "collection_sites" in shown:
         extra.append(

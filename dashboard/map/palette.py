@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard.i18n import Lang, fmt_pop, fmt_share
+from dashboard.i18n import Lang, fmt_pop, fmt_share, t
 
 MEASURES: tuple[str, ...] = (
     "coverage_share",
@@ -20,6 +20,12 @@ MEASURES: tuple[str, ...] = (
     "rural_share",
     "uncovered_population",
 )
+#: Measures of road mode only (a dataset measured by the radius has no travel minutes).
+ROAD_MEASURES: tuple[str, ...] = ("nearest_point_minutes",)
+#: Measures that are travel minutes (fixed class breaks; road mode only).
+MINUTE_MEASURES = frozenset({"nearest_point_minutes"})
+#: Classes of minutes to the nearest contact point (upper bounds).
+MINUTE_BREAKS = (15.0, 30.0, 45.0, 60.0)
 #: Measures that are fractions in [0, 1] (fixed class breaks).
 SHARE_MEASURES = frozenset({"coverage_share", "rural_share"})
 
@@ -30,6 +36,8 @@ _PALETTES: dict[str, tuple[str, ...]] = {
     "rural_share": ("#ffffcc", "#d9f0a3", "#addd8e", "#41ab5d", "#006837"),
     # zero uncovered gets its own neutral class; then light -> dark orange
     "uncovered_population": ("#f2f2f2", "#fdd0a2", "#fd8d3c", "#e6550d", "#a63603"),
+    # near is good: green -> red (an hour and more, or no road at all, is the darkest)
+    "nearest_point_minutes": ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#b2182b"),
 }
 NO_DATA_COLOR = "#d9d9d9"
 SHARE_BREAKS = (0.2, 0.4, 0.6, 0.8)
@@ -56,6 +64,19 @@ _BADGE_EN = {
 }
 
 
+def minutes_text(value: object, lang: Lang) -> str:
+    """``35分钟`` / ``35 min``; ``无法经道路到达`` for unreachable; ``—`` when unknown."""
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "—"
+    if math.isnan(v):
+        return "—"
+    if math.isinf(v):
+        return t("minutes_unreachable", lang)
+    return t("minutes_value", lang, m=f"{v:.0f}")
+
+
 def badge_styles(lang: Lang) -> dict[str, tuple[str, str]]:
     """Return ``type -> (colour, badge text)`` for the language (``home`` included)."""
     styles = {**POINT_STYLE, "home": HOME_STYLE}
@@ -67,6 +88,7 @@ def badge_styles(lang: Lang) -> dict[str, tuple[str, str]]:
 SITE_COLOR = "#37474f"
 SITE_ORPHAN_COLOR = "#e65100"
 LINK_COLOR = "#546e7a"
+ROAD_COLOR = "#3b4149"
 BLIND_COLOR = "#c62828"
 COUNTY_COLOR = "#1c2b3a"
 VILLAGE_COVERED = "#78909c"
@@ -110,6 +132,8 @@ class ColorScale:
         fmt = (
             (lambda v: fmt_share(v, 0))
             if self.measure in SHARE_MEASURES
+            else (lambda v: f"{v:g}")
+            if self.measure in MINUTE_MEASURES
             else (lambda v: fmt_pop(v, lang))
         )
         items: list[tuple[str, str]] = []
@@ -134,6 +158,9 @@ class ColorScale:
             else:
                 label = ""
             items.append((color, label))
+        if self.measure in MINUTE_MEASURES and items:
+            # The last class also holds the places no road leads from (infinite minutes).
+            items[-1] = (items[-1][0], t("minutes_legend_last", lang, m=fmt(self.breaks[-1])))
         return items
 
 
@@ -154,6 +181,8 @@ def color_scale(measure: str, values: Sequence[float | None]) -> ColorScale:
     colors = _PALETTES[measure]
     if measure in SHARE_MEASURES:
         return ColorScale(measure, SHARE_BREAKS, colors)
+    if measure in MINUTE_MEASURES:
+        return ColorScale(measure, MINUTE_BREAKS, colors)
     arr = np.asarray([v for v in values if v is not None and not math.isnan(v)], dtype=float)
     if measure == "uncovered_population":
         pos = arr[arr > 0]

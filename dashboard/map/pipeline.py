@@ -21,7 +21,7 @@ imports pandas or geopandas at module level: the 地图 page computes its views 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from dashboard.i18n import Lang
@@ -53,6 +53,8 @@ class AreaFigures:
         Coverage share by county, ``""`` for the whole area (None without a result).
     bounds
         ``[[south, west], [north, east]]`` by county, ``""`` for the whole area.
+    reach
+        How reach was measured, for the legend (:func:`dashboard.map.reach.reach_info`).
     """
 
     counties: list[str]
@@ -64,6 +66,7 @@ class AreaFigures:
     points_by_county: dict[str, int]
     coverage: dict[str, float | None]
     bounds: dict[str, list[list[float]]]
+    reach: dict[str, Any] = field(default_factory=lambda: {"mode": "radius"})
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ def _build(
 ) -> MapLayers:
     from dashboard.map import data as mapdata
     from dashboard.map import points as mappoints
+    from dashboard.map import reach as mapreach
 
     geoms, county_feats = geometry
     labels = mapdata.new_labels()
@@ -151,19 +155,26 @@ def _build(
     )
     cp_table = result.contact_points if result is not None else None
     cp_fc, radii_fc = mappoints.contact_point_features(points, cp_table, radius_by_type, lang)
+    road = result is not None and result.reach_mode == "road"
+    if road:
+        # Road mode: each point's reach is the road stretches it serves, not a circle.
+        radii_fc = mapreach.service_area_features(points, result)
     site_fc, link_fc = mappoints.site_features(city.collection_sites, points, lang)
     village_fc = mapdata.fc([])
     if with_villages:
-        covered = None
+        covered = minutes = None
         if result is not None and "covered_by_point" in result.demand:
-            demand = result.demand
-            covered = demand.set_index(demand["code"].astype(str))["covered_by_point"]
+            demand = result.demand.set_index(result.demand["code"].astype(str))
+            covered = demand["covered_by_point"]
+            if "nearest_point_minutes" in demand.columns:
+                minutes = demand["nearest_point_minutes"]
         county_of = dict(zip(towns["code"].astype(str), towns["county"].astype(str), strict=True))
-        village_fc = mappoints.village_features(city.villages, covered, lang, county_of)
+        village_fc = mappoints.village_features(city.villages, covered, lang, county_of, minutes)
     layers = {
         "townships": town_fc,
         "counties": mapdata.fc([f["outline"] for f in county_feats.values()]),
         "county_labels": mapdata.fc([f["label"] for f in county_feats.values()]),
+        "roads": mapreach.road_features(city.roads) if road else mapdata.fc([]),
         "radii": radii_fc,
         "site_links": link_fc,
         "villages": village_fc,
@@ -177,11 +188,14 @@ def _build(
 
 def _figures(city: Any, towns: Any, result: Any, bounds: list[list[float]]) -> AreaFigures:
     from dashboard.map import data as mapdata
-    from dashboard.map.palette import MEASURES
+    from dashboard.map.palette import MEASURES, ROAD_MEASURES
+    from dashboard.map.reach import reach_info
 
     names = towns["county"].astype(str)
     values: dict[str, list[float | None]] = {}
-    for m in MEASURES:
+    for m in (*MEASURES, *ROAD_MEASURES):
+        if m in ROAD_MEASURES and m not in towns.columns:
+            continue  # road mode only
         if m in ("population", "rural_share") or result is not None:
             values[m] = [mapdata._num(v) for v in mapdata.measure_values(towns, m).tolist()]
     blind = (
@@ -207,6 +221,7 @@ def _figures(city: Any, towns: Any, result: Any, bounds: list[list[float]]) -> A
         points_by_county=points_by_county,
         coverage={c: _coverage_share(result, c) for c in ["", *counties]},
         bounds=by_county,
+        reach=reach_info(result, [str(t) for t in city.contact_points["type"].unique()]),
     )
 
 

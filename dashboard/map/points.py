@@ -16,6 +16,7 @@ import shapely
 
 from dashboard.i18n import Lang, fmt_int, fmt_km, fmt_pop, fmt_share, point_type_label, t
 from dashboard.map.data import DECIMALS, _num, _table, fc
+from dashboard.map.palette import minutes_text
 
 
 def _point_coords(gdf: gpd.GeoDataFrame) -> np.ndarray:
@@ -173,17 +174,21 @@ def village_features(
     covered: pd.Series | None,
     lang: Lang,
     county_of_township: dict[str, str] | None = None,
+    minutes: pd.Series | None = None,
 ) -> dict[str, Any]:
     """Return villages as small dots, flagged covered/uncovered when known.
 
     With ``county_of_township`` (township code -> county), each village carries its
-    county as ``k``.
+    county as ``k``; with ``minutes`` (by village code, road mode) its tooltip says how
+    many minutes its nearest contact point is away.
     """
+
     xy = _point_coords(villages)
     feats: list[dict[str, Any]] = []
     flags = (
         covered.reindex(villages["code"].astype(str)).to_numpy() if covered is not None else None
     )
+    mins = minutes.reindex(villages["code"].astype(str)).to_numpy() if minutes is not None else None
     for i, row in enumerate(villages.itertuples(index=False)):
         flag = (
             None
@@ -201,6 +206,8 @@ def village_features(
         ]
         if flag is not None:
             rows.append((t("tip_covered_flag", lang), t("yes" if flag else "no", lang)))
+        if mins is not None:
+            rows.append((t("tip_minutes", lang), minutes_text(mins[i], lang)))
         feats.append(
             {
                 "type": "Feature",

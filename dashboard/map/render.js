@@ -2,7 +2,7 @@
 if (window.cpView) { return; }
 var PAD = [__PAD__, __PAD__];
 var RADIUS_COLORS = __RADIUS_COLORS__;
-var ORDER = ['townships', 'blind_spots', 'counties', 'radii', 'site_links', 'villages',
+var ORDER = ['townships', 'blind_spots', 'roads', 'counties', 'radii', 'site_links', 'villages',
   'collection_sites', 'homes', 'contact_points', 'county_labels'];
 function hatch() {
   if (document.getElementById('cp-hatch')) { return; }
@@ -75,8 +75,21 @@ function build(st, name, inView) {
       opacity: 0.95};
   } else if (name === 'counties') {
     o.interactive = false; o.style = ownStyle;
+  } else if (name === 'roads') {
+    // The whole network on every view (its lines carry no county), on a canvas: cheap.
+    o.filter = null; o.interactive = false; o.renderer = L.canvas({padding: 0.3});
+    o.style = function(f) {
+      return {color: '__ROAD__', weight: f.properties.w, opacity: 0.75, lineCap: 'round'};
+    };
   } else if (name === 'radii') {
     o.pointToLayer = radiusCircle;
+    o.interactive = false;
+    // Road mode: service areas are road stretches, thick translucent lines per type.
+    o.style = function(f) {
+      if (f.geometry.type === 'Point') { return {}; }  // a circle keeps its own style
+      return {color: RADIUS_COLORS[f.properties.t] || '#5f6b7a', weight: 8, opacity: 0.7,
+        lineCap: 'round', lineJoin: 'round', className: 'cp-service-area'};
+    };
   } else if (name === 'site_links') {
     o.interactive = false;
     o.style = function() { return {color: '__LINK__', weight: 1, opacity: 0.7}; };

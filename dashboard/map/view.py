@@ -42,6 +42,7 @@ from dashboard.map.palette import (
     LINK_COLOR,
     MAP_BACKGROUND,
     POINT_STYLE,
+    ROAD_COLOR,
     SITE_COLOR,
     SITE_ORPHAN_COLOR,
     VILLAGE_COVERED,
@@ -54,6 +55,7 @@ from dashboard.map.palette import (
 LAYERS: dict[str, bool] = {
     "blind_spots": True,
     "counties": True,
+    "roads": True,
     "radii": True,
     "site_links": True,
     "villages": False,
@@ -131,6 +133,7 @@ RENDER_JS = (
     .replace("__PAD__", str(FIT_PADDING))
     .replace("__RADIUS_COLORS__", json.dumps({k: v[0] for k, v in POINT_STYLE.items()}))
     .replace("__BLIND__", BLIND_COLOR)
+    .replace("__ROAD__", ROAD_COLOR)
     .replace("__LINK__", LINK_COLOR)
     .replace("__V_COVERED__", VILLAGE_COVERED)
     .replace("__V_UNCOVERED__", VILLAGE_UNCOVERED)

@@ -99,15 +99,64 @@ def _demo_city() -> CityData:
 
 
 @st.cache_resource(show_spinner=False)
-def _standards() -> Standards:
+def _standards(mode: str = "radius") -> Standards:
     from analysis.standards.load import load_standards
 
-    return load_standards()
+    return load_standards(reach_mode=mode)
 
 
-def standards() -> Standards:
-    """Return the default planning standards (``analysis/standards/standards.toml``)."""
-    return _standards()
+def has_roads(dataset: Dataset) -> bool:
+    """True when ``dataset`` has a road layer with lines (road reach is possible)."""
+    roads = dataset.city.roads
+    return roads is not None and not roads.empty
+
+
+def reach_mode(dataset: Dataset | None = None) -> str:
+    """Return the reach mode in use: the session's choice when the data allows it.
+
+    ``"road"`` only when the user chose it (the sidebar's 覆盖口径, :data:`state.REACH_MODE`)
+    and the dataset has roads; else ``"radius"`` (the default, the demo's today).
+    """
+    chosen = st.session_state.get(state.REACH_MODE, "radius")
+    if chosen != "road":
+        return "radius"
+    return "road" if current_has_roads(dataset) else "radius"
+
+
+def current_has_roads(dataset: Dataset | None = None) -> bool:
+    """True when ``dataset`` (default: the session's) has roads; cheap for the demo city.
+
+    The demo city always has its roads: it is not loaded to find out (the map page's first
+    run reads its map from the disk cache without geopandas).
+    """
+    if dataset is None:
+        user = st.session_state.get(state.USER_DATASET)
+        if not isinstance(user, Dataset):
+            return True
+        dataset = user
+    return dataset.is_demo or has_roads(dataset)
+
+
+def standards(mode: str | None = None) -> Standards:
+    """Return the planning standards (``analysis/standards/standards.toml``) with the reach
+    mode of the session (:func:`reach_mode`) or ``mode``."""
+    return _standards(mode or reach_mode())
+
+
+def coverage_key(dataset: Dataset, mode: str | None = None) -> str:
+    """Return the cache key of ``dataset``'s coverage results: its id and the reach mode."""
+    return f"{dataset.id}#{mode or reach_mode(dataset)}"
+
+
+def key_mode(key: str) -> str:
+    """Return the reach mode of a :func:`coverage_key`."""
+    return "road" if key.endswith("#road") else "radius"
+
+
+def standards_for(key: str) -> Standards:
+    """Return the standards of a :func:`coverage_key`'s reach mode (for cached computations
+    keyed by it: their standards follow the key, not the session)."""
+    return _standards(key_mode(key))
 
 
 def demo_dataset() -> Dataset:
@@ -141,26 +190,27 @@ def dataset_by_id(dataset_id: str) -> Dataset:
 
 def radius_by_type(point_types: list[str]) -> dict[str, float]:
     """Return the service radius in metres of each point type (default standards)."""
-    std = standards()
+    std = _standards()
     return {p: float(std.radius_m_for(p)) for p in point_types}
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _coverage(dataset_id: str, _city: CityData) -> Any:
+def _coverage(dataset_id: str, mode: str, _city: CityData) -> Any:
     from analysis.coverage.api import compute_coverage
 
-    return compute_coverage(_city, _standards())
+    return compute_coverage(_city, _standards(mode))
 
 
-def coverage(dataset: Dataset) -> Any:
-    """Return the :class:`analysis.coverage.api.CoverageResult` of ``dataset`` (cached by id).
+def coverage(dataset: Dataset, mode: str | None = None) -> Any:
+    """Return the :class:`analysis.coverage.api.CoverageResult` of ``dataset`` (cached by id
+    and reach mode; ``mode`` ``None`` is the session's, :func:`reach_mode`).
 
     Raises
     ------
     analysis.errors.AnalysisError
         When the analysis cannot run on these layers.
     """
-    return _coverage(dataset.id, dataset.city)
+    return _coverage(dataset.id, mode or reach_mode(dataset), dataset.city)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -201,6 +251,7 @@ def assemble_city(layers: dict[str, Any], *, name: str, outside_china: bool = Fa
         name=name,
         is_demo=False,
         outside_china=outside_china,
+        roads=layers.get("roads"),
     )
 
 

@@ -40,7 +40,7 @@ def accepted_types(layer: str) -> list[str]:
     """Return the file extensions accepted for ``layer``."""
     if layer == "population":
         return TABLE_TYPES
-    if layer == "townships":
+    if layer in ("townships", "roads"):
         return [t for t in VECTOR_TYPES if t not in TABLE_TYPES]
     return VECTOR_TYPES
 
@@ -211,7 +211,8 @@ def check(
     Parameters
     ----------
     uploads
-        ``layer -> Upload`` (``"townships"`` required; ``"population"`` optional).
+        ``layer -> Upload`` (``"townships"`` required; ``"population"`` and ``"roads"``
+        optional: road lines, read by ``read_layer(path, "roads")``).
     column_maps
         ``layer -> {raw header: canonical}`` chosen by the user.
     coord_system
@@ -226,7 +227,7 @@ def check(
     layers: dict[str, Any] = {}
     counts: dict[str, int] = {}
     pop = uploads.get("population")
-    for layer in ("townships", *POINT_LAYERS):
+    for layer in ("townships", *POINT_LAYERS, "roads"):
         up = uploads.get(layer)
         if up is None:
             continue

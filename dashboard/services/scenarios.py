@@ -105,7 +105,8 @@ def _coverage(dataset_id: str, key: str, _city: Any, _scenario: Scenario) -> Any
     from analysis.coverage.api import compute_coverage
     from analysis.plan.scenarios import apply_scenario
 
-    return compute_coverage(apply_scenario(_city, _scenario), services.standards())
+    std = services.standards_for(dataset_id)  # dataset_id: coverage_key
+    return compute_coverage(apply_scenario(_city, _scenario), std)
 
 
 #: Statuses of the points a planner placed (by hand or by adopting a proposal).
@@ -146,7 +147,7 @@ def scenario_coverage(dataset: services.Dataset, scenario: Scenario) -> Any:
     analysis.errors.AnalysisError
         When the analysis cannot run on these layers.
     """
-    return _coverage(dataset.id, fingerprint(scenario), dataset.city, scenario)
+    return _coverage(services.coverage_key(dataset), fingerprint(scenario), dataset.city, scenario)
 
 
 def list_scenarios(dataset: services.Dataset) -> pd.DataFrame:
@@ -322,7 +323,8 @@ def _conflicts(
     from analysis.optimise.propose import check_conflicts
 
     request = ProposalRequest(counts=dict(counts), exempt_urban_districts=exempt)
-    return check_conflicts(scenario_city(_dataset, _scenario), services.standards(), request)
+    std = services.standards_for(dataset_id)
+    return check_conflicts(scenario_city(_dataset, _scenario), std, request)
 
 
 def conflicts(
@@ -330,7 +332,7 @@ def conflicts(
 ) -> ConflictReport:
     """Check a request of new points against the county rules, before solving (cached)."""
     return _conflicts(
-        dataset.id,
+        services.coverage_key(dataset),
         fingerprint(scenario),
         tuple(sorted(counts.items())),
         exempt,
@@ -343,9 +345,9 @@ def collection_sites(dataset: services.Dataset, scenario: Scenario, time_limit_s
     """Propose collection sites so every contact point of the scenario has 3-5 (second tier)."""
     from analysis.optimise.sites.collection_sites import propose_collection_sites
 
-    return propose_collection_sites(
-        scenario_city(dataset, scenario), services.standards(), time_limit_s=time_limit_s
-    )
+    std = services.standards()  # the session's reach mode, like the coverage shown
+    city = scenario_city(dataset, scenario)
+    return propose_collection_sites(city, std, time_limit_s=time_limit_s)
 
 
 def export_files(
@@ -369,7 +371,7 @@ def export_files(
             fmt,
             Path(tmp),
             coords=coords,
-            standards=services.standards(),
+            standards=services.standards(),  # with the session's reach mode, as `before`
         )
         return files_to_bytes(paths)
 

@@ -7,7 +7,7 @@ Split from :mod:`dashboard.simulate.map` (which re-exports :func:`point_features
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -45,6 +45,7 @@ def point_features(
     selected: str | None,
     lang: Lang,
     county_of: dict[str, str] | None = None,
+    areas: Callable[[float, float, str], dict[str, Any]] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Return the scenario's layers as GeoJSON: points, radii, sites, homes, moves.
 
@@ -61,6 +62,10 @@ def point_features(
     county_of
         County of each contact point id (from the coverage result), for points whose
         county is filled only when the scenario is applied (new points).
+    areas
+        Road mode: ``(lon, lat, type) -> GeoJSON geometry`` of a point's service area (the
+        road stretches it reaches, :func:`dashboard.map.cache.service_area`); the radii
+        layer then holds those lines instead of circles.
     """
     county_of = county_of or {}
     points, radii, moves, sites, homes = [], [], [], [], []
@@ -85,7 +90,13 @@ def point_features(
                 "properties": {"t": ptype, "s": status, "sel": sel, "tip": tip},
             }
         )
-        if status != "removed" and radius_by_type.get(ptype):
+        if status != "removed" and areas is not None:
+            area = areas(float(xs[i]), float(ys[i]), ptype)
+            if area.get("coordinates"):
+                radii.append(
+                    {"type": "Feature", "geometry": area, "properties": {"t": ptype, "s": status}}
+                )
+        elif status != "removed" and radius_by_type.get(ptype):
             radii.append(
                 {
                     "type": "Feature",

@@ -23,7 +23,13 @@ from jinja2 import Template
 
 from dashboard.i18n import Lang, t
 from dashboard.map.assets import IFRAME_STATIC_BASE, add_css, use_offline_assets
-from dashboard.map.palette import MAP_BACKGROUND, POINT_STYLE, SITE_COLOR, badge_styles
+from dashboard.map.palette import (
+    MAP_BACKGROUND,
+    POINT_STYLE,
+    ROAD_COLOR,
+    SITE_COLOR,
+    badge_styles,
+)
 from dashboard.map.view import MapPayload
 from dashboard.simulate.features import DECIMALS, nearest_point, pending_features, point_features
 from dashboard.simulate.overlay import HATCH, hatch_js
@@ -164,6 +170,19 @@ def _radius_js() -> JsCode:
     )
 
 
+def _area_style() -> JsCode:
+    """Style of service areas in road mode (road stretches: thick translucent lines in the
+    type's colour; those of new and moved points stronger)."""
+    colors = json.dumps({k: v[0] for k, v in POINT_STYLE.items()})
+    return JsCode(
+        "function(f) { if (f.geometry.type === 'Point') { return {}; }"  # circles: their own
+        " var C = " + colors + "; var c = C[f.properties.t] || '#5f6b7a';"
+        " var fresh = f.properties.s === 'proposed' || f.properties.s === 'moved';"
+        " return {color: c, weight: fresh ? 9 : 7, opacity: fresh ? 0.85 : 0.6,"
+        " lineCap: 'round', lineJoin: 'round', className: 'sim-service-area'}; }"
+    )
+
+
 def _site_js() -> JsCode:
     return JsCode(
         "function(f, latlng) { return L.circleMarker(latlng, {radius: f.properties.s === "
@@ -238,6 +257,18 @@ def base_map(
     ).add_to(m)
     # folium styles a layer without style_function by ``properties.style``; restyle after.
     _Script(f"{towns.get_name()}.setStyle({_TOWN_STYLE.js_code});").add_to(m)
+    if layers.get("roads", {}).get("features"):
+        # Road mode: the road network, faint, under the service areas (width by class).
+        folium.GeoJson(
+            layers["roads"],
+            name="sim_roads",
+            control=False,
+            interactive=False,
+            style=JsCode(
+                f"function(f) {{ return {{color: '{ROAD_COLOR}', weight: f.properties.w,"
+                " opacity: 0.6, lineCap: 'round'}; }"
+            ),
+        ).add_to(m)
     if layers.get("counties", {}).get("features"):
         folium.GeoJson(
             layers["counties"],
@@ -306,7 +337,9 @@ def scenario_group(
             townships, name="sim_changed", style=_STYLE, on_each_feature=_TOOLTIP
         ).add_to(group)
     if features["radii"]["features"]:
-        folium.GeoJson(features["radii"], pointToLayer=_radius_js()).add_to(group)
+        folium.GeoJson(
+            features["radii"], pointToLayer=_radius_js(), style=_area_style(), interactive=False
+        ).add_to(group)
     if features["moves"]["features"]:
         folium.GeoJson(features["moves"], style=_STYLE, interactive=False).add_to(group)
     if pending and pending.get("features"):

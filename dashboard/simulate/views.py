@@ -294,10 +294,14 @@ def scenario_label(scenario: Scenario) -> str:
     )
 
 
-def map_legend(lang: Lang, pending: bool = False) -> str:
+def map_legend(
+    lang: Lang, pending: bool = False, reach_lines: list[tuple[str, list[str]]] | None = None
+) -> str:
     """HTML legend under the simulation map: township coverage classes, point types, status.
 
     ``pending``: the map shows an optimiser proposal not adopted yet (its entry is added).
+    ``reach_lines``: road mode's service areas (label, colours of its types; see
+    :func:`dashboard.map.reach.service_area_labels`).
     """
     from dashboard.simulate import overlay as sim_overlay
 
@@ -341,6 +345,13 @@ def map_legend(lang: Lang, pending: bool = False) -> str:
         items.append(
             f"<span class='sim-lg'><span class='sim-dot' style='background:#5f6b7a;{css}'>"
             f"</span>{html.escape(t(f'sim_status_{status}', lang))}</span>"
+        )
+    for label, colors in reach_lines or []:
+        stops = ", ".join(colors + colors[-1:])
+        items.append(
+            "<span class='sim-lg'><span class='sim-sw' style='height:7px;border:none;"
+            f"border-radius:4px;opacity:.75;background:linear-gradient(90deg, {stops})'></span>"
+            f"{html.escape(label)}</span>"
         )
     if pending:
         items.append(

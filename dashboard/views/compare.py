@@ -12,6 +12,7 @@ from streamlit_folium import st_folium
 from analysis.errors import AnalysisError
 from dashboard import state
 from dashboard.i18n import current_lang, t, t_md
+from dashboard.map.cache import service_area
 from dashboard.safetext import md_escape
 from dashboard.services import data as services
 from dashboard.services import scenarios as sim_services
@@ -144,7 +145,13 @@ def render() -> None:
             payload = sim_map.base_payload(
                 dataset, results[name], radii, lang, sim_services.fingerprint(scn)
             )
-            features = sim_map.point_features(scn, radii, None, lang)
+            res = results[name]
+            areas = (
+                (lambda lon, lat, p, r=res: service_area(dataset, r, lon, lat, p))
+                if res.reach_mode == "road"
+                else None
+            )
+            features = sim_map.point_features(scn, radii, None, lang, areas=areas)
             st_folium(
                 sim_map.small_map(payload, features, SMALL_MAP_HEIGHT, lang),
                 key=f"{state.CMP_MAP_PREFIX}{i}",

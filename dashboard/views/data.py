@@ -17,6 +17,7 @@ from dashboard.services import data as services
 from dashboard.services import importer
 from dashboard.styles import dataset_badge, uploader_css
 from dashboard.ui import dataset_name, page_header, show_problems
+from dashboard.widgets.road_summary import road_summary
 from geodata.io.limits import MAX_INPUT_MB
 
 if TYPE_CHECKING:
@@ -27,13 +28,19 @@ COORD_SYSTEMS = ("wgs84", "gcj02", "bd09")
 
 def _back_to_demo() -> None:
     st.session_state.pop(state.USER_DATASET, None)
+    st.session_state[state.REACH_MODE] = "radius"  # the demo's figures start by the radius
     st.session_state[state.DATA_CHECK_RESULT] = None
     st.toast(t("data_back_done"))
 
 
 def _use(dataset_id: str, city: CityData) -> None:
-    st.session_state[state.USER_DATASET] = services.Dataset(dataset_id, city)
+    dataset = services.Dataset(dataset_id, city)
+    st.session_state[state.USER_DATASET] = dataset
+    # Roads loaded: travel time is what the planner loaded them for (the switch can undo it).
+    st.session_state[state.REACH_MODE] = "road" if services.has_roads(dataset) else "radius"
     st.toast(t("data_in_use"))
+    if services.has_roads(dataset):
+        st.toast(t("roads_use_road"))
 
 
 def _outside_china_changed() -> None:
@@ -73,8 +80,8 @@ def _column_maps(ups: dict[str, importer.Upload]) -> tuple[dict[str, dict[str, s
     maps: dict[str, dict[str, str]] = {}
     problems: list[object] = []
     for layer, up in ups.items():
-        if layer == "population":
-            continue
+        if layer in ("population", "roads"):
+            continue  # a table joined by code; road columns are recognised by the reader
         found = importer.check_columns(up, population_table="population" in ups)
         problems.extend(found.problems)
         if not found.missing:
@@ -99,6 +106,15 @@ def _column_maps(ups: dict[str, importer.Upload]) -> tuple[dict[str, dict[str, s
             if chosen:
                 maps[layer] = chosen
     return maps, problems
+
+
+def _current_roads() -> None:
+    """The road network of the data in use, on demand (building it takes a second or two)."""
+    dataset = services.current_dataset()
+    if not services.has_roads(dataset):
+        return
+    if st.toggle(t("roads_show_current"), key=state.DATA_ROADS_SHOW):
+        road_summary(dataset.id, dataset.city)
 
 
 def render() -> None:
@@ -155,6 +171,7 @@ def render() -> None:
     if header_problems and result is None:
         show_problems(header_problems, key=state.DATA_PROBLEMS_TABLE)  # type: ignore[arg-type]
     if not isinstance(result, importer.CheckResult):
+        _current_roads()
         return
     warnings = [p for p in result.problems if p.severity == "warning"]
     if result.ok:
@@ -187,6 +204,7 @@ def render() -> None:
         args=(result.dataset_id, city),
         icon=":material/check:",
     )
+    road_summary(result.dataset_id, city)
     st.subheader(t("data_preview"), anchor=False)
     radii = {p: services.standards().radius_m_for(p) for p in city.contact_points["type"].unique()}
     layers = map_layers(result.dataset_id, lang, False, city, None, radii)

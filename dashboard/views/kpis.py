@@ -148,6 +148,8 @@ def render() -> None:
     dataset, base = loaded
     badge, pick = st.columns([1, 2], vertical_alignment="bottom")
     badge.markdown(dataset_badge(dataset_name(dataset)), unsafe_allow_html=True)
+    # Which reach the figures rest on, also in presentation mode (no sidebar there).
+    badge.caption(t(f"reach_caption_{base.reach_mode}"))
     with pick:
         chosen = _pick_scenario(dataset)
     shown = _scenario_result(dataset, chosen) if chosen != state.KPI_BASE else None

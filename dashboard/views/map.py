@@ -13,11 +13,14 @@ from dashboard import state, timing
 from dashboard.i18n import Lang, current_lang, fmt_int, fmt_pop, fmt_share, t
 from dashboard.map.cache import dataset_map
 from dashboard.map.legend import legend_html
-from dashboard.map.palette import MEASURES
-from dashboard.map.pipeline import map_view
+from dashboard.map.palette import MEASURES, ROAD_MEASURES
+from dashboard.map.pipeline import AreaFigures, map_view
 from dashboard.map.view import BASEMAPS, LAYERS, component_args, draw, view_data
 from dashboard.services import data as services
 from dashboard.styles import dataset_badge
+
+#: Session flag (not a widget): the road network layer was offered once (see ``render``).
+_ROADS_SEEN = state.MAP_ROADS_SEEN
 
 
 def _tianditu_key() -> str:
@@ -52,12 +55,30 @@ def _choice(key: str, options: list[str] | tuple[str, ...]) -> str:
     return value if isinstance(value, str) and value in options else options[0]
 
 
-def _controls(lang: Lang, counties: list[str]) -> tuple[str, str, str, list[str]]:
+def _measures(figures: AreaFigures) -> list[str]:
+    """The measures the view offers (minutes to the nearest point only in road mode)."""
+    return [m for m in (*MEASURES, *ROAD_MEASURES) if m in figures.values]
+
+
+def _layers(road: bool) -> list[str]:
+    """The layer switches offered (the road network only in road mode)."""
+    return [k for k in LAYERS if road or k != "roads"]
+
+
+def _layer_label(name: str, road: bool, lang: Lang) -> str:
+    if road and name == "radii":
+        return t("layer_service_areas", lang)
+    return t(f"layer_{name}", lang)
+
+
+def _controls(
+    lang: Lang, counties: list[str], measures: list[str], road: bool
+) -> tuple[str, str, str, list[str]]:
     """Draw the measure, county and base map choices and the layer switches."""
     c1, c2, c3 = st.columns([1.1, 1.1, 1])
     measure = c1.selectbox(
         t("measure_label"),
-        MEASURES,
+        measures,
         format_func=lambda m: t(f"measure_{m}", lang),
         key=state.MAP_MEASURE,
         placeholder=t("select_placeholder"),
@@ -78,8 +99,8 @@ def _controls(lang: Lang, counties: list[str]) -> tuple[str, str, str, list[str]
     )
     layers = st.pills(
         t("layers_label"),
-        list(LAYERS),
-        format_func=lambda name: t(f"layer_{name}", lang),
+        _layers(road),
+        format_func=lambda name: _layer_label(name, road, lang),
         selection_mode="multi",
         key=state.MAP_LAYERS,
     )
@@ -99,10 +120,21 @@ def render() -> None:
     st.title(t("map_title"), anchor=False)
     st.caption(t("map_caption"))
     dataset_id = services.current_dataset_id()
+    mode = services.reach_mode()
+    road = mode == "road"
     st.session_state.setdefault(state.MAP_LAYERS, [k for k, on in LAYERS.items() if on])
-    layers = [k for k in st.session_state.get(state.MAP_LAYERS) or [] if k in LAYERS]
+    offered = _layers(road)
+    shown = list(st.session_state.get(state.MAP_LAYERS) or [])
+    if road and "roads" not in shown and not st.session_state.get(_ROADS_SEEN):
+        # Road mode starts with the road network shown (a radius session never saw it).
+        st.session_state[state.MAP_LAYERS] = [*shown, "roads"]
+    if road:
+        st.session_state[_ROADS_SEEN] = True
+    layers = [k for k in st.session_state.get(state.MAP_LAYERS) or [] if k in offered]
+    if layers != list(st.session_state.get(state.MAP_LAYERS) or []):
+        st.session_state[state.MAP_LAYERS] = layers
     try:
-        data = dataset_map(dataset_id, lang, "villages" in layers)
+        data = dataset_map(dataset_id, lang, "villages" in layers, mode)
     except ValueError as exc:  # GeodataError / AnalysisError are shown; others re-raised
         if not _domain_error(exc):
             raise
@@ -112,7 +144,10 @@ def render() -> None:
     counties = data.figures.counties
     if st.session_state.get(state.MAP_COUNTY) not in ("", *counties):
         st.session_state[state.MAP_COUNTY] = ""
-    measure = _choice(state.MAP_MEASURE, MEASURES)
+    measures = _measures(data.figures)
+    if st.session_state.get(state.MAP_MEASURE) not in measures:
+        st.session_state.pop(state.MAP_MEASURE, None)
+    measure = _choice(state.MAP_MEASURE, measures)
     county = _choice(state.MAP_COUNTY, ["", *counties])
     basemap = _choice(state.MAP_BASEMAP, BASEMAPS)
     key = _tianditu_key() if basemap == "tianditu" else ""
@@ -126,7 +161,7 @@ def render() -> None:
     timing.mark("map: map sent")
 
     with controls:
-        chosen = _controls(lang, counties)
+        chosen = _controls(lang, counties, measures, road)
         if basemap == "tianditu" and not key:
             st.text_input(t("tianditu_key_label"), key=state.MAP_TIANDITU_KEY, type="password")
             st.info(t("tianditu_key_missing"))
@@ -137,6 +172,7 @@ def render() -> None:
 
     with right:
         st.markdown(dataset_badge(_dataset_name()), unsafe_allow_html=True)
+        st.caption(t(f"reach_caption_{mode}"))
         st.markdown(f"**{t('summary_title')}**")
         cov = summary["coverage"]
         colon = t("colon")
@@ -154,6 +190,7 @@ def render() -> None:
                 layers,
                 data.figures.point_types,
                 lang,
+                data.figures.reach,
             )
         )
 

@@ -23,7 +23,10 @@ from analysis.errors import AnalysisError
 from analysis.localtime import local_text
 from dashboard import state
 from dashboard.i18n import current_lang, t
-from dashboard.map.cache import display_geometry
+from dashboard.map.cache import display_geometry, service_area
+from dashboard.map.legend import service_area_labels
+from dashboard.map.palette import POINT_STYLE
+from dashboard.map.reach import reach_info
 from dashboard.safetext import md_escape
 from dashboard.services import data as services
 from dashboard.services import scenarios as sim_services
@@ -202,6 +205,19 @@ def _pending_points(scn: Any) -> list[dict[str, object]]:
 
 
 @st.fragment
+def _areas(dataset: services.Dataset, base_result: Any) -> Any:
+    """Road mode: a point's service area (cached; a new point's in a few ms), else None."""
+    if base_result.reach_mode != "road":
+        return None
+    return lambda lon, lat, ptype: service_area(dataset, base_result, lon, lat, ptype)
+
+
+def _reach_lines(base_result: Any, lang: Any) -> list[tuple[str, list[str]]]:
+    """Legend lines of the road service areas (none in radius mode)."""
+    types = list(POINT_STYLE)[:4]
+    return service_area_labels(reach_info(base_result, types), types, lang)
+
+
 def _editor(dataset: services.Dataset, base_result: object) -> None:
     sim_editor.consume_click()
     if sim_state.name_boxes_stale():
@@ -245,7 +261,9 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
         selected = st.session_state.get(state.SIM_SELECTED) or None
         cp = result.contact_points
         county_of = dict(zip(cp["id"].astype(str), cp["county"].astype(str), strict=True))
-        features = sim_map.point_features(scn, radii, selected, lang, county_of)
+        features = sim_map.point_features(
+            scn, radii, selected, lang, county_of, areas=_areas(dataset, base_result)
+        )
         # Townships whose figures the scenario changed, over the fixed base map.
         geoms, _ = display_geometry(dataset.id, dataset.city)
         overlay = sim_overlay.township_overlay(
@@ -273,7 +291,13 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
             on_change=sim_editor.consume_click,
             render=False,  # st_folium renders the map itself; a figure render too costs ~40 ms
         )
-        st.html(sim_views.map_legend(current_lang(), pending=bool(pending["features"])))
+        st.html(
+            sim_views.map_legend(
+                current_lang(),
+                pending=bool(pending["features"]),
+                reach_lines=_reach_lines(base_result, lang),
+            )
+        )
     with right:
         _panel(scn)
     rules, changes, optimiser = st.tabs(
