@@ -83,7 +83,7 @@ def _year_plan(rng: np.random.Generator, total: int) -> dict[str, tuple[int, ...
     """Months (1-12) of a home's activities in a year, by kind; ``total`` activities."""
     reception = min(4, total // 2)
     rest = total - reception
-    governance = int(round(rest * rng.uniform(0.1, 0.5)))
+    governance = round(rest * rng.uniform(0.1, 0.5))
     publicity = int(rng.integers(0, max(1, rest - governance) // 2 + 1))
     study = rest - governance - publicity
     plan: dict[str, tuple[int, ...]] = {"reception": tuple(2 + 3 * q for q in range(reception))}

@@ -12,7 +12,9 @@ import re
 import unicodedata
 
 _MONTH = re.compile(r"^(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*(?:月(?:份)?)?(?:[-/.]\d{1,2}(?:日)?)?$")
-_QUARTER = re.compile(r"^(\d{4})\s*(?:年)?\s*[-/ ]?\s*(?:q|第)?\s*([1-4一二三四])\s*(?:季度|季|q)?$")
+_QUARTER = re.compile(
+    r"^(\d{4})\s*(?:年)?\s*[-/ ]?\s*(?:q|第)?\s*([1-4一二三四])\s*(?:季度|季|q)?$"
+)
 _CN_DIGIT = {"一": "1", "二": "2", "三": "3", "四": "4"}
 
 
@@ -31,10 +33,10 @@ def parse_period(value: object) -> str | None:
     if m := _MONTH.match(text):
         year, month = int(m.group(1)), int(m.group(2))
         return f"{year:04d}-{month:02d}" if 1 <= month <= 12 and 1900 < year < 2200 else None
-    if "q" in text or "季" in text:
-        if m := _QUARTER.match(text.replace("季度", "季").replace("季", "季度")):
-            year, q = int(m.group(1)), _CN_DIGIT.get(m.group(2), m.group(2))
-            return f"{year:04d}-Q{q}" if 1900 < year < 2200 else None
+    quarter = _QUARTER.match(text.replace("季度", "季").replace("季", "季度"))
+    if ("q" in text or "季" in text) and quarter:
+        year, q = int(quarter.group(1)), _CN_DIGIT.get(quarter.group(2), quarter.group(2))
+        return f"{year:04d}-Q{q}" if 1900 < year < 2200 else None
     return None
 
 

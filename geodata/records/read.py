@@ -198,17 +198,17 @@ def _check_totals(out: pd.DataFrame, source: str, collector: ProblemCollector) -
         ("opinions_adopted", "adopted_exceeds_collected"),
         ("opinions_answered", "records_answered_exceeds_collected"),
     ):
-        over = np.flatnonzero(out[name].fillna(0).to_numpy() > collected)
-        for row in over:
+        given = out[name].fillna(0).to_numpy(float)
+        for row in np.flatnonzero(given > collected):
             collector.add(
                 code,
-                f"{name} ({out.at[row, name]:g}) is above opinions_collected "
+                f"{name} ({given[row]:g}) is above opinions_collected "
                 f"({collected[row]:g}) in this period; fine when earlier opinions were settled "
                 "now, otherwise check the numbers.",
                 source=source,
                 row=int(row),
                 column=name,
-                value=f"{out.at[row, name]:g}",
+                value=f"{given[row]:g}",
                 severity="warning",
             )
 
@@ -227,7 +227,7 @@ def _check_duplicates(out: pd.DataFrame, source: str, collector: ProblemCollecto
         collector.add(
             "records_duplicate_period",
             f"Point {out.at[row, 'point_id']!r} has more than one row for "
-            f"{out.at[row, 'period']} (a period twice, or a quarter and one of its months). "
+            f"{out.at[row, 'period']!s} (a period twice, or a quarter and one of its months). "
             "Keep one row per point and period.",
             source=source,
             row=int(row),

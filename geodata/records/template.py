@@ -64,9 +64,9 @@ def template_frame(
         base = records.copy()
     out = pd.DataFrame({TEMPLATE_HEADERS["point_id"]: base["point_id"].astype(str)})
     out[NAME_HEADER] = [names.get(i, "") for i in out[TEMPLATE_HEADERS["point_id"]]]
-    for col in RECORD_COLUMNS[1:]:
-        values = base[col.name].astype(object).where(base[col.name].notna(), None)
-        out[TEMPLATE_HEADERS[col.name]] = list(values)
+    for column in RECORD_COLUMNS[1:]:
+        values = base[column.name].astype(object).where(base[column.name].notna(), None)
+        out[TEMPLATE_HEADERS[column.name]] = values.tolist()
     return out
 
 
