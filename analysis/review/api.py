@@ -27,6 +27,7 @@ from analysis.review.tables import (
     full_quarters,
     latest_quarter,
     latest_resources,
+    points_frame,
     quarterly,
     review_points_frame,
     window_quarters,
@@ -127,23 +128,31 @@ def point_summary(
 
 
 def review_points(
-    city: CityData, records: pd.DataFrame, standards: Standards | None = None
+    city: CityData | pd.DataFrame,
+    records: pd.DataFrame,
+    standards: Standards | None = None,
+    *,
+    homes: pd.DataFrame | None = None,
 ) -> ReviewResult:
     """Review every contact point and representative home of ``city`` on ``records``.
 
     Parameters
     ----------
     city
-        The validated city (its contact points and homes).
+        The validated city (its contact points and homes), or a contact point layer alone
+        (with ``homes``: no townships are needed).
     records
         Validated records (:func:`geodata.records.read.read_records`); rows naming points
         not in ``city`` are ignored.
     standards
         Planning standards (``[rooms]`` and ``[review]``); default ``standards.toml``.
+    homes
+        The home layer, when ``city`` is a contact point layer.
     """
     std = standards or load_standards()
     r = std.review
-    points = review_points_frame(city)
+    whole = isinstance(city, CityData)
+    points = review_points_frame(city) if whole else points_frame(city, homes)  # type: ignore[arg-type]
     records = records[records["point_id"].isin(points["point_id"])]
     latest = latest_quarter(records)
     window = window_quarters(latest, r.window_quarters) if latest is not None else ()

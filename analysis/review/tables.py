@@ -44,7 +44,12 @@ def review_points_frame(city: CityData) -> pd.DataFrame:
 
     ``staff`` is a contact point's full-time liaisons or a home's administrators.
     """
-    cps, homes = city.contact_points, city.homes
+    return points_frame(city.contact_points, city.homes)
+
+
+def points_frame(cps: pd.DataFrame, homes: pd.DataFrame | None) -> pd.DataFrame:
+    """:func:`review_points_frame` of a contact point layer and a home layer (or None)."""
+    homes = homes if homes is not None else pd.DataFrame({"id": []})
     parts = [
         pd.DataFrame(
             {
@@ -77,9 +82,9 @@ def review_points_frame(city: CityData) -> pd.DataFrame:
     return frame[list(POINT_COLUMNS)]
 
 
-def point_layers(city: CityData) -> dict[str, str]:
+def point_layers(cps: pd.DataFrame, homes: pd.DataFrame | None = None) -> dict[str, str]:
     """Id -> layer of every contact point and home (what a records sheet may name)."""
-    frame = review_points_frame(city)
+    frame = points_frame(cps, homes)
     return dict(zip(frame["point_id"], frame["point_layer"], strict=True))
 
 
