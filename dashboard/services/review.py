@@ -139,3 +139,12 @@ def county_outlines(dataset_id: str, _city: Any) -> dict[str, Any]:
     shapes = towns[["county", "geometry"]].dissolve(by="county").reset_index()
     shapes["geometry"] = shapes.geometry.simplify(0.003)
     return dict(shapes.to_crs(4326).__geo_interface__)
+
+
+def review_for_brief(dataset: services.Dataset) -> ReviewResult | None:
+    """The review the brief's section 七、运行评估 shows: None when there are no records."""
+    recs = records(dataset)
+    if recs is None:
+        return None
+    result = review(dataset, recs)
+    return result if result.has_records else None

@@ -357,6 +357,7 @@ def export_files(
     site rules): the dashboard's (:func:`dashboard.services.data.standards`).
     """
     from analysis.export import export_scenario, files_to_bytes
+    from dashboard.services.review import review_for_brief
 
     before = services.coverage(dataset)
     after = scenario_coverage(dataset, scenario)
@@ -370,6 +371,7 @@ def export_files(
             Path(tmp),
             coords=coords,
             standards=services.standards(),
+            review=review_for_brief(dataset),  # the brief's 运行评估 section (#17)
         )
         return files_to_bytes(paths)
 
