@@ -199,7 +199,7 @@ def _check_totals(out: pd.DataFrame, source: str, collector: ProblemCollector) -
         ("opinions_answered", "records_answered_exceeds_collected"),
     ):
         given = out[name].fillna(0).to_numpy(float)
-        for row in np.flatnonzero(given > collected):
+        for row in np.flatnonzero((given > collected) & (collected >= 0)):  # negative: an error
             collector.add(
                 code,
                 f"{name} ({given[row]:g}) is above opinions_collected "
