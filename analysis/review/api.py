@@ -24,6 +24,7 @@ from analysis.review.rules import (
 )
 from analysis.review.tables import (
     ACTIVITY_COLUMNS,
+    earliest_quarter,
     full_quarters,
     latest_quarter,
     latest_resources,
@@ -155,7 +156,8 @@ def review_points(
     points = review_points_frame(city) if whole else points_frame(city, homes)  # type: ignore[arg-type]
     records = records[records["point_id"].isin(points["point_id"])]
     latest = latest_quarter(records)
-    window = window_quarters(latest, r.window_quarters) if latest is not None else ()
+    first = earliest_quarter(records)
+    window = window_quarters(latest, r.window_quarters, first) if latest is not None else ()
     quarters = full_quarters(quarterly(records, r.home_study_per_month), points, window)
     quarters = quarters[quarters["quarter"].isin(window)].reset_index(drop=True)
     resources = latest_resources(records, points)

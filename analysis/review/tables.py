@@ -95,9 +95,17 @@ def latest_quarter(records: pd.DataFrame) -> int | None:
     return max(quarter_index(quarter_of(str(p))) for p in records["period"].unique())
 
 
-def window_quarters(latest: int, n: int) -> tuple[str, ...]:
-    """Labels of the ``n`` quarters ending with ``latest``, oldest first."""
-    return tuple(quarter_label(i) for i in range(latest - n + 1, latest + 1))
+def earliest_quarter(records: pd.DataFrame) -> int | None:
+    """Running index of the earliest quarter with a record (None without records)."""
+    if records.empty:
+        return None
+    return min(quarter_index(quarter_of(str(p))) for p in records["period"].unique())
+
+
+def window_quarters(latest: int, n: int, earliest: int | None = None) -> tuple[str, ...]:
+    """Labels of the ``n`` quarters ending with ``latest`` (none before ``earliest``)."""
+    start = latest - n + 1 if earliest is None else max(earliest, latest - n + 1)
+    return tuple(quarter_label(i) for i in range(start, latest + 1))
 
 
 def quarterly(records: pd.DataFrame, study_per_month: int) -> pd.DataFrame:
