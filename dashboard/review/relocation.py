@@ -20,14 +20,18 @@ def _ask(key: tuple[str, str]) -> None:
 
 def _adopt(dataset: services.Dataset, recs: review_services.Records, result: Any) -> None:
     from analysis.errors import AnalysisError
+    from analysis.review.relocate import relocation_scenario
+    from dashboard.services import scenarios as sim_services
     from dashboard.simulate import state as sim_state
     from dashboard.simulate.state import error_text
 
     name = str(st.session_state.get(state.REVIEW_ADOPT_NAME) or "").strip()
     try:
         proposal = review_services.relocation(dataset, recs, result)
-        scn = review_services.relocation_scenario(
-            dataset, proposal, name or t("review_adopt_default")
+        scn = relocation_scenario(
+            sim_services.baseline(dataset),
+            proposal,
+            sim_services.free_name(name or t("review_adopt_default")),
         )
     except AnalysisError as exc:
         st.session_state[state.REVIEW_MESSAGE] = ("error", error_text(exc))

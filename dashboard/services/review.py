@@ -7,7 +7,6 @@ dataset id and the records' digest; the relocation proposal is computed on deman
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,6 @@ from dashboard.services import data as services
 from dashboard.services.importer import save_upload
 
 if TYPE_CHECKING:
-    from analysis.plan.scenarios import Scenario
     from analysis.review.api import ReviewResult
     from analysis.review.relocate import RelocationProposal
 
@@ -39,12 +37,6 @@ def _demo_records() -> pd.DataFrame:
     from geodata.demo.load import load_demo_records
 
     return load_demo_records()
-
-
-def _digest(frame: pd.DataFrame) -> str:
-    return hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy()).hexdigest()[
-        :16
-    ]
 
 
 def records(dataset: services.Dataset) -> Records | None:
@@ -106,16 +98,6 @@ def relocation(dataset: services.Dataset, recs: Records, result: ReviewResult) -
         No villages to draw candidate sites from.
     """
     return _relocation(dataset.id, recs.digest, dataset.city, result)
-
-
-def relocation_scenario(
-    dataset: services.Dataset, proposal: RelocationProposal, name: str
-) -> Scenario:
-    """The proposal as a new scenario on ``dataset``'s baseline (a free name)."""
-    from analysis.review.relocate import relocation_scenario as make
-    from dashboard.services import scenarios as sim_services
-
-    return make(sim_services.baseline(dataset), proposal, sim_services.free_name(name))
 
 
 def template(dataset: services.Dataset, recs: Records | None) -> bytes:
