@@ -205,8 +205,6 @@ REVIEW_POINT = "review_point"
 #: Standards table: only the checks that fail.
 REVIEW_FAILED_ONLY = "review_failed_only"
 REVIEW_RANKING_TABLE = "review_ranking_table"
-REVIEW_COMMEND_TABLE = "review_commend_table"
-REVIEW_ADJUST_TABLE = "review_adjust_table"
 REVIEW_STANDARDS_TABLE = "review_standards_table"
 REVIEW_COUNTY_TABLE = "review_county_table"
 REVIEW_RELOCATION_TABLE = "review_relocation_table"

@@ -219,7 +219,6 @@ REVIEW_TEXT: dict[str, tuple[str, str]] = {
     "review_col_lost": ("失去覆盖（人）", "People losing coverage"),
     "review_col_gained": ("新增覆盖（人）", "People newly covered"),
     "review_col_net": ("净变化（人）", "Net (people)"),
-    "review_col_explanation": ("说明", "Explanation"),
     "review_action_move": ("迁移", "Move"),
     "review_action_close": ("撤销", "Close"),
     "review_action_keep": ("原址加强", "Strengthen in place"),

@@ -36,7 +36,11 @@ def trend_chart(quarters: pd.DataFrame, point_id: str, layer: str) -> alt.Chart:
     order = [t(f"review_series_{c}") for c in columns]
     axis = alt.Axis(labelFontSize=12, titleFontSize=12)
     base = alt.Chart(long).encode(
-        x=alt.X("quarter:N", title=t("review_axis_quarter"), axis=axis),
+        x=alt.X(
+            "quarter:N",
+            title=t("review_axis_quarter"),
+            axis=alt.Axis(labelFontSize=12, titleFontSize=12, labelAngle=0),
+        ),
         tooltip=[
             alt.Tooltip("quarter:N", title=t("review_axis_quarter")),
             alt.Tooltip("what:N", title=" "),
@@ -81,7 +85,7 @@ def flag_map(outlines: dict[str, Any], points: pd.DataFrame) -> alt.LayerChart:
     domain = [t(f"review_verdict_{v}") for v in VERDICT_COLORS]
     dots = (
         alt.Chart(points)
-        .mark_circle(opacity=0.95, stroke="white", strokeWidth=1)
+        .mark_point(filled=True, opacity=0.95, stroke="white", strokeWidth=1)
         .encode(
             longitude="lon:Q",
             latitude="lat:Q",
@@ -94,8 +98,12 @@ def flag_map(outlines: dict[str, Any], points: pd.DataFrame) -> alt.LayerChart:
             shape=alt.Shape(
                 "kind:N",
                 legend=alt.Legend(orient="bottom", title=None, labelFontSize=12),
-                scale=alt.Scale(range=["circle", "square"]),
+                scale=alt.Scale(
+                    domain=[t("review_kind_contact_point"), t("review_kind_home")],
+                    range=["circle", "square"],
+                ),
             ),
+            order=alt.Order("size:Q"),  # commended and flagged points drawn on top
             tooltip=[
                 alt.Tooltip("name:N", title=t("review_col_name")),
                 alt.Tooltip("label:N", title=t("review_col_verdict")),
@@ -125,7 +133,7 @@ def map_points(ranking: pd.DataFrame, city: Any, reasons: dict[str, str]) -> pd.
                     "lat": xy[pid][1],
                     "verdict": rec["verdict"],
                     "label": t(f"review_verdict_{rec['verdict']}"),
-                    "size": 2 if rec["verdict"] in ("adjust", "commend") else 1,
+                    "size": {"commend": 3, "adjust": 2}.get(str(rec["verdict"]), 1),
                     "kind": t("review_kind_home")
                     if layer == "homes"
                     else t("review_kind_contact_point"),

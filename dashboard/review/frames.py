@@ -33,26 +33,6 @@ def kind_label(layer: str, point_type: str) -> str:
     return t("review_kind_home") if layer == "homes" else point_type_label(point_type)
 
 
-def _kinds(frame: pd.DataFrame) -> list[str]:
-    return [
-        kind_label(str(a), str(b)) for a, b in zip(frame["point_layer"], frame["type"], strict=True)
-    ]
-
-
-def list_frame(listed: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
-    """A commendation or adjustment list: id, name, kind, county, reasons."""
-    texts = reasons_by_point(findings)
-    return pd.DataFrame(
-        {
-            t("review_col_id"): listed["point_id"],
-            t("review_col_name"): listed["name"],
-            t("review_col_kind"): _kinds(listed),
-            t("col_county"): listed["county"],
-            t("review_col_reasons"): [texts.get(str(i), "") for i in listed["point_id"]],
-        }
-    )
-
-
 def ranking_frame(ranking: pd.DataFrame, layer: str) -> pd.DataFrame:
     """The ranking of one layer (contact points or homes)."""
     r = ranking[ranking["point_layer"] == layer]
@@ -147,3 +127,40 @@ def below_standard(standards: pd.DataFrame, check: str) -> pd.DataFrame:
     hit = (s["point_layer"] == "contact_points") & (s["check"] == check)
     hit &= s["ok"].map(lambda v: v is False)
     return s.loc[hit, ["point_id", "name", "value"]].reset_index(drop=True)
+
+
+#: Inline style of the list tables (reasons wrap: a leader reads them whole).
+_LIST_CSS = (
+    "<style>.cp-review-wrap{max-height:%dpx;overflow-y:auto;border:1px solid #e3e8ee;"
+    "border-radius:6px}.cp-review{width:100%%;border-collapse:collapse;font-size:.92rem;"
+    "line-height:1.4}.cp-review th,.cp-review td{padding:.35rem .5rem;border-bottom:1px solid "
+    "#eef1f4;text-align:left;vertical-align:top}.cp-review thead th{position:sticky;top:0;"
+    "background:#f7f9fb;color:#5f6b7a;font-weight:600;font-size:.85em}.cp-review td.id{"
+    "white-space:nowrap;font-weight:600}.cp-review td.kind,.cp-review td.county{"
+    "white-space:nowrap;color:#5f6b7a}</style>"
+)
+
+
+def list_html(listed: pd.DataFrame, findings: pd.DataFrame, max_height_px: int = 420) -> str:
+    """A commendation or adjustment list as an HTML table whose reasons wrap (names escaped)."""
+    from dashboard.safetext import html_text
+
+    texts = reasons_by_point(findings)
+    head = "".join(
+        f"<th>{html_text(t(k))}</th>"
+        for k in ("review_col_id", "review_col_name", "review_col_kind", "col_county")
+    )
+    rows = []
+    for rec in listed.to_dict("records"):
+        pid = str(rec["point_id"])
+        rows.append(
+            f"<tr><td class='id'>{html_text(pid)}</td><td>{html_text(rec['name'])}"
+            f"<br><span style='color:#37474f'>{html_text(texts.get(pid, ''))}</span></td>"
+            f"<td class='kind'>{html_text(kind_label(str(rec['point_layer']), str(rec['type'])))}"
+            f"</td><td class='county'>{html_text(rec['county'])}</td></tr>"
+        )
+    return (
+        _LIST_CSS % max_height_px
+        + f"<div class='cp-review-wrap'><table class='cp-review'><thead><tr>{head}</tr></thead>"
+        + f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )

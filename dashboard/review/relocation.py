@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.i18n import fmt_int, t
+from dashboard.safetext import md_escape
 from dashboard.services import data as services
 from dashboard.services import review as review_services
 from dashboard.ui import show_if_domain_error
@@ -67,7 +68,6 @@ def moves_frame(proposal: Any) -> pd.DataFrame:
             t("review_col_lost"): m.population_lost,
             t("review_col_gained"): m.population_gained,
             t("review_col_net"): m.net,
-            t("review_col_explanation"): move_text(m),
         }
         for m in proposal.moves
     ]
@@ -105,8 +105,13 @@ def relocation_panel(dataset: services.Dataset, recs: review_services.Records, r
         hide_index=True,
         width="stretch",
         key=state.REVIEW_RELOCATION_TABLE,
-        column_config={t("review_col_explanation"): st.column_config.TextColumn(width="large")},
+        column_config={
+            t(k): st.column_config.NumberColumn(format="localized")
+            for k in ("review_col_lost", "review_col_gained", "review_col_net")
+        },
     )
+    # Each move said in a sentence (names escaped: they are the user's).
+    st.markdown("\n".join(f"- {md_escape(move_text(m))}" for m in proposal.moves))
     delta = proposal.population_after - proposal.population_before
     st.markdown(
         t(
@@ -116,7 +121,7 @@ def relocation_panel(dataset: services.Dataset, recs: review_services.Records, r
             delta=f"{delta:+,}",
         )
     )
-    cols = st.columns([3, 2])
+    cols = st.columns([3, 2], vertical_alignment="bottom")
     cols[0].text_input(
         t("review_adopt_name"),
         value=t("review_adopt_default"),

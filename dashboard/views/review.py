@@ -64,32 +64,19 @@ def _headline(result: ReviewResult) -> None:
 
 
 def _lists(dataset: services.Dataset, result: ReviewResult) -> None:
+    """The adjustment list (reasons wrap), then the commendation list beside the map."""
     r = result
-    left, right = st.columns([3, 2])
     findings = r.findings
+    st.subheader(t("review_adjust_title"), anchor=False)
+    st.caption(t("review_adjust_help"))
+    st.html(frames.list_html(r.adjust, findings))
+    left, right = st.columns([3, 2])
     with left:
-        st.subheader(t("review_adjust_title"), anchor=False)
-        st.caption(t("review_adjust_help"))
-        st.dataframe(
-            frames.list_frame(r.adjust, findings),
-            hide_index=True,
-            width="stretch",
-            height=330,
-            key=state.REVIEW_ADJUST_TABLE,
-            column_config={t("review_col_reasons"): st.column_config.TextColumn(width="large")},
-        )
         st.subheader(t("review_commend_title"), anchor=False)
-        commend = r.commend
-        if commend.empty:
+        if r.commend.empty:
             st.caption(t("review_commend_none"))
         else:
-            st.dataframe(
-                frames.list_frame(commend, findings),
-                hide_index=True,
-                width="stretch",
-                key=state.REVIEW_COMMEND_TABLE,
-                column_config={t("review_col_reasons"): st.column_config.TextColumn(width="large")},
-            )
+            st.html(frames.list_html(r.commend, findings, max_height_px=300))
     with right:
         st.subheader(t("review_map_title"), anchor=False)
         outlines = review_services.county_outlines(dataset.id, dataset.city)
