@@ -1,6 +1,7 @@
 """Translations of the records sheet's problems (``geodata.records.read``), by ``code``.
 
-Part of :data:`dashboard.i18n.problems.PROBLEM_TEXT` (kept apart for the module size limit).
+Part of :data:`dashboard.i18n.problems.PROBLEM_TEXT` (kept apart for the module size limit);
+with the review's own analysis code ``unknown_point``.
 """
 
 from __future__ import annotations
@@ -25,5 +26,10 @@ RECORDS_PROBLEM_TEXT: dict[str, tuple[str, str]] = {
     "records_answered_exceeds_collected": (
         "反馈意见数多于本期收集意见数（如为前期意见的反馈可忽略）。",
         "More opinions answered than collected in the period (fine for earlier opinions).",
+    ),
+    # analysis.review.relocate
+    "unknown_point": (
+        "没有这个编号的联系点。",
+        "No contact point has this id.",
     ),
 }
