@@ -106,7 +106,12 @@ def test_review_page_on_the_demo(
     _top(page.get_by_role("tab", name=t("review_tab_standards", "zh")))  # type: ignore[attr-defined]
     page.screenshot(path=str(artifacts_dir / f"e2e_review_standards_zh_{width}.png"))  # type: ignore[attr-defined]
     page.get_by_role("tab", name=t("review_tab_trend", "zh")).click()  # type: ignore[attr-defined]
-    page.wait_for_timeout(800)  # type: ignore[attr-defined]
+    pick = page.locator(f".st-key-{state.REVIEW_POINT}")  # type: ignore[attr-defined]
+    pick.click()
+    page.keyboard.type("DBZJ01")  # type: ignore[attr-defined]
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    wait_idle(page, TIMEOUT_MS)
+    _top(pick)
     page.screenshot(path=str(artifacts_dir / f"e2e_review_trend_zh_{width}.png"))  # type: ignore[attr-defined]
     if width != 1440:
         assert not blocked, blocked
