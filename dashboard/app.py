@@ -4,7 +4,7 @@
 
 The entry point sets the page, the sidebar (dataset label, language switch) and the
 navigation between the 地图 map, 指标 KPI, 方案模拟 simulation, 方案比较 comparison,
-导出 export and 数据 data pages (``dashboard/views/``; not
+导出 export, 运行评估 review and 数据 data pages (``dashboard/views/``; not
 ``pages/``, which Streamlit would also auto-discover and run without this entry point).
 """
 
@@ -133,11 +133,25 @@ def main() -> None:
         icon=":material/download:",
         url_path="export",
     )
+    review_page = st.Page(
+        _PAGES / "review.py",
+        title=t("nav_review"),
+        icon=":material/fact_check:",
+        url_path="review",
+    )
     # Presentation mode shows the KPI page only (no navigation, no editing controls).
     pages = (
         [kpi_page]
         if presenting
-        else [map_page, kpi_page, simulate_page, compare_page, export_page, data_page]
+        else [
+            map_page,
+            kpi_page,
+            simulate_page,
+            compare_page,
+            export_page,
+            review_page,
+            data_page,
+        ]
     )
     nav = st.navigation(pages, position="hidden" if presenting else "sidebar")
     styles.inject(presenting, current_lang())

@@ -216,3 +216,31 @@ EXP_BUILD = "exp_build"
 EXP_FILES = "exp_files"
 #: Prefix of the download buttons: ``EXP_DOWNLOAD_PREFIX + fmt``.
 EXP_DOWNLOAD_PREFIX = "exp_download_"
+# --- 运行评估 review page ---------------------------------------------------------------
+#: Records uploaded on the page (``dashboard.services.review.Records``, for the dataset
+#: they were checked against); absent: the demo city's own records, or none.
+REVIEW_RECORDS = "review_records"
+REVIEW_UPLOAD = "review_upload"
+REVIEW_USE = "review_use"
+REVIEW_RESET = "review_reset"
+REVIEW_TEMPLATE = "review_template"
+#: Problems of the last upload that was refused (``tuple[Problem, ...]``), shown until the
+#: next try.
+REVIEW_UPLOAD_PROBLEMS = "review_upload_problems"
+REVIEW_PROBLEMS_TABLE = "review_problems_table"
+#: Point whose quarters the trend chart shows (its id).
+REVIEW_POINT = "review_point"
+#: Standards table: only the checks that fail.
+REVIEW_FAILED_ONLY = "review_failed_only"
+REVIEW_RANKING_TABLE = "review_ranking_table"
+REVIEW_STANDARDS_TABLE = "review_standards_table"
+REVIEW_COUNTY_TABLE = "review_county_table"
+REVIEW_RELOCATION_TABLE = "review_relocation_table"
+#: Button: compute the relocation proposal of the flagged contact points.
+REVIEW_RELOCATE = "review_relocate"
+#: ``(dataset id, records digest)`` the planner asked a relocation proposal for.
+REVIEW_RELOCATION = "review_relocation"
+REVIEW_ADOPT_NAME = "review_adopt_name"
+REVIEW_ADOPT = "review_adopt"
+#: One-shot message of the page: ``(kind, text)`` with kind success/info/error.
+REVIEW_MESSAGE = "review_message"

@@ -17,7 +17,7 @@ import pytest
 import shapely
 
 from geodata.city import CityData
-from geodata.demo.load import DEMO_DATASET_ID, DEMO_GPKG, load_demo_city
+from geodata.demo.load import DEMO_DATASET_ID, DEMO_GPKG, load_demo_city, load_demo_records
 from geodata.schema import LAYER_NAMES, SCHEMAS
 from geodata.validate.layers import assemble_city
 
@@ -62,8 +62,8 @@ def test_load_is_labelled() -> None:
 
 
 def test_file_layers_crs_and_dtypes(city: CityData) -> None:
-    # the point and polygon layers, then the road lines (#13)
-    assert tuple(pyogrio.list_layers(DEMO_GPKG)[:, 0]) == (*LAYER_NAMES, "roads")
+    # the point and polygon layers, the road lines (#13), the points' records table (#17)
+    assert tuple(pyogrio.list_layers(DEMO_GPKG)[:, 0]) == (*LAYER_NAMES, "roads", "records")
     for layer in LAYER_NAMES:
         gdf = getattr(city, layer)
         assert gdf.crs.to_epsg() == 4326
@@ -253,6 +253,26 @@ def test_generator_rebuilds_committed_file(tmp_path: Path) -> None:
             pd.DataFrame(a).drop(columns="geometry"), pd.DataFrame(b).drop(columns="geometry")
         )
         assert shapely.equals_exact(a.geometry.values, b.geometry.values, tolerance=1e-9).all()
+    pd.testing.assert_frame_equal(load_demo_records(out), load_demo_records())
+
+
+def test_records_tell_the_speech(city: CityData) -> None:
+    """Two years of records; their opinions add up to the layer's (326 / 89)."""
+    rec = load_demo_records()
+    cps = rec[rec["point_layer"] == "contact_points"]
+    assert set(cps["point_id"]) == set(city.contact_points["id"])
+    assert cps["period"].nunique() == 8 and rec["period"].str.startswith(("2024", "2025")).all()
+    per_point = cps.groupby("point_id")[["opinions_collected", "opinions_adopted"]].sum()
+    layer = city.contact_points.set_index("id")[["opinions_collected", "opinions_adopted"]]
+    pd.testing.assert_frame_equal(per_point.sort_index(), layer.sort_index(), check_names=False)
+    assert per_point.sum().tolist() == [326, 89]
+    home = rec[(rec["point_id"] == "DBZJ01") & rec["period"].str.startswith("2025")]
+    assert home.filter(like="activities_").sum().sum() == 12
+    assert (home["activities_study"].sum(), home["activities_governance"].sum()) == (8, 2)
+    homes = rec[(rec["point_layer"] == "homes") & rec["period"].str.startswith("2025")]
+    acts = homes.groupby("point_id")[[c for c in rec if c.startswith("activities_")]].sum()
+    last_year = city.homes.set_index("id")["activities_last_year"]
+    assert (acts.sum(axis=1).reindex(last_year.index) == last_year).all()
 
 
 def test_check_command_accepts_the_file(capsys: pytest.CaptureFixture[str]) -> None:

@@ -171,3 +171,43 @@ def test_table_cell_lines_carry_a_character_with_a_closing_mark() -> None:
     assert "".join(lines) == "拟新增行业协会联系点（莲子社区）"
     assert lines == ["拟新增行业协会联系点（莲子社", "区）"]  # never a lone "）"
     assert all(len(line) <= 15 for line in cell_lines("一二三，四五六。" * 4, 3.0, len))
+
+
+def test_review_section_when_records_exist(case: Case, tmp_path: Path) -> None:
+    """七、运行评估: the lists with reasons and the standards summary (#17); absent without."""
+    from analysis.export.brief_review import REVIEW_HEADING
+    from analysis.review.api import review_points
+    from geodata.demo.load import load_demo_city, load_demo_records
+
+    review = review_points(load_demo_city(), load_demo_records())
+    written = {}
+    for fmt in ("docx", "pdf"):
+        (written[fmt],) = export_scenario(
+            case.city,
+            case.scenario,
+            case.before,
+            case.after,
+            fmt,
+            tmp_path,
+            date=DAY,
+            review=review,
+        )
+    doc = Document(str(written["docx"]))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert REVIEW_HEADING in text and "全市意见采纳率27.3%" in text
+    assert "场所面积（平方米）未达标" in text
+    assert len(doc.tables) == 6  # the four tables, then the adjustment and commendation lists
+    adjust = {row.cells[0].text: row.cells[3].text for row in doc.tables[4].rows[1:]}
+    assert "学习类8次" in adjust["DBZJ01"]
+    commend = [row.cells[0].text for row in doc.tables[5].rows[1:]]
+    assert "LXD01" in commend
+    pdf = _pdf_text(written["pdf"])
+    assert REVIEW_HEADING in pdf and "DBZJ01" in pdf
+    without = Document(
+        str(
+            export_scenario(
+                case.city, case.scenario, case.before, case.after, "docx", tmp_path / "no", date=DAY
+            )[0]
+        )
+    )
+    assert REVIEW_HEADING not in "\n".join(p.text for p in without.paragraphs)

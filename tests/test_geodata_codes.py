@@ -193,6 +193,12 @@ def test_every_code_is_produced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         "duplicate_id",
         "not_text",
         "mixed_encoding",
+        # the records sheet's codes: tests/test_records.py
+        "records_format",
+        "records_bad_period",
+        "records_unknown_point",
+        "records_duplicate_period",
+        "records_answered_exceeds_collected",
         # the road layer's codes: tests/test_geodata_roads.py
         "table_for_line_layer",
         "unknown_road_class",

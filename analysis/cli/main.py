@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis {report,propose,export,workspace} ...`` (installed as
+"""Command line: ``python -m analysis {report,propose,export,workspace,review} ...`` (installed as
 ``coverage-analysis``).
 
 Each sub-command lives in its own module of :mod:`analysis.cli` exposing
@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "propose": "analysis.cli.propose",
     "export": "analysis.cli.export",
     "workspace": "analysis.cli.workspace",
+    "review": "analysis.cli.review",
 }
 
 

@@ -31,6 +31,7 @@ from analysis.export.model import (
 )
 from analysis.export.staticmap import render_map
 from analysis.localtime import local_now_text, local_text
+from analysis.review.api import ReviewResult
 from analysis.standards.load import Standards
 from geodata.city import CityData
 from geodata.errors import Problem
@@ -72,6 +73,7 @@ def export_scenario(
     *,
     date: dt.date | None = None,
     standards: Standards | None = None,
+    review: ReviewResult | None = None,
 ) -> list[Path]:
     """Export a scenario's layers, KPIs, map or meeting brief.
 
@@ -97,6 +99,9 @@ def export_scenario(
     standards
         The standards the coverage was computed with (default: the built-in ones); the
         exports state its county rule, radii and site rules.
+    review
+        The performance review of the base data (:func:`analysis.review.api.review_points`):
+        with records, the brief gets its section 七、运行评估.
 
     Returns
     -------
@@ -126,7 +131,7 @@ def export_scenario(
         meta={k: v for k, v in meta.items() if v},
         standards=standards,
     )
-    return export_bundle(bundle, fmt, out_dir, city_name=city.name, date=date)
+    return export_bundle(bundle, fmt, out_dir, city_name=city.name, date=date, review=review)
 
 
 def check_format(fmt: str) -> None:
@@ -152,13 +157,15 @@ def export_bundle(
     stem: str | None = None,
     city_name: str = "",
     date: dt.date | None = None,
+    review: ReviewResult | None = None,
 ) -> list[Path]:
     """Write ``bundle`` in format ``fmt`` (or every format) into ``out_dir``.
 
     File names: ``<stem>.gpkg``, ``<stem>_shp.zip``, ``<stem>_<layer>.geojson``,
     ``<stem>.kml``, ``<stem>.kmz``, ``<stem>_<layer>.csv`` (+ ``_kpis``, ``_counties``),
     ``<stem>.xlsx``, ``<stem>_简报.docx``, ``<stem>_简报.pdf``, ``<stem>_地图.png``; the
-    stem defaults to the scenario name made safe for file names.
+    stem defaults to the scenario name made safe for file names. With ``review`` (records
+    exist), the brief gets its section 七、运行评估.
     """
     check_format(fmt)
     if bundle.coords not in COORD_SYSTEMS:
@@ -183,7 +190,7 @@ def export_bundle(
         if name in writers:
             written += writers[name]()
     if briefs:
-        written += _write_briefs(bundle, briefs, out, base, city_name, date)
+        written += _write_briefs(bundle, briefs, out, base, city_name, date, review)
     return written
 
 
@@ -194,11 +201,12 @@ def _write_briefs(
     base: str,
     city_name: str,
     date: dt.date | None,
+    review: ReviewResult | None = None,
 ) -> list[Path]:
     written = []
     with tempfile.TemporaryDirectory() as tmp:
         png = render_map(bundle, Path(tmp) / "map.png", title="", size_in=(10.0, 7.0))
-        content = build_brief(bundle, map_png=png, city_name=city_name, date=date)
+        content = build_brief(bundle, map_png=png, city_name=city_name, date=date, review=review)
         if "docx" in formats:
             written.append(render_docx(content, out / f"{base}_简报.docx"))
         if "pdf" in formats:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.export.brief_review import ReviewBrief, review_brief
 from analysis.export.labels import ROOM_STATUS_ZH, STATUS_ZH, TYPE_ZH, kpi_label
 from analysis.export.model import (
     META_AUTHOR,
@@ -42,6 +43,7 @@ from analysis.export.notes import (
 )
 from analysis.export.numbers import clean, fmt_delta, fmt_value, is_share
 from analysis.localtime import to_local
+from analysis.review.api import ReviewResult
 
 BRIEF_TITLE = "基层立法联系点布局方案简报"
 HEADINGS: dict[str, str] = {
@@ -123,6 +125,7 @@ class BriefContent:
     placement_rows: list[list[str]] = field(default_factory=list)
     placement_summary: str = ""
     points_note: str = ""
+    review: ReviewBrief | None = None
 
 
 def build_brief(
@@ -131,6 +134,7 @@ def build_brief(
     map_png: Path | None = None,
     city_name: str = "",
     date: dt.date | None = None,
+    review: ReviewResult | None = None,
 ) -> BriefContent:
     """Compute the brief's text and tables from an export bundle.
 
@@ -144,6 +148,8 @@ def build_brief(
         Name of the city, shown in the subtitle.
     date
         Date printed on the brief (default: today in the display zone).
+    review
+        The performance review: with records, the brief gets its section (七、运行评估).
 
     Returns
     -------
@@ -181,6 +187,7 @@ def build_brief(
         placement_rows=placement_rows(bundle.placement),
         placement_summary=placement_summary(bundle.placement, see=""),
         points_note=IMPACT_NOTE_ZH if rows else "",
+        review=review_brief(review),
     )
 
 

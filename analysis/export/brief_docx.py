@@ -13,6 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from analysis.export.brief import COUNTY_COLUMNS, KPI_COLUMNS, POINT_COLUMNS, BriefContent
+from analysis.export.brief_review import REVIEW_COLUMNS, REVIEW_HEADING
 from analysis.export.notes import PLACEMENT_COLUMNS
 
 #: East-Asian fonts named in the document (present on every Chinese Windows/WPS; Linux
@@ -86,6 +87,17 @@ def render_docx(content: BriefContent, path: Path) -> Path:
     doc.add_paragraph(content.placement_summary)
     if content.placement_rows:
         _table(doc, PLACEMENT_COLUMNS, content.placement_rows, (2.0, 5.0, 5.0, 5.0), 8.5)
+    if content.review is not None:  # 七、运行评估 (when records exist)
+        rev = content.review
+        doc.add_heading(REVIEW_HEADING, level=1)
+        for text in (rev.summary, rev.standards):
+            doc.add_paragraph(text)
+        for label, rows in (("调整名单", rev.adjust_rows), ("表彰名单", rev.commend_rows)):
+            doc.add_paragraph().add_run(f"{label}（{len(rows)}）").bold = True
+            if rows:
+                _table(doc, REVIEW_COLUMNS, rows, (1.6, 5.0, 1.6, 8.8), 8.5)
+        if rev.more_note:
+            doc.add_paragraph().add_run(rev.more_note).font.size = Pt(8.5)
     doc.save(str(path))
     return Path(path)
 

@@ -10,6 +10,7 @@ from fpdf.enums import WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
 from analysis.export.brief import COUNTY_COLUMNS, KPI_COLUMNS, POINT_COLUMNS, BriefContent
+from analysis.export.brief_review import REVIEW_COLUMNS, REVIEW_HEADING
 from analysis.export.fonts import find_cjk_font
 from analysis.export.notes import PLACEMENT_COLUMNS
 
@@ -102,6 +103,17 @@ def render_pdf(content: BriefContent, path: Path) -> Path:
     _paragraph(pdf, content.placement_summary)
     if content.placement_rows:
         _table(pdf, PLACEMENT_COLUMNS, content.placement_rows, (14, 40, 40, 40), size=8.5)
+    if content.review is not None:  # 七、运行评估 (when records exist)
+        rev = content.review
+        _heading(pdf, REVIEW_HEADING)
+        _paragraph(pdf, rev.summary)
+        _paragraph(pdf, rev.standards)
+        for label, rows in (("调整名单", rev.adjust_rows), ("表彰名单", rev.commend_rows)):
+            _paragraph(pdf, f"{label}（{len(rows)}）", style="B")
+            if rows:
+                _table(pdf, REVIEW_COLUMNS, rows, (12, 36, 12, 74), size=8.5)
+        if rev.more_note:
+            _paragraph(pdf, rev.more_note, size=8.5)
     pdf.output(str(path))
     return Path(path)
 

@@ -23,6 +23,7 @@ from analysis.standards.reach import (
     reach_tables,
     reach_toml_fields,
 )
+from analysis.standards.review_rules import ReviewRules, checked_review, review_fields
 from analysis.standards.site_rules import SiteRule
 from geodata.schema import POINT_TYPES
 
@@ -57,7 +58,7 @@ _TOML_FIELDS: dict[tuple[str, str], str] = {
     ("township_minimum", "share"): "township_min_share",
 }
 #: Fields validated by their own code, not by the generic number/bool checks.
-_STRUCTURED = ("radius_by_type_m", "site_rules", *REACH_STRUCTURED)
+_STRUCTURED = ("radius_by_type_m", "site_rules", "review", *REACH_STRUCTURED)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,9 @@ class Standards:
         through collection sites); 0 = unlimited (off, the default).
     township_min_share
         Optimiser: share of each township's people a plan must serve (0 = off).
+    review
+        Thresholds of the performance review
+        (:class:`~analysis.standards.review_rules.ReviewRules`).
     """
 
     radius_by_type_m: dict[str, float]
@@ -154,6 +158,7 @@ class Standards:
     capacity_population_per_point: float = 0.0
     capacity_sites_per_point: int = 0
     township_min_share: float = 0.0
+    review: ReviewRules = field(default_factory=ReviewRules)
 
     @property
     def active_site_rules(self) -> dict[str, SiteRule]:
@@ -303,6 +308,10 @@ def _to_fields(values: dict[str, Any], source: str, problems: AnalysisProblems) 
                 kwargs.update(reach_toml_fields(section, {key: value}, source, problems))
             elif section == "radius_m":
                 kwargs.setdefault("radius_by_type_m", {})[key] = value
+            elif section == "review":
+                kwargs.setdefault("review", {}).update(
+                    review_fields({key: value}, source, problems)
+                )
             elif section == "site_rules" and isinstance(value, dict):
                 kwargs.setdefault("site_rules", {})[key] = value
             elif (section, key) in _TOML_FIELDS:
@@ -334,6 +343,8 @@ def _apply_overrides(
             radii = dict.fromkeys(POINT_TYPES, value)
         elif key == "radius_by_type_m":
             radii.update(value)
+        elif key == "review":
+            changes["review"] = checked_review(base.review, value, source, problems)
         elif key == "site_rules":
             rules = {t: r.to_dict() for t, r in base.site_rules.items()}
             rules.update(value)
@@ -352,5 +363,6 @@ def _validated(std: Standards, source: str, problems: AnalysisProblems) -> Stand
     """Check every value (all problems at once) and return the normalised standards."""
     clean = checked_values(std, source, problems, structured=_STRUCTURED)
     clean.update(checked_reach(std, source, problems))
+    clean["review"] = checked_review(ReviewRules(), std.review, source, problems)
     problems.raise_if_errors()
     return Standards(**clean)

@@ -7,6 +7,7 @@ shown in their own table columns, so the sentences say what is wrong and how to 
 
 from __future__ import annotations
 
+from dashboard.i18n.problems_records import RECORDS_PROBLEM_TEXT
 from dashboard.i18n.problems_roads import ROAD_PROBLEM_TEXT
 from dashboard.i18n.problems_solver import SOLVER_PROBLEM_TEXT
 from dashboard.i18n.problems_store import STORE_PROBLEM_TEXT
@@ -396,5 +397,4 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
     ),
     **ROAD_PROBLEM_TEXT,
 }
-PROBLEM_TEXT.update(STORE_PROBLEM_TEXT)
-PROBLEM_TEXT.update(SOLVER_PROBLEM_TEXT)
+PROBLEM_TEXT.update({**STORE_PROBLEM_TEXT, **RECORDS_PROBLEM_TEXT, **SOLVER_PROBLEM_TEXT})

@@ -102,4 +102,18 @@ ROAD_PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "路网报告的地点信息条数不一致（程序内部错误），请把此信息告知管理员。",
         "The network report got lists of different lengths (internal error).",
     ),
+    "places_off_road_network": (
+        "{count}个村(社区)或联系点距任何道路超过{max_offroad_m:g}米，只能按直线步行计算可达：{names}。请检查这些地方的道路数据。",
+        "{count} place(s) lie farther than {max_offroad_m:g} m from every road and are reached "
+        "only by a straight walk: {names}. Check the road layer there.",
+    ),
+    "places_on_small_road_pieces": (
+        "{count}个地点接在与主路网不相连的{pieces}段道路上：{names}。道路图层可能缺少路口或桥梁，这些地方会显得与外界不通。",
+        "{count} place(s) join {pieces} road piece(s) cut off from the main network: {names}. "
+        "A missing junction or bridge makes them look far from everything.",
+    ),
+    "bad_reach_minutes": (
+        "通行时间应为大于0的分钟数。",
+        "The travel time must be a positive number of minutes.",
+    ),
 }

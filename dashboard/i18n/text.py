@@ -2,8 +2,9 @@
 
 One table, :data:`TEXT`, assembled here from three parts: the app shell, map, KPI and data
 pages (below), the simulation, comparison and export pages (:mod:`dashboard.i18n.text_sim`)
-the optimiser panel (:mod:`dashboard.i18n.text_optimise`) and road reach
-(:mod:`dashboard.i18n.text_reach`). A key lives in exactly one
+the optimiser panel (:mod:`dashboard.i18n.text_optimise`), road reach
+(:mod:`dashboard.i18n.text_reach`) and the review page (:mod:`dashboard.i18n.text_review`).
+A key lives in exactly one
 part (a test checks it).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from dashboard.i18n.text_optimise import OPTIMISE_TEXT
 from dashboard.i18n.text_reach import REACH_TEXT
+from dashboard.i18n.text_review import REVIEW_TEXT
 from dashboard.i18n.text_sim import SIM_TEXT
 
 _APP_TEXT: dict[str, tuple[str, str]] = {
@@ -359,4 +361,10 @@ _APP_TEXT: dict[str, tuple[str, str]] = {
 }
 
 #: Every text of the dashboard.
-TEXT: dict[str, tuple[str, str]] = {**SIM_TEXT, **OPTIMISE_TEXT, **REACH_TEXT, **_APP_TEXT}
+TEXT: dict[str, tuple[str, str]] = {
+    **SIM_TEXT,
+    **OPTIMISE_TEXT,
+    **REACH_TEXT,
+    **REVIEW_TEXT,
+    **_APP_TEXT,
+}

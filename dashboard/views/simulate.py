@@ -29,6 +29,7 @@ from dashboard.map.palette import POINT_STYLE
 from dashboard.map.reach import reach_info
 from dashboard.safetext import md_escape
 from dashboard.services import data as services
+from dashboard.services import labels as label_services
 from dashboard.services import scenarios as sim_services
 from dashboard.simulate import bar as sim_bar
 from dashboard.simulate import editor as sim_editor
@@ -281,7 +282,9 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
             sim_map.base_map(
                 payload,
                 height,
-                labels=sim_services.county_labels(dataset, payload.layers.get("county_labels", {})),
+                labels=label_services.county_labels(
+                    dataset, payload.layers.get("county_labels", {})
+                ),
             ),
             key=state.SIM_MAP,
             height=height,

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
+import pyogrio
 import shapely
 from pyproj import Transformer
 from scipy.sparse import coo_matrix, csr_matrix
@@ -26,7 +28,9 @@ from scipy.spatial import Delaunay
 
 from geodata.demo.layers import COUNTIES, KM, build_people, build_points
 from geodata.demo.load import DEMO_GPKG, DEMO_NAME_ZH
+from geodata.demo.records import build_records
 from geodata.demo.roadnet import RoadLayer, build_roads
+from geodata.records.schema import RECORDS_TABLE
 from geodata.schema import LAYER_NAMES, SCHEMAS
 
 SEED = 20240611
@@ -248,13 +252,17 @@ def build_city_with_terrain(seed: int = SEED) -> tuple[dict[str, gpd.GeoDataFram
     return layers, road_layer
 
 
-def write_city(layers: dict[str, gpd.GeoDataFrame], out: Path) -> None:
-    """Write the layers to a fresh GeoPackage (replacing ``out``)."""
+def write_city(
+    layers: dict[str, gpd.GeoDataFrame], out: Path, records: pd.DataFrame | None = None
+) -> None:
+    """Write the layers (and the ``records`` table, when given) to a fresh GeoPackage."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp.gpkg")
     tmp.unlink(missing_ok=True)
     for name, gdf in layers.items():
         gdf.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+    if records is not None:  # an attribute table (no geometry): the points' records (#17)
+        pyogrio.write_dataframe(records, tmp, layer=RECORDS_TABLE, driver="GPKG")
     tmp.replace(out)
 
 
@@ -268,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     layers = build_city()
-    write_city(layers, args.out)
+    write_city(layers, args.out, build_records(layers["contact_points"], layers["homes"]))
     t = layers["townships"]
     print(
         f"{DEMO_NAME_ZH}: {len(t)} townships, {len(layers['villages'])} villages, "

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 
 from geodata.city import CityData
@@ -86,3 +87,28 @@ def load_demo_city(path: Path | None = None) -> CityData:
         is_demo=True,
         roads=_read_roads(src),
     )
+
+
+def load_demo_records(path: Path | None = None) -> pd.DataFrame:
+    """The demo city's records (2024-2025; see :mod:`geodata.demo.records`), validated.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`geodata.records.schema.RECORD_FRAME_COLUMNS`; empty when the
+        GeoPackage has no ``records`` table.
+    """
+    # Imported here: loading the demo city itself must not import the file readers.
+    from geodata.records.read import empty_records, validate_records
+    from geodata.records.schema import RECORDS_TABLE
+
+    src = DEMO_GPKG if path is None else Path(path)
+    if RECORDS_TABLE not in {str(name) for name, _ in pyogrio.list_layers(src)}:
+        return empty_records()
+    raw = pd.DataFrame(pyogrio.read_dataframe(src, layer=RECORDS_TABLE))
+    ids = {
+        str(i): layer
+        for layer in ("contact_points", "homes")
+        for i in pyogrio.read_dataframe(src, layer=layer, columns=["id"], read_geometry=False)["id"]
+    }
+    return validate_records(raw.drop(columns="point_layer"), ids, source=src.name)

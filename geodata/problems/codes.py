@@ -93,4 +93,10 @@ PROBLEM_CODES: dict[str, str] = {
     "population_unmatched": "Townships/table rows without a partner in the join (both listed)",
     "population_duplicate_key": "A code/name repeated in the population table",
     "population_no_join_key": "Neither codes nor names to join on",
+    # Records sheet (geodata.records)
+    "records_format": "The records sheet is not CSV/XLSX",
+    "records_bad_period": "A period that is neither a month (2025-03) nor a quarter (2025-Q1)",
+    "records_unknown_point": "A record naming no contact point or home of the data in use",
+    "records_duplicate_period": "A point twice in one period (or in a quarter and its month)",
+    "records_answered_exceeds_collected": "(warning) More opinions answered than collected",
 }
