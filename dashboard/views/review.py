@@ -145,6 +145,7 @@ def _trend(result: ReviewResult) -> None:
         options,
         format_func=lambda i: f"{i} {names.get(i, '')}",
         key=state.REVIEW_POINT,
+        placeholder=t("select_placeholder"),
     )
     chart = charts.trend_chart(result.quarters, str(pid), str(layers[pid]))
     st.altair_chart(chart, width="stretch")
