@@ -282,3 +282,19 @@ def test_no_records_no_window() -> None:
     assert not r.has_records and r.commend.empty and r.adjust.empty
     assert set(r.ranking["verdict"]) == {"no_records"}
     assert np.isnan(r.city_adoption_rate)
+
+
+def test_relocation_under_road_reach_gains_by_road(
+    demo: tuple, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import os
+
+    os.environ["COVERAGE_PLANNER_CACHE_DIR"] = str(tmp_path_factory.mktemp("reach"))
+    city, r = demo
+    road = load_standards(reach_mode="road")
+    proposal = propose_relocation(city, r, road)
+    before = compute_coverage(city, road).kpis.population_covered
+    assert proposal.population_before == before
+    assert sum(m.net for m in proposal.moves) == proposal.population_after - before
+    moved = [m for m in proposal.moves if m.action == "move"]
+    assert moved and all(m.population_gained > m.population_lost for m in moved)

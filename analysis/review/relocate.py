@@ -10,8 +10,8 @@ plan's total. The point is **moved** there when that gains more than it loses,
 **closed** when nobody depends on it and no site would gain, and otherwise **kept** (to be
 strengthened where it stands). Every figure is measured with :func:`compute_coverage` on the
 city before and after the move, so gains and losses agree with the KPIs to the person; the
-site search ranks sites by the coverage test of radius reach (in road mode the ranking is a
-stand-in, the figures are still measured on the roads).
+site search ranks sites by the coverage's own reach test (the radius, or travel time on the
+roads under road reach).
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def _moved(city: CityData, point_id: str, lon: float, lat: float) -> CityData:
 
 
 def _best_site(
-    sites: pd.DataFrame, ok: np.ndarray, minus: CoverageResult, radius_m: float
+    sites: pd.DataFrame, ok: np.ndarray, minus: CoverageResult, point_type: str, radius_m: float
 ) -> int | None:
     """Index of the eligible site reaching the most people ``minus`` leaves uncovered."""
     demand, metric = minus.demand, minus.metric
@@ -132,7 +132,11 @@ def _best_site(
     cand = PlaceArrays(np.asarray(x), np.asarray(y), metric.scale_factor(lon, lat))
     if places.size == 0:
         return None
-    rows, cols = pairs_within(places, cand, np.full(idx.size, radius_m))
+    if minus.reach is not None:  # the coverage's own test: radius or travel time on roads
+        types = np.full(idx.size, point_type, dtype=object)
+        rows, cols = minus.reach.point_pairs(places, cand, types)
+    else:
+        rows, cols = pairs_within(places, cand, np.full(idx.size, radius_m))
     pop = demand["population"].to_numpy(float)[open_rows]
     gain = np.bincount(cols, weights=pop[rows], minlength=idx.size)
     best = int(np.argmax(gain))
@@ -196,7 +200,7 @@ def propose_relocation(
         county = str(p.get("county", "") or "")
         if county:  # a point moves within its county (ASSUMPTION: it is that county's point)
             ok &= sites["county"].to_numpy(str) == county
-        best = _best_site(sites, ok, minus, std.radius_m_for(ptype))
+        best = _best_site(sites, ok, minus, ptype, std.radius_m_for(ptype))
         action, to_lon, to_lat, to_site, gained = (
             "close" if lost == 0 else "keep",
             None,
