@@ -201,6 +201,12 @@ def test_every_code_is_produced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         "bad_oneway",
         "bad_level",
         "roads_outside_study_area",
+        # statistics-bureau codes: tests/test_geodata_codes_stats.py
+        "bad_admin_code",
+        "bad_kind_codes_setting",
+        # points placed by name: tests/test_geodata_match.py
+        "point_match_ambiguous",
+        "point_match_unmatched",
     }
     assert set(PROBLEM_CODES) - by_corpus - others - set(cases) == set()
     for code, case in cases.items():

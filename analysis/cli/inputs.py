@@ -15,12 +15,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from analysis.errors import AnalysisError
 from geodata.city import CityData
 from geodata.errors import GeodataError, Problem
 from geodata.io.population import join_population
-from geodata.io.readers import read_layer
+from geodata.io.readers import LoadedLayer, read_layer
+from geodata.match.table import place_point_table
 from geodata.problems.cli import ProblemPrinter, add_outside_china_option, add_problem_options
 from geodata.schema import InputLayerName
 from geodata.validate.layers import assemble_city
@@ -36,6 +38,7 @@ def load_city_files(
     *,
     roads: Path | None = None,
     outside_china: bool = False,
+    point_matches: dict[str, pd.DataFrame] | None = None,
 ) -> CityData:
     """Read and assemble the layers named on the command line.
 
@@ -51,6 +54,9 @@ def load_city_files(
         Optional road lines (``--roads``): ``CityData.roads``.
     outside_china
         The data lies outside China (``--outside-china``): the China-only checks step aside.
+    point_matches
+        Filled with ``{layer: match table}`` for every point table that had no coordinates
+        and was placed by name or address (:func:`geodata.match.table.place_point_table`).
 
     Returns
     -------
@@ -81,8 +87,15 @@ def load_city_files(
         try:
             loaded = read_layer(path, layer, optional_columns=optional, outside_china=outside_china)
         except GeodataError as exc:
-            problems.extend(exc.problems)
-            continue
+            try:
+                placed = _placed_by_name(exc, path, layer, layers, point_matches)
+            except GeodataError as again:
+                problems.extend(again.problems)
+                continue
+            if placed is None:
+                problems.extend(exc.problems)
+                continue
+            loaded = placed
         layers[layer] = loaded.gdf
         warnings.extend(loaded.warnings)
     towns = layers.get("townships")
@@ -96,6 +109,27 @@ def load_city_files(
     return _assemble(
         towns, layers, tuple(warnings), name=Path(townships).stem, outside_china=outside_china
     )
+
+
+def _placed_by_name(
+    exc: GeodataError,
+    path: Path,
+    layer: InputLayerName,
+    layers: dict[str, gpd.GeoDataFrame | None],
+    point_matches: dict[str, pd.DataFrame] | None,
+) -> LoadedLayer | None:
+    """A point table whose only fault is missing coordinates, placed by name or address."""
+    towns = layers.get("townships")
+    if (
+        layer not in ("contact_points", "collection_sites", "homes")
+        or towns is None
+        or [p.code for p in exc.errors] != ["missing_coordinates"]
+    ):
+        return None
+    placed = place_point_table(path, layer, towns, layers.get("villages"))
+    if point_matches is not None:
+        point_matches[layer] = placed.matches.table
+    return placed.loaded
 
 
 def _assemble(
@@ -118,7 +152,9 @@ def _assemble(
     return replace(city, warnings=warnings + tuple(city.warnings))
 
 
-def load_city_from_args(args: argparse.Namespace) -> CityData:
+def load_city_from_args(
+    args: argparse.Namespace, point_matches: dict[str, pd.DataFrame] | None = None
+) -> CityData:
     """Load the city named by a command's ``--demo`` or input-file options.
 
     Parameters
@@ -144,6 +180,7 @@ def load_city_from_args(args: argparse.Namespace) -> CityData:
         population=getattr(args, "population", None),
         roads=getattr(args, "roads", None),
         outside_china=bool(getattr(args, "outside_china", False)),
+        point_matches=point_matches,
     )
 
 

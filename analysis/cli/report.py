@@ -9,11 +9,14 @@ Usage::
                                --out DIR
 
 Writes ``kpis.json`` (UTF-8), ``townships.csv``, ``counties.csv`` and ``contact_points.csv``
-(UTF-8 with BOM so Excel shows the Chinese names). Villages are the demand; without
-``--villages`` each township's population is spread over a grid. Exit status: 0 success,
-2 bad input (the problems on stderr, identical ones once with their count and first rows;
-``--all-problems`` prints each, ``--problems-file`` writes each to a CSV file; no traceback),
-1 output could not be written. ``--outside-china`` accepts data outside China. With
+(UTF-8 with BOM so Excel shows the Chinese names). A ``--points`` (``--sites``, ``--homes``)
+table without coordinates is placed by name or address against the villages and townships:
+``point_matches.csv`` (one row per input row: matched, ambiguous with its candidates,
+unmatched) is written too, and the ambiguous and unmatched rows are warnings. Villages are
+the demand; without ``--villages`` each township's population is spread over a grid. Exit
+status: 0 success, 2 bad input (the problems on stderr, identical ones once with their count
+and first rows; ``--all-problems`` prints each, ``--problems-file`` writes each to a CSV file;
+no traceback), 1 output could not be written. ``--outside-china`` accepts data outside China. With
 ``--reach road`` (or ``--roads F``) "within reach" is travel time on the roads
 (``kpis.json`` then says ``"reach_mode": "road"``).
 """
@@ -26,6 +29,8 @@ import math
 import sys
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from analysis.cli.inputs import add_problem_arguments, load_city_from_args, print_problems
 from analysis.cli.reach import add_reach_arguments, reach_overrides, reach_problems, with_roads
@@ -84,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
         if problems:
             raise AnalysisError(problems)
         standards = load_standards(args.standards, radius_m=args.radius_m, **reach_overrides(args))
-        city = with_roads(load_city_from_args(args), args)
+        matches: dict[str, pd.DataFrame] = {}
+        city = with_roads(load_city_from_args(args, matches), args)
         result = compute_coverage(city, standards)
     except (GeodataError, AnalysisError) as exc:
         print_problems(exc.problems, args)
@@ -92,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
     print_problems(tuple(city.warnings) + result.warnings, args)
     try:
         write_report(result, args.out)
+        write_point_matches(matches, args.out)
     except OSError as exc:
         print(f"ERROR: cannot write to {args.out}: {exc}", file=sys.stderr)
         return EXIT_OUTPUT
@@ -116,6 +123,17 @@ def write_report(result: CoverageResult, out: Path) -> list[Path]:
     ):
         neutralise_frame(table).to_csv(path, index=False, encoding="utf-8-sig")
     return paths
+
+
+def write_point_matches(matches: dict[str, pd.DataFrame], out: Path) -> Path | None:
+    """Write ``point_matches.csv`` (every layer placed by name, one row per input row)."""
+    if not matches:
+        return None
+    table = pd.concat([m.assign(layer=layer) for layer, m in matches.items()], ignore_index=True)
+    table["row"] = table["row"] + 1  # as the user counts rows, the header not counted
+    path = out / "point_matches.csv"
+    neutralise_frame(table).to_csv(path, index=False, encoding="utf-8-sig")
+    return path
 
 
 def _argument_problems(args: argparse.Namespace) -> list[Problem]:

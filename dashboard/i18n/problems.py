@@ -7,6 +7,7 @@ shown in their own table columns, so the sentences say what is wrong and how to 
 
 from __future__ import annotations
 
+from dashboard.i18n.problems_inputs import INPUT_PROBLEM_TEXT
 from dashboard.i18n.problems_roads import ROAD_PROBLEM_TEXT
 from dashboard.i18n.problems_store import STORE_PROBLEM_TEXT
 
@@ -396,3 +397,4 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
     **ROAD_PROBLEM_TEXT,
 }
 PROBLEM_TEXT.update(STORE_PROBLEM_TEXT)
+PROBLEM_TEXT.update(INPUT_PROBLEM_TEXT)

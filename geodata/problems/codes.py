@@ -93,4 +93,10 @@ PROBLEM_CODES: dict[str, str] = {
     "population_unmatched": "Townships/table rows without a partner in the join (both listed)",
     "population_duplicate_key": "A code/name repeated in the population table",
     "population_no_join_key": "Neither codes nor names to join on",
+    # Statistics-bureau codes (geodata/admin/codes.py)
+    "bad_admin_code": "Codes not 12-digit (villages) / 9-digit (townships) where they are read",
+    "bad_kind_codes_setting": "The 城乡分类代码 override is not '3 digits=urban|rural'",
+    # Points placed by name or address (geodata/match)
+    "point_match_ambiguous": "(warning) A name/address matching several places (candidates)",
+    "point_match_unmatched": "(warning) A name/address matching no village or township",
 }

@@ -8,12 +8,13 @@ cleaned: canonical columns only, typed, derived columns filled (see ARCHITECTURE
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geodata.admin.codes import apply_admin_codes, class_code_kinds, map_class_codes
 from geodata.city import CityData
 from geodata.errors import GeodataError, Problem, ProblemCollector
 from geodata.io.columns import accepted_names_text
@@ -50,6 +51,7 @@ def validate_layer(
     found_headers: list[str] | None = None,
     optional_columns: tuple[str, ...] = (),
     outside_china: bool = False,
+    kind_codes: Mapping[str, str] | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Check and clean one layer.
 
@@ -70,6 +72,9 @@ def validate_layer(
     outside_china
         True when the user said the data lies outside China: the China-only checks step
         aside (coordinates must still be longitude/latitude degrees).
+    kind_codes
+        Overrides of the 城乡分类代码 → urban/rural mapping
+        (:func:`geodata.admin.codes.class_code_kinds`), e.g. ``{"122": "rural"}``.
 
     Returns
     -------
@@ -89,6 +94,9 @@ def validate_layer(
         else [str(c) for c in gdf.columns if c != gdf.geometry.name]
     )
     present = set(gdf.columns)
+    if layer == "villages" and "code" in present:
+        # The township part of a 12-digit 统计用区划代码 (apply_admin_codes).
+        optional_columns = (*optional_columns, "township_code")
     for name in schema.required:
         if name not in present and name not in optional_columns:
             problems.append(
@@ -123,11 +131,16 @@ def validate_layer(
         if col.name not in present:
             data[col.name] = _default(col, len(gdf))
             continue
-        values, col_problems = _PARSERS[col.kind](list(gdf[col.name]), col, source)
+        cells = list(gdf[col.name])
+        if col.kind == "kind":
+            cells = map_class_codes(cells, class_code_kinds(kind_codes))
+        values, col_problems = _PARSERS[col.kind](cells, col, source)
         problems.extend(col_problems)
         data[col.name] = values
     frame = pd.DataFrame(data, index=range(len(gdf)))
     frame = _typed(frame, layer)
+    frame, code_problems = apply_admin_codes(frame, layer, present, source)
+    problems.extend(code_problems)
     problems.extend(_check_ids(frame, schema.id_column, source))
     frame, derived = _derive(frame, layer, present if not population_later else set(), source)
     problems.extend(derived)

@@ -1,0 +1,26 @@
+"""Translations of the problems of real-world inputs (codes, names, rasters, boundaries).
+
+Part of :data:`dashboard.i18n.problems.PROBLEM_TEXT`, kept apart like the road problems.
+"""
+
+from __future__ import annotations
+
+INPUT_PROBLEM_TEXT: dict[str, tuple[str, str]] = {
+    "bad_admin_code": (
+        "统计用区划代码位数不对（村、社区应为 12 位，乡镇 9 位），无法读出所属乡镇或县区。请在 Excel 中把该列设为文本，填写完整代码。",
+        "Codes are not full statistics-bureau codes (12 digits for villages, 9 for townships); "
+        "their township or county part cannot be read.",
+    ),
+    "bad_kind_codes_setting": (
+        "城乡分类代码设置有误：每项应为“3 位代码=urban 或 rural”，如 122=rural。",
+        "The urban-rural code setting is wrong: each entry is '3 digits=urban|rural'.",
+    ),
+    "point_match_ambiguous": (
+        "按名称或地址找到多个可能的位置，请从候选中选择（或补充经纬度）；选择前该行不参与计算。",
+        "The name or address matches several places; choose one (or add coordinates).",
+    ),
+    "point_match_unmatched": (
+        "按名称或地址在已加载的村(社区)、乡镇中找不到，请更正名称、地址或补充经纬度；该行未参与计算。",
+        "The name or address matches no loaded village, community or township.",
+    ),
+}
