@@ -24,6 +24,11 @@ from geodata.io.population import join_population
 from geodata.io.readers import LoadedLayer, read_layer
 from geodata.match.table import place_point_table
 from geodata.problems.cli import ProblemPrinter, add_outside_china_option, add_problem_options
+from geodata.raster.population import (
+    allocate_to_villages,
+    apply_raster_population,
+    raster_population,
+)
 from geodata.schema import InputLayerName
 from geodata.validate.layers import assemble_city
 
@@ -39,6 +44,7 @@ def load_city_files(
     roads: Path | None = None,
     outside_china: bool = False,
     point_matches: dict[str, pd.DataFrame] | None = None,
+    population_raster: Path | None = None,
 ) -> CityData:
     """Read and assemble the layers named on the command line.
 
@@ -57,6 +63,10 @@ def load_city_files(
     point_matches
         Filled with ``{layer: match table}`` for every point table that had no coordinates
         and was placed by name or address (:func:`geodata.match.table.place_point_table`).
+    population_raster
+        Optional GeoTIFF of people per cell (``--population-raster``): the townships'
+        population becomes its area-weighted sums, and the villages share their township's
+        (:mod:`geodata.raster.population`).
 
     Returns
     -------
@@ -83,7 +93,8 @@ def load_city_files(
             layers[layer] = None
             continue
         # Township boundaries may lack population when a table supplies it.
-        optional = ("population",) if layer == "townships" and population is not None else ()
+        table_later = population is not None or population_raster is not None
+        optional = ("population",) if layer == "townships" and table_later else ()
         try:
             loaded = read_layer(path, layer, optional_columns=optional, outside_china=outside_china)
         except GeodataError as exc:
@@ -104,11 +115,38 @@ def load_city_files(
             towns = join_population(towns, population)
         except GeodataError as exc:
             problems.extend(exc.problems)
+    if population_raster is not None and towns is not None and not problems:
+        try:
+            towns = _with_raster(population_raster, towns, layers, warnings)
+        except GeodataError as exc:
+            problems.extend(exc.problems)
     if any(p.severity == "error" for p in problems) or towns is None:
         raise GeodataError(problems + warnings)
     return _assemble(
         towns, layers, tuple(warnings), name=Path(townships).stem, outside_china=outside_china
     )
+
+
+def _with_raster(
+    path: Path,
+    towns: gpd.GeoDataFrame,
+    layers: dict[str, gpd.GeoDataFrame | None],
+    warnings: list[Problem],
+) -> gpd.GeoDataFrame:
+    """Townships (and villages, in ``layers``) with the population of a raster."""
+    found = raster_population(path, towns)
+    warnings.extend(found.warnings)
+    towns = apply_raster_population(towns, found)
+    villages = layers.get("villages")
+    if villages is not None:
+        shared = allocate_to_villages(
+            villages["township_code"].to_numpy(),
+            villages["population"].to_numpy(),
+            towns["code"].to_numpy(),
+            towns["population"].to_numpy(),
+        )
+        layers["villages"] = villages.assign(population=shared)
+    return towns
 
 
 def _placed_by_name(
@@ -181,6 +219,7 @@ def load_city_from_args(
         roads=getattr(args, "roads", None),
         outside_china=bool(getattr(args, "outside_china", False)),
         point_matches=point_matches,
+        population_raster=getattr(args, "population_raster", None),
     )
 
 

@@ -3,7 +3,8 @@
 Usage::
 
     python -m analysis report [--demo | --townships F --villages F --points F [--sites F]
-                               [--homes F] [--population F]] [--standards F] [--radius-m N]
+                               [--homes F] [--population F] [--population-raster F.tif]]
+                               [--standards F] [--radius-m N]
                                [--reach road|radius] [--roads F] [--reach-minutes N]
                                [--outside-china] [--all-problems] [--problems-file F.csv]
                                --out DIR
@@ -64,6 +65,13 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--homes", type=Path, metavar="F", help="representative homes (代表之家)")
     p.add_argument(
         "--population", type=Path, metavar="F", help="table of township populations to join"
+    )
+    p.add_argument(
+        "--population-raster",
+        type=Path,
+        dest="population_raster",
+        metavar="F.tif",
+        help="GeoTIFF of people per cell (WorldPop-style): township and village populations",
     )
     p.add_argument(
         "--standards", type=Path, metavar="F", help="planning standards TOML (overrides defaults)"
@@ -147,6 +155,8 @@ def _argument_problems(args: argparse.Namespace) -> list[Problem]:
         ]
     files = ("townships", "villages", "points", "sites", "homes", "population")
     given = [name for name in files if getattr(args, name) is not None]
+    if getattr(args, "population_raster", None) is not None:
+        given.append("population-raster")
     if args.demo and given:
         names = ", ".join(f"--{n}" for n in given)
         return [Problem("demo_with_files", f"--demo cannot be combined with {names}.")]

@@ -23,4 +23,25 @@ INPUT_PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "按名称或地址在已加载的村(社区)、乡镇中找不到，请更正名称、地址或补充经纬度；该行未参与计算。",
         "The name or address matches no loaded village, community or township.",
     ),
+    "raster_unreadable": (
+        "人口栅格不是可读取的 GeoTIFF(.tif)。请导出为单波段、每格人数的 GeoTIFF（如 WorldPop ppp 文件）。",
+        "The population raster is not a readable GeoTIFF; export one band of people per cell.",
+    ),
+    "raster_no_crs": (
+        "人口栅格没有坐标系，无法确定位置。请带坐标系重新导出（WorldPop 为 EPSG:4326）。",
+        "The GeoTIFF declares no coordinate system; export it again with its CRS.",
+    ),
+    "raster_no_overlap": (
+        "人口栅格与乡镇边界不重叠，请使用本地区的栅格。",
+        "The population raster does not overlap the townships; use this area's raster.",
+    ),
+    "raster_total_mismatch": (
+        "人口栅格统计的乡镇总人口与乡镇人口表相差超过设定比例（默认 5%），已采用栅格数据，请核对年份与口径。",
+        "The raster's people in the townships differ from the township table by more than the "
+        "set share (5 % by default); the raster is used.",
+    ),
+    "raster_partial_overlap": (
+        "部分乡镇有一部分或全部在人口栅格范围之外，人口会偏少，请使用覆盖全域的栅格。",
+        "Some townships lie partly outside the raster and are undercounted.",
+    ),
 }

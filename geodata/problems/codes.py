@@ -99,4 +99,10 @@ PROBLEM_CODES: dict[str, str] = {
     # Points placed by name or address (geodata/match)
     "point_match_ambiguous": "(warning) A name/address matching several places (candidates)",
     "point_match_unmatched": "(warning) A name/address matching no village or township",
+    # Population rasters (geodata/raster)
+    "raster_unreadable": "The population raster is not a readable GeoTIFF",
+    "raster_no_crs": "The GeoTIFF declares no coordinate system",
+    "raster_no_overlap": "The raster does not overlap the townships",
+    "raster_total_mismatch": "(warning) Raster people in the townships differ from the table",
+    "raster_partial_overlap": "(warning) Townships partly outside the raster (undercounted)",
 }
