@@ -213,6 +213,9 @@ def test_every_code_is_produced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         "raster_no_overlap",
         "raster_total_mismatch",
         "raster_partial_overlap",
+        # township boundaries: tests/test_geodata_boundaries.py
+        "township_overlap",
+        "township_gap",
     }
     assert set(PROBLEM_CODES) - by_corpus - others - set(cases) == set()
     for code, case in cases.items():

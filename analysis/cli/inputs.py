@@ -122,8 +122,14 @@ def load_city_files(
             problems.extend(exc.problems)
     if any(p.severity == "error" for p in problems) or towns is None:
         raise GeodataError(problems + warnings)
+    sources = {layer: Path(path).name for layer, path in files.items() if path is not None}
     return _assemble(
-        towns, layers, tuple(warnings), name=Path(townships).stem, outside_china=outside_china
+        towns,
+        layers,
+        tuple(warnings),
+        name=Path(townships).stem,
+        outside_china=outside_china,
+        sources=sources,
     )
 
 
@@ -176,6 +182,7 @@ def _assemble(
     warnings: tuple[Problem, ...],
     name: str,
     outside_china: bool,
+    sources: dict[str, str] | None = None,
 ) -> CityData:
     city = assemble_city(
         towns,
@@ -186,6 +193,7 @@ def _assemble(
         roads=layers.get("roads"),
         name=name,
         outside_china=outside_china,
+        sources=sources,
     )
     return replace(city, warnings=warnings + tuple(city.warnings))
 

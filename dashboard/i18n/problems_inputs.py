@@ -44,4 +44,13 @@ INPUT_PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "部分乡镇有一部分或全部在人口栅格范围之外，人口会偏少，请使用覆盖全域的栅格。",
         "Some townships lie partly outside the raster and are undercounted.",
     ),
+    "township_overlap": (
+        "乡镇边界相互重叠（面积、涉及乡镇见详情），人口和覆盖按各乡镇原边界计算；请修正边界，或选择“吸附并清理边界”。",
+        "Township boundaries overlap (area and townships in the details); correct them or "
+        "choose snap-and-clean.",
+    ),
+    "township_gap": (
+        "乡镇边界之间有空隙（无乡镇覆盖的区域，面积、相邻乡镇见详情）；请修正边界，或选择“吸附并清理边界”。",
+        "Township boundaries leave gaps between them; correct them or choose snap-and-clean.",
+    ),
 }

@@ -104,22 +104,31 @@ def apply_admin_codes(
     """
     problems: list[Problem] = []
     if layer == "townships":
-        codes = frame["code"].to_numpy(dtype=str)
-        long = _is_stats_code(codes, VILLAGE_DIGITS) & np.char.endswith(codes, "000")
-        codes = np.where(long, np.char.ljust(codes, VILLAGE_DIGITS).astype("U9"), codes)
-        frame["code"] = codes
+        codes = np.array([str(c) for c in frame["code"]], dtype=object)
+        long = _is_stats_code(codes, VILLAGE_DIGITS) & np.array(
+            [c.endswith("000") for c in codes], dtype=bool
+        )
+        codes = np.array(
+            [c[:TOWNSHIP_DIGITS] if lg else c for c, lg in zip(codes, long, strict=True)],
+            dtype=object,
+        )
+        frame["code"] = [str(c) for c in codes]
         stats = _is_stats_code(codes, TOWNSHIP_DIGITS)
         if "county_code" not in present and stats.any():
             problems.extend(_bad_rows(codes, stats, TOWNSHIP_DIGITS, source, "code"))
-            frame["county_code"] = np.where(stats, np.char.ljust(codes, 9).astype("U6"), "")
+            frame["county_code"] = [
+                c[:COUNTY_DIGITS] if ok else "" for c, ok in zip(codes, stats, strict=True)
+            ]
     elif layer == "villages":
-        codes = frame["code"].to_numpy(dtype=str)
+        codes = np.array([str(c) for c in frame["code"]], dtype=object)
         stats = _is_stats_code(codes, VILLAGE_DIGITS)
         derive = "township_code" not in present
         if derive or stats.any():
             problems.extend(_bad_rows(codes, stats, VILLAGE_DIGITS, source, "code"))
         if derive:
-            frame["township_code"] = np.where(stats, np.char.ljust(codes, 12).astype("U9"), "")
+            frame["township_code"] = [
+                c[:TOWNSHIP_DIGITS] if ok else "" for c, ok in zip(codes, stats, strict=True)
+            ]
     return frame, problems
 
 

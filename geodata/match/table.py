@@ -23,6 +23,7 @@ from geodata.io.readers import LoadedLayer, check_input_file
 from geodata.match.frame import PointMatches, match_points
 from geodata.problems.report import without_paths
 from geodata.schema import LayerName
+from geodata.validate.layers import validate_layer
 
 #: Headers of an address column (matched like the canonical headers).
 ADDRESS_HEADERS: tuple[str, ...] = (
@@ -102,9 +103,6 @@ def _place(
     choices: Mapping[int, str] | None,
     column_map: dict[str, str] | None,
 ) -> PlacedPoints:
-    # Imported here: geodata.validate.layers imports this package's siblings, not it.
-    from geodata.validate.layers import validate_layer
-
     fmt = detect_format(path, check_input_file(path, source), source=source)
     if fmt not in ("csv", "xlsx"):
         raise problem(

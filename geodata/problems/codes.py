@@ -105,4 +105,7 @@ PROBLEM_CODES: dict[str, str] = {
     "raster_no_overlap": "The raster does not overlap the townships",
     "raster_total_mismatch": "(warning) Raster people in the townships differ from the table",
     "raster_partial_overlap": "(warning) Townships partly outside the raster (undercounted)",
+    # Township boundaries (geodata/boundaries)
+    "township_overlap": "(warning) Township polygons overlapping (area, townships, geometry)",
+    "township_gap": "(warning) Gaps between township polygons (area, townships, geometry)",
 }

@@ -20,14 +20,7 @@ from geodata.errors import GeodataError, Problem, ProblemCollector
 from geodata.io.columns import accepted_names_text
 from geodata.road_schema import ROADS_LAYER
 from geodata.schema import SCHEMAS, Column, InputLayerName, LayerName
-from geodata.validate.city import (
-    check_population_totals,
-    check_roads_reach_study_area,
-    check_site_references,
-    check_study_area,
-    check_township_codes,
-    fill_county_from_townships,
-)
+from geodata.validate.city import cross_layer_checks, fill_county_from_townships
 from geodata.validate.geometry import check_geometries
 from geodata.validate.roads import validate_roads
 from geodata.validate.values import parse_bool, parse_choice, parse_number, parse_text
@@ -260,6 +253,7 @@ def assemble_city(
     name: str = "",
     is_demo: bool = False,
     outside_china: bool = False,
+    sources: Mapping[str, str] | None = None,
 ) -> CityData:
     """Validate every layer, run the cross-layer checks and build a :class:`CityData`.
 
@@ -277,6 +271,9 @@ def assemble_city(
         True for the built-in demo city.
     outside_china
         True when the user said the data lies outside China (see :func:`validate_layer`).
+    sources
+        The user's file name of each layer (``{"villages": "村.csv"}``): problems name the
+        file, not the layer, also those spanning two layers.
 
     Returns
     -------
@@ -300,31 +297,27 @@ def assemble_city(
         if gdf is None:
             continue
         cleaned, problems = validate_layer(
-            _in_wgs84(gdf), layer, source=layer, outside_china=outside_china
+            _in_wgs84(gdf),
+            layer,
+            source=(sources or {}).get(layer, layer),
+            outside_china=outside_china,
         )
         collector.extend(problems)
         clean[layer] = cleaned
     clean_roads = None
     if roads is not None:
         clean_roads, problems = validate_layer(
-            _in_wgs84(roads), ROADS_LAYER, source=ROADS_LAYER, outside_china=outside_china
+            _in_wgs84(roads),
+            ROADS_LAYER,
+            source=(sources or {}).get(ROADS_LAYER, ROADS_LAYER),
+            outside_china=outside_china,
         )
         collector.extend(problems)
     collector.raise_if_errors()
     town = clean["townships"]
-    for layer in ("villages", "contact_points", "collection_sites", "homes"):
-        if layer in clean:
-            collector.extend(
-                check_study_area(town, clean[layer], layer, outside_china=outside_china)
-            )
-    if "villages" in clean:
-        collector.extend(check_township_codes(town, clean["villages"]))
-        collector.extend(check_population_totals(town, clean["villages"]))
-    if "collection_sites" in clean:
-        points = clean.get("contact_points")
-        collector.extend(check_site_references(clean["collection_sites"], points))
-    if clean_roads is not None:
-        collector.extend(check_roads_reach_study_area(town, clean_roads))
+    collector.extend(
+        cross_layer_checks(clean, clean_roads, sources=sources, outside_china=outside_china)
+    )
     collector.raise_if_errors()
     for layer in ("contact_points", "homes"):
         if layer in clean:
