@@ -122,7 +122,7 @@ def load_city_files(
             problems.extend(exc.problems)
     if any(p.severity == "error" for p in problems) or towns is None:
         raise GeodataError(problems + warnings)
-    sources = {layer: Path(path).name for layer, path in files.items() if path is not None}
+    sources = {str(layer): Path(path).name for layer, path in files.items() if path is not None}
     return _assemble(
         towns,
         layers,

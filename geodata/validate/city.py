@@ -16,6 +16,7 @@ import shapely
 from geodata.boundaries.topology import boundary_issues
 from geodata.errors import Problem
 from geodata.io.limits import POPULATION_MISMATCH_SHARE
+from geodata.schema import LayerName
 
 _LIST_MAX = 50
 
@@ -209,7 +210,7 @@ def fill_county_from_townships(
 
 
 def cross_layer_checks(
-    clean: Mapping[str, gpd.GeoDataFrame],
+    clean: Mapping[LayerName, gpd.GeoDataFrame],
     roads: gpd.GeoDataFrame | None,
     *,
     sources: Mapping[str, str] | None = None,
@@ -235,7 +236,13 @@ def cross_layer_checks(
 
     town = clean["townships"]
     problems = list(boundary_issues(town, source=name("townships")).warnings)
-    for layer in ("villages", "contact_points", "collection_sites", "homes"):
+    point_layers: tuple[LayerName, ...] = (
+        "villages",
+        "contact_points",
+        "collection_sites",
+        "homes",
+    )
+    for layer in point_layers:
         if layer in clean:
             problems.extend(
                 check_study_area(
