@@ -22,7 +22,7 @@ from geodata.city import CityData
 from geodata.errors import GeodataError, Problem
 from geodata.io.population import join_population
 from geodata.io.readers import LoadedLayer, read_layer
-from geodata.match.table import place_point_table
+from geodata.match.table import only_missing_coordinates, place_point_table
 from geodata.problems.cli import ProblemPrinter, add_outside_china_option, add_problem_options
 from geodata.raster.population import (
     allocate_to_villages,
@@ -167,10 +167,12 @@ def _placed_by_name(
     if (
         layer not in ("contact_points", "collection_sites", "homes")
         or towns is None
-        or [p.code for p in exc.errors] != ["missing_coordinates"]
+        or not only_missing_coordinates(exc)
     ):
         return None
     placed = place_point_table(path, layer, towns, layers.get("villages"))
+    if not placed.found_any:  # more likely coordinate headers not recognised: say that
+        return None
     if point_matches is not None:
         point_matches[layer] = placed.matches.table
     return placed.loaded

@@ -8,6 +8,7 @@ part (a test checks it).
 
 from __future__ import annotations
 
+from dashboard.i18n.text_data import DATA_INPUT_TEXT
 from dashboard.i18n.text_optimise import OPTIMISE_TEXT
 from dashboard.i18n.text_sim import SIM_TEXT
 
@@ -355,6 +356,8 @@ _APP_TEXT: dict[str, tuple[str, str]] = {
     "field_lon": ("经度", "longitude"),
     "field_lat": ("纬度", "latitude"),
 }
+
+_APP_TEXT.update(DATA_INPUT_TEXT)  # the data page's real-input sections (text_data.py)
 
 #: Every text of the dashboard.
 TEXT: dict[str, tuple[str, str]] = {**SIM_TEXT, **OPTIMISE_TEXT, **_APP_TEXT}

@@ -167,6 +167,7 @@ def _warnings(table: gpd.GeoDataFrame, source: str) -> list[Problem]:
                     "count": len(part),
                     "area_km2": round(float(part["area_km2"].sum()), 4),
                     "townships": list(part["names"]),
+                    "areas_km2": [float(a) for a in part["area_km2"]],
                     "wkt": [shapely.to_wkt(g, rounding_precision=6) for g in part.geometry][
                         :_LIST_MAX
                     ],

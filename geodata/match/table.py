@@ -47,6 +47,18 @@ class PlacedPoints:
     loaded: LoadedLayer
     matches: PointMatches
 
+    @property
+    def found_any(self) -> bool:
+        """True when at least one row was placed or has candidates. A sheet none of whose
+        rows is found is more likely a sheet whose coordinate headers were not recognised:
+        callers then report its ``missing_coordinates`` error instead."""
+        return bool((self.matches.table["status"] != "unmatched").any())
+
+
+def only_missing_coordinates(exc: GeodataError) -> bool:
+    """True when a point table's only error is that it has no coordinate columns."""
+    return [p.code for p in exc.errors] == ["missing_coordinates"]
+
 
 def address_column(headers: list[str]) -> str | None:
     """The header of the address column, or None."""
