@@ -144,6 +144,9 @@ def check_columns(upload: Upload, *, population_table: bool) -> ColumnCheck:
         upload.layer, table=upload.is_table, population_table=population_table
     )
     missing = [c for c in required if c not in suggested.values()]
+    if upload.layer == "villages" and "code" in suggested.values():
+        # Derived from the 12-digit 统计用区划代码 when absent (geodata.admin.codes).
+        missing = [c for c in missing if c != "township_code"]
     return ColumnCheck(headers, suggested, missing)
 
 
