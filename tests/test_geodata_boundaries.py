@@ -126,3 +126,19 @@ def test_the_good_townships_have_no_issues() -> None:
     towns = read_layer(GOOD / "townships.geojson", "townships").gdf
     assert boundary_issues(towns).table.empty
     assert boundary_issues(towns.iloc[0:0]).table.empty
+
+
+def test_the_report_command_can_clean_the_boundaries(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from analysis.cli.main import main
+
+    path = tmp_path / "乡镇.geojson"
+    towns = read_layer(GOOD / "townships.geojson", "townships").gdf
+    towns.loc[1, "geometry"] = box(104.598, 35.5, 104.7, 35.6)
+    towns.to_file(path, driver="GeoJSON")
+    argv = ["report", "--townships", str(path), "--points", str(GOOD / "contact_points.csv")]
+    assert main([*argv, "--out", str(tmp_path / "a")]) == 0
+    assert "overlap each other" in capsys.readouterr().err
+    assert main([*argv, "--clean-boundaries", "--out", str(tmp_path / "b")]) == 0
+    assert "overlap each other" not in capsys.readouterr().err

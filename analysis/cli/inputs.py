@@ -18,6 +18,7 @@ import geopandas as gpd
 import pandas as pd
 
 from analysis.errors import AnalysisError
+from geodata.boundaries.clean import clean_boundaries as clean_township_boundaries
 from geodata.city import CityData
 from geodata.errors import GeodataError, Problem
 from geodata.io.population import join_population
@@ -45,6 +46,7 @@ def load_city_files(
     outside_china: bool = False,
     point_matches: dict[str, pd.DataFrame] | None = None,
     population_raster: Path | None = None,
+    clean_boundaries: bool = False,
 ) -> CityData:
     """Read and assemble the layers named on the command line.
 
@@ -67,6 +69,9 @@ def load_city_files(
         Optional GeoTIFF of people per cell (``--population-raster``): the townships'
         population becomes its area-weighted sums, and the villages share their township's
         (:mod:`geodata.raster.population`).
+    clean_boundaries
+        Snap and clean the township boundaries first (``--clean-boundaries``; see
+        :mod:`geodata.boundaries.clean`).
 
     Returns
     -------
@@ -122,6 +127,8 @@ def load_city_files(
             problems.extend(exc.problems)
     if any(p.severity == "error" for p in problems) or towns is None:
         raise GeodataError(problems + warnings)
+    if clean_boundaries:
+        towns = clean_township_boundaries(towns, source=Path(townships).name).townships
     sources = {str(layer): Path(path).name for layer, path in files.items() if path is not None}
     return _assemble(
         towns,
@@ -230,6 +237,7 @@ def load_city_from_args(
         outside_china=bool(getattr(args, "outside_china", False)),
         point_matches=point_matches,
         population_raster=getattr(args, "population_raster", None),
+        clean_boundaries=bool(getattr(args, "clean_boundaries", False)),
     )
 
 

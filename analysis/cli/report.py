@@ -3,7 +3,8 @@
 Usage::
 
     python -m analysis report [--demo | --townships F --villages F --points F [--sites F]
-                               [--homes F] [--population F] [--population-raster F.tif]]
+                               [--homes F] [--population F] [--population-raster F.tif]
+                               [--clean-boundaries]]
                                [--standards F] [--radius-m N]
                                [--reach road|radius] [--roads F] [--reach-minutes N]
                                [--outside-china] [--all-problems] [--problems-file F.csv]
@@ -72,6 +73,12 @@ def add_parser(subparsers: Any) -> None:
         dest="population_raster",
         metavar="F.tif",
         help="GeoTIFF of people per cell (WorldPop-style): township and village populations",
+    )
+    p.add_argument(
+        "--clean-boundaries",
+        action="store_true",
+        dest="clean_boundaries",
+        help="snap and clean the township boundaries (overlaps, gaps up to 1 km2) before use",
     )
     p.add_argument(
         "--standards", type=Path, metavar="F", help="planning standards TOML (overrides defaults)"
