@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from shapely.geometry import Point
 
 from analysis.cli.main import main
 from geodata import GeodataError
@@ -116,3 +117,10 @@ def test_the_report_command_places_points_and_writes_the_matches(
     assert rows[0]["row"] == "1" and "上关村" in rows[0]["candidates"]
     err = capsys.readouterr().err
     assert "matches several places" in err and "matches no village" in err
+
+
+def test_townships_alone_place_a_township_inside_its_polygon(demo: CityData) -> None:
+    got = match_points(["园云镇人民政府", "沙徐村"], ["", ""], demo.townships, None)
+    assert list(got.table["status"]) == ["matched", "unmatched"]
+    town = demo.townships[demo.townships["code"] == "990121101"].geometry.iloc[0]
+    assert town.contains(Point(got.table.loc[0, "lon"], got.table.loc[0, "lat"]))
