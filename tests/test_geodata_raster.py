@@ -15,6 +15,7 @@ from geodata import GeodataError
 from geodata.raster.population import (
     allocate_to_villages,
     apply_raster_population,
+    raster_demand_grid,
     raster_population,
     whole_people,
 )
@@ -167,3 +168,18 @@ def test_the_report_command_takes_a_population_raster(
     assert by_code["620102001"] == 100 * (9 + 10 + 13 + 14)
     assert sum(by_code.values()) == int(_VALUES.sum())
     assert "raster counts 13,600 people" in capsys.readouterr().err  # the table said 21,500
+
+
+def test_the_cells_as_a_demand_grid_add_up_to_the_townships(tmp_path: Path) -> None:
+    values = _VALUES.copy()
+    values[3, 3] = -99999.0  # nodata: no demand point
+    path = _tif(tmp_path / "pop.tif", values)
+    grid = raster_demand_grid(path, _towns())
+    totals = raster_population(path, _towns()).township_population
+    by_town = grid.groupby("township_code")["population"].sum()
+    assert by_town.to_numpy() == pytest.approx(totals)
+    assert len(grid) == 8 + 4 + 4 + 3  # column 2 counted in both townships, one cell nodata
+    west = grid[grid["township_code"] == "620102001"]
+    assert west["lon"].min() == pytest.approx(104.525) and west["lat"].max() == pytest.approx(
+        35.675
+    )

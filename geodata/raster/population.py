@@ -16,10 +16,11 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from geodata.errors import Problem
 from geodata.io.limits import RASTER_MISMATCH_SHARE
-from geodata.raster.zonal import zonal_sums
+from geodata.raster.zonal import cell_pieces, zonal_sums
 
 #: Townships covered by the raster for less than this share of their area are listed.
 _PARTIAL = 0.99
@@ -102,6 +103,29 @@ def raster_population(
             )
         )
     return RasterPopulation(zonal.sums, zonal.raster_total, table_total, tuple(warnings))
+
+
+def raster_demand_grid(
+    path: str | Path, townships: gpd.GeoDataFrame, *, source_name: str | None = None
+) -> pd.DataFrame:
+    """The raster's cells as demand points: one row per (township, cell) piece with people.
+
+    Columns ``township_code``, ``lon``, ``lat`` (the cell centre, WGS84) and ``population``
+    (people of the cell inside the township, fractions kept). The rows of a township sum to
+    its :func:`raster_population` total. Not yet used by the coverage engine, which spreads a
+    township's population over a uniform grid when there are no villages.
+    """
+    path = Path(path)
+    pieces = cell_pieces(path, townships, source_name or path.name)
+    codes = townships["code"].astype(str).to_numpy()
+    return pd.DataFrame(
+        {
+            "township_code": codes[pieces["polygon"].to_numpy()],
+            "lon": pieces["lon"],
+            "lat": pieces["lat"],
+            "population": pieces["population"],
+        }
+    )
 
 
 def whole_people(values: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import rasterio
 import rasterio.errors
 import shapely
@@ -90,6 +91,78 @@ def _raster_total(ds: rasterio.DatasetReader) -> float:
     return total
 
 
+def _open_overlapping(
+    path: Path, polygons: gpd.GeoDataFrame, source: str
+) -> tuple[rasterio.DatasetReader, gpd.GeoDataFrame, np.ndarray]:
+    """The open raster, the polygons in its CRS and each polygon's share inside its extent.
+
+    Raises ``raster_no_overlap`` when no polygon meets the extent.
+    """
+    ds = open_count_raster(path, source)
+    shapes = polygons.to_crs(ds.crs)
+    extent = shapely.box(*ds.bounds)
+    geoms = shapes.geometry.to_numpy()
+    areas = shapely.area(geoms)
+    inside = shapely.area(shapely.intersection(geoms, extent))
+    covered = np.divide(inside, areas, out=np.zeros_like(areas), where=areas > 0)
+    if not (covered > 0).any():
+        ds.close()
+        lon0, lat0, lon1, lat1 = (float(v) for v in polygons.to_crs(4326).total_bounds)
+        rb = gpd.GeoSeries([extent], crs=shapes.crs).to_crs(4326).total_bounds
+        raise _fail(
+            "raster_no_overlap",
+            f"The population raster (longitude {rb[0]:.3f}-{rb[2]:.3f}, latitude "
+            f"{rb[1]:.3f}-{rb[3]:.3f}) does not overlap the townships (longitude "
+            f"{lon0:.3f}-{lon1:.3f}, latitude {lat0:.3f}-{lat1:.3f}). Use the raster of "
+            "this area.",
+            source,
+            params={"raster_bounds": [float(v) for v in rb]},
+        )
+    return ds, shapes, covered
+
+
+def cell_pieces(path: Path, polygons: gpd.GeoDataFrame, source: str) -> pd.DataFrame:
+    """Every (polygon, cell) piece with people: a demand grid from the raster.
+
+    Columns ``polygon`` (index into ``polygons``), ``lon``/``lat`` (the cell's centre in
+    WGS84; a cell cut by an edge keeps its centre, at most half a cell away) and
+    ``population`` (the cell's count times the share of its area inside the polygon).
+    """
+    ds, shapes, _ = _open_overlapping(path, polygons, source)
+    with ds:
+        ops = ["values", "coverage", "center_x", "center_y"]
+        frame = exact_extract(ds, shapes[[shapes.geometry.name]], ops, output="pandas")
+        crs = ds.crs
+    parts = []
+    for i, row in enumerate(frame.itertuples(index=False)):
+        people = np.nan_to_num(np.asarray(row.values, dtype="float64")) * np.asarray(row.coverage)
+        keep = people > 0
+        parts.append(
+            pd.DataFrame(
+                {
+                    "polygon": i,
+                    "x": np.asarray(row.center_x)[keep],
+                    "y": np.asarray(row.center_y)[keep],
+                    "population": people[keep],
+                }
+            )
+        )
+    cells = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["polygon", "x", "y", "population"])
+    )
+    lonlat = gpd.GeoSeries(gpd.points_from_xy(cells["x"], cells["y"]), crs=crs).to_crs(4326)
+    return pd.DataFrame(
+        {
+            "polygon": cells["polygon"].to_numpy(dtype="int64"),
+            "lon": lonlat.x.to_numpy(),
+            "lat": lonlat.y.to_numpy(),
+            "population": cells["population"].to_numpy(dtype="float64"),
+        }
+    )
+
+
 def zonal_sums(path: Path, polygons: gpd.GeoDataFrame, source: str) -> ZonalSums:
     """Area-weighted sums of a count raster over ``polygons`` (any CRS on either side).
 
@@ -99,26 +172,8 @@ def zonal_sums(path: Path, polygons: gpd.GeoDataFrame, source: str) -> ZonalSums
         ``raster_unreadable``, ``raster_no_crs``, or ``raster_no_overlap`` when no polygon
         meets the raster's extent.
     """
-    ds = open_count_raster(path, source)
+    ds, shapes, covered = _open_overlapping(path, polygons, source)
     with ds:
-        shapes = polygons.to_crs(ds.crs)
-        extent = shapely.box(*ds.bounds)
-        geoms = shapes.geometry.to_numpy()
-        areas = shapely.area(geoms)
-        inside = shapely.area(shapely.intersection(geoms, extent))
-        covered = np.divide(inside, areas, out=np.zeros_like(areas), where=areas > 0)
-        if not (covered > 0).any():
-            lon0, lat0, lon1, lat1 = (float(v) for v in polygons.to_crs(4326).total_bounds)
-            rb = gpd.GeoSeries([extent], crs=ds.crs).to_crs(4326).total_bounds
-            raise _fail(
-                "raster_no_overlap",
-                f"The population raster (longitude {rb[0]:.3f}-{rb[2]:.3f}, latitude "
-                f"{rb[1]:.3f}-{rb[3]:.3f}) does not overlap the townships (longitude "
-                f"{lon0:.3f}-{lon1:.3f}, latitude {lat0:.3f}-{lat1:.3f}). Use the raster of "
-                "this area.",
-                source,
-                params={"raster_bounds": [float(v) for v in rb]},
-            )
         frame = exact_extract(ds, shapes[[shapes.geometry.name]], "sum", output="pandas")
         sums = np.nan_to_num(frame["sum"].to_numpy(dtype="float64"))
         return ZonalSums(sums, covered, _raster_total(ds), ds.crs.to_string())
