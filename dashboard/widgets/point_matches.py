@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
-from dashboard.i18n import current_lang, fmt_int, t
+from dashboard.i18n import Lang, current_lang, fmt_int, t
 from dashboard.safetext import md_escape
 
 if TYPE_CHECKING:
@@ -61,14 +61,13 @@ def show_matches(matches: Mapping[str, Any]) -> None:
         )
         for row, cands in found.candidates.items():
             said = str(table.loc[row, "name"] or table.loc[row, "address"])
+            labels: dict[str, str] = {"": t("match_none", lang)}
+            labels.update({c.code: c.label for c in cands})
+            options: list[str] = list(labels)
             st.selectbox(
                 t("match_choose", row=row + 1, name=md_escape(said)),
-                ["", *(c.code for c in cands)],
-                format_func=lambda code, cands=cands: (
-                    t("match_none", lang)
-                    if code == ""
-                    else next(c.label for c in cands if c.code == code)
-                ),
+                options,
+                format_func=labels.__getitem__,
                 key=state.match_key(layer, row),
                 placeholder=t("select_placeholder", lang),
             )
@@ -95,7 +94,7 @@ def show_matches(matches: Mapping[str, Any]) -> None:
         )
 
 
-def boundary_frame(problems: Iterable[Problem], lang: str) -> pd.DataFrame:
+def boundary_frame(problems: Iterable[Problem], lang: Lang) -> pd.DataFrame:
     """One row per overlap or gap reported by the check (kind, townships, area in km²)."""
     rows = []
     for p in problems:
