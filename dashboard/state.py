@@ -78,12 +78,33 @@ UPLOAD_LAYERS: tuple[str, ...] = (
     "homes",
     "roads",
     "population",
+    "population_raster",
 )
+#: The planner chose the snap-and-clean step of the township boundaries.
+DATA_CLEAN_BOUNDARIES = "data_clean_boundaries"
+#: The table of overlaps and gaps between township boundaries on the data page.
+DATA_BOUNDARY_TABLE = "data_boundary_table"
+#: Re-check with the candidates chosen for the ambiguous rows of sheets placed by name: the
+#: button, and the flag its callback sets for the next run.
+DATA_MATCH_APPLY = "data_match_apply"
+DATA_MATCH_PENDING = "data_match_pending"
+#: Prefix of the per-row candidate select boxes: ``MATCH_PREFIX + layer + "_" + row``.
+MATCH_PREFIX = "match_"
 
 
 def upload_key(layer: str) -> str:
     """Return the uploader key for ``layer``."""
     return UPLOAD_PREFIX + layer
+
+
+def match_key(layer: str, row: int) -> str:
+    """Return the key of the select box choosing the place of ``row`` of ``layer``."""
+    return f"{MATCH_PREFIX}{layer}_{row}"
+
+
+def unmatched_key(layer: str) -> str:
+    """Return the key of the table of rows of ``layer`` placed by name that were not found."""
+    return f"{MATCH_PREFIX}{layer}_unmatched"
 
 
 def colmap_key(layer: str, column: str) -> str:

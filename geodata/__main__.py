@@ -156,7 +156,8 @@ def check(
         try:
             if population_table is not None:
                 layers["townships"] = join_population(layers["townships"], population_table)
-            city = assemble_city(**layers, outside_china=outside_china)
+            sources = {str(k): v.source for k, v in loaded.items()}
+            city = assemble_city(**layers, outside_china=outside_china, sources=sources)
         except GeodataError as exc:
             ok = False
             print("INVALID across layers")

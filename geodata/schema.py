@@ -68,14 +68,11 @@ ROAD_CLASSES: tuple[str, ...] = (
 MOTORWAY_CLASSES: tuple[str, ...] = ("expressway", "urban_expressway")
 #: Urban/rural kind of a township or village (村委会 = rural, 社区居委会 = urban).
 KINDS: tuple[str, ...] = ("urban", "rural")
+#: The statistics bureau's 城乡分类代码 (111 ... 220) are mapped by
+#: :func:`geodata.admin.codes.class_code_kinds` (a documented, overridable assumption).
 KIND_ALIASES: dict[str, tuple[str, ...]] = {
-    # 111-123: the statistics bureau's 城乡分类代码 for 城镇 (主城区 ... 镇中心区, 镇乡结合区).
-    "urban": (
-        *("城市", "城镇", "城区", "社区", "居委会", "社区居委会", "街道", "urban", "u"),
-        *("111", "112", "121", "122", "123"),
-    ),
-    # 210 乡中心区, 220 村庄.
-    "rural": ("农村", "乡村", "村", "村委会", "乡", "镇", "rural", "r", "210", "220"),
+    "urban": ("城市", "城镇", "城区", "社区", "居委会", "社区居委会", "街道", "urban", "u"),
+    "rural": ("农村", "乡村", "村", "村委会", "乡", "镇", "rural", "r"),
 }
 
 #: Header aliases of the urban/rural ``kind`` column (townships and villages).
@@ -160,7 +157,7 @@ SCHEMAS: dict[LayerName, LayerSchema] = {
                 "code",
                 "str",
                 True,
-                ("编码", "代码", "区划代码", "乡镇编码", "乡镇代码", "code"),
+                ("编码", "代码", "区划代码", "统计用区划代码", "乡镇编码", "乡镇代码", "code"),
                 "9-digit township code (统计用区划代码)",
             ),
             _NAME,
@@ -206,7 +203,7 @@ SCHEMAS: dict[LayerName, LayerSchema] = {
                 "code",
                 "str",
                 True,
-                ("编码", "代码", "区划代码", "村编码", "村代码", "code"),
+                ("编码", "代码", "区划代码", "统计用区划代码", "村编码", "村代码", "code"),
                 "12-digit village/community code",
             ),
             _NAME,

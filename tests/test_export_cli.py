@@ -86,7 +86,8 @@ def test_cli_gcj02(workspace: Path, tmp_path: Path) -> None:
         )
         == 0
     )
-    wb = load_workbook(tmp_path / "测试方案.xlsx")
+    # The file name says GCJ-02 too (issue #16): the coordinates are not WGS84.
+    wb = load_workbook(tmp_path / "测试方案_GCJ02.xlsx")
     meta = {r[0]: r[1] for r in wb["方案概况"].iter_rows(values_only=True) if r[0]}
     assert meta["坐标系"].startswith("GCJ-02")
 

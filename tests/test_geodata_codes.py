@@ -207,6 +207,21 @@ def test_every_code_is_produced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         "bad_oneway",
         "bad_level",
         "roads_outside_study_area",
+        # statistics-bureau codes: tests/test_geodata_codes_stats.py
+        "bad_admin_code",
+        "bad_kind_codes_setting",
+        # points placed by name: tests/test_geodata_match.py
+        "point_match_ambiguous",
+        "point_match_unmatched",
+        # population rasters: tests/test_geodata_raster.py
+        "raster_unreadable",
+        "raster_no_crs",
+        "raster_no_overlap",
+        "raster_total_mismatch",
+        "raster_partial_overlap",
+        # township boundaries: tests/test_geodata_boundaries.py
+        "township_overlap",
+        "township_gap",
     }
     assert set(PROBLEM_CODES) - by_corpus - others - set(cases) == set()
     for code, case in cases.items():

@@ -15,13 +15,21 @@ from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from analysis.errors import AnalysisError
+from geodata.boundaries.clean import clean_boundaries as clean_township_boundaries
 from geodata.city import CityData
 from geodata.errors import GeodataError, Problem
 from geodata.io.population import join_population
-from geodata.io.readers import read_layer
+from geodata.io.readers import LoadedLayer, read_layer
+from geodata.match.table import only_missing_coordinates, place_point_table
 from geodata.problems.cli import ProblemPrinter, add_outside_china_option, add_problem_options
+from geodata.raster.population import (
+    allocate_to_villages,
+    apply_raster_population,
+    raster_population,
+)
 from geodata.schema import InputLayerName
 from geodata.validate.layers import assemble_city
 
@@ -36,6 +44,9 @@ def load_city_files(
     *,
     roads: Path | None = None,
     outside_china: bool = False,
+    point_matches: dict[str, pd.DataFrame] | None = None,
+    population_raster: Path | None = None,
+    clean_boundaries: bool = False,
 ) -> CityData:
     """Read and assemble the layers named on the command line.
 
@@ -51,6 +62,16 @@ def load_city_files(
         Optional road lines (``--roads``): ``CityData.roads``.
     outside_china
         The data lies outside China (``--outside-china``): the China-only checks step aside.
+    point_matches
+        Filled with ``{layer: match table}`` for every point table that had no coordinates
+        and was placed by name or address (:func:`geodata.match.table.place_point_table`).
+    population_raster
+        Optional GeoTIFF of people per cell (``--population-raster``): the townships'
+        population becomes its area-weighted sums, and the villages share their township's
+        (:mod:`geodata.raster.population`).
+    clean_boundaries
+        Snap and clean the township boundaries first (``--clean-boundaries``; see
+        :mod:`geodata.boundaries.clean`).
 
     Returns
     -------
@@ -77,12 +98,20 @@ def load_city_files(
             layers[layer] = None
             continue
         # Township boundaries may lack population when a table supplies it.
-        optional = ("population",) if layer == "townships" and population is not None else ()
+        table_later = population is not None or population_raster is not None
+        optional = ("population",) if layer == "townships" and table_later else ()
         try:
             loaded = read_layer(path, layer, optional_columns=optional, outside_china=outside_china)
         except GeodataError as exc:
-            problems.extend(exc.problems)
-            continue
+            try:
+                placed = _placed_by_name(exc, path, layer, layers, point_matches)
+            except GeodataError as again:
+                problems.extend(again.problems)
+                continue
+            if placed is None:
+                problems.extend(exc.problems)
+                continue
+            loaded = placed
         layers[layer] = loaded.gdf
         warnings.extend(loaded.warnings)
     towns = layers.get("townships")
@@ -91,11 +120,69 @@ def load_city_files(
             towns = join_population(towns, population)
         except GeodataError as exc:
             problems.extend(exc.problems)
+    if population_raster is not None and towns is not None and not problems:
+        try:
+            towns = _with_raster(population_raster, towns, layers, warnings)
+        except GeodataError as exc:
+            problems.extend(exc.problems)
     if any(p.severity == "error" for p in problems) or towns is None:
         raise GeodataError(problems + warnings)
+    if clean_boundaries:
+        towns = clean_township_boundaries(towns, source=Path(townships).name).townships
+    sources = {str(layer): Path(path).name for layer, path in files.items() if path is not None}
     return _assemble(
-        towns, layers, tuple(warnings), name=Path(townships).stem, outside_china=outside_china
+        towns,
+        layers,
+        tuple(warnings),
+        name=Path(townships).stem,
+        outside_china=outside_china,
+        sources=sources,
     )
+
+
+def _with_raster(
+    path: Path,
+    towns: gpd.GeoDataFrame,
+    layers: dict[str, gpd.GeoDataFrame | None],
+    warnings: list[Problem],
+) -> gpd.GeoDataFrame:
+    """Townships (and villages, in ``layers``) with the population of a raster."""
+    found = raster_population(path, towns)
+    warnings.extend(found.warnings)
+    towns = apply_raster_population(towns, found)
+    villages = layers.get("villages")
+    if villages is not None:
+        shared = allocate_to_villages(
+            villages["township_code"].to_numpy(),
+            villages["population"].to_numpy(),
+            towns["code"].to_numpy(),
+            towns["population"].to_numpy(),
+        )
+        layers["villages"] = villages.assign(population=shared)
+    return towns
+
+
+def _placed_by_name(
+    exc: GeodataError,
+    path: Path,
+    layer: InputLayerName,
+    layers: dict[str, gpd.GeoDataFrame | None],
+    point_matches: dict[str, pd.DataFrame] | None,
+) -> LoadedLayer | None:
+    """A point table whose only fault is missing coordinates, placed by name or address."""
+    towns = layers.get("townships")
+    if (
+        layer not in ("contact_points", "collection_sites", "homes")
+        or towns is None
+        or not only_missing_coordinates(exc)
+    ):
+        return None
+    placed = place_point_table(path, layer, towns, layers.get("villages"))
+    if not placed.found_any:  # more likely coordinate headers not recognised: say that
+        return None
+    if point_matches is not None:
+        point_matches[layer] = placed.matches.table
+    return placed.loaded
 
 
 def _assemble(
@@ -104,6 +191,7 @@ def _assemble(
     warnings: tuple[Problem, ...],
     name: str,
     outside_china: bool,
+    sources: dict[str, str] | None = None,
 ) -> CityData:
     city = assemble_city(
         towns,
@@ -114,11 +202,14 @@ def _assemble(
         roads=layers.get("roads"),
         name=name,
         outside_china=outside_china,
+        sources=sources,
     )
     return replace(city, warnings=warnings + tuple(city.warnings))
 
 
-def load_city_from_args(args: argparse.Namespace) -> CityData:
+def load_city_from_args(
+    args: argparse.Namespace, point_matches: dict[str, pd.DataFrame] | None = None
+) -> CityData:
     """Load the city named by a command's ``--demo`` or input-file options.
 
     Parameters
@@ -144,6 +235,9 @@ def load_city_from_args(args: argparse.Namespace) -> CityData:
         population=getattr(args, "population", None),
         roads=getattr(args, "roads", None),
         outside_china=bool(getattr(args, "outside_china", False)),
+        point_matches=point_matches,
+        population_raster=getattr(args, "population_raster", None),
+        clean_boundaries=bool(getattr(args, "clean_boundaries", False)),
     )
 
 

@@ -3,17 +3,22 @@
 Usage::
 
     python -m analysis report [--demo | --townships F --villages F --points F [--sites F]
-                               [--homes F] [--population F]] [--standards F] [--radius-m N]
+                               [--homes F] [--population F] [--population-raster F.tif]
+                               [--clean-boundaries]]
+                               [--standards F] [--radius-m N]
                                [--reach road|radius] [--roads F] [--reach-minutes N]
                                [--outside-china] [--all-problems] [--problems-file F.csv]
                                --out DIR
 
 Writes ``kpis.json`` (UTF-8), ``townships.csv``, ``counties.csv`` and ``contact_points.csv``
-(UTF-8 with BOM so Excel shows the Chinese names). Villages are the demand; without
-``--villages`` each township's population is spread over a grid. Exit status: 0 success,
-2 bad input (the problems on stderr, identical ones once with their count and first rows;
-``--all-problems`` prints each, ``--problems-file`` writes each to a CSV file; no traceback),
-1 output could not be written. ``--outside-china`` accepts data outside China. With
+(UTF-8 with BOM so Excel shows the Chinese names). A ``--points`` (``--sites``, ``--homes``)
+table without coordinates is placed by name or address against the villages and townships:
+``point_matches.csv`` (one row per input row: matched, ambiguous with its candidates,
+unmatched) is written too, and the ambiguous and unmatched rows are warnings. Villages are
+the demand; without ``--villages`` each township's population is spread over a grid. Exit
+status: 0 success, 2 bad input (the problems on stderr, identical ones once with their count
+and first rows; ``--all-problems`` prints each, ``--problems-file`` writes each to a CSV file;
+no traceback), 1 output could not be written. ``--outside-china`` accepts data outside China. With
 ``--reach road`` (or ``--roads F``) "within reach" is travel time on the roads
 (``kpis.json`` then says ``"reach_mode": "road"``).
 """
@@ -26,6 +31,8 @@ import math
 import sys
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from analysis.cli.inputs import add_problem_arguments, load_city_from_args, print_problems
 from analysis.cli.reach import add_reach_arguments, reach_overrides, reach_problems, with_roads
@@ -61,6 +68,19 @@ def add_parser(subparsers: Any) -> None:
         "--population", type=Path, metavar="F", help="table of township populations to join"
     )
     p.add_argument(
+        "--population-raster",
+        type=Path,
+        dest="population_raster",
+        metavar="F.tif",
+        help="GeoTIFF of people per cell (WorldPop-style): township and village populations",
+    )
+    p.add_argument(
+        "--clean-boundaries",
+        action="store_true",
+        dest="clean_boundaries",
+        help="snap and clean the township boundaries (overlaps, gaps up to 1 km2) before use",
+    )
+    p.add_argument(
         "--standards", type=Path, metavar="F", help="planning standards TOML (overrides defaults)"
     )
     p.add_argument(
@@ -84,7 +104,8 @@ def run(args: argparse.Namespace) -> int:
         if problems:
             raise AnalysisError(problems)
         standards = load_standards(args.standards, radius_m=args.radius_m, **reach_overrides(args))
-        city = with_roads(load_city_from_args(args), args)
+        matches: dict[str, pd.DataFrame] = {}
+        city = with_roads(load_city_from_args(args, matches), args)
         result = compute_coverage(city, standards)
     except (GeodataError, AnalysisError) as exc:
         print_problems(exc.problems, args)
@@ -92,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
     print_problems(tuple(city.warnings) + result.warnings, args)
     try:
         write_report(result, args.out)
+        write_point_matches(matches, args.out)
     except OSError as exc:
         print(f"ERROR: cannot write to {args.out}: {exc}", file=sys.stderr)
         return EXIT_OUTPUT
@@ -118,6 +140,17 @@ def write_report(result: CoverageResult, out: Path) -> list[Path]:
     return paths
 
 
+def write_point_matches(matches: dict[str, pd.DataFrame], out: Path) -> Path | None:
+    """Write ``point_matches.csv`` (every layer placed by name, one row per input row)."""
+    if not matches:
+        return None
+    table = pd.concat([m.assign(layer=layer) for layer, m in matches.items()], ignore_index=True)
+    table["row"] = table["row"] + 1  # as the user counts rows, the header not counted
+    path = out / "point_matches.csv"
+    neutralise_frame(table).to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
 def _argument_problems(args: argparse.Namespace) -> list[Problem]:
     if args.radius_m is not None and not (math.isfinite(args.radius_m) and args.radius_m > 0):
         return [
@@ -129,6 +162,8 @@ def _argument_problems(args: argparse.Namespace) -> list[Problem]:
         ]
     files = ("townships", "villages", "points", "sites", "homes", "population")
     given = [name for name in files if getattr(args, name) is not None]
+    if getattr(args, "population_raster", None) is not None:
+        given.append("population-raster")
     if args.demo and given:
         names = ", ".join(f"--{n}" for n in given)
         return [Problem("demo_with_files", f"--demo cannot be combined with {names}.")]

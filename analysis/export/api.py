@@ -53,6 +53,8 @@ FORMATS: tuple[str, ...] = (
     "png",
 )
 ALL = "all"
+#: Ends the file names of an export in GCJ-02 coordinates.
+GCJ02_SUFFIX = "_GCJ02"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
@@ -165,7 +167,8 @@ def export_bundle(
     ``<stem>.kml``, ``<stem>.kmz``, ``<stem>_<layer>.csv`` (+ ``_kpis``, ``_counties``),
     ``<stem>.xlsx``, ``<stem>_简报.docx``, ``<stem>_简报.pdf``, ``<stem>_地图.png``; the
     stem defaults to the scenario name made safe for file names. With ``review`` (records
-    exist), the brief gets its section 七、运行评估.
+    exist), the brief gets its section 七、运行评估. A GCJ-02 export's stem
+    ends with ``_GCJ02`` (its coordinates are not WGS84; see :mod:`analysis.export.gis`).
     """
     check_format(fmt)
     if bundle.coords not in COORD_SYSTEMS:
@@ -173,6 +176,8 @@ def export_bundle(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     base = stem or safe_stem(bundle.title)
+    if bundle.coords == "gcj02" and not base.endswith(GCJ02_SUFFIX):
+        base += GCJ02_SUFFIX
     wanted = FORMATS if fmt == ALL else (fmt,)
     writers: dict[str, Callable[[], list[Path]]] = {
         "gpkg": lambda: gis.write_gpkg(bundle, out / f"{base}.gpkg"),

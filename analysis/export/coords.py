@@ -13,8 +13,11 @@ from geodata.coords import CoordSystem
 def convert_coords(layer: gpd.GeoDataFrame, coords: CoordSystem | str) -> gpd.GeoDataFrame:
     """Return ``layer`` with its WGS84 coordinates converted to ``coords``.
 
-    GCJ-02 is not a CRS that PROJ knows, so the result keeps the EPSG:4326 label: the
-    numbers are GCJ-02 longitudes/latitudes (what AMap, Tencent and Ovital expect).
+    GCJ-02 is not a CRS that PROJ knows. The frame keeps its EPSG:4326 label in memory (the
+    map image and the tables draw and list it as degrees), but the GIS writers drop the
+    label when they write GCJ-02 (:mod:`analysis.export.gis`): a file never claims EPSG:4326
+    for shifted coordinates. The numbers are GCJ-02 longitudes/latitudes (what AMap,
+    Tencent and Ovital expect).
     """
     if coords == "wgs84" or layer.empty:
         return layer.copy()

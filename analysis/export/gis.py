@@ -4,6 +4,14 @@ Each writer takes an :class:`~analysis.export.model.ExportBundle` and a target p
 returns the path(s) written. Column names are the canonical English ones of
 ``docs/ARCHITECTURE.md`` (Shapefile: the short names of :mod:`analysis.export.shpfields`),
 so an exported GeoPackage can be loaded back into the tool.
+
+GCJ-02 is not a coordinate reference system PROJ or any GIS knows, and labelling shifted
+coordinates EPSG:4326 would have a GIS draw them 300-500 m off without a word. A GCJ-02
+export therefore declares no CRS at all: the GeoPackage layers are CRS-less (srs_id 0,
+"undefined geographic") with a description saying GCJ-02, the zipped Shapefile has no
+``.prj`` and holds ``坐标系说明.txt``, the GeoJSON is written without the RFC 7946 flag and
+with a ``description``; KML (WGS84 by definition) says GCJ-02 in its description. Every
+file name ends with ``_GCJ02`` (:func:`analysis.export.api.export_bundle`).
 """
 
 from __future__ import annotations
@@ -11,8 +19,10 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+import warnings
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pyogrio
@@ -23,9 +33,33 @@ from analysis.export.model import ExportBundle
 from analysis.export.shpfields import shapefile_names
 from geodata.spreadsheet_safety import neutralise_value
 
+#: What a GCJ-02 export says about its coordinates (GeoPackage/GeoJSON description, zip note).
+GCJ02_NOTE = (
+    "坐标系：GCJ-02（火星坐标，高德/腾讯地图使用），不是 WGS84/EPSG:4326，故未声明坐标参考系。"
+    "Coordinates are GCJ-02 (AMap/Tencent), not WGS84/EPSG:4326: no CRS is declared."
+)
+
 
 def _geometry_type(name: str) -> str:
     return "MultiPolygon" if name == "townships" else "Point"
+
+
+def _layer(bundle: ExportBundle, layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The layer as written: without a CRS when its coordinates are GCJ-02."""
+    if bundle.coords != "gcj02":
+        return layer
+    return layer.set_crs(None, allow_override=True)
+
+
+def _write(bundle: ExportBundle, frame: gpd.GeoDataFrame, target: Path, **kw: Any) -> None:
+    """pyogrio's write; a GCJ-02 layer is written without a CRS on purpose (no warning)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="'crs' was not provided", category=UserWarning)
+        pyogrio.write_dataframe(_layer(bundle, frame), target, **kw)
+
+
+def _note_options(bundle: ExportBundle) -> dict[str, object]:
+    return {"DESCRIPTION": GCJ02_NOTE} if bundle.coords == "gcj02" else {}
 
 
 def write_gpkg(bundle: ExportBundle, path: Path) -> list[Path]:
@@ -38,7 +72,8 @@ def write_gpkg(bundle: ExportBundle, path: Path) -> list[Path]:
     if path.exists():
         path.unlink()
     for name, layer in bundle.layers.items():
-        pyogrio.write_dataframe(
+        _write(
+            bundle,
             layer,
             path,
             layer=name,
@@ -46,6 +81,7 @@ def write_gpkg(bundle: ExportBundle, path: Path) -> list[Path]:
             geometry_type=_geometry_type(name),
             promote_to_multi=name == "townships",
             append=path.exists(),
+            layer_options=_note_options(bundle),
         )
     return [path]
 
@@ -67,7 +103,8 @@ def write_shapefile_zip(bundle: ExportBundle, path: Path) -> list[Path]:
             names = shapefile_names(c for c in layer.columns if c != layer.geometry.name)
             renamed = layer.rename(columns=names)
             shp = Path(tmp) / f"{name}.shp"
-            pyogrio.write_dataframe(
+            _write(
+                bundle,
                 renamed,
                 shp,
                 driver="ESRI Shapefile",
@@ -82,6 +119,8 @@ def write_shapefile_zip(bundle: ExportBundle, path: Path) -> list[Path]:
         writer.writerow(["layer", "field", "column", "label_zh"])
         writer.writerows([[neutralise_value(v) for v in row] for row in mapping_rows])
         zf.writestr("fields.csv", "\ufeff" + buffer.getvalue())
+        if bundle.coords == "gcj02":
+            zf.writestr("坐标系说明.txt", "\ufeff" + GCJ02_NOTE + "\n")
     return [path]
 
 
@@ -93,13 +132,21 @@ def write_geojson(bundle: ExportBundle, out_dir: Path, stem: str) -> list[Path]:
         target = out_dir / f"{stem}_{name}.geojson"
         if target.exists():
             target.unlink()
-        pyogrio.write_dataframe(
+        # RFC 7946 means WGS84: a GCJ-02 file is written without that flag.
+        rfc = "NO" if bundle.coords == "gcj02" else "YES"
+        _write(
+            bundle,
             layer,
             target,
             driver="GeoJSON",
             geometry_type=_geometry_type(name) if not layer.empty else "Unknown",
             promote_to_multi=name == "townships",
-            layer_options={"RFC7946": "YES", "WRITE_NAME": "NO", "COORDINATE_PRECISION": 8},
+            layer_options={
+                "RFC7946": rfc,
+                "WRITE_NAME": "NO",
+                "COORDINATE_PRECISION": 8,
+                **_note_options(bundle),
+            },
         )
         written.append(target)
     return written

@@ -1,12 +1,12 @@
 """Translations of data and analysis problems by their stable ``code``.
 
-The table has a sentence for every code of :data:`geodata.problems.codes.PROBLEM_CODES` (a
-test checks it) and for the analysis codes. The file, row, column and value of a problem are
-shown in their own table columns, so the sentences say what is wrong and how to fix it.
+Every code of :data:`geodata.problems.codes.PROBLEM_CODES` has a sentence (a test checks it),
+and so has every analysis code; file, row, column and value show in their own columns.
 """
 
 from __future__ import annotations
 
+from dashboard.i18n.problems_inputs import INPUT_PROBLEM_TEXT
 from dashboard.i18n.problems_records import RECORDS_PROBLEM_TEXT
 from dashboard.i18n.problems_roads import ROAD_PROBLEM_TEXT
 from dashboard.i18n.problems_solver import SOLVER_PROBLEM_TEXT
@@ -395,6 +395,6 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "未找到中文字体 Noto Sans CJK，请安装 Debian 软件包 fonts-noto-cjk。",
         "The Chinese font Noto Sans CJK was not found; install the Debian package fonts-noto-cjk.",
     ),
-    **ROAD_PROBLEM_TEXT,
 }
-PROBLEM_TEXT.update({**STORE_PROBLEM_TEXT, **RECORDS_PROBLEM_TEXT, **SOLVER_PROBLEM_TEXT})
+PROBLEM_TEXT.update({**ROAD_PROBLEM_TEXT, **STORE_PROBLEM_TEXT, **RECORDS_PROBLEM_TEXT})
+PROBLEM_TEXT.update({**SOLVER_PROBLEM_TEXT, **INPUT_PROBLEM_TEXT})

@@ -10,6 +10,7 @@ part (a test checks it).
 
 from __future__ import annotations
 
+from dashboard.i18n.text_data import DATA_INPUT_TEXT
 from dashboard.i18n.text_optimise import OPTIMISE_TEXT
 from dashboard.i18n.text_reach import REACH_TEXT
 from dashboard.i18n.text_review import REVIEW_TEXT
@@ -359,6 +360,8 @@ _APP_TEXT: dict[str, tuple[str, str]] = {
     "field_lon": ("经度", "longitude"),
     "field_lat": ("纬度", "latitude"),
 }
+
+_APP_TEXT.update(DATA_INPUT_TEXT)  # the data page's real-input sections (text_data.py)
 
 #: Every text of the dashboard.
 TEXT: dict[str, tuple[str, str]] = {

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.services import data as services
+from dashboard.services import realdata
 from geodata.errors import GeodataError, Problem
 
 #: File types offered per upload field.
@@ -40,6 +41,8 @@ def accepted_types(layer: str) -> list[str]:
     """Return the file extensions accepted for ``layer``."""
     if layer == "population":
         return TABLE_TYPES
+    if layer == realdata.RASTER_LAYER:
+        return realdata.RASTER_TYPES
     if layer in ("townships", "roads"):
         return [t for t in VECTOR_TYPES if t not in TABLE_TYPES]
     return VECTOR_TYPES
@@ -141,6 +144,9 @@ def check_columns(upload: Upload, *, population_table: bool) -> ColumnCheck:
         upload.layer, table=upload.is_table, population_table=population_table
     )
     missing = [c for c in required if c not in suggested.values()]
+    if upload.layer == "villages" and "code" in suggested.values():
+        # Derived from the 12-digit 统计用区划代码 when absent (geodata.admin.codes).
+        missing = [c for c in missing if c != "township_code"]
     return ColumnCheck(headers, suggested, missing)
 
 
@@ -158,12 +164,15 @@ class CheckResult:
         Cache key of this combination of files and settings.
     counts
         Rows read per layer.
+    matches
+        ``layer -> PointMatches`` of the sheets placed by name or address.
     """
 
     problems: tuple[Problem, ...]
     city: Any | None
     dataset_id: str
     counts: dict[str, int] = field(default_factory=dict)
+    matches: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -182,8 +191,9 @@ def dataset_id(
     coord_system: str,
     name: str,
     outside_china: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> str:
-    """Return a stable id for a set of uploads and settings."""
+    """Return a stable id for a set of uploads and settings (``extra``: further settings)."""
     key = json.dumps(
         {
             "files": {k: u.digest for k, u in sorted(uploads.items())},
@@ -192,6 +202,7 @@ def dataset_id(
             "name": name,
             # Only when set: the ids of datasets saved before the setting existed stay valid.
             **({"outside_china": True} if outside_china else {}),
+            **(extra or {}),
         },
         ensure_ascii=False,
         sort_keys=True,
@@ -205,6 +216,9 @@ def check(
     coord_system: str,
     name: str,
     outside_china: bool = False,
+    *,
+    choices: dict[str, dict[int, str]] | None = None,
+    clean_boundaries: bool = False,
 ) -> CheckResult:
     """Read every uploaded layer, join the population table and assemble the city.
 
@@ -221,8 +235,18 @@ def check(
         Display name of the area.
     outside_china
         The user said the data lies outside China: the China-only checks step aside.
+    choices
+        ``layer -> {row: code}``: the candidates chosen for ambiguous rows of sheets placed
+        by name or address.
+    clean_boundaries
+        Snap and clean the township boundaries before use (overlaps and gaps).
     """
-    ds_id = dataset_id(uploads, column_maps, coord_system, name, outside_china)
+    extra = {
+        **({"choices": {k: sorted(v.items()) for k, v in choices.items()}} if choices else {}),
+        **({"clean_boundaries": True} if clean_boundaries else {}),
+    }
+    ds_id = dataset_id(uploads, column_maps, coord_system, name, outside_china, extra)
+    matches: dict[str, Any] = {}
     problems: list[Problem] = []
     layers: dict[str, Any] = {}
     counts: dict[str, int] = {}
@@ -231,7 +255,8 @@ def check(
         up = uploads.get(layer)
         if up is None:
             continue
-        optional = ("population",) if layer == "townships" and pop is not None else ()
+        later = pop is not None or realdata.RASTER_LAYER in uploads
+        optional = ("population",) if layer == "townships" and later else ()
         try:
             loaded = services.read_layer_cached(
                 up,
@@ -244,8 +269,16 @@ def check(
                 outside_china,
             )
         except GeodataError as exc:
-            problems.extend(exc.problems)
-            continue
+            try:
+                placed = realdata.place_if_unplaced(
+                    exc, up, layer, layers, (choices or {}).get(layer)
+                )
+            except GeodataError as again:
+                placed, exc = None, again
+            if placed is None:
+                problems.extend(exc.problems)
+                continue
+            loaded, matches[layer] = placed.loaded, placed.matches
         problems.extend(loaded.warnings)
         layers[layer] = loaded.gdf
         counts[layer] = len(loaded.gdf)
@@ -256,16 +289,28 @@ def check(
             counts["population"] = len(layers["townships"])
         except GeodataError as exc:
             problems.extend(exc.problems)
+    raster = uploads.get(realdata.RASTER_LAYER)
+    if raster is not None and "townships" in layers:
+        try:
+            problems.extend(realdata.apply_raster(raster, layers))
+        except GeodataError as exc:
+            problems.extend(exc.problems)
+    if clean_boundaries and "townships" in layers:
+        layers["townships"] = realdata.cleaned_townships(layers["townships"], "townships")
     problems = _user_names(problems, uploads)
     if any(p.severity == "error" for p in problems) or "townships" not in layers:
-        return CheckResult(tuple(problems), None, ds_id, counts)
+        return CheckResult(tuple(problems), None, ds_id, counts, matches)
     try:
         city = services.assemble_city(layers, name=name, outside_china=outside_china)
     except GeodataError as exc:
         found = _user_names(list(exc.problems), uploads)
-        return CheckResult(tuple(problems + found), None, ds_id, counts)
+        return CheckResult(tuple(problems + found), None, ds_id, counts, matches)
     return CheckResult(
-        _unique([*problems, *_user_names(list(city.warnings), uploads)]), city, ds_id, counts
+        _unique([*problems, *_user_names(list(city.warnings), uploads)]),
+        city,
+        ds_id,
+        counts,
+        matches,
     )
 
 

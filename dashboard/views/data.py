@@ -14,9 +14,10 @@ from dashboard.map.folium_map import build_map
 from dashboard.map.pipeline import view_payload
 from dashboard.safetext import md_escape
 from dashboard.services import data as services
-from dashboard.services import importer
+from dashboard.services import importer, realdata
 from dashboard.styles import dataset_badge, uploader_css
 from dashboard.ui import dataset_name, page_header, show_problems
+from dashboard.widgets.point_matches import boundary_frame, chosen_matches, show_matches
 from dashboard.widgets.road_summary import road_summary
 from geodata.io.limits import MAX_INPUT_MB
 
@@ -83,6 +84,10 @@ def _column_maps(ups: dict[str, importer.Upload]) -> tuple[dict[str, dict[str, s
         if layer in ("population", "roads"):
             continue  # a table joined by code; road columns are recognised by the reader
         found = importer.check_columns(up, population_table="population" in ups)
+        if layer in ("population", realdata.RASTER_LAYER):
+            continue
+        later = "population" in ups or realdata.RASTER_LAYER in ups
+        found = importer.check_columns(up, population_table=later)
         problems.extend(found.problems)
         if not found.missing:
             continue
@@ -151,9 +156,20 @@ def render() -> None:
         t("data_city_name"), key=state.DATA_CITY_NAME, placeholder=t("data_city_name_default")
     )
     ups = _uploads()
+    clean = st.checkbox(
+        t("data_clean_boundaries"),
+        key=state.DATA_CLEAN_BOUNDARIES,
+        help=t("data_clean_boundaries_help"),
+    )
     maps, header_problems = _column_maps(ups)
-    if st.button(
-        t("data_check"), key=state.DATA_CHECK, type="primary", icon=":material/fact_check:"
+    previous = st.session_state.get(state.DATA_CHECK_RESULT)
+    # Set by the matches section's button (a callback: known before the page is drawn).
+    rematch = bool(st.session_state.pop(state.DATA_MATCH_PENDING, False))
+    if (
+        st.button(
+            t("data_check"), key=state.DATA_CHECK, type="primary", icon=":material/fact_check:"
+        )
+        or rematch
     ):
         if "townships" not in ups:
             st.session_state[state.DATA_CHECK_RESULT] = None
@@ -166,6 +182,10 @@ def render() -> None:
                     "wgs84" if outside_china else coord,
                     area.strip() or t("data_city_name_default"),
                     outside_china=outside_china,
+                    choices=chosen_matches(previous.matches)
+                    if isinstance(previous, importer.CheckResult)
+                    else None,
+                    clean_boundaries=clean,
                 )
     result = st.session_state.get(state.DATA_CHECK_RESULT)
     if header_problems and result is None:
@@ -187,6 +207,11 @@ def render() -> None:
             key=state.DATA_PROBLEMS_TABLE,
             download_key=state.DATA_PROBLEMS_DOWNLOAD,
         )
+        show_matches(result.matches)
+        boundaries = boundary_frame(result.problems, lang)
+        if not boundaries.empty:
+            with st.expander(t("boundary_title"), icon=":material/layers:"):
+                st.dataframe(boundaries, hide_index=True, key=state.DATA_BOUNDARY_TABLE)
     city = result.city
     if not result.ok or city is None:
         return

@@ -31,3 +31,6 @@ MAX_COUNT: int = 10_000_000
 MAX_AREA_M2: float = 1_000_000.0
 #: Townships whose villages sum to a population differing by more than this share warn.
 POPULATION_MISMATCH_SHARE: float = 0.05
+#: A population raster whose people inside the townships differ from the township table
+#: by more than this share is reported (``raster_total_mismatch``, a warning).
+RASTER_MISMATCH_SHARE: float = 0.05

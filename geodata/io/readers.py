@@ -8,6 +8,7 @@ Every problem found on the way is collected and raised as one :class:`GeodataErr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -125,6 +126,7 @@ def read_layer(
     source_name: str | None = None,
     optional_columns: tuple[str, ...] = (),
     outside_china: bool = False,
+    kind_codes: Mapping[str, str] | None = None,
 ) -> LoadedLayer:
     """Read, convert and validate one layer.
 
@@ -151,6 +153,9 @@ def read_layer(
         True when the user said the data lies outside China: the China-only checks (the
         China box, swapped coordinates judged against China, GCJ-02/BD-09 hints) step
         aside; coordinates must still be longitude/latitude degrees, and the datum WGS84.
+    kind_codes
+        Overrides of the 城乡分类代码 → urban/rural mapping, e.g. ``{"122": "rural"}``
+        (see :mod:`geodata.admin.codes`).
 
     Returns
     -------
@@ -166,7 +171,14 @@ def read_layer(
     source = source_name or path.name
     try:
         loaded = _read_layer(
-            path, layer, coord_system, column_map, source, optional_columns, outside_china
+            path,
+            layer,
+            coord_system,
+            column_map,
+            source,
+            optional_columns,
+            outside_china,
+            kind_codes,
         )
     except GeodataError as exc:
         raise GeodataError(without_paths(exc.problems, path, source)) from None
@@ -181,6 +193,7 @@ def _read_layer(
     source: str,
     optional_columns: tuple[str, ...],
     outside_china: bool,
+    kind_codes: Mapping[str, str] | None = None,
 ) -> LoadedLayer:
     if layer not in INPUT_LAYER_NAMES:
         raise problem(
@@ -240,6 +253,7 @@ def _read_layer(
         found_headers=headers,
         optional_columns=optional_columns,
         outside_china=outside_china,
+        kind_codes=kind_codes,
     )
     # Rows whose coordinates were already reported would be reported again as empty or
     # outside China; after a layer-wide swapped/projected finding, every row would.

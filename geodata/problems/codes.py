@@ -99,4 +99,19 @@ PROBLEM_CODES: dict[str, str] = {
     "records_unknown_point": "A record naming no contact point or home of the data in use",
     "records_duplicate_period": "A point twice in one period (or in a quarter and its month)",
     "records_answered_exceeds_collected": "(warning) More opinions answered than collected",
+    # Statistics-bureau codes (geodata/admin/codes.py)
+    "bad_admin_code": "Codes not 12-digit (villages) / 9-digit (townships) where they are read",
+    "bad_kind_codes_setting": "The 城乡分类代码 override is not '3 digits=urban|rural'",
+    # Points placed by name or address (geodata/match)
+    "point_match_ambiguous": "(warning) A name/address matching several places (candidates)",
+    "point_match_unmatched": "(warning) A name/address matching no village or township",
+    # Population rasters (geodata/raster)
+    "raster_unreadable": "The population raster is not a readable GeoTIFF",
+    "raster_no_crs": "The GeoTIFF declares no coordinate system",
+    "raster_no_overlap": "The raster does not overlap the townships",
+    "raster_total_mismatch": "(warning) Raster people in the townships differ from the table",
+    "raster_partial_overlap": "(warning) Townships partly outside the raster (undercounted)",
+    # Township boundaries (geodata/boundaries)
+    "township_overlap": "(warning) Township polygons overlapping (area, townships, geometry)",
+    "township_gap": "(warning) Gaps between township polygons (area, townships, geometry)",
 }

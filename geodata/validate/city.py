@@ -1,13 +1,22 @@
-"""Cross-layer checks of a city: points in the study area, township codes, population sums."""
+"""Cross-layer checks of a city: points in the study area, township codes, population sums,
+overlaps and gaps between townships.
+
+A problem names the user's own file (``sources``: layer → file name) where one is known,
+the layer name otherwise; a problem spanning two layers names the other file in its text.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
+from geodata.boundaries.topology import boundary_issues
 from geodata.errors import Problem
 from geodata.io.limits import POPULATION_MISMATCH_SHARE
+from geodata.schema import LayerName
 
 _LIST_MAX = 50
 
@@ -33,6 +42,7 @@ def check_study_area(
     layer: str,
     *,
     outside_china: bool = False,
+    source: str = "",
 ) -> list[Problem]:
     """Error listing the ids of points outside the union of the townships.
 
@@ -57,7 +67,7 @@ def check_study_area(
                 else " (or their coordinate system: GCJ-02/BD-09 data must be declared as such)"
             )
             + ", or add the missing townships.",
-            source=layer,
+            source=source or layer,
             column=id_col,
             value=_listed(outside),
             params={"ids": outside, "layer": layer},
@@ -65,7 +75,13 @@ def check_study_area(
     ]
 
 
-def check_township_codes(townships: gpd.GeoDataFrame, villages: gpd.GeoDataFrame) -> list[Problem]:
+def check_township_codes(
+    townships: gpd.GeoDataFrame,
+    villages: gpd.GeoDataFrame,
+    *,
+    source: str = "villages",
+    townships_source: str = "townships",
+) -> list[Problem]:
     """Error listing the villages whose ``township_code`` matches no township."""
     known = set(townships["code"])
     bad = villages.loc[~villages["township_code"].isin(known)]
@@ -75,9 +91,9 @@ def check_township_codes(townships: gpd.GeoDataFrame, villages: gpd.GeoDataFrame
     return [
         Problem(
             "unknown_township_code",
-            f"{len(bad)} villages name a township_code that no township has: {_listed(pairs)}. "
-            "Use the townships' 9-digit codes.",
-            source="villages",
+            f"{len(bad)} villages name a township_code that no township of {townships_source} "
+            f"has: {_listed(pairs)}. Use the townships' 9-digit codes.",
+            source=source,
             column="township_code",
             value=_listed(sorted(set(bad["township_code"]))),
             params={"codes": sorted(set(bad["township_code"])), "villages": list(bad["code"])},
@@ -86,7 +102,11 @@ def check_township_codes(townships: gpd.GeoDataFrame, villages: gpd.GeoDataFrame
 
 
 def check_population_totals(
-    townships: gpd.GeoDataFrame, villages: gpd.GeoDataFrame
+    townships: gpd.GeoDataFrame,
+    villages: gpd.GeoDataFrame,
+    *,
+    source: str = "townships",
+    villages_source: str = "villages",
 ) -> list[Problem]:
     """Warning per township whose villages' population differs by more than 5% from its own."""
     sums = villages.groupby("township_code")["population"].sum()
@@ -103,9 +123,9 @@ def check_population_totals(
                 Problem(
                     "population_mismatch",
                     f"Township {name} ({code}) has population {int(total):,} but its villages "
-                    f"sum to {summed:,} ({share:.0%} apart, more than "
+                    f"in {villages_source} sum to {summed:,} ({share:.0%} apart, more than "
                     f"{POPULATION_MISMATCH_SHARE:.0%}). Check both sources.",
-                    source="townships",
+                    source=source,
                     row=row,
                     column="population",
                     value=str(int(total)),
@@ -117,7 +137,10 @@ def check_population_totals(
 
 
 def check_site_references(
-    sites: gpd.GeoDataFrame, contact_points: gpd.GeoDataFrame | None
+    sites: gpd.GeoDataFrame,
+    contact_points: gpd.GeoDataFrame | None,
+    *,
+    source: str = "collection_sites",
 ) -> list[Problem]:
     """Warning listing collection sites whose ``contact_point_id`` names no contact point."""
     known = set(contact_points["id"]) if contact_points is not None else set()
@@ -131,7 +154,7 @@ def check_site_references(
             "unknown_contact_point",
             f"{len(bad)} collection sites refer to a contact point id that does not exist: "
             f"{_listed(pairs)}. They are kept without a contact point.",
-            source="collection_sites",
+            source=source,
             column="contact_point_id",
             severity="warning",
             params={"ids": list(bad["id"])},
@@ -140,7 +163,7 @@ def check_site_references(
 
 
 def check_roads_reach_study_area(
-    townships: gpd.GeoDataFrame, roads: gpd.GeoDataFrame
+    townships: gpd.GeoDataFrame, roads: gpd.GeoDataFrame, *, source: str = "roads"
 ) -> list[Problem]:
     """Error when no road touches the study area (roads may run beyond it, but not only).
 
@@ -161,7 +184,7 @@ def check_roads_reach_study_area(
             f"{lon_min:.4f}-{lon_max:.4f}, latitude {lat_min:.4f}-{lat_max:.4f}). Load the road "
             "layer of this city, in the same coordinate system as the townships (GCJ-02/BD-09 "
             "data must be declared as such).",
-            source="roads",
+            source=source,
             value=f"{lon_min:.4f}, {lat_min:.4f}, {lon_max:.4f}, {lat_max:.4f}",
             params={"count": len(roads)},
         )
@@ -184,3 +207,73 @@ def fill_county_from_townships(
     filled["county"] = np.where(empty, found, filled["county"].to_numpy())
     filled["county"] = filled["county"].astype("str")
     return filled
+
+
+def cross_layer_checks(
+    clean: Mapping[LayerName, gpd.GeoDataFrame],
+    roads: gpd.GeoDataFrame | None,
+    *,
+    sources: Mapping[str, str] | None = None,
+    outside_china: bool = False,
+) -> list[Problem]:
+    """Every check across layers (and across townships) of validated layers.
+
+    Parameters
+    ----------
+    clean
+        Validated layers by name; ``"townships"`` required.
+    roads
+        The validated road layer, or None.
+    sources
+        The user's file name of each layer (problems name it instead of the layer).
+    outside_china
+        The data lies outside China (see :func:`check_study_area`).
+    """
+    named = dict(sources or {})
+
+    def name(layer: str) -> str:
+        return named.get(layer, layer)
+
+    town = clean["townships"]
+    problems = list(boundary_issues(town, source=name("townships")).warnings)
+    point_layers: tuple[LayerName, ...] = (
+        "villages",
+        "contact_points",
+        "collection_sites",
+        "homes",
+    )
+    for layer in point_layers:
+        if layer in clean:
+            problems.extend(
+                check_study_area(
+                    town, clean[layer], layer, outside_china=outside_china, source=name(layer)
+                )
+            )
+    if "villages" in clean:
+        problems.extend(
+            check_township_codes(
+                town,
+                clean["villages"],
+                source=name("villages"),
+                townships_source=name("townships"),
+            )
+        )
+        problems.extend(
+            check_population_totals(
+                town,
+                clean["villages"],
+                source=name("townships"),
+                villages_source=name("villages"),
+            )
+        )
+    if "collection_sites" in clean:
+        problems.extend(
+            check_site_references(
+                clean["collection_sites"],
+                clean.get("contact_points"),
+                source=name("collection_sites"),
+            )
+        )
+    if roads is not None:
+        problems.extend(check_roads_reach_study_area(town, roads, source=name("roads")))
+    return problems

@@ -8,25 +8,19 @@ cleaned: canonical columns only, typed, derived columns filled (see ARCHITECTURE
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geodata.admin.codes import apply_admin_codes, class_code_kinds, map_class_codes
 from geodata.city import CityData
 from geodata.errors import GeodataError, Problem, ProblemCollector
 from geodata.io.columns import accepted_names_text
 from geodata.road_schema import ROADS_LAYER
 from geodata.schema import SCHEMAS, Column, InputLayerName, LayerName
-from geodata.validate.city import (
-    check_population_totals,
-    check_roads_reach_study_area,
-    check_site_references,
-    check_study_area,
-    check_township_codes,
-    fill_county_from_townships,
-)
+from geodata.validate.city import cross_layer_checks, fill_county_from_townships
 from geodata.validate.geometry import check_geometries
 from geodata.validate.roads import validate_roads
 from geodata.validate.values import parse_bool, parse_choice, parse_number, parse_text
@@ -50,6 +44,7 @@ def validate_layer(
     found_headers: list[str] | None = None,
     optional_columns: tuple[str, ...] = (),
     outside_china: bool = False,
+    kind_codes: Mapping[str, str] | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Check and clean one layer.
 
@@ -70,6 +65,9 @@ def validate_layer(
     outside_china
         True when the user said the data lies outside China: the China-only checks step
         aside (coordinates must still be longitude/latitude degrees).
+    kind_codes
+        Overrides of the 城乡分类代码 → urban/rural mapping
+        (:func:`geodata.admin.codes.class_code_kinds`), e.g. ``{"122": "rural"}``.
 
     Returns
     -------
@@ -89,6 +87,9 @@ def validate_layer(
         else [str(c) for c in gdf.columns if c != gdf.geometry.name]
     )
     present = set(gdf.columns)
+    if layer == "villages" and "code" in present:
+        # The township part of a 12-digit 统计用区划代码 (apply_admin_codes).
+        optional_columns = (*optional_columns, "township_code")
     for name in schema.required:
         if name not in present and name not in optional_columns:
             problems.append(
@@ -123,11 +124,16 @@ def validate_layer(
         if col.name not in present:
             data[col.name] = _default(col, len(gdf))
             continue
-        values, col_problems = _PARSERS[col.kind](list(gdf[col.name]), col, source)
+        cells = list(gdf[col.name])
+        if col.kind == "kind":
+            cells = map_class_codes(cells, class_code_kinds(kind_codes))
+        values, col_problems = _PARSERS[col.kind](cells, col, source)
         problems.extend(col_problems)
         data[col.name] = values
     frame = pd.DataFrame(data, index=range(len(gdf)))
     frame = _typed(frame, layer)
+    frame, code_problems = apply_admin_codes(frame, layer, present, source)
+    problems.extend(code_problems)
     problems.extend(_check_ids(frame, schema.id_column, source))
     frame, derived = _derive(frame, layer, present if not population_later else set(), source)
     problems.extend(derived)
@@ -247,6 +253,7 @@ def assemble_city(
     name: str = "",
     is_demo: bool = False,
     outside_china: bool = False,
+    sources: Mapping[str, str] | None = None,
 ) -> CityData:
     """Validate every layer, run the cross-layer checks and build a :class:`CityData`.
 
@@ -264,6 +271,9 @@ def assemble_city(
         True for the built-in demo city.
     outside_china
         True when the user said the data lies outside China (see :func:`validate_layer`).
+    sources
+        The user's file name of each layer (``{"villages": "村.csv"}``): problems name the
+        file, not the layer, also those spanning two layers.
 
     Returns
     -------
@@ -287,31 +297,27 @@ def assemble_city(
         if gdf is None:
             continue
         cleaned, problems = validate_layer(
-            _in_wgs84(gdf), layer, source=layer, outside_china=outside_china
+            _in_wgs84(gdf),
+            layer,
+            source=(sources or {}).get(layer, layer),
+            outside_china=outside_china,
         )
         collector.extend(problems)
         clean[layer] = cleaned
     clean_roads = None
     if roads is not None:
         clean_roads, problems = validate_layer(
-            _in_wgs84(roads), ROADS_LAYER, source=ROADS_LAYER, outside_china=outside_china
+            _in_wgs84(roads),
+            ROADS_LAYER,
+            source=(sources or {}).get(ROADS_LAYER, ROADS_LAYER),
+            outside_china=outside_china,
         )
         collector.extend(problems)
     collector.raise_if_errors()
     town = clean["townships"]
-    for layer in ("villages", "contact_points", "collection_sites", "homes"):
-        if layer in clean:
-            collector.extend(
-                check_study_area(town, clean[layer], layer, outside_china=outside_china)
-            )
-    if "villages" in clean:
-        collector.extend(check_township_codes(town, clean["villages"]))
-        collector.extend(check_population_totals(town, clean["villages"]))
-    if "collection_sites" in clean:
-        points = clean.get("contact_points")
-        collector.extend(check_site_references(clean["collection_sites"], points))
-    if clean_roads is not None:
-        collector.extend(check_roads_reach_study_area(town, clean_roads))
+    collector.extend(
+        cross_layer_checks(clean, clean_roads, sources=sources, outside_china=outside_china)
+    )
     collector.raise_if_errors()
     for layer in ("contact_points", "homes"):
         if layer in clean:

@@ -1,0 +1,1 @@
+"""Administrative codes and names: statistics-bureau codes, Chinese place-name suffixes."""

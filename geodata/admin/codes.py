@@ -1,0 +1,155 @@
+"""Statistics-bureau codes (统计用区划代码) and urban-rural class codes (城乡分类代码).
+
+A village/community code has 12 digits: county = first 6, township = first 9. The bureau
+writes township codes with 12 digits too (ending ``000``); they are read as their 9-digit
+form. When a village file has no township column, or a township file no county code, they
+are derived from the code.
+
+ASSUMPTION (documented in docs/data-formats.md): the bureau's 城乡分类代码 are read as
+111 主城区, 112 城乡结合区, 121 镇中心区, 122 镇乡结合区, 123 特殊区域 → ``urban``;
+210 乡中心区, 220 村庄 → ``rural``. Planners who count 镇中心区 as rural override it with the
+environment variable :data:`KIND_CODES_ENV` (e.g. ``121=rural,122=rural``) or the
+``kind_codes`` argument of :func:`geodata.read_layer`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from geodata.errors import GeodataError, Problem
+
+#: Default urban/rural kind of each 城乡分类代码.
+CLASS_CODE_KINDS: dict[str, str] = {
+    "111": "urban",
+    "112": "urban",
+    "121": "urban",
+    "122": "urban",
+    "123": "urban",
+    "210": "rural",
+    "220": "rural",
+}
+#: Environment variable overriding entries of :data:`CLASS_CODE_KINDS`: ``code=kind`` pairs
+#: separated by commas, e.g. ``121=rural,122=rural``.
+KIND_CODES_ENV = "COVERAGE_PLANNER_KIND_CODES"
+#: Digits of a village code, a township code and a county code.
+VILLAGE_DIGITS, TOWNSHIP_DIGITS, COUNTY_DIGITS = 12, 9, 6
+_DIGITS = re.compile(r"^\d+$")
+_LIST_MAX = 20
+
+
+def class_code_kinds(overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+    """城乡分类代码 → kind: the defaults, then the environment, then ``overrides``.
+
+    Raises
+    ------
+    GeodataError
+        ``bad_kind_codes_setting`` when an entry is not ``3 digits = urban|rural``.
+    """
+    pairs: list[tuple[str, str]] = []
+    env = os.environ.get(KIND_CODES_ENV, "").strip()
+    for item in filter(None, (p.strip() for p in env.replace(";", ",").split(","))):
+        code, _, kind = item.partition("=")
+        pairs.append((code.strip(), kind.strip()))
+    pairs.extend((str(k).strip(), str(v).strip()) for k, v in (overrides or {}).items())
+    bad = [
+        f"{c}={k}" for c, k in pairs if not re.match(r"^\d{3}$", c) or k not in ("urban", "rural")
+    ]
+    if bad:
+        raise GeodataError(
+            [
+                Problem(
+                    "bad_kind_codes_setting",
+                    f"The urban-rural code setting ({KIND_CODES_ENV} or kind_codes) holds "
+                    f"entries that are not '3 digits=urban|rural': {', '.join(bad)}.",
+                    source=KIND_CODES_ENV,
+                    value=", ".join(bad),
+                    params={"entries": bad},
+                )
+            ]
+        )
+    return {**CLASS_CODE_KINDS, **dict(pairs)}
+
+
+def map_class_codes(values: list[object], kinds: Mapping[str, str]) -> list[object]:
+    """Replace 城乡分类代码 cells (``220``, ``220.0``) by their kind; other cells unchanged."""
+    out: list[object] = []
+    for value in values:
+        text = str(value).strip()
+        if text.endswith(".0"):
+            text = text[:-2]
+        out.append(kinds.get(text, value))
+    return out
+
+
+def _is_stats_code(codes: np.ndarray, digits: int) -> np.ndarray:
+    return np.array([len(c) == digits and bool(_DIGITS.match(c)) for c in codes], dtype=bool)
+
+
+def apply_admin_codes(
+    frame: pd.DataFrame, layer: str, present: set[str], source: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Normalise and derive the codes of a township or village frame; check them.
+
+    Townships: a 12-digit code ending in ``000`` becomes its 9 digits; a missing
+    ``county_code`` is the first 6 digits. Villages: a missing ``township_code`` is the first
+    9 digits of the 12-digit code. A layer using statistics codes (any 12-digit village code,
+    or a derived column) must use them on every row (``bad_admin_code``). A township_code
+    column, when given, is used as it is (test files and older exports number villages
+    freely).
+    """
+    problems: list[Problem] = []
+    if layer == "townships":
+        codes = np.array([str(c) for c in frame["code"]], dtype=object)
+        long = _is_stats_code(codes, VILLAGE_DIGITS) & np.array(
+            [c.endswith("000") for c in codes], dtype=bool
+        )
+        codes = np.array(
+            [c[:TOWNSHIP_DIGITS] if lg else c for c, lg in zip(codes, long, strict=True)],
+            dtype=object,
+        )
+        frame["code"] = [str(c) for c in codes]
+        stats = _is_stats_code(codes, TOWNSHIP_DIGITS)
+        if "county_code" not in present and stats.any():
+            problems.extend(_bad_rows(codes, stats, TOWNSHIP_DIGITS, source, "code"))
+            frame["county_code"] = [
+                c[:COUNTY_DIGITS] if ok else "" for c, ok in zip(codes, stats, strict=True)
+            ]
+    elif layer == "villages":
+        codes = np.array([str(c) for c in frame["code"]], dtype=object)
+        stats = _is_stats_code(codes, VILLAGE_DIGITS)
+        derive = "township_code" not in present
+        if derive or stats.any():
+            problems.extend(_bad_rows(codes, stats, VILLAGE_DIGITS, source, "code"))
+        if derive:
+            frame["township_code"] = [
+                c[:TOWNSHIP_DIGITS] if ok else "" for c, ok in zip(codes, stats, strict=True)
+            ]
+    return frame, problems
+
+
+def _bad_rows(
+    codes: np.ndarray, ok: np.ndarray, digits: int, source: str, column: str
+) -> list[Problem]:
+    rows = [int(r) for r in np.flatnonzero(~ok & (codes != ""))]
+    if not rows:
+        return []
+    shown = [f"{codes[r]} (row {r + 1})" for r in rows[:_LIST_MAX]]
+    return [
+        Problem(
+            "bad_admin_code",
+            f"{len(rows)} codes are not {digits}-digit statistics-bureau codes "
+            f"(统计用区划代码), so their township/county part cannot be read: "
+            f"{', '.join(shown)}{' ...' if len(rows) > _LIST_MAX else ''}. Give every row its "
+            f"full {digits}-digit code (format the column as Text in Excel).",
+            source=source,
+            row=rows[0],
+            column=column,
+            value=", ".join(codes[r] for r in rows[:_LIST_MAX]),
+            params={"digits": digits, "rows": rows, "count": len(rows)},
+        )
+    ]

@@ -1,0 +1,1 @@
+"""Township boundaries as they come from several offices: overlaps, gaps, snap-and-clean."""

@@ -1,0 +1,1 @@
+"""Placing points without coordinates by their name or address (no online geocoder)."""

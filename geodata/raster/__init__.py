@@ -1,0 +1,1 @@
+"""Population rasters (WorldPop-style people per cell) summed to townships and villages."""
