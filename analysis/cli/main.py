@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis {report,propose,export} ...`` (``coverage-analysis``).
+"""Command line: ``python -m analysis {report,propose,export,accounts} ...``.
 
 Each sub-command lives in its own module of :mod:`analysis.cli` exposing
 ``add_parser(subparsers)`` and ``run(args) -> int``. Every sub-command's module is imported
@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "report": "analysis.cli.report",
     "propose": "analysis.cli.propose",
     "export": "analysis.cli.export",
+    "accounts": "analysis.cli.accounts",
 }
 
 
