@@ -124,7 +124,7 @@ class Accounts:
         audit(self.store, user, "login", "session", name, address)
         return user, self.sessions.start(user.username)
 
-    def trusted_login(self, username: str, address: str = "") -> tuple[UserRecord, str]:
+    def login_from_header(self, username: str, address: str = "") -> tuple[UserRecord, str]:
         """Log in a user named by a trusted proxy's header (no password)."""
         user = self.store.get_user(username.strip())
         if user is None or not user.active:

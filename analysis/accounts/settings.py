@@ -54,12 +54,20 @@ class TrustedHeader:
         return None
 
 
+def trusted_proxies() -> frozenset[str]:
+    """Addresses of the reverse proxies (``$COVERAGE_PLANNER_TRUSTED_PROXIES``), maybe none.
+
+    Their ``X-Forwarded-For`` names the browser's address for the login limits, and in
+    trusted-header mode their header names the user.
+    """
+    value = os.environ.get(TRUSTED_PROXIES_ENV_VAR, "")
+    return frozenset(p.strip() for p in value.split(",") if p.strip())
+
+
 def trusted_header() -> TrustedHeader | None:
     """The trusted-header settings, ``None`` when the mode is off (the default)."""
     header = os.environ.get(TRUSTED_HEADER_ENV_VAR, "").strip()
-    proxies = frozenset(
-        p.strip() for p in os.environ.get(TRUSTED_PROXIES_ENV_VAR, "").split(",") if p.strip()
-    )
+    proxies = trusted_proxies()
     if not header or not proxies:
         return None
     return TrustedHeader(header, proxies)

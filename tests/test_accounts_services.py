@@ -1,0 +1,149 @@
+"""The service layer enforces ownership (#15): calling it directly is refused, not only the UI.
+
+The dashboard's service functions run here outside a page (Streamlit's bare mode), logged in
+as each role through :mod:`dashboard.services.access`, on a fresh workspace file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from analysis.accounts.gpkg_tables import GpkgAccountTables
+from analysis.accounts.service import Accounts
+from analysis.errors import AnalysisError
+
+GOOD = "Gr8-planning-2026"
+
+
+@pytest.fixture()
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A workspace with an admin, two planners and a viewer; the session state cleared."""
+    import streamlit as st
+
+    path = tmp_path / "workspace.gpkg"
+    monkeypatch.setenv("COVERAGE_PLANNER_WORKSPACE", str(path))
+    acc = Accounts(GpkgAccountTables(path))
+    acc.create_admin("root", GOOD)
+    acc.add_user(None, "alice", GOOD, "planner")
+    acc.add_user(None, "bob", GOOD, "planner")
+    acc.add_user(None, "lead", GOOD, "viewer")
+    st.session_state.clear()
+    yield path
+    st.session_state.clear()
+
+
+def as_user(name: str) -> None:
+    from dashboard.services import access
+
+    access.logout()
+    access.login(name, GOOD)
+
+
+def _new(name: str):  # type: ignore[no-untyped-def]
+    from analysis.plan.scenarios import baseline_scenario, copy_scenario
+    from geodata.demo.load import load_demo_city
+
+    return copy_scenario(baseline_scenario(load_demo_city(), "demo"), name)
+
+
+def code(exc: pytest.ExceptionInfo[AnalysisError]) -> str:
+    return exc.value.problems[0].code
+
+
+def test_viewer_cannot_write_through_the_services(ws: Path) -> None:
+    from dashboard.services import data, ownership
+    from dashboard.services import scenarios as svc
+
+    demo = data.demo_dataset()
+    as_user("alice")
+    svc.save(_new("甲"), expected_updated_at="", dataset=demo)
+    as_user("lead")
+    with pytest.raises(AnalysisError) as exc:
+        svc.save(_new("乙"), expected_updated_at="", dataset=demo)
+    assert code(exc) == "not_allowed"
+    for call in (
+        lambda: svc.delete("甲"),
+        lambda: svc.rename("甲", "丙"),
+        lambda: ownership.publish("甲", True),
+        lambda: ownership.copy_as_mine(svc.store(), "甲", "我的"),
+        lambda: svc.load("甲"),  # not published: not even readable
+    ):
+        with pytest.raises(AnalysisError) as exc:
+            call()
+        assert code(exc) == "not_allowed"
+    assert svc.exists("甲") and not svc.exists("乙") and not svc.exists("丙")
+    assert list(svc.list_scenarios(demo)["name"]) == []
+    as_user("alice")
+    ownership.publish("甲", True)
+    as_user("lead")
+    assert list(svc.list_scenarios(demo)["name"]) == ["甲"]
+    assert svc.load("甲").name == "甲"
+    with pytest.raises(AnalysisError) as exc:
+        svc.save(svc.load("甲"), dataset=demo)
+    assert code(exc) == "not_allowed"
+
+
+def test_planner_cannot_change_anothers_but_can_copy(ws: Path) -> None:
+    from dashboard.services import data, ownership
+    from dashboard.services import scenarios as svc
+
+    demo = data.demo_dataset()
+    as_user("alice")
+    saved = svc.save(_new("alice 的方案"), expected_updated_at="", dataset=demo)
+    as_user("bob")
+    assert "alice 的方案" not in set(svc.list_scenarios(demo)["name"])  # unpublished
+    as_user("alice")
+    ownership.publish("alice 的方案", True)
+    as_user("bob")
+    for call in (
+        lambda: svc.save(saved, expected_updated_at=saved.updated_at, dataset=demo),
+        lambda: svc.delete("alice 的方案"),
+        lambda: svc.rename("alice 的方案", "bob 的"),
+        lambda: ownership.publish("alice 的方案", False),
+    ):
+        with pytest.raises(AnalysisError) as exc:
+            call()
+        assert code(exc) == "not_allowed"
+    copy = ownership.copy_as_mine(svc.store(), "alice 的方案", "bob 的副本")
+    assert ownership.access_of(copy.name).owner == "bob"
+    svc.save(copy, expected_updated_at=None, dataset=demo)  # his own: allowed
+    svc.delete(copy.name)
+    as_user("root")  # an administrator may change anyone's
+    svc.rename("alice 的方案", "改名")
+    actions = set(svc_audit()["action"])
+    assert {"create", "publish", "copy", "change", "delete", "login"} <= actions
+
+
+def svc_audit():  # type: ignore[no-untyped-def]
+    from dashboard.services import access
+
+    return access.tables().list_audit()
+
+
+def test_not_logged_in_is_refused_when_accounts_are_on(ws: Path) -> None:
+    from dashboard.services import data
+    from dashboard.services import scenarios as svc
+
+    with pytest.raises(AnalysisError) as exc:
+        svc.list_scenarios(data.demo_dataset())
+    assert code(exc) == "not_logged_in"
+
+
+def test_single_user_mode_allows_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import streamlit as st
+
+    from dashboard.services import data, ownership
+    from dashboard.services import scenarios as svc
+
+    monkeypatch.setenv("COVERAGE_PLANNER_WORKSPACE", str(tmp_path / "solo.gpkg"))
+    st.session_state.clear()
+    demo = data.demo_dataset()
+    svc.save(_new("独自"), expected_updated_at="", dataset=demo)
+    ownership.publish("独自", True)
+    svc.delete("独自")
+    assert not svc.exists("独自")
