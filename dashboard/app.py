@@ -11,8 +11,12 @@ navigation between the 地图 map, 指标 KPI, 方案模拟 simulation, 方案�
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dashboard import timing
+
+if TYPE_CHECKING:
+    from analysis.workspace.records import UserRecord
 
 timing.mark("app: script start")
 
@@ -27,7 +31,7 @@ warmup.wait_early()
 timing.mark("app: warm-up joined")
 
 from dashboard import state, styles  # noqa: E402 (after the timing mark)
-from dashboard.i18n import DEFAULT_LANG, LANGS, current_lang, t  # noqa: E402 (after the timing mark)
+from dashboard.i18n import DEFAULT_LANG, LANGS, current_lang, t, t_md  # noqa: E402 (after the timing mark)
 
 _PAGES = Path(__file__).resolve().parent / "views"
 _STATIC = Path(__file__).resolve().parent / "static"
@@ -54,7 +58,7 @@ def _keep_widget_state() -> None:
     st.session_state.setdefault(state.LANG, DEFAULT_LANG)
 
 
-def _sidebar() -> None:
+def _sidebar(user: UserRecord | None = None) -> None:
     with st.sidebar:
         st.markdown(styles.brand_html(t("app_title"), t("app_subtitle")), unsafe_allow_html=True)
         st.radio(
@@ -64,6 +68,16 @@ def _sidebar() -> None:
             key=state.LANG,
             horizontal=True,
         )
+        if user is not None:
+            st.caption(t_md("logged_in_as", name=user.display_name, role=t(f"role_{user.role}")))
+            st.button(t("logout"), key=state.LOGOUT, icon=":material/logout:", on_click=logout)
+
+
+def logout() -> None:
+    """Log out (the next run shows the login page)."""
+    from dashboard.services import access
+
+    access.logout()
 
 
 def main() -> None:
@@ -75,6 +89,15 @@ def main() -> None:
         layout="wide",
         initial_sidebar_state="expanded",
     )
+    from dashboard.services import access
+    from dashboard.views import login
+
+    if not login.gate():
+        styles.inject(False, current_lang())
+        _sidebar()
+        return
+    user = access.session_user() if access.enabled() else None
+    role = user.role if user is not None else "admin"  # single-user mode: every page
     presenting = bool(st.session_state.get(state.PRESENTATION, False))
     map_page = st.Page(
         _PAGES / "map.py",
@@ -111,16 +134,26 @@ def main() -> None:
         icon=":material/download:",
         url_path="export",
     )
-    # Presentation mode shows the KPI page only (no navigation, no editing controls).
-    pages = (
-        [kpi_page]
-        if presenting
-        else [map_page, kpi_page, simulate_page, compare_page, export_page, data_page]
+    admin_page = st.Page(
+        _PAGES / "admin.py",
+        title=t("nav_admin"),
+        icon=":material/admin_panel_settings:",
+        url_path="admin",
     )
+    # Presentation mode shows the KPI page only (no navigation, no editing controls).
+    # Viewers (查看) read: no simulation, no uploads; the 管理 page is for administrators.
+    by_role = {
+        "viewer": [map_page, kpi_page, compare_page, export_page],
+        "planner": [map_page, kpi_page, simulate_page, compare_page, export_page, data_page],
+        "admin": [map_page, kpi_page, simulate_page, compare_page, export_page, data_page],
+    }
+    pages = [kpi_page] if presenting else list(by_role[role])
+    if user is not None and user.role == "admin" and not presenting:
+        pages.append(admin_page)
     nav = st.navigation(pages, position="hidden" if presenting else "sidebar")
     styles.inject(presenting, current_lang())
     if not presenting:
-        _sidebar()
+        _sidebar(user)
     if nav is map_page:
         timing.mark("app: page start")
         nav.run()

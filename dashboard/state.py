@@ -197,6 +197,8 @@ LOGIN_USERNAME = "login_username"
 LOGIN_PASSWORD = "login_password"
 LOGIN_SUBMIT = "login_submit"
 LOGIN_FORM = "login_form"
+#: The error of the last failed login (shown once on the next run).
+LOGIN_ERROR = "login_error"
 #: Sidebar: who is logged in, and the logout button.
 LOGOUT = "logout"
 #: Scenario bar: 复制为我的方案, publish / withdraw.

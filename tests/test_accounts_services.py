@@ -147,3 +147,37 @@ def test_single_user_mode_allows_everything(
     ownership.publish("独自", True)
     svc.delete("独自")
     assert not svc.exists("独自")
+
+
+def test_launcher_listens_on_localhost_without_accounts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.launch import network_address_check
+
+    monkeypatch.delenv("COVERAGE_PLANNER_ACCOUNTS", raising=False)
+    assert network_address_check([], 0) == (["--server.address", "localhost"], "")
+    assert network_address_check(["--server.address", "127.0.0.1"], 0)[1] == ""
+    for asked in (["--server.address", "0.0.0.0"], ["--server.address=10.1.2.3"]):
+        options, refusal = network_address_check(asked, 0)
+        assert "create-admin" in refusal
+    # With accounts (users in the store, or the setting) any address is allowed.
+    assert network_address_check(["--server.address", "0.0.0.0"], 1)[1] == ""
+    monkeypatch.setenv("COVERAGE_PLANNER_ACCOUNTS", "1")
+    assert network_address_check(["--server.address", "0.0.0.0"], 0)[1] == ""
+
+
+def test_launcher_refuses_network_without_accounts(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "COVERAGE_PLANNER_ACCOUNTS"}
+    env["COVERAGE_PLANNER_WORKSPACE"] = str(tmp_path / "none.gpkg")
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard.launch", "--server.address", "0.0.0.0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2 and "create-admin" in done.stderr
+    assert not (tmp_path / "none.gpkg").exists()  # nothing created by the check

@@ -7,6 +7,8 @@ shown in their own table columns, so the sentences say what is wrong and how to 
 
 from __future__ import annotations
 
+from dashboard.i18n.problems_accounts import ACCOUNT_PROBLEMS
+
 PROBLEM_TEXT: dict[str, tuple[str, str]] = {
     # Files and formats
     "file_not_found": ("找不到文件。", "The file was not found."),
@@ -391,3 +393,6 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "The Chinese font Noto Sans CJK was not found; install the Debian package fonts-noto-cjk.",
     ),
 }
+
+# Accounts and ownership (#15).
+PROBLEM_TEXT.update(ACCOUNT_PROBLEMS)

@@ -1,13 +1,15 @@
 """Every interface text of the dashboard: ``key -> (Simplified Chinese, English)``.
 
-One table, :data:`TEXT`, assembled here from three parts: the app shell, map, KPI and data
+One table, :data:`TEXT`, assembled here from four parts: the app shell, map, KPI and data
 pages (below), the simulation, comparison and export pages (:mod:`dashboard.i18n.text_sim`)
-and the optimiser panel (:mod:`dashboard.i18n.text_optimise`). A key lives in exactly one
+the optimiser panel (:mod:`dashboard.i18n.text_optimise`) and the accounts
+(:mod:`dashboard.i18n.text_accounts`). A key lives in exactly one
 part (a test checks it).
 """
 
 from __future__ import annotations
 
+from dashboard.i18n.text_accounts import ACCOUNT_TEXT
 from dashboard.i18n.text_optimise import OPTIMISE_TEXT
 from dashboard.i18n.text_sim import SIM_TEXT
 
@@ -357,4 +359,4 @@ _APP_TEXT: dict[str, tuple[str, str]] = {
 }
 
 #: Every text of the dashboard.
-TEXT: dict[str, tuple[str, str]] = {**SIM_TEXT, **OPTIMISE_TEXT, **_APP_TEXT}
+TEXT: dict[str, tuple[str, str]] = {**SIM_TEXT, **OPTIMISE_TEXT, **ACCOUNT_TEXT, **_APP_TEXT}

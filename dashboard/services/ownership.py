@@ -33,7 +33,7 @@ def changed_counties(scenario: Scenario) -> tuple[str, ...]:
     """Counties of the points the scenario adds, moves or removes."""
     found: set[str] = set()
     for layer in ("contact_points", "collection_sites", "homes"):
-        frame = scenario.layer(layer)  # type: ignore[arg-type]
+        frame = scenario.layer(layer)
         if "county" in frame.columns and "status" in frame.columns:
             rows = frame[frame["status"].astype(str).isin(_CHANGED)]
             found.update(str(c) for c in rows["county"].dropna() if str(c))
