@@ -277,3 +277,20 @@ def test_cli_create_admin_reads_stdin_refuses_weak(tmp_path: Path) -> None:
     assert stored is not None and GOOD not in stored.password_hash
     # No password argument exists.
     assert _cli(tmp_path, "create-admin", "--username", "x", "--password", GOOD).returncode == 2
+
+
+def test_upload_quota_per_user() -> None:
+    from analysis.accounts.quota import WINDOW_S, UploadQuota
+
+    clock = Clock()
+    quota = UploadQuota(limit_mb=1, clock=clock)
+    quota.charge("alice", "a", 700_000)
+    quota.charge("alice", "a", 700_000)  # the same file again (a rerun): counted once
+    quota.charge("bob", "b", 700_000)  # per user
+    with pytest.raises(AnalysisError) as exc:
+        quota.charge("alice", "c", 400_000)
+    assert codes(exc) == {"upload_quota_exceeded"}
+    quota.charge("", "big", 10**9)  # single-user mode: no quota
+    clock.now += WINDOW_S
+    quota.charge("alice", "c", 400_000)  # the window moved on
+    assert quota.used_bytes("alice") == 400_000

@@ -156,7 +156,7 @@ def test_launcher_listens_on_localhost_without_accounts(monkeypatch: pytest.Monk
     assert network_address_check([], 0) == (["--server.address", "localhost"], "")
     assert network_address_check(["--server.address", "127.0.0.1"], 0)[1] == ""
     for asked in (["--server.address", "0.0.0.0"], ["--server.address=10.1.2.3"]):
-        options, refusal = network_address_check(asked, 0)
+        _options, refusal = network_address_check(asked, 0)
         assert "create-admin" in refusal
     # With accounts (users in the store, or the setting) any address is allowed.
     assert network_address_check(["--server.address", "0.0.0.0"], 1)[1] == ""
@@ -181,3 +181,21 @@ def test_launcher_refuses_network_without_accounts(tmp_path: Path) -> None:
     )
     assert done.returncode == 2 and "create-admin" in done.stderr
     assert not (tmp_path / "none.gpkg").exists()  # nothing created by the check
+
+
+def test_upload_quota_refuses_through_the_services(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard.services import access
+    from dashboard.services import scenarios as svc
+
+    access._quota.clear()
+    monkeypatch.setenv("COVERAGE_PLANNER_UPLOAD_QUOTA_MB", "0.001")  # 1,048 bytes
+    as_user("alice")
+    rows = "".join(f"P{i},点{i},农村,105.9,35.6\n" for i in range(60))
+    data = ("编号,名称,类型,经度,纬度\n" + rows).encode()
+    assert len(data) > 1100
+    with pytest.raises(AnalysisError) as exc:
+        svc.read_points(data, "points.csv", "contact_points", "wgs84")
+    assert code(exc) == "upload_quota_exceeded"
+    access._quota.clear()

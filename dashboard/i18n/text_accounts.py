@@ -27,6 +27,7 @@ ACCOUNT_TEXT: dict[str, tuple[str, str]] = {
     "role_admin": ("管理", "Administrator"),
     # --- scenario ownership ---------------------------------------------------------------
     "own_copy_mine": ("复制为我的方案", "Copy as my scenario"),
+    "own_copy_name": ("{name}（我的副本）", "{name} (my copy)"),
     "own_copied": (
         "已复制为“{name}”，现在编辑的是您自己的方案。",
         "Copied as “{name}”; you now edit your own.",

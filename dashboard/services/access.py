@@ -10,11 +10,13 @@ session tokens and login limits live in this process) and the session's token in
 from __future__ import annotations
 
 import contextlib
+import hashlib
 
 import streamlit as st
 
 from analysis.accounts import settings
 from analysis.accounts.gpkg_tables import GpkgAccountTables
+from analysis.accounts.quota import UploadQuota
 from analysis.accounts.service import Accounts, problem
 from analysis.workspace.records import UserRecord
 from dashboard import state
@@ -119,6 +121,25 @@ def login_from_header() -> UserRecord | None:
     user, token = accounts().login_from_header(name, peer_address())
     st.session_state[state.AUTH_TOKEN] = token
     return user
+
+
+@st.cache_resource(show_spinner=False)
+def _quota() -> UploadQuota:
+    return UploadQuota()
+
+
+def charge_upload(data: bytes) -> None:
+    """Count an upload against the user's quota (none in single-user mode).
+
+    Raises
+    ------
+    analysis.errors.AnalysisError
+        ``upload_quota_exceeded``; ``not_logged_in``.
+    """
+    user = acting_user()
+    if user is not None:
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        _quota().charge(user.username, digest, len(data))
 
 
 def logout() -> None:

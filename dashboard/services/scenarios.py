@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, cast
 import pandas as pd
 import streamlit as st
 
+from dashboard.services import access, ownership
 from dashboard.services import data as services
-from dashboard.services import ownership
 
 if TYPE_CHECKING:
     from analysis.optimise.rules.conflicts import ConflictReport
@@ -293,6 +293,7 @@ def read_points(data: bytes, file_name: str, layer: str, coord_system: str) -> A
     """Read and validate uploaded points (``geodata.io.readers.read_layer``); return the layer."""
     from geodata.io.readers import read_layer
 
+    access.charge_upload(data)  # the user's upload quota
     suffix = Path(file_name).suffix or ".csv"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{suffix}"
