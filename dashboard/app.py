@@ -11,7 +11,7 @@ navigation between the 地图 map, 指标 KPI, 方案模拟 simulation, 方案�
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dashboard import timing
 
@@ -92,13 +92,48 @@ def main() -> None:
     from dashboard.services import access
     from dashboard.views import login
 
-    if not login.gate():
+    if not login.signed_in():
+        # Every page known (hidden) keeps the address asked for: after the login the
+        # same page opens if the role has it.
+        st.navigation(_pages(False), position="hidden")
         styles.inject(False, current_lang())
         _sidebar()
+        login.draw()
         return
     user = access.session_user() if access.enabled() else None
     role = user.role if user is not None else "admin"  # single-user mode: every page
     presenting = bool(st.session_state.get(state.PRESENTATION, False))
+    map_page, kpi_page, simulate_page, compare_page, export_page, data_page, admin_page = _pages(
+        presenting
+    )
+    # Presentation mode shows the KPI page only (no navigation, no editing controls).
+    # Viewers (查看) read: no simulation, no uploads; the 管理 page is for administrators.
+    by_role = {
+        "viewer": [map_page, kpi_page, compare_page, export_page],
+        "planner": [map_page, kpi_page, simulate_page, compare_page, export_page, data_page],
+        "admin": [map_page, kpi_page, simulate_page, compare_page, export_page, data_page],
+    }
+    pages = [kpi_page] if presenting else list(by_role[role])
+    if user is not None and user.role == "admin" and not presenting:
+        pages.append(admin_page)
+    nav = st.navigation(pages, position="hidden" if presenting else "sidebar")
+    styles.inject(presenting, current_lang())
+    if not presenting:
+        _sidebar(user)
+    if nav is map_page:
+        timing.mark("app: page start")
+        nav.run()
+        timing.mark("app: page end")
+        # The map has been sent: the other pages' modules may be imported in the
+        # background now (they would compete with the browser loading the map before).
+        warmup.release(warmup.LATER_DELAY_S)
+    else:
+        warmup.wait()  # the other pages import pandas, folium, ...: not concurrently
+        nav.run()
+
+
+def _pages(presenting: bool) -> list[Any]:
+    """The pages: map, KPIs, simulation, comparison, export, data, administration."""
     map_page = st.Page(
         _PAGES / "map.py",
         title=t("nav_map"),
@@ -140,30 +175,7 @@ def main() -> None:
         icon=":material/admin_panel_settings:",
         url_path="admin",
     )
-    # Presentation mode shows the KPI page only (no navigation, no editing controls).
-    # Viewers (查看) read: no simulation, no uploads; the 管理 page is for administrators.
-    by_role = {
-        "viewer": [map_page, kpi_page, compare_page, export_page],
-        "planner": [map_page, kpi_page, simulate_page, compare_page, export_page, data_page],
-        "admin": [map_page, kpi_page, simulate_page, compare_page, export_page, data_page],
-    }
-    pages = [kpi_page] if presenting else list(by_role[role])
-    if user is not None and user.role == "admin" and not presenting:
-        pages.append(admin_page)
-    nav = st.navigation(pages, position="hidden" if presenting else "sidebar")
-    styles.inject(presenting, current_lang())
-    if not presenting:
-        _sidebar(user)
-    if nav is map_page:
-        timing.mark("app: page start")
-        nav.run()
-        timing.mark("app: page end")
-        # The map has been sent: the other pages' modules may be imported in the
-        # background now (they would compete with the browser loading the map before).
-        warmup.release(warmup.LATER_DELAY_S)
-    else:
-        warmup.wait()  # the other pages import pandas, folium, ...: not concurrently
-        nav.run()
+    return [map_page, kpi_page, simulate_page, compare_page, export_page, data_page, admin_page]
 
 
 main()

@@ -199,6 +199,8 @@ LOGIN_SUBMIT = "login_submit"
 LOGIN_FORM = "login_form"
 #: The error of the last failed login (shown once on the next run).
 LOGIN_ERROR = "login_error"
+#: The session's login expired (said once on the login page).
+LOGIN_EXPIRED = "login_expired"
 #: Sidebar: who is logged in, and the logout button.
 LOGOUT = "logout"
 #: Scenario bar: 复制为我的方案, publish / withdraw.

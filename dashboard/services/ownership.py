@@ -74,7 +74,7 @@ def save(store: WorkspaceStore, scenario: Scenario, expected: str | None) -> Sce
     if new:
         owner = user.username if user is not None else ""
         access.tables().set_access(ScenarioAccess(saved.name, owner, False, counties))
-    _log(user, "create" if new else "change", saved.name, saved.updated_at)
+    _log(user, "create" if new else "change", saved.name)
     return saved
 
 
@@ -94,7 +94,7 @@ def rename(store: WorkspaceStore, old: str, new: str) -> None:
     require(policy.can_edit(user, access_of(old)), "change", old)
     store.rename(old, new)
     access.tables().rename_access(old, new)
-    _log(user, "change", new, f"renamed from {old}")
+    _log(user, "change", new, f"{old} → {new}")
 
 
 def load(store: WorkspaceStore, name: str) -> Scenario:
@@ -140,7 +140,7 @@ def copy_as_mine(store: WorkspaceStore, name: str, wanted: str) -> Scenario:
     author = user.display_name if user is not None else ""
     copy = copy_scenario(store.load(name), store.free_name(wanted), author)
     saved = save(store, copy, "")
-    _log(user, "copy", saved.name, f"copy of {name}")
+    _log(user, "copy", saved.name, f"{name} → {saved.name}")
     return saved
 
 

@@ -148,7 +148,7 @@ def _audit() -> None:
     c2.selectbox(
         t("admin_audit_action"),
         actions,
-        format_func=lambda a: t(f"action_{a}") if a else t("admin_audit_all"),
+        format_func=lambda a: t("admin_audit_all") if a == _ALL else t(f"action_{a}"),
         key=state.ADMIN_AUDIT_ACTION,
     )
     since = c3.date_input(t("admin_audit_since"), value=None, key=state.ADMIN_AUDIT_SINCE)
@@ -171,7 +171,7 @@ def _audit() -> None:
             t("admin_col_time"): [local_text(v, "%Y-%m-%d %H:%M:%S") for v in rows["at"]],
             t("admin_audit_user"): list(rows["username"]),
             t("admin_col_action"): [t(f"action_{a}") for a in rows["action"]],
-            t("admin_col_object_type"): list(rows["object_type"]),
+            t("admin_col_object_type"): [t(f"object_{o}") for o in rows["object_type"]],
             t("admin_col_object_name"): list(rows["object_name"]),
             t("admin_col_detail"): list(rows["detail"]),
         }

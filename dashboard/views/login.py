@@ -12,8 +12,8 @@ from dashboard.i18n import problem_text, t
 from dashboard.services import access
 
 
-def gate() -> bool:
-    """True when the session may see the pages; else draw the login page and return False.
+def signed_in() -> bool:
+    """True when the session may see the pages (else :func:`draw` the login page).
 
     Accounts off: always True (single-user mode). In trusted-header mode a trusted proxy's
     header logs the user in without the form.
@@ -22,13 +22,13 @@ def gate() -> bool:
         return True
     if access.session_user() is not None:
         return True
-    expired = bool(st.session_state.pop(state.AUTH_TOKEN, None))
+    if st.session_state.pop(state.AUTH_TOKEN, None):
+        st.session_state[state.LOGIN_EXPIRED] = True
     try:
         if access.login_from_header() is not None:
             return True
     except AnalysisError as exc:
-        _errors(exc)
-    draw(expired)
+        st.session_state[state.LOGIN_ERROR] = exc
     return False
 
 
@@ -47,8 +47,9 @@ def _submit() -> None:
         st.session_state[state.LOGIN_ERROR] = exc
 
 
-def draw(expired: bool = False) -> None:
+def draw() -> None:
     """The login form (username, password), its errors, and first-run advice."""
+    expired = bool(st.session_state.pop(state.LOGIN_EXPIRED, False))
     _, middle, _ = st.columns([1, 1.4, 1])
     with middle:
         st.title(t("login_title"), anchor=False)
