@@ -199,3 +199,56 @@ def test_upload_quota_refuses_through_the_services(
         svc.read_points(data, "points.csv", "contact_points", "wgs84")
     assert code(exc) == "upload_quota_exceeded"
     access._quota.clear()
+
+
+def test_trusted_header_only_from_the_proxy(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.services import access
+
+    monkeypatch.setenv("COVERAGE_PLANNER_TRUSTED_HEADER", "X-Remote-User")
+    monkeypatch.setenv("COVERAGE_PLANNER_TRUSTED_PROXIES", "10.0.0.1")
+    monkeypatch.setattr(access, "client_headers", lambda: {"x-remote-user": "alice"})
+    monkeypatch.setattr(access, "peer_address", lambda: "10.9.9.9")
+    assert access.login_from_header() is None  # not from the proxy: the header is ignored
+    assert access.session_user() is None
+    monkeypatch.setattr(access, "peer_address", lambda: "10.0.0.1")
+    user = access.login_from_header()
+    assert user is not None and user.username == "alice"
+    assert access.session_user() == user
+    monkeypatch.setattr(access, "client_headers", lambda: {"X-Remote-User": "ghost"})
+    with pytest.raises(AnalysisError) as exc:
+        access.login_from_header()  # no such account here: refused, not created
+    assert code(exc) == "login_failed"
+    monkeypatch.delenv("COVERAGE_PLANNER_TRUSTED_HEADER")
+    assert access.login_from_header() is None  # the mode is off by default
+
+
+def test_forwarded_address_believed_from_trusted_proxies_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dashboard.services import access
+
+    monkeypatch.setattr(access, "client_headers", lambda: {"X-Forwarded-For": "1.2.3.4, 10.5.5.5"})
+    monkeypatch.setattr(access, "peer_address", lambda: "10.0.0.1")
+    monkeypatch.delenv("COVERAGE_PLANNER_TRUSTED_PROXIES", raising=False)
+    assert access.client_address() == "10.0.0.1"
+    monkeypatch.setenv("COVERAGE_PLANNER_TRUSTED_PROXIES", "10.0.0.1")
+    assert access.client_address() == "10.5.5.5"  # the entry the proxy itself added
+
+
+def test_export_of_an_unpublished_scenario_is_refused_and_exports_are_logged(ws: Path) -> None:
+    from dashboard.services import data, ownership
+    from dashboard.services import scenarios as svc
+
+    as_user("alice")
+    svc.save(_new("导出测试"), expected_updated_at="", dataset=data.demo_dataset())
+    as_user("lead")
+    with pytest.raises(AnalysisError) as exc:
+        ownership.exported("导出测试", "xlsx")
+    assert code(exc) == "not_allowed"
+    as_user("alice")
+    ownership.publish("导出测试", True)
+    as_user("lead")
+    ownership.exported("导出测试", "xlsx")
+    log = svc_audit()
+    row = log[(log["action"] == "export") & (log["username"] == "lead")]
+    assert list(row["object_name"]) == ["导出测试"] and list(row["detail"]) == ["xlsx"]
