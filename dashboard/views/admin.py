@@ -79,7 +79,16 @@ def _users() -> None:
     names = [u.username for u in users]
     by_name = {u.username: u for u in users}
     c1, c2, c3, c4 = st.columns([2, 1, 1.4, 1], vertical_alignment="bottom")
-    c1.selectbox(t("admin_pick_user"), names, key=state.ADMIN_PICK_USER)
+
+    def show_role() -> None:  # the role box shows the picked account's role
+        chosen = by_name.get(str(st.session_state.get(state.ADMIN_PICK_USER, "")))
+        if chosen is not None:
+            st.session_state[state.ADMIN_SET_ROLE] = chosen.role
+
+    if names and st.session_state.get(state.ADMIN_PICK_USER) not in by_name:
+        st.session_state[state.ADMIN_PICK_USER] = names[0]
+        show_role()
+    c1.selectbox(t("admin_pick_user"), names, key=state.ADMIN_PICK_USER, on_change=show_role)
     picked = by_name.get(str(st.session_state.get(state.ADMIN_PICK_USER, "")))
     active = picked is not None and picked.active
     c2.button(
