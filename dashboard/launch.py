@@ -81,8 +81,7 @@ def _user_count() -> int:
     from analysis.accounts.gpkg_tables import GpkgAccountTables
     from analysis.workspace.store import default_workspace_path
 
-    path = default_workspace_path()
-    return len(GpkgAccountTables(path).list_users()) if path.exists() else 0
+    return len(GpkgAccountTables(default_workspace_path()).list_users())
 
 
 def network_address_check(extra: list[str], user_count: int) -> tuple[list[str], str]:

@@ -294,3 +294,11 @@ def test_upload_quota_per_user() -> None:
     clock.now += WINDOW_S
     quota.charge("alice", "c", 400_000)  # the window moved on
     assert quota.used_bytes("alice") == 400_000
+
+
+def test_reading_never_creates_the_workspace(tmp_path: Path) -> None:
+    tables = GpkgAccountTables(tmp_path / "none" / "w.gpkg")
+    assert tables.list_users() == [] and tables.get_user("x") is None
+    assert tables.list_access() == [] and tables.get_access("x") is None
+    assert tables.list_audit().empty
+    assert not (tmp_path / "none").exists()

@@ -115,6 +115,8 @@ class GpkgAccountTables:
 
     def list_users(self) -> list[UserRecord]:
         """Every account, by username."""
+        if not self.path.exists():  # reading never creates the workspace
+            return []
         with self._connect() as conn:
             rows = conn.execute(
                 f"SELECT {self._USER_COLS} FROM accounts_users ORDER BY username"
@@ -123,6 +125,8 @@ class GpkgAccountTables:
 
     def get_user(self, username: str) -> UserRecord | None:
         """One account, ``None`` when there is none of that name."""
+        if not self.path.exists():
+            return None
         with self._connect() as conn:
             row = conn.execute(
                 f"SELECT {self._USER_COLS} FROM accounts_users WHERE username = ?", (username,)
@@ -214,6 +218,8 @@ class GpkgAccountTables:
         sql += " ORDER BY at DESC, id DESC"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
+        if not self.path.exists():
+            return pd.DataFrame(columns=list(AUDIT_COLUMNS))
         with self._connect() as conn:
             rows = conn.execute(sql, params).fetchall()
         return pd.DataFrame(rows, columns=list(AUDIT_COLUMNS)).astype(str)
@@ -222,6 +228,8 @@ class GpkgAccountTables:
 
     def get_access(self, name: str) -> ScenarioAccess | None:
         """The access record of scenario ``name``."""
+        if not self.path.exists():
+            return None
         with self._connect() as conn:
             row = conn.execute(
                 "SELECT name, owner, published, counties FROM accounts_scenario_access "
@@ -232,6 +240,8 @@ class GpkgAccountTables:
 
     def list_access(self) -> list[ScenarioAccess]:
         """Every access record."""
+        if not self.path.exists():
+            return []
         with self._connect() as conn:
             rows = conn.execute(
                 "SELECT name, owner, published, counties FROM accounts_scenario_access"
