@@ -252,3 +252,20 @@ def test_export_of_an_unpublished_scenario_is_refused_and_exports_are_logged(ws:
     log = svc_audit()
     row = log[(log["action"] == "export") & (log["username"] == "lead")]
     assert list(row["object_name"]) == ["导出测试"] and list(row["detail"]) == ["xlsx"]
+
+
+def test_two_planners_creating_the_same_name_get_the_free_name_answer(ws: Path) -> None:
+    """Not ``not_allowed``: the page then saves under a free name (no lost save)."""
+    from dashboard.services import data, ownership
+    from dashboard.services import scenarios as svc
+
+    demo = data.demo_dataset()
+    as_user("alice")
+    svc.save(_new("新方案"), expected_updated_at="", dataset=demo)
+    as_user("bob")
+    with pytest.raises(AnalysisError) as exc:
+        svc.save(_new("新方案"), expected_updated_at="", dataset=demo)
+    assert code(exc) == "scenario_changed_elsewhere"
+    saved = svc.save(_new(svc.free_name("新方案")), expected_updated_at="", dataset=demo)
+    assert ownership.access_of(saved.name).owner == "bob"
+    assert ownership.access_of("新方案").owner == "alice"

@@ -61,10 +61,15 @@ def _log(user: UserRecord | None, action: str, name: str, detail: str = "") -> N
 
 
 def save(store: WorkspaceStore, scenario: Scenario, expected: str | None) -> Scenario:
-    """Save after checking: a new name needs ``can_create``, an existing one ``can_edit``."""
+    """Save after checking: a new name needs ``can_create``, an existing one ``can_edit``.
+
+    ``expected == ""`` (the name must be free) is a creation whoever holds the name: the
+    store then answers ``scenario_changed_elsewhere`` when it is taken, and the page saves
+    under a free name (two sessions starting a plan under the same default name).
+    """
     user = access.acting_user()
     counties = changed_counties(scenario)
-    new = not store.exists(scenario.name)
+    new = expected == "" or not store.exists(scenario.name)
     if new:
         require(policy.can_create(user, counties), "create", scenario.name)
     else:
