@@ -305,7 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="bench-sessions-"))
     workspace = folder / "workspace.gpkg"
     users = setup_workspace(workspace, args.sessions)
-    sessions = [Session(name, role, i % 2) for i, (name, role) in enumerate(users)]
+    # Users alternate viewer, planner: pairs alternate servers, so each has both roles.
+    sessions = [Session(name, role, (i // 2) % 2) for i, (name, role) in enumerate(users)]
     ports = [free_port(), free_port()]
     procs = [start_server(p, workspace, folder / f"server{i}.log") for i, p in enumerate(ports)]
     memory: dict[str, list[float]] = {}
