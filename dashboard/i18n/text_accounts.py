@@ -78,7 +78,7 @@ ACCOUNT_TEXT: dict[str, tuple[str, str]] = {
     "admin_col_object_name": ("对象", "Name"),
     "admin_col_detail": ("说明", "Detail"),
     "object_scenario": ("方案", "scenario"),
-    "object_session": ("登录", "session"),
+    "object_session": ("会话", "session"),
     "object_user": ("账号", "account"),
     "object_dataset": ("数据集", "dataset"),
     "object_standards": ("规划标准", "standards"),
