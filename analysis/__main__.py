@@ -1,4 +1,4 @@
-"""``python -m analysis {report,propose,export} ...``: see :mod:`analysis.cli.main`."""
+"""``python -m analysis {report,propose,export,accounts} ...``: see :mod:`analysis.cli.main`."""
 
 from __future__ import annotations
 

@@ -4,15 +4,19 @@
 
 The entry point sets the page, the sidebar (dataset label, language switch) and the
 navigation between the 地图 map, 指标 KPI, 方案模拟 simulation, 方案比较 comparison,
-导出 export, 运行评估 review and 数据 data pages (``dashboard/views/``; not
+导出 export and 数据 data pages (``dashboard/views/``; not
 ``pages/``, which Streamlit would also auto-discover and run without this entry point).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from dashboard import timing
+
+if TYPE_CHECKING:
+    from analysis.workspace.records import UserRecord
 
 timing.mark("app: script start")
 
@@ -27,7 +31,7 @@ warmup.wait_early()
 timing.mark("app: warm-up joined")
 
 from dashboard import state, styles  # noqa: E402 (after the timing mark)
-from dashboard.i18n import DEFAULT_LANG, LANGS, current_lang, t  # noqa: E402 (after the timing mark)
+from dashboard.i18n import DEFAULT_LANG, LANGS, current_lang, t, t_md  # noqa: E402 (after the timing mark)
 
 _PAGES = Path(__file__).resolve().parent / "views"
 _STATIC = Path(__file__).resolve().parent / "static"
@@ -56,7 +60,7 @@ def _keep_widget_state() -> None:
     st.session_state.setdefault(state.REACH_MODE, "radius")
 
 
-def _sidebar() -> None:
+def _sidebar(user: UserRecord | None = None) -> None:
     with st.sidebar:
         st.markdown(styles.brand_html(t("app_title"), t("app_subtitle")), unsafe_allow_html=True)
         st.radio(
@@ -67,6 +71,9 @@ def _sidebar() -> None:
             horizontal=True,
         )
         _reach_switch()
+        if user is not None:
+            st.caption(t_md("logged_in_as", name=user.display_name, role=t(f"role_{user.role}")))
+            st.button(t("logout"), key=state.LOGOUT, icon=":material/logout:", on_click=logout)
 
 
 def _reach_switch() -> None:
@@ -88,6 +95,13 @@ def _reach_switch() -> None:
     )
 
 
+def logout() -> None:
+    """Log out (the next run shows the login page)."""
+    from dashboard.services import access
+
+    access.logout()
+
+
 def main() -> None:
     """Run one pass of the app."""
     _keep_widget_state()
@@ -97,7 +111,66 @@ def main() -> None:
         layout="wide",
         initial_sidebar_state="expanded",
     )
+    from dashboard.services import access
+    from dashboard.views import login
+
+    if not login.signed_in():
+        # Every page known (hidden) keeps the address asked for: after the login the
+        # same page opens if the role has it.
+        st.navigation(_pages(False), position="hidden")
+        styles.inject(False, current_lang())
+        _sidebar()
+        login.draw()
+        return
+    user = access.session_user() if access.enabled() else None
+    role = user.role if user is not None else "admin"  # single-user mode: every page
     presenting = bool(st.session_state.get(state.PRESENTATION, False))
+    (map_page, kpi_page, simulate_page, compare_page, export_page, review_page, data_page,
+     admin_page) = _pages(presenting)  # fmt: skip
+    # Presentation mode shows the KPI page only (no navigation, no editing controls).
+    # Viewers (查看) read: no simulation, no uploads; the 管理 page is for administrators.
+    by_role = {
+        "viewer": [map_page, kpi_page, compare_page, export_page],
+        "planner": [
+            map_page,
+            kpi_page,
+            simulate_page,
+            compare_page,
+            export_page,
+            review_page,
+            data_page,
+        ],
+        "admin": [
+            map_page,
+            kpi_page,
+            simulate_page,
+            compare_page,
+            export_page,
+            review_page,
+            data_page,
+        ],
+    }
+    pages = [kpi_page] if presenting else list(by_role[role])
+    if user is not None and user.role == "admin" and not presenting:
+        pages.append(admin_page)
+    nav = st.navigation(pages, position="hidden" if presenting else "sidebar")
+    styles.inject(presenting, current_lang())
+    if not presenting:
+        _sidebar(user)
+    if nav is map_page:
+        timing.mark("app: page start")
+        nav.run()
+        timing.mark("app: page end")
+        # The map has been sent: the other pages' modules may be imported in the
+        # background now (they would compete with the browser loading the map before).
+        warmup.release(warmup.LATER_DELAY_S)
+    else:
+        warmup.wait()  # the other pages import pandas, folium, ...: not concurrently
+        nav.run()
+
+
+def _pages(presenting: bool) -> list[Any]:
+    """The pages: map, KPIs, simulation, comparison, export, review, data, administration."""
     map_page = st.Page(
         _PAGES / "map.py",
         title=t("nav_map"),
@@ -139,34 +212,16 @@ def main() -> None:
         icon=":material/fact_check:",
         url_path="review",
     )
-    # Presentation mode shows the KPI page only (no navigation, no editing controls).
-    pages = (
-        [kpi_page]
-        if presenting
-        else [
-            map_page,
-            kpi_page,
-            simulate_page,
-            compare_page,
-            export_page,
-            review_page,
-            data_page,
-        ]
+    admin_page = st.Page(
+        _PAGES / "admin.py",
+        title=t("nav_admin"),
+        icon=":material/admin_panel_settings:",
+        url_path="admin",
     )
-    nav = st.navigation(pages, position="hidden" if presenting else "sidebar")
-    styles.inject(presenting, current_lang())
-    if not presenting:
-        _sidebar()
-    if nav is map_page:
-        timing.mark("app: page start")
-        nav.run()
-        timing.mark("app: page end")
-        # The map has been sent: the other pages' modules may be imported in the
-        # background now (they would compete with the browser loading the map before).
-        warmup.release(warmup.LATER_DELAY_S)
-    else:
-        warmup.wait()  # the other pages import pandas, folium, ...: not concurrently
-        nav.run()
+    return [
+        map_page, kpi_page, simulate_page, compare_page, export_page, review_page, data_page,
+        admin_page,
+    ]  # fmt: skip
 
 
 main()

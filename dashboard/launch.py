@@ -5,6 +5,9 @@ The same as ``streamlit run dashboard/app.py [options]``, with two differences:
 - the settings in ``dashboard/config.toml`` (static file serving for the offline map, the
   upload limit, the theme, no usage statistics ...) are passed as command-line options, so
   the app behaves the same from any working directory and when installed as a package;
+- without accounts (:mod:`analysis.accounts.settings`) the server listens on this machine
+  only (``--server.address localhost``); another address is refused, since anyone who could
+  reach the page could change every scenario (:func:`network_address_check`);
 - the heavy imports of the map page (numpy, pandas, folium, the dashboard's modules) start
   on a background thread first (:mod:`dashboard.warmup`), overlapping with the server's
   start and the browser loading Streamlit's frontend; the first map appears sooner.
@@ -58,6 +61,58 @@ def _merged(extra: list[str]) -> list[str]:
     return [*defaults, *extra]
 
 
+#: Exit status when the server may not start as asked.
+EXIT_REFUSED = 2
+
+
+def _option(args: list[str], name: str) -> str | None:
+    """The value of ``--name VALUE`` or ``--name=VALUE`` in ``args`` (last wins)."""
+    value = None
+    for i, arg in enumerate(args):
+        if arg == f"--{name}" and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith(f"--{name}="):
+            value = arg.split("=", 1)[1]
+    return value
+
+
+def _user_count() -> int:
+    """Accounts in the workspace (0 when it does not exist yet: nothing is created here)."""
+    from analysis.accounts.gpkg_tables import GpkgAccountTables
+    from analysis.workspace.store import default_workspace_path
+
+    return len(GpkgAccountTables(default_workspace_path()).list_users())
+
+
+def network_address_check(extra: list[str], user_count: int) -> tuple[list[str], str]:
+    """The options to start with, or a refusal.
+
+    Returns
+    -------
+    (options, refusal)
+        Without accounts: ``--server.address localhost`` added when no address is given,
+        and a non-local address refused (``refusal`` says why and what to do; ``""``: start).
+        With accounts: ``extra`` unchanged (Streamlit's default listens on every address).
+    """
+    from analysis.accounts import settings
+
+    address = _option(extra, "server.address")
+    if settings.accounts_on(user_count):
+        return extra, ""
+    if address is None:
+        return ["--server.address", "localhost", *extra], ""
+    if settings.is_local_address(address):
+        return extra, ""
+    return extra, (
+        f"Refusing to listen on {address}: without accounts anyone who reaches the page "
+        "could change every scenario. Create the first administrator on this machine "
+        "(python -m analysis accounts create-admin --username NAME), then start again; "
+        "or leave --server.address out to use this machine only.\n"
+        f"拒绝监听 {address}：未配置账号时任何能访问页面的人都能修改所有方案。请先运行 "
+        "python -m analysis accounts create-admin --username 用户名 创建管理员后再启动。"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``streamlit run dashboard/app.py`` with the config's and ``argv``'s options.
 
@@ -75,6 +130,10 @@ def main(argv: list[str] | None = None) -> int:
 
     timing.mark("launch: main")
     extra = list(sys.argv[1:] if argv is None else argv)
+    extra, refusal = network_address_check(extra, _user_count())
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return EXIT_REFUSED
     from dashboard.adapters import streamlit_internals
 
     # Import Streamlit's command line (and with it the streamlit package) before the

@@ -265,3 +265,41 @@ REVIEW_ADOPT_NAME = "review_adopt_name"
 REVIEW_ADOPT = "review_adopt"
 #: One-shot message of the page: ``(kind, text)`` with kind success/info/error.
 REVIEW_MESSAGE = "review_message"
+
+# --- accounts (#15) -----------------------------------------------------------------------
+#: The session's login token (:mod:`dashboard.services.access`); absent: not logged in.
+AUTH_TOKEN = "auth_token"
+#: Login form.
+LOGIN_USERNAME = "login_username"
+LOGIN_PASSWORD = "login_password"
+LOGIN_SUBMIT = "login_submit"
+LOGIN_FORM = "login_form"
+#: The error of the last failed login (shown once on the next run).
+LOGIN_ERROR = "login_error"
+#: The session's login expired (said once on the login page).
+LOGIN_EXPIRED = "login_expired"
+#: Sidebar: who is logged in, and the logout button.
+LOGOUT = "logout"
+#: Scenario bar: 复制为我的方案, publish / withdraw.
+SIM_COPY_MINE = "sim_copy_mine"
+SIM_PUBLISH = "sim_publish"
+#: Admin page: accounts and the audit log.
+ADMIN_USERS_TABLE = "admin_users_table"
+ADMIN_NEW_USERNAME = "admin_new_username"
+ADMIN_NEW_DISPLAY = "admin_new_display"
+ADMIN_NEW_ROLE = "admin_new_role"
+ADMIN_NEW_PASSWORD = "admin_new_password"
+ADMIN_NEW_COUNTIES = "admin_new_counties"
+ADMIN_ADD_USER = "admin_add_user"
+ADMIN_ADD_FORM = "admin_add_form"
+ADMIN_PICK_USER = "admin_pick_user"
+ADMIN_TOGGLE_ACTIVE = "admin_toggle_active"
+ADMIN_SET_ROLE = "admin_set_role"
+ADMIN_APPLY_ROLE = "admin_apply_role"
+ADMIN_AUDIT_USER = "admin_audit_user"
+ADMIN_AUDIT_ACTION = "admin_audit_action"
+ADMIN_AUDIT_SINCE = "admin_audit_since"
+ADMIN_AUDIT_UNTIL = "admin_audit_until"
+ADMIN_AUDIT_TABLE = "admin_audit_table"
+ADMIN_AUDIT_DOWNLOAD = "admin_audit_download"
+ADMIN_MESSAGE = "admin_message"

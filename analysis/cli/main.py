@@ -1,5 +1,5 @@
-"""Command line: ``python -m analysis {report,propose,export,workspace,review} ...`` (installed as
-``coverage-analysis``).
+"""Command line: ``python -m analysis {report,propose,export,workspace,review,accounts} ...``
+(installed as ``coverage-analysis``).
 
 Each sub-command lives in its own module of :mod:`analysis.cli` exposing
 ``add_parser(subparsers)`` and ``run(args) -> int``. Every sub-command's module is imported
@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "export": "analysis.cli.export",
     "workspace": "analysis.cli.workspace",
     "review": "analysis.cli.review",
+    "accounts": "analysis.cli.accounts",
 }
 
 

@@ -1,15 +1,16 @@
 """Every interface text of the dashboard: ``key -> (Simplified Chinese, English)``.
 
-One table, :data:`TEXT`, assembled here from three parts: the app shell, map, KPI and data
+One table, :data:`TEXT`, assembled here from four parts: the app shell, map, KPI and data
 pages (below), the simulation, comparison and export pages (:mod:`dashboard.i18n.text_sim`)
 the optimiser panel (:mod:`dashboard.i18n.text_optimise`), road reach
-(:mod:`dashboard.i18n.text_reach`) and the review page (:mod:`dashboard.i18n.text_review`).
-A key lives in exactly one
+(:mod:`dashboard.i18n.text_reach`), the review page (:mod:`dashboard.i18n.text_review`) and
+the accounts (:mod:`dashboard.i18n.text_accounts`). A key lives in exactly one
 part (a test checks it).
 """
 
 from __future__ import annotations
 
+from dashboard.i18n.text_accounts import ACCOUNT_TEXT
 from dashboard.i18n.text_data import DATA_INPUT_TEXT
 from dashboard.i18n.text_optimise import OPTIMISE_TEXT
 from dashboard.i18n.text_reach import REACH_TEXT
@@ -369,5 +370,6 @@ TEXT: dict[str, tuple[str, str]] = {
     **OPTIMISE_TEXT,
     **REACH_TEXT,
     **REVIEW_TEXT,
+    **ACCOUNT_TEXT,
     **_APP_TEXT,
 }

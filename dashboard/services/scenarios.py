@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pandas as pd
 import streamlit as st
 
+from dashboard.services import access, ownership
 from dashboard.services import data as services
 
 if TYPE_CHECKING:
@@ -151,15 +152,15 @@ def scenario_coverage(dataset: services.Dataset, scenario: Scenario) -> Any:
 
 
 def list_scenarios(dataset: services.Dataset) -> pd.DataFrame:
-    """Return the saved scenarios of one dataset, most recently updated first."""
-    table = store().list_scenarios()
+    """The saved scenarios of one dataset the user may read, most recently updated first."""
+    table = ownership.visible(store().list_scenarios())
     table = table[table["dataset_id"].astype(str) == scenario_dataset_id(dataset)]
     return table.sort_values("updated_at", ascending=False).reset_index(drop=True)
 
 
 def load(name: str) -> Scenario:
-    """Load a saved scenario."""
-    return store().load(name)
+    """Load a saved scenario (``not_allowed`` unless the user may read it)."""
+    return ownership.load(store(), name)
 
 
 def save(
@@ -187,7 +188,7 @@ def save(
     dataset = dataset if dataset is not None else services.current_dataset()
     if scenario_dataset_id(dataset) == scenario.dataset_id:
         keep_dataset(dataset)
-    return store().save(scenario, expected_updated_at=expected_updated_at)
+    return ownership.save(store(), scenario, expected_updated_at)
 
 
 #: (store setting, dataset id) pairs known to be stored: one look-up per process.
@@ -246,7 +247,7 @@ def openable_scenarios(dataset: services.Dataset) -> pd.DataFrame:
     """
     from analysis.plan.scenarios import DEMO_DATASET_ID
 
-    table = store().list_scenarios()
+    table = ownership.visible(store().list_scenarios())
     own = scenario_dataset_id(dataset)
     stored = store().list_datasets()
     names = dict(zip(stored["dataset_id"].astype(str), stored["name"].astype(str), strict=True))
@@ -268,13 +269,13 @@ def free_name(wanted: str) -> str:
 
 
 def rename(old: str, new: str) -> None:
-    """Rename a saved scenario."""
-    store().rename(old, new)
+    """Rename a saved scenario (``not_allowed`` unless the user may change it)."""
+    ownership.rename(store(), old, new)
 
 
 def delete(name: str) -> bool:
-    """Delete a saved scenario."""
-    return store().delete(name)
+    """Delete a saved scenario (``not_allowed`` unless the user may delete it)."""
+    return ownership.delete(store(), name)
 
 
 def exists(name: str) -> bool:
@@ -294,6 +295,7 @@ def read_points(data: bytes, file_name: str, layer: str, coord_system: str) -> A
     """Read and validate uploaded points (``geodata.io.readers.read_layer``); return the layer."""
     from geodata.io.readers import read_layer
 
+    access.charge_upload(data)  # the user's upload quota
     suffix = Path(file_name).suffix or ".csv"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{suffix}"
@@ -361,6 +363,7 @@ def export_files(
     from analysis.export import export_scenario, files_to_bytes
     from dashboard.services.review import review_for_brief
 
+    ownership.exported(scenario.name, fmt)
     before = services.coverage(dataset)
     after = scenario_coverage(dataset, scenario)
     with tempfile.TemporaryDirectory() as tmp:

@@ -15,6 +15,7 @@ from dashboard import state
 from dashboard.i18n import t, t_md
 from dashboard.services import data as services
 from dashboard.services import scenarios as sim_services
+from dashboard.simulate import sharing
 from dashboard.simulate import state as sim_state
 
 
@@ -27,6 +28,7 @@ def scenario_bar(dataset: services.Dataset) -> None:
     scn = sim_state.current(dataset)
     sim_state.sync_name_boxes(scn)
     with st.container(border=True):
+        editable = sharing.controls(scn.name)
         c1, c2, c3 = st.columns([2.2, 1.3, 1], vertical_alignment="bottom")
         c1.text_input(t("sim_name_label"), key=state.SIM_NAME, max_chars=120)
         c2.text_input(t("sim_author_label"), key=state.SIM_AUTHOR, max_chars=60)
@@ -35,16 +37,17 @@ def scenario_bar(dataset: services.Dataset) -> None:
             key=state.SIM_APPLY_NAME,
             icon=":material/edit:",
             wrap=True,  # a narrow column wraps the label rather than cutting it short
+            disabled=not editable,
             on_click=lambda: sim_state.rename_current(
                 str(st.session_state.get(state.SIM_NAME, "")),
                 str(st.session_state.get(state.SIM_AUTHOR, "")),
             ),
         )
         with st.expander(t("sim_manage"), icon=":material/folder_open:"):
-            _manage(dataset)
+            _manage(dataset, editable)
 
 
-def _manage(dataset: services.Dataset) -> None:
+def _manage(dataset: services.Dataset, editable: bool = True) -> None:
     """Open a saved scenario (of any data kept in the workspace), save as, new, delete."""
     saved = sim_services.openable_scenarios(dataset)
     names = list(saved["name"])
@@ -109,7 +112,7 @@ def _manage(dataset: services.Dataset) -> None:
         t_md("sim_delete_scenario", name=sim_state.current(dataset).name),
         key=state.SIM_DELETE_SCENARIO,
         icon=":material/delete:",
-        disabled=not sim_state.is_saved(),
+        disabled=not sim_state.is_saved() or not editable,
         on_click=lambda: sim_state.delete_current(dataset),
     )
     st.caption(t("sim_workspace_note"))

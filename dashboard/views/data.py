@@ -7,16 +7,17 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from streamlit_folium import st_folium
 
+from analysis.errors import AnalysisError
 from dashboard import state
 from dashboard.i18n import current_lang, field_label, fmt_int, t
 from dashboard.map.cache import map_layers
 from dashboard.map.folium_map import build_map
 from dashboard.map.pipeline import view_payload
 from dashboard.safetext import md_escape
+from dashboard.services import access, importer, realdata
 from dashboard.services import data as services
-from dashboard.services import importer, realdata
 from dashboard.styles import dataset_badge, uploader_css
-from dashboard.ui import dataset_name, page_header, show_problems
+from dashboard.ui import dataset_name, page_header, show_domain_error, show_problems
 from dashboard.widgets.point_matches import boundary_frame, chosen_matches, show_matches
 from dashboard.widgets.road_summary import road_summary
 from geodata.io.limits import MAX_INPUT_MB
@@ -72,7 +73,13 @@ def _uploads() -> dict[str, importer.Upload]:
             max_upload_size=MAX_INPUT_MB,  # the data layer's limit (geodata.io.limits)
         )
         if file is not None:
-            ups[layer] = importer.save_upload(layer, file.name, file.getvalue())
+            data = file.getvalue()
+            try:
+                access.charge_upload(data)  # the user's quota (refused files are not read)
+            except AnalysisError as exc:
+                show_domain_error(exc)
+                continue
+            ups[layer] = importer.save_upload(layer, file.name, data)
     return ups
 
 

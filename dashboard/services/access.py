@@ -1,0 +1,148 @@
+"""Who is using this session: accounts on or off, login, logout, the acting user.
+
+The account logic is :mod:`analysis.accounts`; this module keeps one
+:class:`~analysis.accounts.service.Accounts` per workspace file and server process (its
+session tokens and login limits live in this process) and the session's token in
+``st.session_state[state.AUTH_TOKEN]``. Accounts are on when the store holds a user or
+``COVERAGE_PLANNER_ACCOUNTS=1`` (:mod:`analysis.accounts.settings`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+
+import streamlit as st
+
+from analysis.accounts import settings
+from analysis.accounts.gpkg_tables import GpkgAccountTables
+from analysis.accounts.quota import UploadQuota
+from analysis.accounts.service import Accounts, problem
+from analysis.workspace.records import UserRecord
+from dashboard import state
+
+
+def workspace_path() -> str:
+    """The workspace file in use (``$COVERAGE_PLANNER_WORKSPACE`` or the default)."""
+    from analysis.workspace.store import default_workspace_path
+
+    return str(default_workspace_path())
+
+
+@st.cache_resource(show_spinner=False)
+def _accounts(path: str) -> Accounts:
+    return Accounts(GpkgAccountTables(path))
+
+
+def accounts() -> Accounts:
+    """The account logic of this process for the workspace in use."""
+    return _accounts(workspace_path())
+
+
+def tables() -> GpkgAccountTables:
+    """The store of users, audit log and scenario access (interim GeoPackage tables)."""
+    return _accounts(workspace_path()).store  # type: ignore[return-value]
+
+
+def enabled() -> bool:
+    """True when everyone must log in (users exist, or the setting forces it)."""
+    return settings.accounts_on(len(tables().list_users()))
+
+
+def session_user() -> UserRecord | None:
+    """The logged-in user of this session (``None``: nobody, or the session expired)."""
+    token = st.session_state.get(state.AUTH_TOKEN)
+    return accounts().current(str(token)) if token else None
+
+
+def acting_user() -> UserRecord | None:
+    """The user on whose behalf a service acts; ``None`` in single-user mode.
+
+    Raises
+    ------
+    analysis.errors.AnalysisError
+        ``not_logged_in`` when accounts are on and the session has no live login (the
+        service functions refuse rather than act as nobody).
+    """
+    if not enabled():
+        return None
+    user = session_user()
+    if user is None:
+        raise problem("not_logged_in", "Log in first (or the session has expired).")
+    return user
+
+
+def peer_address() -> str:
+    """The address of the connection's other end (``""`` outside a request)."""
+    with contextlib.suppress(AttributeError, RuntimeError):
+        if st.context.headers is not None:  # inside a request; Streamlit hides localhost
+            return str(st.context.ip_address or "127.0.0.1")
+    return ""
+
+
+def client_address() -> str:
+    """The browser's address: the peer, or what a trusted proxy says (``X-Forwarded-For``).
+
+    Behind a reverse proxy every peer is the proxy; counting failed logins per proxy
+    address would lock out everyone, so the proxy's ``X-Forwarded-For`` (its last entry,
+    the one the proxy itself added) is believed from the trusted proxies only.
+    """
+    peer = peer_address()
+    if peer in settings.trusted_proxies():
+        forwarded = client_headers().get("X-Forwarded-For", "")
+        last = forwarded.split(",")[-1].strip()
+        if last:
+            return last
+    return peer
+
+
+def client_headers() -> dict[str, str]:
+    """The request headers of this session (empty outside a request)."""
+    with contextlib.suppress(AttributeError, RuntimeError):
+        return {str(k): str(v) for k, v in st.context.headers.items()}
+    return {}
+
+
+def login(username: str, password: str) -> UserRecord:
+    """Log in; keep the token in the session. Raises the domain errors of ``Accounts.login``."""
+    user, token = accounts().login(username, password, client_address())
+    st.session_state[state.AUTH_TOKEN] = token
+    return user
+
+
+def login_from_header() -> UserRecord | None:
+    """Trusted-header mode: log in the user a trusted proxy names (``None``: mode off)."""
+    mode = settings.trusted_header()
+    if mode is None:
+        return None
+    name = mode.username(client_headers(), peer_address())
+    if name is None:
+        return None
+    user, token = accounts().login_from_header(name, peer_address())
+    st.session_state[state.AUTH_TOKEN] = token
+    return user
+
+
+@st.cache_resource(show_spinner=False)
+def _quota() -> UploadQuota:
+    return UploadQuota()
+
+
+def charge_upload(data: bytes) -> None:
+    """Count an upload against the user's quota (none in single-user mode).
+
+    Raises
+    ------
+    analysis.errors.AnalysisError
+        ``upload_quota_exceeded``; ``not_logged_in``.
+    """
+    user = acting_user()
+    if user is not None:
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        _quota().charge(user.username, digest, len(data))
+
+
+def logout() -> None:
+    """End the session's login."""
+    token = st.session_state.pop(state.AUTH_TOKEN, None)
+    accounts().logout(str(token) if token else None, None)
