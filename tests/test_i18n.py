@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from dashboard.i18n import text, text_optimise, text_sim
+from dashboard.i18n import text, text_map, text_optimise, text_sim
 from dashboard.i18n.text import TEXT
 
 DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard"
@@ -34,7 +34,12 @@ def test_every_key_used_in_the_code_is_in_the_table() -> None:
 
 
 def test_each_key_lives_in_one_part_and_has_both_languages() -> None:
-    parts = [set(text._APP_TEXT), set(text_sim.SIM_TEXT), set(text_optimise.OPTIMISE_TEXT)]
+    parts = [
+        set(text._APP_TEXT),
+        set(text_sim.SIM_TEXT),
+        set(text_optimise.OPTIMISE_TEXT),
+        set(text_map.MAP_TEXT),
+    ]
     assert sum(len(p) for p in parts) == len(TEXT)
     for key, (zh, en) in TEXT.items():
         assert zh.strip(), key

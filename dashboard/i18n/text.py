@@ -8,6 +8,7 @@ part (a test checks it).
 
 from __future__ import annotations
 
+from dashboard.i18n.text_map import MAP_TEXT
 from dashboard.i18n.text_optimise import OPTIMISE_TEXT
 from dashboard.i18n.text_sim import SIM_TEXT
 
@@ -357,4 +358,4 @@ _APP_TEXT: dict[str, tuple[str, str]] = {
 }
 
 #: Every text of the dashboard.
-TEXT: dict[str, tuple[str, str]] = {**SIM_TEXT, **OPTIMISE_TEXT, **_APP_TEXT}
+TEXT: dict[str, tuple[str, str]] = {**SIM_TEXT, **OPTIMISE_TEXT, **MAP_TEXT, **_APP_TEXT}

@@ -48,6 +48,7 @@ from dashboard.map.palette import (
     VILLAGE_UNCOVERED,
     badge_styles,
 )
+from dashboard.map.tools import TOOLS_JS, tool_texts
 
 #: Layers the user can toggle, in drawing order, and whether each is on by default
 #: (townships are always drawn).
@@ -156,6 +157,9 @@ def map_data(payload: MapPayload, lang: Lang) -> dict[str, Any]:
         "labels": payload.extra.get("labels", []),
         "badges": badge_styles(lang),
         "bounds": payload.bounds,
+        # The search box's places and the tools' texts (dashboard/map/tools.py).
+        "places": payload.extra.get("places", []),
+        "tools": tool_texts(lang),
     }
 
 
@@ -190,6 +194,11 @@ def view_data(
 
 def _tiles_js(basemap: str, tianditu_key: str) -> str:
     """Return the script adding the base map's tiles (nothing for ``"none"``)."""
+    if basemap in ("local", "custom"):
+        from dashboard.map.tiles import TileSpec, tile_js, tile_spec
+
+        spec = tile_spec(basemap)
+        return tile_js(spec) if isinstance(spec, TileSpec) else ""
     if basemap == "osm":
         return f"L.tileLayer({json.dumps(OSM_URL)}, {{maxZoom: 17}}).addTo(__MAP__);\n"
     if basemap == "tianditu" and tianditu_key:
@@ -239,6 +248,8 @@ def base_script(data_js: str, basemap: str = "none", tianditu_key: str = "") -> 
         + f"L.control.scale({{imperial: false}}).addTo({var});\n"
         + RENDER_JS
         + f"window.cpInit({var}, {data_js});\n"
+        + TOOLS_JS
+        + f"window.cpTools({var}, {var}._cp.d);\n"
     )
 
 

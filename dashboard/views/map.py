@@ -10,12 +10,13 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state, timing
-from dashboard.i18n import Lang, current_lang, fmt_int, fmt_pop, fmt_share, t
+from dashboard.i18n import Lang, current_lang, fmt_int, fmt_pop, fmt_share, t, t_md
 from dashboard.map.cache import dataset_map
 from dashboard.map.legend import legend_html
 from dashboard.map.palette import MEASURES
 from dashboard.map.pipeline import map_view
-from dashboard.map.view import BASEMAPS, LAYERS, component_args, draw, view_data
+from dashboard.map.tiles import TileProblem, basemap_choices, tile_spec
+from dashboard.map.view import LAYERS, component_args, draw, view_data
 from dashboard.services import data as services
 from dashboard.styles import dataset_badge
 
@@ -52,7 +53,9 @@ def _choice(key: str, options: list[str] | tuple[str, ...]) -> str:
     return value if isinstance(value, str) and value in options else options[0]
 
 
-def _controls(lang: Lang, counties: list[str]) -> tuple[str, str, str, list[str]]:
+def _controls(
+    lang: Lang, counties: list[str], basemaps: tuple[str, ...]
+) -> tuple[str, str, str, list[str]]:
     """Draw the measure, county and base map choices and the layer switches."""
     c1, c2, c3 = st.columns([1.1, 1.1, 1])
     measure = c1.selectbox(
@@ -71,7 +74,7 @@ def _controls(lang: Lang, counties: list[str]) -> tuple[str, str, str, list[str]
     )
     basemap = c3.selectbox(
         t("basemap_label"),
-        BASEMAPS,
+        basemaps,
         format_func=lambda b: t(f"basemap_{b}", lang),
         key=state.MAP_BASEMAP,
         placeholder=t("select_placeholder"),
@@ -114,8 +117,11 @@ def render() -> None:
         st.session_state[state.MAP_COUNTY] = ""
     measure = _choice(state.MAP_MEASURE, MEASURES)
     county = _choice(state.MAP_COUNTY, ["", *counties])
-    basemap = _choice(state.MAP_BASEMAP, BASEMAPS)
+    basemaps = basemap_choices()
+    basemap = _choice(state.MAP_BASEMAP, basemaps)
     key = _tianditu_key() if basemap == "tianditu" else ""
+    # A configured tile file is extracted on first use (once per server, cached).
+    tiles = tile_spec(basemap)
 
     controls = st.container()
     left, right = st.columns([4.2, 1])
@@ -126,7 +132,9 @@ def render() -> None:
     timing.mark("map: map sent")
 
     with controls:
-        chosen = _controls(lang, counties)
+        chosen = _controls(lang, counties, basemaps)
+        if isinstance(tiles, TileProblem):
+            st.warning(t_md(tiles.key, detail=tiles.detail))
         if basemap == "tianditu" and not key:
             st.text_input(t("tianditu_key_label"), key=state.MAP_TIANDITU_KEY, type="password")
             st.info(t("tianditu_key_missing"))

@@ -1,0 +1,55 @@
+"""The places the map's search box finds and labels: townships and villages by name.
+
+Built once per dataset with its layers (:func:`dashboard.map.pipeline.build_layers`) and
+sent with the map's data; the browser searches them (:mod:`dashboard.map.tools`), so a
+search costs the server nothing.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import numpy as np
+
+#: Display decimals of a place's position (4 = ~10 m).
+DECIMALS = 4
+
+#: ``[name, kind, lat, lon, where]``; kind 0 a township (where: its county), 1 a village
+#: (where: its township). Names arrive HTML-escaped, like every user text of the map's data.
+Place = list[Any]
+
+
+def places(townships: Any, villages: Any | None) -> list[Place]:
+    """Return the townships (at a point inside each) and villages, in data order.
+
+    Parameters
+    ----------
+    townships
+        The city's township layer (EPSG:4326; ``name``, ``county``, ``code``).
+    villages
+        Its village layer (points; ``name``, ``township_code``), or None.
+    """
+    reps = townships.geometry.representative_point()
+    out: list[Place] = [
+        [
+            html.escape(str(name)),
+            0,
+            round(float(p.y), DECIMALS),
+            round(float(p.x), DECIMALS),
+            html.escape(str(county)),
+        ]
+        for name, county, p in zip(townships["name"], townships["county"], reps, strict=True)
+    ]
+    if villages is None or not len(villages):
+        return out
+    town_name = dict(zip(townships["code"].astype(str), townships["name"].astype(str), strict=True))
+    geoms = villages.geometry
+    xy = np.c_[geoms.x.to_numpy(), geoms.y.to_numpy()] if len(geoms) else np.empty((0, 2))
+    for i, (name, code) in enumerate(
+        zip(villages["name"].astype(str), villages["township_code"].astype(str), strict=True)
+    ):
+        if np.isfinite(xy[i]).all():
+            lat, lon = round(float(xy[i, 1]), DECIMALS), round(float(xy[i, 0]), DECIMALS)
+            out.append([html.escape(name), 1, lat, lon, html.escape(town_name.get(code, ""))])
+    return out
