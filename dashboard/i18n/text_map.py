@@ -44,6 +44,7 @@ MAP_TEXT: dict[str, tuple[str, str]] = {
     "maptool_no_match": ("没有找到", "No match"),
     "maptool_township": ("乡镇（街道）", "township"),
     "maptool_village": ("村（社区）", "village"),
+    "maptool_county": ("县（市、区）", "county"),
     "maptool_measure": ("测距", "Measure"),
     "maptool_measure_hint": (
         "在地图上依次点击量取距离；再次点击“测距”结束。",

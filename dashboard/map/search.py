@@ -11,12 +11,14 @@ import html
 from typing import Any
 
 import numpy as np
+import shapely
 
 #: Display decimals of a place's position (4 = ~10 m).
 DECIMALS = 4
 
 #: ``[name, kind, lat, lon, where]``; kind 0 a township (where: its county), 1 a village
-#: (where: its township). Names arrive HTML-escaped, like every user text of the map's data.
+#: (where: its township), 2 a county. Names arrive HTML-escaped, like every user text of
+#: the map's data.
 Place = list[Any]
 
 
@@ -41,6 +43,13 @@ def places(townships: Any, villages: Any | None) -> list[Place]:
         ]
         for name, county, p in zip(townships["name"], townships["county"], reps, strict=True)
     ]
+    for county, group in townships.groupby(townships["county"].astype(str), sort=False):
+        # A county is found at its largest township's inner point (no union: fast; the
+        # area in degrees only ranks the townships of one county).
+        geoms = np.asarray(group.geometry.values, dtype=object)
+        p = geoms[int(shapely.area(geoms).argmax())]
+        q = p.representative_point()
+        out.append([html.escape(county), 2, round(q.y, DECIMALS), round(q.x, DECIMALS), ""])
     if villages is None or not len(villages):
         return out
     town_name = dict(zip(townships["code"].astype(str), townships["name"].astype(str), strict=True))

@@ -169,7 +169,9 @@ def _extract(db: sqlite3.Connection, dest: Path, ext: str) -> None:
         tmp.rename(dest)
 
 
-def local_tiles(path: Path, env: dict[str, str] | None = None) -> TileSpec | TileProblem:
+def local_tiles(
+    path: Path, env: dict[str, str] | None = None, tiles_dir: Path = TILES_DIR
+) -> TileSpec | TileProblem:
     """Return the tile layer of an MBTiles file, extracting its tiles on first use.
 
     Parameters
@@ -178,6 +180,8 @@ def local_tiles(path: Path, env: dict[str, str] | None = None) -> TileSpec | Til
         The ``.mbtiles`` file.
     env
         Environment (``os.environ`` by default), for ``COVERAGE_PLANNER_TILE_MAX_MB``.
+    tiles_dir
+        Where pyramids are extracted (the served ``dashboard/static/tiles`` by default).
 
     Returns
     -------
@@ -192,7 +196,7 @@ def local_tiles(path: Path, env: dict[str, str] | None = None) -> TileSpec | Til
     key = f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:10]
     name = f"{''.join(c for c in path.stem if c.isalnum() or c in '-_')[:40]}-{digest}"
-    dest = TILES_DIR / name
+    dest = tiles_dir / name
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
             meta = _metadata(db)
@@ -209,7 +213,7 @@ def local_tiles(path: Path, env: dict[str, str] | None = None) -> TileSpec | Til
                 return TileProblem("tiles_file_too_big", f"{size / 1e6:.0f} MB")
             with _LOCK:
                 if not dest.exists():
-                    TILES_DIR.mkdir(parents=True, exist_ok=True)
+                    tiles_dir.mkdir(parents=True, exist_ok=True)
                     _extract(db, dest, ext)
     except sqlite3.Error as exc:
         return TileProblem("tiles_file_unreadable", f"{path.name}: {exc}")

@@ -1,7 +1,6 @@
 (function() {
 if (window.cpTools) { return; }
 var LABEL_ZOOM = __LABEL_ZOOM__;
-var BG = '__BG__';
 var STYLE = '.cp-tile-notice{position:absolute;z-index:1000;left:50%;bottom:34px;' +
   'transform:translateX(-50%);max-width:70%;background:#fff4e5;color:#7a3e00;' +
   'border:1px solid #e0a84e;border-radius:4px;padding:6px 10px;font-size:13px;' +
@@ -42,7 +41,7 @@ function watchTiles(map, T) {
 function searchControl(map, places, T) {
   var mark = null;
   function go(p) {
-    map.flyTo([p[2], p[3]], p[1] === 0 ? 13 : 15, {duration: 0.6});
+    map.flyTo([p[2], p[3]], [13, 15, 10][p[1]], {duration: 0.6});
     if (mark) { map.removeLayer(mark); }
     mark = L.circleMarker([p[2], p[3]], {radius: 11, color: '#b3261e', weight: 3,
       fill: false, interactive: false}).addTo(map);
@@ -67,8 +66,8 @@ function searchControl(map, places, T) {
       if (!found.length) { list.innerHTML = '<div>' + esc(T.no_match) + '</div>'; }
       found.forEach(function(p, k) {
         var row = L.DomUtil.create('div', k === 0 ? 'cp-first' : '', list);
-        row.innerHTML = p[0] + '<small>' + p[4] + ' · ' +
-          esc(p[1] === 0 ? T.township : T.village) + '</small>';
+        row.innerHTML = p[0] + '<small>' + (p[4] ? p[4] + ' · ' : '') +
+          esc([T.township, T.village, T.county][p[1]]) + '</small>';
         row.onclick = function() { go(p); list.innerHTML = ''; };
       });
     }
@@ -169,6 +168,7 @@ function declutter(map) {
     }
   });
 }
+window.cpDeclutter = declutter;
 window.cpTools = function(map, d) {
   var T = d.tools || {};
   var st = document.createElement('style'); st.textContent = STYLE;
@@ -180,7 +180,13 @@ window.cpTools = function(map, d) {
   townLabels(map, places);
   if (window.cpExportControl) { window.cpExportControl(map, T); }
   var view = window.cpView;
-  window.cpView = function(m, v) { view(m, v); declutter(m); };
+  // Label widths are known once the CJK font is in: place the labels again then.
+  function later() {
+    declutter(map);
+    if (document.fonts) { document.fonts.ready.then(function() { declutter(map); }); }
+    setTimeout(function() { declutter(map); }, 400);
+  }
+  window.cpView = function(m, v) { view(m, v); later(); };
   // The iframe settles its size after the first view: place the labels again then.
   var timer = null;
   map.on('zoomend moveend resize', function() {

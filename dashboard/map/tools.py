@@ -12,7 +12,10 @@ see :mod:`dashboard.map.search`) and the texts of :func:`tool_texts` it adds:
   ``map.distance``); township polygons stop taking clicks while measuring;
 - township names from zoom :data:`LABEL_ZOOM` on (only those in view), under the badges;
 - county labels moved clear of the point badges after each view and zoom;
-- a 保存图片 button (:mod:`dashboard.map.snapshot`) when its script is loaded.
+- a 保存图片 button (``snapshot.js``): the current view as a PNG drawn on a canvas in the
+  browser (tiles served by the app, the township SVG, labels, badges) with a title (dataset,
+  county, measure), the legend beside the map, a scale bar and a north arrow. Tiles of
+  another server would taint the canvas: the image is then saved without them.
 
 Plain Leaflet, no plugin, nothing loaded from outside.
 """
@@ -22,18 +25,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from dashboard.i18n import Lang, t
-from dashboard.map.palette import MAP_BACKGROUND
 
 #: Township names are drawn from this zoom level on (a county fills the map at ~10).
 LABEL_ZOOM = 11
 
-TOOLS_JS = (
-    Path(__file__)
-    .with_name("tools.js")
-    .read_text(encoding="utf-8")
-    .replace("__LABEL_ZOOM__", str(LABEL_ZOOM))
-    .replace("__BG__", MAP_BACKGROUND)
-)
+_HERE = Path(__file__).parent
+#: ``snapshot.js`` (the 保存图片 button) and ``tools.js`` (everything else).
+TOOLS_JS = (_HERE / "snapshot.js").read_text(encoding="utf-8") + (_HERE / "tools.js").read_text(
+    encoding="utf-8"
+).replace("__LABEL_ZOOM__", str(LABEL_ZOOM))
 
 _TEXTS = {
     "tiles_failed": "maptool_tiles_failed",
@@ -41,6 +41,7 @@ _TEXTS = {
     "no_match": "maptool_no_match",
     "township": "maptool_township",
     "village": "maptool_village",
+    "county": "maptool_county",
     "measure": "maptool_measure",
     "measure_hint": "maptool_measure_hint",
     "total": "maptool_total",
