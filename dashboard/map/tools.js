@@ -16,7 +16,7 @@ var STYLE = '.cp-tile-notice{position:absolute;z-index:1000;left:50%;bottom:34px
   '.cp-tool a.cp-on{background:#1f4e8c;color:#fff}' +
   '.cp-measuring .leaflet-interactive{pointer-events:none!important}' +
   '.cp-measuring{cursor:crosshair!important}' +
-  '.cp-town-label{background:none;border:none;color:#2a3a4c;font-size:11px;' +
+  '.cp-town-label{background:none;border:none;color:#1c2b3a;font-size:12px;font-weight:500;' +
   'white-space:nowrap;pointer-events:none;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff}' +
   '.cp-town-label span{display:inline-block;transform:translate(-50%,-50%)}' +
   '.cp-measure-tip{font-weight:700}';
