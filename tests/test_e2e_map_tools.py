@@ -276,3 +276,28 @@ def test_save_the_map_view_as_png(server: str, page: Any, artifacts_dir: Path) -
 
         colours = img.convert("RGB").getcolors(maxcolors=1 << 20) or []
         assert any(c == TILE_RGB and n > 1000 for n, c in colours)
+
+
+def test_reference_base_map_draws_roads_and_seats(
+    server: str, page: Any, artifacts_dir: Path
+) -> None:
+    from geodata.demo.load import load_demo_city
+
+    _open(page, server)
+    page.locator(f".st-key-{state.MAP_BASEMAP} button[aria-haspopup='listbox']").click()
+    page.get_by_role("option", name=t("basemap_reference", "zh"), exact=True).click()
+    deadline = time.monotonic() + 60
+    roads = 0
+    while time.monotonic() < deadline and not roads:
+        frame = _frame(page)
+        roads = frame.evaluate("() => window.cpReferenceRoads || 0")
+        time.sleep(0.3)
+    assert roads >= len(load_demo_city().roads)
+    # Zoomed out only the major roads are drawn; the others from the label zoom on.
+    few = frame.evaluate("() => map_div.getPane('cpRef').querySelectorAll('path').length")
+    frame.evaluate(f"() => map_div.setZoom({LABEL_ZOOM})")
+    page.wait_for_timeout(800)
+    more = frame.evaluate("() => map_div.getPane('cpRef').querySelectorAll('path').length")
+    assert 0 < few < more
+    assert frame.locator(".cp-seat").count() == len(load_demo_city().townships["county"].unique())
+    page.screenshot(path=str(artifacts_dir / "e2e_map_reference.png"))

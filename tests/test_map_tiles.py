@@ -35,9 +35,16 @@ def test_tile_url_xyz_and_wmts_templates() -> None:
 
 
 def test_configured_base_maps_come_first() -> None:
-    assert tiles.basemap_choices({}) == ("none", "osm", "tianditu")
+    assert tiles.basemap_choices({}) == ("none", "reference", "osm", "tianditu")
     env = {tiles.ENV_FILE: "/x/a.mbtiles", tiles.ENV_URL: "http://gis.local/{z}/{x}/{y}.png"}
-    assert tiles.basemap_choices(env) == ("local", "custom", "none", "osm", "tianditu")
+    assert tiles.basemap_choices(env) == (
+        "local",
+        "custom",
+        "none",
+        "reference",
+        "osm",
+        "tianditu",
+    )
 
 
 def test_mbtiles_are_extracted_as_xyz_once(tmp_path: Path) -> None:
@@ -115,3 +122,22 @@ def test_search_places_are_escaped_and_include_counties() -> None:
 def test_tool_texts_in_both_languages() -> None:
     zh, en = tool_texts("zh"), tool_texts("en")
     assert set(zh) == set(en) and "{n}" in zh["tiles_failed"] and "{km}" in en["total"]
+
+
+def test_reference_layer_from_the_data() -> None:
+    from dashboard.map.reference import MAJOR, reference_features, reference_script
+    from geodata.demo.load import load_demo_city
+
+    city = synthetic_city()
+    no_roads = reference_features(None, city.townships)  # type: ignore[attr-defined]
+    assert no_roads["roads"] == []
+    assert len(no_roads["seats"]) == city.townships["county"].nunique()  # type: ignore[attr-defined]
+    demo = load_demo_city()
+    data = reference_features(demo.roads, demo.townships)
+    assert len(data["roads"]) >= len(demo.roads)
+    majors = {r[0] for r in data["roads"] if r[1]}
+    assert majors and majors <= set(MAJOR)
+    lat, lon = data["roads"][0][2][0]
+    assert 35 < lat < 37 and 103 < lon < 106  # [lat, lon] as Leaflet takes them
+    script = reference_script({"roads": [], "seats": [["<b>镇", 36.0, 117.0]]})
+    assert "<b>" not in script and "\\u0026lt;b\\u0026gt;" in script  # the name is text

@@ -10,6 +10,10 @@ MAP_TEXT: dict[str, tuple[str, str]] = {
     # --- base maps the administrator configures (dashboard/map/tiles.py) ---------------
     "basemap_local": ("本地瓦片文件（离线）", "Local tile file (offline)"),
     "basemap_custom": ("单位瓦片服务", "Office tile server"),
+    "basemap_reference": (
+        "参考底图（道路、县城，离线）",
+        "Reference (roads, county seats; offline)",
+    ),
     "tiles_file_missing": (
         "找不到配置的瓦片文件：{detail}。请检查 COVERAGE_PLANNER_TILE_FILE。",
         "The configured tile file was not found: {detail}. Check COVERAGE_PLANNER_TILE_FILE.",

@@ -11,25 +11,28 @@ function halo(g, text, x, y, size, weight, color) {
   g.textBaseline = 'middle'; g.lineWidth = 3; g.strokeStyle = '#fff';
   g.strokeText(text, x, y); g.fillStyle = color; g.fillText(text, x, y);
 }
-function svgImage(map, done) {
-  // The overlay pane's SVG (townships, outlines, radii, lines) as an image; the hatch
-  // pattern lives in another SVG of the page and is copied in.
-  var svg = map.getPanes().overlayPane.querySelector('svg');
-  if (!svg) { done(null, null); return; }
-  var clone = svg.cloneNode(true);
-  var defs = document.getElementById('cp-hatch');
-  if (defs) {
-    var d = document.createElementNS('http://www.w3.org/2000/svg', 'defs');
-    d.appendChild(defs.cloneNode(true)); clone.insertBefore(d, clone.firstChild);
-  }
-  clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  // Leaflet places the SVG with a CSS transform, which an SVG image would apply again.
-  clone.removeAttribute('style');
-  var img = new Image();
-  img.onload = function() { done(img, svg); };
-  img.onerror = function() { done(null, svg); };
-  img.src = 'data:image/svg+xml;charset=utf-8,' +
-    encodeURIComponent(new XMLSerializer().serializeToString(clone));
+function svgImages(map, done) {
+  // Every SVG of the map's panes (townships, outlines, radii, lines; the reference roads) as
+  // images, in drawing order; the hatch pattern lives in another SVG of the page, copied in.
+  var svgs = [].slice.call(map.getPanes().mapPane.querySelectorAll('svg'));
+  var out = new Array(svgs.length), left = svgs.length;
+  if (!left) { done([]); return; }
+  svgs.forEach(function(svg, k) {
+    var clone = svg.cloneNode(true);
+    var defs = document.getElementById('cp-hatch');
+    if (defs) {
+      var d = document.createElementNS('http://www.w3.org/2000/svg', 'defs');
+      d.appendChild(defs.cloneNode(true)); clone.insertBefore(d, clone.firstChild);
+    }
+    clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+    // Leaflet places the SVG with a CSS transform, which an SVG image would apply again.
+    clone.removeAttribute('style');
+    var img = new Image();
+    img.onload = function() { out[k] = [img, svg]; left -= 1; if (!left) { done(out); } };
+    img.onerror = function() { out[k] = null; left -= 1; if (!left) { done(out); } };
+    img.src = 'data:image/svg+xml;charset=utf-8,' +
+      encodeURIComponent(new XMLSerializer().serializeToString(clone));
+  });
 }
 function legendRows() {
   var rows = [];
@@ -72,6 +75,12 @@ function drawLegend(g, rows, x0, y0) {
     }
     if (r.hatch) {
       g.fillStyle = '#b2182b'; g.fillRect(x0, y - 7, 22, 14);
+      g.save(); g.beginPath(); g.rect(x0, y - 7, 22, 14); g.clip();
+      g.strokeStyle = 'rgba(255,255,255,.8)'; g.lineWidth = 1.5;
+      for (var k = -14; k < 22; k += 5) {
+        g.beginPath(); g.moveTo(x0 + k, y + 7); g.lineTo(x0 + k + 14, y - 7); g.stroke();
+      }
+      g.restore();
     } else if (r.ring) {
       g.setLineDash([3, 2]); g.strokeStyle = '#1f4e8c'; g.beginPath();
       g.arc(x0 + 11, y, 7, 0, 2 * Math.PI); g.stroke(); g.setLineDash([]);
@@ -128,9 +137,15 @@ function render(map, T, withTiles, done) {
       var r = rel(img, box); g.drawImage(img, r.x, r.y, r.w, r.h);
     });
   }
-  svgImage(map, function(img, svg) {
-    if (img && svg) { var r = rel(svg, box); g.drawImage(img, r.x, r.y, r.w, r.h); }
-    ctr.querySelectorAll('.cp-town-label span, .cp-county-label span').forEach(function(s) {
+  svgImages(map, function(images) {
+    images.forEach(function(pair) {
+      if (pair) { var r = rel(pair[1], box); g.drawImage(pair[0], r.x, r.y, r.w, r.h); }
+    });
+    ctr.querySelectorAll('.cp-seat i').forEach(function(i) {
+      var r = rel(i, box); g.fillStyle = '#3b3126'; g.fillRect(r.x, r.y, r.w, r.h);
+    });
+    ctr.querySelectorAll('.cp-town-label span, .cp-county-label span, .cp-seat span')
+      .forEach(function(s) {
       var r = rel(s, box), big = s.parentNode.classList.contains('cp-county-label');
       halo(g, s.textContent, r.x + r.w / 2, r.y + r.h / 2, big ? 13 : 11, big ? 700 : 400,
         '#1c2b3a');

@@ -126,7 +126,8 @@ def basemap_choices(env: dict[str, str] | None = None) -> tuple[str, ...]:
         own.append("local")
     if configured_url(env) is not None:
         own.append("custom")
-    return (*own, "none", "osm", "tianditu")
+    # "reference": roads and county seats of the loaded data (dashboard/map/reference.py).
+    return (*own, "none", "reference", "osm", "tianditu")
 
 
 def _max_bytes(env: dict[str, str]) -> float:

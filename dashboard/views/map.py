@@ -127,8 +127,13 @@ def render() -> None:
     left, right = st.columns([4.2, 1])
     scale, fills, summary, bounds = map_view(data.figures, measure, county)
     view = view_data(set(layers), county=county, fills=fills, bounds=bounds)
+    args = component_args(data.data_js, view, basemap, key)
+    if basemap == "reference":
+        from dashboard.map.reference import reference_data, reference_script
+
+        args["script"] += reference_script(reference_data(dataset_id))
     with left:
-        draw(state.MAP_WIDGET, component_args(data.data_js, view, basemap, key))
+        draw(state.MAP_WIDGET, args)
     timing.mark("map: map sent")
 
     with controls:
