@@ -108,6 +108,22 @@ def _frame(page: Any, timeout: float = 90.0) -> Any:
     raise AssertionError("the map with its tools did not appear")
 
 
+def _wait_in_map(page: Any, js: str, timeout: float = 60.0) -> tuple[Any, Any]:
+    """The map's iframe and the value of ``js`` in it, once truthy (the iframe may be replaced
+    while the page redraws: it is looked up again)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        frame = _frame(page)
+        try:
+            value = frame.evaluate(js)
+        except playwright.Error:
+            value = None
+        if value:
+            return frame, value
+        time.sleep(0.3)
+    raise AssertionError(f"not in the map within {timeout} s: {js}")
+
+
 def _open(page: Any, server: str) -> Any:
     page.goto(server + "/")
     frame = _frame(page)
@@ -141,19 +157,10 @@ def test_unreachable_tile_url_is_reported(server: str, page: Any, artifacts_dir:
     _open(page, server)
     page.locator(f".st-key-{state.MAP_BASEMAP} button[aria-haspopup='listbox']").click()
     page.get_by_role("option", name=t("basemap_custom", "zh"), exact=True).click()
-    deadline = time.monotonic() + 60
-    frame = None
-    while time.monotonic() < deadline:
-        frame = _frame(page)
-        if frame.locator(".cp-tile-notice").count():
-            break
-        time.sleep(0.3)
-    assert frame is not None
-    notice = frame.locator(".cp-tile-notice")
-    notice.wait_for(timeout=30000)
-    page.screenshot(path=str(artifacts_dir / "e2e_map_tiles_broken.png"))
-    failed = frame.evaluate("() => window.cpTileErrors")
+    frame, failed = _wait_in_map(page, "() => window.cpTileErrors")
     assert failed > 0
+    notice = frame.locator(".cp-tile-notice")
+    page.screenshot(path=str(artifacts_dir / "e2e_map_tiles_broken.png"))
     head = t("maptool_tiles_failed", "zh", n=0).split("0")[0]
     assert notice.inner_text().startswith(head)
 
@@ -286,12 +293,8 @@ def test_reference_base_map_draws_roads_and_seats(
     _open(page, server)
     page.locator(f".st-key-{state.MAP_BASEMAP} button[aria-haspopup='listbox']").click()
     page.get_by_role("option", name=t("basemap_reference", "zh"), exact=True).click()
-    deadline = time.monotonic() + 60
-    roads = 0
-    while time.monotonic() < deadline and not roads:
-        frame = _frame(page)
-        roads = frame.evaluate("() => window.cpReferenceRoads || 0")
-        time.sleep(0.3)
+    frame, roads = _wait_in_map(page, "() => window.cpReferenceRoads")
+    page.wait_for_timeout(500)
     assert roads >= len(load_demo_city().roads)
     # Zoomed out only the major roads are drawn; the others from the label zoom on.
     few = frame.evaluate("() => map_div.getPane('cpRef').querySelectorAll('path').length")
