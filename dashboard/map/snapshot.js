@@ -21,10 +21,10 @@ function svgImages(map, done) {
     var clone = svg.cloneNode(true);
     var defs = document.getElementById('cp-hatch');
     if (defs) {
-      var d = document.createElementNS('http://www.w3.org/2000/svg', 'defs');
+      var d = document.createElementNS(svg.namespaceURI, 'defs');
       d.appendChild(defs.cloneNode(true)); clone.insertBefore(d, clone.firstChild);
     }
-    clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+    clone.setAttribute('xmlns', svg.namespaceURI);  // the SVG namespace, no URL written here
     // Leaflet places the SVG with a CSS transform, which an SVG image would apply again.
     clone.removeAttribute('style');
     var img = new Image();
