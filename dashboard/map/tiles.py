@@ -216,8 +216,9 @@ def local_tiles(
                 if not dest.exists():
                     tiles_dir.mkdir(parents=True, exist_ok=True)
                     _extract(db, dest, ext)
-    except sqlite3.Error as exc:
-        return TileProblem("tiles_file_unreadable", f"{path.name}: {exc}")
+    except sqlite3.Error:
+        # SQLite's own message is English and says no more than "not a database".
+        return TileProblem("tiles_file_unreadable", path.name)
     except OSError as exc:
         return TileProblem("tiles_file_unwritable", str(exc.strerror or exc))
     return TileSpec(
