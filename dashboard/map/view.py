@@ -62,7 +62,9 @@ LAYERS: dict[str, bool] = {
     "contact_points": True,
     "homes": True,
 }
-BASEMAPS: tuple[str, ...] = ("none", "osm", "tianditu")
+#: Base maps that need no configuration; the 地图 page offers
+#: :func:`dashboard.map.tiles.basemap_choices` (the configured ones first).
+BASEMAPS: tuple[str, ...] = ("none", "reference", "osm", "tianditu")
 MAP_HEIGHT = 640
 #: Padding (pixels) around the area a view is fitted to.
 FIT_PADDING = 12
