@@ -141,3 +141,12 @@ def test_reference_layer_from_the_data() -> None:
     assert 35 < lat < 37 and 103 < lon < 106  # [lat, lon] as Leaflet takes them
     script = reference_script({"roads": [], "seats": [["<b>镇", 36.0, 117.0]]})
     assert "<b>" not in script and "\\u0026lt;b\\u0026gt;" in script  # the name is text
+
+
+def test_villages_name_their_township_by_index() -> None:
+    city = synthetic_city()
+    found = places(city.townships, city.villages)  # type: ignore[attr-defined]
+    village = next(p for p in found if p[1] == 1)
+    code = str(city.villages["township_code"].iloc[0])  # type: ignore[attr-defined]
+    towns = city.townships["code"].astype(str).tolist()  # type: ignore[attr-defined]
+    assert village[4] == towns.index(code) and found[village[4]][1] == 0

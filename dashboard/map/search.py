@@ -13,12 +13,14 @@ from typing import Any
 import numpy as np
 import shapely
 
-#: Display decimals of a place's position (4 = ~10 m).
+#: Decimals of a place's position (4 = ~10 m); villages 3 (~100 m: enough to fly to one,
+#: and thousands of them travel with every map).
 DECIMALS = 4
+VILLAGE_DECIMALS = 3
 
 #: ``[name, kind, lat, lon, where]``; kind 0 a township (where: its county), 1 a village
-#: (where: its township), 2 a county. Names arrive HTML-escaped, like every user text of
-#: the map's data.
+#: (where: the index of its township's entry), 2 a county. Names arrive HTML-escaped,
+#: like every user text of the map's data.
 Place = list[Any]
 
 
@@ -52,13 +54,15 @@ def places(townships: Any, villages: Any | None) -> list[Place]:
         out.append([html.escape(county), 2, round(q.y, DECIMALS), round(q.x, DECIMALS), ""])
     if villages is None or not len(villages):
         return out
-    town_name = dict(zip(townships["code"].astype(str), townships["name"].astype(str), strict=True))
+    # Townships are the first entries, in data order: a village names its township's index.
+    town_index = {code: i for i, code in enumerate(townships["code"].astype(str))}
     geoms = villages.geometry
     xy = np.c_[geoms.x.to_numpy(), geoms.y.to_numpy()] if len(geoms) else np.empty((0, 2))
     for i, (name, code) in enumerate(
         zip(villages["name"].astype(str), villages["township_code"].astype(str), strict=True)
     ):
         if np.isfinite(xy[i]).all():
-            lat, lon = round(float(xy[i, 1]), DECIMALS), round(float(xy[i, 0]), DECIMALS)
-            out.append([html.escape(name), 1, lat, lon, html.escape(town_name.get(code, ""))])
+            lat = round(float(xy[i, 1]), VILLAGE_DECIMALS)
+            lon = round(float(xy[i, 0]), VILLAGE_DECIMALS)
+            out.append([html.escape(name), 1, lat, lon, town_index.get(code, -1)])
     return out

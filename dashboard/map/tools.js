@@ -66,7 +66,9 @@ function searchControl(map, places, T) {
       if (!found.length) { list.innerHTML = '<div>' + esc(T.no_match) + '</div>'; }
       found.forEach(function(p, k) {
         var row = L.DomUtil.create('div', k === 0 ? 'cp-first' : '', list);
-        row.innerHTML = p[0] + '<small>' + (p[4] ? p[4] + ' · ' : '') +
+        // A village's "where" is its township's index among the places.
+        var where = typeof p[4] === 'number' ? (places[p[4]] || [''])[0] : p[4];
+        row.innerHTML = p[0] + '<small>' + (where ? where + ' · ' : '') +
           esc([T.township, T.village, T.county][p[1]]) + '</small>';
         row.onclick = function() { go(p); list.innerHTML = ''; };
       });
