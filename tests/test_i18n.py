@@ -5,7 +5,15 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from dashboard.i18n import text, text_accounts, text_optimise, text_reach, text_review, text_sim
+from dashboard.i18n import (
+    text,
+    text_accounts,
+    text_map,
+    text_optimise,
+    text_reach,
+    text_review,
+    text_sim,
+)
 from dashboard.i18n.text import TEXT
 
 DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard"
@@ -41,6 +49,7 @@ def test_each_key_lives_in_one_part_and_has_both_languages() -> None:
         set(text_reach.REACH_TEXT),
         set(text_review.REVIEW_TEXT),
         set(text_accounts.ACCOUNT_TEXT),
+        set(text_map.MAP_TEXT),
     ]
     assert sum(len(p) for p in parts) == len(TEXT)
     for key, (zh, en) in TEXT.items():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dashboard.i18n.text_accounts import ACCOUNT_TEXT
 from dashboard.i18n.text_data import DATA_INPUT_TEXT
+from dashboard.i18n.text_map import MAP_TEXT
 from dashboard.i18n.text_optimise import OPTIMISE_TEXT
 from dashboard.i18n.text_reach import REACH_TEXT
 from dashboard.i18n.text_review import REVIEW_TEXT
@@ -371,5 +372,6 @@ TEXT: dict[str, tuple[str, str]] = {
     **REACH_TEXT,
     **REVIEW_TEXT,
     **ACCOUNT_TEXT,
+    **MAP_TEXT,
     **_APP_TEXT,
 }

@@ -182,7 +182,10 @@ def _build(
         "contact_points": cp_fc,
         "homes": mappoints.home_features(city.homes, lang),
     }
-    payload = MapPayload(layers, mapdata.bounds(towns), {"labels": labels.items})
+    from dashboard.map.search import places
+
+    extra = {"labels": labels.items, "places": places(city.townships, city.villages)}
+    payload = MapPayload(layers, mapdata.bounds(towns), extra)
     return MapLayers(payload, _figures(city, towns, result, payload.bounds))
 
 

@@ -49,6 +49,7 @@ from dashboard.map.palette import (
     VILLAGE_UNCOVERED,
     badge_styles,
 )
+from dashboard.map.tools import TOOLS_JS, tool_texts
 
 #: Layers the user can toggle, in drawing order, and whether each is on by default
 #: (townships are always drawn).
@@ -63,7 +64,9 @@ LAYERS: dict[str, bool] = {
     "contact_points": True,
     "homes": True,
 }
-BASEMAPS: tuple[str, ...] = ("none", "osm", "tianditu")
+#: Base maps that need no configuration; the 地图 page offers
+#: :func:`dashboard.map.tiles.basemap_choices` (the configured ones first).
+BASEMAPS: tuple[str, ...] = ("none", "reference", "osm", "tianditu")
 MAP_HEIGHT = 640
 #: Padding (pixels) around the area a view is fitted to.
 FIT_PADDING = 12
@@ -159,6 +162,9 @@ def map_data(payload: MapPayload, lang: Lang) -> dict[str, Any]:
         "labels": payload.extra.get("labels", []),
         "badges": badge_styles(lang),
         "bounds": payload.bounds,
+        # The search box's places and the tools' texts (dashboard/map/tools.py).
+        "places": payload.extra.get("places", []),
+        "tools": tool_texts(lang),
     }
 
 
@@ -193,6 +199,11 @@ def view_data(
 
 def _tiles_js(basemap: str, tianditu_key: str) -> str:
     """Return the script adding the base map's tiles (nothing for ``"none"``)."""
+    if basemap in ("local", "custom"):
+        from dashboard.map.tiles import TileSpec, tile_js, tile_spec
+
+        spec = tile_spec(basemap)
+        return tile_js(spec) if isinstance(spec, TileSpec) else ""
     if basemap == "osm":
         return f"L.tileLayer({json.dumps(OSM_URL)}, {{maxZoom: 17}}).addTo(__MAP__);\n"
     if basemap == "tianditu" and tianditu_key:
@@ -242,6 +253,8 @@ def base_script(data_js: str, basemap: str = "none", tianditu_key: str = "") -> 
         + f"L.control.scale({{imperial: false}}).addTo({var});\n"
         + RENDER_JS
         + f"window.cpInit({var}, {data_js});\n"
+        + TOOLS_JS
+        + f"window.cpTools({var}, {var}._cp.d);\n"
     )
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state, timing
-from dashboard.i18n import Lang, current_lang, fmt_int, fmt_pop, fmt_share, t
+from dashboard.i18n import Lang, current_lang, fmt_int, fmt_pop, fmt_share, t, t_md
 from dashboard.map.cache import dataset_map
 from dashboard.map.legend import legend_html
 from dashboard.map.palette import MEASURES, ROAD_MEASURES
 from dashboard.map.pipeline import AreaFigures, map_view
-from dashboard.map.view import BASEMAPS, LAYERS, component_args, draw, view_data
+from dashboard.map.tiles import TileProblem, basemap_choices, tile_spec
+from dashboard.map.view import LAYERS, component_args, draw, view_data
 from dashboard.services import data as services
 from dashboard.styles import dataset_badge
 
@@ -72,7 +73,7 @@ def _layer_label(name: str, road: bool, lang: Lang) -> str:
 
 
 def _controls(
-    lang: Lang, counties: list[str], measures: list[str], road: bool
+    lang: Lang, counties: list[str], measures: list[str], road: bool, basemaps: tuple[str, ...]
 ) -> tuple[str, str, str, list[str]]:
     """Draw the measure, county and base map choices and the layer switches."""
     c1, c2, c3 = st.columns([1.1, 1.1, 1])
@@ -92,7 +93,7 @@ def _controls(
     )
     basemap = c3.selectbox(
         t("basemap_label"),
-        BASEMAPS,
+        basemaps,
         format_func=lambda b: t(f"basemap_{b}", lang),
         key=state.MAP_BASEMAP,
         placeholder=t("select_placeholder"),
@@ -149,19 +150,29 @@ def render() -> None:
         st.session_state.pop(state.MAP_MEASURE, None)
     measure = _choice(state.MAP_MEASURE, measures)
     county = _choice(state.MAP_COUNTY, ["", *counties])
-    basemap = _choice(state.MAP_BASEMAP, BASEMAPS)
+    basemaps = basemap_choices()
+    basemap = _choice(state.MAP_BASEMAP, basemaps)
     key = _tianditu_key() if basemap == "tianditu" else ""
+    # A configured tile file is extracted on first use (once per server, cached).
+    tiles = tile_spec(basemap)
 
     controls = st.container()
     left, right = st.columns([4.2, 1])
     scale, fills, summary, bounds = map_view(data.figures, measure, county)
     view = view_data(set(layers), county=county, fills=fills, bounds=bounds)
+    args = component_args(data.data_js, view, basemap, key)
+    if basemap == "reference":
+        from dashboard.map.reference import reference_data, reference_script
+
+        args["script"] += reference_script(reference_data(dataset_id))
     with left:
-        draw(state.MAP_WIDGET, component_args(data.data_js, view, basemap, key))
+        draw(state.MAP_WIDGET, args)
     timing.mark("map: map sent")
 
     with controls:
-        chosen = _controls(lang, counties, measures, road)
+        chosen = _controls(lang, counties, measures, road, basemaps)
+        if isinstance(tiles, TileProblem):
+            st.warning(t_md(tiles.key, detail=tiles.detail))
         if basemap == "tianditu" and not key:
             st.text_input(t("tianditu_key_label"), key=state.MAP_TIANDITU_KEY, type="password")
             st.info(t("tianditu_key_missing"))

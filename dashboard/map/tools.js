@@ -1,0 +1,198 @@
+(function() {
+if (window.cpTools) { return; }
+var LABEL_ZOOM = __LABEL_ZOOM__;
+var STYLE = '.cp-tile-notice{position:absolute;z-index:1000;left:50%;bottom:34px;' +
+  'transform:translateX(-50%);max-width:70%;background:#fff4e5;color:#7a3e00;' +
+  'border:1px solid #e0a84e;border-radius:4px;padding:6px 10px;font-size:13px;' +
+  'box-shadow:0 1px 4px rgba(0,0,0,.25);pointer-events:none}' +
+  '.cp-search{background:#fff;padding:4px;width:220px}' +
+  '.cp-search input{width:100%;box-sizing:border-box;font-size:13px;padding:4px 6px;' +
+  'border:1px solid #c5ccd6;border-radius:3px}' +
+  '.cp-search-list div{padding:4px 6px;font-size:13px;cursor:pointer;color:#1c2b3a}' +
+  '.cp-search-list div:hover,.cp-search-list div.cp-first{background:#eef2f7}' +
+  '.cp-search-list small{color:#5f6b7a;margin-left:4px}' +
+  '.cp-tool a{width:auto!important;padding:0 8px;font-size:13px;font-weight:600;' +
+  'color:#1c2b3a;white-space:nowrap}' +
+  '.cp-tool a.cp-on{background:#1f4e8c;color:#fff}' +
+  '.cp-measuring .leaflet-interactive{pointer-events:none!important}' +
+  '.cp-measuring{cursor:crosshair!important}' +
+  '.cp-town-label{background:none;border:none;color:#1c2b3a;font-size:12px;font-weight:500;' +
+  'white-space:nowrap;pointer-events:none;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff}' +
+  '.cp-town-label span{display:inline-block;transform:translate(-50%,-50%)}' +
+  '.cp-measure-tip{font-weight:700}';
+function esc(s) {
+  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+function watchTiles(map, T) {
+  var failed = 0, box = null;
+  function hook(layer) {
+    if (!(layer instanceof L.TileLayer) || layer._cpHooked) { return; }
+    layer._cpHooked = true;
+    layer.on('tileerror', function() {
+      failed += 1;
+      if (!box) { box = L.DomUtil.create('div', 'cp-tile-notice', map.getContainer()); }
+      box.textContent = T.tiles_failed.replace('{n}', failed);
+      window.cpTileErrors = failed;
+    });
+  }
+  map.eachLayer(hook);
+  map.on('layeradd', function(e) { hook(e.layer); });
+}
+function searchControl(map, places, T) {
+  var mark = null;
+  function go(p) {
+    map.flyTo([p[2], p[3]], [13, 15, 10][p[1]], {duration: 0.6});
+    if (mark) { map.removeLayer(mark); }
+    mark = L.circleMarker([p[2], p[3]], {radius: 11, color: '#b3261e', weight: 3,
+      fill: false, interactive: false}).addTo(map);
+    mark.bindTooltip(p[0], {permanent: true, direction: 'right', offset: [12, 0]});
+    window.cpSearchTarget = {name: p[0], lat: p[2], lon: p[3]};
+  }
+  var C = L.Control.extend({options: {position: 'topright'}, onAdd: function() {
+    var box = L.DomUtil.create('div', 'cp-search leaflet-bar');
+    var input = L.DomUtil.create('input', '', box);
+    input.type = 'search'; input.placeholder = T.search; input.setAttribute('aria-label', T.search);
+    var list = L.DomUtil.create('div', 'cp-search-list', box);
+    var found = [];
+    function update() {
+      var q = esc(input.value.trim()); list.innerHTML = ''; found = [];
+      if (!q) { return; }
+      var starts = [], inside = [];
+      for (var i = 0; i < places.length && starts.length < 8; i++) {
+        var at = places[i][0].indexOf(q);
+        if (at === 0) { starts.push(places[i]); } else if (at > 0) { inside.push(places[i]); }
+      }
+      found = starts.concat(inside).slice(0, 8);
+      if (!found.length) { list.innerHTML = '<div>' + esc(T.no_match) + '</div>'; }
+      found.forEach(function(p, k) {
+        var row = L.DomUtil.create('div', k === 0 ? 'cp-first' : '', list);
+        // A village's "where" is its township's index among the places.
+        var where = typeof p[4] === 'number' ? (places[p[4]] || [''])[0] : p[4];
+        row.innerHTML = p[0] + '<small>' + (where ? where + ' · ' : '') +
+          esc([T.township, T.village, T.county][p[1]]) + '</small>';
+        row.onclick = function() { go(p); list.innerHTML = ''; };
+      });
+    }
+    input.addEventListener('input', update);
+    input.addEventListener('keydown', function(e) {
+      if (e.key === 'Enter' && found.length) { go(found[0]); list.innerHTML = ''; }
+    });
+    L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
+    return box;
+  }});
+  new C().addTo(map);
+}
+function button(map, text, pos, onClick) {
+  var C = L.Control.extend({options: {position: pos}, onAdd: function() {
+    var bar = L.DomUtil.create('div', 'leaflet-bar cp-tool');
+    var a = L.DomUtil.create('a', '', bar);
+    a.href = '#'; a.textContent = text; a.setAttribute('role', 'button');
+    L.DomEvent.on(a, 'click', function(e) { L.DomEvent.stop(e); onClick(a); });
+    L.DomEvent.disableClickPropagation(bar);
+    return bar;
+  }});
+  new C().addTo(map);
+}
+function measureControl(map, T) {
+  var on = false, pts = [], group = L.layerGroup();
+  function draw() {
+    group.clearLayers();
+    var km = 0;
+    for (var i = 1; i < pts.length; i++) { km += map.distance(pts[i - 1], pts[i]) / 1000; }
+    if (pts.length > 1) {
+      L.polyline(pts, {color: '#b3261e', weight: 3, dashArray: '6 4', interactive: false})
+        .addTo(group);
+    }
+    pts.forEach(function(p) {
+      L.circleMarker(p, {radius: 4, color: '#b3261e', fillColor: '#fff', fillOpacity: 1,
+        weight: 2, interactive: false}).addTo(group);
+    });
+    if (pts.length > 1) {
+      L.marker(pts[pts.length - 1], {opacity: 0, interactive: false, keyboard: false})
+        .bindTooltip(T.total.replace('{km}', km.toFixed(2)), {permanent: true,
+          direction: 'right', className: 'cp-measure-tip'}).addTo(group);
+    }
+    window.cpMeasureKm = km;
+  }
+  function click(e) { pts.push(e.latlng); draw(); }
+  button(map, T.measure, 'topleft', function(a) {
+    on = !on;
+    a.className = on ? 'cp-on' : ''; a.title = on ? T.measure_hint : '';
+    L.DomUtil[on ? 'addClass' : 'removeClass'](map.getContainer(), 'cp-measuring');
+    if (on) {
+      pts = []; group.clearLayers(); group.addTo(map); map.on('click', click);
+      map.closePopup();
+    } else {
+      map.off('click', click);
+      if (pts.length < 2) { map.removeLayer(group); }
+    }
+  });
+}
+function townLabels(map, places) {
+  var group = L.layerGroup().addTo(map);
+  if (!map.getPane('cpLabels')) { map.createPane('cpLabels').style.zIndex = 550; }
+  function update() {
+    group.clearLayers();
+    if (map.getZoom() < LABEL_ZOOM) { window.cpTownLabels = 0; return; }
+    var b = map.getBounds().pad(0.1), n = 0;
+    for (var i = 0; i < places.length; i++) {
+      var p = places[i];
+      if (p[1] !== 0 || !b.contains([p[2], p[3]])) { continue; }
+      L.marker([p[2], p[3]], {pane: 'cpLabels', interactive: false, keyboard: false,
+        icon: L.divIcon({className: 'cp-town-label', iconSize: null,
+          html: '<span>' + p[0] + '</span>'})}).addTo(group);
+      n += 1;
+    }
+    window.cpTownLabels = n;
+  }
+  map.on('zoomend moveend', update);
+  update();
+}
+function overlaps(a, b) {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+}
+function declutter(map) {
+  var pane = map.getPanes().markerPane;
+  var badges = [].slice.call(pane.querySelectorAll('.cp-badge')).map(function(e) {
+    return e.getBoundingClientRect();
+  });
+  var OFF = [[0, 0], [0, -26], [0, 26], [-1, 0], [1, 0], [0, -44], [0, 44]];
+  [].slice.call(pane.querySelectorAll('.cp-county-label span')).forEach(function(s) {
+    s.style.position = 'relative'; s.style.left = '0px'; s.style.top = '0px';
+    var r = s.getBoundingClientRect();
+    for (var k = 0; k < OFF.length; k++) {
+      var dx = OFF[k][0] * (r.width / 2 + 16), dy = OFF[k][1];
+      var box = {left: r.left + dx - 2, right: r.right + dx + 2, top: r.top + dy - 2,
+        bottom: r.bottom + dy + 2};
+      if (!badges.some(function(b) { return overlaps(box, b); })) {
+        s.style.left = dx + 'px'; s.style.top = dy + 'px'; return;
+      }
+    }
+  });
+}
+window.cpDeclutter = declutter;
+window.cpTools = function(map, d) {
+  var T = d.tools || {};
+  var st = document.createElement('style'); st.textContent = STYLE;
+  document.head.appendChild(st);
+  watchTiles(map, T);
+  var places = d.places || [];
+  searchControl(map, places, T);
+  measureControl(map, T);
+  townLabels(map, places);
+  if (window.cpExportControl) { window.cpExportControl(map, T); }
+  var view = window.cpView;
+  // Label widths are known once the CJK font is in: place the labels again then.
+  function later() {
+    declutter(map);
+    if (document.fonts) { document.fonts.ready.then(function() { declutter(map); }); }
+    setTimeout(function() { declutter(map); }, 400);
+  }
+  window.cpView = function(m, v) { view(m, v); later(); };
+  // The iframe settles its size after the first view: place the labels again then.
+  var timer = null;
+  map.on('zoomend moveend resize', function() {
+    clearTimeout(timer); timer = setTimeout(function() { declutter(map); }, 60);
+  });
+};
+})();
