@@ -88,7 +88,13 @@ def _users() -> None:
     if names and st.session_state.get(state.ADMIN_PICK_USER) not in by_name:
         st.session_state[state.ADMIN_PICK_USER] = names[0]
         show_role()
-    c1.selectbox(t("admin_pick_user"), names, key=state.ADMIN_PICK_USER, on_change=show_role)
+    c1.selectbox(
+        t("admin_pick_user"),
+        names,
+        key=state.ADMIN_PICK_USER,
+        on_change=show_role,
+        placeholder=t("select_placeholder"),
+    )
     picked = by_name.get(str(st.session_state.get(state.ADMIN_PICK_USER, "")))
     active = picked is not None and picked.active
     c2.button(
@@ -102,6 +108,7 @@ def _users() -> None:
         list(ROLES),
         format_func=lambda r: t(f"role_{r}"),
         key=state.ADMIN_SET_ROLE,
+        placeholder=t("select_placeholder"),
     )
     c4.button(
         t("admin_apply_role"),
@@ -120,6 +127,7 @@ def _users() -> None:
             list(ROLES),
             format_func=lambda r: t(f"role_{r}"),
             key=state.ADMIN_NEW_ROLE,
+            placeholder=t("select_placeholder"),
         )
         b2.text_input(
             t("login_password"), key=state.ADMIN_NEW_PASSWORD, type="password", max_chars=256
@@ -152,6 +160,7 @@ def _audit() -> None:
         users,
         format_func=lambda u: t("admin_audit_all") if u == _ALL else (u or "—"),
         key=state.ADMIN_AUDIT_USER,
+        placeholder=t("select_placeholder"),
     )
     actions = [_ALL, *sorted(set(everything["action"]))]
     c2.selectbox(
@@ -159,6 +168,7 @@ def _audit() -> None:
         actions,
         format_func=lambda a: t("admin_audit_all") if a == _ALL else t(f"action_{a}"),
         key=state.ADMIN_AUDIT_ACTION,
+        placeholder=t("select_placeholder"),
     )
     since = c3.date_input(t("admin_audit_since"), value=None, key=state.ADMIN_AUDIT_SINCE)
     until = c4.date_input(t("admin_audit_until"), value=None, key=state.ADMIN_AUDIT_UNTIL)
