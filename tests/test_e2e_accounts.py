@@ -41,7 +41,7 @@ PUBLISHED = "alice 的方案"
 DRAFT = "alice 草稿"
 SIZES = ((1440, 900), (1280, 720))
 #: Url paths of the pages other than the map (the default page, the site's root).
-PAGES = frozenset({"kpis", "simulate", "compare", "export", "data", "admin"})
+PAGES = frozenset({"kpis", "simulate", "compare", "export", "review", "data", "admin"})
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +184,7 @@ def test_viewer_reads_published_only_and_reaches_no_edit_control(app: tuple[int,
     options = tab.page.get_by_role("option").all_inner_texts()
     assert any(PUBLISHED in o for o in options) and not any(DRAFT in o for o in options)
     tab.page.keyboard.press("Escape")
-    for path in ("simulate", "data", "admin"):  # by address: not there
+    for path in ("simulate", "review", "data", "admin"):  # by address: not there
         tab.goto(path)
         tab.login("lead")
         assert tab.key(state.SIM_NAME).count() == 0
@@ -200,7 +200,7 @@ def test_planner_cannot_change_anothers_scenario_but_copies_it(app: tuple[int, A
     tab = Tab(browser, port)
     tab.goto(f"simulate?scenario={PUBLISHED}")
     tab.login("bob")
-    assert tab.nav() == {"map", "kpis", "simulate", "compare", "export", "data"}
+    assert tab.nav() == {"map", "kpis", "simulate", "compare", "export", "review", "data"}
     tab.key(state.SIM_NAME).wait_for(timeout=WAIT_MS)
     assert tab.key(state.SIM_NAME).locator("input").input_value() == PUBLISHED
     assert t("own_copy_mine", "zh") in tab.text()

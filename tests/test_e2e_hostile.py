@@ -36,6 +36,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from analysis.export import FORMATS
 from dashboard import state
@@ -235,8 +236,16 @@ class Session:
     def choose(self, key: str, option: str) -> None:
         """Pick the option of selectbox ``key`` whose text holds ``option`` (the open list
         holds nothing made from a name either)."""
-        self.page.locator(f".st-key-{key} [aria-haspopup='listbox']").first.click()
         wanted = self.page.get_by_role("option").filter(has_text=option).first
+        # A rerun that lands just after the click closes the list again (the data page
+        # reruns once more after its uploads): open it again then, a few times at most.
+        for _ in range(4):
+            self.page.locator(f".st-key-{key} [aria-haspopup='listbox']").first.click()
+            try:
+                wanted.wait_for(timeout=10_000)
+                break
+            except PlaywrightTimeout:
+                self.idle()
         wanted.wait_for(timeout=WAIT_MS)
         found = self.page.evaluate(_SCAN_JS)
         assert not found["bad"], (f"the list of {key}", found["bad"])

@@ -536,6 +536,7 @@ def test_a_plan_on_uploaded_data_reopens_after_a_server_restart(
             page.goto(url + "/data")
             page.locator(f".st-key-{state.DATA_CITY_NAME} input").fill("测试市")
             page.locator(f".st-key-{state.DATA_CITY_NAME} input").press("Enter")
+            wait_idle(page)  # the name's rerun first: a file set while it redraws is dropped
             for layer, path in files.items():
                 page.locator(f".st-key-{state.upload_key(layer)} input[type=file]").set_input_files(
                     str(path)

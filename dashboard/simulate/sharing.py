@@ -42,15 +42,20 @@ def set_published(name: str, published: bool) -> None:
 def controls(name: str) -> bool:
     """Draw the note and buttons for the working scenario; True when the user may edit it.
 
-    Unsaved scenarios are the user's own (saved on the first edit). In single-user mode
-    there are no owners: publish only (nothing to copy from anyone).
+    Unsaved scenarios are the user's own (saved on the first edit): their publish button is
+    drawn disabled, so the page does not shift when the first edit saves the scenario (a
+    second click would land on a moved control). In single-user mode there are no owners
+    and no viewers: nothing to draw.
     """
+    if not access.enabled():
+        return True
+    row = st.container(horizontal=True, gap="small", vertical_alignment="center")
     if not sim_state.is_saved():
+        row.button(t("own_publish"), key=state.SIM_PUBLISH, icon=":material/public:", disabled=True)
         return True
     user = access.acting_user()
     record = ownership.access_of(name)
     editable = policy.can_edit(user, record)
-    row = st.container(horizontal=True, gap="small", vertical_alignment="center")
     if not editable:
         owner = record.owner or t("own_owner_none")
         row.info(t_md("own_read_only", owner=owner), icon=":material/lock:")
