@@ -7,6 +7,7 @@ Screenshots at 1440x900 and 1280x720 go to ``artifacts/``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -137,6 +138,11 @@ def test_review_page_on_the_demo(
     page.locator(f".st-key-{state.REVIEW_USE} button").click()  # type: ignore[attr-defined]
     page.get_by_text("记录：上传的").wait_for(timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
     wait_idle(page, TIMEOUT_MS)
+    # The cards are drawn again after the upload's rerun: read them once they are back.
+    page.wait_for_selector("[data-testid=stMetric]", timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not metric_text(page, t("review_metric_rate", "zh")) and time.monotonic() < deadline:
+        page.wait_for_timeout(250)  # type: ignore[attr-defined]
     assert "27.3%" in metric_text(page, t("review_metric_rate", "zh"))  # the same records
 
     # Into the plan: the moves of the flagged contact points.

@@ -387,6 +387,24 @@ def _browser_context(pw: Any, browser: Any) -> Any:
     return context
 
 
+def _choose(page: Any, box: Any, option: str) -> None:
+    """Pick ``option`` of a selectbox; a rerun landing just after the click closes the list
+    again (the page reruns once more after loading), so it is opened again, a few times."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    from tests.support.e2e import wait_idle
+
+    wanted = page.get_by_role("option").filter(has_text=option).first
+    for _ in range(4):
+        box.locator("[aria-haspopup='listbox']").first.click()
+        try:
+            wanted.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            wait_idle(page)
+    wanted.click()
+
+
 def _sync_until(what: str, check: Any, timeout: float = WAIT_S) -> Any:
     deadline = time.monotonic() + timeout
     last: Any = None
@@ -575,8 +593,7 @@ def test_a_plan_on_uploaded_data_reopens_after_a_server_restart(
             page.get_by_text(t("sim_manage", "zh"), exact=True).click()
             pick = page.locator(f".st-key-{state.SIM_PICK}")
             pick.wait_for()
-            pick.locator("[aria-haspopup='listbox']").first.click()
-            page.get_by_role("option").filter(has_text=name).first.click()
+            _choose(page, pick, name)
             page.wait_for_timeout(300)
             wait_idle(page)
             page.locator(f".st-key-{state.SIM_OPEN} button").click()
