@@ -184,3 +184,28 @@ def test_map_page_registers_streamlit_folium_component() -> None:
     component = streamlit_internals.folium_component()
     assert component.name == "streamlit_folium.st_folium"
     assert component == streamlit_folium._component_func
+
+
+def test_folium_maps_that_return_nothing_send_nothing(
+    city_and_result: tuple[object, object],
+) -> None:
+    """The data page's preview and the comparison's small maps cause no rerun of their own.
+
+    streamlit-folium's frontend starts with ``previous_data`` None and sends ``{}`` once per
+    new iframe, which reruns the page (a select list opened at that moment closes): the
+    maps' scripts say their last sent value was already ``{}``.
+    """
+    from analysis.plan.scenarios import baseline_scenario
+    from dashboard.simulate import map as sim_map
+
+    city, result = city_and_result
+    whole = mapcache.map_layers("test", "zh", False, city, result, {})
+    payload, _, _ = pipeline.view_payload(whole, "coverage_share", "")
+    no_value = streamlit_internals.folium_no_value_js().strip()
+    preview = streamlit_folium._get_map_string(mapfolium.build_map(payload, set()))
+    dataset = type("D", (), {"id": "test", "city": city})()
+    base = sim_map.base_payload(dataset, result, {}, "zh")
+    features = sim_map.point_features(baseline_scenario(city, "test"), {}, None, "zh")
+    small = streamlit_folium._get_map_string(sim_map.small_map(base, features, 300))
+    assert no_value in preview
+    assert no_value in small

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from dashboard.adapters.streamlit_internals import folium_no_value_js
 from dashboard.i18n import Lang
 from dashboard.map.view import (
     CSS,
@@ -85,6 +86,8 @@ def build_map(
                 max_zoom=17,
             ).add_to(m)
     script = _script_element()
+    # returned_objects is empty: without this each new iframe sends ``{}`` once, a rerun.
+    script(folium_no_value_js()).add_to(m)
     script("L.control.scale({imperial: false}).addTo(__MAP__);").add_to(m)
     script(RENDER_JS).add_to(m)
     view = view_data(layers, bounds=payload.bounds)

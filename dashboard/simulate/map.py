@@ -21,6 +21,7 @@ from branca.element import MacroElement
 from folium.utilities import JsCode
 from jinja2 import Template
 
+from dashboard.adapters.streamlit_internals import folium_no_value_js
 from dashboard.i18n import Lang, t
 from dashboard.map.assets import IFRAME_STATIC_BASE, add_css, use_offline_assets
 from dashboard.map.palette import (
@@ -367,6 +368,8 @@ def small_map(
     """Return a static map of one scenario (base map with its points), for comparisons."""
     m = base_map(payload, height)
     scenario_group(features, lang).add_to(m)
+    # It returns nothing (returned_objects=[]): no ``{}`` sent once per iframe, no rerun.
+    _Script(folium_no_value_js()).add_to(m)
     return m
 
 

@@ -88,11 +88,8 @@ def _column_maps(ups: dict[str, importer.Upload]) -> tuple[dict[str, dict[str, s
     maps: dict[str, dict[str, str]] = {}
     problems: list[object] = []
     for layer, up in ups.items():
-        if layer in ("population", "roads"):
-            continue  # a table joined by code; road columns are recognised by the reader
-        found = importer.check_columns(up, population_table="population" in ups)
-        if layer in ("population", realdata.RASTER_LAYER):
-            continue
+        if layer in ("population", "roads", realdata.RASTER_LAYER):
+            continue  # joined by code, read as cells, or recognised by the road reader
         later = "population" in ups or realdata.RASTER_LAYER in ups
         found = importer.check_columns(up, population_table=later)
         problems.extend(found.problems)
