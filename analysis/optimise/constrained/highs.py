@@ -11,6 +11,7 @@ import numpy as np
 
 from analysis.optimise.model.problem import FloatArray, IntArray
 from analysis.optimise.progress import CancelLike, Reporter, is_cancelled
+from analysis.optimise.solverlog import new_highs
 
 _STATUS = {
     highspy.HighsModelStatus.kOptimal: "optimal",
@@ -65,8 +66,7 @@ def run_highs(
         Progress (the MIP gap).
     """
     t0 = time.perf_counter()
-    h = highspy.Highs()
-    h.silent()
+    h = new_highs()
     h.setOptionValue("time_limit", max(float(time_limit_s), 0.01))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     h.setOptionValue("random_seed", 0)

@@ -27,6 +27,7 @@ from analysis.optimise.exact.budget import Budget
 from analysis.optimise.model.compact import CompactLp
 from analysis.optimise.model.problem import FloatArray, IntArray
 from analysis.optimise.progress import CancelLike
+from analysis.optimise.solverlog import new_highs
 
 #: ``improve(columns) -> (columns, value)``: a local search from a new incumbent.
 Improve = Callable[[IntArray], tuple[IntArray, float]]
@@ -113,8 +114,7 @@ def node_model(compact: CompactLp) -> NodeModel:
 
 def new_lp_solver() -> highspy.Highs:
     """A silent, deterministic HiGHS instance for LPs re-solved after bound changes."""
-    h = highspy.Highs()
-    h.silent()
+    h = new_highs()
     # dual simplex from the previous basis is what makes a node cheap; presolve would
     # throw that basis away
     h.setOptionValue("solver", "simplex")

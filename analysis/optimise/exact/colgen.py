@@ -23,6 +23,7 @@ from analysis.optimise.exact.budget import Budget
 from analysis.optimise.exact.milp_model import MilpArrays, to_lp
 from analysis.optimise.model.problem import CoverageProblem, FloatArray, IntArray
 from analysis.optimise.progress import CancelLike
+from analysis.optimise.solverlog import new_highs
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,8 +104,7 @@ def lp_bound(
     budget = budget if budget is not None else Budget(float("inf"), cancel)
     a_x_t = arrays.a[:, : arrays.n_x].T.tocsr()
     tol = 1e-9 * max(arrays.big_m, 1.0)
-    h = highspy.Highs()
-    h.silent()
+    h = new_highs()
     h.setOptionValue("random_seed", 0)
     h.passModel(to_lp(arrays, start, integral=False))
     in_model = np.zeros(arrays.n_x, dtype=bool)

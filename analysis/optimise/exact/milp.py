@@ -45,6 +45,7 @@ from analysis.optimise.exact.search import first_plan, keeps, prove
 from analysis.optimise.heuristics.greedy import lp_round
 from analysis.optimise.model.problem import CoverageProblem, IntArray, Solution
 from analysis.optimise.progress import CancelLike, ProgressFn, Reporter
+from analysis.optimise.solverlog import new_highs
 
 _STATUS = {
     highspy.HighsModelStatus.kOptimal: "optimal",
@@ -236,8 +237,7 @@ def _solve(
     if budget.stopped():
         return _stopped(problem, warm_start, floor, budget)
     lp = to_lp(arrays, columns, integral=True)
-    h = highspy.Highs()
-    h.silent()
+    h = new_highs()
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     h.setOptionValue("mip_lp_solver", lp_solver)
     h.setOptionValue("random_seed", 0)

@@ -16,6 +16,7 @@ import scipy.sparse as sp
 
 from analysis.optimise.exact.budget import MILP_SHARE, Budget
 from analysis.optimise.model.problem import CoverageProblem, FloatArray, IntArray
+from analysis.optimise.solverlog import new_highs
 
 
 @dataclass(frozen=True, eq=False)
@@ -195,8 +196,7 @@ def max_met_units(
     arrays = build_arrays(problem, True, coverage=False)
     if not arrays.soft_rules:
         return 0
-    h = highspy.Highs()
-    h.silent()
+    h = new_highs()
     if not problem.must_cover and len(problem.type_names) <= MAX_COUNT_MODEL_TYPES:
         # only counts by county and type matter, and which counts a county can hold is
         # Hall's condition on its sites: a model over those counts is exact (HiGHS needs

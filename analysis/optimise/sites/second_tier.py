@@ -22,6 +22,7 @@ import scipy.sparse as sp
 
 from analysis.optimise.model.problem import BoolArray, FloatArray, IntArray, coverage_matrix
 from analysis.optimise.progress import CancelLike, is_cancelled
+from analysis.optimise.solverlog import new_highs
 
 
 @dataclass(frozen=True, eq=False)
@@ -169,8 +170,7 @@ def plan_second_tier(
     lp.integrality_ = [highspy.HighsVarType.kInteger] * n_c + [highspy.HighsVarType.kContinuous] * (
         n_r + n_p
     )
-    h = highspy.Highs()
-    h.silent()
+    h = new_highs()
     h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("random_seed", 0)
     h.passModel(lp)
