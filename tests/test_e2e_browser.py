@@ -16,13 +16,12 @@ import pytest
 
 from dashboard import state
 from dashboard.i18n import t
-from tests.support.e2e import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, stop_app, wait_healthy
+from tests.support.browser import blocked_context, chromium, need_chromium, running_app
 
 pytestmark = pytest.mark.e2e
 playwright = pytest.importorskip("playwright.sync_api")
 
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
-LOCAL = ("http://127.0.0.1", "http://localhost")
 
 
 #: A saved plan in the test workspace: 4 rural points in 黄川县 (12 -> 16 contact points).
@@ -48,41 +47,22 @@ def _workspace(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    workspace = _workspace(tmp_path_factory.mktemp("e2e_browser"))
-    port = free_port()
-    proc = start_app(port, env={"COVERAGE_PLANNER_WORKSPACE": str(workspace)})
-    try:
-        wait_healthy(port)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop_app(proc)
+    need_chromium()
+    root = tmp_path_factory.mktemp("e2e_browser")
+    _workspace(root)  # the app's workspace file under root: one saved plan
+    with running_app(root) as a:
+        yield a.url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with playwright.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _context(browser: object, width: int, height: int) -> tuple[object, list[str]]:
     """A browser context of that viewport with every request outside localhost aborted."""
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")  # type: ignore[attr-defined]
-    blocked: list[str] = []
-
-    def route(r: object) -> None:
-        url = r.request.url  # type: ignore[attr-defined]
-        if url.startswith(LOCAL):
-            r.continue_()  # type: ignore[attr-defined]
-        else:
-            blocked.append(url)
-            r.abort()  # type: ignore[attr-defined]
-
-    context.route("**/*", route)
-    return context, blocked
+    return blocked_context(browser, width, height)
 
 
 @pytest.fixture()

@@ -19,20 +19,14 @@ from dashboard import state
 from dashboard.i18n import t
 from geodata.io.limits import MAX_INPUT_MB
 from tests.support.bad_villages import BAD_ROWS, FORMULA, write_many_bad_villages
+from tests.support.browser import blocked_context, chromium, running_app
 from tests.support.e2e import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    free_port,
-    start_app,
-    stop_app,
-    wait_healthy,
     wait_idle,
 )
 
 pytestmark = pytest.mark.e2e
 playwright = pytest.importorskip("playwright.sync_api")
 
-LOCAL = ("http://127.0.0.1", "http://localhost")
 TOWNS = Path(__file__).resolve().parent / "data" / "good" / "townships.geojson"
 TIMEOUT_MS = 180_000  # first run imports geopandas; the machine may be shared
 AFTER = "(s) => s ? getComputedStyle(s, '::after').content : null"
@@ -40,41 +34,18 @@ AFTER = "(s) => s ? getComputedStyle(s, '::after').content : null"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    port = free_port()
-    proc = start_app(port, env={"COVERAGE_PLANNER_WORKSPACE": str(
-        tmp_path_factory.mktemp("ws") / "workspace.gpkg"
-    )})  # fmt: skip
-    try:
-        wait_healthy(port)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop_app(proc)
+    with running_app(tmp_path_factory.mktemp("ws")) as a:
+        yield a.url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with playwright.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _page(browser: object, width: int, height: int, blocked: list[str]) -> object:
-    context = browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True
-    )
-
-    def route(r: object) -> None:
-        url = r.request.url  # type: ignore[attr-defined]
-        if url.startswith(LOCAL):
-            r.continue_()  # type: ignore[attr-defined]
-        else:
-            blocked.append(url)
-            r.abort()  # type: ignore[attr-defined]
-
-    context.route("**/*", route)
+    context, _ = blocked_context(browser, width, height, downloads=True, blocked=blocked)
     return context.new_page()
 
 

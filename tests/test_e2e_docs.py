@@ -37,17 +37,12 @@ import pytest
 
 from dashboard import state
 from dashboard.i18n import point_type_label, t
+from tests.support.browser import blocked_context, chromium, running_app
 from tests.support.e2e import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     MAP_FRAME,
     click_xy,
-    free_port,
     metric_value,
     sim_map_counts,
-    start_app,
-    stop_app,
-    wait_healthy,
 )
 
 pytestmark = pytest.mark.e2e
@@ -57,7 +52,6 @@ REPO = Path(__file__).resolve().parent.parent
 IMG = Path(os.environ.get("COVERAGE_PLANNER_DOCS_IMG", REPO / "docs" / "img"))
 GOOD = REPO / "tests" / "data" / "good"
 BAD = REPO / "tests" / "data" / "bad"
-LOCAL = ("http://127.0.0.1", "http://localhost")
 WIDTH, HEIGHT = 1440, 900
 #: Bound of every wait (seconds): generous for a loaded 2-core machine; the test fails
 #: (never hangs) beyond it.
@@ -199,51 +193,18 @@ def _map_drawn(page: Any, paths: int) -> None:
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The app on a free port with a workspace of its own; yields url and server log."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    workspace = tmp_path_factory.mktemp("e2e_docs") / "workspace.gpkg"
-    port = free_port()
-    proc = start_app(port, env={"COVERAGE_PLANNER_WORKSPACE": str(workspace)})
-    assert proc.stderr is not None
-    os.set_blocking(proc.stderr.fileno(), False)
-    log: list[bytes] = []
-
-    def server_log() -> str:
-        chunk = proc.stderr.read() if proc.stderr else None
-        if chunk:
-            log.append(chunk)
-        return b"".join(log).decode("utf-8", errors="replace")
-
-    try:
-        wait_healthy(port)
-        yield {"url": f"http://127.0.0.1:{port}", "workspace": workspace, "log": server_log}
-    finally:
-        stop_app(proc)
+    with running_app(tmp_path_factory.mktemp("e2e_docs")) as a:
+        yield {"url": a.url, "workspace": a.workspace, "log": a.log}
 
 
 @pytest.fixture()
 def page_and_blocked(app: dict[str, Any]) -> Iterator[tuple[Any, list[str]]]:
-    with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport={"width": WIDTH, "height": HEIGHT}, locale="zh-CN", accept_downloads=True
-        )
-        blocked: list[str] = []
-
-        def route(r: Any) -> None:
-            url = r.request.url
-            if url.startswith(LOCAL):
-                r.continue_()
-            else:
-                blocked.append(url)
-                r.abort()
-
-        context.route("**/*", route)
+    with chromium() as browser:
+        context, blocked = blocked_context(browser, WIDTH, HEIGHT, downloads=True)
         try:
             yield context.new_page(), blocked
         finally:
             context.close()
-            browser.close()
 
 
 def _data_page(page: Any) -> list[Path]:

@@ -15,7 +15,6 @@ No timing is asserted (``/tmp`` scripts measured the click, see the report). Scr
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -28,23 +27,17 @@ import shapely
 
 from dashboard import state
 from dashboard.i18n import t
+from tests.support.browser import blocked_context, chromium, running_app
 from tests.support.e2e import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     MAP_FRAME,
     click_xy,
-    free_port,
     metric_value,
     sim_map_frame,
-    start_app,
-    stop_app,
-    wait_healthy,
     wait_idle,
 )
 
 pytestmark = pytest.mark.e2e
 playwright = pytest.importorskip("playwright.sync_api")
-LOCAL = ("http://127.0.0.1", "http://localhost")
 CP_LABEL = t("kpi_contact_points_total", "zh")
 #: Bound of every wait (seconds): generous for a loaded 2-core machine (the first road
 #: coverage builds the demo's road graph).
@@ -54,44 +47,19 @@ _AREAS_JS = "(cls) => document.querySelectorAll('path.' + cls).length"
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    root = tmp_path_factory.mktemp("e2e_reach")
-    port = free_port()
-    env = {
-        "COVERAGE_PLANNER_WORKSPACE": str(root / "workspace.gpkg"),
-        "COVERAGE_PLANNER_CACHE_DIR": tempfile.mkdtemp(prefix="e2e-reach-"),
-    }
-    proc = start_app(port, env=env)
-    assert proc.stderr is not None
-    os.set_blocking(proc.stderr.fileno(), False)
-    try:
-        wait_healthy(port, timeout=WAIT_S)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop_app(proc)
+    env = {"COVERAGE_PLANNER_CACHE_DIR": tempfile.mkdtemp(prefix="e2e-reach-")}
+    with running_app(tmp_path_factory.mktemp("e2e_reach"), env, wait_s=WAIT_S) as a:
+        yield a.url
 
 
 @pytest.fixture()
 def page_and_blocked(app: str) -> Iterator[tuple[Any, list[str]]]:
-    with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 1400}, locale="zh-CN")
-        blocked: list[str] = []
-
-        def route(r: Any) -> None:
-            if r.request.url.startswith(LOCAL):
-                r.continue_()
-            else:
-                blocked.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
+    with chromium() as browser:
+        context, blocked = blocked_context(browser, 1440, 1400)
         try:
             yield context.new_page(), blocked
         finally:
             context.close()
-            browser.close()
 
 
 def _until(what: str, check: Callable[[], Any], timeout: float = WAIT_S) -> Any:

@@ -18,60 +18,32 @@ from dashboard import state
 from dashboard.i18n import t
 from geodata.demo.load import load_demo_records
 from geodata.records.read import read_records
+from tests.support.browser import blocked_context, chromium, running_app
 from tests.support.e2e import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    free_port,
     metric_text,
-    start_app,
-    stop_app,
-    wait_healthy,
     wait_idle,
 )
 
 pytestmark = pytest.mark.e2e
 playwright = pytest.importorskip("playwright.sync_api")
 
-LOCAL = ("http://127.0.0.1", "http://localhost")
 TIMEOUT_MS = 240_000  # first run imports geopandas; the machine may be shared
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    port = free_port()
-    ws = tmp_path_factory.mktemp("ws") / "workspace.gpkg"
-    proc = start_app(port, env={"COVERAGE_PLANNER_WORKSPACE": str(ws)})
-    try:
-        wait_healthy(port)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop_app(proc)
+    with running_app(tmp_path_factory.mktemp("ws")) as a:
+        yield a.url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with playwright.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _page(browser: object, width: int, height: int, blocked: list[str]) -> object:
-    context = browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True
-    )
-
-    def route(r: object) -> None:
-        url = r.request.url  # type: ignore[attr-defined]
-        if url.startswith(LOCAL):
-            r.continue_()  # type: ignore[attr-defined]
-        else:
-            blocked.append(url)
-            r.abort()  # type: ignore[attr-defined]
-
-    context.route("**/*", route)
+    context, _ = blocked_context(browser, width, height, downloads=True, blocked=blocked)
     return context.new_page()
 
 

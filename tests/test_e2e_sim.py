@@ -20,7 +20,6 @@ No timing is asserted (``bench/ui.py`` measures the click). Screenshots:
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,25 +31,20 @@ from dashboard import state
 from dashboard.i18n import point_type_label, t
 from dashboard.map.palette import POINT_STYLE, color_scale
 from dashboard.simulate import overlay as sim_overlay
+from tests.support.browser import blocked_context, chromium, running_app
 from tests.support.e2e import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     MAP_FRAME,
     click_xy,
     empty_spots,
-    free_port,
     metric_value,
     sim_map_counts,
     sim_map_frame,
-    start_app,
-    stop_app,
-    wait_healthy,
     wait_idle,
 )
 
 pytestmark = pytest.mark.e2e
 playwright = pytest.importorskip("playwright.sync_api")
-LOCAL = ("http://127.0.0.1", "http://localhost")
+
 KIND = "enterprise"
 CP_LABEL = t("kpi_contact_points_total", "zh")
 #: Bound of every wait (seconds): generous for a loaded 2-core machine; the test fails
@@ -61,49 +55,18 @@ WAIT_S = 60.0
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The app on a free port with a workspace of its own; yields url, workspace, log."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    workspace = tmp_path_factory.mktemp("e2e_sim") / "workspace.gpkg"
-    port = free_port()
-    proc = start_app(port, env={"COVERAGE_PLANNER_WORKSPACE": str(workspace)})
-    assert proc.stderr is not None
-    os.set_blocking(proc.stderr.fileno(), False)
-    log: list[bytes] = []
-
-    def server_log() -> str:
-        chunk = proc.stderr.read() if proc.stderr else None
-        if chunk:
-            log.append(chunk)
-        return b"".join(log).decode("utf-8", errors="replace")
-
-    try:
-        wait_healthy(port)
-        yield {"url": f"http://127.0.0.1:{port}", "workspace": workspace, "log": server_log}
-    finally:
-        stop_app(proc)
+    with running_app(tmp_path_factory.mktemp("e2e_sim")) as a:
+        yield {"url": a.url, "workspace": a.workspace, "log": a.log}
 
 
 @pytest.fixture()
 def page_and_blocked(app: dict[str, Any]) -> Iterator[tuple[Any, list[str]]]:
-    with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 1400}, locale="zh-CN")
-        blocked: list[str] = []
-
-        def route(r: Any) -> None:
-            url = r.request.url
-            if url.startswith(LOCAL):
-                r.continue_()
-            else:
-                blocked.append(url)
-                r.abort()
-
-        context.route("**/*", route)
+    with chromium() as browser:
+        context, blocked = blocked_context(browser, 1440, 1400)
         try:
             yield context.new_page(), blocked
         finally:
             context.close()
-            browser.close()
 
 
 def _until(what: str, check: Callable[[], Any], timeout: float = WAIT_S) -> Any:
@@ -327,12 +290,8 @@ def test_two_quick_clicks_land_where_the_planner_aims(
 
     city = load_demo_city()
     w, h = viewport
-    with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": w, "height": h}, locale="zh-CN")
-        context.route(
-            "**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort()
-        )
+    with chromium() as browser:
+        context, _ = blocked_context(browser, w, h)
         try:
             page = context.new_page()
             page.goto(app["url"] + "/simulate")
@@ -400,7 +359,6 @@ def test_two_quick_clicks_land_where_the_planner_aims(
             assert not errors, errors
         finally:
             context.close()
-            browser.close()
     assert "Traceback" not in app["log"](), app["log"]()[-3000:]
 
 
@@ -414,12 +372,8 @@ def test_adopting_a_proposal_then_the_scenario_controls_clicked_twice(
     from analysis.workspace.store import WorkspaceStore
     from dashboard.safetext import md_escape
 
-    with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-        context.route(
-            "**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort()
-        )
+    with chromium() as browser:
+        context, _ = blocked_context(browser, 1440, 900)
         try:
             page = context.new_page()
             page.goto(app["url"] + "/simulate")
@@ -470,5 +424,4 @@ def test_adopting_a_proposal_then_the_scenario_controls_clicked_twice(
             assert page.locator('[data-testid="stException"]').count() == 0
         finally:
             context.close()
-            browser.close()
     assert "Traceback" not in app["log"](), app["log"]()[-3000:]
