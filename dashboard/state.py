@@ -84,6 +84,7 @@ UPLOAD_LAYERS: tuple[str, ...] = (
 DATA_CLEAN_BOUNDARIES = "data_clean_boundaries"
 #: The table of overlaps and gaps between township boundaries on the data page.
 DATA_BOUNDARY_TABLE = "data_boundary_table"
+DATA_BOUNDARY_MAP = "data_boundary_map"
 #: Re-check with the candidates chosen for the ambiguous rows of sheets placed by name: the
 #: button, and the flag its callback sets for the next run.
 DATA_MATCH_APPLY = "data_match_apply"

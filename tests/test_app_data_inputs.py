@@ -12,7 +12,7 @@ from rasterio.transform import from_origin
 
 from dashboard import state
 from dashboard.services import importer
-from dashboard.widgets.point_matches import boundary_frame
+from dashboard.widgets.boundaries import boundary_frame
 
 DEMO_GPKG = Path(__file__).resolve().parent.parent / "geodata" / "demo" / "demo_city.gpkg"
 GOOD = Path(__file__).resolve().parent / "data" / "good"
@@ -129,3 +129,28 @@ def test_boundary_issues_are_listed_and_cleaned(tmp_path: Path) -> None:
     assert [p.source for p in result.problems if p.code == "township_overlap"] == ["边界.geojson"]
     cleaned = importer.check(ups, {}, "wgs84", "x", clean_boundaries=True)
     assert cleaned.ok and not [p for p in cleaned.problems if p.code == "township_overlap"]
+
+
+def test_boundary_issues_are_drawn_on_a_map(tmp_path: Path) -> None:
+    """The overlap is drawn where it is (red, named), over the outlines, offline."""
+    import geopandas as gpd
+    import streamlit_folium
+    from shapely.geometry import box
+
+    from dashboard.adapters.streamlit_internals import folium_no_value_js
+    from dashboard.widgets.boundaries import boundary_map
+
+    towns = gpd.read_file(GOOD / "townships.geojson")
+    towns.loc[1, "geometry"] = box(104.598, 35.5, 104.7, 35.6)
+    path = tmp_path / "边界.geojson"
+    towns.to_file(path, driver="GeoJSON")
+    result = importer.check({"townships": _upload("townships", path)}, {}, "wgs84", "x")
+    m = boundary_map(result.dataset_id, result.city.townships, "zh")
+    script = streamlit_folium._get_map_string(m)
+    assert "#c62828" in script  # the overlap's colour
+    assert "\\u91cd\\u53e0: \\u4e1c\\u98ce\\u8857\\u9053" in script or "重叠: 东风街道" in script
+    assert folium_no_value_js().strip() in m.get_root().render()
+    html = m.get_root().render()
+    assert "https://" not in html and "http://" not in html
+    (lat0, lon0), (lat1, lon1) = m._children[next(k for k in m._children if "fit_bounds" in k)].bounds
+    assert 104.59 < lon0 < lon1 < 104.61 and 35.49 <= lat0 < lat1 <= 35.61

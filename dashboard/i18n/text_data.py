@@ -38,4 +38,9 @@ DATA_INPUT_TEXT: dict[str, tuple[str, str]] = {
     "boundary_col_kind": ("类型", "Kind"),
     "boundary_col_townships": ("涉及乡镇", "Townships"),
     "boundary_col_area": ("面积(平方公里)", "Area (km²)"),
+    "boundary_map_caption": (
+        "红色为两个乡镇重叠之处，橙色为无乡镇覆盖的空隙；悬停可见涉及的乡镇与面积。",
+        "Red: ground two townships both claim; orange: gaps no township claims. Hover for the"
+        " townships and the area.",
+    ),
 }

@@ -18,7 +18,8 @@ from dashboard.services import access, importer, realdata
 from dashboard.services import data as services
 from dashboard.styles import dataset_badge, uploader_css
 from dashboard.ui import dataset_name, page_header, show_domain_error, show_problems
-from dashboard.widgets.point_matches import boundary_frame, chosen_matches, show_matches
+from dashboard.widgets.boundaries import show_boundaries
+from dashboard.widgets.point_matches import chosen_matches, show_matches
 from dashboard.widgets.road_summary import road_summary
 from geodata.io.limits import MAX_INPUT_MB
 
@@ -212,10 +213,8 @@ def render() -> None:
             download_key=state.DATA_PROBLEMS_DOWNLOAD,
         )
         show_matches(result.matches)
-        boundaries = boundary_frame(result.problems, lang)
-        if not boundaries.empty:
-            with st.expander(t("boundary_title"), icon=":material/layers:"):
-                st.dataframe(boundaries, hide_index=True, key=state.DATA_BOUNDARY_TABLE)
+        town = result.city.townships if result.city is not None else None
+        show_boundaries(result.problems, result.dataset_id, town, lang)
     city = result.city
     if not result.ok or city is None:
         return

@@ -1,27 +1,24 @@
-"""The data page's sections for real inputs: points placed by name, boundary overlaps/gaps.
+"""The data page's sections for points placed by name or address.
 
 :func:`show_matches` lists, per sheet placed by name or address, the ambiguous rows with a
 select box each (the candidate places) and the unmatched rows; :func:`chosen_matches` reads
-the choices back for the next check. :func:`boundary_frame` lists the overlaps and gaps the
-check found (area, townships), from the ``township_overlap``/``township_gap`` warnings.
+the choices back for the next check.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import state
-from dashboard.i18n import Lang, current_lang, fmt_int, t
+from dashboard.i18n import current_lang, fmt_int, t
 from dashboard.safetext import md_escape
 
 if TYPE_CHECKING:
-    from geodata.errors import Problem
-
-_BOUNDARY_CODES = ("township_overlap", "township_gap")
+    pass
 
 
 def chosen_matches(matches: Mapping[str, Any]) -> dict[str, dict[int, str]]:
@@ -92,23 +89,3 @@ def show_matches(matches: Mapping[str, Any]) -> None:
             icon=":material/place:",
             on_click=_request_recheck,
         )
-
-
-def boundary_frame(problems: Iterable[Problem], lang: Lang) -> pd.DataFrame:
-    """One row per overlap or gap reported by the check (kind, townships, area in km²)."""
-    rows = []
-    for p in problems:
-        if p.code not in _BOUNDARY_CODES:
-            continue
-        kind = t("boundary_overlap" if p.code == "township_overlap" else "boundary_gap", lang)
-        for names, area in zip(
-            p.params.get("townships", []), p.params.get("areas_km2", []), strict=False
-        ):
-            rows.append(
-                {
-                    t("boundary_col_kind", lang): kind,
-                    t("boundary_col_townships", lang): names,
-                    t("boundary_col_area", lang): round(float(area), 3),
-                }
-            )
-    return pd.DataFrame(rows)
