@@ -118,14 +118,14 @@ def test_bucket_queue_is_exact_when_every_arc_is_lighter_than_a_bucket(seed: int
     for width in (0.7, 2.5, 100.0):
         got = np.full((10, n), np.inf)
         _bucket_rows(
-            graph.indptr.astype(np.int64),
-            graph.indices.astype(np.int64),
+            graph.indptr.astype(np.int32),
+            graph.indices.astype(np.int32),
             graph.data.astype(np.float64),
             ptr,
             node,
             minutes,
             limits,
-            np.arange(n, dtype=np.int64),
+            np.arange(n, dtype=np.int32),
             np.arange(10, dtype=np.int64),
             got,
             width,

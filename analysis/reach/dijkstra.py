@@ -27,15 +27,19 @@ import numpy as np
 import scipy.sparse as sp
 
 from analysis.coverage.engine.kernels import _compiled
+from analysis.errors import AnalysisProblems
 from analysis.reach.network.types import FloatArray, IntArray
 
+_I32 = numba.int32[::1]
 _I64 = numba.int64[::1]
 _F64 = numba.float64[::1]
 _OUT = numba.float64[:, ::1]
 #: Most buckets per call: the bucket width is at least the top limit / this (lighter arcs
 #: are rescanned instead), so an empty bucket scan never costs more than ~65k steps.
 MAX_BUCKETS = 65_536
-_KERNEL = numba.void(_I64, _I64, _F64, _I64, _I64, _F64, _F64, _I64, _I64, _OUT)
+# Graph arrays as scipy stores them (int32) and node-sized work arrays in int32: less memory
+# traffic than int64 (~10 % faster on the county graph) and no copy of the graph per call.
+_KERNEL = numba.void(_I32, _I32, _F64, _I64, _I64, _F64, _F64, _I32, _I64, _OUT)
 
 
 @_compiled(numba.void(*_KERNEL.args, numba.float64))
@@ -59,12 +63,12 @@ def _bucket_rows(  # pragma: no cover - compiled; tested through dijkstra_minute
         top = max(top, limits[r])
     per = 1.0 / width
     n_buckets = int(top * per) + 2
-    head = np.full(n_buckets, -1, np.int64)
+    head = np.full(n_buckets, -1, np.int32)
     dist = np.full(n, np.inf)
-    after = np.empty(n, np.int64)  # next and previous node in the same bucket
-    before = np.empty(n, np.int64)
-    bucket = np.full(n, -1, np.int64)  # the node's bucket, -1 when in none
-    touched = np.empty(n, np.int64)
+    after = np.empty(n, np.int32)  # next and previous node in the same bucket
+    before = np.empty(n, np.int32)
+    bucket = np.full(n, -1, np.int32)  # the node's bucket, -1 when in none
+    touched = np.empty(n, np.int32)
     for i in range(rows.size):
         row = rows[i]
         limit = limits[row]
@@ -152,10 +156,10 @@ def _heap_rows(  # pragma: no cover - compiled; tested through dijkstra_minutes
     """4-ary heap Dijkstra (decrease-key) from each of ``rows``; fills their rows of ``out``."""
     n = indptr.size - 1
     dist = np.full(n, np.inf)
-    where = np.full(n, -1, np.int64)  # position in the heap, -1 when not in it
-    heap_node = np.empty(n, np.int64)
+    where = np.full(n, -1, np.int32)  # position in the heap, -1 when not in it
+    heap_node = np.empty(n, np.int32)
     heap_key = np.empty(n, np.float64)
-    touched = np.empty(n, np.int64)
+    touched = np.empty(n, np.int32)
     for i in range(rows.size):
         row = rows[i]
         limit = limits[row]
@@ -245,17 +249,24 @@ def dijkstra_minutes(
     ``queue="heap"`` runs every source on the 4-ary heap (for measurement); by default
     sources with a finite limit use the bucket queue, the others the heap.
     """
-    indptr = np.ascontiguousarray(graph.indptr, dtype=np.int64)
-    indices = np.ascontiguousarray(graph.indices, dtype=np.int64)
-    data = np.ascontiguousarray(graph.data, dtype=np.float64)
-    n = indptr.size - 1
+    n = graph.shape[0]
+    if max(n, graph.nnz) >= np.iinfo(np.int32).max:
+        problems = AnalysisProblems()
+        problems.add(
+            "reach_graph_too_large",
+            f"The road graph has {n} nodes and {graph.nnz} arcs; the search handles fewer than "
+            f"{np.iinfo(np.int32).max} of each. Split the area (see the method documentation).",
+            value=str(n),
+        )
+        problems.raise_if_errors()
     k = seed_ptr.size - 1
-    column_of = np.full(n, -1, np.int64)
-    column_of[columns] = np.arange(columns.size)
+    data = np.ascontiguousarray(graph.data, dtype=np.float64)
+    column_of = np.full(n, -1, np.int32)
+    column_of[columns] = np.arange(columns.size, dtype=np.int32)
     out = np.full((k, columns.size), np.inf)
     args = (
-        indptr,
-        indices,
+        np.ascontiguousarray(graph.indptr, dtype=np.int32),
+        np.ascontiguousarray(graph.indices, dtype=np.int32),
         data,
         np.ascontiguousarray(seed_ptr, dtype=np.int64),
         np.ascontiguousarray(seed_node, dtype=np.int64),
