@@ -193,6 +193,7 @@ def run_case(
     network.graph("drive")
     built_s = time.perf_counter() - t0
     base_mb = _peak_mb()
+    load_before = os.getloadavg()[0]
     cpu0, t1 = time.process_time(), time.perf_counter()
     pairs = travel_pairs(
         network,
@@ -208,6 +209,7 @@ def run_case(
     )
     wall = time.perf_counter() - t1
     cpu = time.process_time() - cpu0
+    load = (load_before, os.getloadavg()[0])
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "pairs.npz"
         t2 = time.perf_counter()
@@ -232,6 +234,7 @@ def run_case(
         "build_s": built_s,
         "wall_s": wall,
         "cpu_s": cpu,
+        "load": load,
         "base_mb": base_mb,
         "peak_mb": _peak_mb(),
         "cache_save_s": cache_s[0],
@@ -267,7 +270,8 @@ def _print(r: dict[str, Any]) -> None:
         f"{r['sites']:>5,} @ {r['minutes']:.0f} min, batch {r['batch'] or 'auto'}, "
         f"{r['kernel']}, {r['workers']} thread(s): "
         f"{r['wall_s']:6.2f} s wall {r['cpu_s']:6.2f} s CPU, peak {r['peak_mb']:6.0f} MB "
-        f"(after building {r['base_mb']:.0f} MB), {r['pairs']:,} pairs"
+        f"(after building {r['base_mb']:.0f} MB), {r['pairs']:,} pairs; 1-min load "
+        f"{r['load'][0]:.1f} -> {r['load'][1]:.1f}"
     )
     print(line, flush=True)
     if "click_median_s" in r:
