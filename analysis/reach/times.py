@@ -166,7 +166,8 @@ def travel_pairs(
     batch_of[order] = np.arange(order.size) // size
 
     def one_batch(start: int) -> tuple[IntArray, IntArray, FloatArray]:
-        rows = order[start : start + size]
+        # In index order: the batch's pairs come out sorted by (source, target).
+        rows = np.sort(order[start : start + size])
         counts = seed_ptr[rows + 1] - seed_ptr[rows]
         ptr = np.concatenate([[0], np.cumsum(counts)])
         # The rows' seeds, gathered (each source has at most two).
@@ -175,8 +176,7 @@ def travel_pairs(
         block = block_minutes(node_minutes, columns, on, on_legs, targets.size)
         del node_minutes
         mine = np.flatnonzero(batch_of[es] == start // size)
-        where = np.searchsorted(rows, es[mine], sorter=np.argsort(rows))
-        np.minimum.at(block, (np.argsort(rows)[where], et[mine]), em[mine])
+        np.minimum.at(block, (np.searchsorted(rows, es[mine]), et[mine]), em[mine])
         r, t = np.nonzero(block <= limits[rows][:, None])
         return rows[r], t, block[r, t]
 
@@ -323,7 +323,10 @@ def _sorted_pairs(
     source = np.concatenate([f[0] for f in found]).astype(np.int64)
     target = np.concatenate([f[1] for f in found]).astype(np.int64)
     minutes = np.concatenate([f[2] for f in found]).astype(np.float64)
-    order = np.lexsort((target, source))
+    # Each source's pairs are one run sorted by target (one batch row, or the extra trips of
+    # a source no search ran from): a stable sort by source keeps them so (and is cheaper than
+    # a lexsort on both).
+    order = np.argsort(source, kind="stable")
     return TravelPairs(source[order], target[order], minutes[order], n_sources, n_targets)
 
 
