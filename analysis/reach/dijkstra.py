@@ -8,7 +8,7 @@ Two queues, one answer (the exact shortest times, bit for bit those of csgraph):
   lowest bucket are final in any order. Lighter arcs (a zero-length segment) may land in the
   bucket being scanned: such a node is simply scanned again when it improves (label
   correcting, as in delta-stepping), so the times stay exact. On the benchmark's county graph
-  it settles nodes 2-3x faster than a heap (bench/README.md);
+  it is about twice as fast as the heap, which is about as fast as csgraph (bench/README.md);
 - a **4-ary heap** with decrease-key for rows without a finite limit (no bucket range), and
   as the ``"heap"`` kernel for comparison.
 
