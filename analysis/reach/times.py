@@ -53,8 +53,8 @@ from analysis.reach.network.types import (
 )
 from analysis.reach.reduce import reduce_graph
 
-#: Bytes of one batch's output (sources x target columns, float64): bounds the memory of a
-#: batch in flight (province: 5,000 sites x ~38,000 columns would be 1.5 GB at once).
+#: Bytes of the batches' output in flight (sources x target columns, float64), shared by the
+#: worker threads (province: 5,000 sites x ~38,000 columns would be 1.5 GB at once).
 BATCH_BYTES = 64 * 1024 * 1024
 #: Batches per worker thread at least, so that the threads finish together.
 BATCHES_PER_WORKER = 4
@@ -94,7 +94,7 @@ class TravelPairs:
 
 def default_batch_size(n_sources: int, n_columns: int, workers: int = 1) -> int:
     """Sources per kernel call: output within :data:`BATCH_BYTES`, work spread over threads."""
-    by_memory = BATCH_BYTES // (8 * max(n_columns, 1))
+    by_memory = BATCH_BYTES // (8 * max(n_columns, 1) * max(workers, 1))
     by_threads = -(-n_sources // (BATCHES_PER_WORKER * max(workers, 1)))
     return int(max(1, min(by_memory, by_threads)))
 
