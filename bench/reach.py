@@ -14,8 +14,8 @@ segment end on the reversed graph: node to node only, less work than ``travel_pa
 on a sample of sites in the same subprocess, scaled linearly to every site.
 
 Run: ``python -m bench.reach`` (``--quick`` for a small smoke run; ``--batches 16,64,256``
-measures batch sizes; ``--workers 2`` runs travel_pairs on two threads; ``--case county``
-for one case).
+measures batch sizes; ``--workers 2`` runs travel_pairs on two threads; ``--kernel csgraph``
+chooses the search kernel, see analysis.reach.kernels; ``--case county`` for one case).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from analysis.reach.cache import cache_key, load_pairs, save_pairs
+from analysis.reach.kernels import DEFAULT_KERNEL, KERNELS
 from analysis.reach.network.types import Attachment, RoadNetwork
 from analysis.reach.service import point_reach
 from analysis.reach.times import nearest_minutes, travel_pairs
@@ -178,7 +179,11 @@ def _click_and_nearest(
 
 
 def run_case(
-    case: Case, batch_size: int | None, with_networkx: bool, workers: int = 1
+    case: Case,
+    batch_size: int | None,
+    with_networkx: bool,
+    workers: int = 1,
+    kernel: str = DEFAULT_KERNEL,
 ) -> dict[str, Any]:
     """Build the input, time travel_pairs once (after building the graphs), optionally nx."""
     t0 = time.perf_counter()
@@ -188,6 +193,7 @@ def run_case(
     network.graph("drive")
     built_s = time.perf_counter() - t0
     base_mb = _peak_mb()
+    load_before = os.getloadavg()[0]
     cpu0, t1 = time.process_time(), time.perf_counter()
     pairs = travel_pairs(
         network,
@@ -199,9 +205,11 @@ def run_case(
         target_xy_m=village_xy,
         batch_size=batch_size,
         workers=workers,
+        kernel=kernel,
     )
     wall = time.perf_counter() - t1
     cpu = time.process_time() - cpu0
+    load = (load_before, os.getloadavg()[0])
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "pairs.npz"
         t2 = time.perf_counter()
@@ -221,10 +229,12 @@ def run_case(
         "minutes": case.minutes,
         "batch": batch_size or 0,
         "workers": workers,
+        "kernel": kernel,
         "pairs": len(pairs),
         "build_s": built_s,
         "wall_s": wall,
         "cpu_s": cpu,
+        "load": load,
         "base_mb": base_mb,
         "peak_mb": _peak_mb(),
         "cache_save_s": cache_s[0],
@@ -258,9 +268,10 @@ def _print(r: dict[str, Any]) -> None:
     line = (
         f"{r['case']:9s} {r['nodes']:>9,} nodes {r['arcs']:>9,} arcs  {r['villages']:>6,} x "
         f"{r['sites']:>5,} @ {r['minutes']:.0f} min, batch {r['batch'] or 'auto'}, "
-        f"{r['workers']} thread(s): "
+        f"{r['kernel']}, {r['workers']} thread(s): "
         f"{r['wall_s']:6.2f} s wall {r['cpu_s']:6.2f} s CPU, peak {r['peak_mb']:6.0f} MB "
-        f"(after building {r['base_mb']:.0f} MB), {r['pairs']:,} pairs"
+        f"(after building {r['base_mb']:.0f} MB), {r['pairs']:,} pairs; 1-min load "
+        f"{r['load'][0]:.1f} -> {r['load'][1]:.1f}"
     )
     print(line, flush=True)
     if "click_median_s" in r:
@@ -293,23 +304,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batches", default="", help="comma-separated batch sizes to compare")
     parser.add_argument("--no-networkx", action="store_true")
     parser.add_argument("--workers", type=int, default=1, help="threads for travel_pairs")
+    parser.add_argument("--kernel", choices=sorted(KERNELS), default=DEFAULT_KERNEL)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--batch", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     table = QUICK if args.quick else CASES
     names = args.case or ["county", "province"]
     if args.child:
-        result = run_case(table[names[0]], args.batch or None, not args.no_networkx, args.workers)
+        result = run_case(
+            table[names[0]], args.batch or None, not args.no_networkx, args.workers, args.kernel
+        )
         print(json.dumps(result))
         return
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}, {os.cpu_count()} CPUs")
     quick = ["--quick"] if args.quick else []
     for name in names:
         nx_flag = ["--no-networkx"] if args.no_networkx else []
-        threads = ["--workers", str(args.workers)]
+        threads = ["--workers", str(args.workers), "--kernel", args.kernel]
         _print(_child([*quick, "--case", name, *nx_flag, *threads]))
         for batch in [int(b) for b in args.batches.split(",") if b]:
-            _print(_child([*quick, "--case", name, "--no-networkx", "--batch", str(batch)]))
+            _print(
+                _child([*quick, "--case", name, "--no-networkx", "--batch", str(batch), *threads])
+            )
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
 
 

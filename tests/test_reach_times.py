@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -16,6 +17,8 @@ import pytest
 import analysis.reach.cache as cache_module
 from analysis.errors import AnalysisError
 from analysis.reach.cache import cache_key, cached_travel_pairs, evict, load_pairs
+from analysis.reach.kernels import csgraph_minutes
+from analysis.reach.legs import place_legs, source_seeds
 from analysis.reach.network.types import Attachment, RoadNetwork, TravelMode
 from analysis.reach.service import point_reach
 from analysis.reach.times import TravelPairs, nearest_minutes, travel_pairs
@@ -661,3 +664,84 @@ def test_network_without_segments_or_places() -> None:
     assert len(travel_pairs(empty, "walk", off, off, 10.0)) == 0
     minutes, which = nearest_minutes(empty, "walk", off, off)
     assert minutes.tolist() == [math.inf] and which.tolist() == [-1]
+
+
+# --- every search kernel gives the same pairs (tests/test_reach_kernels.py: the kernels) ------
+
+
+def test_seeds_are_the_arrive_legs_of_the_virtual_rows() -> None:
+    net = one_way_street()
+    legs = place_legs(net, "drive", places([(0, 500.0, 60.0), (-1, 0.0, 0.0), (0, 0.0, 0.0)]))
+    ptr, node, minutes = source_seeds(legs)
+    # The first place half way along the one-way street A -> B is reached from A only (0.5
+    # min, then its off-road walk); the second is off the network; the third sits on A.
+    assert ptr.tolist() == [0, 1, 1, 2]
+    assert node.tolist() == [0, 0]
+    assert minutes[0] == pytest.approx(0.5 + 60.0 / (4000.0 / 60.0))
+
+
+KernelCase = tuple[RoadNetwork, TravelMode, Attachment, Attachment, object, dict[str, np.ndarray]]
+
+
+def kernel_cases() -> list[KernelCase]:
+    out: list[KernelCase] = []
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        net = random_network(rng, 60, 150)
+        sources, sxy = random_places(rng, net, 25)
+        targets, txy = random_places(rng, net, 40)
+        limits = rng.uniform(2, 25, sources.size)
+        limits[:3] = [0.0, np.inf, 12.0]
+        for mode in ("walk", "drive"):
+            out.append((net, mode, sources, targets, limits, {}))
+            out.append(
+                (net, mode, sources, targets, 12.0, {"source_xy_m": sxy, "target_xy_m": txy})
+            )
+        net = subdivided_network(rng)
+        sources, _ = random_places(rng, net, 10)
+        targets, _ = random_places(rng, net, 25)
+        out.append((net, "drive", sources, targets, rng.uniform(3, 30, sources.size), {}))
+    river = river_with_two_bridges()
+    on_river = places([(0, 0.0, 0.0), (0, 0.0, 0.0), (3, 500.0, 20.0)])
+    villages = places([(4, 0.0, 0.0), (7, 1000.0, 0.0), (6, 500.0, 0.0), (-1, 0.0, 0.0)])
+    out.append((river, "drive", on_river, villages, [5.0, 6.0, 10.0], {}))
+    street = one_way_street()
+    at_ends = places([(0, 0.0, 0.0), (0, 1000.0, 0.0), (1, 1500.0, 10.0)])
+    along = places([(0, 1000.0, 0.0), (0, 500.0, 0.0), (0, 0.0, 0.0), (2, 100.0, 50.0)])
+    out.append((street, "drive", at_ends, along, 6.0, {}))
+    out.append((street, "walk", at_ends, along, 60.0, {}))
+    return out
+
+
+def same_pairs(a: TravelPairs, b: TravelPairs) -> None:
+    np.testing.assert_array_equal(a.source, b.source)
+    np.testing.assert_array_equal(a.target, b.target)
+    np.testing.assert_array_equal(a.minutes, b.minutes)
+    assert (a.n_sources, a.n_targets) == (b.n_sources, b.n_targets)
+
+
+@pytest.mark.parametrize("index", range(len(kernel_cases())))
+def test_travel_pairs_identical_with_every_kernel_and_thread_count(index: int) -> None:
+    net, mode, sources, targets, limits, xy = kernel_cases()[index]
+    expected = travel_pairs(net, mode, sources, targets, limits, kernel="csgraph", **xy)
+    runs: list[tuple[str | Callable[..., np.ndarray], int, int | None]] = [
+        ("csgraph", 2, 3),
+        ("dijkstra", 1, None),
+        ("dijkstra", 2, None),
+        ("dijkstra", 2, 1),
+        ("heap", 2, 4),
+        (csgraph_minutes, 1, 2),  # a kernel passed as a function
+    ]
+    for kernel, workers, batch in runs:
+        got = travel_pairs(
+            net, mode, sources, targets, limits, kernel=kernel, workers=workers,
+            batch_size=batch, **xy,
+        )  # fmt: skip
+        same_pairs(got, expected)
+
+
+def test_unknown_kernel_is_an_analysis_error() -> None:
+    net = one_way_street()
+    point = places([(0, 0.0, 0.0)])
+    with pytest.raises(AnalysisError, match="Unknown search kernel 'fast'"):
+        travel_pairs(net, "drive", point, point, 10.0, kernel="fast")

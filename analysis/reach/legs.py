@@ -113,27 +113,42 @@ def reversed_graph(network: RoadNetwork, mode: TravelMode) -> sp.csr_matrix:
     return per_mode[mode]
 
 
+def source_seeds(legs: Legs) -> tuple[IntArray, IntArray, FloatArray]:
+    """Where each place's search starts: CSR arrays ``seed_ptr``, ``seed_node``, ``seed_minutes``.
+
+    Place ``i`` starts at ``seed_node[seed_ptr[i]:seed_ptr[i + 1]]`` (its segment's start
+    and/or end node) with the minutes from that node to the place (its ``arrive_*`` legs);
+    infinite legs are left out, so a place off the network has no seed.
+    """
+    use = np.stack([np.isfinite(legs.arrive_from), np.isfinite(legs.arrive_to)], axis=1)
+    seed_ptr = np.zeros(legs.node_from.shape[0] + 1, np.int64)
+    np.cumsum(use.sum(axis=1), out=seed_ptr[1:])
+    seed_node = np.stack([legs.node_from, legs.node_to], axis=1)[use].astype(np.int64)
+    seed_minutes = np.stack([legs.arrive_from, legs.arrive_to], axis=1)[use].astype(np.float64)
+    return seed_ptr, seed_node, seed_minutes
+
+
+def with_seed_rows(
+    graph: sp.csr_matrix, seed_ptr: IntArray, seed_node: IntArray, seed_minutes: FloatArray
+) -> sp.csr_matrix:
+    """``graph`` (``n x n``) with one extra row ``n + i`` per seed list ``i`` (its arcs)."""
+    n, k = graph.shape[0], seed_ptr.shape[0] - 1
+    indptr = np.concatenate([graph.indptr, graph.indptr[-1] + seed_ptr[1:] - seed_ptr[0]])
+    first, last = int(seed_ptr[0]), int(seed_ptr[-1])
+    indices = np.concatenate([graph.indices, seed_node[first:last].astype(graph.indices.dtype)])
+    values = np.concatenate([graph.data, seed_minutes[first:last]])
+    return sp.csr_matrix((values, indices, indptr.astype(graph.indptr.dtype)), shape=(n + k, n + k))
+
+
 def with_virtual_sources(graph: sp.csr_matrix, legs: Legs) -> sp.csr_matrix:
     """``graph`` (transposed) with one extra row per place joined to its segment's ends.
 
     Row ``n + i`` holds arcs to the place's start and end nodes weighted with the time from
-    those nodes to the place (infinite legs are left out). No arc points *into* a virtual
+    those nodes to the place (its :func:`source_seeds`). No arc points *into* a virtual
     node, so no path passes through one. Explicit zero weights are kept: csgraph reads an
     explicit zero in a CSR matrix as an edge of length 0.
     """
-    n = graph.shape[0]
-    k = legs.node_from.shape[0]
-    use_from = np.isfinite(legs.arrive_from)
-    use_to = np.isfinite(legs.arrive_to)
-    counts = use_from.astype(np.int64) + use_to.astype(np.int64)
-    cols = np.stack([legs.node_from, legs.node_to], axis=1)[np.stack([use_from, use_to], axis=1)]
-    data = np.stack([legs.arrive_from, legs.arrive_to], axis=1)[
-        np.stack([use_from, use_to], axis=1)
-    ]
-    indptr = np.concatenate([graph.indptr, graph.indptr[-1] + np.cumsum(counts)])
-    indices = np.concatenate([graph.indices, cols.astype(graph.indices.dtype)])
-    values = np.concatenate([graph.data, data])
-    return sp.csr_matrix((values, indices, indptr.astype(graph.indptr.dtype)), shape=(n + k, n + k))
+    return with_seed_rows(graph, *source_seeds(legs))
 
 
 def dijkstra_rows(graph: sp.csr_matrix, indices: IntArray, limits: FloatArray) -> FloatArray:

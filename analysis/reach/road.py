@@ -30,8 +30,9 @@ from analysis.reach.times import nearest_minutes
 from analysis.standards.load import Standards
 from geodata.schema import ROAD_CLASSES
 
-#: Threads running Dijkstra batches side by side (csgraph releases the GIL; the answer does
-#: not depend on it): every core, at most 2 (measured in bench/README.md).
+#: Threads running travel_pairs' search batches side by side (the default numba kernel
+#: releases the GIL; the answer does not depend on it): every core, at most 2 (this machine
+#: kind has 2; measured in bench/README.md).
 SEARCH_THREADS = max(1, min(2, os.cpu_count() or 1))
 #: Road models kept in memory (a province graph is ~1 GB: keep few).
 _MODELS_KEPT = 2

@@ -7,10 +7,13 @@ travel straight along it; given their coordinates, two places close together may
 straight across (at the villages' off-road speed) when that is quicker. A place not on the
 network reaches nothing but by that walk.
 
-Dijkstra runs on scipy's csgraph from batches of sources on the transposed graph, each
-source a virtual node (exact, no rounding); batches are cut from the sources sorted by
-their limit so each batch stops at nearly its own limit. Its output is dense (batch x nodes):
-only the columns of the targets' end nodes are kept per batch.
+The network part runs a search kernel (:mod:`analysis.reach.kernels`; by default the numba
+bucket-queue Dijkstra of :mod:`analysis.reach.dijkstra`) from batches of sources on the
+reduced transposed graph, each source starting at its segment's end nodes (exact, no
+rounding) and stopping at its own limit; only the columns of the targets' end nodes come
+back. Batches run side by side on ``workers`` threads: the numba kernel releases the GIL,
+so two threads use two cores (scipy's csgraph does not release it: with it, threads only
+take turns).
 """
 
 from __future__ import annotations
@@ -24,17 +27,19 @@ from numpy.typing import ArrayLike
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
+from analysis.errors import AnalysisProblems
+from analysis.reach.kernels import DEFAULT_KERNEL, KERNELS, MinutesKernel
 from analysis.reach.legs import (
     Legs,
     as_xy,
     block_minutes,
     check_inputs,
-    dijkstra_rows,
     extra_pairs,
     limits_per_source,
     place_legs,
     reversed_graph,
     same_segment_pairs,
+    source_seeds,
     target_columns,
     walk_minutes_per_m,
     with_virtual_sources,
@@ -48,13 +53,11 @@ from analysis.reach.network.types import (
 )
 from analysis.reach.reduce import reduce_graph
 
-#: Bytes one Dijkstra batch's dense output (batch x nodes, float64) may take. Chosen by
-#: measurement (bench/reach.py, bench/README.md): from 8 to 256 sources per batch the time
-#: stays within 10 %, larger batches only cost memory (province: 722 MB peak with 8, 950 MB
-#: with 64). 64 MiB gives ~130 sources per batch on a county, ~12 on a province.
+#: Bytes of the batches' output in flight (sources x target columns, float64), shared by the
+#: worker threads (province: 5,000 sites x ~38,000 columns would be 1.5 GB at once).
 BATCH_BYTES = 64 * 1024 * 1024
-#: Most sources per batch (csgraph's per-call overhead is negligible beyond this).
-MAX_BATCH = 256
+#: Batches per worker thread at least, so that the threads finish together.
+BATCHES_PER_WORKER = 4
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,9 +92,11 @@ class TravelPairs:
         )
 
 
-def default_batch_size(n_rows: int) -> int:
-    """Sources per Dijkstra batch for a graph of ``n_rows`` rows (see :data:`BATCH_BYTES`)."""
-    return int(max(1, min(MAX_BATCH, BATCH_BYTES // (8 * max(n_rows, 1)))))
+def default_batch_size(n_sources: int, n_columns: int, workers: int = 1) -> int:
+    """Sources per kernel call: output within :data:`BATCH_BYTES`, work spread over threads."""
+    by_memory = BATCH_BYTES // (8 * max(n_columns, 1) * max(workers, 1))
+    by_threads = -(-n_sources // (BATCHES_PER_WORKER * max(workers, 1)))
+    return int(max(1, min(by_memory, by_threads)))
 
 
 def travel_pairs(
@@ -105,6 +110,7 @@ def travel_pairs(
     target_xy_m: ArrayLike | None = None,
     batch_size: int | None = None,
     workers: int = 1,
+    kernel: str | MinutesKernel = DEFAULT_KERNEL,
 ) -> TravelPairs:
     """Every (source, target) pair whose travel time is at most the source's limit.
 
@@ -122,9 +128,15 @@ def travel_pairs(
         ``(n, 2)`` metric coordinates of the places; when both are given, a straight
         off-road walk between two places counts too.
     batch_size
-        Sources per Dijkstra call (default: :func:`default_batch_size`).
+        Sources per kernel call (default: :func:`default_batch_size`).
     workers
-        Threads running batches side by side (each holds one batch's output in memory).
+        Threads running batches side by side, each holding one batch's output in memory.
+        The answer does not depend on it. With the ``"dijkstra"`` kernel (it releases the
+        GIL) ``workers=2`` uses both cores of a 2-core machine; csgraph holds the GIL, so
+        its threads only take turns.
+    kernel
+        A name in :data:`analysis.reach.kernels.KERNELS` or a function with the kernel
+        interface (default: the fastest by measurement); every kernel gives the same pairs.
 
     Returns
     -------
@@ -134,10 +146,12 @@ def travel_pairs(
     Raises
     ------
     AnalysisError
-        Unknown mode, places joined to segments the network lacks, bad limits or coordinates.
+        Unknown mode or kernel, places joined to segments the network lacks, bad limits or
+        coordinates.
     """
     sxy, txy = as_xy(source_xy_m), as_xy(target_xy_m)
     check_inputs(network, mode, {"points": sources, "villages": targets}, _xy(sxy, txy))
+    search = _kernel(kernel)
     limits = limits_per_source(limit_minutes, sources.size)
     src = place_legs(network, mode, sources)
     tgt = place_legs(network, mode, targets)
@@ -145,26 +159,30 @@ def travel_pairs(
     runnable = np.flatnonzero(np.isfinite(src.arrive_from) | np.isfinite(src.arrive_to))
     order = runnable[np.argsort(limits[runnable], kind="stable")]
     small, src, tgt = _reduced(network, mode, src, tgt)
-    graph = with_virtual_sources(small, src)
-    size = batch_size or default_batch_size(graph.shape[0] * max(workers, 1))
+    seed_ptr, seed_node, seed_minutes = source_seeds(src)
     on, columns, on_legs = target_columns(tgt)
+    size = batch_size or default_batch_size(order.size, columns.size, workers)
     batch_of = np.full(sources.size, -1, np.int64)
     batch_of[order] = np.arange(order.size) // size
 
     def one_batch(start: int) -> tuple[IntArray, IntArray, FloatArray]:
-        rows = order[start : start + size]
-        node_minutes = dijkstra_rows(graph, small.shape[0] + rows, limits[rows])[:, columns]
+        # In index order: the batch's pairs come out sorted by (source, target).
+        rows = np.sort(order[start : start + size])
+        counts = seed_ptr[rows + 1] - seed_ptr[rows]
+        ptr = np.concatenate([[0], np.cumsum(counts)])
+        # The rows' seeds, gathered (each source has at most two).
+        at = np.repeat(seed_ptr[rows] - ptr[:-1], counts) + np.arange(ptr[-1])
+        node_minutes = search(small, ptr, seed_node[at], seed_minutes[at], limits[rows], columns)
         block = block_minutes(node_minutes, columns, on, on_legs, targets.size)
         del node_minutes
         mine = np.flatnonzero(batch_of[es] == start // size)
-        at = np.searchsorted(rows, es[mine], sorter=np.argsort(rows))
-        np.minimum.at(block, (np.argsort(rows)[at], et[mine]), em[mine])
+        np.minimum.at(block, (np.searchsorted(rows, es[mine]), et[mine]), em[mine])
         r, t = np.nonzero(block <= limits[rows][:, None])
         return rows[r], t, block[r, t]
 
     starts = range(0, order.size, size)
     if workers > 1 and len(starts) > 1:
-        # csgraph's Dijkstra releases the GIL: batches run side by side on the cores.
+        # Side by side only with a kernel that releases the GIL (the numba one does).
         with ThreadPoolExecutor(max_workers=workers) as pool:
             found = list(pool.map(one_batch, starts))
     else:
@@ -256,6 +274,21 @@ def _reduced(
     return small, renumber(sources), renumber(targets)
 
 
+def _kernel(kernel: str | MinutesKernel) -> MinutesKernel:
+    """The kernel named (or given); raises :class:`AnalysisError` on an unknown name."""
+    if not isinstance(kernel, str):
+        return kernel
+    if kernel not in KERNELS:
+        problems = AnalysisProblems()
+        problems.add(
+            "reach_kernel_unknown",
+            f"Unknown search kernel {kernel!r}; use one of {', '.join(sorted(KERNELS))}.",
+            value=str(kernel),
+        )
+        problems.raise_if_errors()
+    return KERNELS[kernel]
+
+
 def _xy(sxy: FloatArray | None, txy: FloatArray | None) -> dict[str, FloatArray | None]:
     return {"points": sxy, "villages": txy}
 
@@ -290,7 +323,10 @@ def _sorted_pairs(
     source = np.concatenate([f[0] for f in found]).astype(np.int64)
     target = np.concatenate([f[1] for f in found]).astype(np.int64)
     minutes = np.concatenate([f[2] for f in found]).astype(np.float64)
-    order = np.lexsort((target, source))
+    # Each source's pairs are one run sorted by target (one batch row, or the extra trips of
+    # a source no search ran from): a stable sort by source keeps them so (and is cheaper than
+    # a lexsort on both).
+    order = np.argsort(source, kind="stable")
     return TravelPairs(source[order], target[order], minutes[order], n_sources, n_targets)
 
 
