@@ -59,4 +59,8 @@ MAP_TEXT: dict[str, tuple[str, str]] = {
     "maptool_export_title": ("地图", "Map"),
     "maptool_north": ("北", "N"),
     "maptool_file": ("地图", "map"),
+    "maptool_villages_zoom": (
+        "视野内有 {n} 个村（社区），放大后显示",
+        "{n} villages in view: zoom in to see them",
+    ),
 }

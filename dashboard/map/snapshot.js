@@ -11,13 +11,25 @@ function halo(g, text, x, y, size, weight, color) {
   g.textBaseline = 'middle'; g.lineWidth = 3; g.strokeStyle = '#fff';
   g.strokeText(text, x, y); g.fillStyle = color; g.fillText(text, x, y);
 }
+function zOf(el) {
+  var pane = el.closest('.leaflet-pane');
+  return pane ? parseInt(getComputedStyle(pane).zIndex, 10) || 0 : 0;
+}
 function svgImages(map, done) {
-  // Every SVG of the map's panes (townships, outlines, radii, lines; the reference roads) as
-  // images, in drawing order; the hatch pattern lives in another SVG of the page, copied in.
-  var svgs = [].slice.call(map.getPanes().mapPane.querySelectorAll('svg'));
+  // Every SVG and canvas of the map's panes (townships, outlines, radii, lines, villages; the
+  // reference roads) as images, by pane then drawing order, without the panes hidden at this
+  // zoom; the hatch pattern lives in another SVG of the page, copied in.
+  var all = [].slice.call(map.getPanes().mapPane.querySelectorAll('svg, canvas'))
+    .filter(function(el) { return el.getClientRects().length > 0; });
+  var svgs = all.map(function(el, i) { return [zOf(el), i, el]; }).sort(function(a, b) {
+    return a[0] - b[0] || a[1] - b[1]; }).map(function(x) { return x[2]; });
   var out = new Array(svgs.length), left = svgs.length;
   if (!left) { done([]); return; }
   svgs.forEach(function(svg, k) {
+    if (svg.tagName.toLowerCase() === 'canvas') {
+      out[k] = [svg, svg]; left -= 1; if (!left) { done(out); }
+      return;
+    }
     var clone = svg.cloneNode(true);
     var defs = document.getElementById('cp-hatch');
     if (defs) {
@@ -146,6 +158,7 @@ function render(map, T, withTiles, done) {
     });
     ctr.querySelectorAll('.cp-town-label span, .cp-county-label span, .cp-seat span')
       .forEach(function(s) {
+      if (s.style.visibility === 'hidden') { return; }
       var r = rel(s, box), big = s.parentNode.classList.contains('cp-county-label');
       halo(g, s.textContent, r.x + r.w / 2, r.y + r.h / 2, big ? 13 : 11, big ? 700 : 400,
         '#1c2b3a');

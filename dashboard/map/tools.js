@@ -157,17 +157,21 @@ function declutter(map) {
     return e.getBoundingClientRect();
   });
   var OFF = [[0, 0], [0, -26], [0, 26], [-1, 0], [1, 0], [0, -44], [0, 44]];
+  var placed = [];  // a label clear of badges and of the labels placed before it, or hidden
   [].slice.call(pane.querySelectorAll('.cp-county-label span')).forEach(function(s) {
     s.style.position = 'relative'; s.style.left = '0px'; s.style.top = '0px';
+    s.style.visibility = '';
     var r = s.getBoundingClientRect();
     for (var k = 0; k < OFF.length; k++) {
       var dx = OFF[k][0] * (r.width / 2 + 16), dy = OFF[k][1];
       var box = {left: r.left + dx - 2, right: r.right + dx + 2, top: r.top + dy - 2,
         bottom: r.bottom + dy + 2};
-      if (!badges.some(function(b) { return overlaps(box, b); })) {
-        s.style.left = dx + 'px'; s.style.top = dy + 'px'; return;
+      var hit = function(b) { return overlaps(box, b); };
+      if (!badges.some(hit) && !placed.some(hit)) {
+        s.style.left = dx + 'px'; s.style.top = dy + 'px'; placed.push(box); return;
       }
     }
+    s.style.visibility = 'hidden';
   });
 }
 window.cpDeclutter = declutter;

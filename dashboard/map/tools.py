@@ -49,6 +49,7 @@ _TEXTS = {
     "export_title": "maptool_export_title",
     "north": "maptool_north",
     "file": "maptool_file",
+    "villages_zoom": "maptool_villages_zoom",
 }
 
 

@@ -37,6 +37,7 @@ from dashboard.adapters.streamlit_internals import (
     folium_no_value_js,
 )
 from dashboard.i18n import Lang
+from dashboard.map import legibility
 from dashboard.map.palette import (
     BLIND_COLOR,
     LINK_COLOR,
@@ -115,6 +116,16 @@ CSS = f"""
 .cp-badge.cp-home {{ width: 15px; height: 15px; border-radius: 3px; border-width: 1.5px;
   font-size: 10px; line-height: 15px; }}
 .cp-icon {{ background: none; border: none; }}
+.cp-badge.cp-cluster {{ font-size: 14px; box-shadow: 0 0 0 3px rgba(255,255,255,.55),
+  0 1px 5px rgba(0,0,0,.6); cursor: zoom-in; }}
+.cp-cluster-row {{ margin-right: 6px; font-weight: 700; color: #1c2b3a; }}
+.cp-cluster-row i {{ display: inline-block; width: 16px; height: 16px; border-radius: 50%;
+  color: #fff; font-style: normal; font-size: 10px; line-height: 16px; text-align: center;
+  margin-right: 2px; }}
+.cp-zoom-hint {{ position: absolute; z-index: 1000; left: 50%; top: 10px;
+  transform: translateX(-50%); background: rgba(255,255,255,.92); color: #1c2b3a;
+  border: 1px solid #c5ccd6; border-radius: 4px; padding: 4px 10px; font-size: 13px;
+  pointer-events: none; }}
 .cp-county-label {{ background: none; border: none; color: #1c2b3a; font-size: 13px;
   font-weight: 700; white-space: nowrap; pointer-events: none;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; }}
@@ -135,6 +146,7 @@ RENDER_JS = (
     .read_text(encoding="utf-8")
     .replace("__PAD__", str(FIT_PADDING))
     .replace("__RADIUS_COLORS__", json.dumps({k: v[0] for k, v in POINT_STYLE.items()}))
+    .replace("__RULES__", json.dumps(legibility.rules()))
     .replace("__BLIND__", BLIND_COLOR)
     .replace("__ROAD__", ROAD_COLOR)
     .replace("__LINK__", LINK_COLOR)
