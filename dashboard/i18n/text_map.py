@@ -56,6 +56,7 @@ MAP_TEXT: dict[str, tuple[str, str]] = {
     ),
     "maptool_total": ("共 {km} 公里", "{km} km in all"),
     "maptool_export": ("保存图片", "Save image"),
+    "maptool_export_pdf": ("保存PDF", "Save PDF"),
     "maptool_export_title": ("地图", "Map"),
     "maptool_north": ("北", "N"),
     "maptool_file": ("地图", "map"),

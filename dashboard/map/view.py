@@ -174,8 +174,9 @@ def map_data(payload: MapPayload, lang: Lang) -> dict[str, Any]:
         "labels": payload.extra.get("labels", []),
         "badges": badge_styles(lang),
         "bounds": payload.bounds,
-        # The search box's places and the tools' texts (dashboard/map/tools.py).
-        "places": payload.extra.get("places", []),
+        # The tools' texts (dashboard/map/tools.py); the search box's places are fetched
+        # from a file (dashboard/map/search_index.py), a list given here is used instead.
+        **({"places": payload.extra["places"]} if "places" in payload.extra else {}),
         "tools": tool_texts(lang),
     }
 
@@ -247,7 +248,9 @@ html, body { width: 100%; height: 100%; margin: 0; padding: 0; }
 """
 
 
-def base_script(data_js: str, basemap: str = "none", tianditu_key: str = "") -> str:
+def base_script(
+    data_js: str, basemap: str = "none", tianditu_key: str = "", search_url: str = ""
+) -> str:
     """Return the component's base script: the map (``map_div``), tiles, renderer and data.
 
     Parameters
@@ -256,6 +259,9 @@ def base_script(data_js: str, basemap: str = "none", tianditu_key: str = "") -> 
         ``js_json(map_data(...))`` of the dataset.
     basemap, tianditu_key
         See :func:`build_map`.
+    search_url
+        Where the map fetches the search list
+        (:func:`dashboard.map.search_index.index_url`); empty: no search list.
     """
     var = FOLIUM_MAP_VAR
     return (
@@ -266,7 +272,7 @@ def base_script(data_js: str, basemap: str = "none", tianditu_key: str = "") -> 
         + RENDER_JS
         + f"window.cpInit({var}, {data_js});\n"
         + TOOLS_JS
-        + f"window.cpTools({var}, {var}._cp.d);\n"
+        + f"window.cpTools({var}, {var}._cp.d, {js_json(search_url)});\n"
     )
 
 
@@ -288,17 +294,18 @@ def component_args(
     tianditu_key: str = "",
     height: int = MAP_HEIGHT,
     static_base: str = IFRAME_STATIC_BASE,
+    search_url: str = "",
 ) -> dict[str, Any]:
     """Return the arguments streamlit-folium's component takes (its ``st_folium`` call's).
 
     ``script`` (the base map) changes only with the dataset, the language and the base
-    map; ``feature_group`` carries the view.
+    map; ``feature_group`` carries the view. ``search_url``: see :func:`base_script`.
     """
     js_links, css_links = leaflet_links(static_base)
     # Tuples, not lists: Streamlit checks every list or dict argument for a data frame,
     # which imports pandas (~0.6 s) on the way to the first map.
     return {
-        "script": base_script(data_js, basemap, tianditu_key),
+        "script": base_script(data_js, basemap, tianditu_key, search_url),
         "header": CSS
         + _FRAME_CSS.replace("__HEIGHT__", str(height)).replace("__MAP_VAR__", FOLIUM_MAP_VAR),
         "html": "",
