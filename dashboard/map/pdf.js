@@ -71,7 +71,7 @@ window.cpPdf = function(jpeg, width, height, lines, when) {
       ' /DescendantFonts [7 0 R] /ToUnicode 9 0 R >>',
     '<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo' +
       ' << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 8 0 R' +
-      ' /DW 1000 >>',
+      ' /DW 1000 /W [32 126 500 183 183 500] >>',
     '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 4' +
       ' /FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 880 /Descent -120' +
       ' /CapHeight 700 /StemV 80 >>',

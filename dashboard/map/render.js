@@ -112,31 +112,38 @@ function thinStyle(st, s) {
     weight: Math.min(s.weight, 0.3), opacity: Math.min(s.opacity, 0.5)};
 }
 // --- Badges grouped into count bubbles ----------------------------------------------------
-function clustered(st, fc, inView, S, key, css, size) {
-  var markers = [];
+// The badges of one layer (contact points or homes), each knowing its badge style.
+function badges(fc, inView, S, key, css, size) {
+  var out = [];
   L.geoJson(fc, {filter: inView, pointToLayer: badge(S, key, css, size), onEachFeature: bind})
-    .eachLayer(function(l) { markers.push(l); });
-  var group = L.layerGroup();
-  function bubble(members, map) {
-    var lat = 0, lng = 0, types = {}, order = [];
-    members.forEach(function(m) {
-      var ll = m.getLatLng(); lat += ll.lat; lng += ll.lng;
-      var t = key ? m.feature.properties[key] : 'home';
-      if (!types[t]) { types[t] = 0; order.push(t); }
-      types[t] += 1;
+    .eachLayer(function(l) {
+      l._cpStyle = key ? (S[l.feature.properties[key]] || S.other) : S.home; out.push(l);
+      if (key) { l.setZIndexOffset(500); }  // a contact point above a home
     });
-    var n = members.length, px = n < 10 ? 30 : n < 100 ? 36 : 42;
-    var one = order.length === 1 ? (S[order[0]] || S.other || S.home) : null;
-    var color = one ? one[0] : '#37474f';
-    var m = L.marker([lat / n, lng / n], {keyboard: false, riseOnHover: true,
+  return out;
+}
+// The badges of a layer grouped: a bubble where badges would overlap, with the count and
+// (tooltip) the badges in it; it splits as one zooms in, a click zooms in on it. Contact
+// points and homes are grouped apart (a point's type stays readable beside a home).
+function clustered(markers, css) {
+  var group = L.layerGroup();
+  function bubble(members, map, at) {
+    var styles = [], count = {};
+    members.forEach(function(m) {
+      var k = m._cpStyle.join();
+      if (!count[k]) { count[k] = 0; styles.push(m._cpStyle); }
+      count[k] += 1;
+    });
+    var n = members.length, px = (n < 10 ? 30 : n < 100 ? 36 : 42) - (css ? 8 : 0);
+    var color = styles.length === 1 ? styles[0][0] : '#37474f';
+    var m = L.marker(at, {keyboard: false, riseOnHover: true, zIndexOffset: css ? 0 : 1000,
       icon: L.divIcon({className: 'cp-icon', iconSize: [px, px], iconAnchor: [px / 2, px / 2],
         html: '<div class="cp-badge cp-cluster ' + css + '" style="background:' + color +
           ';width:' + (px - 4) + 'px;height:' + (px - 4) + 'px;line-height:' + (px - 4) +
           'px">' + n + '</div>'})});
-    m.bindTooltip(order.map(function(t) {
-      var s = S[t] || S.other || S.home;
+    m.bindTooltip(styles.map(function(s) {
       return '<span class="cp-cluster-row"><i style="background:' + s[0] + '">' + s[1] +
-        '</i>\u00d7' + types[t] + '</span>';
+        '</i>\u00d7' + count[s.join()] + '</span>';
     }).join(' '), {className: 'cp-tooltip', direction: 'top', offset: [0, -px / 2]});
     m.on('click', function() {
       var b = L.latLngBounds(members.map(function(x) { return x.getLatLng(); }));
@@ -151,6 +158,9 @@ function clustered(st, fc, inView, S, key, css, size) {
       markers.forEach(function(m) { group.addLayer(m); });
       return {badges: markers.length, bubbles: 0};
     }
+    // Greedy grid clustering in screen pixels: a badge joins the first group whose first
+    // badge is closer than R, else starts one. Groups are drawn at their first badge, so no
+    // two are closer than R.
     markers.forEach(function(m) {
       var p = map.project(m.getLatLng(), z), cx = Math.floor(p.x / R), cy = Math.floor(p.y / R);
       var hit = null;
@@ -169,7 +179,7 @@ function clustered(st, fc, inView, S, key, css, size) {
     var bubbles = 0;
     groups.forEach(function(g) {
       if (g.m.length === 1) { group.addLayer(g.m[0]); } else {
-        group.addLayer(bubble(g.m, map)); bubbles += 1;
+        group.addLayer(bubble(g.m, map, g.m[0].getLatLng())); bubbles += 1;
       }
     });
     return {badges: groups.length - bubbles, bubbles: bubbles};
@@ -252,9 +262,9 @@ function build(st, name, inView) {
     };
     o.onEachFeature = bind;
   } else if (name === 'homes') {
-    return clustered(st, fc, inView, {home: d.badges.home}, null, 'cp-home', 18);
+    return clustered(badges(fc, inView, {home: d.badges.home}, null, 'cp-home', 18), 'cp-home');
   } else if (name === 'contact_points') {
-    return clustered(st, fc, inView, d.badges, 't', '', 24);
+    return clustered(badges(fc, inView, d.badges, 't', '', 24), '');
   } else if (name === 'county_labels') {
     o.pointToLayer = countyLabel;
   }
