@@ -400,8 +400,11 @@ def test_badges_grouped_when_zoomed_out_and_split_when_zoomed_in(
     )
     assert gap >= legibility.CLUSTER_PX - 1
     # A click on a bubble zooms in on its badges.
-    bubbles.first.click()
-    frame.wait_for_function("() => map_div.getZoom() > 7", timeout=10000)
+    frame.locator(".leaflet-marker-pane .cp-cluster:not(.cp-home)").first.click()
+    frame.wait_for_function(
+        "() => map_div.getZoom() > 7 && !map_div._animatingZoom && window.cpLegible.zoom > 7",
+        timeout=10000,
+    )
     near = _legible(frame, legibility.CLUSTER_MAX_ZOOM)
     assert near["bubbles"] == 0 and bubbles.count() == 0
     assert near["badges"] == len(city.contact_points) + len(city.homes)
