@@ -4,10 +4,11 @@ The renderer (``render.js``) turns these constants into zoom levels of the loade
 the map starts (``window.cpZoomRules`` in the browser): a rule says how large a thing must
 be on screen, in pixels, and the data says how large it is on the ground (the largest
 service radius, the median township). So the thresholds follow the data's own scale: the
-106-township demo city (townships ~14 km across, radii up to 10 km) shows everything at
-its initial view as before, while a province fitted to the same screen (each township ~25
-px) starts with grouped badges, no circles and light township outlines, and shows them as
-one zooms in.
+106-township demo city (townships ~17 km across, radii up to 10 km) shows everything at
+its initial view as before, while a province fitted to the same map (each township ~17 px)
+starts with grouped badges, no circles, light township outlines and no village dots, and
+shows them as one zooms in. Township names have their own zoom
+(:data:`dashboard.map.tools.LABEL_ZOOM`).
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ CLUSTER_PX = 30
 CLUSTER_MAX_ZOOM = 14
 #: Service radius circles (road mode: the reached road stretches) and collection-site links
 #: are drawn from the zoom at which the data's largest radius is this many pixels: smaller,
-#: hundreds of dashed rings merge into one blob (demo city at its initial view: 10 km is
-#: ~55 px, drawn; the stand-in province fitted to 1440 px: ~17 px, drawn from ~1 zoom in).
-RADII_MIN_PX = 30
+#: hundreds of dashed rings merge into one blob. The demo city at its initial view (zoom
+#: 8.75-9 in the dashboard's 640 px map): 10 km is ~35-45 px, drawn; the stand-in province
+#: fitted to the same map: ~10 px, drawn from ~1.3 zoom levels in.
+RADII_MIN_PX = 24
 #: Township outlines are drawn as hairlines below the zoom at which the median township is
 #: this many pixels across: at ~25 px the 0.8 px white and 1.6 px red outlines of 1,500
-#: townships cover their fill colours, the very thing the map shows (demo: ~80 px, unchanged).
+#: townships cover their fill colours, the very thing the map shows (demo at its initial
+#: view: ~55-65 px, unchanged).
 TOWN_MIN_PX = 40
 #: The village layer is drawn (on a canvas, only the villages in view) when at most this
 #: many villages are in view; with more, a note says to zoom in. The demo city's 1,984
