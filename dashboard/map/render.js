@@ -151,9 +151,16 @@ function clustered(markers, css) {
     });
     return m;
   }
+  var last = null;
   function update(map) {
+    var z = map.getZoom();
+    if (last && last.zoom === z) { return last; }  // a pan or new colours: same groups
+    last = regroup(map, z); last.zoom = z;
+    return last;
+  }
+  function regroup(map, z) {
     group.clearLayers();
-    var z = map.getZoom(), R = RULES.clusterPx, cells = {}, groups = [];
+    var R = RULES.clusterPx, cells = {}, groups = [];
     if (z >= RULES.clusterMaxZoom) {
       markers.forEach(function(m) { group.addLayer(m); });
       return {badges: markers.length, bubbles: 0};
@@ -191,9 +198,16 @@ function villages(st, fc, inView) {
   var feats = fc.features.filter(inView), made = new Array(feats.length);
   var renderer = L.canvas({pane: 'cpDots', padding: 0.2});
   var group = L.layerGroup(), make = dot('c', '__V_UNCOVERED__', '__V_COVERED__', 2.5, false);
+  var last = null;
   function update(map) {
-    // Counted in the view, drawn with a margin (a short pan needs no redraw).
-    var view = map.getBounds(), b = view.pad(0.2), inside = [], seen = 0;
+    // Counted in the view, drawn with a margin: a short pan or new colours need no redraw.
+    var view = map.getBounds(), z = map.getZoom();
+    if (last && last.zoom === z && last.bounds.contains(view)) { return last.result; }
+    last = {zoom: z, bounds: view.pad(0.2), result: redraw(map, view)};
+    return last.result;
+  }
+  function redraw(map, view) {
+    var b = view.pad(0.2), inside = [], seen = 0;
     for (var i = 0; i < feats.length; i++) {
       var c = feats[i].geometry.coordinates, ll = [c[1], c[0]];
       if (b.contains(ll)) { inside.push(i); if (view.contains(ll)) { seen += 1; } }
