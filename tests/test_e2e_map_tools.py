@@ -19,7 +19,7 @@ import pytest
 
 from dashboard import state
 from dashboard.i18n import t
-from dashboard.map import tiles
+from dashboard.map import legibility, search_index, tiles
 from dashboard.map.tools import LABEL_ZOOM
 from tests.support.e2e import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, stop_app, wait_healthy
 from tests.support.mbtiles import make_mbtiles
@@ -42,6 +42,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     src = folder / "demo-base.mbtiles"
     make_mbtiles(src, (west, south, east, north), range(7, 12))
     before = set(tiles.TILES_DIR.iterdir()) if tiles.TILES_DIR.exists() else set()
+    lists = search_index.SEARCH_DIR
+    before_lists = set(lists.iterdir()) if lists.exists() else set()
     env = {
         tiles.ENV_FILE: str(src),
         tiles.ENV_URL: f"http://127.0.0.1:{free_port()}/{{z}}/{{x}}/{{y}}.png",  # nobody listens
@@ -57,6 +59,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stop_app(proc)
         for made in set(tiles.TILES_DIR.iterdir()) - before if tiles.TILES_DIR.exists() else ():
             shutil.rmtree(made, ignore_errors=True)
+        for made in set(lists.iterdir()) - before_lists if lists.exists() else ():
+            made.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="module")
@@ -304,3 +308,145 @@ def test_reference_base_map_draws_roads_and_seats(
     assert 0 < few < more
     assert frame.locator(".cp-seat").count() == len(load_demo_city().townships["county"].unique())
     page.screenshot(path=str(artifacts_dir / "e2e_map_reference.png"))
+
+
+def _pinyin_village() -> tuple[str, str, str, float, float]:
+    """A village whose full pinyin and initials start no other place's keys."""
+    from dashboard.map.search import pinyin_keys
+    from geodata.demo.load import load_demo_city
+
+    city = load_demo_city()
+    names = [
+        *city.townships["name"].astype(str),
+        *city.villages["name"].astype(str),
+        *city.townships["county"].astype(str).unique(),
+    ]
+    keys = [pinyin_keys(n) for n in names]
+    for row in city.villages.itertuples():
+        name = str(row.name)
+        full, initials = pinyin_keys(name)
+        if names.count(name) == 1 and all(
+            sum(1 for f, i in keys if f.startswith(k) or i.startswith(k)) == 1
+            for k in (full, initials)
+        ):
+            return name, full, initials, float(row.geometry.y), float(row.geometry.x)
+    raise AssertionError("no village with unique pinyin")
+
+
+def test_search_by_pinyin_flies_to_a_village(server: str, page: Any, artifacts_dir: Path) -> None:
+    name, full, initials, lat, lon = _pinyin_village()
+    frame = _open(page, server)
+    box = frame.locator(".cp-search input")
+    rows = frame.locator(".cp-search-list div")
+    box.fill(initials.upper())  # initials, typed in capitals
+    frame.wait_for_function(
+        "(n) => (document.querySelector('.cp-search-list div') || {}).textContent?.startsWith(n)",
+        arg=name,
+        timeout=30000,
+    )
+    box.fill(full[:-2])  # the full pinyin, not quite typed out
+    frame.wait_for_function(
+        "(n) => (document.querySelector('.cp-search-list div') || {}).textContent?.startsWith(n)",
+        arg=name,
+        timeout=10000,
+    )
+    assert rows.first.inner_text().startswith(name)
+    page.screenshot(path=str(artifacts_dir / "e2e_map_search_pinyin.png"))
+    box.press("Enter")
+    frame.wait_for_function(
+        "() => window.cpSearchTarget && map_div.getZoom() === 15", timeout=20000
+    )
+    center = frame.evaluate("() => map_div.getCenter()")
+    assert abs(center["lat"] - lat) < 1e-3 and abs(center["lng"] - lon) < 1e-3
+    assert frame.evaluate("() => window.cpSearchTarget.name") == name
+
+
+def _legible(frame: Any, zoom: float) -> dict[str, Any]:
+    """Zoom the map (no animation) and return what the zoom rules drew."""
+    frame.evaluate(f"() => map_div.setZoom({zoom}, {{animate: false}})")
+    frame.wait_for_function(f"() => window.cpLegible && window.cpLegible.zoom === {zoom}")
+    return dict(frame.evaluate("() => window.cpLegible"))
+
+
+def test_badges_grouped_when_zoomed_out_and_split_when_zoomed_in(
+    server: str, page: Any, artifacts_dir: Path
+) -> None:
+    from geodata.demo.load import load_demo_city
+
+    city = load_demo_city()
+    frame = _open(page, server)
+    far = _legible(frame, 7)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(artifacts_dir / "e2e_map_bubbles.png"))
+    bubbles = frame.locator(".leaflet-marker-pane .cp-cluster")
+    assert far["bubbles"] > 0 and bubbles.count() == far["bubbles"]
+    # Each bubble counts its badges; together they and the single badges are every point.
+    counts = [int(n) for n in bubbles.all_inner_texts()]
+    assert all(n >= 2 for n in counts)
+    assert sum(counts) + far["badges"] == len(city.contact_points) + len(city.homes)
+    # No contact point's badge or bubble is left hidden under another: centres are apart.
+    gap = frame.evaluate(
+        """() => {
+            const c = [...document.querySelectorAll('.leaflet-marker-pane .cp-badge')]
+                .filter(e => !e.classList.contains('cp-home'))
+                .map(e => e.getBoundingClientRect())
+                .map(b => [b.left + b.width / 2, b.top + b.height / 2]);
+            let gap = Infinity;
+            c.forEach((a, i) => c.forEach((b, j) => {
+                if (i < j) { gap = Math.min(gap, Math.hypot(a[0] - b[0], a[1] - b[1])); }
+            }));
+            return gap;
+        }"""
+    )
+    assert gap >= legibility.CLUSTER_PX - 1
+    # A click on a bubble zooms in on its badges.
+    frame.locator(".leaflet-marker-pane .cp-cluster:not(.cp-home)").first.click()
+    frame.wait_for_function(
+        "() => map_div.getZoom() > 7 && !map_div._animatingZoom && window.cpLegible.zoom > 7",
+        timeout=10000,
+    )
+    near = _legible(frame, legibility.CLUSTER_MAX_ZOOM)
+    assert near["bubbles"] == 0 and bubbles.count() == 0
+    assert near["badges"] == len(city.contact_points) + len(city.homes)
+
+
+def test_circles_only_from_a_zoom_on(server: str, page: Any, artifacts_dir: Path) -> None:
+    frame = _open(page, server)
+    rules = frame.evaluate("() => window.cpZoomRules")
+    start = frame.evaluate("() => window.cpLegible")
+    # The demo city at its initial view shows its circles and outlines as before.
+    assert start["detail"] and not start["thin"] and start["zoom"] >= rules["detail"]
+    circles = "document.querySelectorAll('.leaflet-cpDetail-pane path').length"
+    shown = "getComputedStyle(map_div.getPane('cpDetail')).display !== 'none'"
+    assert frame.evaluate(f"() => {circles}") > 0 and frame.evaluate(f"() => {shown}")
+    low = _legible(frame, 7)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(artifacts_dir / "e2e_map_low_zoom.png"))
+    assert not low["detail"] and low["thin"]
+    assert not frame.evaluate(f"() => {shown}")
+    high = _legible(frame, 10)
+    assert high["detail"] and not high["thin"] and frame.evaluate(f"() => {shown}")
+
+
+def test_save_the_map_view_as_pdf(server: str, page: Any, artifacts_dir: Path) -> None:
+    frame = _open(page, server)
+    with page.expect_download(timeout=60000) as info:
+        frame.locator(".cp-tool a", has_text=t("maptool_export_pdf", "zh")).click()
+    path = artifacts_dir / "e2e_map_export.pdf"
+    info.value.save_as(str(path))
+    assert info.value.suggested_filename.startswith(t("maptool_file", "zh"))
+    assert info.value.suggested_filename.endswith(".pdf")
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    title = frame.evaluate("() => window.cpExportedPdf.title")
+    assert title.startswith(t("demo_city_name", "zh"))
+    title_hex = "FEFF" + "".join(f"{ord(c):04X}" for c in title)
+    assert f"/Title <{title_hex}>".encode() in data
+    if shutil.which("pdftotext"):
+        import subprocess
+
+        text = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert t("demo_city_name", "zh") in text
+        assert t("legend_blind_spot", "zh") in text  # the legend's lines too

@@ -56,7 +56,12 @@ MAP_TEXT: dict[str, tuple[str, str]] = {
     ),
     "maptool_total": ("共 {km} 公里", "{km} km in all"),
     "maptool_export": ("保存图片", "Save image"),
+    "maptool_export_pdf": ("保存PDF", "Save PDF"),
     "maptool_export_title": ("地图", "Map"),
     "maptool_north": ("北", "N"),
     "maptool_file": ("地图", "map"),
+    "maptool_villages_zoom": (
+        "视野内有 {n} 个村（社区），放大后显示",
+        "{n} villages in view: zoom in to see them",
+    ),
 }

@@ -182,9 +182,8 @@ def _build(
         "contact_points": cp_fc,
         "homes": mappoints.home_features(city.homes, lang),
     }
-    from dashboard.map.search import places
-
-    extra = {"labels": labels.items, "places": places(city.townships, city.villages)}
+    # The search list is not here: it is published once as a file (map/search_index.py).
+    extra = {"labels": labels.items}
     payload = MapPayload(layers, mapdata.bounds(towns), extra)
     return MapLayers(payload, _figures(city, towns, result, payload.bounds))
 

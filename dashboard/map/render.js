@@ -2,8 +2,15 @@
 if (window.cpView) { return; }
 var PAD = [__PAD__, __PAD__];
 var RADIUS_COLORS = __RADIUS_COLORS__;
+// What is drawn at which zoom (dashboard/map/legibility.py): sizes on screen in pixels,
+// turned into zoom levels of the loaded data by zoomRules().
+var RULES = __RULES__;
 var ORDER = ['townships', 'blind_spots', 'roads', 'counties', 'radii', 'site_links', 'villages',
   'collection_sites', 'homes', 'contact_points', 'county_labels'];
+// Layers in panes of their own, above the townships: hidden as a whole below their zoom.
+var PANES = {radii: 'cpDetail', site_links: 'cpDetail', villages: 'cpDots',
+  collection_sites: 'cpDots'};
+var EARTH_M = 40075016.686;
 function hatch() {
   if (document.getElementById('cp-hatch')) { return; }
   var d = document.createElement('div');
@@ -57,22 +64,187 @@ function countyLabel(f, latlng) {
     html: '<span>' + f.properties.label + '</span>'})});
 }
 function ownStyle(f) { return f.properties.style; }
+// --- Zoom rules ---------------------------------------------------------------------------
+function metresAt(zoom, lat) { return EARTH_M * Math.cos(lat * Math.PI / 180) / Math.pow(2, zoom + 8); }
+function zoomFor(metres, px, lat) {
+  // The zoom at which `metres` on the ground are `px` pixels on screen.
+  return metres > 0 ? Math.log(px * EARTH_M * Math.cos(lat * Math.PI / 180) / metres) /
+    Math.LN2 - 8 : 0;
+}
+function bbox(g, b) {
+  var c = g.coordinates, t = g.type;
+  if (t === 'Point') { c = [c]; } else if (t === 'Polygon' || t === 'MultiLineString') {
+    c = [].concat.apply([], c); } else if (t === 'MultiPolygon') {
+    c = [].concat.apply([], [].concat.apply([], c)); }
+  for (var i = 0; i < c.length; i++) {
+    b[0] = Math.min(b[0], c[i][0]); b[1] = Math.min(b[1], c[i][1]);
+    b[2] = Math.max(b[2], c[i][0]); b[3] = Math.max(b[3], c[i][1]);
+  }
+  return b;
+}
+function spanM(b) {  // the geometric mean of a box's width and height, in metres
+  var kx = 111320 * Math.cos((b[1] + b[3]) / 2 * Math.PI / 180);
+  return Math.sqrt(Math.max(0, (b[2] - b[0]) * kx) * Math.max(0, (b[3] - b[1]) * 110574));
+}
+function zoomRules(d) {
+  var lay = d.layers, lat = d.bounds ? (d.bounds[0][0] + d.bounds[1][0]) / 2 : 35;
+  var towns = (lay.townships || {features: []}).features, sizes = [];
+  for (var i = 0; i < towns.length; i++) {
+    sizes.push(spanM(bbox(towns[i].geometry, [180, 90, -180, -90])));
+  }
+  sizes.sort(function(a, b) { return a - b; });
+  var town = sizes.length ? sizes[Math.floor(sizes.length / 2)] : 0, radius = 0;
+  var radii = (lay.radii || {features: []}).features;
+  for (var k = 0; k < radii.length; k++) {
+    var f = radii[k];  // a circle's radius, or half the span of a reached road stretch
+    radius = Math.max(radius, f.properties.r ||
+      spanM(bbox(f.geometry, [180, 90, -180, -90])) / 2);
+  }
+  return {detail: radius ? zoomFor(2 * radius, 2 * RULES.radiiMinPx, lat) : 0,
+    outlines: town ? zoomFor(town, RULES.townMinPx, lat) : 0,
+    clusterMax: RULES.clusterMaxZoom, villageMaxDots: RULES.villageMaxDots,
+    townMetres: town, radiusMetres: radius};
+}
+function thinStyle(st, s) {
+  // Below the outline zoom: hairlines, so the fill colours read.
+  if (!st.thin) { return s; }
+  return {fillColor: s.fillColor, fillOpacity: s.fillOpacity, color: s.color,
+    weight: Math.min(s.weight, 0.3), opacity: Math.min(s.opacity, 0.5)};
+}
+// --- Badges grouped into count bubbles ----------------------------------------------------
+// The badges of one layer (contact points or homes), each knowing its badge style.
+function badges(fc, inView, S, key, css, size) {
+  var out = [];
+  L.geoJson(fc, {filter: inView, pointToLayer: badge(S, key, css, size), onEachFeature: bind})
+    .eachLayer(function(l) {
+      l._cpStyle = key ? (S[l.feature.properties[key]] || S.other) : S.home; out.push(l);
+      if (key) { l.setZIndexOffset(500); }  // a contact point above a home
+    });
+  return out;
+}
+// The badges of a layer grouped: a bubble where badges would overlap, with the count and
+// (tooltip) the badges in it; it splits as one zooms in, a click zooms in on it. Contact
+// points and homes are grouped apart (a point's type stays readable beside a home).
+function clustered(markers, css) {
+  var group = L.layerGroup();
+  function bubble(members, map, at) {
+    var styles = [], count = {};
+    members.forEach(function(m) {
+      var k = m._cpStyle.join();
+      if (!count[k]) { count[k] = 0; styles.push(m._cpStyle); }
+      count[k] += 1;
+    });
+    var n = members.length, px = (n < 10 ? 30 : n < 100 ? 36 : 42) - (css ? 8 : 0);
+    var color = styles.length === 1 ? styles[0][0] : '#37474f';
+    var m = L.marker(at, {keyboard: false, riseOnHover: true, zIndexOffset: css ? 0 : 1000,
+      icon: L.divIcon({className: 'cp-icon', iconSize: [px, px], iconAnchor: [px / 2, px / 2],
+        html: '<div class="cp-badge cp-cluster ' + css + '" style="background:' + color +
+          ';width:' + (px - 4) + 'px;height:' + (px - 4) + 'px;line-height:' + (px - 4) +
+          'px">' + n + '</div>'})});
+    m.bindTooltip(styles.map(function(s) {
+      return '<span class="cp-cluster-row"><i style="background:' + s[0] + '">' + s[1] +
+        '</i>\u00d7' + count[s.join()] + '</span>';
+    }).join(' '), {className: 'cp-tooltip', direction: 'top', offset: [0, -px / 2]});
+    m.on('click', function() {
+      var b = L.latLngBounds(members.map(function(x) { return x.getLatLng(); }));
+      map.fitBounds(b.pad(0.3), {maxZoom: RULES.clusterMaxZoom, padding: [40, 40]});
+    });
+    return m;
+  }
+  var last = null;
+  function update(map) {
+    var z = map.getZoom();
+    if (last && last.zoom === z) { return last; }  // a pan or new colours: same groups
+    last = regroup(map, z); last.zoom = z;
+    return last;
+  }
+  function regroup(map, z) {
+    group.clearLayers();
+    var R = RULES.clusterPx, cells = {}, groups = [];
+    if (z >= RULES.clusterMaxZoom) {
+      markers.forEach(function(m) { group.addLayer(m); });
+      return {badges: markers.length, bubbles: 0};
+    }
+    // Greedy grid clustering in screen pixels: a badge joins the first group whose first
+    // badge is closer than R, else starts one. Groups are drawn at their first badge, so no
+    // two are closer than R.
+    markers.forEach(function(m) {
+      var p = map.project(m.getLatLng(), z), cx = Math.floor(p.x / R), cy = Math.floor(p.y / R);
+      var hit = null;
+      for (var dx = -1; dx <= 1 && !hit; dx++) {
+        for (var dy = -1; dy <= 1 && !hit; dy++) {
+          var cell = cells[(cx + dx) + ':' + (cy + dy)] || [];
+          for (var k = 0; k < cell.length; k++) {
+            if (cell[k].p.distanceTo(p) < R) { hit = cell[k]; break; }
+          }
+        }
+      }
+      if (hit) { hit.m.push(m); return; }
+      var g = {p: p, m: [m]}, id = cx + ':' + cy;
+      (cells[id] = cells[id] || []).push(g); groups.push(g);
+    });
+    var bubbles = 0;
+    groups.forEach(function(g) {
+      if (g.m.length === 1) { group.addLayer(g.m[0]); } else {
+        group.addLayer(bubble(g.m, map, g.m[0].getLatLng())); bubbles += 1;
+      }
+    });
+    return {badges: groups.length - bubbles, bubbles: bubbles};
+  }
+  return {layer: group, update: update};
+}
+// --- Villages: on a canvas, only those in view, only when few enough ----------------------
+function villages(st, fc, inView) {
+  var feats = fc.features.filter(inView), made = new Array(feats.length);
+  var renderer = L.canvas({pane: 'cpDots', padding: 0.2});
+  var group = L.layerGroup(), make = dot('c', '__V_UNCOVERED__', '__V_COVERED__', 2.5, false);
+  var last = null;
+  function update(map) {
+    // Counted in the view, drawn with a margin: a short pan or new colours need no redraw.
+    var view = map.getBounds(), z = map.getZoom();
+    if (last && last.zoom === z && last.bounds.contains(view)) { return last.result; }
+    last = {zoom: z, bounds: view.pad(0.2), result: redraw(map, view)};
+    return last.result;
+  }
+  function redraw(map, view) {
+    var b = view.pad(0.2), inside = [], seen = 0;
+    for (var i = 0; i < feats.length; i++) {
+      var c = feats[i].geometry.coordinates, ll = [c[1], c[0]];
+      if (b.contains(ll)) { inside.push(i); if (view.contains(ll)) { seen += 1; } }
+    }
+    group.clearLayers();
+    if (seen > RULES.villageMaxDots) { return {villages: 0, tooMany: seen}; }
+    inside.forEach(function(i) {
+      if (!made[i]) {
+        var f = feats[i], c = f.geometry.coordinates;
+        var m = make(f, L.latLng(c[1], c[0]));
+        m.options.renderer = renderer; m.feature = f; bind(f, m); made[i] = m;
+      }
+      group.addLayer(made[i]);
+    });
+    return {villages: inside.length, tooMany: 0};
+  }
+  return {layer: group, update: update};
+}
 function build(st, name, inView) {
   var d = st.d, lay = d.layers, fc = lay[name === 'blind_spots' ? 'townships' : name];
   if (!fc || !fc.features.length) { return null; }
   var o = {filter: inView};
+  if (PANES[name]) { o.pane = PANES[name]; }
   if (name === 'townships') {
     o.style = function(f) {
       var s = f.properties.style, c = st.fills ? st.fills[f.properties.i] : null;
-      return {fillColor: c || s.fillColor, fillOpacity: s.fillOpacity, color: s.color,
-        weight: s.weight, opacity: s.opacity};
+      return thinStyle(st, {fillColor: c || s.fillColor, fillOpacity: s.fillOpacity,
+        color: s.color, weight: s.weight, opacity: s.opacity});
     };
     o.onEachFeature = bind;
   } else if (name === 'blind_spots') {
     o.filter = function(f) { return f.properties.b && inView(f); };
     o.interactive = false;
-    o.style = {fillColor: 'url(#cp-hatch)', fillOpacity: 1, color: '__BLIND__', weight: 1.6,
-      opacity: 0.95};
+    o.style = function() {
+      return thinStyle(st, {fillColor: 'url(#cp-hatch)', fillOpacity: 1, color: '__BLIND__',
+        weight: 1.6, opacity: 0.95});
+    };
   } else if (name === 'counties') {
     o.interactive = false; o.style = ownStyle;
   } else if (name === 'roads') {
@@ -82,7 +254,9 @@ function build(st, name, inView) {
       return {color: '__ROAD__', weight: f.properties.w, opacity: 0.75, lineCap: 'round'};
     };
   } else if (name === 'radii') {
-    o.pointToLayer = radiusCircle;
+    o.pointToLayer = function(f, latlng) {
+      var c = radiusCircle(f, latlng); c.options.pane = o.pane; return c;
+    };
     o.interactive = false;
     // Road mode: service areas are road stretches, thick translucent lines per type.
     o.style = function(f) {
@@ -94,27 +268,64 @@ function build(st, name, inView) {
     o.interactive = false;
     o.style = function() { return {color: '__LINK__', weight: 1, opacity: 0.7}; };
   } else if (name === 'villages') {
-    o.pointToLayer = dot('c', '__V_UNCOVERED__', '__V_COVERED__', 2.5, false);
-    o.onEachFeature = bind;
+    return villages(st, fc, inView);
   } else if (name === 'collection_sites') {
-    o.pointToLayer = dot('o', '__SITE__', '__ORPHAN__', 4, true); o.onEachFeature = bind;
-  } else if (name === 'homes') {
-    o.pointToLayer = badge({home: d.badges.home}, null, 'cp-home', 18);
+    o.pointToLayer = function(f, latlng) {
+      var m = dot('o', '__SITE__', '__ORPHAN__', 4, true)(f, latlng);
+      m.options.pane = o.pane; return m;
+    };
     o.onEachFeature = bind;
+  } else if (name === 'homes') {
+    return clustered(badges(fc, inView, {home: d.badges.home}, null, 'cp-home', 18), 'cp-home');
   } else if (name === 'contact_points') {
-    o.pointToLayer = badge(d.badges, 't', '', 24); o.onEachFeature = bind;
+    return clustered(badges(fc, inView, d.badges, 't', '', 24), '');
   } else if (name === 'county_labels') {
     o.pointToLayer = countyLabel;
   }
   return L.geoJson(fc, o);
+}
+function hint(map, text) {
+  var box = map._cpHint;
+  if (!text) { if (box) { box.style.display = 'none'; } return; }
+  if (!box) { box = map._cpHint = L.DomUtil.create('div', 'cp-zoom-hint', map.getContainer()); }
+  box.textContent = text; box.style.display = '';
+}
+// Apply the zoom rules to the drawn layers (after each view, zoom and move).
+function refresh(map) {
+  var st = map._cp;
+  if (!st) { return; }
+  var z = map.getZoom(), Z = st.rules, thin = z < Z.outlines;
+  if (thin !== st.thin) {
+    st.thin = thin;
+    st.outlined.forEach(function(l) { l.setStyle(l.options.style); });
+  }
+  var detail = z >= Z.detail;
+  map.getPane('cpDetail').style.display = detail ? '' : 'none';
+  var out = {zoom: z, detail: detail, thin: thin, badges: 0, bubbles: 0, villages: 0};
+  var many = 0;
+  st.dynamic.forEach(function(dyn) {
+    var r = dyn.update(map);
+    out.badges += r.badges || 0; out.bubbles += r.bubbles || 0;
+    out.villages += r.villages || 0; many = Math.max(many, r.tooMany || 0);
+  });
+  var T = st.d.tools || {};
+  hint(map, many && T.villages_zoom ? T.villages_zoom.replace('{n}', many.toLocaleString('en-US')) : '');
+  out.villagesHidden = many;
+  window.cpLegible = out;
 }
 window.cpInit = function(map, d) {
   hatch();
   window.cpLabels = d.labels;
   var towns = (d.layers.townships || {features: []}).features;
   for (var i = 0; i < towns.length; i++) { towns[i].properties.i = i; }
-  map._cp = {d: d, groups: [], key: null, bounds: null, fills: null, towns: null};
+  ['cpDetail', 'cpDots'].forEach(function(name, k) {
+    if (!map.getPane(name)) { map.createPane(name).style.zIndex = 410 + 10 * k; }
+  });
+  map._cp = {d: d, groups: [], key: null, bounds: null, fills: null, towns: null,
+    rules: zoomRules(d), thin: false, outlined: [], dynamic: []};
+  window.cpZoomRules = map._cp.rules;
   if (d.bounds) { map.fitBounds(d.bounds, {padding: PAD, animate: false}); }
+  map.on('zoomend moveend', function() { refresh(map); });
 };
 window.cpView = function(map, v) {
   var st = map._cp;
@@ -128,7 +339,8 @@ window.cpView = function(map, v) {
     });
   } else {
     for (var g = 0; g < st.groups.length; g++) { map.removeLayer(st.groups[g]); }
-    st.groups = []; st.towns = null;
+    st.groups = []; st.towns = null; st.outlined = []; st.dynamic = [];
+    st.thin = map.getZoom() < st.rules.outlines;
     var county = v.county || '';
     var inView = function(f) { return !county || f.properties.k === county; };
     var shown = {townships: true};
@@ -138,9 +350,11 @@ window.cpView = function(map, v) {
       if (!shown[ORDER[n]]) { continue; }
       var layer = build(st, ORDER[n], inView);
       if (!layer) { continue; }
+      if (layer.update) { st.dynamic.push(layer); layer = layer.layer; }
       layer.addTo(map);
       st.groups.push(layer);
       if (ORDER[n] === 'townships') { st.towns = layer; }
+      if (ORDER[n] === 'townships' || ORDER[n] === 'blind_spots') { st.outlined.push(layer); }
     }
     st.key = key;
   }
@@ -149,6 +363,7 @@ window.cpView = function(map, v) {
     map.fitBounds(v.bounds, {padding: PAD, animate: false});
   }
   st.bounds = b;
+  refresh(map);
   window.cpDrawSeq = (window.cpDrawSeq || 0) + 1;
 };
 })();

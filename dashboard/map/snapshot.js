@@ -11,13 +11,25 @@ function halo(g, text, x, y, size, weight, color) {
   g.textBaseline = 'middle'; g.lineWidth = 3; g.strokeStyle = '#fff';
   g.strokeText(text, x, y); g.fillStyle = color; g.fillText(text, x, y);
 }
+function zOf(el) {
+  var pane = el.closest('.leaflet-pane');
+  return pane ? parseInt(getComputedStyle(pane).zIndex, 10) || 0 : 0;
+}
 function svgImages(map, done) {
-  // Every SVG of the map's panes (townships, outlines, radii, lines; the reference roads) as
-  // images, in drawing order; the hatch pattern lives in another SVG of the page, copied in.
-  var svgs = [].slice.call(map.getPanes().mapPane.querySelectorAll('svg'));
+  // Every SVG and canvas of the map's panes (townships, outlines, radii, lines, villages; the
+  // reference roads) as images, by pane then drawing order, without the panes hidden at this
+  // zoom; the hatch pattern lives in another SVG of the page, copied in.
+  var all = [].slice.call(map.getPanes().mapPane.querySelectorAll('svg, canvas'))
+    .filter(function(el) { return el.getClientRects().length > 0; });
+  var svgs = all.map(function(el, i) { return [zOf(el), i, el]; }).sort(function(a, b) {
+    return a[0] - b[0] || a[1] - b[1]; }).map(function(x) { return x[2]; });
   var out = new Array(svgs.length), left = svgs.length;
   if (!left) { done([]); return; }
   svgs.forEach(function(svg, k) {
+    if (svg.tagName.toLowerCase() === 'canvas') {
+      out[k] = [svg, svg]; left -= 1; if (!left) { done(out); }
+      return;
+    }
     var clone = svg.cloneNode(true);
     var defs = document.getElementById('cp-hatch');
     if (defs) {
@@ -146,6 +158,7 @@ function render(map, T, withTiles, done) {
     });
     ctr.querySelectorAll('.cp-town-label span, .cp-county-label span, .cp-seat span')
       .forEach(function(s) {
+      if (s.style.visibility === 'hidden') { return; }
       var r = rel(s, box), big = s.parentNode.classList.contains('cp-county-label');
       halo(g, s.textContent, r.x + r.w / 2, r.y + r.h / 2, big ? 13 : 11, big ? 700 : 400,
         '#1c2b3a');
@@ -169,27 +182,40 @@ function render(map, T, withTiles, done) {
     done(cv);
   });
 }
+function download(blob, name) {
+  var a = document.createElement('a');
+  a.download = name; a.href = URL.createObjectURL(blob);
+  document.body.appendChild(a); a.click(); a.remove();
+  setTimeout(function() { URL.revokeObjectURL(a.href); }, 5000);
+}
+function fileName(T, ext) { return T.file + '-' + new Date().toISOString().slice(0, 10) + ext; }
 function save(cv, T) {
   cv.toBlob(function(blob) {
-    var a = document.createElement('a');
-    var day = new Date().toISOString().slice(0, 10);
-    a.download = T.file + '-' + day + '.png'; a.href = URL.createObjectURL(blob);
-    document.body.appendChild(a); a.click(); a.remove();
+    download(blob, fileName(T, '.png'));
     window.cpExported = {width: cv.width, height: cv.height, bytes: blob.size};
-    setTimeout(function() { URL.revokeObjectURL(a.href); }, 5000);
   }, 'image/png');
 }
-window.cpExportControl = function(map, T) {
+function savePdf(cv, T) {
+  // The same picture as the PNG, as a JPEG on an A4 page (pdf.js), with its texts.
+  var data = atob(cv.toDataURL('image/jpeg', 0.92).split(',')[1]);
+  var jpeg = new Uint8Array(data.length);
+  for (var i = 0; i < data.length; i++) { jpeg[i] = data.charCodeAt(i); }
+  var lines = [title(T)].concat(legendRows().map(function(r) { return r.h || r.t; }));
+  var pdf = window.cpPdf(jpeg, cv.width, cv.height, lines, new Date());
+  download(new Blob([pdf], {type: 'application/pdf'}), fileName(T, '.pdf'));
+  window.cpExportedPdf = {bytes: pdf.length, title: lines[0]};
+}
+function exportButton(map, T, text, css, saver) {
   var C = L.Control.extend({options: {position: 'topleft'}, onAdd: function() {
-    var bar = L.DomUtil.create('div', 'leaflet-bar cp-tool cp-export');
+    var bar = L.DomUtil.create('div', 'leaflet-bar cp-tool ' + css);
     var a = L.DomUtil.create('a', '', bar);
-    a.href = '#'; a.textContent = T.export; a.setAttribute('role', 'button');
+    a.href = '#'; a.textContent = text; a.setAttribute('role', 'button');
     L.DomEvent.on(a, 'click', function(e) {
       L.DomEvent.stop(e);
       render(map, T, true, function(cv) {
         // Tiles from another server taint the canvas: save the map without them then.
-        try { cv.toDataURL(); save(cv, T); } catch (err) {
-          render(map, T, false, function(plain) { save(plain, T); });
+        try { cv.toDataURL(); saver(cv, T); } catch (err) {
+          render(map, T, false, function(plain) { saver(plain, T); });
         }
       });
     });
@@ -197,5 +223,9 @@ window.cpExportControl = function(map, T) {
     return bar;
   }});
   new C().addTo(map);
+}
+window.cpExportControl = function(map, T) {
+  exportButton(map, T, T.export, 'cp-export', save);
+  exportButton(map, T, T.export_pdf, 'cp-export-pdf', savePdf);
 };
 })();

@@ -38,7 +38,49 @@ function watchTiles(map, T) {
   map.eachLayer(hook);
   map.on('layeradd', function(e) { hook(e.layer); });
 }
-function searchControl(map, places, T) {
+// The search list (dashboard/map/search_index.py): fetched once, when first needed; the
+// file may still be being written on a first start, so a failed fetch is tried again.
+function placesLoader(d, url) {
+  var list = d.places || null, waiting = [], loading = false;
+  return function(cb) {
+    if (list) { cb(list); return; }
+    waiting.push(cb);
+    if (loading || !url) { return; }
+    loading = true;
+    var tries = 0;
+    (function get() {
+      fetch(url).then(function(r) {
+        if (!r.ok) { throw new Error(r.status); }
+        return r.json();
+      }).then(function(got) {
+        list = window.cpPlaces = got;
+        waiting.forEach(function(f) { f(got); }); waiting = [];
+      }).catch(function() {
+        tries += 1;
+        if (tries < 90) { setTimeout(get, 1000); } else { loading = false; }
+      });
+    })();
+  };
+}
+// Places whose name, full pinyin (p[5]) or pinyin initials (p[6]) match: names that start
+// with the text first, then pinyin that starts with it, then the rest.
+function matches(places, text) {
+  var q = esc(text.trim()), latin = /^[a-z0-9 ]+$/i.test(q);
+  var k = latin ? q.toLowerCase().replace(/ /g, '') : '';
+  var ranks = [[], [], []];
+  for (var i = 0; i < places.length && ranks[0].length < 8; i++) {
+    var p = places[i], at = p[0].indexOf(q);
+    if (at === 0) { ranks[0].push(p); continue; }
+    if (k && p[5] !== undefined) {
+      if (p[6].indexOf(k) === 0 || p[5].indexOf(k) === 0) { ranks[1].push(p); continue; }
+      if (p[6].indexOf(k) > 0 || p[5].indexOf(k) > 0) { ranks[2].push(p); continue; }
+    }
+    if (at > 0) { ranks[2].push(p); }
+  }
+  return ranks[0].concat(ranks[1], ranks[2]).slice(0, 8);
+}
+window.cpMatches = matches;
+function searchControl(map, load, T) {
   var mark = null;
   function go(p) {
     map.flyTo([p[2], p[3]], [13, 15, 10][p[1]], {duration: 0.6});
@@ -55,24 +97,24 @@ function searchControl(map, places, T) {
     var list = L.DomUtil.create('div', 'cp-search-list', box);
     var found = [];
     function update() {
-      var q = esc(input.value.trim()); list.innerHTML = ''; found = [];
-      if (!q) { return; }
-      var starts = [], inside = [];
-      for (var i = 0; i < places.length && starts.length < 8; i++) {
-        var at = places[i][0].indexOf(q);
-        if (at === 0) { starts.push(places[i]); } else if (at > 0) { inside.push(places[i]); }
-      }
-      found = starts.concat(inside).slice(0, 8);
-      if (!found.length) { list.innerHTML = '<div>' + esc(T.no_match) + '</div>'; }
-      found.forEach(function(p, k) {
-        var row = L.DomUtil.create('div', k === 0 ? 'cp-first' : '', list);
-        // A village's "where" is its township's index among the places.
-        var where = typeof p[4] === 'number' ? (places[p[4]] || [''])[0] : p[4];
-        row.innerHTML = p[0] + '<small>' + (where ? where + ' · ' : '') +
-          esc([T.township, T.village, T.county][p[1]]) + '</small>';
-        row.onclick = function() { go(p); list.innerHTML = ''; };
+      var text = input.value;
+      load(function(places) {
+        if (text !== input.value) { return; }  // typed on meanwhile
+        list.innerHTML = ''; found = [];
+        if (!text.trim()) { return; }
+        found = matches(places, text);
+        if (!found.length) { list.innerHTML = '<div>' + esc(T.no_match) + '</div>'; }
+        found.forEach(function(p, k) {
+          var row = L.DomUtil.create('div', k === 0 ? 'cp-first' : '', list);
+          // A village's "where" is its township's index among the places.
+          var where = typeof p[4] === 'number' ? (places[p[4]] || [''])[0] : p[4];
+          row.innerHTML = p[0] + '<small>' + (where ? where + ' · ' : '') +
+            esc([T.township, T.village, T.county][p[1]]) + '</small>';
+          row.onclick = function() { go(p); list.innerHTML = ''; };
+        });
       });
     }
+    input.addEventListener('focus', function() { load(function() {}); });
     input.addEventListener('input', update);
     input.addEventListener('keydown', function(e) {
       if (e.key === 'Enter' && found.length) { go(found[0]); list.innerHTML = ''; }
@@ -128,22 +170,25 @@ function measureControl(map, T) {
     }
   });
 }
-function townLabels(map, places) {
+function townLabels(map, load) {
   var group = L.layerGroup().addTo(map);
   if (!map.getPane('cpLabels')) { map.createPane('cpLabels').style.zIndex = 550; }
   function update() {
-    group.clearLayers();
-    if (map.getZoom() < LABEL_ZOOM) { window.cpTownLabels = 0; return; }
-    var b = map.getBounds().pad(0.1), n = 0;
-    for (var i = 0; i < places.length; i++) {
-      var p = places[i];
-      if (p[1] !== 0 || !b.contains([p[2], p[3]])) { continue; }
-      L.marker([p[2], p[3]], {pane: 'cpLabels', interactive: false, keyboard: false,
-        icon: L.divIcon({className: 'cp-town-label', iconSize: null,
-          html: '<span>' + p[0] + '</span>'})}).addTo(group);
-      n += 1;
-    }
-    window.cpTownLabels = n;
+    if (map.getZoom() < LABEL_ZOOM) { group.clearLayers(); window.cpTownLabels = 0; return; }
+    load(function(places) {
+      group.clearLayers();
+      if (map.getZoom() < LABEL_ZOOM) { window.cpTownLabels = 0; return; }
+      var b = map.getBounds().pad(0.1), n = 0;
+      for (var i = 0; i < places.length; i++) {
+        var p = places[i];
+        if (p[1] !== 0 || !b.contains([p[2], p[3]])) { continue; }
+        L.marker([p[2], p[3]], {pane: 'cpLabels', interactive: false, keyboard: false,
+          icon: L.divIcon({className: 'cp-town-label', iconSize: null,
+            html: '<span>' + p[0] + '</span>'})}).addTo(group);
+        n += 1;
+      }
+      window.cpTownLabels = n;
+    });
   }
   map.on('zoomend moveend', update);
   update();
@@ -157,29 +202,33 @@ function declutter(map) {
     return e.getBoundingClientRect();
   });
   var OFF = [[0, 0], [0, -26], [0, 26], [-1, 0], [1, 0], [0, -44], [0, 44]];
+  var placed = [];  // a label clear of badges and of the labels placed before it, or hidden
   [].slice.call(pane.querySelectorAll('.cp-county-label span')).forEach(function(s) {
     s.style.position = 'relative'; s.style.left = '0px'; s.style.top = '0px';
+    s.style.visibility = '';
     var r = s.getBoundingClientRect();
     for (var k = 0; k < OFF.length; k++) {
       var dx = OFF[k][0] * (r.width / 2 + 16), dy = OFF[k][1];
       var box = {left: r.left + dx - 2, right: r.right + dx + 2, top: r.top + dy - 2,
         bottom: r.bottom + dy + 2};
-      if (!badges.some(function(b) { return overlaps(box, b); })) {
-        s.style.left = dx + 'px'; s.style.top = dy + 'px'; return;
+      var hit = function(b) { return overlaps(box, b); };
+      if (!badges.some(hit) && !placed.some(hit)) {
+        s.style.left = dx + 'px'; s.style.top = dy + 'px'; placed.push(box); return;
       }
     }
+    s.style.visibility = 'hidden';
   });
 }
 window.cpDeclutter = declutter;
-window.cpTools = function(map, d) {
+window.cpTools = function(map, d, searchUrl) {
   var T = d.tools || {};
   var st = document.createElement('style'); st.textContent = STYLE;
   document.head.appendChild(st);
   watchTiles(map, T);
-  var places = d.places || [];
-  searchControl(map, places, T);
+  var load = placesLoader(d, searchUrl);
+  searchControl(map, load, T);
   measureControl(map, T);
-  townLabels(map, places);
+  townLabels(map, load);
   if (window.cpExportControl) { window.cpExportControl(map, T); }
   var view = window.cpView;
   // Label widths are known once the CJK font is in: place the labels again then.

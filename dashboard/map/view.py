@@ -37,6 +37,7 @@ from dashboard.adapters.streamlit_internals import (
     folium_no_value_js,
 )
 from dashboard.i18n import Lang
+from dashboard.map import legibility
 from dashboard.map.palette import (
     BLIND_COLOR,
     LINK_COLOR,
@@ -115,6 +116,16 @@ CSS = f"""
 .cp-badge.cp-home {{ width: 15px; height: 15px; border-radius: 3px; border-width: 1.5px;
   font-size: 10px; line-height: 15px; }}
 .cp-icon {{ background: none; border: none; }}
+.cp-badge.cp-cluster {{ font-size: 14px; box-shadow: 0 0 0 3px rgba(255,255,255,.55),
+  0 1px 5px rgba(0,0,0,.6); cursor: zoom-in; }}
+.cp-cluster-row {{ margin-right: 6px; font-weight: 700; color: #1c2b3a; }}
+.cp-cluster-row i {{ display: inline-block; width: 16px; height: 16px; border-radius: 50%;
+  color: #fff; font-style: normal; font-size: 10px; line-height: 16px; text-align: center;
+  margin-right: 2px; }}
+.cp-zoom-hint {{ position: absolute; z-index: 1000; left: 50%; top: 10px;
+  transform: translateX(-50%); background: rgba(255,255,255,.92); color: #1c2b3a;
+  border: 1px solid #c5ccd6; border-radius: 4px; padding: 4px 10px; font-size: 13px;
+  pointer-events: none; }}
 .cp-county-label {{ background: none; border: none; color: #1c2b3a; font-size: 13px;
   font-weight: 700; white-space: nowrap; pointer-events: none;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; }}
@@ -135,6 +146,7 @@ RENDER_JS = (
     .read_text(encoding="utf-8")
     .replace("__PAD__", str(FIT_PADDING))
     .replace("__RADIUS_COLORS__", json.dumps({k: v[0] for k, v in POINT_STYLE.items()}))
+    .replace("__RULES__", json.dumps(legibility.rules()))
     .replace("__BLIND__", BLIND_COLOR)
     .replace("__ROAD__", ROAD_COLOR)
     .replace("__LINK__", LINK_COLOR)
@@ -162,8 +174,9 @@ def map_data(payload: MapPayload, lang: Lang) -> dict[str, Any]:
         "labels": payload.extra.get("labels", []),
         "badges": badge_styles(lang),
         "bounds": payload.bounds,
-        # The search box's places and the tools' texts (dashboard/map/tools.py).
-        "places": payload.extra.get("places", []),
+        # The tools' texts (dashboard/map/tools.py); the search box's places are fetched
+        # from a file (dashboard/map/search_index.py), a list given here is used instead.
+        **({"places": payload.extra["places"]} if "places" in payload.extra else {}),
         "tools": tool_texts(lang),
     }
 
@@ -235,7 +248,9 @@ html, body { width: 100%; height: 100%; margin: 0; padding: 0; }
 """
 
 
-def base_script(data_js: str, basemap: str = "none", tianditu_key: str = "") -> str:
+def base_script(
+    data_js: str, basemap: str = "none", tianditu_key: str = "", search_url: str = ""
+) -> str:
     """Return the component's base script: the map (``map_div``), tiles, renderer and data.
 
     Parameters
@@ -244,6 +259,9 @@ def base_script(data_js: str, basemap: str = "none", tianditu_key: str = "") -> 
         ``js_json(map_data(...))`` of the dataset.
     basemap, tianditu_key
         See :func:`build_map`.
+    search_url
+        Where the map fetches the search list
+        (:func:`dashboard.map.search_index.index_url`); empty: no search list.
     """
     var = FOLIUM_MAP_VAR
     return (
@@ -254,7 +272,7 @@ def base_script(data_js: str, basemap: str = "none", tianditu_key: str = "") -> 
         + RENDER_JS
         + f"window.cpInit({var}, {data_js});\n"
         + TOOLS_JS
-        + f"window.cpTools({var}, {var}._cp.d);\n"
+        + f"window.cpTools({var}, {var}._cp.d, {js_json(search_url)});\n"
     )
 
 
@@ -276,17 +294,18 @@ def component_args(
     tianditu_key: str = "",
     height: int = MAP_HEIGHT,
     static_base: str = IFRAME_STATIC_BASE,
+    search_url: str = "",
 ) -> dict[str, Any]:
     """Return the arguments streamlit-folium's component takes (its ``st_folium`` call's).
 
     ``script`` (the base map) changes only with the dataset, the language and the base
-    map; ``feature_group`` carries the view.
+    map; ``feature_group`` carries the view. ``search_url``: see :func:`base_script`.
     """
     js_links, css_links = leaflet_links(static_base)
     # Tuples, not lists: Streamlit checks every list or dict argument for a data frame,
     # which imports pandas (~0.6 s) on the way to the first map.
     return {
-        "script": base_script(data_js, basemap, tianditu_key),
+        "script": base_script(data_js, basemap, tianditu_key, search_url),
         "header": CSS
         + _FRAME_CSS.replace("__HEIGHT__", str(height)).replace("__MAP_VAR__", FOLIUM_MAP_VAR),
         "html": "",

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import state, timing
 from dashboard.i18n import Lang, current_lang, fmt_int, fmt_pop, fmt_share, t, t_md
+from dashboard.map import search_index
 from dashboard.map.cache import dataset_map
 from dashboard.map.legend import legend_html
 from dashboard.map.palette import MEASURES, ROAD_MEASURES
@@ -160,7 +161,12 @@ def render() -> None:
     left, right = st.columns([4.2, 1])
     scale, fills, summary, bounds = map_view(data.figures, measure, county)
     view = view_data(set(layers), county=county, fills=fills, bounds=bounds)
-    args = component_args(data.data_js, view, basemap, key)
+    # The search list is a file fetched by the map (written once per dataset, in the
+    # background; a warm start loads nothing for it).
+    search_index.publish(dataset_id, lambda: services.dataset_by_id(dataset_id).city)
+    args = component_args(
+        data.data_js, view, basemap, key, search_url=search_index.index_url(dataset_id)
+    )
     if basemap == "reference":
         from dashboard.map.reference import reference_data, reference_script
 
