@@ -19,7 +19,7 @@ from analysis.reach.network.types import FloatArray, IntArray
 #: witness only costs a superfluous shortcut.
 SETTLE_LIMIT = 60
 #: Priority weights of edge difference, contracted neighbours and level.
-PRIORITY_MIX = (1.0, 1.0, 1.0)
+PRIORITY_MIX = [1.0, 1.0, 1.0, 1.0]
 
 
 @dataclass(frozen=True, eq=False)

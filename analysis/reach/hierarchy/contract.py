@@ -17,13 +17,13 @@ import numpy as np
 from analysis.coverage.engine.kernels import _compiled
 from analysis.reach.hierarchy.graph import append_arc, find_arc, witness_search
 from analysis.reach.hierarchy.heap import heap_pop, heap_set
-from analysis.reach.network.types import FloatArray, IntArray
+from analysis.reach.network.types import BoolArray, FloatArray, IntArray
 
 _I64 = numba.int64[::1]
 _F64 = numba.float64[::1]
 _I2 = numba.int64[:, ::1]
 _SIDES = (_I2, _I64, _F64, _I64, _I2, _I64, _F64, _I64)
-_SCRATCH = (_F64, _I64, _F64, _I64, _I64)
+_SCRATCH = (numba.boolean[::1], _F64, _I64, _F64, _I64, _I64)
 _ARCS = numba.types.Tuple((_I64, _I64, _F64))
 
 
@@ -44,6 +44,7 @@ def shortcuts(  # pragma: no cover - compiled
     i_w: FloatArray,
     i_meta: IntArray,
     settle_limit: int,
+    goal: BoolArray,
     dist: FloatArray,
     hnode: IntArray,
     hkey: FloatArray,
@@ -54,6 +55,8 @@ def shortcuts(  # pragma: no cover - compiled
     count = 0
     ib, ie = i_slots[v, 0], i_slots[v, 0] + i_slots[v, 1]
     ob, oe = o_slots[v, 0], o_slots[v, 0] + o_slots[v, 1]
+    for ko in range(ob, oe):
+        goal[o_to[ko]] = True
     for ki in range(ib, ie):
         u, a = i_to[ki], i_w[ki]
         bound = -1.0
@@ -62,9 +65,14 @@ def shortcuts(  # pragma: no cover - compiled
                 bound = max(bound, a + o_w[ko])
         if bound < 0.0:
             continue
+        n_goals = oe - ob - (1 if goal[u] else 0)
+        goal_u = goal[u]
+        goal[u] = False
         n_touched = witness_search(
-            o_slots, o_to, o_w, u, v, bound, settle_limit, dist, hnode, hkey, pos, touched
-        )
+            o_slots, o_to, o_w, u, v, bound, settle_limit, goal, n_goals,
+            dist, hnode, hkey, pos, touched,
+        )  # fmt: skip
+        goal[u] = goal_u
         for ko in range(ob, oe):
             x = o_to[ko]
             c = a + o_w[ko]
@@ -82,6 +90,8 @@ def shortcuts(  # pragma: no cover - compiled
                 i_w[find_arc(i_slots, i_to, x, u)] = c
         for t in range(n_touched):
             dist[touched[t]] = np.inf
+    for ko in range(ob, oe):
+        goal[o_to[ko]] = False
     return count, o_to, o_w, i_to, i_w
 
 
@@ -129,12 +139,13 @@ def contract_all(  # pragma: no cover - compiled; tested through build_hierarchy
     dist = np.full(n, np.inf)
     hnode, hkey, pos = np.empty(n, np.int64), np.empty(n), np.full(n, -1, np.int64)
     touched = np.empty(n, np.int64)
+    goal = np.zeros(n, np.bool_)
     deleted, level = np.zeros(n, np.int64), np.zeros(n, np.int64)
     pnode, pkey, ppos = np.empty(n, np.int64), np.empty(n), np.full(n, -1, np.int64)
     psize = 0
     for v in range(n):
         c = shortcuts(v, False, o_slots, o_to, o_w, o_meta, i_slots, i_to, i_w, i_meta,
-                      settle_limit, dist, hnode, hkey, pos, touched)[0]  # fmt: skip
+                      settle_limit, goal, dist, hnode, hkey, pos, touched)[0]  # fmt: skip
         diff = c - o_slots[v, 1] - i_slots[v, 1]
         psize = heap_set(pnode, pkey, ppos, psize, v, mix[0] * diff)
     rank = np.full(n, -1, np.int64)
@@ -148,16 +159,17 @@ def contract_all(  # pragma: no cover - compiled; tested through build_hierarchy
     while psize > 0:
         v = pnode[0]
         psize = heap_pop(pnode, pkey, ppos, psize)
-        c = shortcuts(v, False, o_slots, o_to, o_w, o_meta, i_slots, i_to, i_w, i_meta,
-                      settle_limit, dist, hnode, hkey, pos, touched)[0]  # fmt: skip
-        diff = c - o_slots[v, 1] - i_slots[v, 1]
-        p = mix[0] * diff + mix[1] * deleted[v] + mix[2] * level[v]
-        if psize > 0 and p > pkey[0]:
-            psize = heap_set(pnode, pkey, ppos, psize, v, p)
-            continue
+        if mix[3] > 0.0:  # lazy update: recompute, put back when no longer the cheapest
+            c = shortcuts(v, False, o_slots, o_to, o_w, o_meta, i_slots, i_to, i_w, i_meta,
+                          settle_limit, goal, dist, hnode, hkey, pos, touched)[0]  # fmt: skip
+            diff = c - o_slots[v, 1] - i_slots[v, 1]
+            p = mix[0] * diff + mix[1] * deleted[v] + mix[2] * level[v]
+            if psize > 0 and p > pkey[0]:
+                psize = heap_set(pnode, pkey, ppos, psize, v, p)
+                continue
         _, o_to, o_w, i_to, i_w = shortcuts(
             v, True, o_slots, o_to, o_w, o_meta, i_slots, i_to, i_w, i_meta,
-            settle_limit, dist, hnode, hkey, pos, touched,
+            settle_limit, goal, dist, hnode, hkey, pos, touched,
         )  # fmt: skip
         n_near = 0
         for k in range(o_slots[v, 0], o_slots[v, 0] + o_slots[v, 1]):
@@ -190,7 +202,7 @@ def contract_all(  # pragma: no cover - compiled; tested through build_hierarchy
             deleted[x] += 1
             level[x] = max(level[x], level[v] + 1)
             c = shortcuts(x, False, o_slots, o_to, o_w, o_meta, i_slots, i_to, i_w, i_meta,
-                          settle_limit, dist, hnode, hkey, pos, touched)[0]  # fmt: skip
+                          settle_limit, goal, dist, hnode, hkey, pos, touched)[0]  # fmt: skip
             diff = c - o_slots[x, 1] - i_slots[x, 1]
             p = mix[0] * diff + mix[1] * deleted[x] + mix[2] * level[x]
             psize = heap_set(pnode, pkey, ppos, psize, x, p)

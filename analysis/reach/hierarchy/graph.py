@@ -13,7 +13,7 @@ import numpy as np
 
 from analysis.coverage.engine.kernels import _compiled
 from analysis.reach.hierarchy.heap import heap_clear, heap_pop, heap_set
-from analysis.reach.network.types import FloatArray, IntArray
+from analysis.reach.network.types import BoolArray, FloatArray, IntArray
 
 _I64 = numba.int64[::1]
 _F64 = numba.float64[::1]
@@ -57,7 +57,9 @@ def find_arc(slots: IntArray, to: IntArray, v: int, head: int) -> int:  # pragma
 
 
 @_compiled(numba.void(_I2, _I64, _F64, numba.int64, numba.int64))
-def remove_arc(slots: IntArray, to: IntArray, w: FloatArray, v: int, head: int) -> None:  # pragma: no cover
+def remove_arc(
+    slots: IntArray, to: IntArray, w: FloatArray, v: int, head: int
+) -> None:  # pragma: no cover
     """Drop ``v -> head`` from ``v``'s list (the last entry takes its place)."""
     k = find_arc(slots, to, v, head)
     if k >= 0:
@@ -68,7 +70,7 @@ def remove_arc(slots: IntArray, to: IntArray, w: FloatArray, v: int, head: int) 
 
 @_compiled(
     numba.int64(_I2, _I64, _F64, numba.int64, numba.int64, numba.float64, numba.int64,
-                _F64, _I64, _F64, _I64, _I64)
+                numba.boolean[::1], numba.int64, _F64, _I64, _F64, _I64, _I64)
 )  # fmt: skip
 def witness_search(  # pragma: no cover - compiled
     slots: IntArray,
@@ -78,13 +80,16 @@ def witness_search(  # pragma: no cover - compiled
     skip: int,
     bound: float,
     settle_limit: int,
+    goal: BoolArray,
+    n_goals: int,
     dist: FloatArray,
     hnode: IntArray,
     hkey: FloatArray,
     pos: IntArray,
     touched: IntArray,
 ) -> int:
-    """Dijkstra from ``source`` avoiding ``skip``, up to ``bound`` or ``settle_limit`` nodes.
+    """Dijkstra from ``source`` avoiding ``skip``, up to ``bound``, ``settle_limit`` nodes or
+    until the ``n_goals`` nodes marked in ``goal`` are settled.
 
     Leaves path lengths in ``dist`` (tentative ones are real paths too, so any ``dist[x]``
     is a valid upper bound); returns how many entries of ``touched`` to reset.
@@ -100,6 +105,10 @@ def witness_search(  # pragma: no cover - compiled
             break
         size = heap_pop(hnode, hkey, pos, size)
         settled += 1
+        if goal[x]:
+            n_goals -= 1
+            if n_goals == 0:
+                break
         for k in range(slots[x, 0], slots[x, 0] + slots[x, 1]):
             y = to[k]
             if y == skip:

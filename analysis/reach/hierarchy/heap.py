@@ -70,7 +70,9 @@ def heap_set(  # pragma: no cover - compiled
 
 
 @_compiled(numba.int64(_I64, _F64, _I64, numba.int64))
-def heap_pop(hnode: IntArray, hkey: FloatArray, pos: IntArray, size: int) -> int:  # pragma: no cover
+def heap_pop(
+    hnode: IntArray, hkey: FloatArray, pos: IntArray, size: int
+) -> int:  # pragma: no cover
     """Remove the top (read it first); the new size."""
     pos[hnode[0]] = -1
     size -= 1
