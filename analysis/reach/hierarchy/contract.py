@@ -111,7 +111,7 @@ def _record(  # pragma: no cover - compiled
 
 @_compiled(
     numba.types.Tuple((_I64, _I64, _I64, _F64, _I64, _I64, _F64))(
-        numba.int64, _I64, _I64, _F64, numba.int64, _F64
+        numba.int64, _I64, _I64, _F64, numba.int64, numba.int64, _F64
     )
 )
 def contract_all(  # pragma: no cover - compiled; tested through build_hierarchy
@@ -120,12 +120,15 @@ def contract_all(  # pragma: no cover - compiled; tested through build_hierarchy
     head: IntArray,
     weight: FloatArray,
     settle_limit: int,
+    guess_limit: int,
     mix: FloatArray,
 ) -> tuple[IntArray, IntArray, IntArray, FloatArray, IntArray, IntArray, FloatArray]:
     """Each node's rank and the upward (low -> high rank) and downward arcs (high -> low).
 
-    ``tail/head/weight``: distinct arcs, no loops. ``mix``: weights of edge difference,
-    contracted neighbours and level in the priority.
+    ``tail/head/weight``: distinct arcs, no loops. ``settle_limit``: nodes a witness search
+    may settle when contracting, ``guess_limit`` when estimating a priority. ``mix``: weights
+    of edge difference, contracted neighbours and level in the priority, and whether to
+    recompute a popped node's priority (> 0).
     """
     o_slots = np.zeros((n, 3), np.int64)
     i_slots = np.zeros((n, 3), np.int64)
@@ -145,7 +148,7 @@ def contract_all(  # pragma: no cover - compiled; tested through build_hierarchy
     psize = 0
     for v in range(n):
         c = shortcuts(v, False, o_slots, o_to, o_w, o_meta, i_slots, i_to, i_w, i_meta,
-                      settle_limit, goal, dist, hnode, hkey, pos, touched)[0]  # fmt: skip
+                      guess_limit, goal, dist, hnode, hkey, pos, touched)[0]  # fmt: skip
         diff = c - o_slots[v, 1] - i_slots[v, 1]
         psize = heap_set(pnode, pkey, ppos, psize, v, mix[0] * diff)
     rank = np.full(n, -1, np.int64)
@@ -161,7 +164,7 @@ def contract_all(  # pragma: no cover - compiled; tested through build_hierarchy
         psize = heap_pop(pnode, pkey, ppos, psize)
         if mix[3] > 0.0:  # lazy update: recompute, put back when no longer the cheapest
             c = shortcuts(v, False, o_slots, o_to, o_w, o_meta, i_slots, i_to, i_w, i_meta,
-                          settle_limit, goal, dist, hnode, hkey, pos, touched)[0]  # fmt: skip
+                          guess_limit, goal, dist, hnode, hkey, pos, touched)[0]  # fmt: skip
             diff = c - o_slots[v, 1] - i_slots[v, 1]
             p = mix[0] * diff + mix[1] * deleted[v] + mix[2] * level[v]
             if psize > 0 and p > pkey[0]:
@@ -202,7 +205,7 @@ def contract_all(  # pragma: no cover - compiled; tested through build_hierarchy
             deleted[x] += 1
             level[x] = max(level[x], level[v] + 1)
             c = shortcuts(x, False, o_slots, o_to, o_w, o_meta, i_slots, i_to, i_w, i_meta,
-                          settle_limit, goal, dist, hnode, hkey, pos, touched)[0]  # fmt: skip
+                          guess_limit, goal, dist, hnode, hkey, pos, touched)[0]  # fmt: skip
             diff = c - o_slots[x, 1] - i_slots[x, 1]
             p = mix[0] * diff + mix[1] * deleted[x] + mix[2] * level[x]
             psize = heap_set(pnode, pkey, ppos, psize, x, p)
