@@ -103,7 +103,7 @@ def downward_targets(h: Hierarchy, columns: ArrayLike) -> Downward:
 
 @_compiled(
     numba.void(_RO_INT, _RO_INT, _RO, _RO_INT, _RO_INT, _RO_INT, _RO, _RO_INT, _RO_INT,
-               _RO_INT, _RO, _RO, numba.int64, numba.int64, numba.int64, numba.float64[:, ::1])
+               _RO_INT, _RO, _RO, numba.int64, numba.int64, numba.float64[:, ::1])
 )  # fmt: skip
 def _rphast(  # pragma: no cover - compiled; tested through hierarchy_minutes
     up_ptr: IntArray,
@@ -120,10 +120,10 @@ def _rphast(  # pragma: no cover - compiled; tested through hierarchy_minutes
     limits: FloatArray,
     first: int,
     last: int,
-    lanes: int,
     out: FloatArray,
 ) -> None:
     """Rows ``first:last`` of ``out``: minutes from each source to each column."""
+    lanes = LANES  # a compile-time constant: the sweep's lane loop is unrolled
     n, size_r = local.size, ptr.size - 1
     dist = np.full(n, np.inf)
     hnode, hkey, pos = np.empty(n, np.int64), np.empty(n), np.full(n, -1, np.int64)
@@ -226,7 +226,7 @@ def hierarchy_minutes(
     def run(bound: tuple[int, int]) -> None:
         _rphast(h.up_ptr, h.up_head, h.up_minutes, down.local, down.ptr, down.tail,
                 down.minutes, down.column_at, ptr, nodes, start, limit, bound[0], bound[1],
-                lanes, out)  # fmt: skip
+                out)  # fmt: skip
 
     if workers > 1 and len(bounds) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
