@@ -24,7 +24,12 @@ from typing import Any
 
 import numpy as np
 
-from analysis.reach.hierarchy import build_hierarchy, downward_targets, hierarchy_minutes
+from analysis.reach.hierarchy import (
+    build_hierarchy,
+    downward_targets,
+    hierarchy_minutes,
+    legs_seeds,
+)
 from analysis.reach.legs import (
     Legs,
     dijkstra_rows,
@@ -43,16 +48,6 @@ SAMPLE = 48
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def seeds_of(legs: Legs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``seed_ptr, seed_node, seed_minutes`` of every place: its segment's ends, arrival legs."""
-    use = np.stack([np.isfinite(legs.arrive_from), np.isfinite(legs.arrive_to)], axis=1)
-    nodes = np.stack([legs.node_from, legs.node_to], axis=1)[use]
-    minutes = np.stack([legs.arrive_from, legs.arrive_to], axis=1)[use]
-    ptr = np.zeros(legs.node_from.size + 1, np.int64)
-    np.cumsum(use.sum(axis=1), out=ptr[1:])
-    return ptr, nodes.astype(np.int64), minutes
 
 
 def _timed(func: Any) -> tuple[Any, float, float]:
@@ -82,7 +77,7 @@ def _check(h: Any, graph: Any, legs: Legs, limits: np.ndarray, columns: np.ndarr
     ref = dijkstra_rows(with_virtual_sources(graph, legs), graph.shape[0] + rows, limits[rows])
     ref = ref[:, columns]
     ref[~(ref <= limits[rows][:, None])] = np.inf
-    ptr, nodes, minutes = seeds_of(legs)
+    ptr, nodes, minutes = legs_seeds(legs)
     got = hierarchy_minutes(h, ptr[: rows.size + 1], nodes, minutes, limits[rows], columns)
     if not np.array_equal(np.isinf(ref), np.isinf(got)):
         raise AssertionError("hierarchy and csgraph disagree on what is in reach")
@@ -111,7 +106,7 @@ def run_case(case: Case, cached: bool) -> dict[str, Any]:
     out["up_arcs"], out["down_arcs"] = int(h.up_head.size), int(h.down_tail.size)
     down, out["select_s"], _ = _timed(lambda: downward_targets(h, columns))
     out["restricted_nodes"], out["restricted_arcs"] = int(down.nodes.size), int(down.tail.size)
-    seeds = seeds_of(s_legs)
+    seeds = legs_seeds(s_legs)
     for workers in (1, 2):
         found, wall, cpu = _timed(lambda w=workers: _query_all(h, seeds, limits, columns, w))
         out[f"query{workers}_s"], out[f"query{workers}_cpu_s"] = wall, cpu
@@ -128,7 +123,7 @@ def run_case(case: Case, cached: bool) -> dict[str, Any]:
         )
         out["full_hierarchy_mb"] = full.nbytes / 1e6
         f_columns = target_columns(tgt)[1]
-        f_seeds = seeds_of(src)
+        f_seeds = legs_seeds(src)
         for workers in (1, 2):
             _, wall, cpu = _timed(lambda w=workers: _query_all(full, f_seeds, limits, f_columns, w))
             out[f"full_query{workers}_s"], out[f"full_query{workers}_cpu_s"] = wall, cpu
