@@ -28,13 +28,13 @@ from analysis.reach.hierarchy import (
     build_hierarchy,
     downward_targets,
     hierarchy_minutes,
-    legs_seeds,
 )
 from analysis.reach.legs import (
     Legs,
     dijkstra_rows,
     place_legs,
     reversed_graph,
+    source_seeds,
     target_columns,
     with_virtual_sources,
 )
@@ -77,7 +77,7 @@ def _check(h: Any, graph: Any, legs: Legs, limits: np.ndarray, columns: np.ndarr
     ref = dijkstra_rows(with_virtual_sources(graph, legs), graph.shape[0] + rows, limits[rows])
     ref = ref[:, columns]
     ref[~(ref <= limits[rows][:, None])] = np.inf
-    ptr, nodes, minutes = legs_seeds(legs)
+    ptr, nodes, minutes = source_seeds(legs)
     got = hierarchy_minutes(h, ptr[: rows.size + 1], nodes, minutes, limits[rows], columns)
     if not np.array_equal(np.isinf(ref), np.isinf(got)):
         raise AssertionError("hierarchy and csgraph disagree on what is in reach")
@@ -106,7 +106,7 @@ def run_case(case: Case, cached: bool) -> dict[str, Any]:
     out["up_arcs"], out["down_arcs"] = int(h.up_head.size), int(h.down_tail.size)
     down, out["select_s"], _ = _timed(lambda: downward_targets(h, columns))
     out["restricted_nodes"], out["restricted_arcs"] = int(down.nodes.size), int(down.tail.size)
-    seeds = legs_seeds(s_legs)
+    seeds = source_seeds(s_legs)
     for workers in (1, 2):
         found, wall, cpu = _timed(lambda w=workers: _query_all(h, seeds, limits, columns, w))
         out[f"query{workers}_s"], out[f"query{workers}_cpu_s"] = wall, cpu
@@ -123,7 +123,7 @@ def run_case(case: Case, cached: bool) -> dict[str, Any]:
         )
         out["full_hierarchy_mb"] = full.nbytes / 1e6
         f_columns = target_columns(tgt)[1]
-        f_seeds = legs_seeds(src)
+        f_seeds = source_seeds(src)
         for workers in (1, 2):
             _, wall, cpu = _timed(lambda w=workers: _query_all(full, f_seeds, limits, f_columns, w))
             out[f"full_query{workers}_s"], out[f"full_query{workers}_cpu_s"] = wall, cpu

@@ -152,5 +152,7 @@ def test_boundary_issues_are_drawn_on_a_map(tmp_path: Path) -> None:
     assert folium_no_value_js().strip() in m.get_root().render()
     html = m.get_root().render()
     assert "https://" not in html and "http://" not in html
-    (lat0, lon0), (lat1, lon1) = m._children[next(k for k in m._children if "fit_bounds" in k)].bounds
+    (lat0, lon0), (lat1, lon1) = m._children[
+        next(k for k in m._children if "fit_bounds" in k)
+    ].bounds
     assert 104.59 < lon0 < lon1 < 104.61 and 35.49 <= lat0 < lat1 <= 35.61

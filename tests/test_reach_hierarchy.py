@@ -16,9 +16,14 @@ from analysis.reach.hierarchy import (
     build_hierarchy,
     downward_targets,
     hierarchy_minutes,
-    legs_seeds,
 )
-from analysis.reach.legs import dijkstra_rows, place_legs, target_columns, with_virtual_sources
+from analysis.reach.legs import (
+    dijkstra_rows,
+    place_legs,
+    source_seeds,
+    target_columns,
+    with_virtual_sources,
+)
 from analysis.reach.times import _reduced
 from bench.reach import grid_network, random_places
 
@@ -148,7 +153,7 @@ def test_county_like_grid_matches_the_reduced_graph_dijkstra() -> None:
     ref = ref[:, columns]
     ref[~(ref <= limits[:, None])] = np.inf
     h = build_hierarchy(small)
-    ptr, nodes, minutes = legs_seeds(src)
+    ptr, nodes, minutes = source_seeds(src)
     down = downward_targets(h, columns)
     got = hierarchy_minutes(h, ptr, nodes, minutes, limits, columns, targets=down)
     _assert_same(got, ref)

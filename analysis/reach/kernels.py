@@ -15,8 +15,13 @@ Kernels:
 - ``"dijkstra"``: :mod:`analysis.reach.dijkstra` (numba, a bucket queue, releases the GIL);
 - ``"heap"``: the same on a 4-ary heap, for measurement.
 
-Another engine (for instance a contraction hierarchy) joins by registering a function with
-this signature in :data:`KERNELS`.
+Another engine joins by registering a function with this signature in :data:`KERNELS`.
+The contraction hierarchies of :mod:`analysis.reach.hierarchy` answer the same question
+(``hierarchy_minutes``; measured by ``bench/reach_hierarchy.py``) but are not registered: their
+shortcuts add the same arcs in another order (times equal to ~1e-15, not bit for bit, so a
+trip of exactly the limit could fall either side), and the build a call would pay (county 1.6 s,
+province 22 s of CPU) outweighs their cheap queries unless a hierarchy is kept per road
+network.
 """
 
 from __future__ import annotations

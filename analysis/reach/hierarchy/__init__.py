@@ -5,7 +5,6 @@ from analysis.reach.hierarchy.query import (
     Downward,
     downward_targets,
     hierarchy_minutes,
-    legs_seeds,
 )
 
 __all__ = [
@@ -14,5 +13,4 @@ __all__ = [
     "build_hierarchy",
     "downward_targets",
     "hierarchy_minutes",
-    "legs_seeds",
 ]

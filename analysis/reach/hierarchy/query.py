@@ -22,7 +22,6 @@ from numpy.typing import ArrayLike
 from analysis.coverage.engine.kernels import _compiled
 from analysis.reach.hierarchy.build import Hierarchy
 from analysis.reach.hierarchy.heap import heap_pop, heap_set
-from analysis.reach.legs import Legs
 from analysis.reach.network.types import FloatArray, IntArray
 
 _I64 = numba.int64[::1]
@@ -172,19 +171,6 @@ def _rphast(  # pragma: no cover - compiled; tested through hierarchy_minutes
             for c in range(column_at.size):
                 value = d[column_at[c] * lanes + lane]
                 out[s, c] = value if value <= limit else np.inf
-
-
-def legs_seeds(legs: Legs) -> tuple[IntArray, IntArray, FloatArray]:
-    """``seed_ptr, seed_node, seed_minutes`` of places as sources: each starts at its
-    segment's end nodes with the minutes from there to the place (its ``arrive_*`` legs; the
-    ends it cannot be reached from are left out), as :func:`~analysis.reach.legs.
-    with_virtual_sources` joins a virtual source node."""
-    use = np.stack([np.isfinite(legs.arrive_from), np.isfinite(legs.arrive_to)], axis=1)
-    nodes = np.stack([legs.node_from, legs.node_to], axis=1)[use]
-    minutes = np.stack([legs.arrive_from, legs.arrive_to], axis=1)[use]
-    ptr = np.zeros(legs.node_from.size + 1, np.int64)
-    np.cumsum(use.sum(axis=1), out=ptr[1:])
-    return ptr, nodes.astype(np.int64), minutes.astype(np.float64)
 
 
 def hierarchy_minutes(
