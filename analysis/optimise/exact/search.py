@@ -63,6 +63,8 @@ MAX_RESTARTS = 3
 #: few hundred nodes; where the LP gap is large it visits thousands without moving its
 #: bound, and HiGHS' root cuts close the gap faster.
 PROOF_NODES = 200
+#: Share of the time left for a proof tree over more columns than HiGHS is given.
+BIG_TREE_SHARE = 0.8
 
 
 def prove(
@@ -106,11 +108,16 @@ def prove(
             columns = fixed_columns(bound, value, incumbent)
     for restart in range(MAX_RESTARTS + 1):
         report(0.3, f"HiGHS: branch and bound over {columns.size} columns", force=True)
+        small = columns.size <= HANDOVER_MAX_COLUMNS
         tree = branch_and_bound(
             node_model(compact_lp(problem, arrays, columns)), incumbent, value, value_of,
-            rel_gap=rel_gap, budget=budget, improve=improve,
-            # HiGHS cannot take more columns over (handover.py): the tree keeps the time
-            max_nodes=PROOF_NODES if columns.size <= HANDOVER_MAX_COLUMNS else 10**9,
+            rel_gap=rel_gap, improve=improve,
+            # HiGHS cannot take more columns over (handover.py): the tree keeps the time,
+            # less a margin: the first LP of so large a model, solved from no basis, ended
+            # up to 4 s past its deadline under load (HiGHS does not poll the interrupt in
+            # all of its setup)
+            budget=budget if small else budget.sub(BIG_TREE_SHARE),
+            max_nodes=PROOF_NODES if small else 10**9,
             stop_on_improvement=0.0 if restart < MAX_RESTARTS else np.inf,
         )  # fmt: skip
         if tree.finished or tree.value <= value or budget.stopped():
