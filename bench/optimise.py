@@ -4,6 +4,7 @@ Usage::
 
     python bench/optimise.py [--only demo|province] [--time-limit S] [--no-spopt]
     python bench/optimise.py --family [--family-seed S] [--highs-limit S] [--no-highs]
+                             [--only-city C] [--only-request CITY#SEED ...]
 
 ``--family``: a family of seeded requests on the demo city and two generated cities, ours
 against plain HiGHS, with the distribution of times and gaps and the goal
@@ -244,14 +245,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--highs-limit", type=float, default=None, help="plain HiGHS, s")
     parser.add_argument("--no-highs", action="store_true", help="family: ours only")
     parser.add_argument("--only-city", choices=("demo", "valley", "plain"))
+    parser.add_argument(
+        "--only-request", action="append", default=[], metavar="CITY#SEED",
+        help="family: only these requests, as the table names them (e.g. plain#3, demo#-1)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.family:
         from bench.optimise_family import run_family
 
         limit = args.time_limit if args.highs_limit is None else args.highs_limit
         return run_family(
-            args.family_seed, args.time_limit, None if args.no_highs else limit, args.only_city
-        )
+            args.family_seed, args.time_limit, None if args.no_highs else limit, args.only_city,
+            only=tuple(args.only_request),
+        )  # fmt: skip
     if args.only in (None, "cancel"):
         cancel_latency(args.cancel_limit, args.cancel_after)
         if args.only == "cancel":

@@ -4,6 +4,7 @@ Usage::
 
     python -m bench.optimise --family [--family-seed S] [--time-limit S] [--highs-limit S]
                                       [--only-city demo|valley|plain] [--no-highs]
+                                      [--only-request CITY#SEED ...]
 
 Draws requests on the demo city (16) and on two generated cities of other shapes (8 each,
 :mod:`bench.family_cities`): 5-25 new points split over rural / enterprise / association
@@ -240,11 +241,20 @@ def _gap(sol: Solution) -> float:
 
 
 def run_family(
-    seed: int, time_limit: float, highs_limit: float | None, only_city: str | None = None
+    seed: int,
+    time_limit: float,
+    highs_limit: float | None,
+    only_city: str | None = None,
+    only: tuple[str, ...] = (),
 ) -> int:
-    """Solve the family, print the table and the summary; return the exit status."""
+    """Solve the family, print the table and the summary; return the exit status.
+
+    ``only``: requests named as in the table (``"plain#3"``), the others skipped.
+    """
     sizes = {c: n for c, n in CITY_SIZES.items() if only_city in (None, c)}
     requests = draw_requests(seed, sizes)
+    if only:
+        requests = [r for r in requests if f"{r.city}#{r.seed}" in only]
     print(f"family: {len(requests)} requests (seed {seed}), time limit {time_limit:g} s, "
           f"load {_load()}", flush=True)  # fmt: skip
     outcomes = []

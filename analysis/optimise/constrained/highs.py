@@ -9,6 +9,7 @@ from typing import Any
 import highspy
 import numpy as np
 
+from analysis.optimise.exact.budget import MILP_SHARE, Budget
 from analysis.optimise.model.problem import FloatArray, IntArray
 from analysis.optimise.progress import CancelLike, Reporter, is_cancelled
 from analysis.optimise.solverlog import new_highs
@@ -45,6 +46,7 @@ def run_highs(
     start: IntArray | None = None,
     cancel: CancelLike = None,
     report: Reporter | None = None,
+    budget: Budget | None = None,
 ) -> Run:
     """Solve ``lp`` (MILP when it has integrality), honouring the time and cancel.
 
@@ -64,6 +66,10 @@ def run_highs(
         stops within a callback's interval with its best plan.
     report
         Progress (the MIP gap).
+    budget
+        The solve's deadline and cancel (replaces ``time_limit_s``): HiGHS gets the time
+        left (a MILP :data:`~analysis.optimise.exact.budget.MILP_SHARE` of it, as its MILP
+        solver does not watch its limit everywhere) and an interrupt at the deadline.
     """
     t0 = time.perf_counter()
     h = new_highs()
@@ -87,8 +93,12 @@ def run_highs(
         h.cbMipInterrupt.subscribe(_interrupt)
         h.cbIpmInterrupt.subscribe(_interrupt)
         h.cbSimplexInterrupt.subscribe(_interrupt)
+    if budget is not None:
+        budget.attach(h, share=MILP_SHARE if len(lp.integrality_) else 1.0)
     h.run()
     status = _STATUS.get(h.getModelStatus(), "error")
+    if status == "cancelled" and budget is not None and not budget.cancelled():
+        status = "time_limit"  # the budget's interrupt at its deadline
     info = h.getInfo()
     integral = bool(len(lp.integrality_))
     if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:

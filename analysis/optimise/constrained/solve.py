@@ -32,6 +32,7 @@ from analysis.optimise.constrained.model import (
     build_milp,
     merge_rows,
 )
+from analysis.optimise.exact.budget import Budget
 from analysis.optimise.exact.milp_model import max_met_units
 from analysis.optimise.model.problem import CoverageProblem, FloatArray, IntArray, Solution
 from analysis.optimise.progress import CancelLike, Reporter, SolveCancelled, is_cancelled
@@ -171,27 +172,30 @@ def solve_constrained(
         restrict(p, keep), inp.capacity[keep], inp.sites_cap, inp.villages, inp.townships,
         inp.capacitated,
     )  # fmt: skip
-    met = (max_met_units(sub.problem) or 0) if relaxed else None
+    # every HiGHS call from here gets the time left and stops at the deadline
+    budget = Budget(time_limit_s - (time.perf_counter() - t0), cancel)
+    met = (max_met_units(sub.problem, budget=budget) or 0) if relaxed else None
     start_x = np.searchsorted(keep, greedy.columns)
-
-    def left() -> float:
-        return max(time_limit_s - (time.perf_counter() - t0), 0.05)
 
     milp = build_milp(sub, relaxed=relaxed, met_units=met)
     run = run_highs(
-        milp.to_highs(), time_limit_s=left(),
-        mip_rel_gap=mip_rel_gap, start=start_x, cancel=cancel, report=rep.sub(0.2, 0.9),
+        milp.to_highs(), time_limit_s=time_limit_s, mip_rel_gap=mip_rel_gap, start=start_x,
+        cancel=cancel, report=rep.sub(0.2, 0.9), budget=budget,
     )  # fmt: skip
     bound_ok = usable and not relaxed and proven_keep
     if run.status == "infeasible" and inp.townships and not is_cancelled(cancel):
         least_milp = build_milp(sub, relaxed=relaxed, met_units=met, mode="min")
-        least = run_highs(least_milp.to_highs(), time_limit_s=left(), start=start_x, cancel=cancel)
+        least = run_highs(
+            least_milp.to_highs(), time_limit_s=time_limit_s, start=start_x, cancel=cancel,
+            budget=budget,
+        )  # fmt: skip
         if least.values is not None and relaxed:
             cap = -least.objective * (1 + 1e-9) + 1e-6
             milp = build_milp(sub, relaxed=True, met_units=met, mode="cap", shortfall_cap=cap)
             run = run_highs(
-                milp.to_highs(), time_limit_s=left(), mip_rel_gap=mip_rel_gap,
+                milp.to_highs(), time_limit_s=time_limit_s, mip_rel_gap=mip_rel_gap,
                 start=np.flatnonzero(least.values[: keep.size] > 0.5), cancel=cancel,
+                budget=budget,
             )  # fmt: skip
             bound_ok = False
         elif least.values is not None:

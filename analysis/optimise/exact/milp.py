@@ -19,9 +19,10 @@ bound by column generation, then reduced-cost fixing against the best plan known
 depth-first branch and bound on the LP relaxation (:mod:`analysis.optimise.exact.branch`, over
 the compact model of :mod:`analysis.optimise.model.compact`) then proves optimality over the few
 hundred columns left, which is exact for the full model: on the demo city in a few dozen
-nodes, where HiGHS' MILP solver spent 2-10 s in its root cut loop. If the tree is not done
-within ``tree_share`` of the time limit, HiGHS' MILP solver goes on from its best plan,
-and the reported bound is the smallest proven one (column generation, tree, HiGHS).
+nodes, where HiGHS' MILP solver spent 2-10 s in its root cut loop. Where the LP gap is
+large the tree has no cuts to close it: after a few hundred nodes HiGHS' MILP solver goes on
+over the compact model from its best plan (:mod:`analysis.optimise.exact.handover`), and
+the reported bound is the smallest proven one (column generation, tree, HiGHS).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import numpy as np
 
 from analysis.optimise.exact.budget import MILP_SHARE, Budget, Clock
 from analysis.optimise.exact.colgen import LpBound, fixed_columns, lp_bound, start_columns
+from analysis.optimise.exact.handover import milp_over_compact
 from analysis.optimise.exact.milp_model import (
     MilpArrays,
     build_arrays,
@@ -69,7 +71,7 @@ def solve_milp(
     warm_start: Solution | None = None,
     lp_solver: str = "ipm",
     reduce_columns: bool = True,
-    tree_share: float = 0.5,
+    tree_share: float = 1.0,
     lp: LpBound | None = None,
     cancel: CancelLike = None,
     progress: ProgressFn | None = None,
@@ -100,9 +102,11 @@ def solve_milp(
         The LP relaxation of this problem (same ``relaxed``) if already solved, e.g. by
         :func:`analysis.optimise.heuristics.preview.preview_with_lp`: not solved again.
     tree_share
-        Share of the time limit for the branch and bound over the reduced model
-        (:mod:`analysis.optimise.exact.branch`); HiGHS gets what is left if the tree is not
-        finished by then.
+        Share of the time left for the branch and bound over the reduced model
+        (:mod:`analysis.optimise.exact.branch`). A proof tree over at most
+        :data:`~analysis.optimise.exact.handover.HANDOVER_MAX_COLUMNS` columns hands over
+        to HiGHS' MILP solver after :data:`~analysis.optimise.exact.search.PROOF_NODES`
+        nodes (HiGHS gets what is left); over more columns the tree keeps the time.
     cancel
         Event or callable checked from the HiGHS interrupt callbacks (about once per
         simplex iteration) and between nodes; the solve then stops with status
@@ -126,7 +130,12 @@ def solve_milp(
         ok = relaxed or not problem.violations(empty)
         status = "optimal" if ok else "infeasible"
         return Solution(empty, 0.0, 0.0, status, "highs", budget.elapsed())
-    met = max_met_units(problem, budget=budget) if relaxed else None
+    known = (
+        warm_start.columns
+        if warm_start is not None and not problem.violations(warm_start.columns, rules=False)
+        else None
+    )
+    met = max_met_units(problem, budget=budget, plan=known) if relaxed else None
     arrays = build_arrays(problem, relaxed, met_units=met)
     columns = np.arange(problem.n_columns, dtype=np.int64)
     usable = warm_start is not None and (
@@ -144,7 +153,6 @@ def solve_milp(
         first, lp = first_plan(problem, arrays, warm_start, met, lp, budget)
         if first is not None:
             warm_start, usable = first, True
-    floor, ceiling = -np.inf, np.inf
     if big and usable:
         assert warm_start is not None
         report(0.0, "HiGHS: LP bound by column generation", force=True)
@@ -181,23 +189,21 @@ def solve_milp(
                 report(1.0, "HiGHS: done", force=True)
                 done = "optimal" if _within(ceiling, incumbent, mip_rel_gap) else _why(budget)
                 return _result(problem, arrays, warm_start.columns, ceiling, done, budget.elapsed())
-            # the tree ran out of its share: HiGHS goes on over the columns fixing leaves
-            columns = fixed_columns(bound, incumbent, warm_start.columns)
-            floor = incumbent
-            report = report.sub(0.6, 1.0)
-    out = _solve(
-        problem, arrays, columns, floor, mip_rel_gap, warm_start if usable else None,
-        lp_solver, budget, report,
+            # the tree ran out of its share: HiGHS (with its cuts) goes on over the compact
+            # model of the columns fixing leaves
+            chosen, top, status = milp_over_compact(
+                problem, arrays, fixed_columns(bound, incumbent, warm_start.columns),
+                warm_start.columns, incumbent, mip_rel_gap, budget, report.sub(0.6, 1.0),
+                lambda c: combined_objective(problem, arrays, c),
+            )  # fmt: skip
+            ceiling = min(ceiling, top)
+            value = combined_objective(problem, arrays, chosen)
+            done = "optimal" if _within(ceiling, value, mip_rel_gap) else _why(budget)
+            return _result(problem, arrays, chosen, ceiling, done, budget.elapsed())
+    return _solve(
+        problem, arrays, columns, mip_rel_gap, warm_start if usable else None, lp_solver,
+        budget, report,
     )  # fmt: skip
-    if out.columns.size and np.isfinite(ceiling):
-        # the LP bound of the full model (column generation) is also a proven bound
-        soft = combined_objective(problem, arrays, out.columns) - out.objective
-        capped = max(min(ceiling - soft, out.bound), out.objective)
-        status = out.status
-        if status != "optimal" and _within(capped, out.objective, mip_rel_gap):
-            status = "optimal"
-        out = Solution(out.columns, out.objective, capped, status, out.method, out.seconds)
-    return out
 
 
 def _why(budget: Budget) -> str:
@@ -226,7 +232,6 @@ def _solve(
     problem: CoverageProblem,
     arrays: MilpArrays,
     columns: IntArray,
-    floor: float,
     mip_rel_gap: float,
     warm_start: Solution | None,
     lp_solver: str,
@@ -235,7 +240,7 @@ def _solve(
 ) -> Solution:
     """HiGHS MILP over the ``x`` columns ``columns``, within the budget's time left."""
     if budget.stopped():
-        return _stopped(problem, warm_start, floor, budget)
+        return _stopped(problem, warm_start, np.inf, budget)
     lp = to_lp(arrays, columns, integral=True)
     h = new_highs()
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
@@ -275,28 +280,11 @@ def _solve(
     report(1.0, "HiGHS: done", force=True)
     seconds = budget.elapsed()
     if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
-        if warm_start is not None and np.isfinite(floor):
-            if status not in ("infeasible", "optimal"):  # stopped before any proof
-                return _result(problem, arrays, warm_start.columns, np.inf, status, seconds)
-            # every better plan was excluded: the warm start is optimal
-            return _result(problem, arrays, warm_start.columns, floor, "optimal", seconds)
         status = "infeasible" if status in ("infeasible", "optimal") else status
         return Solution(np.zeros(0, np.int64), 0.0, float("inf"), status, "highs", seconds)
     values = np.asarray(h.getSolution().col_value)
     chosen = columns[np.flatnonzero(values[:n_sel] > 0.5)]
-    better_start = (
-        warm_start is not None
-        and np.isfinite(floor)
-        and combined_objective(problem, arrays, warm_start.columns)
-        > combined_objective(problem, arrays, chosen)
-    )
-    if better_start:
-        assert warm_start is not None
-        chosen = warm_start.columns
-    bound = max(float(info.mip_dual_bound), floor)
-    if status == "infeasible" and np.isfinite(floor) and warm_start is not None:
-        status = "optimal"
-    return _result(problem, arrays, chosen, bound, status, seconds)
+    return _result(problem, arrays, chosen, float(info.mip_dual_bound), status, seconds)
 
 
 def _result(

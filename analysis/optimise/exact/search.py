@@ -12,6 +12,7 @@ import numpy as np
 from analysis.optimise.exact.branch import TreeResult, branch_and_bound, node_model
 from analysis.optimise.exact.budget import Budget
 from analysis.optimise.exact.colgen import LpBound, fixed_columns, lp_bound, start_columns
+from analysis.optimise.exact.handover import HANDOVER_MAX_COLUMNS
 from analysis.optimise.exact.milp_model import MilpArrays, combined_objective, met_units_of
 from analysis.optimise.heuristics.greedy import lp_round
 from analysis.optimise.heuristics.swapsearch import local_search
@@ -57,6 +58,14 @@ def first_plan(
 #: (at most this many times): a better incumbent fixes more columns, and every node LP of
 #: the new tree is smaller (demo city, no site rules: 3,600 -> 1,100 columns).
 MAX_RESTARTS = 3
+#: Nodes of one proof tree before HiGHS' MILP solver takes over
+#: (:mod:`analysis.optimise.exact.handover`). Where the tree proves, it needs tens to a
+#: few hundred nodes; where the LP gap is large it visits thousands without moving its
+#: bound, and HiGHS' root cuts close the gap faster.
+PROOF_NODES = 200
+#: Share of the time left for a proof tree over more columns than HiGHS is given (the
+#: rest is a margin: such trees did not finish in the family, and their first LP overran).
+BIG_TREE_SHARE = 0.6
 
 
 def prove(
@@ -100,9 +109,16 @@ def prove(
             columns = fixed_columns(bound, value, incumbent)
     for restart in range(MAX_RESTARTS + 1):
         report(0.3, f"HiGHS: branch and bound over {columns.size} columns", force=True)
+        small = columns.size <= HANDOVER_MAX_COLUMNS
         tree = branch_and_bound(
             node_model(compact_lp(problem, arrays, columns)), incumbent, value, value_of,
-            rel_gap=rel_gap, budget=budget, improve=improve,
+            rel_gap=rel_gap, improve=improve,
+            # HiGHS cannot take more columns over (handover.py): the tree keeps the time,
+            # less a margin: the first LP of so large a model, solved from no basis, ended
+            # up to 4 s past its deadline under load (HiGHS does not poll the interrupt in
+            # all of its setup)
+            budget=budget if small else budget.sub(BIG_TREE_SHARE),
+            max_nodes=PROOF_NODES if small else 10**9,
             stop_on_improvement=0.0 if restart < MAX_RESTARTS else np.inf,
         )  # fmt: skip
         if tree.finished or tree.value <= value or budget.stopped():

@@ -109,7 +109,11 @@ def preview_with_lp(
     budget = Budget(np.inf if time_limit_s is None else time_limit_s, cancel)
     limited = time_limit_s is not None
     met = (
-        (max_met_units(problem, budget=budget) if limited else max_met_units(problem))
+        (
+            max_met_units(problem, budget=budget, plan=base.columns)
+            if limited
+            else max_met_units(problem, plan=base.columns)
+        )
         if relaxed
         else None
     )
