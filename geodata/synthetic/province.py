@@ -177,7 +177,8 @@ def _people(
     county_codes = [f"{p}{j + 1:02d}" for p, _, cs in PREFECTURES for j in range(len(cs))]
     is_district = np.array([c.endswith("区") for c in county_names])
     town_names = _names(rng, n_t, "")
-    rows, urban = [], np.zeros(n_t, dtype=bool)
+    rows: list[tuple[object, ...]] = []
+    urban = np.zeros(n_t, dtype=bool)
     for ci in range(N_COUNTIES):
         ts = np.flatnonzero(t_county == ci)
         ts = ts[np.argsort(d_seat[ts])]
@@ -197,23 +198,23 @@ def _people(
     kind = np.where(urban[township], "urban", "rural")
     d_centre = np.linalg.norm(xy - centre[township], axis=1)
     order = np.lexsort((d_centre, township))
-    rank = np.empty(len(xy), dtype=int)
+    v_rank = np.empty(len(xy), dtype=int)
     first = np.r_[0, np.flatnonzero(np.diff(township[order])) + 1]
-    rank[order] = np.arange(len(xy)) - np.repeat(first, np.diff(np.r_[first, len(xy)]))
+    v_rank[order] = np.arange(len(xy)) - np.repeat(first, np.diff(np.r_[first, len(xy)]))
     size = np.where(
         kind == "urban", rng.lognormal(np.log(4500), 0.5, len(xy)),
-        rng.lognormal(np.log(900), 0.6, len(xy)) * np.where(rank == 0, 3.0, 1.0),
+        rng.lognormal(np.log(900), 0.6, len(xy)) * np.where(v_rank == 0, 3.0, 1.0),
     )  # fmt: skip
     t_code = towns["code"].to_numpy()[township]
     v_code = [
         f"{c}{r + 1 if k == 'urban' else 201 + r:03d}"
-        for c, r, k in zip(t_code, rank, kind, strict=True)
+        for c, r, k in zip(t_code, v_rank, kind, strict=True)
     ]
-    suffix = np.where(kind == "urban", "社区", "村")
-    v_names = [f"{n}{s}" for n, s in zip(_names(rng, len(xy), ""), suffix, strict=True)]
+    v_suffix = np.where(kind == "urban", "社区", "村")
+    v_names = [f"{n}{s}" for n, s in zip(_names(rng, len(xy), ""), v_suffix, strict=True)]
     vils = pd.DataFrame(
         {"code": v_code, "name": v_names, "township_code": t_code, "kind": kind,
-         "is_township_seat": rank == 0, "population": np.round(size).astype(np.int64),
+         "is_township_seat": v_rank == 0, "population": np.round(size).astype(np.int64),
          "x": xy[:, 0], "y": xy[:, 1], "_t": township, "_c": county}
     )  # fmt: skip
     towns["population"] = vils.groupby("_t")["population"].sum().to_numpy()
@@ -259,13 +260,13 @@ def _points(
     from scipy.spatial import cKDTree
 
     tree = cKDTree(vxy)
-    rows = []
+    rows: list[dict[str, object]] = []
     for i in range(N_CONTACT_POINTS):  # 2-4 sites at the nearest villages not yet taken
         near = [int(v) for v in tree.query(cp_xy[i], k=12)[1] if int(v) not in used]
         for v in near[: int(rng.integers(2, 5))]:
             used.add(v)
             rows.append(
-                {"id": f"CJD{len(rows) + 1:04d}", "name": vils["name"].iat[v] + "立法信息采集点",
+                {"id": f"CJD{len(rows) + 1:04d}", "name": f"{vils['name'].iat[v]}立法信息采集点",
                  "contact_point_id": cps["id"].iat[i],
                  "site_type": "community" if vils["kind"].iat[v] == "urban" else "village",
                  "informants": np.int64(rng.integers(1, 6)), "x": vxy[v, 0], "y": vxy[v, 1]}
