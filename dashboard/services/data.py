@@ -10,6 +10,7 @@ A :class:`Dataset` is what the pages show: the demo city or the user's accepted 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
     from geodata.schema import LayerName
 
 DEMO_ID = "demo"
+#: ``COVERAGE_PLANNER_DEMO=province`` puts the fictional province (示例省（虚构）,
+#: :mod:`geodata.synthetic.province`, ~1,500 townships) in the demo city's place: for trying
+#: and measuring the dashboard at a province's scale (``bench/ui.py --province``).
+DEMO_ENV = "COVERAGE_PLANNER_DEMO"
 _ROOT = Path(__file__).resolve().parents[2]
 #: Files whose change changes what the demo city's pages show (data, analysis, display).
 _DEMO_INPUTS = (
@@ -46,6 +51,16 @@ _DEMO_INPUTS = (
 )
 
 
+def demo_choice() -> str:
+    """Return ``"province"`` when :data:`DEMO_ENV` asks for the province, else ``"city"``."""
+    return "province" if os.environ.get(DEMO_ENV, "").strip().lower() == "province" else "city"
+
+
+def demo_name_key() -> str:
+    """Return the i18n key of the demo dataset's name (示例市（虚构） or 示例省（虚构）)."""
+    return "demo_province_name" if demo_choice() == "province" else "demo_city_name"
+
+
 def demo_version() -> str:
     """Return a short fingerprint of the demo city and the code that turns it into a map.
 
@@ -53,8 +68,11 @@ def demo_version() -> str:
     the demo city's persisted map cache: any change to the data, the analysis or the display
     code gives a new id and a fresh computation.
     """
-    h = hashlib.sha256()
-    for pattern in _DEMO_INPUTS:
+    h = hashlib.sha256(demo_choice().encode())
+    inputs = _DEMO_INPUTS + (
+        ("geodata/synthetic/province.py",) if demo_choice() == "province" else ()
+    )
+    for pattern in inputs:
         for path in sorted(_ROOT.glob(pattern)):
             st_ = path.stat()
             h.update(f"{path.name}:{st_.st_size}:{st_.st_mtime_ns};".encode())
@@ -96,6 +114,10 @@ def is_demo_id(dataset_id: str) -> bool:
 def _demo_city() -> CityData:
     # cache_resource: CityData is frozen and never mutated; copying it on every rerun
     # (cache_data pickles) would cost more than the file read it saves.
+    if demo_choice() == "province":
+        from geodata.synthetic.province import load_province
+
+        return load_province()
     from geodata.demo.load import load_demo_city
 
     return load_demo_city()
@@ -135,9 +157,9 @@ def current_has_roads(dataset: Dataset | None = None) -> bool:
     if dataset is None:
         user = st.session_state.get(state.USER_DATASET)
         if not isinstance(user, Dataset):
-            return True
+            return demo_choice() == "city"  # the province has no roads
         dataset = user
-    return dataset.is_demo or has_roads(dataset)
+    return (dataset.is_demo and demo_choice() == "city") or has_roads(dataset)
 
 
 def standards(mode: str | None = None) -> Standards:

@@ -41,7 +41,7 @@ def _dataset_name() -> str:
         from dashboard.ui import dataset_name
 
         return dataset_name(user)
-    return t("demo_city_name")
+    return t(services.demo_name_key())
 
 
 def _domain_error(exc: ValueError) -> bool:
@@ -73,7 +73,12 @@ def _layer_label(name: str, road: bool, lang: Lang) -> str:
 
 
 def _controls(
-    lang: Lang, counties: list[str], measures: list[str], road: bool, basemaps: tuple[str, ...]
+    lang: Lang,
+    counties: list[str],
+    measures: list[str],
+    road: bool,
+    basemaps: tuple[str, ...],
+    area_level: str = "city",
 ) -> tuple[str, str, str, list[str]]:
     """Draw the measure, county and base map choices and the layer switches."""
     c1, c2, c3 = st.columns([1.1, 1.1, 1])
@@ -87,7 +92,7 @@ def _controls(
     county = c2.selectbox(
         t("county_label"),
         ["", *counties],
-        format_func=lambda c: t("all_counties", lang) if c == "" else c,
+        format_func=lambda c: t(f"all_area_{area_level}", lang) if c == "" else c,
         key=state.MAP_COUNTY,
         placeholder=t("select_placeholder"),
     )
@@ -170,7 +175,7 @@ def render() -> None:
     timing.mark("map: map sent")
 
     with controls:
-        chosen = _controls(lang, counties, measures, road, basemaps)
+        chosen = _controls(lang, counties, measures, road, basemaps, data.figures.area_level)
         if isinstance(tiles, TileProblem):
             st.warning(t_md(tiles.key, detail=tiles.detail))
         if basemap == "tianditu" and not key:

@@ -315,9 +315,9 @@ def build_province(seed: int = SEED) -> dict[str, gpd.GeoDataFrame]:
 
 
 def cache_dir() -> Path:
-    """Folder of the generated GeoPackages (``$XDG_CACHE_HOME/coverage-planner``)."""
+    """Folder of the generated GeoPackages (``~/.cache/coverage-planner/synthetic``)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "coverage-planner"
+    return Path(base) / "coverage-planner" / "synthetic"
 
 
 def province_path(seed: int = SEED) -> Path:
