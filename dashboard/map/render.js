@@ -118,7 +118,7 @@ window.cpInit = function(map, d) {
 };
 window.cpView = function(map, v) {
   var st = map._cp;
-  if (!st) { return; }
+  if (!st) { map._cpPending = v; return; }  // data still loading (load.js): drawn after
   var key = JSON.stringify([v.county || '', v.shown]);
   st.fills = v.fills || null;
   if (key === st.key && st.towns) {

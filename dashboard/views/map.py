@@ -15,8 +15,9 @@ from dashboard.map.cache import dataset_map
 from dashboard.map.legend import legend_html
 from dashboard.map.palette import MEASURES, ROAD_MEASURES
 from dashboard.map.pipeline import AreaFigures, map_view
+from dashboard.map.static_data import publish
 from dashboard.map.tiles import TileProblem, basemap_choices, tile_spec
-from dashboard.map.view import LAYERS, component_args, draw, view_data
+from dashboard.map.view import CODE_JS, LAYERS, component_args, draw, view_data
 from dashboard.services import data as services
 from dashboard.styles import dataset_badge
 
@@ -165,7 +166,15 @@ def render() -> None:
     left, right = st.columns([4.2, 1])
     scale, fills, summary, bounds = map_view(data.figures, measure, county)
     view = view_data(set(layers), county=county, fills=fills, bounds=bounds)
-    args = component_args(data.data_js, view, basemap, key)
+    # The data travels once, as a static file; the arguments carry its URL and the view.
+    args = component_args(
+        data.data_js,
+        view,
+        basemap,
+        key,
+        data_url=publish(data.data_js),
+        code_url=publish(CODE_JS, suffix=".js"),
+    )
     if basemap == "reference":
         from dashboard.map.reference import reference_data, reference_script
 
