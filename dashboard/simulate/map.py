@@ -32,11 +32,13 @@ from dashboard.map.palette import (
 )
 from dashboard.map.view import MapPayload
 from dashboard.simulate.features import DECIMALS, nearest_point, pending_features, point_features
+from dashboard.simulate.fetched import base_data, fetched_layers_js
 from dashboard.simulate.overlay import HATCH, hatch_js
 
 __all__ = [
     "DECIMALS",
     "HIT_DEG",
+    "base_data",
     "base_map",
     "base_payload",
     "fit_height",
@@ -216,6 +218,7 @@ def base_map(
     height: int,
     static_base: str = IFRAME_STATIC_BASE,
     labels: dict[str, Any] | None = None,
+    data_url: str = "",
 ) -> folium.Map:
     """Return the fixed base map: townships (tooltips only), county outlines and labels.
 
@@ -230,6 +233,10 @@ def base_map(
     labels
         County labels to draw instead of the payload's (e.g. moved off the point badges,
         :func:`dashboard.simulate.features.label_features`).
+    data_url
+        URL of :func:`base_data` as a static file (:func:`dashboard.map.static_data.
+        publish`): the map fetches its layers from it and the map's script (re-sent on
+        every rerun) carries only the URL. Without it the layers are in the script.
     """
     m = _Map(
         location=None,
@@ -247,6 +254,12 @@ def base_map(
     _Script(f"window.simLabels = {tip_labels};" + _TIP_FN + hatch_js()).add_to(m)
     for pane, z in PANES.items():
         folium.map.CustomPane(pane, z_index=z, pointer_events=False).add_to(m)
+    if data_url:
+        code = {"town_style": _TOWN_STYLE, "tooltip": _TOOLTIP, "style": _STYLE, "label": _LABEL}
+        js = fetched_layers_js(data_url, {k: v.js_code for k, v in code.items()}, COUNTY_PANE)
+        _Script(js).add_to(m)
+        m.fit_bounds(payload.bounds, padding=(10, 10))
+        return m
     layers = payload.layers
     towns = folium.GeoJson(
         layers["townships"],

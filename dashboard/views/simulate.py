@@ -27,6 +27,7 @@ from dashboard.map.cache import display_geometry, service_area
 from dashboard.map.legend import service_area_labels
 from dashboard.map.palette import POINT_STYLE
 from dashboard.map.reach import reach_info
+from dashboard.map.static_data import publish
 from dashboard.safetext import md_escape
 from dashboard.services import data as services
 from dashboard.services import labels as label_services
@@ -205,6 +206,24 @@ def _pending_points(scn: Any) -> list[dict[str, object]]:
     return cast("list[dict[str, object]]", sim_optimise.pending_points(scn).to_dict("records"))
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _base(
+    dataset_id: str,
+    lang: Any,
+    radii: tuple[tuple[str, float], ...],
+    mode: str,
+    _dataset: Any,
+    _result: Any,
+) -> tuple[Any, str]:
+    """The simulation base map's payload and its layers as JSON (:func:`sim_map.base_data`),
+    once per dataset, language, radii and reach mode: a click never rebuilds them."""
+    from dashboard.map.view import js_json
+
+    payload = sim_map.base_payload(_dataset, _result, dict(radii), lang)
+    labels = label_services.county_labels(_dataset, payload.layers.get("county_labels", {}))
+    return payload, js_json(sim_map.base_data(payload, labels))
+
+
 @st.fragment
 def _areas(dataset: services.Dataset, base_result: Any) -> Any:
     """Road mode: a point's service area (cached; a new point's in a few ms), else None."""
@@ -258,7 +277,9 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
     radii = sim_editor.dataset_radii(dataset)
     left, right = st.columns([3, 1.2], gap="medium")
     with left:
-        payload = sim_map.base_payload(dataset, base_result, radii, lang)
+        mode = str(getattr(base_result, "reach_mode", "radius"))
+        radii_key = tuple(sorted(radii.items()))
+        payload, base_json = _base(dataset.id, lang, radii_key, mode, dataset, base_result)
         selected = st.session_state.get(state.SIM_SELECTED) or None
         cp = result.contact_points
         county_of = dict(zip(cp["id"].astype(str), cp["county"].astype(str), strict=True))
@@ -279,13 +300,8 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
         group = sim_map.scenario_group(features, lang, overlay, pending)
         height = sim_map.fit_height(payload.bounds, MAP_WIDTH_PX)
         st_folium(
-            sim_map.base_map(
-                payload,
-                height,
-                labels=label_services.county_labels(
-                    dataset, payload.layers.get("county_labels", {})
-                ),
-            ),
+            # The base layers travel once, as a static file: only its URL is re-sent.
+            sim_map.base_map(payload, height, data_url=publish(base_json)),
             key=state.SIM_MAP,
             height=height,
             use_container_width=True,
