@@ -148,3 +148,26 @@ def test_demo_city_conflicts_match_hand_count() -> None:
     assert [o.kind for o in rep.options] == ["add_points"]
     assert rep.smallest_change is not None
     assert rep.smallest_change.cli_flags == "--rural 12 --enterprise 7"
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        ProposalRequest(),
+        ProposalRequest(counts={"rural": 3, "enterprise": 2, "association": 1}, site_rules=True),
+        ProposalRequest(counts={"rural": 1, "urban_community": 2}, exempt_urban_districts=True),
+        ProposalRequest(counts={"rural": 2}, site_rules=False),
+    ],
+)
+def test_fast_rule_check_equals_the_full_models(request_: ProposalRequest) -> None:
+    # request_conflicts skips the coverage matrix; its report must be the full model's.
+    from analysis.coverage.api import compute_coverage
+    from analysis.optimise.model.citymodel import build_city_model, request_conflicts
+
+    demo = pytest.importorskip("geodata.demo.load", reason="demo city module not installed")
+    for city in (small_city(), demo.load_demo_city()):
+        std = load_standards()
+        before = compute_coverage(city, std)
+        fast = request_conflicts(city, std, request_, before)
+        assert fast.to_dict() == build_city_model(city, std, request_, before).conflicts.to_dict()
+        assert check_conflicts(city, std, request_, before).to_dict() == fast.to_dict()
