@@ -117,6 +117,9 @@ window.cpInit = function(map, d) {
   if (d.bounds) { map.fitBounds(d.bounds, {padding: PAD, animate: false}); }
 };
 window.cpView = function(map, v) {
+  if (v.palette && v.fills && typeof v.fills[0] === 'number') {  // indices (view.py)
+    v.fills = v.fills.map(function(i) { return v.palette[i]; });
+  }
   var st = map._cp;
   if (!st) { map._cpPending = v; return; }  // data still loading (load.js): drawn after
   var key = JSON.stringify([v.county || '', v.shown]);
