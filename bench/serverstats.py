@@ -32,17 +32,22 @@ def _proc_tree(pid: int) -> list[int]:
     return out
 
 
-def server_rss_mb(pid: int) -> float:
-    """Resident memory (MB) of the server process and its children."""
-    total = 0
+def rss_by_process(pid: int) -> dict[int, float]:
+    """Resident memory (MB) of the server process and of each of its children."""
+    out: dict[int, float] = {}
     for p in _proc_tree(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+                    out[p] = int(line.split()[1]) / 1024
         except OSError:
             continue
-    return total / 1024
+    return out
+
+
+def server_rss_mb(pid: int) -> float:
+    """Resident memory (MB) of the server process and its children."""
+    return sum(rss_by_process(pid).values())
 
 
 def server_cpu_s(pid: int) -> float:

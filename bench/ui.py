@@ -63,7 +63,7 @@ from pathlib import Path
 
 from playwright.sync_api import Frame, Page, sync_playwright
 
-from bench.serverstats import FrameBytes, server_cpu_s, server_rss_mb
+from bench.serverstats import FrameBytes, rss_by_process, server_cpu_s, server_rss_mb
 from dashboard import state
 from dashboard.i18n import point_type_label, t
 from dashboard.map.palette import MEASURES
@@ -333,7 +333,13 @@ def _sessions(browser, url: str, n_towns: int, pid: int, n: int) -> float:  # ty
             wait_map(page, n_towns, timeout=120)
             contexts.append(context)
         time.sleep(1.0)
-        return server_rss_mb(pid)
+        parts = rss_by_process(pid)
+        print(
+            "server RSS, MB: "
+            + ", ".join(f"{'server' if p == pid else 'child'} {mb:.0f}" for p, mb in parts.items()),
+            flush=True,
+        )
+        return sum(parts.values())
     finally:
         for context in contexts:
             context.close()
