@@ -122,10 +122,10 @@ def is_demo_id(dataset_id: str) -> bool:
 
 
 @st.cache_resource(show_spinner=False)
-def _demo_city() -> CityData:
+def _demo_city(choice: str = "city") -> CityData:
     # cache_resource: CityData is frozen and never mutated; copying it on every rerun
     # (cache_data pickles) would cost more than the file read it saves.
-    if demo_choice() == "province":
+    if choice == "province":  # keyed by the choice: never the other one from the cache
         from geodata.synthetic.province import load_province
 
         return load_province()
@@ -197,7 +197,7 @@ def standards_for(key: str) -> Standards:
 
 def demo_dataset() -> Dataset:
     """Return the built-in demo city (fictional, labelled 示例市（虚构）)."""
-    return Dataset(demo_id(), _demo_city())
+    return Dataset(demo_id(), _demo_city(demo_choice()))
 
 
 def current_dataset_id() -> str:
