@@ -39,7 +39,7 @@ intranet) and prints:
 - ``load_avg_1min``: the machine's load when done (figures on a busy machine are slower).
 
 ``--province`` runs all of it on the fictional province (``COVERAGE_PLANNER_DEMO=province``,
-:mod:`geodata.synthetic.province`: 1,500 townships, ~19,800 villages, 300 contact points).
+:mod:`geodata.synthetic.province`: 1,500 townships, ~20,100 villages, 300 contact points).
 
 The demo city's map payloads are persisted on disk after the first start (see
 ``dashboard/map/cache.py``). ``--clicks-only`` skips the start and redraw figures (one

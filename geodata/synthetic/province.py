@@ -29,6 +29,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from geodata.city import CityData
 from geodata.demo.build import _adjacency, _merge_fragments, _warp
@@ -71,8 +73,11 @@ def _names(rng: np.random.Generator, n: int, suffix: str) -> list[str]:
             for k in range(n)]  # fmt: skip
 
 
-def _mesh(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mesh points inside the province (m), their cells, and the county seats (m)."""
+def _mesh(
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, csr_matrix]:
+    """Mesh points inside the province (m), their cells, the county seats (m), and which
+    cells touch."""
     seats = np.empty((0, 2))
     while len(seats) < N_COUNTIES:  # seats at least 60 km apart, inside the outline
         cand = rng.uniform([-180 * KM, -140 * KM], [180 * KM, 140 * KM])
@@ -80,7 +85,7 @@ def _mesh(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]
             len(seats) == 0 or np.min(np.linalg.norm(seats - cand, axis=1)) > 60 * KM
         ):
             seats = np.vstack([seats, cand])
-    uniform = rng.uniform([-230 * KM, -190 * KM], [230 * KM, 190 * KM], size=(24_900, 2))
+    uniform = rng.uniform([-230 * KM, -190 * KM], [230 * KM, 190 * KM], size=(32_500, 2))
     near = np.vstack([rng.normal(s, 7 * KM, size=(220, 2)) for s in seats])
     xy = np.unique(np.round(np.vstack([uniform, near]), 1), axis=0)
     xy = xy[rng.permutation(len(xy))]
@@ -89,8 +94,9 @@ def _mesh(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     radius = np.full(len(xy), 1.0)
     for k in range(2, 7):
         radius *= 1 + rng.uniform(-0.07, 0.07) * np.cos(k * theta + rng.uniform(0, 2 * np.pi))
-    inside = np.hypot(w[:, 0] / 215, w[:, 1] / 175) < radius * KM
-    xy = xy[inside]
+    inside = np.hypot(w[:, 0] / 190, w[:, 1] / 155) < radius * KM
+    # The cells of every point: the outer points' cells bound the province's own, so its
+    # outline follows the warped ellipse (cells of edge points would reach far out alone).
     cells = shapely.get_parts(
         shapely.voronoi_polygons(
             shapely.multipoints(xy),
@@ -98,16 +104,24 @@ def _mesh(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]
             ordered=True,
         )
     )
-    # Outer cells are clipped to the points' hull (slightly buffered): a closed outline.
-    hull = shapely.buffer(shapely.convex_hull(shapely.multipoints(xy)), 3 * KM)
-    return xy, shapely.intersection(cells, hull), seats
+    adjacency = _adjacency(xy)  # of every cell: inside cells touch only if these do
+    edge = (np.abs(xy[:, 0]) > 225 * KM) | (np.abs(xy[:, 1]) > 185 * KM)
+    for value in (True, False):  # one piece, no holes (the demo city's rule)
+        idx = np.flatnonzero(inside == value)
+        n_comp, comp = connected_components(adjacency[idx][:, idx], directed=False)
+        for c in range(n_comp):
+            part = idx[comp == c]
+            biggest = c == np.argmax(np.bincount(comp))
+            if not biggest and not (not value and edge[part].any()):  # not the open outside
+                inside[part] = not value
+    keep = np.flatnonzero(inside)
+    return xy[keep], cells[keep], seats, adjacency[keep][:, keep]
 
 
 def _labels(
-    rng: np.random.Generator, xy: np.ndarray, seats: np.ndarray
+    rng: np.random.Generator, xy: np.ndarray, seats: np.ndarray, adjacency: csr_matrix
 ) -> tuple[np.ndarray, np.ndarray]:
     """County index and township index (numbered county by county) per mesh point."""
-    adjacency = _adjacency(xy)
     w = _warp(rng, xy, 12 * KM, 70 * KM)
     county = np.argmin(np.linalg.norm(w[:, None] - seats[None], axis=2), axis=1)
     _merge_fragments(county, adjacency, np.zeros(len(xy), dtype=int))
@@ -295,8 +309,8 @@ def build_province(seed: int = SEED) -> dict[str, gpd.GeoDataFrame]:
         Random seed: the same seed gives the same layers.
     """
     rng = np.random.default_rng(seed)
-    xy, cells, seats = _mesh(rng)
-    county, township = _labels(rng, xy, seats)
+    xy, cells, seats, adjacency = _mesh(rng)
+    county, township = _labels(rng, xy, seats, adjacency)
     towns, vils = _people(rng, xy, county, township, seats)
     polys = [shapely.coverage_union_all(cells[township == t]) for t in range(len(towns))]
     points = _points(rng, towns, vils)
