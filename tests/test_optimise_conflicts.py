@@ -171,3 +171,21 @@ def test_fast_rule_check_equals_the_full_models(request_: ProposalRequest) -> No
         fast = request_conflicts(city, std, request_, before)
         assert fast.to_dict() == build_city_model(city, std, request_, before).conflicts.to_dict()
         assert check_conflicts(city, std, request_, before).to_dict() == fast.to_dict()
+
+
+def test_candidate_sites_are_kept_per_townships_and_villages() -> None:
+    # A scenario shares the dataset's townships and villages: its sites come from the cache,
+    # equal to a fresh draw, and a caller changing its copy changes nothing kept.
+    from analysis.optimise.model import candidates
+    from analysis.plan.scenarios import apply_scenario, baseline_scenario
+
+    city = small_city()
+    first = candidates.candidate_sites(city)
+    first["name"] = "changed"
+    scenario_city = apply_scenario(city, baseline_scenario(city, "small"))
+    again = candidates.candidate_sites(scenario_city)
+    fresh = candidates._candidate_sites(city, "villages", (), ())
+    assert again.equals(fresh) and "changed" not in set(again["name"])
+    assert any(t is city.townships for t, *_ in candidates._CACHE)
+    seats = candidates.candidate_sites(city, "seats")
+    assert len(seats) < len(fresh)
