@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python -m bench.ui [--repeat 3] [--starts 3] [--plain]
+    .venv/bin/python -m bench.ui [--repeat 3] [--starts 3] [--plain] [--province]
 
 Starts the app as ``scripts/start.sh`` does (``python -m dashboard.launch``; with
 ``--plain``, ``streamlit run dashboard/app.py`` for comparison) on a free port, drives
@@ -28,14 +28,27 @@ intranet) and prints:
   stays, only the points are swapped).
   The app runs on a temporary workspace (``COVERAGE_PLANNER_WORKSPACE``), so the clicks
   never land in ``workspace/workspace.gpkg``;
+- ``first_page_ws_kb`` / ``view_change_ws_kb``: bytes the browser received on Streamlit's
+  websocket for the first map page / per change of measure or county (median; the map's data
+  and code are static files fetched once, not websocket messages);
+- ``click_server_cpu_s``: the server's CPU seconds (with its children) per click, from
+  before the click to the page idle again (median);
+- ``rss_1_session_mb`` / ``rss_5_sessions_mb``: the server's resident memory (with its
+  children, e.g. solver processes) after the first session's clicks / with 4 more sessions
+  on the map page;
 - ``load_avg_1min``: the machine's load when done (figures on a busy machine are slower).
+
+``--province`` runs all of it on the fictional province (``COVERAGE_PLANNER_DEMO=province``,
+:mod:`geodata.synthetic.province`: 1,500 townships, ~20,100 villages, 300 contact points).
 
 The demo city's map payloads are persisted on disk after the first start (see
 ``dashboard/map/cache.py``). ``--clicks-only`` skips the start and redraw figures (one
 start, the clicks).
 
 Targets on the project's 2-core machine: first map < 4 s, redraw < 1 s, click to updated
-KPIs and map < 1.5 s.
+KPIs and map < 1.5 s. On the province (issue #16): first map < 2 s, a view change sends only
+the view (a few kB), click to the new badge < 0.6 s, server CPU per click < 0.4 s, memory
+< 1 GB for 5 sessions.
 """
 
 from __future__ import annotations
@@ -50,6 +63,7 @@ from pathlib import Path
 
 from playwright.sync_api import Frame, Page, sync_playwright
 
+from bench.serverstats import FrameBytes, rss_by_process, server_cpu_s, server_rss_mb
 from dashboard import state
 from dashboard.i18n import point_type_label, t
 from dashboard.map.palette import MEASURES
@@ -70,6 +84,10 @@ from tests.support.e2e import (
 )
 
 REPO = Path(__file__).resolve().parent.parent
+#: The app's environment for ``--province`` (see dashboard/services/data.py ``DEMO_ENV``).
+PROVINCE_ENV = {"COVERAGE_PLANNER_DEMO": "province"}
+#: Sessions whose server memory ``rss_sessions_mb`` reports.
+SESSIONS = 5
 
 
 def map_frame(page: Page) -> Frame | None:
@@ -148,14 +166,23 @@ def _route(blocked: list[str]):  # type: ignore[no-untyped-def]
     return route
 
 
-def _redraws(page: Page, key: str, options: list[str], repeat: int) -> list[float]:
-    times = []
+def _redraws(
+    page: Page, key: str, options: list[str], repeat: int, frames: FrameBytes
+) -> tuple[list[float], list[int]]:
+    """Change ``key`` ``repeat`` times; return the times to the redrawn map and the bytes
+    the browser received for each change (the rerun's messages, read once it is idle)."""
+    times, sizes = [], []
     for i in range(repeat):
         mark_map(page)
+        wait_idle(page)
+        before = frames.received
         start = time.monotonic()
         choose(page, key, options[i % len(options)])
         times.append(wait_map(page, 1, fresh=True) - start)
-    return times
+        time.sleep(0.3)
+        wait_idle(page)
+        sizes.append(frames.received - before)
+    return times, sizes
 
 
 def _sim_kind_label(kind: str) -> str:
@@ -202,8 +229,8 @@ _WATCH_MAP_JS = """(before) => {
 
 
 def _sim_clicks(
-    page: Page, base_url: str, city: object, repeat: int, kind: str
-) -> tuple[list[float], list[float], int]:
+    page: Page, base_url: str, city: object, repeat: int, kind: str, pid: int = 0
+) -> tuple[list[float], list[float], int, list[float]]:
     """Click ``repeat`` empty spots of the simulation map; return the KPI and map times.
 
     Returns ``(kpi_times, map_times, rebuilt)``: seconds from each click to the KPI card
@@ -211,7 +238,8 @@ def _sim_clicks(
     browser's clock (mousedown in the map to the DOM change, seen by a
     ``MutationObserver``, so the polling from here adds nothing); ``rebuilt`` counts
     clicks after which the map iframe held a new document (then the map time is taken
-    here, by polling).
+    here, by polling). With the server's ``pid``, also the server CPU seconds of each click
+    (from before the click to the page idle again).
     """
     cp_label = t("kpi_contact_points_total", "zh")
     cov_label = t("kpi_coverage_share", "zh")
@@ -227,6 +255,7 @@ def _sim_clicks(
     wait_idle(page)
     kpi_times: list[float] = []
     map_times: list[float] = []
+    cpu: list[float] = []
     rebuilt = 0
     for lon, lat in empty_spots(city, 3 * repeat):
         if len(kpi_times) == repeat:
@@ -242,6 +271,7 @@ def _sim_clicks(
         page.evaluate(_WATCH_KPI_JS, [cp_label, (n0 or 0) + 1])
         frame.evaluate(_WATCH_MAP_JS, badges0)
         before_at = page.evaluate("() => performance.timeOrigin + performance.now()")
+        cpu0 = server_cpu_s(pid) if pid else 0.0
         t0 = time.monotonic()
         page.mouse.click(*xy)
         kpi_at = map_at = click_at = None
@@ -283,9 +313,36 @@ def _sim_clicks(
         )
         time.sleep(0.3)
         wait_idle(page)
+        if pid:
+            cpu.append(server_cpu_s(pid) - cpu0)
+            print(f"  server CPU {cpu[-1]:.2f} s", flush=True)
     if len(kpi_times) < repeat:
         raise RuntimeError(f"only {len(kpi_times)} of {repeat} clicks found an empty spot")
-    return kpi_times, map_times, rebuilt
+    return kpi_times, map_times, rebuilt, cpu
+
+
+def _sessions(browser, url: str, n_towns: int, pid: int, n: int) -> float:  # type: ignore[no-untyped-def]
+    """Open ``n`` more sessions of the map page (one context each); return the server's RSS."""
+    contexts = []
+    try:
+        for _ in range(n):
+            context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
+            context.route("**/*", _route([]))
+            page = context.new_page()
+            page.goto(url)
+            wait_map(page, n_towns, timeout=120)
+            contexts.append(context)
+        time.sleep(1.0)
+        parts = rss_by_process(pid)
+        print(
+            "server RSS, MB: "
+            + ", ".join(f"{'server' if p == pid else 'child'} {mb:.0f}" for p, mb in parts.items()),
+            flush=True,
+        )
+        return sum(parts.values())
+    finally:
+        for context in contexts:
+            context.close()
 
 
 def run(
@@ -294,16 +351,24 @@ def run(
     launcher: bool = True,
     kind: str = "rural",
     clicks_only: bool = False,
+    province: bool = False,
 ) -> dict[str, float]:
     """Start the app ``starts`` times (cold, then warm) and measure; return the figures.
 
     With ``launcher`` False, start it with plain ``streamlit run`` (for comparison). The
-    last start also measures the redraws (unless ``clicks_only``) and ``repeat`` clicks
-    adding a ``kind`` contact point on the simulation page.
+    last start also measures the redraws and the bytes each sends (unless
+    ``clicks_only``), ``repeat`` clicks adding a ``kind`` contact point on the simulation
+    page with the server's CPU per click, and the server's memory with :data:`SESSIONS`
+    sessions. With ``province``, on the fictional province (``COVERAGE_PLANNER_DEMO``).
     """
-    from geodata.demo.load import load_demo_city
+    if province:
+        from geodata.synthetic.province import load_province
 
-    city = load_demo_city()
+        city = load_province()
+    else:
+        from geodata.demo.load import load_demo_city
+
+        city = load_demo_city()
     n_towns = len(city.townships)
     counties = sorted({str(c) for c in city.townships["county"]})
     measures = [t(f"measure_{m}", "zh") for m in (*MEASURES[1:], MEASURES[0])]
@@ -312,13 +377,20 @@ def run(
     readies: list[float] = []
     m_times: list[float] = []
     c_times: list[float] = []
+    m_bytes: list[int] = []
+    c_bytes: list[int] = []
     k_times: list[float] = []
     p_times: list[float] = []
+    cpu: list[float] = []
+    first_bytes = 0
+    rss_one = rss_many = 0.0
     rebuilt = 0
     if clicks_only:
         starts = 1
     workspace = tempfile.TemporaryDirectory(prefix="bench-ui-")
     env = {"COVERAGE_PLANNER_WORKSPACE": str(Path(workspace.name) / "workspace.gpkg")}
+    if province:
+        env.update(PROVINCE_ENV)
     with workspace, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -328,6 +400,7 @@ def run(
                 )
                 context.route("**/*", _route(blocked))
                 page = context.new_page()
+                frames = FrameBytes(page)
                 port = free_port()
                 t0 = time.monotonic()
                 proc = start_app(port, launcher=launcher, env=env)
@@ -335,19 +408,32 @@ def run(
                     wait_healthy(port)
                     readies.append(time.monotonic() - t0)
                     page.goto(f"http://127.0.0.1:{port}/")
-                    firsts.append(wait_map(page, n_towns) - t0)
+                    firsts.append(wait_map(page, n_towns, timeout=180) - t0)
                     print(
                         f"start {n + 1}: server ready {readies[-1]:.2f} s, "
                         f"first map {firsts[-1]:.2f} s, load {os.getloadavg()[0]:.1f}",
                         flush=True,
                     )
                     if n == starts - 1 and not clicks_only:
-                        m_times = _redraws(page, state.MAP_MEASURE, measures, repeat)
-                        c_times = _redraws(page, state.MAP_COUNTY, counties, repeat)
-                    if n == starts - 1:
-                        k_times, p_times, rebuilt = _sim_clicks(
-                            page, f"http://127.0.0.1:{port}", city, repeat, kind
+                        wait_idle(page)
+                        first_bytes = frames.received
+                        rss_one = server_rss_mb(proc.pid)
+                        m_times, m_bytes = _redraws(
+                            page, state.MAP_MEASURE, measures, repeat, frames
                         )
+                        c_times, c_bytes = _redraws(
+                            page, state.MAP_COUNTY, counties, repeat, frames
+                        )
+                        print(f"view change bytes: measure {m_bytes}, county {c_bytes}", flush=True)
+                    if n == starts - 1:
+                        k_times, p_times, rebuilt, cpu = _sim_clicks(
+                            page, f"http://127.0.0.1:{port}", city, repeat, kind, proc.pid
+                        )
+                        if not clicks_only:
+                            rss_many = _sessions(
+                                browser, f"http://127.0.0.1:{port}/", n_towns, proc.pid,
+                                SESSIONS - 1,
+                            )  # fmt: skip
                 finally:
                     stop_app(proc)
                     context.close()
@@ -364,10 +450,19 @@ def run(
         figures["redraw_measure_s"] = statistics.median(m_times)
         figures["redraw_county_s"] = statistics.median(c_times)
         figures["redraw_max_s"] = max(m_times + c_times)
+        figures["first_page_ws_kb"] = round(first_bytes / 1024, 1)
+        figures["view_change_ws_kb"] = round(statistics.median(m_bytes + c_bytes) / 1024, 1)
+        figures["view_change_ws_max_kb"] = round(max(m_bytes + c_bytes) / 1024, 1)
     figures["click_kpis_s"] = statistics.median(k_times)
     figures["click_map_s"] = statistics.median(p_times)
     figures["click_max_s"] = max(k_times + p_times)
     figures["click_map_rebuilt"] = rebuilt
+    if cpu:
+        figures["click_server_cpu_s"] = statistics.median(cpu)
+        figures["click_server_cpu_max_s"] = max(cpu)
+    if rss_many:
+        figures["rss_1_session_mb"] = round(rss_one, 1)
+        figures[f"rss_{SESSIONS}_sessions_mb"] = round(rss_many, 1)
     figures["blocked_requests"] = len(blocked)
     return figures
 
@@ -395,6 +490,11 @@ def main() -> int:
         action="store_true",
         help="one start, only the simulation page's clicks (no start or redraw figures)",
     )
+    parser.add_argument(
+        "--province",
+        action="store_true",
+        help="on the fictional province (1,500 townships; COVERAGE_PLANNER_DEMO=province)",
+    )
     args = parser.parse_args()
     figures = run(
         args.repeat,
@@ -402,6 +502,7 @@ def main() -> int:
         launcher=not args.plain,
         kind=args.kind,
         clicks_only=args.clicks_only,
+        province=args.province,
     )
     for key, value in figures.items():
         print(f"{key:>24}: {value:.2f}" if isinstance(value, float) else f"{key:>24}: {value}")

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def dataset_name(dataset: services.Dataset) -> str:
     """Return the display name of a dataset (the demo city is always marked fictional)."""
     if dataset.is_demo:
-        return t("demo_city_name")
+        return t(services.demo_name_key())
     return dataset.city.name or t("data_city_name_default")
 
 
@@ -29,7 +29,7 @@ def current_dataset_name() -> str:
     user = st.session_state.get(state.USER_DATASET)
     if isinstance(user, services.Dataset):
         return dataset_name(user)
-    return t("demo_city_name")
+    return t(services.demo_name_key())
 
 
 def page_header(title_key: str, caption: str = "") -> None:

@@ -8,15 +8,18 @@ pages open. Screenshots go to ``artifacts/``.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from dashboard import state
 from dashboard.i18n import t
 from tests.support.browser import blocked_context, chromium, need_chromium, running_app
+from tests.support.e2e import wait_idle
 
 pytestmark = pytest.mark.e2e
 playwright = pytest.importorskip("playwright.sync_api")
@@ -104,8 +107,16 @@ def test_map_page_draws_offline(
 
     city = load_demo_city()
     page, blocked = page_and_blocked
+    served: list[tuple[str, int]] = []
+    page.on("response", lambda r: served.append((r.url, r.status)))  # type: ignore[attr-defined]
     page.goto(server + "/")  # type: ignore[attr-defined]
     counts = _map_counts(page, min_paths=len(city.townships))
+    # The map's data and code come from content-hashed static files of the app itself.
+    static = [(u, s) for u, s in served if "/app/static/mapdata/" in u]
+    names = {re.sub(r".*/app/static/mapdata/", "", u) for u, _ in static}
+    assert {s for _, s in static} == {200}, static
+    assert any(re.fullmatch(r"[0-9a-f]{32}\.json", n) for n in names), names
+    assert any(re.fullmatch(r"[0-9a-f]{32}\.js", n) for n in names), names
     page.wait_for_timeout(500)  # type: ignore[attr-defined]
     page.screenshot(path=str(artifacts_dir / "e2e_map_zh.png"))  # type: ignore[attr-defined]
     assert counts["leaflet"] == 1
@@ -136,13 +147,31 @@ def test_redraw_after_measure_and_county_change(
     server: str, page_and_blocked: tuple[object, list[str]], artifacts_dir: Path
 ) -> None:
     page, blocked = page_and_blocked
+    received = [0]
+    data_bytes = [0]
+
+    def socket(ws: Any) -> None:
+        ws.on("framereceived", lambda p: received.__setitem__(0, received[0] + len(p)))
+
+    def response(r: Any) -> None:
+        if "/app/static/mapdata/" in r.url and r.url.endswith(".json") and r.ok:
+            data_bytes[0] = max(data_bytes[0], len(r.body()))
+
+    page.on("websocket", socket)  # type: ignore[attr-defined]
+    page.on("response", response)  # type: ignore[attr-defined]
     page.goto(server + "/")  # type: ignore[attr-defined]
     _map_counts(page)
+    wait_idle(page)
+    before = received[0]
     page.locator(f".st-key-{state.MAP_MEASURE} button[aria-haspopup='listbox']").click()  # type: ignore[attr-defined]
     page.get_by_role("option", name=t("measure_population", "zh"), exact=True).click()  # type: ignore[attr-defined]
     page.wait_for_timeout(1500)  # type: ignore[attr-defined]
     counts = _map_counts(page)
+    wait_idle(page)
     assert counts["paths"] > 0
+    # A view change sends the view, not the dataset: far less than the data file.
+    assert data_bytes[0] > 100_000
+    assert 0 < received[0] - before < data_bytes[0] // 3, (received[0] - before, data_bytes)
     page.locator(f".st-key-{state.MAP_COUNTY} button[aria-haspopup='listbox']").click()  # type: ignore[attr-defined]
     page.get_by_role("option").nth(1).click()  # type: ignore[attr-defined]
     page.wait_for_timeout(1500)  # type: ignore[attr-defined]

@@ -148,3 +148,44 @@ def test_demo_city_conflicts_match_hand_count() -> None:
     assert [o.kind for o in rep.options] == ["add_points"]
     assert rep.smallest_change is not None
     assert rep.smallest_change.cli_flags == "--rural 12 --enterprise 7"
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        ProposalRequest(),
+        ProposalRequest(counts={"rural": 3, "enterprise": 2, "association": 1}, site_rules=True),
+        ProposalRequest(counts={"rural": 1, "urban_community": 2}, exempt_urban_districts=True),
+        ProposalRequest(counts={"rural": 2}, site_rules=False),
+    ],
+)
+def test_fast_rule_check_equals_the_full_models(request_: ProposalRequest) -> None:
+    # request_conflicts skips the coverage matrix; its report must be the full model's.
+    from analysis.coverage.api import compute_coverage
+    from analysis.optimise.model.citymodel import build_city_model, request_conflicts
+
+    demo = pytest.importorskip("geodata.demo.load", reason="demo city module not installed")
+    for city in (small_city(), demo.load_demo_city()):
+        std = load_standards()
+        before = compute_coverage(city, std)
+        fast = request_conflicts(city, std, request_, before)
+        assert fast.to_dict() == build_city_model(city, std, request_, before).conflicts.to_dict()
+        assert check_conflicts(city, std, request_, before).to_dict() == fast.to_dict()
+
+
+def test_candidate_sites_are_kept_per_townships_and_villages() -> None:
+    # A scenario shares the dataset's townships and villages: its sites come from the cache,
+    # equal to a fresh draw, and a caller changing its copy changes nothing kept.
+    from analysis.optimise.model import candidates
+    from analysis.plan.scenarios import apply_scenario, baseline_scenario
+
+    city = small_city()
+    first = candidates.candidate_sites(city)
+    first["name"] = "changed"
+    scenario_city = apply_scenario(city, baseline_scenario(city, "small"))
+    again = candidates.candidate_sites(scenario_city)
+    fresh = candidates._candidate_sites(city, "villages", (), ())
+    assert again.equals(fresh) and "changed" not in set(again["name"])
+    assert any(t is city.townships for t, *_ in candidates._CACHE)
+    seats = candidates.candidate_sites(city, "seats")
+    assert len(seats) < len(fresh)

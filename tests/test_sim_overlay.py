@@ -16,6 +16,7 @@ import pytest
 from dashboard.map.palette import color_scale
 from dashboard.simulate import map as sim_map
 from dashboard.simulate import overlay as sim_overlay
+from dashboard.simulate.features import fit_height
 
 
 @pytest.fixture(scope="module")
@@ -166,10 +167,10 @@ def test_base_map_hatches_blind_spots_and_puts_counties_above_the_overlay(
 
 
 def test_fit_height_follows_the_shape_of_the_area() -> None:
-    wide = sim_map.fit_height([[35.0, 100.0], [35.5, 106.0]], 700)
-    tall = sim_map.fit_height([[30.0, 104.0], [38.0, 105.0]], 700)
+    wide = fit_height([[35.0, 100.0], [35.5, 106.0]], 700)
+    tall = fit_height([[30.0, 104.0], [38.0, 105.0]], 700)
     assert wide == 420 and tall == 640  # clamped
-    demo = sim_map.fit_height([[35.02, 103.68], [36.2, 105.53]], 690)
+    demo = fit_height([[35.02, 103.68], [36.2, 105.53]], 690)
     assert 480 < demo < 600
     assert np.isfinite(demo)
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import time
 
-from analysis.coverage.api import compute_coverage
+from analysis.coverage.api import CoverageResult, compute_coverage
 from analysis.errors import AnalysisError
 from analysis.optimise.constrained.propose import TownshipMinimumError, propose_constrained
 from analysis.optimise.constrained.settings import constraints_of
 from analysis.optimise.exact.milp import solve_milp
 from analysis.optimise.exact.milp_model import build_arrays, met_units_of
 from analysis.optimise.heuristics.preview import preview_with_lp
-from analysis.optimise.model.citymodel import CityModel, build_city_model
+from analysis.optimise.model.citymodel import CityModel, build_city_model, request_conflicts
 from analysis.optimise.model.problem import CoverageProblem, IntArray, Solution
 from analysis.optimise.model.reduce import reduce_rows
 from analysis.optimise.model.request import ProposalRequest
@@ -52,12 +52,21 @@ class RuleConflictError(AnalysisError):
 
 
 def check_conflicts(
-    city: CityData, standards: Standards | None = None, request: ProposalRequest | None = None
+    city: CityData,
+    standards: Standards | None = None,
+    request: ProposalRequest | None = None,
+    coverage: CoverageResult | None = None,
 ) -> ConflictReport:
-    """Check a request against the county rules without solving (fast)."""
+    """Check a request against the county rules without solving (fast).
+
+    ``coverage`` is ``city``'s :func:`compute_coverage` when the caller has it. No coverage
+    matrix is built unless the request has must-cover townships
+    (:func:`~analysis.optimise.model.citymodel.request_conflicts`).
+    """
     std = standards if standards is not None else load_standards()
     req = request if request is not None else ProposalRequest()
-    return build_city_model(city, std, req, compute_coverage(city, std)).conflicts
+    before = coverage if coverage is not None else compute_coverage(city, std)
+    return request_conflicts(city, std, req, before)
 
 
 def propose(

@@ -40,6 +40,11 @@ _APP_TEXT: dict[str, tuple[str, str]] = {
     "user_data_note": ("用户上传的数据", "Your uploaded data"),
     "county_unnamed": ("未注明县区", "(no county)"),
     "all_counties": ("全市", "Whole city"),
+    # The all-counties choice, named by what the data covers (AreaFigures.area_level).
+    "all_area_province": ("全省", "Whole province"),
+    "all_area_city": ("全市", "Whole city"),
+    "all_area_county": ("全县", "Whole county"),
+    "demo_province_name": ("示例省（虚构）", "Demo province (fictional)"),
     "error_data": ("数据有问题，无法继续：", "The data cannot be used:"),
     "error_analysis": ("分析无法完成：", "The analysis could not run:"),
     "problem_unknown": ("问题（{code}）：{message}", "Problem ({code}): {message}"),

@@ -55,6 +55,9 @@ class AreaFigures:
         ``[[south, west], [north, east]]`` by county, ``""`` for the whole area.
     reach
         How reach was measured, for the legend (:func:`dashboard.map.reach.reach_info`).
+    area_level
+        What the whole area is (``"province"``, ``"city"``, ``"county"``;
+        :func:`geodata.admin.codes.area_level`): names the all-counties choice.
     """
 
     counties: list[str]
@@ -67,6 +70,7 @@ class AreaFigures:
     coverage: dict[str, float | None]
     bounds: dict[str, list[list[float]]]
     reach: dict[str, Any] = field(default_factory=lambda: {"mode": "radius"})
+    area_level: str = "city"
 
 
 @dataclass(frozen=True)
@@ -224,7 +228,17 @@ def _figures(city: Any, towns: Any, result: Any, bounds: list[list[float]]) -> A
         coverage={c: _coverage_share(result, c) for c in ["", *counties]},
         bounds=by_county,
         reach=reach_info(result, [str(t) for t in city.contact_points["type"].unique()]),
+        area_level=city_area_level(city),
     )
+
+
+def city_area_level(city: Any) -> str:
+    """What a dataset's whole area is (``"province"``, ``"city"``, ``"county"``)."""
+    from geodata.admin.codes import area_level
+
+    towns = city.townships
+    codes = towns["county_code"].tolist() if "county_code" in towns.columns else []
+    return area_level(codes, towns["county"].tolist())
 
 
 def _coverage_share(result: Any, county: str) -> float | None:

@@ -328,8 +328,11 @@ window.cpInit = function(map, d) {
   map.on('zoomend moveend', function() { refresh(map); });
 };
 window.cpView = function(map, v) {
+  if (v.palette && v.fills && typeof v.fills[0] === 'number') {  // indices (view.py)
+    v.fills = v.fills.map(function(i) { return v.palette[i]; });
+  }
   var st = map._cp;
-  if (!st) { return; }
+  if (!st) { map._cpPending = v; return; }  // data still loading (load.js): drawn after
   var key = JSON.stringify([v.county || '', v.shown]);
   st.fills = v.fills || null;
   if (key === st.key && st.towns) {

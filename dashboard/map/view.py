@@ -197,15 +197,24 @@ def view_data(
         Only the features of this county (``""``: all).
     fills
         Fill colour of every township of the dataset, in the data's order (``None``: the
-        colours in the data).
+        colours in the data); sent as indices into ``palette``.
     bounds
         ``[[south, west], [north, east]]`` to fit the map to when it differs from the
         last view's.
     """
+    palette: list[str] = []
+    index: dict[str, int] = {}
+    if fills is not None:
+        # The view travels on every change: each township's colour as an index into the few
+        # colours of the scale (2 bytes, not 10; 1,500 townships of a province: 3 kB).
+        for color in fills:
+            index.setdefault(color, len(index))
+        palette = list(index)
     return {
         "county": county,
         "shown": [name for name in LAYERS if name in set(layers)],
-        "fills": fills,
+        "fills": None if fills is None else [index[c] for c in fills],
+        "palette": palette,
         "bounds": bounds,
     }
 
@@ -248,31 +257,59 @@ html, body { width: 100%; height: 100%; margin: 0; padding: 0; }
 """
 
 
+#: Fetches the dataset's data from its static file (:mod:`dashboard.map.static_data`).
+LOAD_JS = Path(__file__).with_name("load.js").read_text(encoding="utf-8")
+
+
+#: The map's code: renderer, tools and the data loader (a static file of its own on the
+#: 地图 page, :func:`component_args`'s ``code_url``).
+CODE_JS = RENDER_JS + TOOLS_JS + LOAD_JS
+
+
 def base_script(
-    data_js: str, basemap: str = "none", tianditu_key: str = "", search_url: str = ""
+    data_js: str,
+    basemap: str = "none",
+    tianditu_key: str = "",
+    data_url: str = "",
+    with_code: bool = True,
+    search_url: str = "",
 ) -> str:
     """Return the component's base script: the map (``map_div``), tiles, renderer and data.
 
     Parameters
     ----------
     data_js
-        ``js_json(map_data(...))`` of the dataset.
+        ``js_json(map_data(...))`` of the dataset, written into the script when no
+        ``data_url`` is given.
     basemap, tianditu_key
         See :func:`build_map`.
+    data_url
+        URL of ``data_js`` as a static file (:func:`dashboard.map.static_data.publish`):
+        the script fetches it (``load.js``) and carries only the URL.
+    with_code
+        Include :data:`CODE_JS` (False when it is loaded as a file, ``js_links``).
     search_url
         Where the map fetches the search list
         (:func:`dashboard.map.search_index.index_url`); empty: no search list.
     """
     var = FOLIUM_MAP_VAR
+    start = (
+        f"window.cpInit({var}, d);\nwindow.cpTools({var}, {var}._cp.d, {js_json(search_url)});\n"
+    )
+    if data_url:
+        init = (
+            f"window.cpLoad({var}, {js_json(data_url)}, function(d) {{\n{start}"
+            f"window.cpFlush({var});\n}});\n"
+        )
+    else:
+        init = f"(function(d) {{\n{start}}})({data_js});\n"
     return (
         folium_no_value_js()
         + f'var {var} = L.map("{var}", {_MAP_OPTIONS});\n'
         + _tiles_js(basemap, tianditu_key).replace("__MAP__", var)
         + f"L.control.scale({{imperial: false}}).addTo({var});\n"
-        + RENDER_JS
-        + f"window.cpInit({var}, {data_js});\n"
-        + TOOLS_JS
-        + f"window.cpTools({var}, {var}._cp.d, {js_json(search_url)});\n"
+        + (CODE_JS if with_code else "")
+        + init
     )
 
 
@@ -294,18 +331,25 @@ def component_args(
     tianditu_key: str = "",
     height: int = MAP_HEIGHT,
     static_base: str = IFRAME_STATIC_BASE,
+    data_url: str = "",
+    code_url: str = "",
     search_url: str = "",
 ) -> dict[str, Any]:
     """Return the arguments streamlit-folium's component takes (its ``st_folium`` call's).
 
     ``script`` (the base map) changes only with the dataset, the language and the base
-    map; ``feature_group`` carries the view. ``search_url``: see :func:`base_script`.
+    map; ``feature_group`` carries the view. With ``data_url`` (the dataset's static file)
+    the script carries only that URL, not the data: every rerun re-sends the arguments.
+    With ``code_url`` (:data:`CODE_JS` as a static file) the code is loaded after Leaflet
+    instead of travelling in the script. ``search_url``: see :func:`base_script`.
     """
     js_links, css_links = leaflet_links(static_base)
+    if code_url:
+        js_links.append(code_url)
     # Tuples, not lists: Streamlit checks every list or dict argument for a data frame,
     # which imports pandas (~0.6 s) on the way to the first map.
     return {
-        "script": base_script(data_js, basemap, tianditu_key, search_url),
+        "script": base_script(data_js, basemap, tianditu_key, data_url, not code_url, search_url),
         "header": CSS
         + _FRAME_CSS.replace("__HEIGHT__", str(height)).replace("__MAP_VAR__", FOLIUM_MAP_VAR),
         "html": "",

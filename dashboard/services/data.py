@@ -10,6 +10,8 @@ A :class:`Dataset` is what the pages show: the demo city or the user's accepted 
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -25,6 +27,10 @@ if TYPE_CHECKING:
     from geodata.schema import LayerName
 
 DEMO_ID = "demo"
+#: ``COVERAGE_PLANNER_DEMO=province`` puts the fictional province (示例省（虚构）,
+#: :mod:`geodata.synthetic.province`, ~1,500 townships) in the demo city's place: for trying
+#: and measuring the dashboard at a province's scale (``bench/ui.py --province``).
+DEMO_ENV = "COVERAGE_PLANNER_DEMO"
 _ROOT = Path(__file__).resolve().parents[2]
 #: Files whose change changes what the demo city's pages show (data, analysis, display).
 _DEMO_INPUTS = (
@@ -46,6 +52,21 @@ _DEMO_INPUTS = (
 )
 
 
+def demo_choice() -> str:
+    """Return ``"province"`` when :data:`DEMO_ENV` asks for the province, else ``"city"``."""
+    return "province" if os.environ.get(DEMO_ENV, "").strip().lower() == "province" else "city"
+
+
+def demo_name_key() -> str:
+    """Return the i18n key of the demo dataset's name (示例市（虚构） or 示例省（虚构）)."""
+    return "demo_province_name" if demo_choice() == "province" else "demo_city_name"
+
+
+#: How long (s) :func:`demo_version` keeps its answer.
+VERSION_TTL_S = 2.0
+_VERSION: list[tuple[str, Path, float, str]] = []
+
+
 def demo_version() -> str:
     """Return a short fingerprint of the demo city and the code that turns it into a map.
 
@@ -53,12 +74,20 @@ def demo_version() -> str:
     the demo city's persisted map cache: any change to the data, the analysis or the display
     code gives a new id and a fresh computation.
     """
-    h = hashlib.sha256()
-    for pattern in _DEMO_INPUTS:
+    choice, now = demo_choice(), time.monotonic()
+    # Globbing the analysis's ~300 files takes ~0.1 s under load and a page asks several
+    # times per run (a click on the simulation map): the answer is kept for a moment.
+    if _VERSION and _VERSION[0][:2] == (choice, _ROOT) and now - _VERSION[0][2] < VERSION_TTL_S:
+        return _VERSION[0][3]
+    h = hashlib.sha256(choice.encode())
+    inputs = _DEMO_INPUTS + (("geodata/synthetic/province.py",) if choice == "province" else ())
+    for pattern in inputs:
         for path in sorted(_ROOT.glob(pattern)):
             st_ = path.stat()
             h.update(f"{path.name}:{st_.st_size}:{st_.st_mtime_ns};".encode())
-    return h.hexdigest()[:12]
+    value = h.hexdigest()[:12]
+    _VERSION[:] = [(choice, _ROOT, now, value)]
+    return value
 
 
 def demo_id() -> str:
@@ -93,9 +122,13 @@ def is_demo_id(dataset_id: str) -> bool:
 
 
 @st.cache_resource(show_spinner=False)
-def _demo_city() -> CityData:
+def _demo_city(choice: str = "city") -> CityData:
     # cache_resource: CityData is frozen and never mutated; copying it on every rerun
     # (cache_data pickles) would cost more than the file read it saves.
+    if choice == "province":  # keyed by the choice: never the other one from the cache
+        from geodata.synthetic.province import load_province
+
+        return load_province()
     from geodata.demo.load import load_demo_city
 
     return load_demo_city()
@@ -135,9 +168,9 @@ def current_has_roads(dataset: Dataset | None = None) -> bool:
     if dataset is None:
         user = st.session_state.get(state.USER_DATASET)
         if not isinstance(user, Dataset):
-            return True
+            return demo_choice() == "city"  # the province has no roads
         dataset = user
-    return dataset.is_demo or has_roads(dataset)
+    return (dataset.is_demo and demo_choice() == "city") or has_roads(dataset)
 
 
 def standards(mode: str | None = None) -> Standards:
@@ -164,7 +197,7 @@ def standards_for(key: str) -> Standards:
 
 def demo_dataset() -> Dataset:
     """Return the built-in demo city (fictional, labelled 示例市（虚构）)."""
-    return Dataset(demo_id(), _demo_city())
+    return Dataset(demo_id(), _demo_city(demo_choice()))
 
 
 def current_dataset_id() -> str:

@@ -326,7 +326,9 @@ def _conflicts(
 
     request = ProposalRequest(counts=dict(counts), exempt_urban_districts=exempt)
     std = services.standards_for(dataset_id)
-    return check_conflicts(scenario_city(_dataset, _scenario), std, request)
+    # The scenario's coverage is cached already (the KPI cards drew it on this run).
+    before = scenario_coverage(_dataset, _scenario)
+    return check_conflicts(scenario_city(_dataset, _scenario), std, request, before)
 
 
 def conflicts(

@@ -7,6 +7,7 @@ Split from :mod:`dashboard.simulate.map` (which re-exports :func:`point_features
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -274,3 +275,20 @@ def label_features(
                     break
         out.append(feat)
     return _fc(out)
+
+
+def fit_height(bounds: list[list[float]], width_px: float, lo: int = 420, hi: int = 640) -> int:
+    """Return a map height (px) that fits ``bounds`` to ``width_px`` without empty bands.
+
+    The area's height/width ratio in Web Mercator times the expected width, plus the fit
+    padding, clamped to ``[lo, hi]``.
+    """
+    (south, west), (north, east) = bounds
+
+    def merc(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dx = math.radians(max(east - west, 1e-6))
+    ratio = (merc(north) - merc(south)) / dx
+    return int(max(lo, min(hi, round(ratio * (width_px - 20) + 20))))

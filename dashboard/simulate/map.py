@@ -13,7 +13,6 @@ click on the map is a click, not a popup. Every text is escaped before it reache
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 import folium
@@ -33,14 +32,15 @@ from dashboard.map.palette import (
 )
 from dashboard.map.view import MapPayload
 from dashboard.simulate.features import DECIMALS, nearest_point, pending_features, point_features
+from dashboard.simulate.fetched import base_data, fetched_layers_js
 from dashboard.simulate.overlay import HATCH, hatch_js
 
 __all__ = [
     "DECIMALS",
     "HIT_DEG",
+    "base_data",
     "base_map",
     "base_payload",
-    "fit_height",
     "nearest_point",
     "pending_features",
     "point_features",
@@ -217,6 +217,7 @@ def base_map(
     height: int,
     static_base: str = IFRAME_STATIC_BASE,
     labels: dict[str, Any] | None = None,
+    data_url: str = "",
 ) -> folium.Map:
     """Return the fixed base map: townships (tooltips only), county outlines and labels.
 
@@ -231,6 +232,10 @@ def base_map(
     labels
         County labels to draw instead of the payload's (e.g. moved off the point badges,
         :func:`dashboard.simulate.features.label_features`).
+    data_url
+        URL of :func:`base_data` as a static file (:func:`dashboard.map.static_data.
+        publish`): the map fetches its layers from it and the map's script (re-sent on
+        every rerun) carries only the URL. Without it the layers are in the script.
     """
     m = _Map(
         location=None,
@@ -248,6 +253,12 @@ def base_map(
     _Script(f"window.simLabels = {tip_labels};" + _TIP_FN + hatch_js()).add_to(m)
     for pane, z in PANES.items():
         folium.map.CustomPane(pane, z_index=z, pointer_events=False).add_to(m)
+    if data_url:
+        code = {"town_style": _TOWN_STYLE, "tooltip": _TOOLTIP, "style": _STYLE, "label": _LABEL}
+        js = fetched_layers_js(data_url, {k: v.js_code for k, v in code.items()}, COUNTY_PANE)
+        _Script(js).add_to(m)
+        m.fit_bounds(payload.bounds, padding=(10, 10))
+        return m
     layers = payload.layers
     towns = folium.GeoJson(
         layers["townships"],
@@ -371,20 +382,3 @@ def small_map(
     # It returns nothing (returned_objects=[]): no ``{}`` sent once per iframe, no rerun.
     _Script(folium_no_value_js()).add_to(m)
     return m
-
-
-def fit_height(bounds: list[list[float]], width_px: float, lo: int = 420, hi: int = 640) -> int:
-    """Return a map height (px) that fits ``bounds`` to ``width_px`` without empty bands.
-
-    The area's height/width ratio in Web Mercator times the expected width, plus the fit
-    padding, clamped to ``[lo, hi]``.
-    """
-    (south, west), (north, east) = bounds
-
-    def merc(lat: float) -> float:
-        lat = max(min(lat, 85.0), -85.0)
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    dx = math.radians(max(east - west, 1e-6))
-    ratio = (merc(north) - merc(south)) / dx
-    return int(max(lo, min(hi, round(ratio * (width_px - 20) + 20))))

@@ -16,8 +16,9 @@ from dashboard.map.cache import dataset_map
 from dashboard.map.legend import legend_html
 from dashboard.map.palette import MEASURES, ROAD_MEASURES
 from dashboard.map.pipeline import AreaFigures, map_view
+from dashboard.map.static_data import publish
 from dashboard.map.tiles import TileProblem, basemap_choices, tile_spec
-from dashboard.map.view import LAYERS, component_args, draw, view_data
+from dashboard.map.view import CODE_JS, LAYERS, component_args, draw, view_data
 from dashboard.services import data as services
 from dashboard.styles import dataset_badge
 
@@ -42,7 +43,7 @@ def _dataset_name() -> str:
         from dashboard.ui import dataset_name
 
         return dataset_name(user)
-    return t("demo_city_name")
+    return t(services.demo_name_key())
 
 
 def _domain_error(exc: ValueError) -> bool:
@@ -74,7 +75,12 @@ def _layer_label(name: str, road: bool, lang: Lang) -> str:
 
 
 def _controls(
-    lang: Lang, counties: list[str], measures: list[str], road: bool, basemaps: tuple[str, ...]
+    lang: Lang,
+    counties: list[str],
+    measures: list[str],
+    road: bool,
+    basemaps: tuple[str, ...],
+    area_level: str = "city",
 ) -> tuple[str, str, str, list[str]]:
     """Draw the measure, county and base map choices and the layer switches."""
     c1, c2, c3 = st.columns([1.1, 1.1, 1])
@@ -88,7 +94,7 @@ def _controls(
     county = c2.selectbox(
         t("county_label"),
         ["", *counties],
-        format_func=lambda c: t("all_counties", lang) if c == "" else c,
+        format_func=lambda c: t(f"all_area_{area_level}", lang) if c == "" else c,
         key=state.MAP_COUNTY,
         placeholder=t("select_placeholder"),
     )
@@ -162,10 +168,17 @@ def render() -> None:
     scale, fills, summary, bounds = map_view(data.figures, measure, county)
     view = view_data(set(layers), county=county, fills=fills, bounds=bounds)
     # The search list is a file fetched by the map (written once per dataset, in the
-    # background; a warm start loads nothing for it).
+    # background; a warm start loads nothing for it). The data travels once, as a static
+    # file too; the arguments carry the URLs and the view.
     search_index.publish(dataset_id, lambda: services.dataset_by_id(dataset_id).city)
     args = component_args(
-        data.data_js, view, basemap, key, search_url=search_index.index_url(dataset_id)
+        data.data_js,
+        view,
+        basemap,
+        key,
+        data_url=publish(data.data_js),
+        code_url=publish(CODE_JS, suffix=".js"),
+        search_url=search_index.index_url(dataset_id),
     )
     if basemap == "reference":
         from dashboard.map.reference import reference_data, reference_script
@@ -176,7 +189,7 @@ def render() -> None:
     timing.mark("map: map sent")
 
     with controls:
-        chosen = _controls(lang, counties, measures, road, basemaps)
+        chosen = _controls(lang, counties, measures, road, basemaps, data.figures.area_level)
         if isinstance(tiles, TileProblem):
             st.warning(t_md(tiles.key, detail=tiles.detail))
         if basemap == "tianditu" and not key:

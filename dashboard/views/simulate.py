@@ -27,12 +27,14 @@ from dashboard.map.cache import display_geometry, service_area
 from dashboard.map.legend import service_area_labels
 from dashboard.map.palette import POINT_STYLE
 from dashboard.map.reach import reach_info
+from dashboard.map.static_data import publish
 from dashboard.safetext import md_escape
 from dashboard.services import data as services
 from dashboard.services import labels as label_services
 from dashboard.services import scenarios as sim_services
 from dashboard.simulate import bar as sim_bar
 from dashboard.simulate import editor as sim_editor
+from dashboard.simulate import features as sim_features
 from dashboard.simulate import map as sim_map
 from dashboard.simulate import messages
 from dashboard.simulate import optimise as sim_optimise
@@ -45,7 +47,7 @@ from dashboard.ui import dataset_and_result, dataset_name, show_domain_error
 from geodata.errors import GeodataError
 
 #: Width (px) the map is expected to get in the page's wide layout (1440 px window); its
-#: height follows the area's shape (:func:`dashboard.simulate.map.fit_height`).
+#: height follows the area's shape (:func:`dashboard.simulate.features.fit_height`).
 MAP_WIDTH_PX = 690
 
 
@@ -205,6 +207,24 @@ def _pending_points(scn: Any) -> list[dict[str, object]]:
     return cast("list[dict[str, object]]", sim_optimise.pending_points(scn).to_dict("records"))
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _base(
+    dataset_id: str,
+    lang: Any,
+    radii: tuple[tuple[str, float], ...],
+    mode: str,
+    _dataset: Any,
+    _result: Any,
+) -> tuple[Any, str]:
+    """The simulation base map's payload and its layers as JSON (:func:`sim_map.base_data`),
+    once per dataset, language, radii and reach mode: a click never rebuilds them."""
+    from dashboard.map.view import js_json
+
+    payload = sim_map.base_payload(_dataset, _result, dict(radii), lang)
+    labels = label_services.county_labels(_dataset, payload.layers.get("county_labels", {}))
+    return payload, js_json(sim_map.base_data(payload, labels))
+
+
 @st.fragment
 def _areas(dataset: services.Dataset, base_result: Any) -> Any:
     """Road mode: a point's service area (cached; a new point's in a few ms), else None."""
@@ -258,7 +278,9 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
     radii = sim_editor.dataset_radii(dataset)
     left, right = st.columns([3, 1.2], gap="medium")
     with left:
-        payload = sim_map.base_payload(dataset, base_result, radii, lang)
+        mode = str(getattr(base_result, "reach_mode", "radius"))
+        radii_key = tuple(sorted(radii.items()))
+        payload, base_json = _base(dataset.id, lang, radii_key, mode, dataset, base_result)
         selected = st.session_state.get(state.SIM_SELECTED) or None
         cp = result.contact_points
         county_of = dict(zip(cp["id"].astype(str), cp["county"].astype(str), strict=True))
@@ -277,15 +299,10 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
         # the optimiser's list in): drawn dashed, marked 拟, with the scenario's points.
         pending = sim_map.pending_features(_pending_points(scn), lang)
         group = sim_map.scenario_group(features, lang, overlay, pending)
-        height = sim_map.fit_height(payload.bounds, MAP_WIDTH_PX)
+        height = sim_features.fit_height(payload.bounds, MAP_WIDTH_PX)
         st_folium(
-            sim_map.base_map(
-                payload,
-                height,
-                labels=label_services.county_labels(
-                    dataset, payload.layers.get("county_labels", {})
-                ),
-            ),
+            # The base layers travel once, as a static file: only its URL is re-sent.
+            sim_map.base_map(payload, height, data_url=publish(base_json)),
             key=state.SIM_MAP,
             height=height,
             use_container_width=True,

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -153,3 +154,36 @@ def _bad_rows(
             params={"digits": digits, "rows": rows, "count": len(rows)},
         )
     ]
+
+
+#: What the whole of a dataset is: a province (several prefecture-level cities), a city,
+#: or a single county.
+AreaLevel = Literal["province", "city", "county"]
+#: Digits of a prefecture-level city's code (the first 4 of a county code).
+PREFECTURE_DIGITS = 4
+
+
+def area_level(county_codes: Sequence[object], counties: Sequence[object] = ()) -> AreaLevel:
+    """Return what a dataset covers, from its townships' county codes and county names.
+
+    One county (by name, or by code when no names are given) is a ``"county"``; county codes
+    of 6 digits from more than one prefecture-level city (their first 4 digits differ) make
+    a ``"province"``; anything else is a ``"city"`` (the default: codes that are not the
+    bureau's say nothing about prefectures).
+
+    Parameters
+    ----------
+    county_codes
+        County code of each township (any values; blanks ignored).
+    counties
+        County name of each township (optional).
+    """
+    names = {str(c).strip() for c in counties if str(c).strip()}
+    codes = {str(c).strip() for c in county_codes if str(c).strip() and str(c) != "nan"}
+    if len(names or codes) == 1:
+        return "county"
+    bureau = {c for c in codes if len(c) == COUNTY_DIGITS and c.isdigit()}
+    all_bureau = bool(bureau) and len(bureau) == len(codes)
+    if all_bureau and len({c[:PREFECTURE_DIGITS] for c in bureau}) > 1:
+        return "province"
+    return "city"

@@ -7,6 +7,8 @@ stands at, whether that is the township seat, and the candidate list's ``site_ty
 
 from __future__ import annotations
 
+import threading
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -59,6 +61,36 @@ def candidate_sites(
         No villages to draw candidates from, a user list without ids, or no candidate
         left after the exclusions.
     """
+    if isinstance(source, gpd.GeoDataFrame):
+        return _candidate_sites(city, source, excluded_sites, excluded_townships)
+    # Drawn from the villages, the sites depend only on the townships and villages, which
+    # every scenario of a dataset shares (``apply_scenario`` replaces the point layers only):
+    # a planner's click does not draw them again. Kept by identity of those frames (held
+    # here, so an id is never reused while cached).
+    key = (source, tuple(excluded_sites), tuple(excluded_townships))
+    with _LOCK:
+        for towns, villages, k, sites in _CACHE:
+            if towns is city.townships and villages is city.villages and k == key:
+                return sites.copy()
+    sites = _candidate_sites(city, source, excluded_sites, excluded_townships)
+    with _LOCK:
+        _CACHE.insert(0, (city.townships, city.villages, key, sites))
+        del _CACHE[_CACHE_SIZE:]
+    return sites.copy()
+
+
+#: Sites drawn from villages, by the frames they were drawn from (most recent first).
+_CACHE: list[tuple[object, object, tuple[object, ...], gpd.GeoDataFrame]] = []
+_CACHE_SIZE = 4
+_LOCK = threading.Lock()
+
+
+def _candidate_sites(
+    city: CityData,
+    source: str | gpd.GeoDataFrame,
+    excluded_sites: tuple[str, ...],
+    excluded_townships: tuple[str, ...],
+) -> gpd.GeoDataFrame:
     towns = city.townships
     if isinstance(source, gpd.GeoDataFrame):
         sites = _user_sites(city, source)

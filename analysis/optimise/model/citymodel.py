@@ -156,6 +156,84 @@ def build_city_model(
     coverage
         :func:`analysis.coverage.api.compute_coverage` of ``city`` (demand, CRS, counties).
     """
+    r = _rule_inputs(city, standards, request, coverage)
+    counties, county_index, sites, counts, allowed = (
+        r.counties, r.county_index, r.sites, r.counts, r.allowed
+    )  # fmt: skip
+    site_xy, site_k = project(coverage.crs, sites)
+    demand = coverage.demand
+    covered = demand["covered_by_point"].to_numpy(bool)
+    pop = demand["population"].to_numpy(float)
+    rural = demand["rural_population"].to_numpy(float)
+    new_pop = np.where(covered, 0.0, pop)
+    town = demand["township_code"].astype(str).to_numpy()
+    must: dict[str, np.ndarray] = {}
+    for code in request.must_cover_townships:
+        rows = np.flatnonzero(town == str(code))
+        if rows.size and not covered[rows].any():
+            must[str(code)] = rows
+    problem = build_problem(
+        demand_xy_m=demand[["x_m", "y_m"]].to_numpy(float),
+        weights=new_pop,
+        population=new_pop,
+        site_xy_m=site_xy,
+        site_county=county_index.get_indexer(pd.Index(sites["county"])).astype(np.int64),
+        county_names=counties,
+        counts=counts,
+        radius_m_by_type={t: standards.radius_m_for(t) * site_k for t in counts},
+        cover_by_type=_road_cover(coverage, site_xy, site_k, counts),
+        minimum_new=r.minimum_new,
+        allowed=allowed,
+        must_cover_rows=must,
+        site_ids=tuple(sites["id"].astype(str)),
+    )
+    groups, blind = _blind_township_groups(coverage, town, pop)
+    bases = RowBases(
+        population=np.concatenate([new_pop, np.zeros(len(blind))]),
+        rural=np.concatenate([np.where(covered, 0.0, rural), np.zeros(len(blind))]),
+        township=np.concatenate([np.zeros(len(pop)), np.ones(len(blind))]),
+        population_total=float(pop.sum()),
+        rural_total=float(rural.sum()),
+        townships_total=int((coverage.townships["population"] > 0).sum()),
+    )
+    problem = stack_group_rows(problem, groups, np.zeros(len(blind)))
+    problem = replace(
+        problem, weights=objective_weights(bases, request.objective, request.rural_weight)
+    )
+    unreachable = tuple(
+        n for n, g in zip(problem.must_cover_names, problem.must_cover, strict=True) if g.size == 0
+    )
+    report = _report(r, unreachable)
+    before = (
+        float(pop[covered].sum()),
+        float(rural[covered].sum()),
+        int(coverage.townships["is_blind_spot"].sum()),
+    )
+    return CityModel(problem, sites, report, counties, bases, allowed, blind, before)
+
+
+@dataclass(frozen=True, eq=False)
+class _RuleInputs:
+    """What the county rules of a request are checked on (cheap: no coverage matrix)."""
+
+    counties: tuple[str, ...]
+    county_index: pd.Index
+    sites: gpd.GeoDataFrame
+    site_county: IntArray
+    counts: dict[str, int]
+    allowed: BoolArray
+    minimums: IntArray
+    existing: IntArray
+    exemptable: BoolArray
+    applied: bool
+    minimum_new: IntArray
+    rules_on: bool
+
+
+def _rule_inputs(
+    city: CityData, standards: Standards, request: ProposalRequest, coverage: CoverageResult
+) -> _RuleInputs:
+    """The request checked and the inputs of its rule check (raises on a bad request)."""
     check_objective(request.objective)
     unknown = [t for t in request.counts if t not in standards.radius_by_type_m]
     bad = [t for t, n in request.counts.items() if int(n) < 0]
@@ -178,18 +256,6 @@ def build_city_model(
         excluded_townships=request.excluded_townships,
     )
     sites = sites[county_index.get_indexer(pd.Index(sites["county"])) >= 0].reset_index(drop=True)
-    site_xy, site_k = project(coverage.crs, sites)
-    demand = coverage.demand
-    covered = demand["covered_by_point"].to_numpy(bool)
-    pop = demand["population"].to_numpy(float)
-    rural = demand["rural_population"].to_numpy(float)
-    new_pop = np.where(covered, 0.0, pop)
-    town = demand["township_code"].astype(str).to_numpy()
-    must: dict[str, np.ndarray] = {}
-    for code in request.must_cover_townships:
-        rows = np.flatnonzero(town == str(code))
-        if rows.size and not covered[rows].any():
-            must[str(code)] = rows
     existing = _existing_counts(coverage, county_index)
     minimums = np.array([standards.county_min_rural, standards.county_min_enterprise], np.int64)
     exemptable = exemptable_counties(coverage, standards)
@@ -223,57 +289,48 @@ def build_city_model(
         is_seat=sites["is_seat"].to_numpy(bool),
         site_type=sites["site_type"].to_numpy(str),
     )
-    problem = build_problem(
-        demand_xy_m=demand[["x_m", "y_m"]].to_numpy(float),
-        weights=new_pop,
-        population=new_pop,
-        site_xy_m=site_xy,
-        site_county=county_index.get_indexer(pd.Index(sites["county"])).astype(np.int64),
-        county_names=counties,
-        counts=counts,
-        radius_m_by_type={t: standards.radius_m_for(t) * site_k for t in counts},
-        cover_by_type=_road_cover(coverage, site_xy, site_k, counts),
-        minimum_new=minimum_new,
-        allowed=allowed,
-        must_cover_rows=must,
-        site_ids=tuple(sites["id"].astype(str)),
-    )
-    groups, blind = _blind_township_groups(coverage, town, pop)
-    bases = RowBases(
-        population=np.concatenate([new_pop, np.zeros(len(blind))]),
-        rural=np.concatenate([np.where(covered, 0.0, rural), np.zeros(len(blind))]),
-        township=np.concatenate([np.zeros(len(pop)), np.ones(len(blind))]),
-        population_total=float(pop.sum()),
-        rural_total=float(rural.sum()),
-        townships_total=int((coverage.townships["population"] > 0).sum()),
-    )
-    problem = stack_group_rows(problem, groups, np.zeros(len(blind)))
-    problem = replace(
-        problem, weights=objective_weights(bases, request.objective, request.rural_weight)
-    )
-    unreachable = tuple(
-        n for n, g in zip(problem.must_cover_names, problem.must_cover, strict=True) if g.size == 0
-    )
-    report = check_request(
-        county_names=counties,
+    site_county = county_index.get_indexer(pd.Index(sites["county"])).astype(np.int64)
+    return _RuleInputs(
+        counties, county_index, sites, site_county, counts, allowed, minimums, existing,
+        exemptable, applied, minimum_new, rules_on,
+    )  # fmt: skip
+
+
+def _report(r: _RuleInputs, unreachable: tuple[str, ...] = ()) -> ConflictReport:
+    """The rule check of :func:`_rule_inputs` (:func:`check_request`)."""
+    n = len(r.counties)
+    return check_request(
+        county_names=r.counties,
         rule_types=RULE_TYPES,
-        minimums=minimums,
-        existing=existing,
-        exemptable=exemptable,
-        exemption_applied=applied,
-        requested=counts,
-        sites_per_county=np.bincount(problem.site_county, minlength=len(counties)),
+        minimums=r.minimums,
+        existing=r.existing,
+        exemptable=r.exemptable,
+        exemption_applied=r.applied,
+        requested=r.counts,
+        sites_per_county=np.bincount(r.site_county, minlength=n),
         unreachable_townships=unreachable,
         eligible_sites=(
-            _eligible_per_county(problem, allowed, counts, len(counties)) if rules_on else None
+            {
+                t: np.bincount(r.site_county[r.allowed[:, i]], minlength=n).astype(np.int64)
+                for i, t in enumerate(r.counts)
+            }
+            if r.rules_on
+            else None
         ),
     )
-    before = (
-        float(pop[covered].sum()),
-        float(rural[covered].sum()),
-        int(coverage.townships["is_blind_spot"].sum()),
-    )
-    return CityModel(problem, sites, report, counties, bases, allowed, blind, before)
+
+
+def request_conflicts(
+    city: CityData, standards: Standards, request: ProposalRequest, coverage: CoverageResult
+) -> ConflictReport:
+    """Check a request against the county rules without building the coverage matrix.
+
+    The same report as :func:`build_city_model`'s ``conflicts``; only must-cover townships
+    (which need each site's reach) build the whole model.
+    """
+    if request.must_cover_townships:
+        return build_city_model(city, standards, request, coverage).conflicts
+    return _report(_rule_inputs(city, standards, request, coverage))
 
 
 def _blind_township_groups(
@@ -290,16 +347,6 @@ def _blind_township_groups(
         (np.ones(rows.size), (g[rows], rows)), shape=(len(blind), len(town)), dtype=float
     )
     return groups, blind
-
-
-def _eligible_per_county(
-    problem: CoverageProblem, allowed: BoolArray, counts: dict[str, int], n_counties: int
-) -> dict[str, IntArray]:
-    """Per requested type, the candidate sites of each county that may take it."""
-    return {
-        t: np.bincount(problem.site_county[allowed[:, i]], minlength=n_counties).astype(np.int64)
-        for i, t in enumerate(counts)
-    }
 
 
 def _existing_counts(coverage: CoverageResult, county_index: pd.Index) -> np.ndarray:

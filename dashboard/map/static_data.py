@@ -1,0 +1,83 @@
+"""A dataset's map data as a content-hashed static file: it travels to the browser once.
+
+The component of streamlit-folium receives all its arguments again on every rerun; with the
+data inside the base script, every change of measure or county re-sent the whole dataset
+(252 kB on the demo city, 2.7 MB on a province), and the map's code (27 kB) with it.
+Instead the data is written once to ``dashboard/static/mapdata/<digest>.json`` (the code
+to ``<digest>.js``, loaded by the component like Leaflet) (served by Streamlit's static serving at
+``/app/static/``, same origin: no outside request) and the base script only names it
+(``load.js`` fetches it, the browser caches it); the arguments carry the URL and the view.
+
+The name is the data's BLAKE2b digest (128 bits): a new dataset, language or layer set is a
+new file; the same data is never written twice. The URL is unguessable without the data,
+as Streamlit's static files are served without a session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+
+#: Where the files are written (served at ``<base>/app/static/mapdata/``).
+MAPDATA_DIR = Path(__file__).resolve().parents[1] / "static" / "mapdata"
+#: The same folder relative to streamlit-folium's iframe (``/component/<name>/index.html``).
+IFRAME_MAPDATA_BASE = "../../app/static/mapdata"
+#: Files kept: older ones are removed when a new one is written (every process rewrites
+#: the files it needs when they are missing).
+MAX_FILES = 64
+
+_LOCK = threading.Lock()
+_KNOWN: dict[tuple[int, int, str], str] = {}
+
+
+def digest(text: str) -> str:
+    """Return the 32-hex-digit BLAKE2b digest of ``text`` (UTF-8)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def publish(
+    text: str, folder: Path = MAPDATA_DIR, base: str = IFRAME_MAPDATA_BASE, suffix: str = ".json"
+) -> str:
+    """Write ``text`` as ``<digest><suffix>`` in ``folder`` if needed; return its URL.
+
+    Parameters
+    ----------
+    text
+        The JSON document (e.g. :attr:`dashboard.map.pipeline.MapData.data_js`), or the
+        map's code (``suffix=".js"``).
+    folder
+        Served folder (default :data:`MAPDATA_DIR`).
+    base
+        URL of ``folder`` as the browser reaches it (default: relative to the map's iframe).
+    suffix
+        File name ending (its content type as served).
+    """
+    # The same cached string comes back on every rerun: remember its digest by identity of
+    # content (Python's hash and length) and only check that the file is still there.
+    key = (hash(text), len(text), suffix)
+    name = _KNOWN.get(key)
+    if name is None:
+        name = f"{digest(text)}{suffix}"
+    path = folder / name
+    if not path.exists():
+        with _LOCK:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)  # atomic: a browser never reads half a file
+            _prune(folder, keep=path)
+    _KNOWN[key] = name
+    return f"{base.rstrip('/')}/{name}"
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    """Remove the oldest files beyond :data:`MAX_FILES` (never ``keep``)."""
+    files = sorted(
+        (p for p in folder.iterdir() if p.suffix in (".json", ".js")),
+        key=lambda p: p.stat().st_mtime,
+    )
+    for old in files[: max(0, len(files) - MAX_FILES)]:
+        if old != keep:
+            old.unlink(missing_ok=True)

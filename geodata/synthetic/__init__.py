@@ -1,0 +1,1 @@
+"""Seeded synthetic datasets larger than the demo city (a province), for trials and benches."""

@@ -1,0 +1,37 @@
+"""AppTest of the 地图 page's all-counties choice: named by the data (全市 / 全省).
+
+The demo city's counties share one prefecture code: 全市. The fictional province
+(``COVERAGE_PLANNER_DEMO=province``, 4 prefecture-level cities): 全省, its name in the page's
+badge, and no road reach offered (it has no roads).
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import state
+from dashboard.i18n import t
+from dashboard.services import data as services
+from tests.support.e2e import APP
+
+TIMEOUT = 300  # the province is generated (a few seconds) and analysed on the first run
+
+
+def test_demo_city_reads_whole_city() -> None:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key=state.MAP_COUNTY).options[0] == t("all_area_city", "zh") == "全市"
+
+
+def test_province_reads_whole_province(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv(services.DEMO_ENV, "province")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert services.demo_choice() == "province"
+    assert services.demo_name_key() == "demo_province_name"
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    box = at.selectbox(key=state.MAP_COUNTY)
+    assert box.options[0] == t("all_area_province", "zh") == "全省"
+    assert len(box.options) == 1 + 13
+    assert t("demo_province_name", "zh") in " ".join(m.value for m in at.markdown)
