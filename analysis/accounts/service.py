@@ -11,14 +11,18 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from analysis.accounts import passwords, policy
-from analysis.accounts.protocol import AccountStore
+from analysis.accounts.quota import UploadQuota
 from analysis.accounts.ratelimit import LoginLimiter
 from analysis.accounts.sessions import SessionManager
 from analysis.errors import AnalysisError, Problem
 from analysis.plan.scenarios import utc_now_iso
 from analysis.workspace.records import ROLES, AuditEvent, Role, UserRecord
+
+if TYPE_CHECKING:
+    from analysis.workspace.api import Store
 
 #: Longest username accepted.
 MAX_USERNAME_LENGTH = 64
@@ -32,7 +36,7 @@ def problem(code: str, message: str, **kwargs: object) -> AnalysisError:
 
 
 def audit(
-    store: AccountStore,
+    store: Store,
     actor: UserRecord | None,
     action: str,
     object_type: str,
@@ -72,25 +76,29 @@ def check_role(role: str) -> Role:
 
 
 class Accounts:
-    """The account logic of one server process.
+    """The account logic over one store (every server of the store shares its state).
 
     Parameters
     ----------
     store
-        Where users and the audit log are kept.
-    limiter, sessions
-        This process's failed-login counter and session tokens.
+        Where users, the audit log, sessions, failed-login counts and uploads are kept
+        (:class:`analysis.workspace.api.Store`: a GeoPackage file or PostgreSQL/PostGIS).
+    limiter, sessions, quota
+        Failed-login limits, session tokens and the upload quota (default: over ``store``
+        with the standard limits; tests pass their own clocks and limits).
     """
 
     def __init__(
         self,
-        store: AccountStore,
+        store: Store,
         limiter: LoginLimiter | None = None,
         sessions: SessionManager | None = None,
+        quota: UploadQuota | None = None,
     ) -> None:
         self.store = store
-        self.limiter = limiter or LoginLimiter()
-        self.sessions = sessions or SessionManager()
+        self.limiter = limiter or LoginLimiter(store)
+        self.sessions = sessions or SessionManager(store)
+        self.quota = quota or UploadQuota(store)
 
     # --- logging in -------------------------------------------------------------------------
 
