@@ -278,3 +278,34 @@ def test_two_planners_creating_the_same_name_get_the_free_name_answer(ws: str) -
     saved = svc.save(_new(svc.free_name("新方案")), expected_updated_at="", dataset=demo)
     assert ownership.access_of(saved.name).owner == "bob"
     assert ownership.access_of("新方案").owner == "alice"
+
+
+def test_county_limited_planner_changes_only_plans_in_their_counties(ws: str) -> None:
+    """The counties of a saved plan's changed points are read from the store's copy."""
+    from analysis.plan.edits import add_point
+    from dashboard.services import access, data, ownership
+    from dashboard.services import scenarios as svc
+
+    demo = data.demo_dataset()
+    as_user("root")
+    access.accounts().add_user(access.acting_user(), "carol", GOOD, "planner", counties=["东县"])
+    as_user("carol")
+    mine = svc.save(
+        add_point(_new("卡罗尔"), "homes", lon=104.1, lat=35.6, county="东县"),
+        expected_updated_at="",
+        dataset=demo,
+    )
+    with pytest.raises(AnalysisError) as exc:  # a point in another county: not hers to add
+        svc.save(add_point(mine, "homes", lon=104.2, lat=35.6, county="西县"), dataset=demo)
+    assert code(exc) == "not_allowed"
+    ownership.publish("卡罗尔", True)
+    as_user("root")  # an administrator adds a point elsewhere to her plan
+    svc.save(
+        add_point(svc.load("卡罗尔"), "homes", lon=104.3, lat=35.6, county="西县"), dataset=demo
+    )
+    as_user("carol")
+    for call in (lambda: ownership.publish("卡罗尔", False), lambda: svc.delete("卡罗尔")):
+        with pytest.raises(AnalysisError) as exc:
+            call()
+        assert code(exc) == "not_allowed"
+    assert not ownership.may_edit("卡罗尔") and svc.load("卡罗尔").published
