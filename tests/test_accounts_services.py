@@ -309,3 +309,28 @@ def test_county_limited_planner_changes_only_plans_in_their_counties(ws: str) ->
             call()
         assert code(exc) == "not_allowed"
     assert not ownership.may_edit("卡罗尔") and svc.load("卡罗尔").published
+
+
+def test_publishing_the_working_plan_then_editing_saves_in_place(ws: str) -> None:
+    """Publishing is a new version; the page follows it, so the next edit is no conflict."""
+    import streamlit as st
+
+    from analysis.plan.edits import EditHistory, add_point
+    from dashboard import state
+    from dashboard.services import data
+    from dashboard.services import scenarios as svc
+    from dashboard.simulate import sharing
+    from dashboard.simulate import state as sim_state
+
+    as_user("alice")
+    saved = svc.save(_new("发布后编辑"), expected_updated_at="", dataset=data.demo_dataset())
+    st.session_state[state.SIM_HISTORY] = EditHistory.start(saved)
+    st.session_state[state.SIM_SAVED] = saved.updated_at
+    sharing.set_published("发布后编辑", True)
+    assert st.session_state[state.SIM_HISTORY].current.version == saved.version + 1
+    sim_state.commit(add_point(saved, "homes", lon=104.1, lat=35.6), "add")
+    names = list(svc.store().list_scenarios()["name"])
+    assert names == ["发布后编辑"]  # saved in place, not kept as a copy
+    stored = svc.load("发布后编辑")
+    assert stored.published and stored.version == saved.version + 2
+    assert stored.owner == "alice" and stored.updated_by == "alice"
