@@ -8,7 +8,8 @@ The sessions live in the store (:class:`analysis.workspace.records.SessionRecord
 app server of one store knows them: a token issued by server A is valid on server B behind
 the same address, and a logout or a disabled account ends it on both. Only the token's
 SHA-256 is stored. The idle clock is moved on at most every :data:`TOUCH_EVERY_S` (or a tenth
-of the idle limit if shorter), so a page run does not write to the store each time.
+of the idle limit if shorter), so a page run does not write to the store each time; an idle
+session may thus end up to that much before :data:`IDLE_S`, never after.
 """
 
 from __future__ import annotations
@@ -101,7 +102,8 @@ class SessionManager:
         return self.store.delete_sessions(username=username)
 
     def _expired(self, session: SessionRecord, now: float) -> bool:
-        # The idle test allows the touch interval's slack: last_seen_at may lag that much.
+        # last_seen_at lags the last use by less than touch_every_s: an idle session may end
+        # up to that much early (a minute of 30), never late.
         return (
             now - session.last_seen_at > self.idle_s or now - session.started_at > self.absolute_s
         )
