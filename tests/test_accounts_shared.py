@@ -121,6 +121,32 @@ def test_five_wrong_passwords_count_across_both_servers(
     assert list(log["action"]).count("login_failed") == 6
 
 
+def test_failures_recorded_while_a_password_is_verified_block_it(
+    two: tuple[Accounts, Accounts, Clock], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The right password on A, while five wrong ones arrive on B during its verification
+    (the slow argon2 step): A's login is refused, not let through on its early check."""
+    from analysis.accounts import passwords
+
+    a, b, _ = two
+    real = passwords.verify_password
+    guessed: list[int] = []
+
+    def verify_while_guessing(password_hash: str, password: str) -> tuple[bool, str | None]:
+        if password == GOOD and not guessed:
+            for i in range(5):
+                guessed.append(i)
+                with pytest.raises(AnalysisError):
+                    b.login("alice", f"wrong-password-{i}", "10.0.0.9")
+        return real(password_hash, password)
+
+    monkeypatch.setattr(passwords, "verify_password", verify_while_guessing)
+    with pytest.raises(AnalysisError) as exc:
+        a.login("alice", GOOD, "10.0.0.9")
+    assert codes(exc) == {"login_rate_limited"} and len(guessed) == 5
+    assert a.store.list_sessions() == []
+
+
 def test_the_upload_quota_is_one_for_both_servers(two: tuple[Accounts, Accounts, Clock]) -> None:
     a, b, _ = two
     a.quota.charge("alice", "file-1", 700_000)

@@ -110,14 +110,7 @@ class Accounts:
         account (the same answer, so names cannot be probed).
         """
         name = username.strip()
-        wait = self.limiter.wait_s(name, address)
-        if wait > 0:
-            audit(self.store, None, "login_blocked", "session", name, f"wait {wait:.0f} s")
-            raise problem(
-                "login_rate_limited",
-                f"Too many failed logins; try again in {wait:.0f} seconds.",
-                params={"wait_s": int(wait + 0.999)},
-            )
+        self._refuse_while_blocked(name, address)
         user = self.store.get_user(name) if name else None
         ok, new_hash = passwords.verify_password(
             user.password_hash if user is not None else _DUMMY_HASH, password
@@ -126,11 +119,24 @@ class Accounts:
             self.limiter.failed(name, address)
             audit(self.store, None, "login_failed", "session", name, address)
             raise problem("login_failed", "Wrong username or password.")
+        # Again after the (slow) verification: an attempt of the same name or address that
+        # failed meanwhile, on this server or another, may have started a wait; it holds.
+        self._refuse_while_blocked(name, address)
         if new_hash is not None:
             user = self.store.save_user(replace(user, password_hash=new_hash), user.version)
         self.limiter.succeeded(name)
         audit(self.store, user, "login", "session", name, address)
         return user, self.sessions.start(user.username)
+
+    def _refuse_while_blocked(self, name: str, address: str) -> None:
+        wait = self.limiter.wait_s(name, address)
+        if wait > 0:
+            audit(self.store, None, "login_blocked", "session", name, f"wait {wait:.0f} s")
+            raise problem(
+                "login_rate_limited",
+                f"Too many failed logins; try again in {wait:.0f} seconds.",
+                params={"wait_s": int(wait + 0.999)},
+            )
 
     def login_from_header(self, username: str, address: str = "") -> tuple[UserRecord, str]:
         """Log in a user named by a trusted proxy's header (no password)."""
