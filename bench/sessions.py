@@ -1,11 +1,15 @@
 """Fifty sessions on two app servers sharing one store: no lost save, no cross-user leak.
 
-``python -m bench.sessions [--sessions 50] [--budget-s 1500] [--render-maps]``
+``python -m bench.sessions [--sessions 50] [--budget-s 1500] [--render-maps]
+[--postgres | --store URL]``
 
 Starts TWO app servers (``python -m dashboard.launch``) on two local ports, both on one
-temporary workspace (the store; the GeoPackage until the PostGIS store is wired in, then the
-same run with the store settings pointing at PostgreSQL), with accounts: half the sessions log
-in as 查看 viewers, half as 规划 planners, spread alternately over the two servers, all open
+store (``COVERAGE_PLANNER_STORE``): by default a temporary GeoPackage workspace file;
+``--postgres`` starts a throw-away PostgreSQL + PostGIS cluster (tests/support/postgres.py:
+the Debian packages, and root to run it as the ``postgres`` user) and uses a fresh database
+in it; ``--store URL`` uses an existing, empty PostgreSQL database. Users, sessions, failed
+logins and every scenario live in that store, shared by the two servers. Half the sessions
+log in as 查看 viewers, half as 规划 planners, spread alternately over the two servers, all open
 at once in one headless Chromium (outside requests blocked). Then, at the same time:
 
 - each planner adds two points by typed coordinates on 方案模拟 (each edit is saved);
@@ -84,33 +88,30 @@ class Sampler(threading.Thread):
             self.stop.wait(0.25)
 
 
-def setup_workspace(path: Path, n: int) -> list[tuple[str, str]]:
+def setup_workspace(setting: str, n: int) -> list[tuple[str, str]]:
     """Accounts (``v00`` ... viewers, ``p00`` ... planners) and one published scenario."""
-    from analysis.accounts.gpkg_tables import GpkgAccountTables
-    from analysis.accounts.policy import ScenarioAccess
+    import dataclasses
+
     from analysis.accounts.service import Accounts
     from analysis.plan.scenarios import baseline_scenario, copy_scenario
-    from analysis.workspace.store import WorkspaceStore
+    from analysis.workspace.api import open_store
     from geodata.demo.load import load_demo_city
 
-    tables = GpkgAccountTables(path)
-    accounts = Accounts(tables)
+    store = open_store(setting)
+    accounts = Accounts(store)
     accounts.create_admin("root", PASSWORD)
     users = [(f"{'v' if i % 2 == 0 else 'p'}{i // 2:02d}", "") for i in range(n)]
     users = [(name, "viewer" if name[0] == "v" else "planner") for name, _ in users]
     for name, role in users:
         accounts.add_user(None, name, PASSWORD, role)
-    store = WorkspaceStore(path)
-    store.save(copy_scenario(baseline_scenario(load_demo_city(), "demo"), PUBLISHED, "root"))
-    tables.set_access(ScenarioAccess(PUBLISHED, "root", True))
+    scn = copy_scenario(baseline_scenario(load_demo_city(), "demo"), PUBLISHED, "root")
+    store.save(dataclasses.replace(scn, owner="root", published=True), saved_by="root")
     return users
 
 
-def start_server(port: int, workspace: Path, log: Path) -> subprocess.Popen[bytes]:
-    """One app server (the launcher, as deployed) on ``port``."""
-    env = dict(
-        os.environ, PYTHONPATH=str(REPO), NO_PROXY="*", COVERAGE_PLANNER_WORKSPACE=str(workspace)
-    )
+def start_server(port: int, setting: str, log: Path) -> subprocess.Popen[bytes]:
+    """One app server (the launcher, as deployed) on ``port``, on the store ``setting``."""
+    env = dict(os.environ, PYTHONPATH=str(REPO), NO_PROXY="*", COVERAGE_PLANNER_STORE=setting)
     cmd = [
         PYTHON, "-m", "dashboard.launch", "--server.port", str(port),
         "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -250,13 +251,13 @@ async def drive(sessions: list[Session], urls: list[str], budget_s: float, maps:
     return phases
 
 
-def verify(workspace: Path, sessions: list[Session]) -> list[str]:
+def verify(setting: str, sessions: list[Session]) -> list[str]:
     """Lost saves and leaks (empty: none)."""
-    from analysis.accounts.gpkg_tables import GpkgAccountTables
-    from analysis.workspace.store import WorkspaceStore
+    from analysis.workspace.api import open_store
 
-    store = WorkspaceStore(workspace)
-    owners = {a.name: a.owner for a in GpkgAccountTables(workspace).list_access()}
+    store = open_store(setting)
+    table = store.list_scenarios()
+    owners = dict(zip(table["name"].astype(str), table["owner"].astype(str), strict=True))
     problems: list[str] = []
     private_of: dict[str, list[str]] = {}
     for name in store.list_scenarios()["name"]:
@@ -301,9 +302,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--budget-s", type=float, default=1500.0)
     parser.add_argument("--render-maps", action="store_true")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--postgres", action="store_true", help="a throw-away PostGIS cluster")
+    where.add_argument("--store", help="an empty PostgreSQL database's postgresql:// URL")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="bench-sessions-"))
-    workspace = folder / "workspace.gpkg"
+    cluster = None
+    if args.postgres:
+        from tests.support.postgres import start_cluster
+
+        cluster = start_cluster()
+        workspace = cluster.new_database("bench")
+    else:
+        workspace = args.store or str(folder / "workspace.gpkg")
+    try:
+        return _run(args, folder, workspace)
+    finally:
+        if cluster is not None:
+            from tests.support.postgres import stop_cluster
+
+            stop_cluster(cluster)
+
+
+def _run(args: argparse.Namespace, folder: Path, workspace: str) -> int:
+    """Set up the store, start both servers, drive the sessions, verify, write the figures."""
+    from analysis.workspace.api import is_postgres_url, open_store
+
     users = setup_workspace(workspace, args.sessions)
     # Users alternate viewer, planner: pairs alternate servers, so each has both roles.
     sessions = [Session(name, role, (i // 2) % 2) for i, (name, role) in enumerate(users)]
@@ -337,7 +361,12 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
         "sessions": args.sessions,
-        "store": "GeoPackage workspace (one file, two servers)",
+        "store": (
+            f"PostgreSQL/PostGIS ({open_store(workspace).location}), two servers"
+            if is_postgres_url(workspace)
+            else "GeoPackage workspace (one file, two servers)"
+        ),
+        "cpus": os.cpu_count(),
         "load_before": load0,
         "load_after": load1,
         "phases_s": phases,

@@ -77,11 +77,14 @@ def _option(args: list[str], name: str) -> str | None:
 
 
 def _user_count() -> int:
-    """Accounts in the workspace (0 when it does not exist yet: nothing is created here)."""
-    from analysis.accounts.gpkg_tables import GpkgAccountTables
-    from analysis.workspace.store import default_workspace_path
+    """Accounts in the store (0 for a workspace file that does not exist yet: nothing is
+    created here)."""
+    from analysis.workspace.api import is_postgres_url, open_store, store_setting
 
-    return len(GpkgAccountTables(default_workspace_path()).list_users())
+    setting = store_setting()
+    if not is_postgres_url(setting) and not Path(setting).expanduser().exists():
+        return 0
+    return len(open_store(setting).list_users())
 
 
 def network_address_check(extra: list[str], user_count: int) -> tuple[list[str], str]:
@@ -130,7 +133,14 @@ def main(argv: list[str] | None = None) -> int:
 
     timing.mark("launch: main")
     extra = list(sys.argv[1:] if argv is None else argv)
-    extra, refusal = network_address_check(extra, _user_count())
+    from analysis.errors import AnalysisError
+
+    try:
+        users = _user_count()
+    except AnalysisError as exc:  # e.g. the database cannot be reached: say so, do not start
+        print("\n".join(p.message for p in exc.problems), file=sys.stderr)
+        return EXIT_REFUSED
+    extra, refusal = network_address_check(extra, users)
     if refusal:
         print(refusal, file=sys.stderr)
         return EXIT_REFUSED

@@ -1,4 +1,9 @@
-"""Accounts (#15): hashes, policy, login limits, sessions, the store tables, the command."""
+"""Accounts (#15): hashes, policy, login limits, sessions, quotas, the command.
+
+Tests taking ``accounts`` or ``any_store`` run against both stores (a GeoPackage file and a
+PostGIS schema, conftest.py); "two servers" are two store objects of one store, each with
+its own :class:`Accounts`, as two app processes have.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +15,15 @@ from pathlib import Path
 import pytest
 
 from analysis.accounts import passwords, policy
-from analysis.accounts.gpkg_tables import GpkgAccountTables
 from analysis.accounts.policy import ScenarioAccess
 from analysis.accounts.ratelimit import LoginLimiter
 from analysis.accounts.service import Accounts
 from analysis.accounts.sessions import SessionManager
 from analysis.accounts.settings import TrustedHeader, accounts_on, is_local_address
 from analysis.errors import AnalysisError
+from analysis.workspace.api import Store
 from analysis.workspace.records import UserRecord
+from analysis.workspace.store import WorkspaceStore
 
 GOOD = "Gr8-planning-2026"
 REPO = Path(__file__).resolve().parents[1]
@@ -37,14 +43,19 @@ def codes(exc: pytest.ExceptionInfo[AnalysisError]) -> set[str]:
     return {p.code for p in exc.value.problems}
 
 
-@pytest.fixture
-def accounts(tmp_path: Path) -> Accounts:
-    clock = Clock()
-    acc = Accounts(
-        GpkgAccountTables(tmp_path / "ws.gpkg"),
-        LoginLimiter(clock, free_failures=3, first_wait_s=10),
-        SessionManager(clock, idle_s=60, absolute_s=300),
+def server(store: Store, clock: Clock) -> Accounts:
+    """The account logic of one app server over ``store`` (short limits, the test's clock)."""
+    return Accounts(
+        store,
+        LoginLimiter(store, clock, free_failures=3, first_wait_s=10),
+        SessionManager(store, clock, idle_s=60, absolute_s=300),
     )
+
+
+@pytest.fixture
+def accounts(any_store: Store) -> Accounts:
+    clock = Clock()
+    acc = server(any_store, clock)
     acc.clock = clock  # type: ignore[attr-defined]
     return acc
 
@@ -217,8 +228,8 @@ def test_hostile_names_are_kept_as_text(accounts: Accounts) -> None:
     assert accounts.store.list_audit(username="")["object_name"].iloc[0] == name
 
 
-def test_stale_user_save_is_refused(tmp_path: Path) -> None:
-    tables = GpkgAccountTables(tmp_path / "ws.gpkg")
+def test_stale_user_save_is_refused(any_store: Store) -> None:
+    tables = any_store
     first = tables.save_user(user("a", "viewer"), 0)
     tables.save_user(replace(first, display_name="A"), first.version)
     with pytest.raises(AnalysisError) as exc:
@@ -226,10 +237,10 @@ def test_stale_user_save_is_refused(tmp_path: Path) -> None:
     assert codes(exc) == {"user_changed_elsewhere"}
 
 
-def test_audit_filters(tmp_path: Path) -> None:
+def test_audit_filters(any_store: Store) -> None:
     from analysis.workspace.records import AuditEvent
 
-    tables = GpkgAccountTables(tmp_path / "ws.gpkg")
+    tables = any_store
     for i, who in enumerate(["a", "b", "a"]):
         tables.append_audit(AuditEvent(f"2026-01-0{i + 1}T00:00:00Z", who, "create", "s", "n"))
     assert len(tables.list_audit(username="a")) == 2
@@ -273,17 +284,17 @@ def test_cli_create_admin_reads_stdin_refuses_weak(tmp_path: Path) -> None:
     listing = _cli(tmp_path, "list").stdout
     assert "root\tadmin\tactive" in listing and "v\tviewer\tdisabled" in listing
     assert "$argon2" not in listing
-    stored = GpkgAccountTables(tmp_path / "w").get_user("root")
+    stored = WorkspaceStore(tmp_path / "w").get_user("root")
     assert stored is not None and GOOD not in stored.password_hash
     # No password argument exists.
     assert _cli(tmp_path, "create-admin", "--username", "x", "--password", GOOD).returncode == 2
 
 
-def test_upload_quota_per_user() -> None:
+def test_upload_quota_per_user(any_store: Store) -> None:
     from analysis.accounts.quota import WINDOW_S, UploadQuota
 
     clock = Clock()
-    quota = UploadQuota(limit_mb=1, clock=clock)
+    quota = UploadQuota(any_store, limit_mb=1, clock=clock)
     quota.charge("alice", "a", 700_000)
     quota.charge("alice", "a", 700_000)  # the same file again (a rerun): counted once
     quota.charge("bob", "b", 700_000)  # per user
@@ -294,11 +305,3 @@ def test_upload_quota_per_user() -> None:
     clock.now += WINDOW_S
     quota.charge("alice", "c", 400_000)  # the window moved on
     assert quota.used_bytes("alice") == 400_000
-
-
-def test_reading_never_creates_the_workspace(tmp_path: Path) -> None:
-    tables = GpkgAccountTables(tmp_path / "none" / "w.gpkg")
-    assert tables.list_users() == [] and tables.get_user("x") is None
-    assert tables.list_access() == [] and tables.get_access("x") is None
-    assert tables.list_audit().empty
-    assert not (tmp_path / "none").exists()

@@ -1,7 +1,8 @@
 """The service layer enforces ownership (#15): calling it directly is refused, not only the UI.
 
 The dashboard's service functions run here outside a page (Streamlit's bare mode), logged in
-as each role through :mod:`dashboard.services.access`, on a fresh workspace file.
+as each role through :mod:`dashboard.services.access`, on a fresh store of each kind (a
+GeoPackage file and a PostGIS schema: tests taking ``ws`` run on both).
 """
 
 from __future__ import annotations
@@ -11,27 +12,34 @@ from pathlib import Path
 
 import pytest
 
-from analysis.accounts.gpkg_tables import GpkgAccountTables
 from analysis.accounts.service import Accounts
 from analysis.errors import AnalysisError
+from analysis.workspace.api import STORE_ENV_VAR, open_store
+from tests.support.postgres import Cluster
 
 GOOD = "Gr8-planning-2026"
 
 
-@pytest.fixture()
-def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A workspace with an admin, two planners and a viewer; the session state cleared."""
+@pytest.fixture(params=("gpkg", "postgis"))
+def ws(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """A store with an admin, two planners and a viewer; the session state cleared."""
     import streamlit as st
 
-    path = tmp_path / "workspace.gpkg"
-    monkeypatch.setenv("COVERAGE_PLANNER_WORKSPACE", str(path))
-    acc = Accounts(GpkgAccountTables(path))
+    if request.param == "gpkg":
+        setting = str(tmp_path / "workspace.gpkg")
+    else:
+        cluster: Cluster = request.getfixturevalue("postgres_cluster")
+        setting = cluster.new_store_url("svc")
+    monkeypatch.setenv(STORE_ENV_VAR, setting)
+    acc = Accounts(open_store(setting))
     acc.create_admin("root", GOOD)
     acc.add_user(None, "alice", GOOD, "planner")
     acc.add_user(None, "bob", GOOD, "planner")
     acc.add_user(None, "lead", GOOD, "viewer")
     st.session_state.clear()
-    yield path
+    yield setting
     st.session_state.clear()
 
 
@@ -53,7 +61,7 @@ def code(exc: pytest.ExceptionInfo[AnalysisError]) -> str:
     return exc.value.problems[0].code
 
 
-def test_viewer_cannot_write_through_the_services(ws: Path) -> None:
+def test_viewer_cannot_write_through_the_services(ws: str) -> None:
     from dashboard.services import data, ownership
     from dashboard.services import scenarios as svc
 
@@ -86,7 +94,7 @@ def test_viewer_cannot_write_through_the_services(ws: Path) -> None:
     assert code(exc) == "not_allowed"
 
 
-def test_planner_cannot_change_anothers_but_can_copy(ws: Path) -> None:
+def test_planner_cannot_change_anothers_but_can_copy(ws: str) -> None:
     from dashboard.services import data, ownership
     from dashboard.services import scenarios as svc
 
@@ -120,10 +128,10 @@ def test_planner_cannot_change_anothers_but_can_copy(ws: Path) -> None:
 def svc_audit():  # type: ignore[no-untyped-def]
     from dashboard.services import access
 
-    return access.tables().list_audit()
+    return access.store().list_audit()
 
 
-def test_not_logged_in_is_refused_when_accounts_are_on(ws: Path) -> None:
+def test_not_logged_in_is_refused_when_accounts_are_on(ws: str) -> None:
     from dashboard.services import data
     from dashboard.services import scenarios as svc
 
@@ -140,6 +148,7 @@ def test_single_user_mode_allows_everything(
     from dashboard.services import data, ownership
     from dashboard.services import scenarios as svc
 
+    monkeypatch.delenv(STORE_ENV_VAR, raising=False)
     monkeypatch.setenv("COVERAGE_PLANNER_WORKSPACE", str(tmp_path / "solo.gpkg"))
     st.session_state.clear()
     demo = data.demo_dataset()
@@ -169,7 +178,8 @@ def test_launcher_refuses_network_without_accounts(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if k != "COVERAGE_PLANNER_ACCOUNTS"}
+    unset = ("COVERAGE_PLANNER_ACCOUNTS", STORE_ENV_VAR)
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env["COVERAGE_PLANNER_WORKSPACE"] = str(tmp_path / "none.gpkg")
     done = subprocess.run(
         [sys.executable, "-m", "dashboard.launch", "--server.address", "0.0.0.0"],
@@ -184,12 +194,11 @@ def test_launcher_refuses_network_without_accounts(tmp_path: Path) -> None:
 
 
 def test_upload_quota_refuses_through_the_services(
-    ws: Path, monkeypatch: pytest.MonkeyPatch
+    ws: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from dashboard.services import access
     from dashboard.services import scenarios as svc
 
-    access._quota.clear()
     monkeypatch.setenv("COVERAGE_PLANNER_UPLOAD_QUOTA_MB", "0.001")  # 1,048 bytes
     as_user("alice")
     rows = "".join(f"P{i},点{i},农村,105.9,35.6\n" for i in range(60))
@@ -198,10 +207,10 @@ def test_upload_quota_refuses_through_the_services(
     with pytest.raises(AnalysisError) as exc:
         svc.read_points(data, "points.csv", "contact_points", "wgs84")
     assert code(exc) == "upload_quota_exceeded"
-    access._quota.clear()
+    assert access.accounts().quota.used_bytes("alice") == 0  # nothing counted
 
 
-def test_trusted_header_only_from_the_proxy(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_trusted_header_only_from_the_proxy(ws: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from dashboard.services import access
 
     monkeypatch.setenv("COVERAGE_PLANNER_TRUSTED_HEADER", "X-Remote-User")
@@ -235,7 +244,7 @@ def test_forwarded_address_believed_from_trusted_proxies_only(
     assert access.client_address() == "10.5.5.5"  # the entry the proxy itself added
 
 
-def test_export_of_an_unpublished_scenario_is_refused_and_exports_are_logged(ws: Path) -> None:
+def test_export_of_an_unpublished_scenario_is_refused_and_exports_are_logged(ws: str) -> None:
     from dashboard.services import data, ownership
     from dashboard.services import scenarios as svc
 
@@ -254,7 +263,7 @@ def test_export_of_an_unpublished_scenario_is_refused_and_exports_are_logged(ws:
     assert list(row["object_name"]) == ["导出测试"] and list(row["detail"]) == ["xlsx"]
 
 
-def test_two_planners_creating_the_same_name_get_the_free_name_answer(ws: Path) -> None:
+def test_two_planners_creating_the_same_name_get_the_free_name_answer(ws: str) -> None:
     """Not ``not_allowed``: the page then saves under a free name (no lost save)."""
     from dashboard.services import data, ownership
     from dashboard.services import scenarios as svc
@@ -269,3 +278,59 @@ def test_two_planners_creating_the_same_name_get_the_free_name_answer(ws: Path) 
     saved = svc.save(_new(svc.free_name("新方案")), expected_updated_at="", dataset=demo)
     assert ownership.access_of(saved.name).owner == "bob"
     assert ownership.access_of("新方案").owner == "alice"
+
+
+def test_county_limited_planner_changes_only_plans_in_their_counties(ws: str) -> None:
+    """The counties of a saved plan's changed points are read from the store's copy."""
+    from analysis.plan.edits import add_point
+    from dashboard.services import access, data, ownership
+    from dashboard.services import scenarios as svc
+
+    demo = data.demo_dataset()
+    as_user("root")
+    access.accounts().add_user(access.acting_user(), "carol", GOOD, "planner", counties=["东县"])
+    as_user("carol")
+    mine = svc.save(
+        add_point(_new("卡罗尔"), "homes", lon=104.1, lat=35.6, county="东县"),
+        expected_updated_at="",
+        dataset=demo,
+    )
+    with pytest.raises(AnalysisError) as exc:  # a point in another county: not hers to add
+        svc.save(add_point(mine, "homes", lon=104.2, lat=35.6, county="西县"), dataset=demo)
+    assert code(exc) == "not_allowed"
+    ownership.publish("卡罗尔", True)
+    as_user("root")  # an administrator adds a point elsewhere to her plan
+    svc.save(
+        add_point(svc.load("卡罗尔"), "homes", lon=104.3, lat=35.6, county="西县"), dataset=demo
+    )
+    as_user("carol")
+    for call in (lambda: ownership.publish("卡罗尔", False), lambda: svc.delete("卡罗尔")):
+        with pytest.raises(AnalysisError) as exc:
+            call()
+        assert code(exc) == "not_allowed"
+    assert not ownership.may_edit("卡罗尔") and svc.load("卡罗尔").published
+
+
+def test_publishing_the_working_plan_then_editing_saves_in_place(ws: str) -> None:
+    """Publishing is a new version; the page follows it, so the next edit is no conflict."""
+    import streamlit as st
+
+    from analysis.plan.edits import EditHistory, add_point
+    from dashboard import state
+    from dashboard.services import data
+    from dashboard.services import scenarios as svc
+    from dashboard.simulate import sharing
+    from dashboard.simulate import state as sim_state
+
+    as_user("alice")
+    saved = svc.save(_new("发布后编辑"), expected_updated_at="", dataset=data.demo_dataset())
+    st.session_state[state.SIM_HISTORY] = EditHistory.start(saved)
+    st.session_state[state.SIM_SAVED] = saved.updated_at
+    sharing.set_published("发布后编辑", True)
+    assert st.session_state[state.SIM_HISTORY].current.version == saved.version + 1
+    sim_state.commit(add_point(saved, "homes", lon=104.1, lat=35.6), "add")
+    names = list(svc.store().list_scenarios()["name"])
+    assert names == ["发布后编辑"]  # saved in place, not kept as a copy
+    stored = svc.load("发布后编辑")
+    assert stored.published and stored.version == saved.version + 2
+    assert stored.owner == "alice" and stored.updated_by == "alice"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.accounts.gpkg_tables import GpkgAccountTables
 from analysis.accounts.service import Accounts
+from analysis.workspace.store import WorkspaceStore
 from dashboard import state
 
 REPO = Path(__file__).resolve().parent.parent
@@ -20,7 +20,7 @@ TIMEOUT = 120
 def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "workspace.gpkg"
     monkeypatch.setenv("COVERAGE_PLANNER_WORKSPACE", str(path))
-    acc = Accounts(GpkgAccountTables(path))
+    acc = Accounts(WorkspaceStore(path))
     acc.create_admin("root", GOOD)
     acc.add_user(None, "alice", GOOD, "planner")
     return path
@@ -40,7 +40,7 @@ def _page(username: str):  # type: ignore[no-untyped-def]
 
 
 def test_admin_adds_and_disables_an_account(ws: Path) -> None:
-    tables = GpkgAccountTables(ws)
+    tables = WorkspaceStore(ws)
     at = _page("root")
     assert at.selectbox(key=state.ADMIN_PICK_USER).value == "alice"  # the first by name
     assert at.selectbox(key=state.ADMIN_SET_ROLE).value == "planner"  # the picked one's role

@@ -11,6 +11,7 @@ address). Screenshots of the login and admin pages at 1440x900 and 1280x720:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -49,8 +50,6 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Any]]:
     """The app on a free port with accounts and two scenarios; Playwright's browser."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed")
-    from analysis.accounts.gpkg_tables import GpkgAccountTables
-    from analysis.accounts.policy import ScenarioAccess
     from analysis.accounts.service import Accounts
     from analysis.plan.edits import add_point
     from analysis.plan.scenarios import baseline_scenario, copy_scenario
@@ -58,20 +57,19 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Any]]:
     from geodata.demo.load import load_demo_city
 
     workspace = tmp_path_factory.mktemp("e2e_accounts") / "workspace.gpkg"
-    tables = GpkgAccountTables(workspace)
-    acc = Accounts(tables)
+    store = WorkspaceStore(workspace)
+    acc = Accounts(store)
     acc.create_admin("root", GOOD, "管理员")
     acc.add_user(None, "alice", GOOD, "planner", "爱丽丝")
     acc.add_user(None, "bob", GOOD, "planner", HOSTILE_NAME)
     acc.add_user(None, "lead", GOOD, "viewer", "领导")
     acc.add_user(None, HOSTILE_USER, GOOD, "viewer", "<script>window.__pwned=2</script>")
     city = load_demo_city()
-    store = WorkspaceStore(workspace)
     x, y = city.townships.geometry.representative_point().iloc[0].coords[0]
     for name, published in ((PUBLISHED, True), (DRAFT, False)):
         scn = copy_scenario(baseline_scenario(city, "demo"), name, "爱丽丝")
-        store.save(add_point(scn, "contact_points", lon=x, lat=y, type="rural"))
-        tables.set_access(ScenarioAccess(name, "alice", published))
+        scn = add_point(scn, "contact_points", lon=x, lat=y, type="rural")
+        store.save(dataclasses.replace(scn, owner="alice", published=published))
     port = free_port()
     proc = start_app(port, env={"COVERAGE_PLANNER_WORKSPACE": str(workspace)})
     try:

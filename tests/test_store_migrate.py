@@ -1,4 +1,5 @@
-"""``python -m analysis workspace migrate``: GeoPackage -> PostGIS -> GeoPackage, all equal."""
+"""``python -m analysis workspace migrate``: GeoPackage -> PostGIS -> GeoPackage, all equal
+(datasets, scenarios with owners and versions, accounts, audit log, logged-in sessions)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.accounts.sessions import SessionManager
 from analysis.cli.main import main
 from analysis.errors import AnalysisError
 from analysis.plan.edits import add_point
 from analysis.plan.scenarios import POINT_LAYERS, baseline_scenario
 from analysis.workspace.api import Store, open_store
 from analysis.workspace.migrate import migrate
-from analysis.workspace.records import AuditEvent, UserRecord
+from analysis.workspace.records import AuditEvent, SessionRecord, UserRecord
 from analysis.workspace.store import WorkspaceStore
 from tests.support.postgres import Cluster
 from tests.support.scenario_city import HOSTILE, make_city
@@ -25,8 +27,13 @@ from tests.support.scenario_city import HOSTILE, make_city
 REPO = Path(__file__).resolve().parent.parent
 
 
-def fill(store: Store) -> None:
-    """Datasets, scenarios of several versions/owners/publication, accounts, an audit log."""
+#: Seconds since the epoch of the sessions started in :func:`fill`.
+NOW = 1_800_000_000.0
+
+
+def fill(store: Store) -> str:
+    """Datasets, scenarios of several versions/owners/publication, accounts, an audit log,
+    two sessions; return the token of zhang's session."""
     city = make_city(n_cp=6, n_sites=20, n_homes=3, seed=4)
     store.save_dataset("up-1", city)
     store.save_dataset("up-2", dataclasses.replace(city, name=HOSTILE))
@@ -43,12 +50,15 @@ def fill(store: Store) -> None:
             AuditEvent(f"2026-12-0{i + 1}T00:00:00.000000Z", "zhang", "change", "scenario",
                        base.name, f"v{i}", {"k": HOSTILE} if i == 1 else {})
         )  # fmt: skip
+    store.save_session(SessionRecord("b" * 64, "admin", NOW - 50.0, NOW - 49.5))
+    return SessionManager(store, lambda: NOW).start("zhang")
 
 
 def assert_same(a: Store, b: Store) -> None:
     pd.testing.assert_frame_equal(a.list_scenarios(), b.list_scenarios())
     pd.testing.assert_frame_equal(a.list_datasets(), b.list_datasets())
     assert a.list_users() == b.list_users()
+    assert a.list_sessions() == b.list_sessions() and len(a.list_sessions()) == 2
     pd.testing.assert_frame_equal(a.list_audit(), b.list_audit())
     for name in a.list_scenarios()["name"]:
         x, y = a.load(name), b.load(name)
@@ -76,7 +86,7 @@ def test_round_trip_through_postgis_keeps_everything(
     tmp_path: Path, postgres_cluster: Cluster
 ) -> None:
     src = WorkspaceStore(tmp_path / "src.gpkg")
-    fill(src)
+    token = fill(src)
     url = postgres_cluster.new_store_url("migrate")
     back = tmp_path / "back.gpkg"
     # there: the command in its own process, as an administrator would run it
@@ -87,7 +97,7 @@ def test_round_trip_through_postgis_keeps_everything(
         capture_output=True, text=True, env=env, timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "2 datasets, 2 scenarios, 2 accounts, 3 audit events" in done.stderr
+    assert "2 datasets, 2 scenarios, 2 accounts, 3 audit events, 2 sessions" in done.stderr
     assert_same(src, open_store(url))
     # and back, in this process
     assert main(["workspace", "migrate", "--from", url, "--to", str(back)]) == 0
@@ -96,6 +106,10 @@ def test_round_trip_through_postgis_keeps_everything(
     moved = WorkspaceStore(back).load(src.list_scenarios()["name"][0])
     assert moved.version == 3
     assert WorkspaceStore(back).save(moved, expected_version=3).version == 4
+    # a session started before the move is still valid after it, on either side
+    for store in (open_store(url), WorkspaceStore(back)):
+        assert SessionManager(store, lambda: NOW + 60).check(token) == "zhang"
+        assert SessionManager(store, lambda: NOW + 60).check(token[:-1]) is None
 
 
 def test_a_target_that_holds_anything_is_refused(

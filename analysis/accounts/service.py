@@ -11,14 +11,18 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from analysis.accounts import passwords, policy
-from analysis.accounts.protocol import AccountStore
+from analysis.accounts.quota import UploadQuota
 from analysis.accounts.ratelimit import LoginLimiter
 from analysis.accounts.sessions import SessionManager
 from analysis.errors import AnalysisError, Problem
 from analysis.plan.scenarios import utc_now_iso
 from analysis.workspace.records import ROLES, AuditEvent, Role, UserRecord
+
+if TYPE_CHECKING:
+    from analysis.workspace.api import Store
 
 #: Longest username accepted.
 MAX_USERNAME_LENGTH = 64
@@ -32,7 +36,7 @@ def problem(code: str, message: str, **kwargs: object) -> AnalysisError:
 
 
 def audit(
-    store: AccountStore,
+    store: Store,
     actor: UserRecord | None,
     action: str,
     object_type: str,
@@ -72,25 +76,29 @@ def check_role(role: str) -> Role:
 
 
 class Accounts:
-    """The account logic of one server process.
+    """The account logic over one store (every server of the store shares its state).
 
     Parameters
     ----------
     store
-        Where users and the audit log are kept.
-    limiter, sessions
-        This process's failed-login counter and session tokens.
+        Where users, the audit log, sessions, failed-login counts and uploads are kept
+        (:class:`analysis.workspace.api.Store`: a GeoPackage file or PostgreSQL/PostGIS).
+    limiter, sessions, quota
+        Failed-login limits, session tokens and the upload quota (default: over ``store``
+        with the standard limits; tests pass their own clocks and limits).
     """
 
     def __init__(
         self,
-        store: AccountStore,
+        store: Store,
         limiter: LoginLimiter | None = None,
         sessions: SessionManager | None = None,
+        quota: UploadQuota | None = None,
     ) -> None:
         self.store = store
-        self.limiter = limiter or LoginLimiter()
-        self.sessions = sessions or SessionManager()
+        self.limiter = limiter or LoginLimiter(store)
+        self.sessions = sessions or SessionManager(store)
+        self.quota = quota or UploadQuota(store)
 
     # --- logging in -------------------------------------------------------------------------
 
@@ -102,14 +110,7 @@ class Accounts:
         account (the same answer, so names cannot be probed).
         """
         name = username.strip()
-        wait = self.limiter.wait_s(name, address)
-        if wait > 0:
-            audit(self.store, None, "login_blocked", "session", name, f"wait {wait:.0f} s")
-            raise problem(
-                "login_rate_limited",
-                f"Too many failed logins; try again in {wait:.0f} seconds.",
-                params={"wait_s": int(wait + 0.999)},
-            )
+        self._refuse_while_blocked(name, address)
         user = self.store.get_user(name) if name else None
         ok, new_hash = passwords.verify_password(
             user.password_hash if user is not None else _DUMMY_HASH, password
@@ -118,11 +119,24 @@ class Accounts:
             self.limiter.failed(name, address)
             audit(self.store, None, "login_failed", "session", name, address)
             raise problem("login_failed", "Wrong username or password.")
+        # Again after the (slow) verification: an attempt of the same name or address that
+        # failed meanwhile, on this server or another, may have started a wait; it holds.
+        self._refuse_while_blocked(name, address)
         if new_hash is not None:
             user = self.store.save_user(replace(user, password_hash=new_hash), user.version)
         self.limiter.succeeded(name)
         audit(self.store, user, "login", "session", name, address)
         return user, self.sessions.start(user.username)
+
+    def _refuse_while_blocked(self, name: str, address: str) -> None:
+        wait = self.limiter.wait_s(name, address)
+        if wait > 0:
+            audit(self.store, None, "login_blocked", "session", name, f"wait {wait:.0f} s")
+            raise problem(
+                "login_rate_limited",
+                f"Too many failed logins; try again in {wait:.0f} seconds.",
+                params={"wait_s": int(wait + 0.999)},
+            )
 
     def login_from_header(self, username: str, address: str = "") -> tuple[UserRecord, str]:
         """Log in a user named by a trusted proxy's header (no password)."""

@@ -9,8 +9,9 @@
 Passwords are read from a hidden prompt, or from standard input when it is not a terminal
 (one line, for scripts: ``printf '%s\\n' "$PW" | python -m analysis accounts ...``); never
 from an argument, which other users of the machine could read in the process list. Weak
-passwords are refused. The accounts live in the workspace (``--workspace`` or
-``$COVERAGE_PLANNER_WORKSPACE``); once one exists, the dashboard asks everyone to log in.
+passwords are refused. The accounts live in the store (``--workspace``: a GeoPackage path or a
+``postgresql://`` URL; default ``$COVERAGE_PLANNER_STORE``, else the app's workspace file);
+once one exists, the dashboard asks everyone to log in, on every server of that store.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from pathlib import Path
 from typing import Any
 
 from analysis.errors import AnalysisError
@@ -35,7 +35,12 @@ def add_parser(subparsers: Any) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--workspace", type=Path, help="workspace GeoPackage (default: the app's)")
+    p.add_argument(
+        "--workspace",
+        "--store",
+        dest="workspace",
+        help="the store: GeoPackage path or postgresql:// URL (default: the app's)",
+    )
     sub = p.add_subparsers(dest="accounts_command", required=True)
     admin = sub.add_parser("create-admin", help="create the first administrator")
     admin.add_argument("--username", required=True)
@@ -69,14 +74,14 @@ def _mismatch() -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Run one accounts command; return the exit status."""
-    from analysis.accounts.gpkg_tables import GpkgAccountTables
     from analysis.accounts.service import Accounts
-    from analysis.workspace.store import default_workspace_path
+    from analysis.workspace.api import open_store
 
-    path = args.workspace if args.workspace is not None else default_workspace_path()
-    accounts = Accounts(GpkgAccountTables(path))
     command = args.accounts_command
     try:
+        store = open_store(args.workspace)
+        path = store.location
+        accounts = Accounts(store)
         if command == "list":
             for user in accounts.store.list_users():
                 counties = ",".join(user.counties) or "-"

@@ -19,7 +19,14 @@ from typing import Protocol, runtime_checkable
 import pandas as pd
 
 from analysis.plan.scenarios import Scenario
-from analysis.workspace.records import AuditEvent, UserRecord
+from analysis.workspace.records import (
+    AuditEvent,
+    LoginFailures,
+    ScenarioInfo,
+    SessionRecord,
+    UploadRecord,
+    UserRecord,
+)
 from geodata.city import CityData
 
 #: Environment variable naming the store: a GeoPackage path or a ``postgresql://`` URL.
@@ -30,7 +37,8 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 @runtime_checkable
 class Store(Protocol):
-    """What every store offers: scenarios, datasets, accounts and the audit log.
+    """What every store offers: scenarios, datasets, accounts, the audit log, sessions,
+    failed-login counts and upload quotas (all shared by every server of the store).
 
     Scenarios carry ``owner``, ``published`` and ``version`` (+1 per save); a save with
     ``expected_version`` (or ``expected_updated_at``) that is not the stored one fails with
@@ -48,6 +56,7 @@ class Store(Protocol):
     # scenarios
     def list_scenarios(self) -> pd.DataFrame: ...
     def exists(self, name: str) -> bool: ...
+    def scenario_info(self, name: str) -> ScenarioInfo | None: ...
     def free_name(self, wanted: str) -> str: ...
     def load(self, name: str) -> Scenario: ...
     def save(
@@ -100,6 +109,28 @@ class Store(Protocol):
         username: str | None = None,
         limit: int | None = None,
     ) -> pd.DataFrame: ...
+
+    # sessions, failed logins, upload quotas (shared by every server of the store; the
+    # rules are analysis.accounts'; times in seconds since the epoch)
+    def save_session(self, record: SessionRecord) -> None: ...
+    def get_session(self, token_hash: str) -> SessionRecord | None: ...
+    def list_sessions(self) -> list[SessionRecord]: ...
+    def delete_sessions(
+        self,
+        *,
+        token_hash: str | None = None,
+        username: str | None = None,
+        last_seen_before: float | None = None,
+        started_before: float | None = None,
+    ) -> int: ...
+    def login_failures(self, keys: Sequence[str]) -> list[LoginFailures]: ...
+    def add_login_failure(self, key: str, at: float, forget_before: float) -> LoginFailures: ...
+    def block_login(self, key: str, until: float) -> None: ...
+    def clear_login_failures(self, key: str) -> None: ...
+    def upload_bytes(self, username: str, since: float) -> int: ...
+    def charge_upload(
+        self, record: UploadRecord, since: float, limit_bytes: int
+    ) -> tuple[bool, int]: ...
 
 
 def is_postgres_url(setting: str | Path) -> bool:

@@ -1,8 +1,10 @@
 """Move a workspace from one store to another (GeoPackage <-> PostgreSQL/PostGIS).
 
 Everything moves as it is: every stored dataset (all its layers, roads included), every
-scenario with its version, owner, published flag, author and times, every account, and the
-audit log. The target must be empty: a migration never overwrites or merges (code
+scenario with its version, owner, published flag, author and times, every account, the
+audit log, and the logged-in sessions (a server pointed at the new store keeps its users
+logged in; failed-login counts and upload tallies are short-lived and start afresh). The
+target must be empty: a migration never overwrites or merges (code
 ``migrate_target_not_empty``, saying what the target holds), so running it twice is
 refused instead of doubling anything. The source is only read.
 """
@@ -25,12 +27,13 @@ class MigrationReport:
     scenarios: int
     users: int
     audit_events: int
+    sessions: int = 0
 
     def summary(self) -> str:
         """One line for the command line."""
         return (
             f"{self.datasets} datasets, {self.scenarios} scenarios, {self.users} accounts, "
-            f"{self.audit_events} audit events"
+            f"{self.audit_events} audit events, {self.sessions} sessions"
         )
 
 
@@ -41,6 +44,7 @@ def contents(store: Store) -> MigrationReport:
         scenarios=len(store.list_scenarios()),
         users=len(store.list_users()),
         audit_events=len(store.list_audit()),
+        sessions=len(store.list_sessions()),
     )
 
 
@@ -60,7 +64,7 @@ def migrate(source: Store, target: Store) -> MigrationReport:
             value=source.location,
         )
     held = contents(target)
-    if any((held.datasets, held.scenarios, held.users, held.audit_events)):
+    if any((held.datasets, held.scenarios, held.users, held.audit_events, held.sessions)):
         raise problem(
             "migrate_target_not_empty",
             f"The target {target.location} already holds {held.summary()}; a migration"
@@ -83,7 +87,10 @@ def migrate(source: Store, target: Store) -> MigrationReport:
         extra = _extra(str(record.pop("extra") or "{}"))
         events.append(AuditEvent(**{k: str(v) for k, v in record.items()}, extra=extra))
     target.restore_audit(events)
-    return MigrationReport(len(datasets), len(scenarios), len(users), len(log))
+    sessions = source.list_sessions()
+    for session in sessions:
+        target.save_session(session)
+    return MigrationReport(len(datasets), len(scenarios), len(users), len(log), len(sessions))
 
 
 def _extra(text: str) -> dict[str, str]:

@@ -78,3 +78,82 @@ class AuditEvent:
     object_name: str
     detail: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """A saved scenario's metadata without its points (who owns it, whether published).
+
+    Parameters
+    ----------
+    name, owner, published, version, updated_at, updated_by, author, dataset_id
+        The scenario's columns of these names (:class:`analysis.plan.scenarios.Scenario`).
+    """
+
+    name: str
+    owner: str
+    published: bool
+    version: int
+    updated_at: str
+    updated_by: str = ""
+    author: str = ""
+    dataset_id: str = ""
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One logged-in browser session, shared by every app server of the store.
+
+    Parameters
+    ----------
+    token_hash
+        SHA-256 (hex) of the session token; the token itself is only in the browser
+        session, so reading the store does not give anyone a session.
+    username
+        Whose session.
+    started_at, last_seen_at
+        Seconds since the epoch (wall clock: several servers compare them).
+    """
+
+    token_hash: str
+    username: str
+    started_at: float
+    last_seen_at: float
+
+
+@dataclass(frozen=True)
+class LoginFailures:
+    """Failed logins in a row of one username or address (``login_key``).
+
+    Parameters
+    ----------
+    login_key
+        ``user:<name>`` or ``addr:<address>``.
+    failures
+        Failures since the last success (or since the count was forgotten).
+    last_failed_at, blocked_until
+        Seconds since the epoch.
+    """
+
+    login_key: str
+    failures: int
+    last_failed_at: float
+    blocked_until: float = 0.0
+
+
+@dataclass(frozen=True)
+class UploadRecord:
+    """One uploaded file counted against its user's quota.
+
+    Parameters
+    ----------
+    username, digest, size_bytes
+        Who uploaded which content (a digest: the same file counts once) of what size.
+    at
+        Seconds since the epoch.
+    """
+
+    username: str
+    digest: str
+    size_bytes: int
+    at: float

@@ -25,6 +25,7 @@ from analysis.plan.scenarios import (
     normalise_layer,
     validate_scenario_name,
 )
+from analysis.workspace.records import ScenarioInfo
 from analysis.workspace.sqlrecords import SqlRecords
 from analysis.workspace.tables import SCENARIO_TABLES, check_layers, later_than, problem
 
@@ -85,6 +86,25 @@ class SqlStore(SqlRecords):
         wanted = validate_scenario_name(wanted)
         with self._read() as conn:
             return _free_name(conn, wanted)
+
+    def scenario_info(self, name: str) -> ScenarioInfo | None:
+        """Owner, published flag, version ... of the saved ``name`` (its points unread)."""
+        with self._read() as conn:
+            row = conn.execute(
+                self.io.q(f"SELECT {_META} FROM scenarios WHERE name = ?"), (name,)
+            ).fetchone()
+        if row is None:
+            return None
+        return ScenarioInfo(
+            name=row[0],
+            owner=row[6] or "",
+            published=bool(row[7]),
+            version=int(row[8] or 0),
+            updated_at=row[3] or "",
+            updated_by=row[9] or "",
+            author=row[1] or "",
+            dataset_id=row[4] or "",
+        )
 
     def load(self, name: str) -> Scenario:
         """The saved scenario ``name`` (one consistent snapshot, even during a save)."""

@@ -1,7 +1,8 @@
-"""Datasets, accounts and the audit log of a SQL store (the scenarios: :mod:`.sqlbase`).
+"""Datasets, accounts, audit log, sessions, login limits, uploads of a SQL store.
 
-:class:`SqlRecords` is the part of :class:`analysis.workspace.sqlbase.SqlStore` that wraps
-:mod:`analysis.workspace.datasets` and :mod:`analysis.workspace.userlog` in transactions;
+:class:`SqlRecords` is the part of :class:`analysis.workspace.sqlbase.SqlStore` (the
+scenarios) that wraps :mod:`analysis.workspace.datasets`, :mod:`analysis.workspace.userlog`
+and :mod:`analysis.workspace.logins` in transactions;
 its ``restore_*`` methods write records exactly as given (times, versions), for
 :mod:`analysis.workspace.migrate`.
 """
@@ -17,9 +18,15 @@ import pandas as pd
 
 from analysis.plan.scenarios import DEMO_DATASET_ID
 from analysis.workspace import datasets as ds
-from analysis.workspace import userlog
+from analysis.workspace import logins, userlog
 from analysis.workspace.frames import LayerIO
-from analysis.workspace.records import AuditEvent, UserRecord
+from analysis.workspace.records import (
+    AuditEvent,
+    LoginFailures,
+    SessionRecord,
+    UploadRecord,
+    UserRecord,
+)
 from geodata.city import CityData
 
 
@@ -140,3 +147,71 @@ class SqlRecords(ABC):
         """The audit log, newest first (see :func:`analysis.workspace.userlog.list_audit`)."""
         with self._read() as conn:
             return userlog.list_audit(self.io, conn, since, until, username, limit)
+
+    # --- sessions, failed logins, uploads (analysis.workspace.logins) -----------------------
+
+    def save_session(self, record: SessionRecord) -> None:
+        """Store a session (new, or its ``last_seen_at`` moved on; also moving a workspace)."""
+        with self._write() as conn:
+            logins.save_session(self.io, conn, record)
+
+    def get_session(self, token_hash: str) -> SessionRecord | None:
+        """The session of ``token_hash``, or None."""
+        with self._read() as conn:
+            return logins.get_session(self.io, conn, token_hash)
+
+    def list_sessions(self) -> list[SessionRecord]:
+        """Every session, oldest first."""
+        with self._read() as conn:
+            return logins.list_sessions(self.io, conn)
+
+    def delete_sessions(
+        self,
+        *,
+        token_hash: str | None = None,
+        username: str | None = None,
+        last_seen_before: float | None = None,
+        started_before: float | None = None,
+    ) -> int:
+        """Delete the sessions matching any given condition (none given: none); how many."""
+        with self._write() as conn:
+            return logins.delete_sessions(
+                self.io,
+                conn,
+                token_hash=token_hash,
+                username=username,
+                last_seen_before=last_seen_before,
+                started_before=started_before,
+            )
+
+    def login_failures(self, keys: Sequence[str]) -> list[LoginFailures]:
+        """The failed-login counts of ``keys`` (``user:...``/``addr:...``) that have any."""
+        with self._read() as conn:
+            return logins.login_failures(self.io, conn, keys)
+
+    def add_login_failure(self, key: str, at: float, forget_before: float) -> LoginFailures:
+        """Count one failed login of ``key`` atomically (every server adds to one count)."""
+        with self._write() as conn:
+            return logins.add_login_failure(self.io, conn, key, at, forget_before)
+
+    def block_login(self, key: str, until: float) -> None:
+        """``key`` waits until ``until`` (a longer wait already set stays)."""
+        with self._write() as conn:
+            logins.block_login(self.io, conn, key, until)
+
+    def clear_login_failures(self, key: str) -> None:
+        """Forget the failed logins of ``key``."""
+        with self._write() as conn:
+            logins.clear_login_failures(self.io, conn, key)
+
+    def upload_bytes(self, username: str, since: float) -> int:
+        """Bytes ``username`` uploaded since ``since`` (seconds since the epoch)."""
+        with self._read() as conn:
+            return logins.upload_bytes(self.io, conn, username, since)
+
+    def charge_upload(
+        self, record: UploadRecord, since: float, limit_bytes: int
+    ) -> tuple[bool, int]:
+        """Count an upload unless over ``limit_bytes``; ``(accepted, bytes used before)``."""
+        with self._write() as conn:
+            return logins.charge_upload(self.io, conn, record, since, limit_bytes)

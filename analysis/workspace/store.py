@@ -12,6 +12,8 @@ Layout (all readable by QGIS/GDAL):
                                  (also villages, contact_points, collection_sites, homes,
                                  roads)
 ``users``, ``audit_log``         accounts and the audit log (:mod:`analysis.workspace.userlog`)
+``sessions``, ``login_failures``, logins, failed-login counts, upload quota
+``uploads``                      (:mod:`analysis.workspace.logins`)
 
 Each save replaces one scenario's (dataset's) rows in a single SQLite transaction
 (``BEGIN IMMEDIATE`` ... ``COMMIT``): a process killed mid-save leaves the previous version;
@@ -19,7 +21,8 @@ processes saving at the same time wait for each other (busy timeout) and all suc
 file is in WAL mode; see docs/operations.md#backups-and-restore for backups
 (:meth:`WorkspaceStore.backup`). Table layout: :mod:`analysis.workspace.tables`; the
 operations (the same for the PostGIS store): :mod:`analysis.workspace.sqlbase`. A workspace
-written by an older version gains the new tables and columns when opened.
+written by an older version gains the new tables and columns when opened (and its interim
+account tables are moved into the store's: :mod:`analysis.workspace.legacy`).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from analysis.workspace import gpkg as gp
+from analysis.workspace import legacy
 from analysis.workspace.sqlbase import SqlStore
 from analysis.workspace.tables import ALL_TABLES, SCENARIO_TABLES
 from analysis.workspace.tables import problem as _problem
@@ -91,6 +95,8 @@ class WorkspaceStore(SqlStore):
             if not self._schema_ok:
                 if not gp.schema_is_current(conn, ALL_TABLES):
                     gp.ensure_schema(conn, ALL_TABLES)
+                if legacy.interim_tables(conn):  # accounts of before the shared store
+                    legacy.move_interim_tables(conn)
                 self._schema_ok = True
             yield conn
         except sqlite3.Error as exc:

@@ -139,6 +139,42 @@ AUDIT_TABLE = TableSpec(
     ),
     "操作日志 / audit log",
 )
+#: Logged-in sessions (:class:`analysis.workspace.records.SessionRecord`), shared by servers.
+SESSIONS_TABLE = TableSpec(
+    "sessions",
+    "",
+    None,
+    (
+        ("token_hash", "str"),
+        ("username", "str"),
+        ("started_at", "float"),
+        ("last_seen_at", "float"),
+    ),
+    "登录会话 / login sessions",
+    unique="token_hash",
+)
+#: Failed logins per username/address (:class:`analysis.workspace.records.LoginFailures`).
+LOGIN_FAILURES_TABLE = TableSpec(
+    "login_failures",
+    "",
+    None,
+    (
+        ("login_key", "str"),
+        ("failures", "int"),
+        ("last_failed_at", "float"),
+        ("blocked_until", "float"),
+    ),
+    "登录失败次数 / failed logins",
+    unique="login_key",
+)
+#: Uploads counted against the per-user quota (:class:`analysis.workspace.records.UploadRecord`).
+UPLOADS_TABLE = TableSpec(
+    "uploads",
+    "",
+    None,
+    (("username", "str"), ("digest", "str"), ("size_bytes", "int"), ("at", "float")),
+    "上传配额 / upload quota",
+)
 ALL_TABLES = (
     SCENARIO_META,
     *SCENARIO_TABLES.values(),
@@ -147,6 +183,9 @@ ALL_TABLES = (
     ROADS_TABLE,
     USERS_TABLE,
     AUDIT_TABLE,
+    SESSIONS_TABLE,
+    LOGIN_FAILURES_TABLE,
+    UPLOADS_TABLE,
 )
 
 

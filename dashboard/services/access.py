@@ -1,52 +1,64 @@
-"""Who is using this session: accounts on or off, login, logout, the acting user.
+"""Who is using this session: the store, accounts on or off, login, logout, the acting user.
 
-The account logic is :mod:`analysis.accounts`; this module keeps one
-:class:`~analysis.accounts.service.Accounts` per workspace file and server process (its
-session tokens and login limits live in this process) and the session's token in
-``st.session_state[state.AUTH_TOKEN]``. Accounts are on when the store holds a user or
-``COVERAGE_PLANNER_ACCOUNTS=1`` (:mod:`analysis.accounts.settings`).
+The account logic is :mod:`analysis.accounts`; this module keeps one store object
+(:func:`store`: ``$COVERAGE_PLANNER_STORE``, a GeoPackage file or a PostgreSQL URL) and one
+:class:`~analysis.accounts.service.Accounts` over it per server process, and the session's
+token in ``st.session_state[state.AUTH_TOKEN]``. Users, sessions, failed-login counts and
+upload quotas are records of the store, so every server of one store shares them. Accounts
+are on when the store holds a user or ``COVERAGE_PLANNER_ACCOUNTS=1``
+(:mod:`analysis.accounts.settings`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from analysis.accounts import settings
-from analysis.accounts.gpkg_tables import GpkgAccountTables
-from analysis.accounts.quota import UploadQuota
 from analysis.accounts.service import Accounts, problem
 from analysis.workspace.records import UserRecord
 from dashboard import state
 
+if TYPE_CHECKING:
+    from analysis.workspace.api import Store
 
-def workspace_path() -> str:
-    """The workspace file in use (``$COVERAGE_PLANNER_WORKSPACE`` or the default)."""
-    from analysis.workspace.store import default_workspace_path
 
-    return str(default_workspace_path())
+def store_setting() -> str:
+    """The store in use: ``$COVERAGE_PLANNER_STORE`` (a file or a ``postgresql://`` URL),
+    else ``$COVERAGE_PLANNER_WORKSPACE``, else the default workspace file."""
+    from analysis.workspace.api import store_setting as setting
+
+    return setting()
 
 
 @st.cache_resource(show_spinner=False)
-def _accounts(path: str) -> Accounts:
-    return Accounts(GpkgAccountTables(path))
+def _accounts(setting: str) -> Accounts:
+    from analysis.workspace.api import open_store
+
+    return Accounts(open_store(setting))
 
 
 def accounts() -> Accounts:
-    """The account logic of this process for the workspace in use."""
-    return _accounts(workspace_path())
+    """The account logic of this process over the store in use."""
+    return _accounts(store_setting())
 
 
-def tables() -> GpkgAccountTables:
-    """The store of users, audit log and scenario access (interim GeoPackage tables)."""
-    return _accounts(workspace_path()).store  # type: ignore[return-value]
+def store_for(setting: str) -> Store:
+    """The store object of ``setting`` (one per setting and process)."""
+    return _accounts(setting).store
+
+
+def store() -> Store:
+    """The store in use: scenarios, datasets, users, audit log, sessions (one per process)."""
+    return store_for(store_setting())
 
 
 def enabled() -> bool:
     """True when everyone must log in (users exist, or the setting forces it)."""
-    return settings.accounts_on(len(tables().list_users()))
+    return settings.accounts_on(len(store().list_users()))
 
 
 def session_user() -> UserRecord | None:
@@ -123,11 +135,6 @@ def login_from_header() -> UserRecord | None:
     return user
 
 
-@st.cache_resource(show_spinner=False)
-def _quota() -> UploadQuota:
-    return UploadQuota()
-
-
 def charge_upload(data: bytes) -> None:
     """Count an upload against the user's quota (none in single-user mode).
 
@@ -139,7 +146,7 @@ def charge_upload(data: bytes) -> None:
     user = acting_user()
     if user is not None:
         digest = hashlib.sha256(data).hexdigest()[:16]
-        _quota().charge(user.username, digest, len(data))
+        accounts().quota.charge(user.username, digest, len(data))
 
 
 def logout() -> None:

@@ -3,8 +3,9 @@
 :mod:`dashboard.services.scenarios` calls these for every save, rename, delete, load,
 listing and export, so a user cannot do through the service layer what the pages do not
 offer them (a viewer calling ``scenarios.save`` directly gets ``not_allowed``). The rules
-are :mod:`analysis.accounts.policy`; the owner and published flag of each scenario are kept
-by :func:`dashboard.services.access.tables`; every change is written to the audit log.
+are :mod:`analysis.accounts.policy`; the owner and published flag of each scenario are its
+``owner``/``published`` columns in the store (:meth:`analysis.workspace.api.Store.scenario_info`),
+every change is a new version of it, and every change is written to the store's audit log.
 In single-user mode (no accounts) everything is allowed and still logged (user ``""``).
 """
 
@@ -40,9 +41,21 @@ def changed_counties(scenario: Scenario) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def access_of(name: str) -> ScenarioAccess:
-    """The access record of a scenario (none kept: owned by administrators, unpublished)."""
-    return access.tables().get_access(name) or ScenarioAccess(name)
+def access_of(name: str, store: Store | None = None) -> ScenarioAccess:
+    """The access record of a saved scenario: its ``owner``/``published`` columns in the store.
+
+    Not saved: owned by nobody (administrators), unpublished. The counties of its changed
+    points are read (the scenario loaded) only when the acting user is county-limited.
+    """
+    store = store or access.store()
+    info = store.scenario_info(name)
+    if info is None:
+        return ScenarioAccess(name)
+    record = ScenarioAccess(name, info.owner, info.published)
+    user = access.acting_user()
+    if user is not None and user.counties and not policy.is_admin(user):
+        record = replace(record, counties=changed_counties(store.load(name)))
+    return record
 
 
 def require(allowed: bool, action: str, name: str) -> None:
@@ -57,7 +70,11 @@ def require(allowed: bool, action: str, name: str) -> None:
 
 
 def _log(user: UserRecord | None, action: str, name: str, detail: str = "") -> None:
-    audit(access.tables(), user, action, "scenario", name, detail)
+    audit(access.store(), user, action, "scenario", name, detail)
+
+
+def _username(user: UserRecord | None) -> str:
+    return user.username if user is not None else ""
 
 
 def save(store: Store, scenario: Scenario, expected: str | None) -> Scenario:
@@ -65,75 +82,79 @@ def save(store: Store, scenario: Scenario, expected: str | None) -> Scenario:
 
     ``expected == ""`` (the name must be free) is a creation whoever holds the name: the
     store then answers ``scenario_changed_elsewhere`` when it is taken, and the page saves
-    under a free name (two sessions starting a plan under the same default name).
+    under a free name (two sessions starting a plan under the same default name). A new
+    scenario belongs to the acting user; an existing one keeps the owner and published
+    flag the store holds (whatever the page's copy says: publishing is done elsewhere).
     """
     user = access.acting_user()
     counties = changed_counties(scenario)
-    new = expected == "" or not store.exists(scenario.name)
-    if new:
+    info = None if expected == "" else store.scenario_info(scenario.name)
+    if info is None:
         require(policy.can_create(user, counties), "create", scenario.name)
+        scenario = replace(scenario, owner=_username(user), published=False)
     else:
-        current = access_of(scenario.name)
-        require(policy.can_edit(user, replace(current, counties=counties)), "change", scenario.name)
-    saved = store.save(scenario, expected_updated_at=expected)
-    if new:
-        owner = user.username if user is not None else ""
-        access.tables().set_access(ScenarioAccess(saved.name, owner, False, counties))
-    _log(user, "create" if new else "change", saved.name)
+        current = ScenarioAccess(info.name, info.owner, info.published, counties)
+        require(policy.can_edit(user, current), "change", scenario.name)
+        scenario = replace(scenario, owner=info.owner, published=info.published)
+    saved = store.save(scenario, expected_updated_at=expected, saved_by=_username(user))
+    _log(user, "create" if info is None else "change", saved.name)
     return saved
 
 
 def delete(store: Store, name: str) -> bool:
     """Delete after checking ``can_delete``."""
     user = access.acting_user()
-    require(policy.can_delete(user, access_of(name)), "delete", name)
+    require(policy.can_delete(user, access_of(name, store)), "delete", name)
     gone = store.delete(name)
-    access.tables().drop_access(name)
     _log(user, "delete", name)
     return gone
 
 
 def rename(store: Store, old: str, new: str) -> None:
-    """Rename after checking ``can_edit``."""
+    """Rename after checking ``can_edit`` (owner and published flag go with the name)."""
     user = access.acting_user()
-    require(policy.can_edit(user, access_of(old)), "change", old)
-    store.rename(old, new)
-    access.tables().rename_access(old, new)
+    require(policy.can_edit(user, access_of(old, store)), "change", old)
+    store.rename(old, new, saved_by=_username(user))
     _log(user, "change", new, f"{old} → {new}")
 
 
 def load(store: Store, name: str) -> Scenario:
     """Load after checking ``can_view``."""
-    require(policy.can_view(access.acting_user(), access_of(name)), "open", name)
+    require(policy.can_view(access.acting_user(), access_of(name, store)), "open", name)
     return store.load(name)
 
 
 def visible(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows of a scenario listing the acting user may read, with ``owner``/``published``."""
+    """The rows of a scenario listing (the store's, with ``owner``/``published``) the acting
+    user may read."""
     user = access.acting_user()
-    known = {a.name: a for a in access.tables().list_access()}
-    rows = [known.get(str(n)) or ScenarioAccess(str(n)) for n in table["name"]]
-    table = table.assign(owner=[a.owner for a in rows], published=[a.published for a in rows])
+    rows = [
+        ScenarioAccess(str(n), str(o or ""), bool(p))
+        for n, o, p in zip(table["name"], table["owner"], table["published"], strict=True)
+    ]
     keep = [policy.can_view(user, a) for a in rows]
     return table[pd.Series(keep, index=table.index, dtype=bool)].reset_index(drop=True)
 
 
-def publish(name: str, published: bool) -> None:
-    """Publish (visible to viewers) or withdraw a scenario, after checking ``can_publish``."""
+def publish(name: str, published: bool) -> int:
+    """Publish (visible to viewers) or withdraw a scenario, after checking ``can_publish``.
+
+    Returns the scenario's new version (publishing is a change of the scenario: version+1).
+    """
     user = access.acting_user()
-    current = access_of(name)
-    require(policy.can_publish(user, current), "publish", name)
-    access.tables().set_access(replace(current, published=published))
+    store = access.store()
+    require(policy.can_publish(user, access_of(name, store)), "publish", name)
+    version = store.set_published(name, published, saved_by=_username(user))
     _log(user, "publish" if published else "unpublish", name)
+    return version
 
 
 def may_edit(name: str) -> bool:
     """True when the acting user may change scenario ``name`` (unsaved names: may create)."""
     user = access.acting_user()
-    known = access.tables().get_access(name)
-    if known is None:
+    if access.store().scenario_info(name) is None:
         return policy.can_create(user)
-    return policy.can_edit(user, known)
+    return policy.can_edit(user, access_of(name))
 
 
 def copy_as_mine(store: Store, name: str, wanted: str) -> Scenario:
@@ -141,7 +162,7 @@ def copy_as_mine(store: Store, name: str, wanted: str) -> Scenario:
     from analysis.plan.scenarios import copy_scenario
 
     user = access.acting_user()
-    require(policy.can_copy(user, access_of(name)), "copy", name)
+    require(policy.can_copy(user, access_of(name, store)), "copy", name)
     author = user.display_name if user is not None else ""
     copy = copy_scenario(store.load(name), store.free_name(wanted), author)
     saved = save(store, copy, "")
@@ -152,7 +173,6 @@ def copy_as_mine(store: Store, name: str, wanted: str) -> Scenario:
 def exported(name: str, fmt: str) -> None:
     """Check the user may read ``name`` (when saved) and log its export."""
     user = access.acting_user()
-    known = access.tables().get_access(name)
-    if known is not None:
-        require(policy.can_export(user, known), "export", name)
+    if access.store().scenario_info(name) is not None:
+        require(policy.can_export(user, access_of(name)), "export", name)
     _log(user, "export", name, fmt)

@@ -32,24 +32,15 @@ if TYPE_CHECKING:
 POINT_LAYERS: tuple[str, ...] = ("contact_points", "collection_sites", "homes")
 
 
-@st.cache_resource(show_spinner=False)
-def _store(setting: str) -> Store:
-    from analysis.workspace.api import open_store
-
-    return open_store(setting)
-
-
 def workspace_path() -> str:
     """Return the store in use: ``$COVERAGE_PLANNER_STORE`` (a file or a ``postgresql://``
     URL), else ``$COVERAGE_PLANNER_WORKSPACE``, else the default workspace file."""
-    from analysis.workspace.api import store_setting
-
-    return store_setting()
+    return access.store_setting()
 
 
 def store() -> Store:
-    """Return the shared store (:func:`analysis.workspace.api.open_store`) of the setting."""
-    return _store(workspace_path())
+    """Return the shared store of the setting (the one the accounts use too)."""
+    return access.store()
 
 
 #: Fingerprints of the scenario objects seen (scenarios are immutable values).
@@ -212,7 +203,7 @@ def keep_dataset(dataset: services.Dataset) -> None:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _stored_city(path: str, dataset_id: str) -> Any:
-    return _store(path).load_dataset(dataset_id)
+    return access.store_for(path).load_dataset(dataset_id)
 
 
 def dataset_of(dataset_id: str) -> services.Dataset | None:

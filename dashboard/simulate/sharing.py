@@ -32,7 +32,8 @@ def copy_mine(name: str) -> None:
 def set_published(name: str, published: bool) -> None:
     """Publish (visible to viewers) or withdraw the scenario."""
     try:
-        ownership.publish(name, published)
+        version = ownership.publish(name, published)
+        sim_state.published_here(name, version)
     except AnalysisError as exc:
         flash("error", error_text(exc))
         return

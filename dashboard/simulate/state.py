@@ -212,6 +212,27 @@ def _save_current(force: bool = False) -> None:
     _remember(saved.name)
 
 
+def published_here(name: str, version: int) -> None:
+    """This session published/withdrew the working scenario: follow the store's new version.
+
+    Publishing is a change of the scenario (version+1). When the store holds exactly the
+    version this publish made on top of the one the page shows, the page takes its time
+    stamp, so the next edit saves without a false "saved elsewhere"; if anyone else saved
+    in between, the stamp stays and that next save is kept as a copy (as for any conflict).
+    """
+    hist: EditHistory = st.session_state[state.SIM_HISTORY]
+    info = sim_services.store().scenario_info(name)
+    if info is None or hist.current.name != name or info.version != version:
+        return
+    if hist.current.version and hist.current.version + 1 != version:
+        return
+    shown = dataclasses.replace(
+        hist.current, published=info.published, version=info.version, updated_at=info.updated_at
+    )
+    st.session_state[state.SIM_HISTORY] = hist.replace_current(shown)
+    st.session_state[state.SIM_SAVED] = info.updated_at
+
+
 def commit(scenario: Scenario, label: str) -> None:
     """Push an edited scenario onto the history and save it to the workspace."""
     hist: EditHistory = st.session_state[state.SIM_HISTORY]

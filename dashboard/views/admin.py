@@ -64,7 +64,7 @@ def _update(**changes: object) -> None:
 
 
 def _users() -> None:
-    users = access.tables().list_users()
+    users = access.store().list_users()
     table = pd.DataFrame(
         {
             t("admin_col_username"): [u.username for u in users],
@@ -151,7 +151,7 @@ def _utc_bound(day: date | None, end: bool) -> str | None:
 
 
 def _audit() -> None:
-    log = access.tables()
+    log = access.store()
     everything = log.list_audit(limit=5000)
     c1, c2, c3, c4 = st.columns(4)
     users = [_ALL, *sorted(set(everything["username"]))]

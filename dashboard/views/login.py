@@ -56,7 +56,7 @@ def draw() -> None:
         st.caption(t("login_intro"))
         if expired:
             st.info(t("login_expired"), icon=":material/schedule:")
-        if not access.tables().list_users():
+        if not access.store().list_users():
             st.warning(t("login_no_admin"), icon=":material/admin_panel_settings:")
         error = st.session_state.pop(state.LOGIN_ERROR, None)
         if isinstance(error, AnalysisError):
