@@ -68,3 +68,18 @@ def test_a_rural_point_at_every_rural_township_seat(
     assert found == [
         (1_895, 2_037_359), (1_237, 1_436_796), (667, 637_386), (9, 36_823)
     ]  # fmt: skip
+
+
+def test_places_off_the_road_network_are_named(
+    results: tuple[CoverageResult, CoverageResult],
+) -> None:
+    """The road report (and its warning) lists the demo's far villages by their names."""
+    road, _ = results
+    assert road.road_report is not None
+    off = road.road_report.off_network
+    villages = off[off["kind"] == "village"]
+    assert len(villages) > 0
+    demo = load_demo_city().villages
+    assert demo is not None
+    names = dict(zip(demo["code"].astype(str), demo["name"].astype(str), strict=True))
+    assert [names[c] for c in villages["id"]] == list(villages["name"])

@@ -214,6 +214,8 @@ def build_demand(inputs: CheckedInputs, metric: MetricCRS, std: Standards) -> De
                 {
                     # Series kept as they are: converting 600k Arrow strings costs ~0.2 s.
                     "code": villages["code"].reset_index(drop=True),
+                    # Names for the road report (places off the network are listed by name).
+                    "name": villages["name"].reset_index(drop=True),
                     "_township": town_idx,
                     "population": pop,
                     "rural_population": np.where(is_rural, pop, 0.0),
