@@ -209,6 +209,40 @@ def start_server(root: Path, port: int, env: dict[str, str], log: Any) -> subpro
     return subprocess.Popen(cmd, cwd=root, env=full, stdout=subprocess.DEVNULL, stderr=log)
 
 
+def proc_cpu_s(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def script_runs(log: Path) -> list[tuple[float, str, str, float]]:
+    """(wall-clock end, session, ``full`` or ``fragment``, CPU seconds) of every script run,
+    from the server's timing marks (``script: full session 1a2b3c4d cpu 0.412 s ...``)."""
+    found = re.findall(
+        r"\[cp-timing\] ([0-9.]+) \S+ \[[^\]]*\] script: (\w+) session (\w+) cpu ([0-9.]+) s",
+        log.read_text(errors="replace"),
+    )
+    return [(float(end), session, kind, float(cpu)) for end, kind, session, cpu in found]
+
+
+def session_order(runs: list[tuple[float, str, str, float]]) -> list[str]:
+    """Sessions in the order of their first script run (the order they were opened)."""
+    return list(dict.fromkeys(session for _, session, _, _ in runs))
+
+
+def solve_cpu(
+    runs: list[tuple[float, str, str, float]], session: str, pressed: float, done: float
+) -> tuple[float, int, int]:
+    """The server's script CPU of one session from its press of 求解 to its result drawn
+    (seconds), and the number of whole-page and fragment runs in it."""
+    mine = [r for r in runs if r[1] == session and pressed <= r[0] <= done + 0.5]
+    full = sum(1 for r in mine if r[2] == "full")
+    return sum(r[3] for r in mine), full, len(mine) - full
+
+
 def pool_solve_seconds(log: Path) -> list[tuple[float, float]]:
     """(wall, CPU) seconds of each solve through the pool, in order, from the server's
     timing marks (``optimise: milp ok in 0.812 s (queued 0.000 s, cpu 0.700 s)``: wall from
@@ -277,10 +311,11 @@ def press(page: Page) -> None:
     page.locator(f".st-key-{state.OPT_SOLVE} button").filter(visible=True).click()
 
 
-def wait_solved(pages: list[Page]) -> list[tuple[float, str]]:
-    """Wait until every page drew its result; (seconds from press to result, error)."""
+def wait_solved(pages: list[Page]) -> list[tuple[float, str, float, float]]:
+    """Wait until every page drew its result; (seconds from press to result, error, and the
+    press and the result on the clock, seconds since the epoch)."""
     deadline = time.monotonic() + SOLVE_WAIT_S
-    found: dict[int, tuple[float, str]] = {}
+    found: dict[int, tuple[float, str, float, float]] = {}
     while len(found) < len(pages):
         if time.monotonic() > deadline:
             raise TimeoutError(f"{len(pages) - len(found)} solve(s) never finished")
@@ -289,14 +324,19 @@ def wait_solved(pages: list[Page]) -> list[tuple[float, str]]:
                 continue
             cp = page.evaluate("() => window.__cp")
             if cp and cp["done"]:
-                found[i] = ((cp["done"] - cp["clicked"]) / 1000, cp["error"] or "")
+                found[i] = (
+                    (cp["done"] - cp["clicked"]) / 1000,
+                    cp["error"] or "",
+                    cp["clicked"] / 1000,
+                    cp["done"] / 1000,
+                )
         time.sleep(0.05)
     return [found[i] for i in range(len(pages))]
 
 
 def browser_figures(
-    root: Path, sessions: int, lone: int, workers: int | None, counts: list[int] | None,
-    time_limit: int, render_maps: bool = False,
+    root: Path, sessions: int, lone_count: int, workers: int | None, counts: list[int] | None,
+    time_limit: int, render_maps: bool = False, keep_log: Path | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Start the app, solve alone and from ``sessions`` sessions at once; the figures."""
     workspace = tempfile.TemporaryDirectory(prefix="bench-concurrent-")
@@ -320,21 +360,27 @@ def browser_figures(
                 memory.sample()
                 figures["idle_server_mb"] = rss_mb(proc.pid)
                 figures["idle_workers_mb"] = sum(rss_mb(k) for k in children(proc.pid))
-                lone_s = []
-                for _ in range(lone):
+                lone: list[tuple[float, str, float, float]] = []
+                lone_process_cpu = []
+                for _ in range(lone_count):
                     context, page = open_session(browser, url, counts, time_limit, render_maps)
+                    cpu0 = proc_cpu_s(proc.pid)
                     press(page)
-                    lone_s.append(wait_solved([page])[0][0])
+                    lone += wait_solved([page])
+                    lone_process_cpu.append(proc_cpu_s(proc.pid) - cpu0)
                     context.close()
-                figures["lone_s"] = lone_s
+                figures["lone_s"] = [r[0] for r in lone]
                 opened = [
                     open_session(browser, url, counts, time_limit, render_maps)
                     for _ in range(sessions)
                 ]
                 memory.reset()
+                figures["load_at_press"] = round(os.getloadavg()[0], 2)
+                cpu0 = proc_cpu_s(proc.pid)
                 for _, page in opened:
                     press(page)
                 results = wait_solved([page for _, page in opened])
+                concurrent_process_cpu = proc_cpu_s(proc.pid) - cpu0
                 for context, _ in opened:
                     context.close()
                 figures["peak_server_mb"] = memory.server_mb
@@ -344,13 +390,27 @@ def browser_figures(
             browser.close()
             stop_app(proc)
         solves = pool_solve_seconds(log_path)
-    if len(solves) == 1 + lone + sessions:
-        figures["pool_lone_s"] = [wall for wall, _ in solves[1 : 1 + lone]]
-        figures["pool_lone_cpu_s"] = [cpu for _, cpu in solves[1 : 1 + lone]]
-        figures["pool_concurrent_s"] = [wall for wall, _ in solves[1 + lone :]]
-        figures["pool_concurrent_cpu_s"] = [cpu for _, cpu in solves[1 + lone :]]
+        runs = script_runs(log_path)
+        if keep_log is not None:
+            keep_log.write_bytes(log_path.read_bytes())
+    if len(solves) == 1 + lone_count + sessions:
+        figures["pool_lone_s"] = [wall for wall, _ in solves[1 : 1 + lone_count]]
+        figures["pool_lone_cpu_s"] = [cpu for _, cpu in solves[1 : 1 + lone_count]]
+        figures["pool_concurrent_s"] = [wall for wall, _ in solves[1 + lone_count :]]
+        figures["pool_concurrent_cpu_s"] = [cpu for _, cpu in solves[1 + lone_count :]]
         pool_median = statistics.median(figures["pool_lone_s"])
         figures["pool_ratios"] = [s / pool_median for s in figures["pool_concurrent_s"]]
+    order = session_order(runs)
+    if len(order) == 1 + lone_count + sessions:  # marks of this checkout (CP_TIMING scripts)
+        per = [
+            solve_cpu(runs, session, r[2], r[3])
+            for session, r in zip(order[1:], lone + results, strict=True)
+        ]
+        figures["server_script_cpu_lone_s"] = [p[0] for p in per[:lone_count]]
+        figures["server_script_cpu_concurrent_s"] = [p[0] for p in per[lone_count:]]
+        figures["script_runs_full_fragment"] = [f"{p[1]}+{p[2]}" for p in per]
+    figures["server_process_cpu_lone_s"] = lone_process_cpu
+    figures["server_process_cpu_concurrent_s"] = concurrent_process_cpu
     median = statistics.median(figures["lone_s"])
     figures["lone_median_s"] = median
     figures["concurrent_s"] = [r[0] for r in results]
@@ -386,6 +446,7 @@ def main() -> int:
     parser.add_argument("--root", type=Path, default=REPO, help="checkout of the app to run")
     parser.add_argument("--no-browser", action="store_true", help="only the pool's figures")
     parser.add_argument("--no-pool", action="store_true", help="only the browser figures")
+    parser.add_argument("--log", type=Path, help="keep the server's timing marks in this file")
     parser.add_argument(
         "--render-maps", action="store_true",
         help="let the browser draw the maps (by default a stub: the browser shares the cores)",
@@ -397,7 +458,7 @@ def main() -> int:
     if not args.no_browser:
         figures = browser_figures(
             args.root.resolve(), args.sessions, args.lone, args.workers, args.counts,
-            args.time_limit, args.render_maps,
+            args.time_limit, args.render_maps, args.log,
         )  # fmt: skip
         _show(f"{args.sessions} sessions at once ({args.root})", figures)
         worst = max(figures["ratios"])
