@@ -199,8 +199,14 @@ OPT_TRADEOFF_TABLE = "opt_tradeoff_table"
 OPT_ADOPTED = "opt_adopted"
 #: The running solve (``dashboard.simulate.optimise.SolveJob``); absent when none runs.
 OPT_JOB = "opt_job"
-#: The last solve, running or finished (``SolveJob`` with ``.result`` a ``Proposal``).
+#: The last finished solve (``SolveJob`` with ``.result`` a ``Proposal``).
 OPT_RESULT = "opt_result"
+#: Key of the fragment drawing a running solve's progress (a press of 求解 reruns it alone).
+OPT_POLL = "opt_poll"
+#: How that fragment's next run comes: ``"inline"`` (drawn within the page's run: it does
+#: not wait), ``"pressed"`` (a press of 求解 reruns it alone: it waits for the outcome);
+#: absent: its own poll.
+OPT_POLL_MODE = "opt_poll_mode"
 OPT_TABLE = "opt_points_table"
 #: Container of the proposal's KPI cards.
 OPT_CARDS = "opt_cards"

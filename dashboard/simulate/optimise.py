@@ -3,8 +3,10 @@
 The exact solve and the trade-off run in a solver process of the server's pool
 (:mod:`dashboard.services.solver`: ``analysis.optimise.propose.propose`` or
 ``analysis.optimise.tradeoff.propose_tradeoff`` in a worker process, progress and cancel
-across the boundary); the page polls the job from a fragment that reruns every half
-second while it runs. The preview (fast) runs inline. A crashed worker gives the job an
+across the boundary); while it runs, a small fragment of the page reruns every
+:data:`POLL_S` to draw its progress and then waits (up to :data:`PICKUP_WAIT_S`) for the
+outcome, so a finished solve is shown at once rather than at the next poll. The preview
+(fast) runs inline. A crashed worker gives the job an
 ``AnalysisError`` (``solver_crashed``), shown like any other failure.
 
 For the simulation map: :func:`pending_points` gives the points of the proposal shown in
@@ -44,6 +46,16 @@ COUNT_KEYS: dict[str, str] = {
     "association": state.OPT_ASSOCIATION,
 }
 DEFAULT_COUNTS: dict[str, int] = {"rural": 8, "enterprise": 5, "association": 3}
+#: Interval of the running solve's progress fragment (seconds).
+POLL_S = 0.25
+#: How long a run of that fragment waits for the outcome between two redraws of the
+#: progress: the outcome wakes it at once (no polling delay); a click on 取消 made
+#: meanwhile is taken at the next redraw.
+PICKUP_WAIT_S = 0.2
+#: Longest a run of that fragment waits (redrawing the progress); a solve still running
+#: then reruns the page, which draws the fragment polling every :data:`POLL_S` (a press of
+#: 求解 reruns the fragment alone, without its poll, so the run must end by itself).
+FRAGMENT_WAIT_S = 5.0
 #: Columns of :func:`pending_points`.
 PENDING_COLUMNS: tuple[str, ...] = ("id", "name", "type", "lon", "lat", "order")
 
@@ -77,6 +89,11 @@ class SolveJob:
     done: bool = False
     started: float = field(default_factory=time.monotonic)
     handle: SolveHandle | None = None
+    finished: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.done:  # made finished (a plan picked from the trade-off)
+            self.finished.set()
 
     def progress(self, fraction: float, message: str) -> None:
         """Progress callback of the solver (called from the pool's thread)."""
@@ -95,6 +112,11 @@ class SolveJob:
             f"(queued {outcome.queued_s:.3f} s, cpu {outcome.cpu_s:.3f} s)"
         )
         self.done = True
+        self.finished.set()
+
+    def wait(self, timeout_s: float) -> bool:
+        """Block until the job is done (or ``timeout_s`` passed); return whether it is."""
+        return self.finished.wait(timeout_s)
 
 
 def objectives() -> tuple[str, ...]:
@@ -122,6 +144,7 @@ def _run(job: SolveJob, solve: Callable[..., Any], city: Any, std: Any, request:
         job.error = exc
     finally:
         job.done = True
+        job.finished.set()
 
 
 def _request(counts: dict[str, int], resolution: str, report: ConflictReport, method: str) -> Any:
@@ -157,12 +180,17 @@ def _option_label(option: ChangeOption) -> str:
 def start(dataset: services.Dataset, scenario: Scenario, method: str, resolution: str) -> None:
     """Start a solve of the current request on the scenario (the preview runs inline).
 
+    Does nothing while another solve of this session runs (its buttons are disabled, but
+    a click may arrive before they are drawn so).
+
     ``resolution`` is the choice shown with the rule check when it was drawn: ``"as_is"``,
     ``"opt:<i>"`` (apply change option i) or ``"relaxed"``. ``method``: ``"preview"``,
     ``"milp"`` or ``"tradeoff"`` (the trade-off curve, kept apart from the proposal).
     """
     from analysis.optimise.propose import propose
 
+    if running() is not None:
+        return
     counts = _counts()
     report = sim_services.conflicts(dataset, scenario, counts, None)
     if resolution.startswith("opt:") and int(resolution[4:]) >= len(report.options):
@@ -187,8 +215,16 @@ def start(dataset: services.Dataset, scenario: Scenario, method: str, resolution
             )
         except AnalysisError as exc:  # a bad pool size setting: said like any failure
             job.error, job.done = exc, True
+            job.finished.set()
     st.session_state[state.OPT_JOB] = job
-    st.session_state[state.OPT_TRADEOFF_RESULT if method == "tradeoff" else state.OPT_RESULT] = job
+    if job.done:  # the preview, or a solve that could not start: shown by this rerun
+        take_finished()
+    else:
+        # Only the progress fragment reruns (it waits for the outcome, then reruns the
+        # page), not the page nor the editor: the server's work per press is that of a
+        # progress bar, and the proposal shown so far stays until the new one is there.
+        st.session_state[state.OPT_POLL_MODE] = "pressed"
+        st.rerun(scope=state.OPT_POLL)
 
 
 def use_tradeoff_plan(dataset: services.Dataset, scenario: Scenario) -> None:
@@ -267,24 +303,58 @@ def running() -> SolveJob | None:
     return job if isinstance(job, SolveJob) and not job.done else None
 
 
-def forget_finished() -> None:
-    """Drop the finished job from :data:`state.OPT_JOB` (its result stays in OPT_RESULT)."""
+def take_finished() -> bool:
+    """Move the finished job from :data:`state.OPT_JOB` to where its result is shown
+    (:data:`state.OPT_RESULT`, or :data:`state.OPT_TRADEOFF_RESULT`); True if there was one.
+
+    Until then the proposal shown before stays (and can be adopted).
+    """
     job = st.session_state.get(state.OPT_JOB)
-    if isinstance(job, SolveJob) and job.done:
-        st.session_state.pop(state.OPT_JOB, None)
+    if not isinstance(job, SolveJob) or not job.done:
+        return False
+    target = state.OPT_TRADEOFF_RESULT if job.method == "tradeoff" else state.OPT_RESULT
+    st.session_state[target] = job
+    st.session_state.pop(state.OPT_JOB, None)
+    return True
 
 
-@st.fragment(run_every=0.5)
+def progress_area(busy: bool) -> None:
+    """The running solve's progress and cancel button (a fragment, always drawn so that a
+    press of 求解 can rerun it alone); polls every :data:`POLL_S` while ``busy``."""
+    st.session_state[state.OPT_POLL_MODE] = "inline"
+    st.fragment(_poll, run_every=POLL_S if busy else None, key=state.OPT_POLL)()
+
+
 def _poll() -> None:
+    # How this run came (state.OPT_POLL_MODE): "inline" within the page's or the editor's
+    # run (draw, do not wait: the rest of the page is still to be drawn); "pressed", a
+    # press of 求解 rerunning it alone (wait for the outcome, redrawing the progress, up
+    # to FRAGMENT_WAIT_S); else its own poll (wait up to PICKUP_WAIT_S). The outcome ends
+    # a wait the moment the pool's thread sets it.
+    mode = str(st.session_state.pop(state.OPT_POLL_MODE, "polled"))
     job = st.session_state.get(state.OPT_JOB)
     if not isinstance(job, SolveJob):
         return
-    if job.done:
-        st.session_state.pop(state.OPT_JOB, None)
-        st.rerun(scope="app")
-    elapsed = time.monotonic() - job.started
-    st.progress(min(max(job.fraction, 0.0), 1.0), text=t("opt_running", s=f"{elapsed:.0f}"))
-    st.button(t("opt_cancel"), key=state.OPT_CANCEL, on_click=cancel, icon=":material/stop:")
+    if not job.done:
+        bar = st.empty()
+        st.button(t("opt_cancel"), key=state.OPT_CANCEL, on_click=cancel, icon=":material/stop:")
+        until = time.monotonic() + (FRAGMENT_WAIT_S if mode == "pressed" else 0.0)
+        while True:
+            elapsed = time.monotonic() - job.started
+            # Each redraw is also where Streamlit takes a click (取消) made meanwhile.
+            bar.progress(
+                min(max(job.fraction, 0.0), 1.0), text=t("opt_running", s=f"{elapsed:.0f}")
+            )
+            if mode == "inline":
+                return
+            if job.wait(PICKUP_WAIT_S):
+                break
+            if time.monotonic() > until:
+                if mode == "pressed":  # a long solve: the page's run starts the poll
+                    st.rerun(scope="app")
+                return
+    take_finished()
+    st.rerun(scope="app")
 
 
 def apply_proposal(scenario: Scenario) -> None:

@@ -283,7 +283,7 @@ def panel(dataset: services.Dataset, scenario: Scenario) -> None:
         show_domain_error(exc)
         return
     resolution = _conflicts(report)
-    sim_optimise.forget_finished()
+    sim_optimise.take_finished()
     busy = sim_optimise.running() is not None
     c1, c2, c3, c4 = st.columns([1, 1, 1, 1.6])
     c1.button(
@@ -321,8 +321,7 @@ def panel(dataset: services.Dataset, scenario: Scenario) -> None:
         on_click=sim_optimise.add_collection_sites,
         args=(dataset, scenario),
     )
-    if busy:
-        sim_optimise._poll()
+    sim_optimise.progress_area(busy)
     trade = st.session_state.get(state.OPT_TRADEOFF_RESULT)
     if isinstance(trade, sim_optimise.SolveJob) and trade.done and not _error(trade):
         sim_optimise_tradeoff.draw(dataset, scenario, trade)

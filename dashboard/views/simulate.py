@@ -205,7 +205,6 @@ def _pending_points(scn: Any) -> list[dict[str, object]]:
     return cast("list[dict[str, object]]", sim_optimise.pending_points(scn).to_dict("records"))
 
 
-@st.fragment
 def _areas(dataset: services.Dataset, base_result: Any) -> Any:
     """Road mode: a point's service area (cached; a new point's in a few ms), else None."""
     if base_result.reach_mode != "road":
@@ -219,6 +218,7 @@ def _reach_lines(base_result: Any, lang: Any) -> list[tuple[str, list[str]]]:
     return service_area_labels(reach_info(base_result, types), types, lang)
 
 
+@st.fragment
 def _editor(dataset: services.Dataset, base_result: object) -> None:
     sim_editor.consume_click()
     if sim_state.name_boxes_stale():
