@@ -3,11 +3,10 @@
 The exact solve and the trade-off run in a solver process of the server's pool
 (:mod:`dashboard.services.solver`: ``analysis.optimise.propose.propose`` or
 ``analysis.optimise.tradeoff.propose_tradeoff`` in a worker process, progress and cancel
-across the boundary); while it runs, a small fragment of the page reruns every
-:data:`POLL_S` to draw its progress and then waits (up to :data:`PICKUP_WAIT_S`) for the
-outcome, so a finished solve is shown at once rather than at the next poll. The preview
-(fast) runs inline. A crashed worker gives the job an
-``AnalysisError`` (``solver_crashed``), shown like any other failure.
+across the boundary); :mod:`dashboard.simulate.optimise_job` holds the job and the
+fragment that draws its progress and picks up its outcome the moment it arrives. The
+preview (fast) runs inline. A crashed worker gives the job an ``AnalysisError``
+(``solver_crashed``), shown like any other failure.
 
 For the simulation map: :func:`pending_points` gives the points of the proposal shown in
 the panel that is not adopted yet (to draw them before the planner adopts the plan).
@@ -15,28 +14,24 @@ the panel that is not adopted yet (to draw them before the planner adopts the pl
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
 from analysis.errors import AnalysisError
-from dashboard import state, timing
+from dashboard import state
 from dashboard.i18n import current_lang, fmt_pop, has_key, t
 from dashboard.services import data as services
 from dashboard.services import scenarios as sim_services
 from dashboard.services import solver
 from dashboard.simulate import messages, optimise_constraints
 from dashboard.simulate import state as sim_state
+from dashboard.simulate.optimise_job import SolveJob, run_inline, running, take_finished
 from geodata.errors import GeodataError
 
 if TYPE_CHECKING:
     from analysis.optimise.rules.conflicts import ChangeOption, ConflictReport
-    from analysis.optimise.worker import SolveHandle, SolveOutcome
     from analysis.plan.scenarios import Scenario
 
 #: Types the planner asks for, with the speech's defaults.
@@ -46,77 +41,8 @@ COUNT_KEYS: dict[str, str] = {
     "association": state.OPT_ASSOCIATION,
 }
 DEFAULT_COUNTS: dict[str, int] = {"rural": 8, "enterprise": 5, "association": 3}
-#: Interval of the running solve's progress fragment (seconds).
-POLL_S = 0.25
-#: How long a run of that fragment waits for the outcome between two redraws of the
-#: progress: the outcome wakes it at once (no polling delay); a click on 取消 made
-#: meanwhile is taken at the next redraw.
-PICKUP_WAIT_S = 0.2
-#: Longest a run of that fragment waits (redrawing the progress); a solve still running
-#: then reruns the page, which draws the fragment polling every :data:`POLL_S` (a press of
-#: 求解 reruns the fragment alone, without its poll, so the run must end by itself).
-FRAGMENT_WAIT_S = 5.0
 #: Columns of :func:`pending_points`.
 PENDING_COLUMNS: tuple[str, ...] = ("id", "name", "type", "lon", "lat", "order")
-
-
-@dataclass(eq=False)
-class SolveJob:
-    """A solve running (or finished) in the solver pool (the preview: inline).
-
-    Parameters
-    ----------
-    key
-        Fingerprint of the scenario and request it solves.
-    method
-        ``"preview"``, ``"milp"``, ``"tradeoff"`` (``result`` a ``Tradeoff``) or
-        ``"pick"`` (a plan taken from the trade-off).
-    scenario_name, scenario_key
-        Name and content fingerprint of the scenario it was computed on (a result for
-        another fingerprint is stale).
-    """
-
-    key: str
-    method: str
-    scenario_name: str = ""
-    scenario_key: str = ""
-    cancel: threading.Event = field(default_factory=threading.Event)
-    fraction: float = 0.0
-    message: str = ""
-    result: Any = None
-    error: Exception | None = None
-    cancelled: bool = False
-    done: bool = False
-    started: float = field(default_factory=time.monotonic)
-    handle: SolveHandle | None = None
-    finished: threading.Event = field(default_factory=threading.Event, repr=False)
-
-    def __post_init__(self) -> None:
-        if self.done:  # made finished (a plan picked from the trade-off)
-            self.finished.set()
-
-    def progress(self, fraction: float, message: str) -> None:
-        """Progress callback of the solver (called from the pool's thread)."""
-        self.fraction, self.message = float(fraction), str(message)
-
-    def finish(self, outcome: SolveOutcome) -> None:
-        """Take the pool's outcome (called from the pool's thread)."""
-        if outcome.status == "ok":
-            self.result = outcome.result
-        elif outcome.status == "cancelled":
-            self.cancelled = True
-        elif isinstance(outcome.error, (AnalysisError, GeodataError)):
-            self.error = outcome.error
-        timing.mark(
-            f"optimise: {self.method} {outcome.status} in {outcome.seconds:.3f} s "
-            f"(queued {outcome.queued_s:.3f} s, cpu {outcome.cpu_s:.3f} s)"
-        )
-        self.done = True
-        self.finished.set()
-
-    def wait(self, timeout_s: float) -> bool:
-        """Block until the job is done (or ``timeout_s`` passed); return whether it is."""
-        return self.finished.wait(timeout_s)
 
 
 def objectives() -> tuple[str, ...]:
@@ -131,20 +57,6 @@ def default_objective() -> str:
     from analysis.optimise.model.objective import DEFAULT_OBJECTIVE
 
     return DEFAULT_OBJECTIVE
-
-
-def _run(job: SolveJob, solve: Callable[..., Any], city: Any, std: Any, request: Any) -> None:
-    from analysis.optimise.progress import SolveCancelled
-
-    try:
-        job.result = solve(city, std, request, progress=job.progress, cancel=job.cancel)
-    except SolveCancelled:
-        job.cancelled = True
-    except (AnalysisError, GeodataError) as exc:
-        job.error = exc
-    finally:
-        job.done = True
-        job.finished.set()
 
 
 def _request(counts: dict[str, int], resolution: str, report: ConflictReport, method: str) -> Any:
@@ -202,7 +114,7 @@ def start(dataset: services.Dataset, scenario: Scenario, method: str, resolution
     job = SolveJob(key=key, method=method, scenario_name=scenario.name, scenario_key=fp)
     city = sim_services.scenario_city(dataset, scenario)
     if method == "preview":
-        _run(job, propose, city, services.standards(), request)
+        run_inline(job, propose, city, services.standards(), request)
     else:
         try:
             job.handle = solver.submit(
@@ -286,75 +198,6 @@ def pending_points(scenario: Scenario) -> pd.DataFrame:
         return empty
     pts = job.result.points
     return pd.DataFrame({c: pts[c].to_numpy() for c in PENDING_COLUMNS})
-
-
-def cancel() -> None:
-    """Ask the running solve to stop (it returns the best plan found so far)."""
-    job = st.session_state.get(state.OPT_JOB)
-    if isinstance(job, SolveJob):
-        job.cancel.set()
-        if job.handle is not None:
-            job.handle.cancel()
-
-
-def running() -> SolveJob | None:
-    """The job still running, if any."""
-    job = st.session_state.get(state.OPT_JOB)
-    return job if isinstance(job, SolveJob) and not job.done else None
-
-
-def take_finished() -> bool:
-    """Move the finished job from :data:`state.OPT_JOB` to where its result is shown
-    (:data:`state.OPT_RESULT`, or :data:`state.OPT_TRADEOFF_RESULT`); True if there was one.
-
-    Until then the proposal shown before stays (and can be adopted).
-    """
-    job = st.session_state.get(state.OPT_JOB)
-    if not isinstance(job, SolveJob) or not job.done:
-        return False
-    target = state.OPT_TRADEOFF_RESULT if job.method == "tradeoff" else state.OPT_RESULT
-    st.session_state[target] = job
-    st.session_state.pop(state.OPT_JOB, None)
-    return True
-
-
-def progress_area(busy: bool) -> None:
-    """The running solve's progress and cancel button (a fragment, always drawn so that a
-    press of 求解 can rerun it alone); polls every :data:`POLL_S` while ``busy``."""
-    st.session_state[state.OPT_POLL_MODE] = "inline"
-    st.fragment(_poll, run_every=POLL_S if busy else None, key=state.OPT_POLL)()
-
-
-def _poll() -> None:
-    # How this run came (state.OPT_POLL_MODE): "inline" within the page's or the editor's
-    # run (draw, do not wait: the rest of the page is still to be drawn); "pressed", a
-    # press of 求解 rerunning it alone (wait for the outcome, redrawing the progress, up
-    # to FRAGMENT_WAIT_S); else its own poll (wait up to PICKUP_WAIT_S). The outcome ends
-    # a wait the moment the pool's thread sets it.
-    mode = str(st.session_state.pop(state.OPT_POLL_MODE, "polled"))
-    job = st.session_state.get(state.OPT_JOB)
-    if not isinstance(job, SolveJob):
-        return
-    if not job.done:
-        bar = st.empty()
-        st.button(t("opt_cancel"), key=state.OPT_CANCEL, on_click=cancel, icon=":material/stop:")
-        until = time.monotonic() + (FRAGMENT_WAIT_S if mode == "pressed" else 0.0)
-        while True:
-            elapsed = time.monotonic() - job.started
-            # Each redraw is also where Streamlit takes a click (取消) made meanwhile.
-            bar.progress(
-                min(max(job.fraction, 0.0), 1.0), text=t("opt_running", s=f"{elapsed:.0f}")
-            )
-            if mode == "inline":
-                return
-            if job.wait(PICKUP_WAIT_S):
-                break
-            if time.monotonic() > until:
-                if mode == "pressed":  # a long solve: the page's run starts the poll
-                    st.rerun(scope="app")
-                return
-    take_finished()
-    st.rerun(scope="app")
 
 
 def apply_proposal(scenario: Scenario) -> None:

@@ -18,6 +18,7 @@ from dashboard.services import data as services
 from dashboard.services import scenarios as sim_services
 from dashboard.simulate import optimise as sim_optimise
 from dashboard.simulate import optimise_constraints
+from dashboard.simulate import optimise_job as sim_optimise_job
 from dashboard.simulate import optimise_tradeoff as sim_optimise_tradeoff
 from dashboard.simulate.views import headline_cards, show_cards
 
@@ -321,7 +322,7 @@ def panel(dataset: services.Dataset, scenario: Scenario) -> None:
         on_click=sim_optimise.add_collection_sites,
         args=(dataset, scenario),
     )
-    sim_optimise.progress_area(busy)
+    sim_optimise_job.progress_area(busy)
     trade = st.session_state.get(state.OPT_TRADEOFF_RESULT)
     if isinstance(trade, sim_optimise.SolveJob) and trade.done and not _error(trade):
         sim_optimise_tradeoff.draw(dataset, scenario, trade)
