@@ -124,6 +124,7 @@ def start(dataset: services.Dataset, scenario: Scenario, method: str, resolution
                 request,
                 progress=job.progress,
                 on_done=job.finish,
+                base_key=dataset.id,
             )
         except AnalysisError as exc:  # a bad pool size setting: said like any failure
             job.error, job.done = exc, True
