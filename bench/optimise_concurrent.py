@@ -218,6 +218,13 @@ def proc_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def browser_cpu_s(server: int) -> float:
+    """CPU time used so far by this process's other descendants (Chromium and the
+    Playwright driver: they share the machine's cores with the server and the solvers)."""
+    skip = {server, *children(server)}
+    return sum(proc_cpu_s(pid) for pid in children(os.getpid()) if pid not in skip)
+
+
 def script_runs(log: Path) -> list[tuple[float, str, str, float]]:
     """(wall-clock end, session, ``full`` or ``fragment``, CPU seconds) of every script run,
     from the server's timing marks (``script: full session 1a2b3c4d cpu 0.412 s ...``)."""
@@ -361,14 +368,16 @@ def browser_figures(
                 figures["idle_server_mb"] = rss_mb(proc.pid)
                 figures["idle_workers_mb"] = sum(rss_mb(k) for k in children(proc.pid))
                 lone: list[tuple[float, str, float, float]] = []
-                lone_process_cpu = []
+                lone_process_cpu, lone_browser_cpu = [], []
                 for _ in range(lone_count):
                     context, page = open_session(browser, url, counts, time_limit, render_maps)
-                    cpu0 = proc_cpu_s(proc.pid)
+                    cpu0, browser0 = proc_cpu_s(proc.pid), browser_cpu_s(proc.pid)
                     press(page)
                     lone += wait_solved([page])
                     lone_process_cpu.append(proc_cpu_s(proc.pid) - cpu0)
+                    lone_browser_cpu.append(browser_cpu_s(proc.pid) - browser0)
                     context.close()
+                figures["browser_cpu_lone_s"] = lone_browser_cpu
                 figures["lone_s"] = [r[0] for r in lone]
                 opened = [
                     open_session(browser, url, counts, time_limit, render_maps)
@@ -376,11 +385,12 @@ def browser_figures(
                 ]
                 memory.reset()
                 figures["load_at_press"] = round(os.getloadavg()[0], 2)
-                cpu0 = proc_cpu_s(proc.pid)
+                cpu0, browser0 = proc_cpu_s(proc.pid), browser_cpu_s(proc.pid)
                 for _, page in opened:
                     press(page)
                 results = wait_solved([page for _, page in opened])
                 concurrent_process_cpu = proc_cpu_s(proc.pid) - cpu0
+                figures["browser_cpu_concurrent_s"] = browser_cpu_s(proc.pid) - browser0
                 for context, _ in opened:
                     context.close()
                 figures["peak_server_mb"] = memory.server_mb
