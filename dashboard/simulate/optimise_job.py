@@ -31,9 +31,9 @@ if TYPE_CHECKING:
 POLL_S = 0.5
 #: How long a run of that fragment waits for the outcome between two redraws of the
 #: progress: the outcome wakes it at once (no polling delay); a click on 取消 made
-#: meanwhile is taken at the next redraw. Not shorter: each redraw costs the browser
-#: ~30 ms of CPU (measured: 0.9-1.0 s of Chromium CPU per solve at 1 redraw/s, 1.3-1.4 s
-#: at 5/s), and in the bench four browsers share the server's two cores.
+#: meanwhile is taken at the next redraw. Not shorter: redraws cost the browser CPU
+#: (bench.optimise_concurrent: 0.9-1.0 s of Chromium CPU per solve at 1 redraw a second,
+#: 1.3-1.4 s at 5), and there four browsers share the server's two cores.
 PICKUP_WAIT_S = 0.5
 #: Longest a run of that fragment waits (redrawing the progress); a solve still running
 #: then reruns the page, which draws the fragment polling every :data:`POLL_S` (a press of
