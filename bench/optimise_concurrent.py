@@ -3,7 +3,8 @@
 Run from the repository root::
 
     .venv/bin/python -m bench.optimise_concurrent [--sessions 4] [--lone 3] [--workers N]
-        [--counts R E A] [--time-limit S] [--root PATH] [--no-browser]
+        [--counts R E A] [--time-limit S] [--root PATH] [--no-browser] [--no-pool]
+        [--render-maps] [--log PATH]
 
 Two parts, each printed with the load average:
 
@@ -31,6 +32,12 @@ Two parts, each printed with the load average:
    CPU time in its worker). Prints each concurrent
    solve's time and its ratio to the lone median (goal: every ratio <= 2), and the peak
    memory (RSS) of the server process and of its solver processes, sampled every 0.25 s.
+   The server's CPU per solve: ``server_script_cpu_*`` the session's script runs from its
+   press to its result (the ``script:`` marks, the script thread's own CPU time;
+   ``script_runs_full_fragment`` how many whole-page and fragment runs), and
+   ``server_process_cpu_*`` the whole server process's (all threads, all sessions);
+   ``browser_cpu_*`` the CPU of Chromium and the Playwright driver over the same span (they
+   share the machine's cores). ``--log PATH`` keeps the server's timing marks.
 """
 
 from __future__ import annotations
