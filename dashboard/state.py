@@ -203,9 +203,8 @@ OPT_JOB = "opt_job"
 OPT_RESULT = "opt_result"
 #: Key of the fragment drawing a running solve's progress (a press of 求解 reruns it alone).
 OPT_POLL = "opt_poll"
-#: How that fragment's next run comes: ``"inline"`` (drawn within the page's run: it does
-#: not wait), ``"pressed"`` (a press of 求解 reruns it alone: it waits for the outcome);
-#: absent: its own poll.
+#: ``"inline"`` while the page (or the press) draws the polling fragment within a larger
+#: run: it then does not wait; absent in its own polls.
 OPT_POLL_MODE = "opt_poll_mode"
 OPT_TABLE = "opt_points_table"
 #: Container of the proposal's KPI cards.

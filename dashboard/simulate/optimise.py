@@ -133,10 +133,9 @@ def start(dataset: services.Dataset, scenario: Scenario, method: str, resolution
     if job.done:  # the preview, or a solve that could not start: shown by this rerun
         take_finished()
     else:
-        # Only the progress fragment reruns (it waits for the outcome, then reruns the
+        # Only the progress fragment reruns (it polls for the outcome, then reruns the
         # page), not the page nor the editor: the server's work per press is that of a
         # progress bar, and the proposal shown so far stays until the new one is there.
-        st.session_state[state.OPT_POLL_MODE] = "pressed"
         st.rerun(scope=state.OPT_POLL)
 
 

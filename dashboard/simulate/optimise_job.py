@@ -3,10 +3,10 @@ fragment that draws a running solve's progress and picks up its outcome.
 
 The exact solve and the trade-off run in a solver process of the server's pool
 (:mod:`dashboard.services.solver`); the pool's thread records progress and outcome in the
-job. While the solve runs, the fragment (:func:`progress_area`) draws its progress and then
-waits for the outcome, which wakes it the moment it arrives (:meth:`SolveJob.wait`); then
-the page reruns once, with the proposal. A press of 求解 reruns only this fragment, not the
-page. The preview (fast) runs inline (:func:`run_inline`).
+job. While the solve runs, the fragment (:func:`progress_area`) polls: it draws the progress
+and then waits for the outcome, which wakes it the moment it arrives (:meth:`SolveJob.wait`);
+then the page reruns once, with the proposal. A press of 求解 reruns only this fragment, not
+the page. The preview (fast) runs inline (:func:`run_inline`).
 """
 
 from __future__ import annotations
@@ -29,16 +29,12 @@ if TYPE_CHECKING:
 
 #: Interval of the running solve's progress fragment (seconds).
 POLL_S = 0.5
-#: How long a run of that fragment waits for the outcome between two redraws of the
-#: progress: the outcome wakes it at once (no polling delay); a click on 取消 made
-#: meanwhile is taken at the next redraw. Not shorter: redraws cost the browser CPU
+#: How long a poll of that fragment waits for the outcome after drawing the progress:
+#: the outcome wakes it at once (no polling delay); a click on 取消 made meanwhile is
+#: taken when the wait ends. Not shorter: redraws cost the browser CPU
 #: (bench.optimise_concurrent: 0.9-1.0 s of Chromium CPU per solve at 1 redraw a second,
 #: 1.3-1.4 s at 5), and there four browsers share the server's two cores.
 PICKUP_WAIT_S = 0.5
-#: Longest a run of that fragment waits (redrawing the progress); a solve still running
-#: then reruns the page, which draws the fragment polling every :data:`POLL_S` (a press of
-#: 求解 reruns the fragment alone, without its poll, so the run must end by itself).
-FRAGMENT_WAIT_S = 5.0
 
 
 @dataclass(eq=False)
@@ -145,40 +141,33 @@ def take_finished() -> bool:
     return True
 
 
-def progress_area(busy: bool) -> None:
-    """The running solve's progress and cancel button (a fragment, always drawn so that a
-    press of 求解 can rerun it alone); polls every :data:`POLL_S` while ``busy``."""
+def progress_area() -> None:
+    """The running solve's progress and its cancel button: a fragment (a press of 求解
+    reruns it alone, not the page) holding the one that polls while a solve runs."""
+    st.fragment(_area, key=state.OPT_POLL)()
+
+
+def _area() -> None:
+    busy = running() is not None
     st.session_state[state.OPT_POLL_MODE] = "inline"
-    st.fragment(_poll, run_every=POLL_S if busy else None, key=state.OPT_POLL)()
+    st.fragment(_poll, run_every=POLL_S if busy else None)()
 
 
 def _poll() -> None:
-    # How this run came (state.OPT_POLL_MODE): "inline" within the page's or the editor's
-    # run (draw, do not wait: the rest of the page is still to be drawn); "pressed", a
-    # press of 求解 rerunning it alone (wait for the outcome, redrawing the progress, up
-    # to FRAGMENT_WAIT_S); else its own poll (wait up to PICKUP_WAIT_S). The outcome ends
-    # a wait the moment the pool's thread sets it.
-    mode = str(st.session_state.pop(state.OPT_POLL_MODE, "polled"))
+    # Drawn within a larger run (the page's, the editor's, the press's): draw, do not
+    # wait, the rest is still to be drawn. Run alone (its poll, every POLL_S): draw, then
+    # wait up to PICKUP_WAIT_S for the outcome, which ends the wait the moment the pool's
+    # thread sets it; the next poll is already queued, so the page is (nearly) always
+    # waiting for it and draws the proposal at once.
+    inline = st.session_state.pop(state.OPT_POLL_MODE, "") == "inline"
     job = st.session_state.get(state.OPT_JOB)
     if not isinstance(job, SolveJob):
         return
     if not job.done:
-        bar = st.empty()
+        elapsed = time.monotonic() - job.started
+        st.progress(min(max(job.fraction, 0.0), 1.0), text=t("opt_running", s=f"{elapsed:.0f}"))
         st.button(t("opt_cancel"), key=state.OPT_CANCEL, on_click=cancel, icon=":material/stop:")
-        until = time.monotonic() + (FRAGMENT_WAIT_S if mode == "pressed" else 0.0)
-        while True:
-            elapsed = time.monotonic() - job.started
-            # Each redraw is also where Streamlit takes a click (取消) made meanwhile.
-            bar.progress(
-                min(max(job.fraction, 0.0), 1.0), text=t("opt_running", s=f"{elapsed:.0f}")
-            )
-            if mode == "inline":
-                return
-            if job.wait(PICKUP_WAIT_S):
-                break
-            if time.monotonic() > until:
-                if mode == "pressed":  # a long solve: the page's run starts the poll
-                    st.rerun(scope="app")
-                return
+        if inline or not job.wait(PICKUP_WAIT_S):
+            return
     take_finished()
     st.rerun(scope="app")

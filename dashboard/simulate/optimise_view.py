@@ -322,7 +322,7 @@ def panel(dataset: services.Dataset, scenario: Scenario) -> None:
         on_click=sim_optimise.add_collection_sites,
         args=(dataset, scenario),
     )
-    sim_optimise_job.progress_area(busy)
+    sim_optimise_job.progress_area()
     trade = st.session_state.get(state.OPT_TRADEOFF_RESULT)
     if isinstance(trade, sim_optimise.SolveJob) and trade.done and not _error(trade):
         sim_optimise_tradeoff.draw(dataset, scenario, trade)
