@@ -4,7 +4,7 @@ Run from the repository root::
 
     .venv/bin/python -m bench.optimise_concurrent [--sessions 4] [--lone 3] [--workers N]
         [--counts R E A] [--time-limit S] [--root PATH] [--no-browser] [--no-pool]
-        [--render-maps] [--log PATH]
+        [--render-maps] [--log PATH] [--nice-browser]
 
 Two parts, each printed with the load average:
 
@@ -37,7 +37,10 @@ Two parts, each printed with the load average:
    ``script_runs_full_fragment`` how many whole-page and fragment runs), and
    ``server_process_cpu_*`` the whole server process's (all threads, all sessions);
    ``browser_cpu_*`` the CPU of Chromium and the Playwright driver over the same span (they
-   share the machine's cores). ``--log PATH`` keeps the server's timing marks.
+   share the machine's cores); ``server_response_*`` from the start of the press's script
+   run to the end of the run that sent the proposal (without the browser's drawing).
+   ``--log PATH`` keeps the server's timing marks; ``--nice-browser`` runs Chromium at the
+   lowest CPU priority (as if the browsers were on the planners' own machines).
 """
 
 from __future__ import annotations
@@ -232,29 +235,51 @@ def browser_cpu_s(server: int) -> float:
     return sum(proc_cpu_s(pid) for pid in children(os.getpid()) if pid not in skip)
 
 
-def script_runs(log: Path) -> list[tuple[float, str, str, float]]:
-    """(wall-clock end, session, ``full`` or ``fragment``, CPU seconds) of every script run,
+def nice_browser(server: int) -> None:
+    """Put Chromium and the Playwright driver at the lowest CPU priority (nice 19): as if
+    the browsers ran on the planners' own machines, they take only the cores the server
+    and the solvers leave (``--nice-browser``)."""
+    skip = {server, *children(server)}
+    for pid in children(os.getpid()):
+        if pid not in skip:
+            try:
+                os.setpriority(os.PRIO_PROCESS, pid, 19)
+            except OSError:  # gone meanwhile
+                pass
+
+
+def script_runs(log: Path) -> list[tuple[float, str, str, float, float]]:
+    """(wall-clock end, session, ``full`` or ``fragment``, CPU and wall seconds) of every
+    script run,
     from the server's timing marks (``script: full session 1a2b3c4d cpu 0.412 s ...``)."""
     found = re.findall(
-        r"\[cp-timing\] ([0-9.]+) \S+ \[[^\]]*\] script: (\w+) session (\w+) cpu ([0-9.]+) s",
+        r"\[cp-timing\] ([0-9.]+) \S+ \[[^\]]*\] script: (\w+) session (\w+) cpu ([0-9.]+) s"
+        r" wall ([0-9.]+) s",
         log.read_text(errors="replace"),
     )
-    return [(float(end), session, kind, float(cpu)) for end, kind, session, cpu in found]
+    return [
+        (float(end), session, kind, float(cpu), float(wall))
+        for end, kind, session, cpu, wall in found
+    ]
 
 
-def session_order(runs: list[tuple[float, str, str, float]]) -> list[str]:
+def session_order(runs: list[tuple[float, str, str, float, float]]) -> list[str]:
     """Sessions in the order of their first script run (the order they were opened)."""
-    return list(dict.fromkeys(session for _, session, _, _ in runs))
+    return list(dict.fromkeys(r[1] for r in runs))
 
 
 def solve_cpu(
-    runs: list[tuple[float, str, str, float]], session: str, pressed: float, done: float
-) -> tuple[float, int, int]:
+    runs: list[tuple[float, str, str, float, float]], session: str, pressed: float, done: float
+) -> tuple[float, int, int, float]:
     """The server's script CPU of one session from its press of 求解 to its result drawn
-    (seconds), and the number of whole-page and fragment runs in it."""
+    (seconds), the number of whole-page and fragment runs in it, and the server's response
+    time: from the start of the first of these runs (the press's) to the end of the last
+    whole-page run (the proposal sent), without the browser's drawing."""
     mine = [r for r in runs if r[1] == session and pressed <= r[0] <= done + 0.5]
-    full = sum(1 for r in mine if r[2] == "full")
-    return sum(r[3] for r in mine), full, len(mine) - full
+    full = [r for r in mine if r[2] == "full"]
+    first = min(r[0] - r[4] for r in mine) if mine else 0.0
+    response = max(r[0] for r in full) - first if full else 0.0
+    return sum(r[3] for r in mine), len(full), len(mine) - len(full), response
 
 
 def pool_solve_seconds(log: Path) -> list[tuple[float, float]]:
@@ -351,6 +376,7 @@ def wait_solved(pages: list[Page]) -> list[tuple[float, str, float, float]]:
 def browser_figures(
     root: Path, sessions: int, lone_count: int, workers: int | None, counts: list[int] | None,
     time_limit: int, render_maps: bool = False, keep_log: Path | None = None,
+    low_browser: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
     """Start the app, solve alone and from ``sessions`` sessions at once; the figures."""
     workspace = tempfile.TemporaryDirectory(prefix="bench-concurrent-")
@@ -378,6 +404,8 @@ def browser_figures(
                 lone_process_cpu, lone_browser_cpu = [], []
                 for _ in range(lone_count):
                     context, page = open_session(browser, url, counts, time_limit, render_maps)
+                    if low_browser:
+                        nice_browser(proc.pid)
                     cpu0, browser0 = proc_cpu_s(proc.pid), browser_cpu_s(proc.pid)
                     press(page)
                     lone += wait_solved([page])
@@ -391,6 +419,8 @@ def browser_figures(
                     for _ in range(sessions)
                 ]
                 memory.reset()
+                if low_browser:
+                    nice_browser(proc.pid)
                 figures["load_at_press"] = round(os.getloadavg()[0], 2)
                 cpu0, browser0 = proc_cpu_s(proc.pid), browser_cpu_s(proc.pid)
                 for _, page in opened:
@@ -426,6 +456,10 @@ def browser_figures(
         figures["server_script_cpu_lone_s"] = [p[0] for p in per[:lone_count]]
         figures["server_script_cpu_concurrent_s"] = [p[0] for p in per[lone_count:]]
         figures["script_runs_full_fragment"] = [f"{p[1]}+{p[2]}" for p in per]
+        figures["server_response_lone_s"] = [p[3] for p in per[:lone_count]]
+        figures["server_response_concurrent_s"] = [p[3] for p in per[lone_count:]]
+        server_median = statistics.median(figures["server_response_lone_s"])
+        figures["server_response_ratios"] = [p[3] / server_median for p in per[lone_count:]]
     figures["server_process_cpu_lone_s"] = lone_process_cpu
     figures["server_process_cpu_concurrent_s"] = concurrent_process_cpu
     median = statistics.median(figures["lone_s"])
@@ -465,6 +499,10 @@ def main() -> int:
     parser.add_argument("--no-pool", action="store_true", help="only the browser figures")
     parser.add_argument("--log", type=Path, help="keep the server's timing marks in this file")
     parser.add_argument(
+        "--nice-browser", action="store_true",
+        help="run Chromium at the lowest CPU priority (as if on the planners' machines)",
+    )  # fmt: skip
+    parser.add_argument(
         "--render-maps", action="store_true",
         help="let the browser draw the maps (by default a stub: the browser shares the cores)",
     )  # fmt: skip
@@ -475,7 +513,7 @@ def main() -> int:
     if not args.no_browser:
         figures = browser_figures(
             args.root.resolve(), args.sessions, args.lone, args.workers, args.counts,
-            args.time_limit, args.render_maps, args.log,
+            args.time_limit, args.render_maps, args.log, args.nice_browser,
         )  # fmt: skip
         _show(f"{args.sessions} sessions at once ({args.root})", figures)
         worst = max(figures["ratios"])
