@@ -46,6 +46,7 @@ Two parts, each printed with the load average:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import statistics
@@ -242,10 +243,8 @@ def nice_browser(server: int) -> None:
     skip = {server, *children(server)}
     for pid in children(os.getpid()):
         if pid not in skip:
-            try:
+            with contextlib.suppress(OSError):  # gone meanwhile
                 os.setpriority(os.PRIO_PROCESS, pid, 19)
-            except OSError:  # gone meanwhile
-                pass
 
 
 def script_runs(log: Path) -> list[tuple[float, str, str, float, float]]:
