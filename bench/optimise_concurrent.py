@@ -3,7 +3,8 @@
 Run from the repository root::
 
     .venv/bin/python -m bench.optimise_concurrent [--sessions 4] [--lone 3] [--workers N]
-        [--counts R E A] [--time-limit S] [--root PATH] [--no-browser]
+        [--counts R E A] [--time-limit S] [--root PATH] [--no-browser] [--no-pool]
+        [--render-maps] [--log PATH] [--nice-browser]
 
 Two parts, each printed with the load average:
 
@@ -31,11 +32,21 @@ Two parts, each printed with the load average:
    CPU time in its worker). Prints each concurrent
    solve's time and its ratio to the lone median (goal: every ratio <= 2), and the peak
    memory (RSS) of the server process and of its solver processes, sampled every 0.25 s.
+   The server's CPU per solve: ``server_script_cpu_*`` the session's script runs from its
+   press to its result (the ``script:`` marks, the script thread's own CPU time;
+   ``script_runs_full_fragment`` how many whole-page and fragment runs), and
+   ``server_process_cpu_*`` the whole server process's (all threads, all sessions);
+   ``browser_cpu_*`` the CPU of Chromium and the Playwright driver over the same span (they
+   share the machine's cores); ``server_response_*`` from the start of the press's script
+   run to the end of the run that sent the proposal (without the browser's drawing).
+   ``--log PATH`` keeps the server's timing marks; ``--nice-browser`` runs Chromium at the
+   lowest CPU priority (as if the browsers were on the planners' own machines).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import statistics
@@ -209,6 +220,67 @@ def start_server(root: Path, port: int, env: dict[str, str], log: Any) -> subpro
     return subprocess.Popen(cmd, cwd=root, env=full, stdout=subprocess.DEVNULL, stderr=log)
 
 
+def proc_cpu_s(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def browser_cpu_s(server: int) -> float:
+    """CPU time used so far by this process's other descendants (Chromium and the
+    Playwright driver: they share the machine's cores with the server and the solvers)."""
+    skip = {server, *children(server)}
+    return sum(proc_cpu_s(pid) for pid in children(os.getpid()) if pid not in skip)
+
+
+def nice_browser(server: int) -> None:
+    """Put Chromium and the Playwright driver at the lowest CPU priority (nice 19): as if
+    the browsers ran on the planners' own machines, they take only the cores the server
+    and the solvers leave (``--nice-browser``)."""
+    skip = {server, *children(server)}
+    for pid in children(os.getpid()):
+        if pid not in skip:
+            with contextlib.suppress(OSError):  # gone meanwhile
+                os.setpriority(os.PRIO_PROCESS, pid, 19)
+
+
+def script_runs(log: Path) -> list[tuple[float, str, str, float, float]]:
+    """(wall-clock end, session, ``full`` or ``fragment``, CPU and wall seconds) of every
+    script run,
+    from the server's timing marks (``script: full session 1a2b3c4d cpu 0.412 s ...``)."""
+    found = re.findall(
+        r"\[cp-timing\] ([0-9.]+) \S+ \[[^\]]*\] script: (\w+) session (\w+) cpu ([0-9.]+) s"
+        r" wall ([0-9.]+) s",
+        log.read_text(errors="replace"),
+    )
+    return [
+        (float(end), session, kind, float(cpu), float(wall))
+        for end, kind, session, cpu, wall in found
+    ]
+
+
+def session_order(runs: list[tuple[float, str, str, float, float]]) -> list[str]:
+    """Sessions in the order of their first script run (the order they were opened)."""
+    return list(dict.fromkeys(r[1] for r in runs))
+
+
+def solve_cpu(
+    runs: list[tuple[float, str, str, float, float]], session: str, pressed: float, done: float
+) -> tuple[float, int, int, float]:
+    """The server's script CPU of one session from its press of 求解 to its result drawn
+    (seconds), the number of whole-page and fragment runs in it, and the server's response
+    time: from the start of the first of these runs (the press's) to the end of the last
+    whole-page run (the proposal sent), without the browser's drawing."""
+    mine = [r for r in runs if r[1] == session and pressed <= r[0] <= done + 0.5]
+    full = [r for r in mine if r[2] == "full"]
+    first = min(r[0] - r[4] for r in mine) if mine else 0.0
+    response = max(r[0] for r in full) - first if full else 0.0
+    return sum(r[3] for r in mine), len(full), len(mine) - len(full), response
+
+
 def pool_solve_seconds(log: Path) -> list[tuple[float, float]]:
     """(wall, CPU) seconds of each solve through the pool, in order, from the server's
     timing marks (``optimise: milp ok in 0.812 s (queued 0.000 s, cpu 0.700 s)``: wall from
@@ -277,10 +349,11 @@ def press(page: Page) -> None:
     page.locator(f".st-key-{state.OPT_SOLVE} button").filter(visible=True).click()
 
 
-def wait_solved(pages: list[Page]) -> list[tuple[float, str]]:
-    """Wait until every page drew its result; (seconds from press to result, error)."""
+def wait_solved(pages: list[Page]) -> list[tuple[float, str, float, float]]:
+    """Wait until every page drew its result; (seconds from press to result, error, and the
+    press and the result on the clock, seconds since the epoch)."""
     deadline = time.monotonic() + SOLVE_WAIT_S
-    found: dict[int, tuple[float, str]] = {}
+    found: dict[int, tuple[float, str, float, float]] = {}
     while len(found) < len(pages):
         if time.monotonic() > deadline:
             raise TimeoutError(f"{len(pages) - len(found)} solve(s) never finished")
@@ -289,14 +362,20 @@ def wait_solved(pages: list[Page]) -> list[tuple[float, str]]:
                 continue
             cp = page.evaluate("() => window.__cp")
             if cp and cp["done"]:
-                found[i] = ((cp["done"] - cp["clicked"]) / 1000, cp["error"] or "")
+                found[i] = (
+                    (cp["done"] - cp["clicked"]) / 1000,
+                    cp["error"] or "",
+                    cp["clicked"] / 1000,
+                    cp["done"] / 1000,
+                )
         time.sleep(0.05)
     return [found[i] for i in range(len(pages))]
 
 
 def browser_figures(
-    root: Path, sessions: int, lone: int, workers: int | None, counts: list[int] | None,
-    time_limit: int, render_maps: bool = False,
+    root: Path, sessions: int, lone_count: int, workers: int | None, counts: list[int] | None,
+    time_limit: int, render_maps: bool = False, keep_log: Path | None = None,
+    low_browser: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
     """Start the app, solve alone and from ``sessions`` sessions at once; the figures."""
     workspace = tempfile.TemporaryDirectory(prefix="bench-concurrent-")
@@ -320,21 +399,34 @@ def browser_figures(
                 memory.sample()
                 figures["idle_server_mb"] = rss_mb(proc.pid)
                 figures["idle_workers_mb"] = sum(rss_mb(k) for k in children(proc.pid))
-                lone_s = []
-                for _ in range(lone):
+                lone: list[tuple[float, str, float, float]] = []
+                lone_process_cpu, lone_browser_cpu = [], []
+                for _ in range(lone_count):
                     context, page = open_session(browser, url, counts, time_limit, render_maps)
+                    if low_browser:
+                        nice_browser(proc.pid)
+                    cpu0, browser0 = proc_cpu_s(proc.pid), browser_cpu_s(proc.pid)
                     press(page)
-                    lone_s.append(wait_solved([page])[0][0])
+                    lone += wait_solved([page])
+                    lone_process_cpu.append(proc_cpu_s(proc.pid) - cpu0)
+                    lone_browser_cpu.append(browser_cpu_s(proc.pid) - browser0)
                     context.close()
-                figures["lone_s"] = lone_s
+                figures["browser_cpu_lone_s"] = lone_browser_cpu
+                figures["lone_s"] = [r[0] for r in lone]
                 opened = [
                     open_session(browser, url, counts, time_limit, render_maps)
                     for _ in range(sessions)
                 ]
                 memory.reset()
+                if low_browser:
+                    nice_browser(proc.pid)
+                figures["load_at_press"] = round(os.getloadavg()[0], 2)
+                cpu0, browser0 = proc_cpu_s(proc.pid), browser_cpu_s(proc.pid)
                 for _, page in opened:
                     press(page)
                 results = wait_solved([page for _, page in opened])
+                concurrent_process_cpu = proc_cpu_s(proc.pid) - cpu0
+                figures["browser_cpu_concurrent_s"] = browser_cpu_s(proc.pid) - browser0
                 for context, _ in opened:
                     context.close()
                 figures["peak_server_mb"] = memory.server_mb
@@ -344,13 +436,31 @@ def browser_figures(
             browser.close()
             stop_app(proc)
         solves = pool_solve_seconds(log_path)
-    if len(solves) == 1 + lone + sessions:
-        figures["pool_lone_s"] = [wall for wall, _ in solves[1 : 1 + lone]]
-        figures["pool_lone_cpu_s"] = [cpu for _, cpu in solves[1 : 1 + lone]]
-        figures["pool_concurrent_s"] = [wall for wall, _ in solves[1 + lone :]]
-        figures["pool_concurrent_cpu_s"] = [cpu for _, cpu in solves[1 + lone :]]
+        runs = script_runs(log_path)
+        if keep_log is not None:
+            keep_log.write_bytes(log_path.read_bytes())
+    if len(solves) == 1 + lone_count + sessions:
+        figures["pool_lone_s"] = [wall for wall, _ in solves[1 : 1 + lone_count]]
+        figures["pool_lone_cpu_s"] = [cpu for _, cpu in solves[1 : 1 + lone_count]]
+        figures["pool_concurrent_s"] = [wall for wall, _ in solves[1 + lone_count :]]
+        figures["pool_concurrent_cpu_s"] = [cpu for _, cpu in solves[1 + lone_count :]]
         pool_median = statistics.median(figures["pool_lone_s"])
         figures["pool_ratios"] = [s / pool_median for s in figures["pool_concurrent_s"]]
+    order = session_order(runs)
+    if len(order) == 1 + lone_count + sessions:  # marks of this checkout (CP_TIMING scripts)
+        per = [
+            solve_cpu(runs, session, r[2], r[3])
+            for session, r in zip(order[1:], lone + results, strict=True)
+        ]
+        figures["server_script_cpu_lone_s"] = [p[0] for p in per[:lone_count]]
+        figures["server_script_cpu_concurrent_s"] = [p[0] for p in per[lone_count:]]
+        figures["script_runs_full_fragment"] = [f"{p[1]}+{p[2]}" for p in per]
+        figures["server_response_lone_s"] = [p[3] for p in per[:lone_count]]
+        figures["server_response_concurrent_s"] = [p[3] for p in per[lone_count:]]
+        server_median = statistics.median(figures["server_response_lone_s"])
+        figures["server_response_ratios"] = [p[3] / server_median for p in per[lone_count:]]
+    figures["server_process_cpu_lone_s"] = lone_process_cpu
+    figures["server_process_cpu_concurrent_s"] = concurrent_process_cpu
     median = statistics.median(figures["lone_s"])
     figures["lone_median_s"] = median
     figures["concurrent_s"] = [r[0] for r in results]
@@ -386,6 +496,11 @@ def main() -> int:
     parser.add_argument("--root", type=Path, default=REPO, help="checkout of the app to run")
     parser.add_argument("--no-browser", action="store_true", help="only the pool's figures")
     parser.add_argument("--no-pool", action="store_true", help="only the browser figures")
+    parser.add_argument("--log", type=Path, help="keep the server's timing marks in this file")
+    parser.add_argument(
+        "--nice-browser", action="store_true",
+        help="run Chromium at the lowest CPU priority (as if on the planners' machines)",
+    )  # fmt: skip
     parser.add_argument(
         "--render-maps", action="store_true",
         help="let the browser draw the maps (by default a stub: the browser shares the cores)",
@@ -397,7 +512,7 @@ def main() -> int:
     if not args.no_browser:
         figures = browser_figures(
             args.root.resolve(), args.sessions, args.lone, args.workers, args.counts,
-            args.time_limit, args.render_maps,
+            args.time_limit, args.render_maps, args.log, args.nice_browser,
         )  # fmt: skip
         _show(f"{args.sessions} sessions at once ({args.root})", figures)
         worst = max(figures["ratios"])

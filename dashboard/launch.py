@@ -15,6 +15,7 @@ The same as ``streamlit run dashboard/app.py [options]``, with two differences:
 
 from __future__ import annotations
 
+import os
 import sys
 import tomllib
 from pathlib import Path
@@ -154,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     if timing.ENABLED:
         # Mark sessions connecting and messages from the browser.
         streamlit_internals.trace_runtime(timing.mark)
+        streamlit_internals.trace_script_runs(timing.mark, os.environ.get("CP_PROFILE", ""))
     warmup.start()
     # No file watcher unless asked for: it serves editing (rerun on save), and after each
     # successful run it scans every loaded module (~1,600; ~0.3 s on a busy 2-core

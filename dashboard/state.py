@@ -200,8 +200,13 @@ OPT_TRADEOFF_TABLE = "opt_tradeoff_table"
 OPT_ADOPTED = "opt_adopted"
 #: The running solve (``dashboard.simulate.optimise.SolveJob``); absent when none runs.
 OPT_JOB = "opt_job"
-#: The last solve, running or finished (``SolveJob`` with ``.result`` a ``Proposal``).
+#: The last finished solve (``SolveJob`` with ``.result`` a ``Proposal``).
 OPT_RESULT = "opt_result"
+#: Key of the fragment drawing a running solve's progress (a press of 求解 reruns it alone).
+OPT_POLL = "opt_poll"
+#: ``"inline"`` while the page (or the press) draws the polling fragment within a larger
+#: run: it then does not wait; absent in its own polls.
+OPT_POLL_MODE = "opt_poll_mode"
 OPT_TABLE = "opt_points_table"
 #: Container of the proposal's KPI cards.
 OPT_CARDS = "opt_cards"

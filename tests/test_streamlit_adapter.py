@@ -365,3 +365,29 @@ def test_trace_runtime_wraps_the_two_methods_it_names() -> None:
     finally:
         undo()
     assert (Runtime.connect_session, AppSession.handle_backmsg) == originals
+
+
+def test_trace_script_runs_wraps_the_function_the_script_runner_calls() -> None:
+    from streamlit.runtime.scriptrunner import exec_code, script_runner
+
+    fn = "trace_script_runs"
+    params = inspect.signature(exec_code.exec_func_with_error_handling).parameters
+    _expect(
+        list(params) == ["func", "ctx"],
+        "streamlit",
+        fn,
+        f"exec_func_with_error_handling{list(params)}",
+    )
+    _expect(
+        script_runner.exec_func_with_error_handling is exec_code.exec_func_with_error_handling,
+        "streamlit",
+        fn,
+        "the script runner no longer calls exec_func_with_error_handling by its module's name",
+    )
+    original = script_runner.exec_func_with_error_handling
+    undo = adapter.trace_script_runs(lambda _label: None)
+    try:
+        assert script_runner.exec_func_with_error_handling is not original
+    finally:
+        undo()
+    assert script_runner.exec_func_with_error_handling is original

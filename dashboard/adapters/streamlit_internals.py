@@ -227,3 +227,51 @@ def trace_runtime(mark: Callable[[str], None]) -> Callable[[], None]:
     Runtime.connect_session = connect_session  # type: ignore[method-assign]
     AppSession.handle_backmsg = handle_backmsg  # type: ignore[method-assign]
     return undo
+
+
+def trace_script_runs(mark: Callable[[str], None], profile_dir: str = "") -> Callable[[], None]:
+    """Call ``mark`` after every script run (whole page or fragment) with its CPU time.
+
+    Diagnostics (``CP_TIMING``): wraps ``exec_func_with_error_handling`` as the script
+    runner's module calls it (once per run of the page or of a queued fragment). The mark
+    says ``script: <full|fragment> session <id> cpu <s> wall <s>``: the CPU time is the
+    script thread's own (``time.thread_time``), so the sessions' runs can be told apart.
+    With ``profile_dir`` every run is profiled (cProfile) into a file there.
+
+    Returns
+    -------
+    callable
+        Undoes the wrapping.
+    """
+    import time
+
+    from streamlit.runtime.scriptrunner import script_runner
+
+    original = script_runner.exec_func_with_error_handling
+
+    def traced(func: Callable[[], Any], ctx: Any) -> Any:
+        kind = "fragment" if ctx.fragment_ids_this_run else "full"
+        wall, cpu = time.perf_counter(), time.thread_time()
+        profiler = None
+        if profile_dir:
+            import cProfile
+
+            profiler = cProfile.Profile(time.thread_time)  # CPU, not waits for the GIL
+            profiler.enable()
+        try:
+            return original(func, ctx)
+        finally:
+            if profiler is not None:
+                profiler.disable()
+                name = f"{time.time():.3f}-{ctx.session_id[:8]}-{kind}.pstats"
+                profiler.dump_stats(os.path.join(profile_dir, name))
+            mark(
+                f"script: {kind} session {ctx.session_id[:8]} cpu "
+                f"{time.thread_time() - cpu:.3f} s wall {time.perf_counter() - wall:.3f} s"
+            )
+
+    def undo() -> None:
+        script_runner.exec_func_with_error_handling = original
+
+    script_runner.exec_func_with_error_handling = traced
+    return undo

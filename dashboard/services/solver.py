@@ -54,6 +54,17 @@ def submit(
     *,
     progress: ProgressFn,
     on_done: Callable[[SolveOutcome], None],
+    base_key: str = "",
 ) -> SolveHandle:
-    """Queue a solve on the server's pool (see :meth:`SolvePool.submit`)."""
-    return pool().submit(kind, city, standards, request, progress=progress, on_done=on_done)
+    """Queue a solve on the server's pool (see :meth:`SolvePool.submit`).
+
+    ``base_key``: a content key of the data set's fixed layers (its id); with it the
+    workers keep the city (keyed by it and the city's points), so the next solves on the
+    same plan do not send it again.
+    """
+    from analysis.optimise.worker.protocol import city_key
+
+    key = city_key(city, base_key) if base_key else ""
+    return pool().submit(
+        kind, city, standards, request, progress=progress, on_done=on_done, city_key=key
+    )

@@ -3,9 +3,10 @@
 The exact solve and the trade-off run in a solver process of the server's pool
 (:mod:`dashboard.services.solver`: ``analysis.optimise.propose.propose`` or
 ``analysis.optimise.tradeoff.propose_tradeoff`` in a worker process, progress and cancel
-across the boundary); the page polls the job from a fragment that reruns every half
-second while it runs. The preview (fast) runs inline. A crashed worker gives the job an
-``AnalysisError`` (``solver_crashed``), shown like any other failure.
+across the boundary); :mod:`dashboard.simulate.optimise_job` holds the job and the
+fragment that draws its progress and picks up its outcome the moment it arrives. The
+preview (fast) runs inline. A crashed worker gives the job an ``AnalysisError``
+(``solver_crashed``), shown like any other failure.
 
 For the simulation map: :func:`pending_points` gives the points of the proposal shown in
 the panel that is not adopted yet (to draw them before the planner adopts the plan).
@@ -13,28 +14,24 @@ the panel that is not adopted yet (to draw them before the planner adopts the pl
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
 from analysis.errors import AnalysisError
-from dashboard import state, timing
+from dashboard import state
 from dashboard.i18n import current_lang, fmt_pop, has_key, t
 from dashboard.services import data as services
 from dashboard.services import scenarios as sim_services
 from dashboard.services import solver
 from dashboard.simulate import messages, optimise_constraints
 from dashboard.simulate import state as sim_state
+from dashboard.simulate.optimise_job import SolveJob, run_inline, running, take_finished
 from geodata.errors import GeodataError
 
 if TYPE_CHECKING:
     from analysis.optimise.rules.conflicts import ChangeOption, ConflictReport
-    from analysis.optimise.worker import SolveHandle, SolveOutcome
     from analysis.plan.scenarios import Scenario
 
 #: Types the planner asks for, with the speech's defaults.
@@ -46,55 +43,6 @@ COUNT_KEYS: dict[str, str] = {
 DEFAULT_COUNTS: dict[str, int] = {"rural": 8, "enterprise": 5, "association": 3}
 #: Columns of :func:`pending_points`.
 PENDING_COLUMNS: tuple[str, ...] = ("id", "name", "type", "lon", "lat", "order")
-
-
-@dataclass(eq=False)
-class SolveJob:
-    """A solve running (or finished) in the solver pool (the preview: inline).
-
-    Parameters
-    ----------
-    key
-        Fingerprint of the scenario and request it solves.
-    method
-        ``"preview"``, ``"milp"``, ``"tradeoff"`` (``result`` a ``Tradeoff``) or
-        ``"pick"`` (a plan taken from the trade-off).
-    scenario_name, scenario_key
-        Name and content fingerprint of the scenario it was computed on (a result for
-        another fingerprint is stale).
-    """
-
-    key: str
-    method: str
-    scenario_name: str = ""
-    scenario_key: str = ""
-    cancel: threading.Event = field(default_factory=threading.Event)
-    fraction: float = 0.0
-    message: str = ""
-    result: Any = None
-    error: Exception | None = None
-    cancelled: bool = False
-    done: bool = False
-    started: float = field(default_factory=time.monotonic)
-    handle: SolveHandle | None = None
-
-    def progress(self, fraction: float, message: str) -> None:
-        """Progress callback of the solver (called from the pool's thread)."""
-        self.fraction, self.message = float(fraction), str(message)
-
-    def finish(self, outcome: SolveOutcome) -> None:
-        """Take the pool's outcome (called from the pool's thread)."""
-        if outcome.status == "ok":
-            self.result = outcome.result
-        elif outcome.status == "cancelled":
-            self.cancelled = True
-        elif isinstance(outcome.error, (AnalysisError, GeodataError)):
-            self.error = outcome.error
-        timing.mark(
-            f"optimise: {self.method} {outcome.status} in {outcome.seconds:.3f} s "
-            f"(queued {outcome.queued_s:.3f} s, cpu {outcome.cpu_s:.3f} s)"
-        )
-        self.done = True
 
 
 def objectives() -> tuple[str, ...]:
@@ -109,19 +57,6 @@ def default_objective() -> str:
     from analysis.optimise.model.objective import DEFAULT_OBJECTIVE
 
     return DEFAULT_OBJECTIVE
-
-
-def _run(job: SolveJob, solve: Callable[..., Any], city: Any, std: Any, request: Any) -> None:
-    from analysis.optimise.progress import SolveCancelled
-
-    try:
-        job.result = solve(city, std, request, progress=job.progress, cancel=job.cancel)
-    except SolveCancelled:
-        job.cancelled = True
-    except (AnalysisError, GeodataError) as exc:
-        job.error = exc
-    finally:
-        job.done = True
 
 
 def _request(counts: dict[str, int], resolution: str, report: ConflictReport, method: str) -> Any:
@@ -157,12 +92,17 @@ def _option_label(option: ChangeOption) -> str:
 def start(dataset: services.Dataset, scenario: Scenario, method: str, resolution: str) -> None:
     """Start a solve of the current request on the scenario (the preview runs inline).
 
+    Does nothing while another solve of this session runs (its buttons are disabled, but
+    a click may arrive before they are drawn so).
+
     ``resolution`` is the choice shown with the rule check when it was drawn: ``"as_is"``,
     ``"opt:<i>"`` (apply change option i) or ``"relaxed"``. ``method``: ``"preview"``,
     ``"milp"`` or ``"tradeoff"`` (the trade-off curve, kept apart from the proposal).
     """
     from analysis.optimise.propose import propose
 
+    if running() is not None:
+        return
     counts = _counts()
     report = sim_services.conflicts(dataset, scenario, counts, None)
     if resolution.startswith("opt:") and int(resolution[4:]) >= len(report.options):
@@ -174,7 +114,7 @@ def start(dataset: services.Dataset, scenario: Scenario, method: str, resolution
     job = SolveJob(key=key, method=method, scenario_name=scenario.name, scenario_key=fp)
     city = sim_services.scenario_city(dataset, scenario)
     if method == "preview":
-        _run(job, propose, city, services.standards(), request)
+        run_inline(job, propose, city, services.standards(), request)
     else:
         try:
             job.handle = solver.submit(
@@ -184,11 +124,19 @@ def start(dataset: services.Dataset, scenario: Scenario, method: str, resolution
                 request,
                 progress=job.progress,
                 on_done=job.finish,
+                base_key=dataset.id,
             )
         except AnalysisError as exc:  # a bad pool size setting: said like any failure
             job.error, job.done = exc, True
+            job.finished.set()
     st.session_state[state.OPT_JOB] = job
-    st.session_state[state.OPT_TRADEOFF_RESULT if method == "tradeoff" else state.OPT_RESULT] = job
+    if job.done:  # the preview, or a solve that could not start: shown by this rerun
+        take_finished()
+    else:
+        # Only the progress fragment reruns (it polls for the outcome, then reruns the
+        # page), not the page nor the editor: the server's work per press is that of a
+        # progress bar, and the proposal shown so far stays until the new one is there.
+        st.rerun(scope=state.OPT_POLL)
 
 
 def use_tradeoff_plan(dataset: services.Dataset, scenario: Scenario) -> None:
@@ -250,41 +198,6 @@ def pending_points(scenario: Scenario) -> pd.DataFrame:
         return empty
     pts = job.result.points
     return pd.DataFrame({c: pts[c].to_numpy() for c in PENDING_COLUMNS})
-
-
-def cancel() -> None:
-    """Ask the running solve to stop (it returns the best plan found so far)."""
-    job = st.session_state.get(state.OPT_JOB)
-    if isinstance(job, SolveJob):
-        job.cancel.set()
-        if job.handle is not None:
-            job.handle.cancel()
-
-
-def running() -> SolveJob | None:
-    """The job still running, if any."""
-    job = st.session_state.get(state.OPT_JOB)
-    return job if isinstance(job, SolveJob) and not job.done else None
-
-
-def forget_finished() -> None:
-    """Drop the finished job from :data:`state.OPT_JOB` (its result stays in OPT_RESULT)."""
-    job = st.session_state.get(state.OPT_JOB)
-    if isinstance(job, SolveJob) and job.done:
-        st.session_state.pop(state.OPT_JOB, None)
-
-
-@st.fragment(run_every=0.5)
-def _poll() -> None:
-    job = st.session_state.get(state.OPT_JOB)
-    if not isinstance(job, SolveJob):
-        return
-    if job.done:
-        st.session_state.pop(state.OPT_JOB, None)
-        st.rerun(scope="app")
-    elapsed = time.monotonic() - job.started
-    st.progress(min(max(job.fraction, 0.0), 1.0), text=t("opt_running", s=f"{elapsed:.0f}"))
-    st.button(t("opt_cancel"), key=state.OPT_CANCEL, on_click=cancel, icon=":material/stop:")
 
 
 def apply_proposal(scenario: Scenario) -> None:

@@ -18,6 +18,7 @@ from dashboard.services import data as services
 from dashboard.services import scenarios as sim_services
 from dashboard.simulate import optimise as sim_optimise
 from dashboard.simulate import optimise_constraints
+from dashboard.simulate import optimise_job as sim_optimise_job
 from dashboard.simulate import optimise_tradeoff as sim_optimise_tradeoff
 from dashboard.simulate.views import headline_cards, show_cards
 
@@ -283,7 +284,7 @@ def panel(dataset: services.Dataset, scenario: Scenario) -> None:
         show_domain_error(exc)
         return
     resolution = _conflicts(report)
-    sim_optimise.forget_finished()
+    sim_optimise.take_finished()
     busy = sim_optimise.running() is not None
     c1, c2, c3, c4 = st.columns([1, 1, 1, 1.6])
     c1.button(
@@ -321,8 +322,7 @@ def panel(dataset: services.Dataset, scenario: Scenario) -> None:
         on_click=sim_optimise.add_collection_sites,
         args=(dataset, scenario),
     )
-    if busy:
-        sim_optimise._poll()
+    sim_optimise_job.progress_area()
     trade = st.session_state.get(state.OPT_TRADEOFF_RESULT)
     if isinstance(trade, sim_optimise.SolveJob) and trade.done and not _error(trade):
         sim_optimise_tradeoff.draw(dataset, scenario, trade)

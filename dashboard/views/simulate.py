@@ -225,7 +225,6 @@ def _base(
     return payload, js_json(sim_map.base_data(payload, labels))
 
 
-@st.fragment
 def _areas(dataset: services.Dataset, base_result: Any) -> Any:
     """Road mode: a point's service area (cached; a new point's in a few ms), else None."""
     if base_result.reach_mode != "road":
@@ -239,6 +238,7 @@ def _reach_lines(base_result: Any, lang: Any) -> list[tuple[str, list[str]]]:
     return service_area_labels(reach_info(base_result, types), types, lang)
 
 
+@st.fragment
 def _editor(dataset: services.Dataset, base_result: object) -> None:
     sim_editor.consume_click()
     if sim_state.name_boxes_stale():

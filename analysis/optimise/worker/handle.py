@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from analysis.optimise.progress import ProgressFn
 from analysis.optimise.worker.protocol import SolveKind, SolveOutcome, Task
+from geodata.city import CityData
 
 
 @dataclass(eq=False)
@@ -33,6 +34,8 @@ class SolveHandle:
     worker_pid: int | None = None
     cancel_requested: bool = False
     cancel_fn: Callable[[SolveHandle], None] | None = field(default=None, repr=False)
+    #: The solve's city (the result's references to its layers resolve to it).
+    city: CityData | None = field(default=None, repr=False)
     _finished: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
@@ -50,7 +53,7 @@ class SolveHandle:
         """Record the outcome (the pool calls it once); False if it was known already."""
         if self.done:
             return False
-        self.outcome, self.task = outcome, None
+        self.outcome, self.task, self.city = outcome, None, None
         self._finished.set()
         return True
 

@@ -14,6 +14,7 @@ the pool starts a new worker in its place and the other jobs go on.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import logging
 import os
@@ -21,7 +22,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, Pipe, wait
@@ -38,9 +39,10 @@ from analysis.optimise.worker.protocol import (
     SolveOutcome,
     Task,
     crash_error,
+    load_message,
     unpack_error,
 )
-from analysis.optimise.worker.settings import MAX_FAILED_STARTS, default_size
+from analysis.optimise.worker.settings import CITY_CACHE, MAX_FAILED_STARTS, default_size
 from analysis.standards.load import Standards
 from geodata.city import CityData
 from geodata.errors import Problem
@@ -57,6 +59,8 @@ class _Worker:
     job: SolveHandle | None = None
     failure: str = ""
     started: float = field(default_factory=time.perf_counter)
+    #: Content keys of the cities the worker keeps, oldest first (its own record's twin).
+    cities: OrderedDict[str, None] = field(default_factory=OrderedDict)
 
 
 class SolvePool:
@@ -104,6 +108,7 @@ class SolvePool:
         progress: ProgressFn | None = None,
         on_done: Callable[[SolveOutcome], None] | None = None,
         hook: str | None = None,
+        city_key: str = "",
     ) -> SolveHandle:
         """Queue a solve; return its handle at once.
 
@@ -117,14 +122,18 @@ class SolvePool:
             Called from the pool's thread with each progress message and the outcome.
         hook
             Test-only fault (needs ``test_hooks``).
+        city_key
+            Content key of ``city`` (:func:`~.protocol.city_key`): a worker that has it
+            already is sent only the key. ``""``: sent every time.
         """
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
         if hook is not None and not (self.test_hooks and hook.startswith(HOOKS)):
             raise ValueError(f"test hook {hook!r} refused: the pool's test hooks are off")
         job_id = next(self._ids)
-        task = Task(job_id, kind, city, standards, request, hook)
+        task = Task(job_id, kind, city, standards, request, hook, city_key)
         handle = SolveHandle(job_id, kind, task, progress, on_done, cancel_fn=self._cancel)
+        handle.city = city
         with self._lock:
             refused = self._closed or bool(self._broken)
             if not refused:
@@ -174,7 +183,7 @@ class SolvePool:
             while w.process.poll() is None and time.monotonic() < deadline:
                 with contextlib.suppress(EOFError, OSError):
                     if w.conn.poll(0.05):
-                        w.conn.recv()
+                        w.conn.recv_bytes()  # dropped unread
             if w.process.poll() is None:
                 w.process.kill()
             w.process.wait()
@@ -227,13 +236,23 @@ class SolvePool:
             w.job = handle
             handle.dispatched = time.monotonic()
             handle.worker_pid = w.process.pid
+            task = handle.task
+            assert task is not None  # a queued job still has its task
+            key = task.city_key
+            if key and key in w.cities:
+                task = dataclasses.replace(task, city=None)  # the worker has it
             try:
-                w.inbox.send(("solve", handle.task))
+                w.inbox.send(("solve", task))
             except OSError:  # died just now: the listener replaces it, the job waits
                 w.job = None
                 self._queue.appendleft(handle)
                 continue
-            handle.task = None  # the city is the worker's now
+            if key:  # the same rule as the worker's (serve.remember_city)
+                w.cities[key] = None
+                w.cities.move_to_end(key)
+                while len(w.cities) > CITY_CACHE:
+                    w.cities.popitem(last=False)
+            handle.task = None
 
     def _cancel(self, handle: SolveHandle) -> None:
         with self._lock:
@@ -284,11 +303,13 @@ class SolvePool:
 
     def _receive(self, w: _Worker) -> None:
         try:
-            message = w.conn.recv()
+            data = w.conn.recv_bytes()
         except (EOFError, OSError):
             self._died(w)
             return
-        self._handle(w, message)
+        job = w.job
+        # A result refers to the layers of its job's city: resolved to the server's copy.
+        self._handle(w, load_message(data, job.city if job is not None else None))
 
     def _handle(self, w: _Worker, message: tuple[Any, ...]) -> None:
         kind = message[0]

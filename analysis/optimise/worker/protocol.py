@@ -8,7 +8,10 @@ constructors take problems, their ``args`` hold the message), so they travel as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import io
+import pickle
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 from analysis.errors import AnalysisError
@@ -41,17 +44,89 @@ class Task:
     kind
         :data:`SolveKind`.
     city, standards, request
-        The inputs of the solve (a city pickles to a few hundred kB in ~5 ms).
+        The inputs of the solve. ``city`` is ``None`` when the worker has it already
+        (under ``city_key``): a city pickles to ~0.8 MB, and on a loaded machine moving
+        that through a pipe takes tens of milliseconds to a second.
     hook
         A test-only fault (:data:`HOOKS`), ``None`` in normal use.
+    city_key
+        Content key of ``city`` (:func:`city_key`); ``""``: not kept by the worker.
     """
 
     job_id: int
     kind: SolveKind
-    city: CityData
+    city: CityData | None
     standards: Standards
     request: ProposalRequest
     hook: str | None = None
+    city_key: str = ""
+
+
+def city_key(city: CityData, base: str) -> str:
+    """A content key of ``city`` for the workers' cache of cities.
+
+    Parameters
+    ----------
+    city
+        The city of a solve.
+    base
+        A content key of the layers that do not change between the solves of one data
+        set (townships, villages, roads), e.g. the dashboard's data set id. The point
+        layers (contact points, collection sites, homes: what a scenario changes) are
+        hashed here, every column.
+    """
+    digest = hashlib.blake2b(base.encode("utf-8"), digest_size=16)
+    for frame in (city.contact_points, city.collection_sites, city.homes):
+        digest.update(pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL))
+    return digest.hexdigest()
+
+
+def _layers(city: CityData | None) -> dict[int, tuple[str, str]]:
+    """``id()`` of the city and of each of its layers -> a reference to it by name."""
+    if city is None:
+        return {}
+    refs = {id(city): ("city", "")}
+    for f in fields(city):
+        value = getattr(city, f.name)
+        if hasattr(value, "columns"):  # a (Geo)DataFrame layer
+            refs.setdefault(id(value), ("layer", f.name))
+    return refs
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, buffer: io.BytesIO, refs: dict[int, tuple[str, str]]) -> None:
+        super().__init__(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        self.refs = refs
+
+    def persistent_id(self, obj: Any) -> tuple[str, str] | None:
+        return self.refs.get(id(obj))
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, buffer: io.BytesIO, city: CityData | None) -> None:
+        super().__init__(buffer)
+        self.city = city
+
+    def persistent_load(self, pid: Any) -> Any:
+        kind, name = pid
+        if self.city is None:
+            raise pickle.UnpicklingError(f"a reference to the city's {name or kind} without it")
+        return self.city if kind == "city" else getattr(self.city, name)
+
+
+def dump_message(message: Any, city: CityData | None = None) -> bytes:
+    """Pickle a worker's message; the solve's ``city`` and its layers, where the result
+    holds them (a proposal's ``city_after`` shares every layer but the contact points),
+    become references the pool resolves to its own copy (:func:`load_message`)."""
+    buffer = io.BytesIO()
+    _Pickler(buffer, _layers(city)).dump(message)
+    return buffer.getvalue()
+
+
+def load_message(data: bytes, city: CityData | None = None) -> Any:
+    """Unpickle a worker's message (:func:`dump_message`) with ``city``, the city of the
+    job it is about (the same content as the worker's)."""
+    return _Unpickler(io.BytesIO(data), city).load()
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,17 @@ From the pool (read by a thread, so a cancel arrives while the solver works):
 - ``("ready", pid, import_seconds)`` once the solver modules are imported;
 - ``("progress", job_id, fraction, message)`` from the solver's progress callback;
 - ``("done", job_id, status, payload, cpu_seconds)``: ``status`` ``"ok"`` (payload the
-  result), ``"cancelled"`` or ``"error"`` (payload a :class:`~.protocol.PackedError`);
+  result), ``"cancelled"`` or ``"error"`` (payload a :class:`~.protocol.PackedError`),
+  pickled by :func:`~.protocol.dump_message` (the solve's city and its layers sent as
+  references, resolved by the pool to its own copy);
 - ``("failed", job_id, text)`` just before the worker dies of an exception that is not a
   domain error (a bug): the pool reports it and starts a new worker.
 
-A cancel names its job id, and the solver's cancel hook compares it with the running job's
-id, so a late cancel never stops the next job. When the server goes away (its end of the
+A worker keeps the last :data:`CITY_CACHE` cities it was sent, by content key
+(:func:`~.protocol.city_key`): the pool sends a city once per worker, then only its key
+(the pool keeps the same record of what each worker holds). A cancel names its job id,
+and the solver's cancel hook compares it with the running job's id, so a late cancel
+never stops the next job. When the server goes away (its end of the
 pipe closes) the running solve is cancelled and the worker exits.
 """
 
@@ -30,13 +35,15 @@ import signal
 import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
 from analysis.optimise.progress import ProgressFn
-from analysis.optimise.worker.protocol import Task, pack_error
+from analysis.optimise.worker.protocol import Task, dump_message, pack_error
+from analysis.optimise.worker.settings import CITY_CACHE
 
 #: Modules a worker imports before it says it is ready (the solve imports nothing more).
 SOLVER_MODULES: tuple[str, ...] = (
@@ -78,13 +85,15 @@ def serve(inbox: Connection, outbox: Connection) -> None:
     for name in SOLVER_MODULES:
         importlib.import_module(name)
     cancel = _Cancel()
+    cities: OrderedDict[str, Any] = OrderedDict()
     tasks: queue.Queue[Task | None] = queue.Queue()
     threading.Thread(target=_read, args=(inbox, tasks, cancel), daemon=True).start()
     outbox.send(("ready", os.getpid(), time.perf_counter() - started))
     while (task := tasks.get()) is not None:
         cancel.running = task.job_id
         try:
-            reply = _solve(task, outbox, cancel)
+            city = remember_city(cities, task)
+            reply = _solve(task, city, outbox, cancel)
         except BaseException as exc:
             # Not a domain error: a bug. Say what it was, then die (and print the
             # traceback): the pool reports the failure and starts a fresh worker.
@@ -93,9 +102,26 @@ def serve(inbox: Connection, outbox: Connection) -> None:
             raise
         cancel.running = 0
         try:
-            outbox.send(reply)
+            outbox.send_bytes(dump_message(reply, city))
         except BrokenPipeError:  # the server is gone
             return
+
+
+def remember_city(cities: OrderedDict[str, Any], task: Task) -> Any:
+    """The city of ``task``: sent with it (then kept under its key, the oldest of more
+    than :data:`CITY_CACHE` dropped) or kept from an earlier task (the pool keeps the
+    same record, :meth:`SolvePool._dispatch`, so it never sends a key alone for a city
+    this worker dropped)."""
+    key = task.city_key
+    if task.city is not None:
+        if key:
+            cities[key] = task.city
+            cities.move_to_end(key)
+            while len(cities) > CITY_CACHE:
+                cities.popitem(last=False)
+        return task.city
+    cities.move_to_end(key)  # KeyError: the pool's record and the worker's differ (a bug)
+    return cities[key]
 
 
 def _read(inbox: Connection, tasks: queue.Queue[Task | None], cancel: _Cancel) -> None:
@@ -116,7 +142,7 @@ def _read(inbox: Connection, tasks: queue.Queue[Task | None], cancel: _Cancel) -
             return
 
 
-def _solve(task: Task, outbox: Connection, state: _Cancel) -> tuple[Any, ...]:
+def _solve(task: Task, city: Any, outbox: Connection, state: _Cancel) -> tuple[Any, ...]:
     from analysis.errors import AnalysisError
     from analysis.optimise.progress import SolveCancelled
     from geodata.errors import GeodataError
@@ -139,7 +165,7 @@ def _solve(task: Task, outbox: Connection, state: _Cancel) -> tuple[Any, ...]:
     else:
         solve = importlib.import_module("analysis.optimise.propose").propose
     try:
-        result = solve(task.city, task.standards, task.request, progress=report, cancel=cancel)
+        result = solve(city, task.standards, task.request, progress=report, cancel=cancel)
     except SolveCancelled:
         return ("done", job_id, "cancelled", None, time.process_time() - cpu)
     except (AnalysisError, GeodataError) as exc:

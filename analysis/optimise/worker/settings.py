@@ -12,6 +12,9 @@ SIZE_ENV = "COVERAGE_PLANNER_SOLVER_WORKERS"
 #: A worker that dies before it is ready this many times in a row breaks the pool (an
 #: import that fails would otherwise restart forever).
 MAX_FAILED_STARTS = 3
+#: Cities a worker keeps (by content key) so that the next solves on them do not send
+#: them again: the working scenarios of a few sessions on one data set.
+CITY_CACHE = 4
 
 
 def default_size() -> int:

@@ -1,0 +1,132 @@
+"""End to end: four browser sessions press 求解 at once; each gets its own proposal.
+
+Starts the app as ``scripts/start.sh`` does (``python -m dashboard.launch``, a temporary
+workspace), opens four sessions of Debian's Chromium (each its own browser context, every
+request outside localhost blocked) on the optimiser tab of 方案模拟, and presses 求解 (the
+exact solve, in the server's solver pool) in all four within a fraction of a second. Each
+session must draw its proposal (its 采纳 button and the proposal's KPI cards), the same
+plan in all four (same city, same request), with no error and no traceback in the server's
+log; a session that never drew its proposal (a result picked up by the wrong session, or
+never) fails the test. No timing is asserted (``bench/optimise_concurrent.py`` measures it).
+Screenshot: ``artifacts/e2e_optimise_four.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dashboard import state
+from dashboard.i18n import t
+from tests.support.e2e import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    start_app,
+    stop_app,
+    wait_healthy,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.e2e
+playwright = pytest.importorskip("playwright.sync_api")
+LOCAL = ("http://127.0.0.1", "http://localhost")
+SESSIONS = 4
+#: Bound of every wait (seconds): generous for a loaded 2-core machine with four pages; the
+#: test fails (never hangs) beyond it.
+WAIT_S = 300.0
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The app on a free port with a workspace of its own; yields url and log."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    workspace = tmp_path_factory.mktemp("e2e_optimise") / "workspace.gpkg"
+    port = free_port()
+    proc = start_app(port, env={"COVERAGE_PLANNER_WORKSPACE": str(workspace)})
+    assert proc.stderr is not None
+    os.set_blocking(proc.stderr.fileno(), False)
+    log: list[bytes] = []
+
+    def server_log() -> str:
+        chunk = proc.stderr.read() if proc.stderr else None
+        if chunk:
+            log.append(chunk)
+        return b"".join(log).decode("utf-8", errors="replace")
+
+    try:
+        wait_healthy(port)
+        yield {"url": f"http://127.0.0.1:{port}", "log": server_log}
+    finally:
+        stop_app(proc)
+
+
+def _until(what: str, check: Callable[[], Any], timeout: float = WAIT_S) -> Any:
+    """Poll ``check`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(0.2)
+    raise AssertionError(f"{what} not seen in {timeout:.0f} s (last: {last!r})")
+
+
+def _button(page: Any, key: str) -> Any:
+    """The visible button of widget ``key`` (with ``help=``, Streamlit draws a hidden copy)."""
+    return page.locator(f".st-key-{key} button").filter(visible=True)
+
+
+def _errors(page: Any) -> list[str]:
+    texts = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+    return [e for e in texts if t("opt_conflicts", "zh") not in e]
+
+
+def _open(browser: Any, url: str) -> tuple[Any, Any]:
+    """A new session on the optimiser tab of 方案模拟, 求解 ready to press."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
+    page = context.new_page()
+    page.goto(url + "/simulate")
+    tab = page.get_by_role("tab", name=t("sim_tab_optimiser", "zh"))
+    tab.wait_for(timeout=WAIT_S * 1000)
+    wait_idle(page, WAIT_S * 1000)
+    tab.click()
+    _button(page, state.OPT_SOLVE).wait_for(timeout=WAIT_S * 1000)
+    return context, page
+
+
+def test_four_sessions_solving_at_once_each_get_their_proposal(app: dict[str, Any]) -> None:
+    artifacts = Path(__file__).resolve().parent.parent / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    with playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            opened = [_open(browser, app["url"]) for _ in range(SESSIONS)]
+            pages = [page for _, page in opened]
+            for page in pages:
+                _button(page, state.OPT_SOLVE).click()
+            cards = []
+            for i, page in enumerate(pages):
+                apply = _button(page, state.OPT_APPLY)
+                _until(f"session {i}'s proposal", lambda a=apply: a.count() > 0 and a.is_visible())
+                wait_idle(page, WAIT_S * 1000)
+                assert not _errors(page), (i, _errors(page))
+                assert page.locator('[data-testid="stException"]').count() == 0
+                # The progress fragment is gone once the proposal is drawn.
+                assert page.locator(f".st-key-{state.OPT_CANCEL}").count() == 0
+                cards.append(page.locator(f".st-key-{state.OPT_CARDS}").inner_text())
+            pages[0].screenshot(path=str(artifacts / "e2e_optimise_four.png"), full_page=True)
+            assert all(c and c == cards[0] for c in cards), cards
+        finally:
+            for context, _ in opened if "opened" in locals() else []:
+                context.close()
+            browser.close()
+    assert "Traceback" not in app["log"](), app["log"]()[-3000:]
