@@ -35,3 +35,8 @@ def test_province_reads_whole_province(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert box.options[0] == t("all_area_province", "zh") == "全省"
     assert len(box.options) == 1 + 13
     assert t("demo_province_name", "zh") in " ".join(m.value for m in at.markdown)
+    # The KPI page's urban-rural chart and caption name the whole area the same way.
+    at.switch_page("views/kpis.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = " ".join(m.value for m in at.markdown)
+    assert "全省：农村" in text and "全市：农村" not in text

@@ -233,7 +233,7 @@ def test_urban_rural_caption_is_computed(one_rural_point: pd.DataFrame) -> None:
             urban="87%",
         )
     )
-    assert t("kpi_equity_city", "zh", rural="6.9%", urban="31.7%") in text
+    assert t("kpi_equity_city", "zh", area="全市", rural="6.9%", urban="31.7%") in text
     with_base = urban_rural_caption(
         one_rural_point, city, {"rural_coverage_share": 0.01, "urban_coverage_share": 0.2}, "zh"
     )

@@ -212,8 +212,8 @@ _APP_TEXT: dict[str, tuple[str, str]] = {
         "In all {total} counties rural coverage is at least urban coverage. ",
     ),
     "kpi_equity_city": (
-        "全市：农村{rural}，城镇{urban}。",
-        "Whole city: rural {rural}, urban {urban}.",
+        "{area}：农村{rural}，城镇{urban}。",
+        "{area}: rural {rural}, urban {urban}.",
     ),
     "kpi_equity_city_before": (
         "现状：农村{rural}，城镇{urban}。",

@@ -211,7 +211,7 @@ def county_table_html(rows: list[CountyRow], lang: Lang | None = None) -> str:
 
 
 def urban_rural_frame(
-    counties: pd.DataFrame, city_kpis: Any, lang: Lang | None = None
+    counties: pd.DataFrame, city_kpis: Any, lang: Lang | None = None, area: str | None = None
 ) -> pd.DataFrame:
     """Long-form rows of the urban-rural chart: area x series (rural, urban) x coverage share.
 
@@ -233,7 +233,7 @@ def urban_rural_frame(
     ]
     areas.append(
         (
-            t("all_counties", lang),
+            area or t("all_counties", lang),
             float(k.get("rural_coverage_share") or 0.0),
             float(k.get("urban_coverage_share") or 0.0),
             int(k.get("rural_population_total") or 0),
@@ -254,7 +254,11 @@ def urban_rural_frame(
 
 
 def urban_rural_caption(
-    counties: pd.DataFrame, city_kpis: Any, baseline_kpis: Any = None, lang: Lang | None = None
+    counties: pd.DataFrame,
+    city_kpis: Any,
+    baseline_kpis: Any = None,
+    lang: Lang | None = None,
+    area: str | None = None,
 ) -> str:
     """The chart's caption, computed from the data.
 
@@ -289,6 +293,7 @@ def urban_rural_caption(
         t(
             "kpi_equity_city",
             lang,
+            area=area or t("all_counties", lang),
             rural=fmt_share(k.get("rural_coverage_share")),
             urban=fmt_share(k.get("urban_coverage_share")),
         )
