@@ -120,7 +120,8 @@ def boundary_map(
     else:
         lon0, lat0, lon1, lat1 = (float(v) for v in outline.total_bounds)
         m.fit_bounds([[lat0, lon0], [lat1, lon1]])
-    m.get_root().script.add_child(folium.Element(folium_no_value_js()))
+    root: Any = m.get_root()  # a branca Figure (typed as Element)
+    root.script.add_child(folium.Element(folium_no_value_js()))
     return m
 
 
