@@ -60,6 +60,7 @@ from typing import Any
 
 from playwright.sync_api import Page, sync_playwright
 
+from bench.serverstats import process_tree
 from dashboard import state
 from dashboard.i18n import t
 from tests.support.e2e import (
@@ -112,21 +113,7 @@ def rss_mb(pid: int) -> float:
 
 def children(pid: int) -> list[int]:
     """Every descendant process of ``pid``."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents.setdefault(int(fields[1]), []).append(int(entry.name))
-    out, todo = [], [pid]
-    while todo:
-        for child in parents.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
+    return process_tree(pid)[1:]
 
 
 class MemorySampler:

@@ -13,7 +13,7 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 
-def _proc_tree(pid: int) -> list[int]:
+def process_tree(pid: int) -> list[int]:
     """``pid`` and its descendants (from /proc; e.g. the solver pool's workers)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
@@ -35,7 +35,7 @@ def _proc_tree(pid: int) -> list[int]:
 def rss_by_process(pid: int) -> dict[int, float]:
     """Resident memory (MB) of the server process and of each of its children."""
     out: dict[int, float] = {}
-    for p in _proc_tree(pid):
+    for p in process_tree(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -54,7 +54,7 @@ def server_cpu_s(pid: int) -> float:
     """CPU seconds (user + system) used so far by the server process and its children."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0
-    for p in _proc_tree(pid):
+    for p in process_tree(pid):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:

@@ -13,7 +13,6 @@ Screenshot: ``artifacts/e2e_optimise_four.png``.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,19 +22,13 @@ import pytest
 
 from dashboard import state
 from dashboard.i18n import t
+from tests.support.browser import blocked_context, chromium, running_app
 from tests.support.e2e import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    free_port,
-    start_app,
-    stop_app,
-    wait_healthy,
     wait_idle,
 )
 
 pytestmark = pytest.mark.e2e
 playwright = pytest.importorskip("playwright.sync_api")
-LOCAL = ("http://127.0.0.1", "http://localhost")
 SESSIONS = 4
 #: Bound of every wait (seconds): generous for a loaded 2-core machine with four pages; the
 #: test fails (never hangs) beyond it.
@@ -45,26 +38,8 @@ WAIT_S = 300.0
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The app on a free port with a workspace of its own; yields url and log."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    workspace = tmp_path_factory.mktemp("e2e_optimise") / "workspace.gpkg"
-    port = free_port()
-    proc = start_app(port, env={"COVERAGE_PLANNER_WORKSPACE": str(workspace)})
-    assert proc.stderr is not None
-    os.set_blocking(proc.stderr.fileno(), False)
-    log: list[bytes] = []
-
-    def server_log() -> str:
-        chunk = proc.stderr.read() if proc.stderr else None
-        if chunk:
-            log.append(chunk)
-        return b"".join(log).decode("utf-8", errors="replace")
-
-    try:
-        wait_healthy(port)
-        yield {"url": f"http://127.0.0.1:{port}", "log": server_log}
-    finally:
-        stop_app(proc)
+    with running_app(tmp_path_factory.mktemp("e2e_optimise")) as a:
+        yield {"url": a.url, "log": a.log}
 
 
 def _until(what: str, check: Callable[[], Any], timeout: float = WAIT_S) -> Any:
@@ -91,8 +66,7 @@ def _errors(page: Any) -> list[str]:
 
 def _open(browser: Any, url: str) -> tuple[Any, Any]:
     """A new session on the optimiser tab of 方案模拟, 求解 ready to press."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
+    context, _ = blocked_context(browser, 1440, 900)
     page = context.new_page()
     page.goto(url + "/simulate")
     tab = page.get_by_role("tab", name=t("sim_tab_optimiser", "zh"))
@@ -106,8 +80,7 @@ def _open(browser: Any, url: str) -> tuple[Any, Any]:
 def test_four_sessions_solving_at_once_each_get_their_proposal(app: dict[str, Any]) -> None:
     artifacts = Path(__file__).resolve().parent.parent / "artifacts"
     artifacts.mkdir(exist_ok=True)
-    with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         try:
             opened = [_open(browser, app["url"]) for _ in range(SESSIONS)]
             pages = [page for _, page in opened]
@@ -128,5 +101,4 @@ def test_four_sessions_solving_at_once_each_get_their_proposal(app: dict[str, An
         finally:
             for context, _ in opened if "opened" in locals() else []:
                 context.close()
-            browser.close()
     assert "Traceback" not in app["log"](), app["log"]()[-3000:]
