@@ -257,6 +257,7 @@ def dijkstra_minutes(
             f"The road graph has {n} nodes and {graph.nnz} arcs; the search handles fewer than "
             f"{np.iinfo(np.int32).max} of each. Split the area (see the method documentation).",
             value=str(n),
+            params={"nodes": int(n), "arcs": int(graph.nnz)},
         )
         problems.raise_if_errors()
     k = seed_ptr.size - 1

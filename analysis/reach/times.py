@@ -284,6 +284,7 @@ def _kernel(kernel: str | MinutesKernel) -> MinutesKernel:
             "reach_kernel_unknown",
             f"Unknown search kernel {kernel!r}; use one of {', '.join(sorted(KERNELS))}.",
             value=str(kernel),
+            params={"kernel": str(kernel)},
         )
         problems.raise_if_errors()
     return KERNELS[kernel]

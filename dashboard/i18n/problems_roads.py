@@ -116,4 +116,13 @@ ROAD_PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "通行时间应为大于0的分钟数。",
         "The travel time must be a positive number of minutes.",
     ),
+    "reach_graph_too_large": (
+        "道路网过大（{nodes}个节点、{arcs}条弧段），超出一次出行时间计算的上限。请按县分区计算（见方法说明）。",
+        "The road graph is too large ({nodes} nodes, {arcs} arcs) for one travel-time search; split the area "
+        "by county (see the method documentation).",
+    ),
+    "reach_kernel_unknown": (
+        "未知的出行时间计算方法“{kernel}”（程序内部错误），请把此信息告知管理员。",
+        "Unknown travel-time search {kernel!r} (internal error).",
+    ),
 }
