@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -74,6 +75,7 @@ class WorkspaceStore(SqlStore):
         self.path = Path(path) if path is not None else default_workspace_path()
         self.timeout_s = timeout_s
         self._schema_ok = False
+        self._setup_lock = threading.Lock()
         self.io = gp.GpkgIO()
 
     @property
@@ -91,13 +93,22 @@ class WorkspaceStore(SqlStore):
             if not self.path.exists():
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._schema_ok = False
-            conn = gp.connect(self.path, self.timeout_s)
             if not self._schema_ok:
-                if not gp.schema_is_current(conn, ALL_TABLES):
-                    gp.ensure_schema(conn, ALL_TABLES)
-                if legacy.interim_tables(conn):  # accounts of before the shared store
-                    legacy.move_interim_tables(conn)
-                self._schema_ok = True
+                # One thread sets the file up (WAL, schema) before the others connect: a
+                # journal-mode switch fails silently while another connection has the file
+                # open, and a connection left in rollback mode makes writers wait on readers.
+                with self._setup_lock:
+                    if not self._schema_ok:
+                        first = gp.connect(self.path, self.timeout_s)
+                        try:
+                            if not gp.schema_is_current(first, ALL_TABLES):
+                                gp.ensure_schema(first, ALL_TABLES)
+                            if legacy.interim_tables(first):  # accounts of before the store
+                                legacy.move_interim_tables(first)
+                        finally:
+                            first.close()
+                        self._schema_ok = True
+            conn = gp.connect(self.path, self.timeout_s)
             yield conn
         except sqlite3.Error as exc:
             busy = "locked" in str(exc) or "busy" in str(exc)
