@@ -169,59 +169,35 @@ def main() -> None:
         nav.run()
 
 
+#: The pages in navigation order: view file and URL (nav_<url> the title), Material icon.
+_PAGE_TABLE = (
+    ("map", ":material/map:"),
+    ("kpis", ":material/insights:"),
+    ("simulate", ":material/edit_location_alt:"),
+    ("compare", ":material/compare:"),
+    ("export", ":material/download:"),
+    ("review", ":material/fact_check:"),
+    ("data", ":material/upload_file:"),
+    ("admin", ":material/admin_panel_settings:"),
+)
+
+
 def _pages(presenting: bool) -> list[Any]:
-    """The pages: map, KPIs, simulation, comparison, export, review, data, administration."""
-    map_page = st.Page(
-        _PAGES / "map.py",
-        title=t("nav_map"),
-        icon=":material/map:",
-        url_path="map",
-        default=not presenting,
-    )
-    kpi_page = st.Page(
-        _PAGES / "kpis.py",
-        title=t("nav_kpis"),
-        icon=":material/insights:",
-        url_path="kpis",
-        default=presenting,
-    )
-    data_page = st.Page(
-        _PAGES / "data.py", title=t("nav_data"), icon=":material/upload_file:", url_path="data"
-    )
-    simulate_page = st.Page(
-        _PAGES / "simulate.py",
-        title=t("nav_simulate"),
-        icon=":material/edit_location_alt:",
-        url_path="simulate",
-    )
-    compare_page = st.Page(
-        _PAGES / "compare.py",
-        title=t("nav_compare"),
-        icon=":material/compare:",
-        url_path="compare",
-    )
-    export_page = st.Page(
-        _PAGES / "export.py",
-        title=t("nav_export"),
-        icon=":material/download:",
-        url_path="export",
-    )
-    review_page = st.Page(
-        _PAGES / "review.py",
-        title=t("nav_review"),
-        icon=":material/fact_check:",
-        url_path="review",
-    )
-    admin_page = st.Page(
-        _PAGES / "admin.py",
-        title=t("nav_admin"),
-        icon=":material/admin_panel_settings:",
-        url_path="admin",
-    )
+    """The pages: map, KPIs, simulation, comparison, export, review, data, administration.
+
+    The map opens by default; in presentation mode the KPI page does.
+    """
+    default = "kpis" if presenting else "map"
     return [
-        map_page, kpi_page, simulate_page, compare_page, export_page, review_page, data_page,
-        admin_page,
-    ]  # fmt: skip
+        st.Page(
+            _PAGES / f"{name}.py",
+            title=t(f"nav_{name}"),
+            icon=icon,
+            url_path=name,
+            default=name == default,
+        )
+        for name, icon in _PAGE_TABLE
+    ]
 
 
 main()
