@@ -8,6 +8,9 @@ thin to contain a cell centre gets one cell at its representative point, so no p
 is lost. When the area would need more than ``max_cells`` cells the cell size grows to
 ``sqrt(total_area / max_cells)``.
 
+With a population raster (``CityData.demand_cells``) the raster grid replaces the
+uniform one (:func:`spread_over_cells`): each cell keeps its own share of its township.
+
 Error: uniform spreading ignores where people actually live (villages cluster along roads
 and in the township seat), so coverage by the grid differs from coverage by villages; the
 difference measured on the demo city is recorded in docs/method.md.
@@ -120,3 +123,39 @@ def township_grid(
         rural_population=rural[township_index] * share,
         cell_size_m=size,
     )
+
+
+def spread_over_cells(
+    cell_township: IntArray,
+    cell_people: FloatArray,
+    population: NDArray[np.int64] | FloatArray,
+    rural_population: NDArray[np.int64] | FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Each township's population over its raster cells, in proportion to the cells' people.
+
+    The raster grid: unlike :func:`township_grid`, people stay where the raster counts them.
+    A township's cells are scaled to sum to its ``population`` exactly (the table holds the
+    raster's township sum in whole people, so the scale is within a person of 1), and its
+    rural population is shared the same way: every cell keeps its township's urban/rural
+    split, as a uniform grid cell does.
+
+    Parameters
+    ----------
+    cell_township
+        Index of each cell's township (into ``population``).
+    cell_people
+        People of each cell (its part inside the township); a township's cells must sum
+        to more than 0.
+    population, rural_population
+        Per township.
+
+    Returns
+    -------
+    tuple of ndarray
+        Population and rural population of each cell.
+    """
+    pop = np.asarray(population, float)
+    rural = np.asarray(rural_population, float)
+    sums = np.bincount(cell_township, weights=cell_people, minlength=pop.size)
+    share = np.asarray(cell_people, float) / np.where(sums > 0, sums, 1.0)[cell_township]
+    return pop[cell_township] * share, rural[cell_township] * share
