@@ -149,3 +149,29 @@ def test_bad_cells_are_reported_at_once(tmp_path: Path) -> None:
     with pytest.raises(AnalysisError) as info:
         compute_coverage(replace(_city(tmp_path), demand_cells=cells.drop(columns="lat")))
     assert [p.column for p in info.value.problems] == ["lat"]
+
+
+def test_the_report_command_uses_the_cells_with_raster_demand(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from analysis.cli.main import main
+
+    good = Path(__file__).resolve().parent / "data" / "good"
+    tif = write_tif(tmp_path / "pop.tif")
+    argv = ["report", "--townships", str(good / "townships.geojson")]
+    argv += ["--points", str(good / "contact_points.csv"), "--population-raster", str(tif)]
+    kpis = {}
+    for flag in ("--raster-demand", None):
+        out = tmp_path / f"out{flag}"
+        assert main([*argv, *([flag] if flag else []), "--out", str(out)]) == 0
+        kpis[flag] = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
+    assert kpis["--raster-demand"]["demand_source"] == "raster_grid"
+    assert kpis[None]["demand_source"] == "township_grid"
+    for figures in kpis.values():
+        assert figures["population_total"] == 13_600  # the raster's people, whole
+    capsys.readouterr()
+    bad = [*argv[:5], "--raster-demand", "--out", str(tmp_path / "bad")]
+    assert main(bad) == 2
+    assert "--raster-demand" in capsys.readouterr().err

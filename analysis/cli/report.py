@@ -3,8 +3,8 @@
 Usage::
 
     python -m analysis report [--demo | --townships F --villages F --points F [--sites F]
-                               [--homes F] [--population F] [--population-raster F.tif]
-                               [--clean-boundaries]]
+                               [--homes F] [--population F] [--population-raster F.tif
+                               [--raster-demand]] [--clean-boundaries]]
                                [--standards F] [--radius-m N]
                                [--reach road|radius] [--roads F] [--reach-minutes N]
                                [--outside-china] [--all-problems] [--problems-file F.csv]
@@ -15,7 +15,9 @@ Writes ``kpis.json`` (UTF-8), ``townships.csv``, ``counties.csv`` and ``contact_
 table without coordinates is placed by name or address against the villages and townships:
 ``point_matches.csv`` (one row per input row: matched, ambiguous with its candidates,
 unmatched) is written too, and the ambiguous and unmatched rows are warnings. Villages are
-the demand; without ``--villages`` each township's population is spread over a grid. Exit
+the demand; without ``--villages`` each township's population is spread over a grid, or,
+with ``--population-raster F.tif --raster-demand``, placed on the raster's cells (people
+where they live; also for the townships that have no village when ``--villages`` is given). Exit
 status: 0 success, 2 bad input (the problems on stderr, identical ones once with their count
 and first rows; ``--all-problems`` prints each, ``--problems-file`` writes each to a CSV file;
 no traceback), 1 output could not be written. ``--outside-china`` accepts data outside China. With
@@ -73,6 +75,13 @@ def add_parser(subparsers: Any) -> None:
         dest="population_raster",
         metavar="F.tif",
         help="GeoTIFF of people per cell (WorldPop-style): township and village populations",
+    )
+    p.add_argument(
+        "--raster-demand",
+        action="store_true",
+        dest="raster_demand",
+        help="with --population-raster: the raster's cells are the demand of the townships "
+        "without villages (instead of a uniform grid)",
     )
     p.add_argument(
         "--clean-boundaries",
@@ -164,6 +173,13 @@ def _argument_problems(args: argparse.Namespace) -> list[Problem]:
     given = [name for name in files if getattr(args, name) is not None]
     if getattr(args, "population_raster", None) is not None:
         given.append("population-raster")
+    if getattr(args, "raster_demand", False) and getattr(args, "population_raster", None) is None:
+        return [
+            Problem(
+                "missing_input",
+                "--raster-demand uses the cells of --population-raster F.tif: give the raster.",
+            )
+        ]
     if args.demo and given:
         names = ", ".join(f"--{n}" for n in given)
         return [Problem("demo_with_files", f"--demo cannot be combined with {names}.")]
