@@ -179,12 +179,12 @@ def render() -> None:
         t("data_city_name"), key=state.DATA_CITY_NAME, placeholder=t("data_city_name_default")
     )
     ups = _uploads()
+    raster_cells = _raster_use(ups, lang)
     clean = st.checkbox(
         t("data_clean_boundaries"),
         key=state.DATA_CLEAN_BOUNDARIES,
         help=t("data_clean_boundaries_help"),
     )
-    raster_cells = _raster_use(ups, lang)
     maps, header_problems = _column_maps(ups)
     previous = st.session_state.get(state.DATA_CHECK_RESULT)
     # Set by the matches section's button (a callback: known before the page is drawn).
