@@ -175,3 +175,28 @@ def test_the_report_command_uses_the_cells_with_raster_demand(
     bad = [*argv[:5], "--raster-demand", "--out", str(tmp_path / "bad")]
     assert main(bad) == 2
     assert "--raster-demand" in capsys.readouterr().err
+
+
+def test_the_optimiser_places_a_point_by_the_raster_cells(tmp_path: Path) -> None:
+    from analysis.optimise.model.request import ProposalRequest
+    from analysis.optimise.propose import propose
+
+    # No point yet; two candidates: the edge cell's centre (300 people within 3 km) and the
+    # centre of the south-east cell (1,600 people): counted by the cells, the second wins.
+    city = _city(tmp_path, points=_points())
+    candidates = gpd.GeoDataFrame(
+        {"id": ["edge", "south_east"]},
+        geometry=[Point(*_EDGE_CELL), Point(104.675, 35.525)],
+        crs=4326,
+    )
+    request = ProposalRequest(
+        counts={"rural": 1},
+        objective="population",
+        candidates=candidates,
+        relaxed=True,
+        site_rules=False,
+    )
+    plan = propose(city, load_standards(radius_m=3000), request)
+    assert list(plan.points["site_id"]) == ["south_east"]
+    assert plan.kpis_after.population_covered == 1600
+    assert plan.kpis_after.demand_source == "raster_grid"
