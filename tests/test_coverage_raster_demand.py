@@ -200,3 +200,25 @@ def test_the_optimiser_places_a_point_by_the_raster_cells(tmp_path: Path) -> Non
     assert list(plan.points["site_id"]) == ["south_east"]
     assert plan.kpis_after.population_covered == 1600
     assert plan.kpis_after.demand_source == "raster_grid"
+
+
+def test_merge_cells_sums_people_at_their_weighted_centre() -> None:
+    from analysis.coverage.grid_demand import merge_cells
+
+    town, x, y, people = merge_cells(
+        np.array([0, 0, 0, 1]),
+        np.array([100.0, 300.0, 1500.0, 200.0]),
+        np.array([100.0, 100.0, 100.0, 100.0]),
+        np.array([30.0, 10.0, 5.0, 7.0]),
+        1000.0,
+    )
+    assert town.tolist() == [0, 0, 1]  # two cells of township 0 share a block, not township 1
+    assert people.tolist() == [40.0, 5.0, 7.0]
+    assert x.tolist() == pytest.approx([(30 * 100 + 10 * 300) / 40, 1500.0, 200.0])
+
+
+def test_more_cells_than_max_cells_are_merged_and_conserved(tmp_path: Path) -> None:
+    r = compute_coverage(_city(tmp_path), load_standards(grid_max_cells=5))
+    assert r.demand_source == "raster_grid" and len(r.demand) < 20
+    per_town = r.demand.groupby("township_code", observed=True)["population"].sum()
+    assert per_town.to_dict() == pytest.approx({"620102001": 7800, "620102002": 5800})

@@ -159,3 +159,45 @@ def spread_over_cells(
     sums = np.bincount(cell_township, weights=cell_people, minlength=pop.size)
     share = np.asarray(cell_people, float) / np.where(sums > 0, sums, 1.0)[cell_township]
     return pop[cell_township] * share, rural[cell_township] * share
+
+
+def merge_cells(
+    cell_township: IntArray, x_m: FloatArray, y_m: FloatArray, people: FloatArray, size_m: float
+) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
+    """Sum raster cells into the blocks of a ``size_m`` lattice, township by township.
+
+    Used when a raster has more cells than ``[demand_grid] max_cells`` (a 100 m raster of a
+    whole province): people are summed, never spread, and each block stands at the
+    people-weighted centre of its cells (their plain centre when they hold nobody).
+
+    Returns
+    -------
+    tuple of ndarray
+        Township index, x, y (metres) and people of each block.
+    """
+    i = np.floor(np.asarray(x_m) / size_m).astype(np.int64)
+    j = np.floor(np.asarray(y_m) / size_m).astype(np.int64)
+    i -= i.min(initial=0)
+    j -= j.min(initial=0)
+    ni, nj = int(i.max(initial=0)) + 1, int(j.max(initial=0)) + 1
+    # One int64 key per (township, block): a 1-D unique is ~10x faster than rows of 3.
+    keys = (np.asarray(cell_township, np.int64) * ni + i) * nj + j
+    unique, block = np.unique(keys, return_inverse=True)
+    block = block.reshape(-1)
+    n = unique.size
+    w = np.asarray(people, float)
+    total = np.bincount(block, weights=w, minlength=n).astype(float)
+    count = np.bincount(block, minlength=n).astype(float)
+    weighted = total > 0
+    denominator = np.where(weighted, total, 1.0)
+
+    def centre(v: FloatArray) -> FloatArray:
+        by_people = np.bincount(block, weights=w * v, minlength=n) / denominator
+        return np.where(weighted, by_people, np.bincount(block, weights=v, minlength=n) / count)
+
+    return (
+        unique // (ni * nj),
+        centre(np.asarray(x_m, float)),
+        centre(np.asarray(y_m, float)),
+        total,
+    )

@@ -9,6 +9,7 @@ no villages), the population raster's cells when the city has them, else a unifo
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -21,7 +22,7 @@ import shapely
 from numpy.typing import NDArray
 
 from analysis.coverage.crs import MetricCRS
-from analysis.coverage.grid_demand import spread_over_cells, township_grid
+from analysis.coverage.grid_demand import merge_cells, spread_over_cells, township_grid
 from analysis.coverage.raster_demand import RASTER_SOURCE, check_cells, unknown_townships
 from analysis.errors import AnalysisProblems
 from analysis.standards.load import Standards
@@ -235,7 +236,7 @@ def build_demand(inputs: CheckedInputs, metric: MetricCRS, std: Standards) -> De
             np.bincount(inputs.cell_township, weights=people, minlength=len(towns)) > 0
         )
         if use_cells.any():
-            parts.append(_raster_part(inputs, use_cells, metric))
+            parts.append(_raster_part(inputs, use_cells, metric, std))
             need_grid &= ~use_cells
             if villages is not None and len(villages):
                 warnings.append(_without_villages("township_raster_cells", use_cells, None))
@@ -270,21 +271,34 @@ def _without_villages(code: str, towns: NDArray[np.bool_], cell: float | None) -
     )
 
 
-def _raster_part(inputs: CheckedInputs, use: NDArray[np.bool_], metric: MetricCRS) -> pd.DataFrame:
-    """Demand rows of the raster cells of the townships ``use`` (population conserved)."""
+def _raster_part(
+    inputs: CheckedInputs, use: NDArray[np.bool_], metric: MetricCRS, std: Standards
+) -> pd.DataFrame:
+    """Demand rows of the raster cells of the townships ``use`` (population conserved).
+
+    More cells than ``std.grid_max_cells`` are summed into blocks of the size that the
+    uniform grid would grow to (:func:`merge_cells`).
+    """
     assert inputs.cells is not None
     towns = inputs.townships
     keep = use[inputs.cell_township]
     cells = inputs.cells.loc[keep]
     town_idx = inputs.cell_township[keep]
     lon, lat = cells["lon"].to_numpy(float), cells["lat"].to_numpy(float)
+    x, y = metric.to_xy(lon, lat)
+    people = cells["population"].to_numpy(float)
+    if len(cells) > std.grid_max_cells:
+        area = float(towns.geometry.iloc[np.flatnonzero(use)].to_crs(metric.crs).area.sum())
+        town_idx, x, y, people = merge_cells(
+            town_idx, x, y, people, math.sqrt(area / std.grid_max_cells)
+        )
+        lon, lat = metric.to_lonlat(x, y)
     pop, rural = spread_over_cells(
         town_idx,
-        cells["population"].to_numpy(float),
+        people,
         towns["population"].to_numpy(np.int64),
         township_rural_population(towns),
     )
-    x, y = metric.to_xy(lon, lat)
     return _cell_frame(towns, town_idx, "raster", pop, rural, x, y, metric.scale_factor(lon, lat))
 
 
