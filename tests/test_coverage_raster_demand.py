@@ -215,6 +215,7 @@ def test_merge_cells_sums_people_at_their_weighted_centre() -> None:
     assert town.tolist() == [0, 0, 1]  # two cells of township 0 share a block, not township 1
     assert people.tolist() == [40.0, 5.0, 7.0]
     assert x.tolist() == pytest.approx([(30 * 100 + 10 * 300) / 40, 1500.0, 200.0])
+    assert y.tolist() == pytest.approx([100.0, 100.0, 100.0])
 
 
 def test_more_cells_than_max_cells_are_merged_and_conserved(tmp_path: Path) -> None:
