@@ -9,6 +9,7 @@ tests/test_coverage_raster_demand.py).
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -21,6 +22,7 @@ import pyogrio
 import pytest
 from shapely.geometry import Point
 
+from analysis.__main__ import main
 from analysis.coverage.api import CoverageResult, compute_coverage
 from analysis.workspace.api import Store
 from analysis.workspace.postgis.store import PostgisStore
@@ -165,3 +167,45 @@ def test_a_postgis_store_written_before_the_cells_were_kept_opens(
         _same_coverage(compute_coverage(city), compute_coverage(store.load_dataset("up-2")))
     finally:
         store.close()
+
+
+def test_propose_with_raster_demand_saves_the_cells_with_the_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = Path(__file__).resolve().parent / "data" / "good"
+    villages = tmp_path / "villages.csv"  # villages in the first township only
+    villages.write_text(
+        "编码,名称,乡镇编码,人口,类型,经度,纬度\n"
+        "620102001001,东风一社区,620102001,4000,社区居委会,104.52,35.56\n"
+        "620102001002,东风二社区,620102001,2400,社区居委会,104.54,35.57\n",
+        encoding="utf-8",
+    )
+    tif = write_tif(tmp_path / "pop.tif")
+    ws = tmp_path / "ws.gpkg"
+    argv = ["propose", "--townships", str(good / "townships.geojson"), "--villages",
+            str(villages), "--points", str(good / "contact_points.csv"),
+            "--population-raster", str(tif), "--rural", "1", "--enterprise", "0",
+            "--association", "0", "--no-site-rules", "--preview", "--relaxed",
+            "--workspace", str(ws)]  # fmt: skip
+    for name, flag in (("栅格方案", ["--raster-demand"]), ("均匀方案", [])):
+        out = tmp_path / name
+        assert main([*argv, *flag, "--save-as", name, "--out", str(out)]) == 0
+    before = json.loads((tmp_path / "栅格方案" / "kpis_before.json").read_text(encoding="utf-8"))
+    assert before["demand_source"] == "villages+raster_grid"
+    # Another process, later: the workspace alone gives the same coverage.
+    store = WorkspaceStore(ws)
+    with_cells = store.load_dataset(store.load("栅格方案").dataset_id)
+    assert with_cells.demand_cells is not None
+    reopened = compute_coverage(with_cells).kpis.to_dict()
+    assert json.loads(json.dumps(reopened, ensure_ascii=False)) == before
+    # The same files without --raster-demand are another dataset, without cells.
+    plain_id = store.load("均匀方案").dataset_id
+    assert plain_id != store.load("栅格方案").dataset_id
+    assert store.load_dataset(plain_id).demand_cells is None
+    capsys.readouterr()
+    files = argv[1:7]  # --townships, --villages, --points: no raster
+    assert main(["propose", *files, "--raster-demand", "--out", str(tmp_path / "o")]) == 2
+    assert "--raster-demand uses the cells of --population-raster" in capsys.readouterr().err
+    assert main(["propose", "--demo", "--population-raster", str(tif), "--out",
+                 str(tmp_path / "o")]) == 2  # fmt: skip
+    assert "--demo cannot be combined with --population-raster" in capsys.readouterr().err

@@ -251,6 +251,42 @@ def load_city_from_args(
     )
 
 
+def add_population_raster_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--population-raster F.tif`` and ``--raster-demand`` to a command."""
+    parser.add_argument(
+        "--population-raster",
+        type=Path,
+        dest="population_raster",
+        metavar="F.tif",
+        help="GeoTIFF of people per cell (WorldPop-style): township and village populations",
+    )
+    parser.add_argument(
+        "--raster-demand",
+        action="store_true",
+        dest="raster_demand",
+        help="with --population-raster: the raster's cells are the demand of the townships "
+        "without villages (instead of a uniform grid)",
+    )
+
+
+def population_raster_problems(args: argparse.Namespace) -> list[Problem]:
+    """``--raster-demand`` without ``--population-raster`` (empty when the options are fine)."""
+    if getattr(args, "raster_demand", False) and getattr(args, "population_raster", None) is None:
+        return [
+            Problem(
+                "missing_input",
+                "--raster-demand uses the cells of --population-raster F.tif: give the raster.",
+            )
+        ]
+    return []
+
+
+def given_options(args: argparse.Namespace, names: Sequence[str]) -> list[str]:
+    """The options among ``names`` (``dest`` names) given on the command line, as typed
+    (``population_raster`` -> ``population-raster``)."""
+    return [n.replace("_", "-") for n in names if getattr(args, n, None) is not None]
+
+
 def add_problem_arguments(parser: argparse.ArgumentParser, *, reads_files: bool = True) -> None:
     """Add ``--all-problems``, ``--problems-file`` and ``--outside-china`` to a command.
 

@@ -36,7 +36,14 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.cli.inputs import add_problem_arguments, load_city_from_args, print_problems
+from analysis.cli.inputs import (
+    add_population_raster_arguments,
+    add_problem_arguments,
+    given_options,
+    load_city_from_args,
+    population_raster_problems,
+    print_problems,
+)
 from analysis.cli.reach import add_reach_arguments, reach_overrides, reach_problems, with_roads
 from analysis.coverage.api import CoverageResult, compute_coverage
 from analysis.errors import AnalysisError
@@ -69,20 +76,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument(
         "--population", type=Path, metavar="F", help="table of township populations to join"
     )
-    p.add_argument(
-        "--population-raster",
-        type=Path,
-        dest="population_raster",
-        metavar="F.tif",
-        help="GeoTIFF of people per cell (WorldPop-style): township and village populations",
-    )
-    p.add_argument(
-        "--raster-demand",
-        action="store_true",
-        dest="raster_demand",
-        help="with --population-raster: the raster's cells are the demand of the townships "
-        "without villages (instead of a uniform grid)",
-    )
+    add_population_raster_arguments(p)
     p.add_argument(
         "--clean-boundaries",
         action="store_true",
@@ -169,17 +163,10 @@ def _argument_problems(args: argparse.Namespace) -> list[Problem]:
                 value=str(args.radius_m),
             )
         ]
-    files = ("townships", "villages", "points", "sites", "homes", "population")
-    given = [name for name in files if getattr(args, name) is not None]
-    if getattr(args, "population_raster", None) is not None:
-        given.append("population-raster")
-    if getattr(args, "raster_demand", False) and getattr(args, "population_raster", None) is None:
-        return [
-            Problem(
-                "missing_input",
-                "--raster-demand uses the cells of --population-raster F.tif: give the raster.",
-            )
-        ]
+    files = ("townships", "villages", "points", "sites", "homes", "population", "population_raster")
+    given = given_options(args, files)
+    if raster := population_raster_problems(args):
+        return raster
     if args.demo and given:
         names = ", ".join(f"--{n}" for n in given)
         return [Problem("demo_with_files", f"--demo cannot be combined with {names}.")]
