@@ -80,6 +80,8 @@ UPLOAD_LAYERS: tuple[str, ...] = (
     "population",
     "population_raster",
 )
+#: The use of an uploaded population raster: ``"totals"`` or ``"cells"`` (also the demand).
+DATA_RASTER_USE = "data_raster_use"
 #: The planner chose the snap-and-clean step of the township boundaries.
 DATA_CLEAN_BOUNDARIES = "data_clean_boundaries"
 #: The table of overlaps and gaps between township boundaries on the data page.

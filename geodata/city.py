@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import pandas as pd
 
 from geodata.coords import CHINA_BBOX_DEG
 from geodata.errors import Problem
@@ -32,6 +33,11 @@ class CityData:
     roads
         Road lines (``name``, ``road_class``, ``speed_kmh``, ``oneway``, ``level``; see
         :mod:`geodata.road_schema`), or ``None`` when no road layer was loaded.
+    demand_cells
+        People per cell of a population raster (``township_code``, ``lon``, ``lat``,
+        ``population``: :func:`geodata.raster.population.raster_demand_grid`), the demand
+        of the townships without villages in place of the uniform grid; ``None`` when the
+        raster (if any) only gave the totals.
     """
 
     townships: gpd.GeoDataFrame
@@ -43,6 +49,7 @@ class CityData:
     is_demo: bool = False
     warnings: tuple[Problem, ...] = field(default_factory=tuple)
     roads: gpd.GeoDataFrame | None = None
+    demand_cells: pd.DataFrame | None = None
 
     @property
     def outside_china(self) -> bool:

@@ -114,6 +114,63 @@ def test_a_raster_upload_sets_the_population(tmp_path: Path) -> None:
     assert any(p.code == "raster_total_mismatch" and p.source == "pop.tif" for p in result.problems)
 
 
+def test_the_raster_cells_become_the_demand_when_chosen(tmp_path: Path) -> None:
+    from analysis.coverage.api import compute_coverage
+    from analysis.export.labels import DEMAND_SOURCE_ZH
+    from dashboard.i18n.text_data import DATA_INPUT_TEXT
+    from tests.support.raster import write_tif
+
+    ups = {
+        "townships": _upload("townships", GOOD / "townships.geojson"),
+        "population_raster": _upload("population_raster", write_tif(tmp_path / "pop.tif")),
+    }
+    totals = importer.check(ups, {}, "wgs84", "栅格")
+    cells = importer.check(ups, {}, "wgs84", "栅格", raster_demand=True)
+    assert totals.ok and cells.ok and cells.dataset_id != totals.dataset_id
+    assert totals.city.demand_cells is None
+    assert cells.city.demand_cells["population"].sum() == pytest.approx(13_600)
+    assert compute_coverage(totals.city).demand_source == "township_grid"
+    result = compute_coverage(cells.city)
+    assert result.demand_source == "raster_grid" and result.kpis.population_total == 13_600
+    # The page's names of the demand sources say what the exports say.
+    for source, zh in DEMAND_SOURCE_ZH.items():
+        assert DATA_INPUT_TEXT[f"demand_source_{source}"][0] == zh
+
+
+def test_the_page_asks_what_the_raster_is_for(tmp_path: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.i18n import t
+    from tests.support.e2e import APP
+    from tests.support.raster import write_tif
+
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.run()
+    at.switch_page("views/data.py").run()
+    tif = write_tif(tmp_path / "pop.tif")
+    town_file = GOOD / "townships.geojson"
+    with pytest.raises(KeyError):  # no raster, no question
+        at.radio(key=state.DATA_RASTER_USE)
+    for layer, path in (("townships", town_file), ("population_raster", tif)):
+        at.file_uploader(key=state.upload_key(layer)).set_value(
+            (path.name, path.read_bytes(), "application/octet-stream")
+        )
+    at.run()
+    use = at.radio(key=state.DATA_RASTER_USE)
+    shown = [t(f"data_raster_use_{u}") for u in ("totals", "cells")]
+    assert list(use.options) == shown and use.value == "totals"
+    use.set_value("cells").run()
+    at.button(key=state.DATA_CHECK).click().run()
+    assert not at.exception
+    result = at.session_state[state.DATA_CHECK_RESULT]
+    assert result.ok and result.city.demand_cells is not None
+    at.button(key=state.DATA_USE).click().run()
+    at.switch_page("views/kpis.py").run()
+    assert not at.exception
+    said = t("kpi_demand_source", source=t("demand_source_raster_grid"))
+    assert said in [c.value for c in at.caption]
+
+
 def test_boundary_issues_are_listed_and_cleaned(tmp_path: Path) -> None:
     import geopandas as gpd
     from shapely.geometry import box

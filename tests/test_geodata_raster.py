@@ -7,7 +7,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pytest
-import rasterio
 from rasterio.transform import from_origin
 from shapely.geometry import Point, box
 
@@ -19,44 +18,9 @@ from geodata.raster.population import (
     raster_population,
     whole_people,
 )
-
-# 4 x 4 cells of 0.05 degrees over 104.5-104.7 E, 35.5-35.7 N; row 0 is the north row.
-_VALUES = np.arange(1, 17, dtype="float32").reshape(4, 4) * 100
-
-
-def _tif(
-    path: Path, values: np.ndarray = _VALUES, crs: str | None = "EPSG:4326", **kw: object
-) -> Path:
-    transform = kw.pop("transform", from_origin(104.5, 35.7, 0.05, 0.05))
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        width=values.shape[1],
-        height=values.shape[0],
-        count=1,
-        dtype="float32",
-        crs=crs,
-        transform=transform,
-        nodata=-99999.0,
-    ) as ds:
-        ds.write(values, 1)
-    return path
-
-
-def _towns(crs: int = 4326) -> gpd.GeoDataFrame:
-    """West and east townships split at 104.625 E (through the middle of column 2)."""
-    return gpd.GeoDataFrame(
-        {
-            "code": ["620102001", "620102002"],
-            "name": ["西镇", "东镇"],
-            "population": [7800, 5800],
-            "rural_population": [3900, 0],
-            "kind": ["rural", "urban"],
-        },
-        geometry=[box(104.5, 35.5, 104.625, 35.7), box(104.625, 35.5, 104.7, 35.7)],
-        crs=4326,
-    ).to_crs(crs)
+from tests.support.raster import VALUES as _VALUES
+from tests.support.raster import two_townships as _towns
+from tests.support.raster import write_tif as _tif
 
 
 def test_township_totals_equal_a_hand_computation(tmp_path: Path) -> None:

@@ -29,13 +29,22 @@ REPO = Path(__file__).resolve().parent.parent
 
 #: Seconds since the epoch of the sessions started in :func:`fill`.
 NOW = 1_800_000_000.0
+#: Population raster cells used as demand, kept with dataset up-1 (fractions of people).
+CELLS = pd.DataFrame(
+    {
+        "township_code": ["110101001", "110101001", "110102001"],
+        "lon": [116.1 + 1e-13, 116.2, 116.7],
+        "lat": [39.1, 39.2 + 1e-13, 39.3],
+        "population": [1234.5, 0.25, 2e4 / 3],
+    }
+)
 
 
 def fill(store: Store) -> str:
     """Datasets, scenarios of several versions/owners/publication, accounts, an audit log,
     two sessions; return the token of zhang's session."""
     city = make_city(n_cp=6, n_sites=20, n_homes=3, seed=4)
-    store.save_dataset("up-1", city)
+    store.save_dataset("up-1", dataclasses.replace(city, demand_cells=CELLS))
     store.save_dataset("up-2", dataclasses.replace(city, name=HOSTILE))
     base = store.save(dataclasses.replace(baseline_scenario(city, "up-1", "张三"), owner="zhang"))
     store.save(add_point(base, "homes", lon=116.3, lat=39.3), saved_by="li")
@@ -74,6 +83,10 @@ def assert_same(a: Store, b: Store) -> None:
     for dataset_id in a.list_datasets()["dataset_id"]:
         x, y = a.load_dataset(dataset_id), b.load_dataset(dataset_id)
         assert (x.name, x.villages is None) == (y.name, y.villages is None)
+        if x.demand_cells is None or y.demand_cells is None:
+            assert x.demand_cells is y.demand_cells is None, dataset_id
+        else:
+            pd.testing.assert_frame_equal(x.demand_cells, y.demand_cells, check_exact=True)
         for layer in ("townships", "contact_points", "collection_sites", "homes"):
             pd.testing.assert_frame_equal(
                 pd.DataFrame(getattr(x, layer).drop(columns="geometry")),
@@ -99,6 +112,9 @@ def test_round_trip_through_postgis_keeps_everything(
     assert done.returncode == 0, done.stderr
     assert "2 datasets, 2 scenarios, 2 accounts, 3 audit events, 2 sessions" in done.stderr
     assert_same(src, open_store(url))
+    cells = open_store(url).load_dataset("up-1").demand_cells
+    assert cells is not None
+    pd.testing.assert_frame_equal(cells, CELLS, check_exact=True, check_dtype=False)
     # and back, in this process
     assert main(["workspace", "migrate", "--from", url, "--to", str(back)]) == 0
     assert_same(src, WorkspaceStore(back))

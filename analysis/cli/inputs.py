@@ -28,6 +28,7 @@ from geodata.problems.cli import ProblemPrinter, add_outside_china_option, add_p
 from geodata.raster.population import (
     allocate_to_villages,
     apply_raster_population,
+    raster_demand_grid,
     raster_population,
 )
 from geodata.schema import InputLayerName
@@ -47,6 +48,7 @@ def load_city_files(
     point_matches: dict[str, pd.DataFrame] | None = None,
     population_raster: Path | None = None,
     clean_boundaries: bool = False,
+    raster_demand: bool = False,
 ) -> CityData:
     """Read and assemble the layers named on the command line.
 
@@ -72,6 +74,9 @@ def load_city_files(
     clean_boundaries
         Snap and clean the township boundaries first (``--clean-boundaries``; see
         :mod:`geodata.boundaries.clean`).
+    raster_demand
+        The raster's cells are also the demand of the townships without villages
+        (``--raster-demand``: ``CityData.demand_cells``) instead of a uniform grid.
 
     Returns
     -------
@@ -120,8 +125,11 @@ def load_city_files(
             towns = join_population(towns, population)
         except GeodataError as exc:
             problems.extend(exc.problems)
+    cells = None
     if population_raster is not None and towns is not None and not problems:
         try:
+            if raster_demand:
+                cells = raster_demand_grid(population_raster, towns)
             towns = _with_raster(population_raster, towns, layers, warnings)
         except GeodataError as exc:
             problems.extend(exc.problems)
@@ -130,7 +138,7 @@ def load_city_files(
     if clean_boundaries:
         towns = clean_township_boundaries(towns, source=Path(townships).name).townships
     sources = {str(layer): Path(path).name for layer, path in files.items() if path is not None}
-    return _assemble(
+    city = _assemble(
         towns,
         layers,
         tuple(warnings),
@@ -138,6 +146,7 @@ def load_city_files(
         outside_china=outside_china,
         sources=sources,
     )
+    return replace(city, demand_cells=cells) if cells is not None else city
 
 
 def _with_raster(
@@ -238,7 +247,44 @@ def load_city_from_args(
         point_matches=point_matches,
         population_raster=getattr(args, "population_raster", None),
         clean_boundaries=bool(getattr(args, "clean_boundaries", False)),
+        raster_demand=bool(getattr(args, "raster_demand", False)),
     )
+
+
+def add_population_raster_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--population-raster F.tif`` and ``--raster-demand`` to a command."""
+    parser.add_argument(
+        "--population-raster",
+        type=Path,
+        dest="population_raster",
+        metavar="F.tif",
+        help="GeoTIFF of people per cell (WorldPop-style): township and village populations",
+    )
+    parser.add_argument(
+        "--raster-demand",
+        action="store_true",
+        dest="raster_demand",
+        help="with --population-raster: the raster's cells are the demand of the townships "
+        "without villages (instead of a uniform grid)",
+    )
+
+
+def population_raster_problems(args: argparse.Namespace) -> list[Problem]:
+    """``--raster-demand`` without ``--population-raster`` (empty when the options are fine)."""
+    if getattr(args, "raster_demand", False) and getattr(args, "population_raster", None) is None:
+        return [
+            Problem(
+                "missing_input",
+                "--raster-demand uses the cells of --population-raster F.tif: give the raster.",
+            )
+        ]
+    return []
+
+
+def given_options(args: argparse.Namespace, names: Sequence[str]) -> list[str]:
+    """The options among ``names`` (``dest`` names) given on the command line, as typed
+    (``population_raster`` -> ``population-raster``)."""
+    return [n.replace("_", "-") for n in names if getattr(args, n, None) is not None]
 
 
 def add_problem_arguments(parser: argparse.ArgumentParser, *, reads_files: bool = True) -> None:

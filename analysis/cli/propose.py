@@ -3,7 +3,8 @@
 Usage::
 
     python -m analysis propose [--demo | --townships F --villages F --points F [--sites F]
-                                [--homes F]] [--standards F]
+                                [--homes F] [--population-raster F.tif [--raster-demand]]]
+                               [--standards F]
                                [--rural N --enterprise N --association N]
                                [--objective balanced|population|rural|townships]
                                [--rural-weight W] [--no-site-rules] [--candidates F]
@@ -26,6 +27,8 @@ and rural coverage, none dominated). ``--save-as NAME`` stores the plan as a sce
 the workspace (``--workspace``: a file or a ``postgresql://`` URL; default
 ``$COVERAGE_PLANNER_STORE``, ``$COVERAGE_PLANNER_WORKSPACE`` or ``workspace/workspace.gpkg``;
 uploaded files are stored with it), for ``python -m analysis export --scenario NAME``.
+``--population-raster F.tif [--raster-demand]`` as for ``report`` (the cells, the demand of
+the townships without villages, are stored with the files).
 
 Capacities and township minimums (off by default; docs/method.md for the assumptions):
 ``--capacity-population N`` lets a point of any type serve at most N people (``--capacity
@@ -58,7 +61,14 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.cli.inputs import add_problem_arguments, load_city_from_args, print_problems
+from analysis.cli.inputs import (
+    add_population_raster_arguments,
+    add_problem_arguments,
+    given_options,
+    load_city_from_args,
+    population_raster_problems,
+    print_problems,
+)
 from analysis.cli.reach import add_reach_arguments, reach_overrides, reach_problems, with_roads
 from analysis.cli.save import check_name_free, save_proposal
 from analysis.errors import AnalysisError
@@ -89,6 +99,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--points", type=Path, help="existing contact points (基层立法联系点)")
     p.add_argument("--sites", type=Path, help="collection sites (立法信息采集点)")
     p.add_argument("--homes", type=Path, help="representative homes (代表之家)")
+    add_population_raster_arguments(p)
     p.add_argument("--standards", type=Path, help="planning standards TOML (overrides defaults)")
     for t, n in SPEECH_COUNTS.items():
         p.add_argument(f"--{t}", type=int, default=n, help=f"new {t} points (default {n})")
@@ -287,9 +298,9 @@ def _capacities(args: argparse.Namespace) -> dict[str, float] | None:
 
 
 def _argument_problems(args: argparse.Namespace) -> list[Problem]:
-    files = ("townships", "villages", "points", "sites", "homes")
-    given = [name for name in files if getattr(args, name) is not None]
-    out: list[Problem] = []
+    files = ("townships", "villages", "points", "sites", "homes", "population_raster")
+    given = given_options(args, files)
+    out: list[Problem] = population_raster_problems(args)
     if args.demo and given:
         names = ", ".join(f"--{n}" for n in given)
         out.append(Problem("demo_with_files", f"--demo cannot be combined with {names}."))

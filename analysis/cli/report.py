@@ -3,8 +3,8 @@
 Usage::
 
     python -m analysis report [--demo | --townships F --villages F --points F [--sites F]
-                               [--homes F] [--population F] [--population-raster F.tif]
-                               [--clean-boundaries]]
+                               [--homes F] [--population F] [--population-raster F.tif
+                               [--raster-demand]] [--clean-boundaries]]
                                [--standards F] [--radius-m N]
                                [--reach road|radius] [--roads F] [--reach-minutes N]
                                [--outside-china] [--all-problems] [--problems-file F.csv]
@@ -15,7 +15,9 @@ Writes ``kpis.json`` (UTF-8), ``townships.csv``, ``counties.csv`` and ``contact_
 table without coordinates is placed by name or address against the villages and townships:
 ``point_matches.csv`` (one row per input row: matched, ambiguous with its candidates,
 unmatched) is written too, and the ambiguous and unmatched rows are warnings. Villages are
-the demand; without ``--villages`` each township's population is spread over a grid. Exit
+the demand; without ``--villages`` each township's population is spread over a grid, or,
+with ``--population-raster F.tif --raster-demand``, placed on the raster's cells (people
+where they live; also for the townships that have no village when ``--villages`` is given). Exit
 status: 0 success, 2 bad input (the problems on stderr, identical ones once with their count
 and first rows; ``--all-problems`` prints each, ``--problems-file`` writes each to a CSV file;
 no traceback), 1 output could not be written. ``--outside-china`` accepts data outside China. With
@@ -34,7 +36,14 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.cli.inputs import add_problem_arguments, load_city_from_args, print_problems
+from analysis.cli.inputs import (
+    add_population_raster_arguments,
+    add_problem_arguments,
+    given_options,
+    load_city_from_args,
+    population_raster_problems,
+    print_problems,
+)
 from analysis.cli.reach import add_reach_arguments, reach_overrides, reach_problems, with_roads
 from analysis.coverage.api import CoverageResult, compute_coverage
 from analysis.errors import AnalysisError
@@ -67,13 +76,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument(
         "--population", type=Path, metavar="F", help="table of township populations to join"
     )
-    p.add_argument(
-        "--population-raster",
-        type=Path,
-        dest="population_raster",
-        metavar="F.tif",
-        help="GeoTIFF of people per cell (WorldPop-style): township and village populations",
-    )
+    add_population_raster_arguments(p)
     p.add_argument(
         "--clean-boundaries",
         action="store_true",
@@ -160,10 +163,10 @@ def _argument_problems(args: argparse.Namespace) -> list[Problem]:
                 value=str(args.radius_m),
             )
         ]
-    files = ("townships", "villages", "points", "sites", "homes", "population")
-    given = [name for name in files if getattr(args, name) is not None]
-    if getattr(args, "population_raster", None) is not None:
-        given.append("population-raster")
+    files = ("townships", "villages", "points", "sites", "homes", "population", "population_raster")
+    given = given_options(args, files)
+    if raster := population_raster_problems(args):
+        return raster
     if args.demo and given:
         names = ", ".join(f"--{n}" for n in given)
         return [Problem("demo_with_files", f"--demo cannot be combined with {names}.")]

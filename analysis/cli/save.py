@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
 from analysis.errors import AnalysisError
@@ -27,15 +28,21 @@ from geodata.city import CityData
 from geodata.errors import Problem
 
 #: Input options whose files make up a dataset.
-_FILES = ("townships", "villages", "points", "sites", "homes", "population")
+_FILES = ("townships", "villages", "points", "sites", "homes", "population", "population_raster")
 
 
-def dataset_id_of_files(paths: list[Path]) -> str:
-    """``cli-<hash>``: the same files (by content, in the same roles) give the same id."""
+def dataset_id_of_files(paths: list[Path], marks: Sequence[str] = ()) -> str:
+    """``cli-<hash>``: the same files (by content, in the same roles) give the same id.
+
+    ``marks``: options that change what is made of the files (``raster-demand``: the
+    raster's cells are kept as demand), so that they give another dataset.
+    """
     h = hashlib.sha256()
     for path in paths:
         h.update(path.name.encode())
         h.update(hashlib.sha256(path.read_bytes()).digest())
+    for mark in marks:
+        h.update(f"--{mark}".encode())
     return "cli-" + h.hexdigest()[:16]
 
 
@@ -79,7 +86,8 @@ def save_proposal(args: argparse.Namespace, city: CityData, proposal: Proposal) 
     else:
         given = [getattr(args, f, None) for f in _FILES]
         try:
-            dataset_id = dataset_id_of_files([Path(p) for p in given if p is not None])
+            marks = ["raster-demand"] if getattr(args, "raster_demand", False) else []
+            dataset_id = dataset_id_of_files([Path(p) for p in given if p is not None], marks)
         except OSError as exc:
             raise AnalysisError(
                 [Problem("input_unreadable", f"Cannot read the input files again: {exc}")]

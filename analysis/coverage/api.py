@@ -6,7 +6,8 @@ runs the array engine (:mod:`analysis.coverage.engine.small`), aggregates to tow
 counties (:mod:`analysis.coverage.aggregate`) and computes the KPIs (:mod:`analysis.coverage.kpis`).
 
 Demand is the villages; townships with population but no village (or every township when
-there are no villages) are represented by a uniform grid (:mod:`analysis.coverage.grid_demand`).
+there are no villages) are represented by the population raster's cells when the city has
+them (``CityData.demand_cells``), else by a uniform grid (:mod:`analysis.coverage.grid_demand`).
 """
 
 from __future__ import annotations
@@ -48,13 +49,14 @@ class CoverageResult:
     crs
         Metric CRS used for distances.
     demand
-        One row per village or township grid cell.
+        One row per village, raster cell or township grid cell (``source``).
     townships, counties, contact_points
         Per-area and per-point tables.
     kpis
         Headline figures.
     demand_source
-        ``"villages"``, ``"township_grid"`` or ``"villages+township_grid"``.
+        ``"villages"``, ``"township_grid"``, ``"raster_grid"`` (the population raster's
+        cells) or their combinations joined by ``+`` (e.g. ``"villages+raster_grid"``).
     grid_cell_size_m
         Grid spacing used for grid demand (``None`` without grid).
     warnings

@@ -2,13 +2,15 @@
 
 Checks (every problem collected, one :class:`~analysis.errors.AnalysisError`): required
 columns, point geometries, unique township codes, known point types, villages pointing to
-known townships. Demand = villages, plus township grid cells for townships with population
-but no village (all townships when there are no villages).
+known townships, raster cells (``CityData.demand_cells``) in known townships. Demand =
+villages, plus, for townships with population but no village (all townships when there are
+no villages), the population raster's cells when the city has them, else a uniform grid.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -20,7 +22,8 @@ import shapely
 from numpy.typing import NDArray
 
 from analysis.coverage.crs import MetricCRS
-from analysis.coverage.grid_demand import township_grid
+from analysis.coverage.grid_demand import merge_cells, spread_over_cells, township_grid
+from analysis.coverage.raster_demand import RASTER_SOURCE, check_cells, unknown_townships
 from analysis.errors import AnalysisProblems
 from analysis.standards.load import Standards
 from geodata.city import CityData
@@ -40,7 +43,7 @@ REQUIRED_COLUMNS = {
 _WGS84 = pyproj.CRS.from_epsg(4326)
 #: Categories of the demand table's ``source`` column (a categorical: a 600k-row string
 #: column costs ~20 ms to build, the categorical ~2 ms).
-SOURCES = ("village", "grid")
+SOURCES = ("village", "grid", "raster")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class CheckedInputs:
     village_lonlat: tuple[FloatArray, FloatArray]
     point_lonlat: tuple[FloatArray, FloatArray]
     site_lonlat: tuple[FloatArray, FloatArray]
+    cells: pd.DataFrame | None = None
+    cell_township: IntArray = field(default_factory=lambda: np.empty(0, np.int64))
 
 
 @dataclass(frozen=True)
@@ -125,18 +130,11 @@ def check_inputs(city: CityData) -> CheckedInputs:
     village_township = np.empty(0, np.int64)
     if villages is not None and "township_code" in villages and "code" in towns:
         village_township = index_of(villages["township_code"], towns["code"])
-        unknown = np.flatnonzero(village_township < 0)
-        if unknown.size:
-            codes = villages["township_code"].astype(str).to_numpy()[unknown]
-            sample = ", ".join(sorted(set(codes))[:10])
-            problems.add(
-                "unknown_township",
-                f"{unknown.size} village(s) name a township code that is not in the "
-                f"township layer: {sample}.",
-                source="villages",
-                column="township_code",
-                params={"count": int(unknown.size)},
-            )
+        unknown_townships(villages, village_township, "villages", "village(s)", problems)
+    cells, cell_township = city.demand_cells, None
+    if cells is not None and check_cells(cells, problems) and "code" in towns:
+        cell_township = index_of(cells["township_code"], towns["code"])
+        unknown_townships(cells, cell_township, RASTER_SOURCE, "raster cell(s)", problems)
     problems.raise_if_errors()
     points, sites = _not_none(layers["contact_points"]), _not_none(layers["collection_sites"])
     return CheckedInputs(
@@ -149,6 +147,8 @@ def check_inputs(city: CityData) -> CheckedInputs:
         village_lonlat=coords.get("villages", _no_coordinates()),
         point_lonlat=coords.get("contact_points", _no_coordinates()),
         site_lonlat=coords.get("collection_sites", _no_coordinates()),
+        cells=cells,
+        cell_township=cell_township if cell_township is not None else np.empty(0, np.int64),
     )
 
 
@@ -196,7 +196,8 @@ def _check_townships(towns: gpd.GeoDataFrame, problems: AnalysisProblems) -> Non
 
 
 def build_demand(inputs: CheckedInputs, metric: MetricCRS, std: Standards) -> Demand:
-    """Demand rows: villages, then grid cells for townships with people but no village."""
+    """Demand rows: villages, then, for townships with people but no village, the raster's
+    cells (where the township has some) or a uniform grid."""
     towns, villages = inputs.townships, inputs.villages
     parts: list[pd.DataFrame] = []
     warnings: list[Problem] = []
@@ -228,30 +229,77 @@ def build_demand(inputs: CheckedInputs, metric: MetricCRS, std: Standards) -> De
             )
         )
     need_grid = ~has_village & (t_pop > 0)
+    use_cells = np.zeros(len(towns), bool)
+    if inputs.cells is not None and len(inputs.cells):
+        people = inputs.cells["population"].to_numpy(float)
+        use_cells = need_grid & (
+            np.bincount(inputs.cell_township, weights=people, minlength=len(towns)) > 0
+        )
+        if use_cells.any():
+            parts.append(_raster_part(inputs, use_cells, metric, std))
+            need_grid &= ~use_cells
+            if villages is not None and len(villages):
+                warnings.append(_without_villages("township_raster_cells", use_cells, None))
     cell: float | None = None
     if need_grid.any():
         grid_part, cell = _grid_part(towns, np.flatnonzero(need_grid), metric, std)
         parts.append(grid_part)
         if villages is not None and len(villages):
-            warnings.append(
-                Problem(
-                    "township_without_villages",
-                    f"{int(need_grid.sum())} township(s) with population have no village; "
-                    f"their population is spread over a {cell:.0f} m grid.",
-                    source="villages",
-                    severity="warning",
-                    params={"count": int(need_grid.sum()), "cell_size_m": cell},
-                )
-            )
+            warnings.append(_without_villages("township_without_villages", need_grid, cell))
     if not parts:
         parts.append(_empty_demand())
     table = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     has_villages = villages is not None and len(villages) > 0
-    if cell is None:
-        source = "villages"
-    else:
-        source = "villages+township_grid" if has_villages else "township_grid"
-    return Demand(table, source, cell, tuple(warnings))
+    gridded = use_cells.any(), cell is not None
+    used = (has_villages or not any(gridded), *gridded)
+    names = [
+        n for n, u in zip(("villages", "raster_grid", "township_grid"), used, strict=True) if u
+    ]
+    return Demand(table, "+".join(names), cell, tuple(warnings))
+
+
+def _without_villages(code: str, towns: NDArray[np.bool_], cell: float | None) -> Problem:
+    """The warning that ``towns`` have people but no village (grid or raster cells used)."""
+    where = f"a {cell:.0f} m grid" if cell is not None else "the population raster's cells"
+    return Problem(
+        code,
+        f"{int(towns.sum())} township(s) with population have no village; their population "
+        f"is spread over {where}.",
+        source="villages",
+        severity="warning",
+        params={"count": int(towns.sum()), **({"cell_size_m": cell} if cell else {})},
+    )
+
+
+def _raster_part(
+    inputs: CheckedInputs, use: NDArray[np.bool_], metric: MetricCRS, std: Standards
+) -> pd.DataFrame:
+    """Demand rows of the raster cells of the townships ``use`` (population conserved).
+
+    More cells than ``std.grid_max_cells`` are summed into blocks of the size that the
+    uniform grid would grow to (:func:`merge_cells`).
+    """
+    assert inputs.cells is not None
+    towns = inputs.townships
+    keep = use[inputs.cell_township]
+    cells = inputs.cells.loc[keep]
+    town_idx = inputs.cell_township[keep]
+    lon, lat = cells["lon"].to_numpy(float), cells["lat"].to_numpy(float)
+    x, y = metric.to_xy(lon, lat)
+    people = cells["population"].to_numpy(float)
+    if len(cells) > std.grid_max_cells:
+        area = float(towns.geometry.iloc[np.flatnonzero(use)].to_crs(metric.crs).area.sum())
+        town_idx, x, y, people = merge_cells(
+            town_idx, x, y, people, math.sqrt(area / std.grid_max_cells)
+        )
+        lon, lat = metric.to_lonlat(x, y)
+    pop, rural = spread_over_cells(
+        town_idx,
+        people,
+        towns["population"].to_numpy(np.int64),
+        township_rural_population(towns),
+    )
+    return _cell_frame(towns, town_idx, "raster", pop, rural, x, y, metric.scale_factor(lon, lat))
 
 
 def _grid_part(
@@ -268,25 +316,43 @@ def _grid_part(
     )
     glon, glat = metric.to_lonlat(grid.x_m, grid.y_m)
     town_idx = grid_towns[grid.township_index]
+    k = metric.scale_factor(glon, glat)
+    frame = _cell_frame(
+        towns, town_idx, "grid", grid.population, grid.rural_population, grid.x_m, grid.y_m, k
+    )
+    return frame, grid.cell_size_m
+
+
+def _cell_frame(
+    towns: gpd.GeoDataFrame,
+    town_idx: IntArray,
+    source: str,
+    pop: FloatArray,
+    rural: FloatArray,
+    x_m: FloatArray,
+    y_m: FloatArray,
+    k: FloatArray,
+) -> pd.DataFrame:
+    """Demand rows of grid or raster cells: code ``<township>#<source><n>``, the township's
+    kind (else rural where the cell has rural people)."""
     codes = towns["code"].astype(str).to_numpy()
     if "kind" in towns:
         kind = towns["kind"].astype(str).to_numpy()[town_idx]
     else:
-        kind = np.where(grid.rural_population > 0, "rural", "urban")
-    frame = pd.DataFrame(
+        kind = np.where(rural > 0, "rural", "urban")
+    return pd.DataFrame(
         {
-            "code": [f"{c}#grid{i}" for i, c in enumerate(codes[town_idx])],
+            "code": [f"{c}#{source}{i}" for i, c in enumerate(codes[town_idx])],
             "_township": town_idx,
-            "population": grid.population,
-            "rural_population": grid.rural_population,
+            "population": pop,
+            "rural_population": rural,
             "kind": kind,
-            "x_m": grid.x_m,
-            "y_m": grid.y_m,
-            "_k": metric.scale_factor(glon, glat),
-            "source": _source_column("grid", len(town_idx)),
+            "x_m": x_m,
+            "y_m": y_m,
+            "_k": k,
+            "source": _source_column(source, len(town_idx)),
         }
     )
-    return frame, grid.cell_size_m
 
 
 def _empty_demand() -> pd.DataFrame:

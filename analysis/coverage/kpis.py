@@ -106,7 +106,8 @@ def compute_kpis(
     standards
         Room standards and equity threshold.
     demand_source
-        ``"villages"``, ``"township_grid"`` or ``"villages+township_grid"``.
+        ``"villages"``, ``"township_grid"``, ``"raster_grid"`` (the population raster's
+        cells) or their combinations joined by ``+`` (e.g. ``"villages+raster_grid"``).
 
     Returns
     -------

@@ -58,6 +58,10 @@ DEMAND_SOURCE_ZH: dict[str, str] = {
     "villages": "村（社区）人口",
     "township_grid": "乡镇人口均匀分布网格",
     "villages+township_grid": "村（社区）人口及乡镇网格",
+    "raster_grid": "人口栅格逐格人口",
+    "villages+raster_grid": "村（社区）人口及人口栅格",
+    "raster_grid+township_grid": "人口栅格及乡镇网格",
+    "villages+raster_grid+township_grid": "村（社区）人口、人口栅格及乡镇网格",
 }
 #: Text of a true/false cell in office files and the brief.
 BOOL_ZH: dict[bool, str] = {True: "是", False: "否"}

@@ -78,16 +78,34 @@ def py_value(value: Any) -> Any:
     return value
 
 
+#: (column kind, numpy dtype kind) pairs converted as whole arrays by :func:`column_values`.
+_NUMERIC_FAST = {("float", "f"), ("float", "i"), ("float", "u"), ("int", "i")}
+
+
 def column_values(series: pd.Series, kind: Kind) -> list[Any]:
     """The values of ``series`` as plain Python values of ``kind`` (``None`` for missing)."""
-    values = [py_value(v) for v in series.astype(object).tolist()]
-    if kind == "str":
-        return [None if v is None else str(v) for v in values]
+    # numpy dtypes only: pandas' nullable ones (Int64 ...) hold pd.NA, taken one by one below
+    dtype_kind = series.dtype.kind if isinstance(series.dtype, np.dtype) else "O"
+    if (kind, dtype_kind) in _NUMERIC_FAST:  # a raster's million cells: no per-value calls
+        array = series.to_numpy()
+        fast: list[Any] = array.astype("float64" if kind == "float" else "int64").tolist()
+        if dtype_kind == "f":
+            for i in np.flatnonzero(np.isnan(array)):
+                fast[i] = None
+        return fast
+    raw = series.astype(object).tolist()
+    if kind == "str":  # text as it is; anything else through py_value
+        return [v if type(v) is str else _text(py_value(v)) for v in raw]
+    values = [py_value(v) for v in raw]
     if kind == "int":
         return [None if v is None else int(v) for v in values]
     if kind == "float":
         return [None if v is None else float(v) for v in values]
     return [None if v is None else bool(v) for v in values]
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def frame_columns(spec: TableSpec, gdf: pd.DataFrame) -> tuple[list[list[Any]], list[str | None]]:

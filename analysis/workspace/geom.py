@@ -48,9 +48,12 @@ def encode_geometries(
     """
     arr = promote_to_multi(geoms, "MULTIPOLYGON" if multipolygon else multi)
     wkbs = shapely.to_wkb(arr, byte_order=1, flavor="iso")
-    bounds = shapely.bounds(arr)
     points = shapely.get_type_id(arr) == shapely.GeometryType.POINT
     empty = shapely.is_empty(arr)
+    if points.all() and not empty.any():  # one header for all (a raster's million cells)
+        head = b"GP\x00\x01" + struct.pack("<i", SRS_ID)
+        return [head + wkb for wkb in wkbs]
+    bounds = shapely.bounds(arr)
     out: list[bytes] = []
     for wkb, (minx, miny, maxx, maxy), is_point, is_empty in zip(
         wkbs, bounds, points, empty, strict=True

@@ -1,10 +1,10 @@
 """Move a workspace from one store to another (GeoPackage <-> PostgreSQL/PostGIS).
 
-Everything moves as it is: every stored dataset (all its layers, roads included), every
-scenario with its version, owner, published flag, author and times, every account, the
-audit log, and the logged-in sessions (a server pointed at the new store keeps its users
-logged in; failed-login counts and upload tallies are short-lived and start afresh). The
-target must be empty: a migration never overwrites or merges (code
+Everything moves as it is: every stored dataset (all its layers, roads and raster demand
+cells included), every scenario with its version, owner, published flag, author and times,
+every account, the audit log, and the logged-in sessions (a server pointed at the new
+store keeps its users logged in; failed-login counts and upload tallies are short-lived
+and start afresh). The target must be empty: a migration never overwrites or merges (code
 ``migrate_target_not_empty``, saying what the target holds), so running it twice is
 refused instead of doubling anything. The source is only read.
 """

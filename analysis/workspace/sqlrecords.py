@@ -58,7 +58,7 @@ class SqlRecords(ABC):
             return ds.has_dataset(self.io, conn, dataset_id)
 
     def save_dataset(self, dataset_id: str, city: CityData) -> None:
-        """Store (or replace) the layers of an uploaded dataset (roads too), atomically.
+        """Store (or replace) a dataset's layers (roads, raster demand cells too), atomically.
 
         ``"demo"`` is refused (code ``reserved_dataset_id``): the demo city ships with the app.
         """

@@ -10,7 +10,7 @@ Layout (all readable by QGIS/GDAL):
 ``datasets`` (attributes)        dataset_id, name, is_demo, has_villages, created_at, ...
 ``dataset_townships`` ...        base layers of uploaded datasets, column ``dataset_id``
                                  (also villages, contact_points, collection_sites, homes,
-                                 roads)
+                                 roads, demand_cells: population raster cells as demand)
 ``users``, ``audit_log``         accounts and the audit log (:mod:`analysis.workspace.userlog`)
 ``sessions``, ``login_failures``, logins, failed-login counts, upload quota
 ``uploads``                      (:mod:`analysis.workspace.logins`)

@@ -63,10 +63,11 @@ DATASET_META = TableSpec(
         ("updated_at", "str"),
         ("warnings_json", "str"),
         ("has_roads", "bool"),
+        ("has_demand_cells", "bool"),
     ),
     "上传的基础数据 / uploaded base datasets",
     unique="dataset_id",
-    defaults={"has_roads": "FALSE"},
+    defaults={"has_roads": "FALSE", "has_demand_cells": "FALSE"},
 )
 SCENARIO_TABLES = {
     layer: TableSpec(
@@ -103,6 +104,16 @@ ROADS_TABLE = TableSpec(
     "MULTILINESTRING",
     ROAD_COLUMNS,
     "基础数据:道路 / dataset roads",
+)
+#: A dataset's population raster cells used as demand (``CityData.demand_cells``), when it
+#: has them: the cell centre as the point (its ``lon``/``lat``), the township code and the
+#: people of the cell in that township (fractions kept).
+DEMAND_CELLS_TABLE = TableSpec(
+    "dataset_demand_cells",
+    "dataset_id",
+    "POINT",
+    (("township_code", "str"), ("population", "float")),
+    "基础数据:人口栅格需求格点 / dataset raster demand cells",
 )
 #: Accounts (:class:`analysis.workspace.records.UserRecord`; ``counties``: a JSON list).
 USERS_TABLE = TableSpec(
@@ -181,6 +192,7 @@ ALL_TABLES = (
     DATASET_META,
     *DATASET_TABLES.values(),
     ROADS_TABLE,
+    DEMAND_CELLS_TABLE,
     USERS_TABLE,
     AUDIT_TABLE,
     SESSIONS_TABLE,

@@ -292,6 +292,10 @@ PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "部分有人口的乡镇没有村（社区）数据，其人口按网格平均分布估算。",
         "Some townships with population have no village; their population is spread over a grid.",
     ),
+    "township_raster_cells": (
+        "部分有人口的乡镇没有村（社区）数据，其人口按人口栅格逐格分布。",
+        "Some townships with population have no village; their population is placed on the population raster's cells.",
+    ),
     "point_population_skipped": (
         "村点与联系点配对过多，未逐点计算各联系点覆盖人口（覆盖率等指标完整）。",
         "Too many village-point pairs: per-point covered population was not computed (coverage figures are complete).",

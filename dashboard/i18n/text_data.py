@@ -10,6 +10,44 @@ DATA_INPUT_TEXT: dict[str, tuple[str, str]] = {
         "人口栅格(GeoTIFF，可选)",
         "Population raster (GeoTIFF, optional)",
     ),
+    "data_raster_use": ("人口栅格用于", "Use the population raster for"),
+    "data_raster_use_totals": ("仅汇总乡镇人口", "Township totals only"),
+    "data_raster_use_cells": (
+        "逐格人口作为覆盖需求",
+        "Its cells as the coverage demand",
+    ),
+    "data_raster_use_help": (
+        "两种用法都按栅格汇总各乡镇人口，并按原有比例分给村（社区）。"
+        "选择逐格人口时，没有村（社区）数据的乡镇按栅格的每一格计算覆盖（人口在实际居住处），"
+        "不再在乡镇内均匀分布；有村（社区）的乡镇仍以村（社区）为准。",
+        "Both sum the raster to the townships and share each township's people among its "
+        "villages. With its cells, the townships without villages are covered cell by cell "
+        "(people where they live) instead of spread evenly; townships with villages keep "
+        "their villages.",
+    ),
+    "kpi_demand_source": ("人口数据来源：{source}", "Population from: {source}"),
+    "demand_source_villages": ("村（社区）人口", "village populations"),
+    "demand_source_township_grid": (
+        "乡镇人口均匀分布网格",
+        "township populations spread over a uniform grid",
+    ),
+    "demand_source_raster_grid": ("人口栅格逐格人口", "the population raster's cells"),
+    "demand_source_villages+township_grid": (
+        "村（社区）人口及乡镇网格",
+        "villages, and a uniform grid where a township has none",
+    ),
+    "demand_source_villages+raster_grid": (
+        "村（社区）人口及人口栅格",
+        "villages, and the raster's cells where a township has none",
+    ),
+    "demand_source_raster_grid+township_grid": (
+        "人口栅格及乡镇网格",
+        "the raster's cells, and a uniform grid where a township has none",
+    ),
+    "demand_source_villages+raster_grid+township_grid": (
+        "村（社区）人口、人口栅格及乡镇网格",
+        "villages, the raster's cells, and a uniform grid",
+    ),
     "data_clean_boundaries": ("吸附并清理乡镇边界", "Snap and clean the township boundaries"),
     "data_clean_boundaries_help": (
         "修复无效边界，把相距 20 米以内的边界吸附到一起；重叠部分归文件中靠前的乡镇，"

@@ -219,6 +219,7 @@ def check(
     *,
     choices: dict[str, dict[int, str]] | None = None,
     clean_boundaries: bool = False,
+    raster_demand: bool = False,
 ) -> CheckResult:
     """Read every uploaded layer, join the population table and assemble the city.
 
@@ -240,10 +241,14 @@ def check(
         by name or address.
     clean_boundaries
         Snap and clean the township boundaries before use (overlaps and gaps).
+    raster_demand
+        The population raster's cells are the demand of the townships without villages
+        (``CityData.demand_cells``), not only their totals.
     """
     extra = {
         **({"choices": {k: sorted(v.items()) for k, v in choices.items()}} if choices else {}),
         **({"clean_boundaries": True} if clean_boundaries else {}),
+        **({"raster_demand": True} if raster_demand else {}),
     }
     ds_id = dataset_id(uploads, column_maps, coord_system, name, outside_china, extra)
     matches: dict[str, Any] = {}
@@ -290,9 +295,11 @@ def check(
         except GeodataError as exc:
             problems.extend(exc.problems)
     raster = uploads.get(realdata.RASTER_LAYER)
+    cells = None
     if raster is not None and "townships" in layers:
         try:
-            problems.extend(realdata.apply_raster(raster, layers))
+            found, cells = realdata.apply_raster(raster, layers, cells=raster_demand)
+            problems.extend(found)
         except GeodataError as exc:
             problems.extend(exc.problems)
     if clean_boundaries and "townships" in layers:
@@ -302,6 +309,7 @@ def check(
         return CheckResult(tuple(problems), None, ds_id, counts, matches)
     try:
         city = services.assemble_city(layers, name=name, outside_china=outside_china)
+        city = replace(city, demand_cells=cells) if cells is not None else city
     except GeodataError as exc:
         found = _user_names(list(exc.problems), uploads)
         return CheckResult(tuple(problems + found), None, ds_id, counts, matches)

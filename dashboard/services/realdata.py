@@ -52,16 +52,24 @@ def place_if_unplaced(
     return placed if placed.found_any else None
 
 
-def apply_raster(up: Any, layers: dict[str, Any]) -> list[Problem]:
-    """Set the townships' (and villages') population from a raster upload; its warnings."""
+def apply_raster(
+    up: Any, layers: dict[str, Any], *, cells: bool = False
+) -> tuple[list[Problem], Any]:
+    """Set the townships' (and villages') population from a raster upload.
+
+    Returns its warnings, and with ``cells`` the raster's cells as demand points
+    (:func:`geodata.raster.population.raster_demand_grid`, else ``None``).
+    """
     from geodata.raster.population import (
         allocate_to_villages,
         apply_raster_population,
+        raster_demand_grid,
         raster_population,
     )
 
     with up.on_disk() as path:
         found = raster_population(path, layers["townships"], source_name=up.name)
+        grid = raster_demand_grid(path, layers["townships"], source_name=up.name) if cells else None
     towns = apply_raster_population(layers["townships"], found)
     layers["townships"] = towns
     villages = layers.get("villages")
@@ -74,7 +82,7 @@ def apply_raster(up: Any, layers: dict[str, Any]) -> list[Problem]:
                 towns["population"].to_numpy(),
             )
         )
-    return list(found.warnings)
+    return list(found.warnings), grid
 
 
 def cleaned_townships(townships: Any, source: str) -> Any:

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from geodata.city import CityData
 
 COORD_SYSTEMS = ("wgs84", "gcj02", "bd09")
+#: What a population raster is used for: the township totals only, or also its cells as
+#: the demand of the townships without villages (``importer.check(raster_demand=...)``).
+RASTER_USES = ("totals", "cells")
 
 
 def _back_to_demo() -> None:
@@ -127,6 +130,21 @@ def _current_roads() -> None:
         road_summary(dataset.id, dataset.city)
 
 
+def _raster_use(ups: dict[str, importer.Upload], lang: str) -> bool:
+    """With a population raster uploaded: the planner's choice of its use (True: cells)."""
+    if realdata.RASTER_LAYER not in ups:
+        return False
+    use = st.radio(
+        t("data_raster_use"),
+        RASTER_USES,
+        format_func=lambda u: t(f"data_raster_use_{u}", lang),
+        key=state.DATA_RASTER_USE,
+        horizontal=True,
+        help=t("data_raster_use_help"),
+    )
+    return use == "cells"
+
+
 def render() -> None:
     """Draw the data page."""
     lang = current_lang()
@@ -161,6 +179,7 @@ def render() -> None:
         t("data_city_name"), key=state.DATA_CITY_NAME, placeholder=t("data_city_name_default")
     )
     ups = _uploads()
+    raster_cells = _raster_use(ups, lang)
     clean = st.checkbox(
         t("data_clean_boundaries"),
         key=state.DATA_CLEAN_BOUNDARIES,
@@ -191,6 +210,7 @@ def render() -> None:
                     if isinstance(previous, importer.CheckResult)
                     else None,
                     clean_boundaries=clean,
+                    raster_demand=raster_cells,
                 )
     result = st.session_state.get(state.DATA_CHECK_RESULT)
     if header_problems and result is None:

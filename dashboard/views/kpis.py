@@ -151,6 +151,8 @@ def render() -> None:
     badge.markdown(dataset_badge(dataset_name(dataset)), unsafe_allow_html=True)
     # Which reach the figures rest on, also in presentation mode (no sidebar there).
     badge.caption(t(f"reach_caption_{base.reach_mode}"))
+    if base.demand_source != "villages":  # a grid or a raster's cells stand in for villages
+        badge.caption(t("kpi_demand_source", source=t(f"demand_source_{base.demand_source}")))
     with pick:
         chosen = _pick_scenario(dataset)
     shown = _scenario_result(dataset, chosen) if chosen != state.KPI_BASE else None

@@ -6,7 +6,8 @@ than :data:`geodata.io.limits.RASTER_MISMATCH_SHARE`, and townships the raster o
 covers. ``apply_raster_population`` sets the townships' population from it (the rural
 population keeps its share, or follows the kind); ``allocate_to_villages`` gives each
 village its share of its township's new total: in proportion to the village populations
-of the file, or evenly where a township's villages have none.
+of the file, or evenly where a township's villages have none. ``raster_demand_grid`` gives
+the cells themselves as demand points (``CityData.demand_cells``).
 """
 
 from __future__ import annotations
@@ -112,8 +113,8 @@ def raster_demand_grid(
 
     Columns ``township_code``, ``lon``, ``lat`` (the cell centre, WGS84) and ``population``
     (people of the cell inside the township, fractions kept). The rows of a township sum to
-    its :func:`raster_population` total. Not yet used by the coverage engine, which spreads a
-    township's population over a uniform grid when there are no villages.
+    its :func:`raster_population` total. Set as ``CityData.demand_cells`` they are the
+    coverage demand of the townships without villages, in place of a uniform grid.
     """
     path = Path(path)
     pieces = cell_pieces(path, townships, source_name or path.name)

@@ -15,6 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import rasterio
 import rasterio.errors
 import shapely
@@ -152,12 +153,14 @@ def cell_pieces(path: Path, polygons: gpd.GeoDataFrame, source: str) -> pd.DataF
         if parts
         else pd.DataFrame(columns=["polygon", "x", "y", "population"])
     )
-    lonlat = gpd.GeoSeries(gpd.points_from_xy(cells["x"], cells["y"]), crs=crs).to_crs(4326)
+    # Coordinates transformed as arrays: a million shapely points would cost ~0.5 GB.
+    to_wgs84 = pyproj.Transformer.from_crs(pyproj.CRS.from_user_input(crs), 4326, always_xy=True)
+    lon, lat = to_wgs84.transform(cells["x"].to_numpy(float), cells["y"].to_numpy(float))
     return pd.DataFrame(
         {
             "polygon": cells["polygon"].to_numpy(dtype="int64"),
-            "lon": lonlat.x.to_numpy(),
-            "lat": lonlat.y.to_numpy(),
+            "lon": np.asarray(lon, dtype="float64"),
+            "lat": np.asarray(lat, dtype="float64"),
             "population": cells["population"].to_numpy(dtype="float64"),
         }
     )
