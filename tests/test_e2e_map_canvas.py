@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from dashboard.i18n import t
 from dashboard.map import legibility
 from dashboard.map.palette import badge_styles
 from dashboard.map.tools import tool_texts
@@ -240,6 +241,18 @@ def test_many_townships_are_drawn_on_a_canvas_with_their_hatching(
     picture = Image.open(path).convert("RGB")
     colours = {c for _, c in picture.getcolors(maxcolors=picture.width * picture.height)}
     assert (0x1A, 0x98, 0x50) in colours
+    page.context.close()
+
+
+def test_measuring_over_canvas_townships_opens_no_popup(browser: Any, tmp_path: Path) -> None:
+    page = _page(browser, tmp_path, _data(20, 25))
+    page.locator(".cp-tool a", has_text=t("maptool_measure", "zh")).click()
+    box = page.locator("#map_div").bounding_box()
+    for x, y in ((300, 300), (700, 420)):
+        page.mouse.click(box["x"] + x, box["y"] + y)
+        page.wait_for_timeout(200)
+    assert page.evaluate("() => window.cpMeasureKm") > 0
+    assert page.locator(".leaflet-popup").count() == 0
     page.context.close()
 
 

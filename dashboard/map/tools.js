@@ -14,7 +14,7 @@ var STYLE = '.cp-tile-notice{position:absolute;z-index:1000;left:50%;bottom:34px
   '.cp-tool a{width:auto!important;padding:0 8px;font-size:13px;font-weight:600;' +
   'color:#1c2b3a;white-space:nowrap}' +
   '.cp-tool a.cp-on{background:#1f4e8c;color:#fff}' +
-  '.cp-measuring .leaflet-interactive{pointer-events:none!important}' +
+  '.cp-measuring .leaflet-interactive,.cp-measuring canvas{pointer-events:none!important}' +
   '.cp-measuring{cursor:crosshair!important}' +
   '.cp-town-label{background:none;border:none;color:#1c2b3a;font-size:12px;font-weight:500;' +
   'white-space:nowrap;pointer-events:none;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff}' +
