@@ -278,4 +278,14 @@ def test_detail_layers_are_built_only_once_zoomed_in(browser: Any, tmp_path: Pat
     page.evaluate("(z) => { map_div.setZoom(z, {animate: false}); }", rules["detail"] + 0.25)
     page.wait_for_function("() => window.cpLegible.detail")
     assert page.evaluate(in_detail) > 0
+    # The circles' pane above the canvas leaves the townships their tooltips.
+    x, y = page.evaluate(
+        "() => { const c = map_div.getCenter(), p = map_div.latLngToContainerPoint(c);"
+        " const b = map_div.getContainer().getBoundingClientRect();"
+        " return [b.left + p.x + 37, b.top + p.y + 23]; }"
+    )
+    page.mouse.move(x - 3, y - 3)
+    page.mouse.move(x, y)
+    page.wait_for_selector(".leaflet-tooltip", timeout=10000)
+    assert page.locator(".leaflet-tooltip").inner_text().startswith("乡镇")
     page.context.close()
