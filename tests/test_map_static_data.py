@@ -70,3 +70,18 @@ def test_all_area_names_in_both_languages() -> None:
     ):
         assert t(f"all_area_{level}", "zh") == zh
         assert t(f"all_area_{level}", "en") == en
+
+
+def test_code_bundle_starts_the_data_fetch_before_leaflet_and_the_code() -> None:
+    bundle = static_data.code_bundle("../../app/static/mapdata/d.json")
+    fetch_at = bundle.index("fetch(u, {credentials: 'same-origin'})")
+    assert '("../../app/static/mapdata/d.json")' in bundle.split("\n", 2)[1]
+    assert fetch_at < bundle.index("Leaflet 1.9.3") < bundle.index(CODE_JS)
+    assert bundle.endswith(CODE_JS) and "sourceMappingURL" not in bundle
+    # The map loads the one file: Leaflet is in it.
+    view = view_data({"contact_points"})
+    args = component_args(
+        "{}", view, data_url="../d.json", code_url="../b.js", leaflet_in_code=True
+    )
+    assert list(args["js_links"]) == ["../b.js"]
+    assert "window.cpLoad(" in args["script"]

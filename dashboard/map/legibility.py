@@ -37,6 +37,16 @@ TOWN_MIN_PX = 40
 #: villages show at its full view as before; a province's 20,000 would be a carpet of dots.
 VILLAGE_MAX_DOTS = 3000
 
+#: From this many townships on, the township polygons and their blind-spot hatching are
+#: drawn on one canvas instead of one SVG path each.
+CANVAS_TOWNSHIPS = 0
+
+#: From this many townships on, the township polygons and their blind-spot hatching are
+#: drawn on one canvas instead of one SVG path each: a province's 1,500 paths (and ~600
+#: hatched copies) cost more to lay out, paint and restyle than one canvas; the demo city's
+#: 106 stay SVG (sharp in the exported picture, one element per township).
+CANVAS_TOWNSHIPS = 400
+
 
 def rules() -> dict[str, float]:
     """Return the rules as ``render.js`` takes them (``RULES``)."""
@@ -46,4 +56,5 @@ def rules() -> dict[str, float]:
         "radiiMinPx": RADII_MIN_PX,
         "townMinPx": TOWN_MIN_PX,
         "villageMaxDots": VILLAGE_MAX_DOTS,
+        "canvasTowns": CANVAS_TOWNSHIPS,
     }

@@ -1,10 +1,13 @@
 (function() {
 if (window.cpLoad) { return; }
 // The dataset's map data comes as a static file of the app (same origin, content-hashed, so
-// the browser may keep it): fetched once per map, then handed to `done` (cpInit's data,
-// unchanged in shape). A failure is written to the console and shown over the map.
+// the browser may keep it): fetched once per map (or taken from the fetch the page's script
+// file started, `cpPrefetch`), then handed to `done` (cpInit's data, unchanged in shape). A failure is written to the console and shown over the map.
 window.cpLoad = function(map, url, done) {
-  fetch(url, {credentials: 'same-origin'}).then(function(r) {
+  // The 地图 page's script file started this fetch before Leaflet (view.code_bundle).
+  var pre = window.cpPrefetch && window.cpPrefetch[url];
+  if (pre) { delete window.cpPrefetch[url]; }
+  (pre || fetch(url, {credentials: 'same-origin'})).then(function(r) {
     if (!r.ok) { throw new Error('HTTP ' + r.status); }
     return r.json();
   }).then(done).catch(function(e) {

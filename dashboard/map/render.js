@@ -21,6 +21,17 @@ function hatch() {
     ' stroke-opacity="0.7"/></pattern></defs></svg>';
   document.body.appendChild(d.firstChild);
 }
+// The same hatch for blind spots drawn on a canvas (a CanvasPattern as the fill).
+function hatchPattern() {
+  if (hatchPattern.p !== undefined) { return hatchPattern.p; }
+  var c = document.createElement('canvas'), g;
+  c.width = 7; c.height = 7; g = c.getContext('2d');
+  g.fillStyle = 'rgba(255,255,255,0.7)'; g.fillRect(0, 0, 0.8, 7); g.fillRect(6.2, 0, 0.8, 7);
+  var p = g.createPattern(c, 'repeat');
+  if (p && p.setTransform && window.DOMMatrix) { p.setTransform(new DOMMatrix().rotate(45)); }
+  hatchPattern.p = p;
+  return p;
+}
 window.cpTip = function(layer) {
   var p = layer.feature.properties.tip, L2 = window.cpLabels || [];
   var h = "<div class='cp-tip'><b>" + p.h + "</b>";
@@ -226,11 +237,31 @@ function villages(st, fc, inView) {
   }
   return {layer: group, update: update};
 }
+// A layer of the detail pane (circles, links), hidden below the detail zoom: built the first
+// time the map is at that zoom, not on the way to the first map.
+function lazy(st, name, inView) {
+  var group = L.layerGroup(), built = false;
+  function update(map) {
+    if (!built && map.getZoom() >= st.rules.detail) {
+      built = true;
+      var layer = make(st, name, inView);
+      if (layer) { group.addLayer(layer); }
+    }
+    return {};
+  }
+  return {layer: group, update: update};
+}
 function build(st, name, inView) {
+  if (PANES[name] === 'cpDetail') { return lazy(st, name, inView); }
+  return make(st, name, inView);
+}
+function make(st, name, inView) {
   var d = st.d, lay = d.layers, fc = lay[name === 'blind_spots' ? 'townships' : name];
   if (!fc || !fc.features.length) { return null; }
   var o = {filter: inView};
   if (PANES[name]) { o.pane = PANES[name]; }
+  // Many townships: their polygons and hatching on one canvas (legibility.CANVAS_TOWNSHIPS).
+  var areas = st.canvas ? (st.areas || (st.areas = L.canvas({padding: 0.3}))) : null;
   if (name === 'townships') {
     o.style = function(f) {
       var s = f.properties.style, c = st.fills ? st.fills[f.properties.i] : null;
@@ -238,11 +269,14 @@ function build(st, name, inView) {
         color: s.color, weight: s.weight, opacity: s.opacity});
     };
     o.onEachFeature = bind;
+    if (areas) { o.renderer = areas; }
   } else if (name === 'blind_spots') {
     o.filter = function(f) { return f.properties.b && inView(f); };
     o.interactive = false;
+    if (areas) { o.renderer = areas; }
+    var hatchFill = areas ? hatchPattern() : 'url(#cp-hatch)';
     o.style = function() {
-      return thinStyle(st, {fillColor: 'url(#cp-hatch)', fillOpacity: 1, color: '__BLIND__',
+      return thinStyle(st, {fillColor: hatchFill, fillOpacity: 1, color: '__BLIND__',
         weight: 1.6, opacity: 0.95});
     };
   } else if (name === 'counties') {
@@ -270,9 +304,15 @@ function build(st, name, inView) {
   } else if (name === 'villages') {
     return villages(st, fc, inView);
   } else if (name === 'collection_sites') {
+    // With a province's townships, its ~900 sites go on their canvas too (drawn above
+    // them). One canvas, not one per pane: the top canvas would take every mouse event and
+    // the townships below it would lose their tooltips.
+    var dots = areas;
     o.pointToLayer = function(f, latlng) {
       var m = dot('o', '__SITE__', '__ORPHAN__', 4, true)(f, latlng);
-      m.options.pane = o.pane; return m;
+      m.options.pane = o.pane;
+      if (dots) { m.options.renderer = dots; }
+      return m;
     };
     o.onEachFeature = bind;
   } else if (name === 'homes') {
@@ -322,7 +362,8 @@ window.cpInit = function(map, d) {
     if (!map.getPane(name)) { map.createPane(name).style.zIndex = 410 + 10 * k; }
   });
   map._cp = {d: d, groups: [], key: null, bounds: null, fills: null, towns: null,
-    rules: zoomRules(d), thin: false, outlined: [], dynamic: []};
+    rules: zoomRules(d), thin: false, outlined: [], dynamic: [],
+    canvas: towns.length >= RULES.canvasTowns};
   window.cpZoomRules = map._cp.rules;
   if (d.bounds) { map.fitBounds(d.bounds, {padding: PAD, animate: false}); }
   map.on('zoomend moveend', function() { refresh(map); });
@@ -368,5 +409,8 @@ window.cpView = function(map, v) {
   st.bounds = b;
   refresh(map);
   window.cpDrawSeq = (window.cpDrawSeq || 0) + 1;
+  // What was drawn, whatever the renderer (tests, bench/ui.py): townships in view and how.
+  window.cpDrawn = {seq: window.cpDrawSeq, townships: st.towns ? st.towns.getLayers().length : 0,
+    renderer: st.canvas ? 'canvas' : 'svg'};
 };
 })();

@@ -14,7 +14,7 @@ var STYLE = '.cp-tile-notice{position:absolute;z-index:1000;left:50%;bottom:34px
   '.cp-tool a{width:auto!important;padding:0 8px;font-size:13px;font-weight:600;' +
   'color:#1c2b3a;white-space:nowrap}' +
   '.cp-tool a.cp-on{background:#1f4e8c;color:#fff}' +
-  '.cp-measuring .leaflet-interactive{pointer-events:none!important}' +
+  '.cp-measuring .leaflet-interactive,.cp-measuring canvas{pointer-events:none!important}' +
   '.cp-measuring{cursor:crosshair!important}' +
   '.cp-town-label{background:none;border:none;color:#1c2b3a;font-size:12px;font-weight:500;' +
   'white-space:nowrap;pointer-events:none;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff}' +
@@ -197,16 +197,22 @@ function overlaps(a, b) {
   return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 }
 function declutter(map) {
+  // Reads and writes apart: every label reset, then every box read (one layout for all),
+  // then the labels placed; reading a box after each move laid the page out once per label.
   var pane = map.getPanes().markerPane;
+  var spans = [].slice.call(pane.querySelectorAll('.cp-county-label span'));
+  spans.forEach(function(s) {
+    s.style.position = 'relative'; s.style.left = '0px'; s.style.top = '0px';
+    s.style.visibility = '';
+  });
   var badges = [].slice.call(pane.querySelectorAll('.cp-badge')).map(function(e) {
     return e.getBoundingClientRect();
   });
+  var rects = spans.map(function(s) { return s.getBoundingClientRect(); });
   var OFF = [[0, 0], [0, -26], [0, 26], [-1, 0], [1, 0], [0, -44], [0, 44]];
   var placed = [];  // a label clear of badges and of the labels placed before it, or hidden
-  [].slice.call(pane.querySelectorAll('.cp-county-label span')).forEach(function(s) {
-    s.style.position = 'relative'; s.style.left = '0px'; s.style.top = '0px';
-    s.style.visibility = '';
-    var r = s.getBoundingClientRect();
+  spans.forEach(function(s, i) {
+    var r = rects[i];
     for (var k = 0; k < OFF.length; k++) {
       var dx = OFF[k][0] * (r.width / 2 + 16), dy = OFF[k][1];
       var box = {left: r.left + dx - 2, right: r.right + dx + 2, top: r.top + dy - 2,

@@ -334,6 +334,7 @@ def component_args(
     data_url: str = "",
     code_url: str = "",
     search_url: str = "",
+    leaflet_in_code: bool = False,
 ) -> dict[str, Any]:
     """Return the arguments streamlit-folium's component takes (its ``st_folium`` call's).
 
@@ -341,11 +342,14 @@ def component_args(
     map; ``feature_group`` carries the view. With ``data_url`` (the dataset's static file)
     the script carries only that URL, not the data: every rerun re-sends the arguments.
     With ``code_url`` (:data:`CODE_JS` as a static file) the code is loaded after Leaflet
-    instead of travelling in the script. ``search_url``: see :func:`base_script`.
+    instead of travelling in the script. ``search_url``: see :func:`base_script`. With
+    ``leaflet_in_code`` the code file holds Leaflet too
+    (:func:`dashboard.map.static_data.code_bundle`): it is the only
+    script loaded.
     """
     js_links, css_links = leaflet_links(static_base)
     if code_url:
-        js_links.append(code_url)
+        js_links = [code_url] if leaflet_in_code else [*js_links, code_url]
     # Tuples, not lists: Streamlit checks every list or dict argument for a data frame,
     # which imports pandas (~0.6 s) on the way to the first map.
     return {

@@ -16,9 +16,9 @@ from dashboard.map.cache import dataset_map
 from dashboard.map.legend import legend_html
 from dashboard.map.palette import MEASURES, ROAD_MEASURES
 from dashboard.map.pipeline import AreaFigures, map_view
-from dashboard.map.static_data import publish
+from dashboard.map.static_data import code_bundle, publish
 from dashboard.map.tiles import TileProblem, basemap_choices, tile_spec
-from dashboard.map.view import CODE_JS, LAYERS, component_args, draw, view_data
+from dashboard.map.view import LAYERS, component_args, draw, view_data
 from dashboard.services import data as services
 from dashboard.styles import dataset_badge
 
@@ -171,14 +171,17 @@ def render() -> None:
     # background; a warm start loads nothing for it). The data travels once, as a static
     # file too; the arguments carry the URLs and the view.
     search_index.publish(dataset_id, lambda: services.dataset_by_id(dataset_id).city)
+    data_url = publish(data.data_js)
     args = component_args(
         data.data_js,
         view,
         basemap,
         key,
-        data_url=publish(data.data_js),
-        code_url=publish(CODE_JS, suffix=".js"),
+        data_url=data_url,
+        # Leaflet and the map's code in one file that starts fetching the data first.
+        code_url=publish(code_bundle(data_url), suffix=".js"),
         search_url=search_index.index_url(dataset_id),
+        leaflet_in_code=True,
     )
     if basemap == "reference":
         from dashboard.map.reference import reference_data, reference_script
