@@ -44,6 +44,10 @@ _APP_TEXT: dict[str, tuple[str, str]] = {
     "all_area_province": ("全省", "Whole province"),
     "all_area_city": ("全市", "Whole city"),
     "all_area_county": ("全县", "Whole county"),
+    # The same as a qualifier ("the province-wide rate"): review texts and metrics.
+    "area_wide_province": ("全省", "province-wide"),
+    "area_wide_city": ("全市", "city-wide"),
+    "area_wide_county": ("全县", "county-wide"),
     "demo_province_name": ("示例省（虚构）", "Demo province (fictional)"),
     "error_data": ("数据有问题，无法继续：", "The data cannot be used:"),
     "error_analysis": ("分析无法完成：", "The analysis could not run:"),
