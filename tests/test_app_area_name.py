@@ -56,3 +56,14 @@ def test_province_data_page_names_the_province(monkeypatch: pytest.MonkeyPatch) 
     at = AppTest.from_file(page, default_timeout=TIMEOUT).run()
     assert at.button(key=state.DATA_BACK_TO_DEMO).label == "返回示例市"
     assert t("demo_city_name", "zh") in " ".join(m.value for m in at.markdown)
+
+
+def test_province_review_page_has_no_demo_city_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo city's two-year records name its own points: not offered for the province."""
+    monkeypatch.setenv(services.DEMO_ENV, "province")
+    page = str(APP.parent / "views" / "review.py")
+    at = AppTest.from_file(page, default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [i.value for i in at.info] == [t("review_no_records", "zh")]
+    captions = " ".join(c.value for c in at.caption)
+    assert t("review_source_demo", "zh") not in captions and "示例市" not in captions

@@ -39,7 +39,7 @@ def test_preview_arguments_carry_the_url_not_the_data(city: Any) -> None:
     script = args["script"]
     assert town not in script and "window.cpLoad(" in script
     assert len(script) + len(args["feature_group"]) < 20_000  # the view (whole-area fit)
-    (url,) = [u for u in script.split('"') if u.endswith(".json")]
+    url = next(u for u in script.split('"') if "/mapdata/" in u and u.endswith(".json"))
     data = json.loads(_file(url).read_text(encoding="utf-8"))
     assert len(data["layers"]["townships"]["features"]) == len(city.townships)
     assert town in json.dumps(data, ensure_ascii=False)  # the data is in the file

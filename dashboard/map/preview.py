@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard.i18n import Lang
+from dashboard.map import search_index
 from dashboard.map.static_data import publish
 from dashboard.map.view import CODE_JS, component_args, js_json, map_data, view_data
 
@@ -53,10 +54,13 @@ def preview_args(
         Map height in pixels.
     """
     data_js, bounds = _preview_data(dataset_id, lang, tuple(sorted(radii.items())), city)
+    # The map's tools come with its code: its search box gets the checked data's places.
+    search_index.publish(dataset_id, lambda: city)
     return component_args(
         data_js,
         view_data(PREVIEW_LAYERS, bounds=bounds),
         height=height,
         data_url=publish(data_js),
         code_url=publish(CODE_JS, suffix=".js"),
+        search_url=search_index.index_url(dataset_id),
     )
