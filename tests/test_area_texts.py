@@ -139,3 +139,28 @@ def test_brief_names_the_area(
         assert REVIEW_HEADING in text, fmt
         assert f"{zh}意见采纳率27.3%" in text, fmt  # the review section
         assert other not in text, fmt
+
+
+def test_review_page_on_a_province(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page's metric and findings say 全省 for a province-level dataset in use."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import state
+    from dashboard.services import data as services
+    from dashboard.services.review import Records
+    from tests.support.e2e import APP
+
+    monkeypatch.setenv("COVERAGE_PLANNER_WORKSPACE", str(tmp_path / "ws.gpkg"))
+    dataset = services.Dataset("u-province-test", _as_province(load_demo_city(), 3))
+    page = str(APP.parent / "views" / "review.py")
+    at = AppTest.from_file(page, default_timeout=300)
+    at.session_state[state.USER_DATASET] = dataset
+    at.session_state[state.REVIEW_RECORDS] = Records(
+        load_demo_records(), "运行记录.xlsx", "d1", dataset.id
+    )
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["全省意见采纳率"] == "27.3%" and "全市意见采纳率" not in metrics
+    lists = " ".join(h.proto.body for h in at.get("html") if "class='cp-review'" in h.proto.body)
+    assert "远低于全省" in lists and "全市" not in lists
