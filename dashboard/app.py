@@ -157,6 +157,8 @@ def main() -> None:
     styles.inject(presenting, current_lang())
     if not presenting:
         _sidebar(user)
+    if not _static_writable():
+        return
     if nav is map_page:
         timing.mark("app: page start")
         nav.run()
@@ -167,6 +169,26 @@ def main() -> None:
     else:
         warmup.wait()  # the other pages import pandas, folium, ...: not concurrently
         nav.run()
+
+
+def _static_writable() -> bool:
+    """Whether the app can write its map data (dashboard/static); else say so in Chinese.
+
+    The map data, search lists and extracted tiles are files the app writes and Streamlit
+    serves (docs/operations.md, "Static files"); a read-only folder would otherwise end in
+    a traceback on the first map.
+    """
+    from analysis.errors import AnalysisError
+    from dashboard.map.static_data import check_writable
+
+    try:
+        check_writable()
+    except AnalysisError as exc:
+        from dashboard.ui import show_domain_error
+
+        show_domain_error(exc)
+        return False
+    return True
 
 
 #: The pages in navigation order: view file and URL (nav_<url> the title), Material icon.

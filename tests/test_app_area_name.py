@@ -40,3 +40,30 @@ def test_province_reads_whole_province(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert not at.exception, [e.value for e in at.exception]
     text = " ".join(m.value for m in at.markdown)
     assert "全省：农村" in text and "全市：农村" not in text
+
+
+def test_province_data_page_names_the_province(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 数据 page's badge and its back button name the demo in use (示例省, not 示例市)."""
+    monkeypatch.setenv(services.DEMO_ENV, "province")
+    page = str(APP.parent / "views" / "data.py")
+    at = AppTest.from_file(page, default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = " ".join(m.value for m in at.markdown)
+    assert t("demo_province_name", "zh") in text and t("demo_city_name", "zh") not in text
+    button = at.button(key=state.DATA_BACK_TO_DEMO)
+    assert button.label == t("data_back_to_demo_province", "zh") == "返回示例省"
+    monkeypatch.setenv(services.DEMO_ENV, "city")
+    at = AppTest.from_file(page, default_timeout=TIMEOUT).run()
+    assert at.button(key=state.DATA_BACK_TO_DEMO).label == "返回示例市"
+    assert t("demo_city_name", "zh") in " ".join(m.value for m in at.markdown)
+
+
+def test_province_review_page_has_no_demo_city_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo city's two-year records name its own points: not offered for the province."""
+    monkeypatch.setenv(services.DEMO_ENV, "province")
+    page = str(APP.parent / "views" / "review.py")
+    at = AppTest.from_file(page, default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [i.value for i in at.info] == [t("review_no_records", "zh")]
+    captions = " ".join(c.value for c in at.caption)
+    assert t("review_source_demo", "zh") not in captions and "示例市" not in captions

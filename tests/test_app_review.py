@@ -49,7 +49,7 @@ def test_demo_page_shows_the_speech_facts(workspace: Path) -> None:
     at = _review_page()
     assert at.title[0].value == t("review_title", "zh")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics[t("review_metric_rate", "zh")] == "27.3%"
+    assert metrics[t("review_metric_rate", "zh", whole="全市")] == "27.3%"
     adjust, commend = _lists(at)
     home = adjust.split("DBZJ01")[1].split("</tr>")[0]
     assert "学习类8次" in home and "参与基层治理" in home and "仅2次" in home

@@ -46,7 +46,7 @@ def test_no_formula_in_any_workbook(written: list[Path]) -> None:
             assert "'" + name in texts, name
     overview = {r[0]: r[1] for r in load_workbook(books[0])["方案概况"].iter_rows(values_only=True)}
     assert overview["方案"] == "'" + LINK
-    assert overview["城市"] == "'" + LINK
+    assert overview["地区"] == "'" + LINK  # the area: city, province or county
     assert overview["编制人"] == "'@SUM(1)"
 
 

@@ -31,6 +31,7 @@ from analysis.review.api import ReviewResult, review_points
 from analysis.review.files import write_review
 from analysis.review.tables import point_layers
 from analysis.standards.load import load_standards
+from geodata.admin.codes import area_name_zh
 from geodata.city import CityData
 from geodata.errors import GeodataError, Problem
 from geodata.spreadsheet_safety import neutralise_frame
@@ -132,5 +133,6 @@ def _summary(result: ReviewResult) -> str:
     window = f"{result.window[0]}至{result.window[-1]}" if result.window else "无记录"
     return (
         f"运行评估（{window}）：点位 {len(result.ranking)} 个，表彰 {len(result.commend)} 个，"
-        f"调整 {len(result.adjust)} 个；全市意见采纳率 {result.city_adoption_rate:.1%}"
+        f"调整 {len(result.adjust)} 个；{area_name_zh(result.area_level)}意见采纳率 "
+        f"{result.city_adoption_rate:.1%}"
     )

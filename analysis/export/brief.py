@@ -44,6 +44,7 @@ from analysis.export.notes import (
 from analysis.export.numbers import clean, fmt_delta, fmt_value, is_share
 from analysis.localtime import to_local
 from analysis.review.api import ReviewResult
+from geodata.admin.codes import area_name_zh, frame_area_level
 
 BRIEF_TITLE = "基层立法联系点布局方案简报"
 HEADINGS: dict[str, str] = {
@@ -364,7 +365,7 @@ def summary_text(bundle: ExportBundle) -> str:
         ok_after = int(counties["compliant"].astype(bool).sum())
         prior = bundle.counties_before
         ok_before = int(prior["compliant"].astype(bool).sum()) if "compliant" in prior else None
-        head = f"全市{len(counties)}个县区中，"
+        head = f"{area_name_zh(frame_area_level(towns))}{len(counties)}个县区中，"
         rule = f"“{rule_text(bundle.county_minimums or DEFAULT_MINIMUMS)}”"
         if ok_before is None or not changed:
             parts.append(f"{head}达到{rule}要求的有{ok_after}个。")

@@ -1,8 +1,9 @@
 """The brief's section on the performance review (七、运行评估), when records exist.
 
-A paragraph (window, city adoption rate, how many points are commended and to adjust), one
-line summing up the standards check, and the two lists with each point's reasons. Both
-renderers print these strings (:mod:`analysis.export.brief_docx`, :mod:`brief_pdf`).
+A paragraph (window, adoption rate of the whole area (全省/全市/全县), how many points are
+commended and to adjust), one line summing up the standards check, and the two lists with
+each point's reasons. Both renderers print these strings
+(:mod:`analysis.export.brief_docx`, :mod:`brief_pdf`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 
 from analysis.review.api import ReviewResult
 from analysis.review.reasons import CHECK_ZH
+from geodata.admin.codes import area_name_zh
 
 REVIEW_HEADING = "七、运行评估"
 REVIEW_COLUMNS: tuple[str, ...] = ("编号", "名称", "县区", "理由")
@@ -48,7 +50,7 @@ def review_brief(result: ReviewResult | None) -> ReviewBrief | None:
     rate_text = f"{rate:.1%}" if rate == rate else "—"
     summary = (
         f"按{result.window[0]}至{result.window[-1]}的运行记录，对{n_points}个基层立法联系点和"
-        f"{n_homes}个代表之家进行评估：全市意见采纳率{rate_text}；建议表彰{len(commend)}个，"
+        f"{n_homes}个代表之家进行评估：{area_name_zh(result.area_level)}意见采纳率{rate_text}；建议表彰{len(commend)}个，"
         f"作用发挥不明显或未达建设标准、需调整{len(adjust)}个（理由见下表）。"
     )
     std = result.standards

@@ -22,7 +22,8 @@ POINT_LAYERS: tuple[str, ...] = ("contact_points", "collection_sites", "homes")
 #: Every exported layer, in export order.
 EXPORT_LAYERS: tuple[str, ...] = ("townships", "villages", *POINT_LAYERS)
 #: Keys of ``ExportBundle.meta`` that the writers read by name (times already local text).
-META_CITY = "城市"
+#: The area's name ("地区": a city, a province or a county, as the data page calls it).
+META_CITY = "地区"
 META_AUTHOR = "编制人"
 META_CREATED = "创建时间"
 META_UPDATED = "更新时间"

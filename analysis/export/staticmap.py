@@ -22,7 +22,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from analysis.export.fonts import SC_FAMILY, find_cjk_font
 from analysis.export.labels import STATUS_ZH, TYPE_ZH
-from analysis.export.model import ExportBundle
+from analysis.export.model import META_CITY, ExportBundle
 
 #: Coverage classes: (upper bound exclusive, colour, label).
 COVERAGE_CLASSES: tuple[tuple[float, str, str], ...] = (
@@ -95,7 +95,7 @@ def render_map(
     if label_townships is None:
         label_townships = len(towns) <= MAX_TOWNSHIP_LABELS
     if title is None:
-        city = bundle.meta.get("城市", "")
+        city = bundle.meta.get(META_CITY, "")
         title = f"{city} · {bundle.title}" if city else bundle.title
     # A bare Figure (no pyplot) and fonts given per text (no rcParams change): no global
     # state, so the dashboard's sessions can render maps in parallel threads.

@@ -34,6 +34,7 @@ from analysis.review.tables import (
     window_quarters,
 )
 from analysis.standards.load import Standards, load_standards
+from geodata.admin.codes import frame_area_level
 from geodata.city import CityData
 
 #: Columns of :attr:`ReviewResult.findings`.
@@ -67,6 +68,9 @@ class ReviewResult:
         Adopted / collected over every contact point in the window.
     window
         The quarters reviewed, oldest first (empty without records).
+    area_level
+        What the whole area is (``"province"``, ``"city"``, ``"county"``,
+        :func:`geodata.admin.codes.area_level`): the adoption rate is 全省, 全市 or 全县.
     """
 
     ranking: pd.DataFrame
@@ -76,6 +80,7 @@ class ReviewResult:
     findings: pd.DataFrame
     city_adoption_rate: float
     window: tuple[str, ...]
+    area_level: str = "city"
 
     @property
     def commend(self) -> pd.DataFrame:
@@ -134,6 +139,7 @@ def review_points(
     standards: Standards | None = None,
     *,
     homes: pd.DataFrame | None = None,
+    area_level: str | None = None,
 ) -> ReviewResult:
     """Review every contact point and representative home of ``city`` on ``records``.
 
@@ -149,6 +155,9 @@ def review_points(
         Planning standards (``[rooms]`` and ``[review]``); default ``standards.toml``.
     homes
         The home layer, when ``city`` is a contact point layer.
+    area_level
+        What the whole area is; default: from the townships' county codes and names
+        (:func:`geodata.admin.codes.frame_area_level`), or the points' alone.
     """
     std = standards or load_standards()
     r = std.review
@@ -173,7 +182,10 @@ def review_points(
     cps = [s for s in summaries if s["point_layer"] == "contact_points"]
     total = sum(s["collected"] for s in cps)
     city_rate = sum(s["adopted"] for s in cps) / total if total else math.nan
-    rows, findings, checks = _judge(summaries, with_records, std, city_rate)
+    if area_level is None:
+        area_level = frame_area_level(city.townships if isinstance(city, CityData) else city)
+    level = area_level
+    rows, findings, checks = _judge(summaries, with_records, std, city_rate, level)
     ranking = _ranked(pd.DataFrame(rows))
     return ReviewResult(
         ranking=ranking,
@@ -183,11 +195,16 @@ def review_points(
         findings=pd.DataFrame(findings, columns=list(FINDING_COLUMNS)),
         city_adoption_rate=city_rate,
         window=window,
+        area_level=level,
     )
 
 
 def _judge(
-    summaries: list[dict[str, Any]], with_records: set[str], std: Standards, city_rate: float
+    summaries: list[dict[str, Any]],
+    with_records: set[str],
+    std: Standards,
+    city_rate: float,
+    level: str,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     rows, findings, checks = [], [], []
     ident = ("point_id", "point_layer", "name", "county")
@@ -197,10 +214,11 @@ def _judge(
         found: list[Finding] = []
         verdict = "no_records"
         if s["point_id"] in with_records:
-            found = role_findings(s, std, city_rate) + standard_findings(s, point_checks, std)
+            found = role_findings(s, std, city_rate, level)
+            found += standard_findings(s, point_checks, std)
             role = [f for f in found if REASON_KIND[f[0]] == "role"]
             adjust = bool(role) or (bool(found) and std.review.standards_on_adjustment_list)
-            praise = [] if found else commend_findings(s, std, city_rate)
+            praise = [] if found else commend_findings(s, std, city_rate, level)
             verdict = "adjust" if adjust else "commend" if praise else "ok"
             found = found if found else praise
         for code, params in found:

@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from geodata.admin.codes import area_name_zh
+
 #: "role": the point's work (作用发挥); "standard": room, staff, activity minimums;
 #: "commend": why it is commended.
 ReasonKind = Literal["role", "standard", "commend"]
 
 REASON_ZH: dict[str, str] = {
     "silent": "连续{quarters}个季度未收集到立法意见",
-    "low_adoption": "意见采纳率{rate:.0%}，远低于全市{city:.0%}",
+    "low_adoption": "意见采纳率{rate:.0%}，远低于{whole}{city:.0%}",
     "no_feedback": "收集意见{collected}条，仅反馈{answered}条（{share:.0%}）",
     "room_small": "场所面积{area:g}平方米，低于{minimum:g}平方米",
     "staff_short": "专职联络员{staff:g}名，应不少于{minimum:g}名",
@@ -27,7 +29,7 @@ REASON_ZH: dict[str, str] = {
     "governance_low": "参与基层治理（议事、调解）的活动仅{governance}次（{share:.0%}）",
     "inactive": "近一年未开展活动",
     "top_adoption": (
-        "意见采纳率{rate:.0%}，不低于全市{city:.0%}（收集{collected}条、采纳{adopted}条）"
+        "意见采纳率{rate:.0%}，不低于{whole}{city:.0%}（收集{collected}条、采纳{adopted}条）"
     ),
     "regular": "近{quarters}个季度每季度均有意见收集",
     "full_feedback": "意见反馈率{share:.0%}",
@@ -68,11 +70,15 @@ LAYER_ZH: dict[str, str] = {"contact_points": "基层立法联系点", "homes": 
 
 
 def reason_text(code: str, params: Mapping[str, Any]) -> str:
-    """The Chinese sentence of one finding (the code itself when unknown)."""
+    """The Chinese sentence of one finding (the code itself when unknown).
+
+    ``{whole}`` (the adoption findings) is the area the rate is compared with, named by
+    the finding's ``level`` parameter (全省 / 全市 / 全县; 全市 without it).
+    """
     template = REASON_ZH.get(code)
     if template is None:
         return code
     try:
-        return template.format(**params)
+        return template.format(**params, whole=area_name_zh(str(params.get("level", ""))))
     except (KeyError, ValueError):  # a finding without its figures: say what it is
         return template.split("{")[0] or code

@@ -24,8 +24,13 @@ def _known(value: Any) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
-def role_findings(s: Mapping[str, Any], std: Standards, city_rate: float) -> list[Finding]:
-    """Why a point's role is not evident (作用发挥不明显)."""
+def role_findings(
+    s: Mapping[str, Any], std: Standards, city_rate: float, level: str = "city"
+) -> list[Finding]:
+    """Why a point's role is not evident (作用发挥不明显).
+
+    ``level`` (province, city, county) names the whole area ``city_rate`` is taken over.
+    """
     r = std.review
     out: list[Finding] = []
     collected, adopted, answered = s["collected"], s["adopted"], s["answered"]
@@ -38,7 +43,7 @@ def role_findings(s: Mapping[str, Any], std: Standards, city_rate: float) -> lis
             and _known(city_rate)
             and rate < r.adoption_ratio_below * city_rate
         ):
-            out.append(("low_adoption", {"rate": rate, "city": city_rate}))
+            out.append(("low_adoption", {"rate": rate, "city": city_rate, "level": level}))
     if collected > 0 and _share(answered, collected) < r.feedback_share_below:
         share = _share(answered, collected)
         out.append(("no_feedback", {"collected": collected, "answered": answered, "share": share}))
@@ -135,7 +140,9 @@ def standard_findings(
     return out
 
 
-def commend_findings(s: Mapping[str, Any], std: Standards, city_rate: float) -> list[Finding]:
+def commend_findings(
+    s: Mapping[str, Any], std: Standards, city_rate: float, level: str = "city"
+) -> list[Finding]:
     """Why a point is commended; empty when it is not."""
     r = std.review
     if s["point_layer"] == "contact_points":
@@ -153,7 +160,13 @@ def commend_findings(s: Mapping[str, Any], std: Standards, city_rate: float) -> 
         return [
             (
                 "top_adoption",
-                {"rate": rate, "city": city_rate, "collected": collected, "adopted": adopted},
+                {
+                    "rate": rate,
+                    "city": city_rate,
+                    "collected": collected,
+                    "adopted": adopted,
+                    "level": level,
+                },
             ),
             ("regular", {"quarters": r.commend_active_quarters}),
             ("full_feedback", {"share": feedback}),

@@ -39,4 +39,9 @@ STORE_PROBLEM_TEXT: dict[str, tuple[str, str]] = {
         "迁移的来源和目标是同一个方案库。",
         "The source and the target of the migration are the same store.",
     ),
+    # The app writes its map data and search lists into dashboard/static (static_data.py).
+    "static_not_writable": (
+        "本程序无法在文件夹 {folder} 中写入地图数据（{reason}），地图无法显示。请管理员让运行本程序的账户对该文件夹有写权限（见 docs/operations.md“静态文件”一节），然后刷新页面。",
+        'The app cannot write its map data in the folder {folder} ({reason}), so no map can be shown. Ask the administrator to make the folder writable by the account running the app (docs/operations.md, "Static files"), then reload the page.',
+    ),
 }

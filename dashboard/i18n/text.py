@@ -44,6 +44,10 @@ _APP_TEXT: dict[str, tuple[str, str]] = {
     "all_area_province": ("全省", "Whole province"),
     "all_area_city": ("全市", "Whole city"),
     "all_area_county": ("全县", "Whole county"),
+    # The same as a qualifier ("the province-wide rate"): review texts and metrics.
+    "area_wide_province": ("全省", "province-wide"),
+    "area_wide_city": ("全市", "city-wide"),
+    "area_wide_county": ("全县", "county-wide"),
     "demo_province_name": ("示例省（虚构）", "Demo province (fictional)"),
     "error_data": ("数据有问题，无法继续：", "The data cannot be used:"),
     "error_analysis": ("分析无法完成：", "The analysis could not run:"),
@@ -309,6 +313,7 @@ _APP_TEXT: dict[str, tuple[str, str]] = {
     "data_check": ("检查数据", "Check data"),
     "data_use": ("使用这些数据", "Use this data"),
     "data_back_to_demo": ("返回示例市", "Back to the demo city"),
+    "data_back_to_demo_province": ("返回示例省", "Back to the demo province"),
     "data_no_townships": ("请至少上传乡镇(街道)边界。", "Upload at least the township boundaries."),
     "data_ok": ("检查通过：{n} 个图层可用。", "Check passed: {n} layer(s) usable."),
     "data_failed": (
@@ -331,6 +336,7 @@ _APP_TEXT: dict[str, tuple[str, str]] = {
     "data_warnings": ("{n} 条提示（不影响使用）", "{n} warning(s) (data still usable)"),
     "data_in_use": ("已切换到上传的数据。", "Now using the uploaded data."),
     "data_back_done": ("已返回示例市。", "Back to the demo city."),
+    "data_back_done_province": ("已返回示例省。", "Back to the demo province."),
     "data_preview": ("预览", "Preview"),
     "data_layer_rows": ("{layer}：{n} 条", "{layer}: {n} rows"),
     "problems_title": ("问题清单", "Problems"),

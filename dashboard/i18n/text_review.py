@@ -2,7 +2,8 @@
 
 Part of :data:`dashboard.i18n.text.TEXT`. The ``review_reason_<code>`` sentences say the
 findings of :mod:`analysis.review.rules` (same codes and parameters as
-:data:`analysis.review.reasons.REASON_ZH`).
+:data:`analysis.review.reasons.REASON_ZH`); ``{whole}`` is the ``area_wide_<level>`` text of
+the finding's ``level`` parameter (the whole province, city or county).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ _REASONS: dict[str, tuple[str, str]] = {
         "no legislative opinion collected in the last {quarters} quarters",
     ),
     "review_reason_low_adoption": (
-        "意见采纳率{rate:.0%}，远低于全市{city:.0%}",
-        "adoption rate {rate:.0%}, far below the city's {city:.0%}",
+        "意见采纳率{rate:.0%}，远低于{whole}{city:.0%}",
+        "adoption rate {rate:.0%}, far below the {whole} rate of {city:.0%}",
     ),
     "review_reason_no_feedback": (
         "收集意见{collected}条，仅反馈{answered}条（{share:.0%}）",
@@ -54,8 +55,8 @@ _REASONS: dict[str, tuple[str, str]] = {
     ),
     "review_reason_inactive": ("近一年未开展活动", "no activity in the last year"),
     "review_reason_top_adoption": (
-        "意见采纳率{rate:.0%}，不低于全市{city:.0%}（收集{collected}条、采纳{adopted}条）",
-        "adoption rate {rate:.0%}, at least the city's {city:.0%} ({collected} collected, {adopted} adopted)",
+        "意见采纳率{rate:.0%}，不低于{whole}{city:.0%}（收集{collected}条、采纳{adopted}条）",
+        "adoption rate {rate:.0%}, at least the {whole} rate of {city:.0%} ({collected} collected, {adopted} adopted)",
     ),
     "review_reason_regular": (
         "近{quarters}个季度每季度均有意见收集",
@@ -108,7 +109,8 @@ REVIEW_TEXT: dict[str, tuple[str, str]] = {
         "Records: the demo city's (fictional) 2024-2025 records.",
     ),
     "review_source_upload": ("记录：上传的 {name}", "Records: uploaded {name}"),
-    "review_metric_rate": ("全市意见采纳率", "City adoption rate"),
+    # {whole}: area_wide_<level> (全省 / 全市 / 全县), by what the data covers.
+    "review_metric_rate": ("{whole}意见采纳率", "Adoption rate, {whole}"),
     "review_metric_rate_help": (
         "{start}至{end}：收集 {collected} 条，采纳 {adopted} 条。",
         "{start} to {end}: {collected} collected, {adopted} adopted.",

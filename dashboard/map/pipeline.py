@@ -234,11 +234,9 @@ def _figures(city: Any, towns: Any, result: Any, bounds: list[list[float]]) -> A
 
 def city_area_level(city: Any) -> str:
     """What a dataset's whole area is (``"province"``, ``"city"``, ``"county"``)."""
-    from geodata.admin.codes import area_level
+    from geodata.admin.codes import frame_area_level
 
-    towns = city.townships
-    codes = towns["county_code"].tolist() if "county_code" in towns.columns else []
-    return area_level(codes, towns["county"].tolist())
+    return frame_area_level(city.townships)
 
 
 def _coverage_share(result: Any, county: str) -> float | None:

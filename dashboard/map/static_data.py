@@ -14,7 +14,15 @@ last, so the data now downloads while Leaflet and the code are evaluated.
 
 The name is the data's BLAKE2b digest (128 bits): a new dataset, language or layer set is a
 new file; the same data is never written twice. The URL is unguessable without the data,
-as Streamlit's static files are served without a session.
+as Streamlit's static files are served without a session (docs/operations.md, "Static
+files": what this exposes and how an office with accounts puts it behind its proxy).
+
+Several server processes may share the folder: a file is written under a temporary name of
+its own (process id) and renamed over its final name (atomic on one file system; the same
+name always holds the same content), a file in use is touched so that another process's
+pruning keeps it, and a file pruned by another process meanwhile is skipped. A folder the
+app cannot write is reported once, in Chinese, by :func:`check_writable`
+(``static_not_writable``) instead of a traceback on the first map.
 """
 
 from __future__ import annotations
@@ -25,7 +33,9 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
+from analysis.errors import AnalysisError
 from dashboard.map.view import CODE_JS, LEAFLET_JS, js_json
+from geodata.errors import Problem
 
 #: Where the files are written (served at ``<base>/app/static/mapdata/``).
 MAPDATA_DIR = Path(__file__).resolve().parents[1] / "static" / "mapdata"
@@ -37,6 +47,47 @@ MAX_FILES = 64
 
 _LOCK = threading.Lock()
 _KNOWN: dict[tuple[int, int, str], str] = {}
+#: The served folder the app writes into (map data, search lists, extracted tiles).
+STATIC_DIR = MAPDATA_DIR.parent
+#: Folders found writable by :func:`check_writable` (checked once per process).
+_WRITABLE: set[str] = set()
+
+
+def not_writable(folder: Path, exc: OSError) -> AnalysisError:
+    """The domain error of a static folder the app cannot write (``static_not_writable``)."""
+    reason = exc.strerror or type(exc).__name__
+    return AnalysisError(
+        [
+            Problem(
+                code="static_not_writable",
+                message=(
+                    f"The app cannot write its static files in {folder} ({reason}); "
+                    "make the folder writable by the account that runs the app."
+                ),
+                value=str(folder),
+                params={"folder": str(folder), "reason": reason},
+            )
+        ]
+    )
+
+
+def check_writable(folder: Path | None = None) -> None:
+    """Raise :class:`AnalysisError` (``static_not_writable``) unless ``folder`` is writable.
+
+    ``folder`` defaults to :data:`STATIC_DIR`. A real write and removal of a probe file
+    (``os.access`` says yes to root on a read-only mount); once per folder and process.
+    """
+    folder = STATIC_DIR if folder is None else folder
+    if str(folder) in _WRITABLE:
+        return
+    probe = folder / f".write-probe.{os.getpid()}.{threading.get_ident()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise not_writable(folder, exc) from exc
+    _WRITABLE.add(str(folder))
 
 
 def digest(text: str) -> str:
@@ -68,23 +119,43 @@ def publish(
     if name is None:
         name = f"{digest(text)}{suffix}"
     path = folder / name
-    if not path.exists():
-        with _LOCK:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)  # atomic: a browser never reads half a file
-            _prune(folder, keep=path)
+    try:
+        if not _there(path, first_use=key not in _KNOWN):
+            with _LOCK:
+                folder.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")
+                tmp.write_text(text, encoding="utf-8")
+                tmp.replace(path)  # atomic: a browser never reads half a file
+                _prune(folder, keep=path)
+    except OSError as exc:
+        raise not_writable(folder, exc) from exc
     _KNOWN[key] = name
     return f"{base.rstrip('/')}/{name}"
 
 
+def _there(path: Path, first_use: bool) -> bool:
+    """True when ``path`` exists; on this process's first use its time is renewed, so that
+    pruning (here or in another process sharing the folder) removes files not in use."""
+    try:
+        if not first_use:
+            return path.exists()
+        os.utime(path)
+    except FileNotFoundError:  # never written, or pruned by another process
+        return False
+    return True
+
+
 def _prune(folder: Path, keep: Path) -> None:
     """Remove the oldest files beyond :data:`MAX_FILES` (never ``keep``)."""
-    files = sorted(
-        (p for p in folder.iterdir() if p.suffix in (".json", ".js")),
-        key=lambda p: p.stat().st_mtime,
-    )
+    stamped = []
+    for p in folder.iterdir():
+        if p.suffix not in (".json", ".js"):
+            continue
+        try:
+            stamped.append((p.stat().st_mtime, p))
+        except FileNotFoundError:  # removed by another process meanwhile
+            continue
+    files = [p for _, p in sorted(stamped)]
     for old in files[: max(0, len(files) - MAX_FILES)]:
         if old != keep:
             old.unlink(missing_ok=True)

@@ -164,10 +164,16 @@ def _extract(db: sqlite3.Connection, dest: Path, ext: str) -> None:
             (tmp / str(z) / str(x)).mkdir(parents=True, exist_ok=True)
             made.add((z, x))
         (tmp / str(z) / str(x) / f"{y}.{ext}").write_bytes(bytes(data))
-    if dest.exists():  # another session finished first
-        shutil.rmtree(tmp, ignore_errors=True)
-    else:
+    try:
+        if dest.exists():  # another session finished first
+            raise FileExistsError(dest)
         tmp.rename(dest)
+    except OSError:
+        # Another process sharing the folder renamed its copy between exists() and
+        # rename() (a directory is not replaced: ENOTEMPTY): keep theirs, the same tiles.
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not dest.is_dir():
+            raise
 
 
 def local_tiles(

@@ -9,13 +9,19 @@ import pandas as pd
 from dashboard.i18n import has_key, point_type_label, t
 
 
+def area_wide(level: object) -> str:
+    """全省 / 全市 / 全县 (province-wide ...) for an area level (全市 when unknown)."""
+    key = f"area_wide_{level}"
+    return t(key if has_key(key) else "area_wide_city")
+
+
 def reason(code: str, params: dict[str, Any]) -> str:
     """One finding in the interface language (``review_reason_<code>``)."""
     key = f"review_reason_{code}"
     if not has_key(key):
         return code
     try:
-        return t(key, **params)
+        return t(key, **params, whole=area_wide(params.get("level")))
     except (KeyError, ValueError):  # a finding without its figures
         return t(key).split("{")[0]
 

@@ -44,7 +44,8 @@ def records(dataset: services.Dataset) -> Records | None:
     held = st.session_state.get(state.REVIEW_RECORDS)
     if isinstance(held, Records) and held.dataset_id == dataset.id:
         return held
-    if dataset.is_demo:
+    # The demo city's records name its points; the fictional province has none.
+    if dataset.is_demo and services.demo_choice() == "city":
         frame = _demo_records()
         return Records(frame, "demo", "demo", dataset.id)
     return None

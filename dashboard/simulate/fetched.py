@@ -70,3 +70,36 @@ def fetched_layers_js(data_url: str, code: dict[str, str], county_pane: str) -> 
         "  window.simBaseDrawn = true;\n"
         "});\n"
     )
+
+
+#: A comparison map's scenario layers in drawing order, with their Leaflet options (the
+#: JavaScript pieces named as :func:`dashboard.simulate.map.scenario_group` uses them).
+_POINT_LAYERS = (
+    ("radii", "pointToLayer: {radius}, style: {area}, interactive: false"),
+    ("moves", "style: {style}, interactive: false"),
+    ("sites", "pointToLayer: {site}, onEachFeature: {tooltip}"),
+    ("homes", "pointToLayer: {badge}, onEachFeature: {tooltip}"),
+    ("points", "pointToLayer: {badge}, onEachFeature: {tooltip}"),
+)
+
+
+def fetched_points_js(data_url: str, code: dict[str, str]) -> str:
+    """Return the script drawing a scenario's points from their static file.
+
+    As :func:`dashboard.simulate.map.scenario_group` draws them inline (radii, moves, sites,
+    homes, points), without its changed-township overlay and pending points, which the
+    comparison maps do not have. ``code``: JavaScript of ``radius``, ``area``, ``style``,
+    ``site``, ``badge`` and ``tooltip``.
+    """
+    from dashboard.adapters.streamlit_internals import FOLIUM_MAP_VAR
+    from dashboard.map.view import LOAD_JS, js_json
+
+    body = "".join(
+        f"  if (d.{name}.features.length) {{\n"
+        f"    L.geoJson(d.{name}, {{{options.format(**code)}}}).addTo(m);\n  }}\n"
+        for name, options in _POINT_LAYERS
+    )
+    return (
+        LOAD_JS + f"window.cpLoad({FOLIUM_MAP_VAR}, {js_json(data_url)}, function(d) {{\n"
+        f"  var m = {FOLIUM_MAP_VAR};\n{body}}});\n"
+    )

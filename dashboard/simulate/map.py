@@ -32,7 +32,7 @@ from dashboard.map.palette import (
 )
 from dashboard.map.view import MapPayload
 from dashboard.simulate.features import DECIMALS, nearest_point, pending_features, point_features
-from dashboard.simulate.fetched import base_data, fetched_layers_js
+from dashboard.simulate.fetched import base_data, fetched_layers_js, fetched_points_js
 from dashboard.simulate.overlay import HATCH, hatch_js
 
 __all__ = [
@@ -374,11 +374,25 @@ def scenario_group(
 
 
 def small_map(
-    payload: MapPayload, features: dict[str, dict[str, Any]], height: int, lang: Lang = "zh"
+    payload: MapPayload,
+    features: dict[str, dict[str, Any]],
+    height: int,
+    lang: Lang = "zh",
+    data_url: str = "",
+    points_url: str = "",
 ) -> folium.Map:
-    """Return a static map of one scenario (base map with its points), for comparisons."""
-    m = base_map(payload, height)
-    scenario_group(features, lang).add_to(m)
+    """Return a static map of one scenario (base map with its points), for comparisons.
+
+    ``data_url`` / ``points_url``: the base layers (:func:`base_map`) / the points
+    (:func:`dashboard.simulate.fetched.fetched_points_js`) as static files, not in the script.
+    """
+    m = base_map(payload, height, data_url=data_url)
+    if points_url:
+        code = {"radius": _radius_js(), "area": _area_style(), "style": _STYLE}
+        code |= {"site": _site_js(), "badge": _badge_js(lang), "tooltip": _TOOLTIP}
+        _Script(fetched_points_js(points_url, {k: v.js_code for k, v in code.items()})).add_to(m)
+    else:
+        scenario_group(features, lang).add_to(m)
     # It returns nothing (returned_objects=[]): no ``{}`` sent once per iframe, no rerun.
     _Script(folium_no_value_js()).add_to(m)
     return m

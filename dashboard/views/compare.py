@@ -13,12 +13,14 @@ from analysis.errors import AnalysisError
 from dashboard import state
 from dashboard.i18n import current_lang, t, t_md
 from dashboard.map.cache import service_area
+from dashboard.map.static_data import publish
 from dashboard.safetext import md_escape
 from dashboard.services import data as services
 from dashboard.services import scenarios as sim_services
 from dashboard.simulate import editor as sim_editor
 from dashboard.simulate import map as sim_map
 from dashboard.simulate import views as sim_views
+from dashboard.simulate.compare_files import compare_base, compare_points
 from dashboard.styles import dataset_badge
 from dashboard.ui import dataset_and_result, dataset_name, show_domain_error
 from dashboard.widgets.kpi_cards import DELTA_COLORS, delta_verdict
@@ -142,18 +144,31 @@ def render() -> None:
             # Own line for every map (the baseline's too), so the maps start level.
             st.caption(t("cmp_baseline_note") if name == _label(BASELINE) else _saved_note(scn))
             # Townships coloured by this scenario's own coverage.
-            payload = sim_map.base_payload(
-                dataset, results[name], radii, lang, sim_services.fingerprint(scn)
-            )
             res = results[name]
+            # The base layers and the points as static files, fetched once: a rerun (or
+            # coming back to the page) sends their URLs, not the geometry.
+            mode = str(getattr(res, "reach_mode", "radius"))
+            key = (dataset.id, lang, tuple(sorted(radii.items())), sim_services.fingerprint(scn))
+            payload, base_json = compare_base(*key, mode, dataset, res)
             areas = (
                 (lambda lon, lat, p, r=res: service_area(dataset, r, lon, lat, p))
-                if res.reach_mode == "road"
+                if mode == "road"
                 else None
             )
-            features = sim_map.point_features(scn, radii, None, lang, areas=areas)
+            points_json = compare_points(
+                *key,
+                mode,
+                lambda s=scn, a=areas: sim_map.point_features(s, radii, None, lang, areas=a),
+            )
             st_folium(
-                sim_map.small_map(payload, features, SMALL_MAP_HEIGHT, lang),
+                sim_map.small_map(
+                    payload,
+                    {},
+                    SMALL_MAP_HEIGHT,
+                    lang,
+                    data_url=publish(base_json),
+                    points_url=publish(points_json),
+                ),
                 key=f"{state.CMP_MAP_PREFIX}{i}",
                 height=SMALL_MAP_HEIGHT,
                 use_container_width=True,

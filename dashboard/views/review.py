@@ -45,7 +45,7 @@ def _headline(result: ReviewResult) -> None:
     cols = st.columns(4)
     window = r.window
     cols[0].metric(
-        t("review_metric_rate"),
+        t("review_metric_rate", whole=frames.area_wide(r.area_level)),
         fmt_share(r.city_adoption_rate),
         help=t(
             "review_metric_rate_help",

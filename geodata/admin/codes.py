@@ -187,3 +187,25 @@ def area_level(county_codes: Sequence[object], counties: Sequence[object] = ()) 
     if all_bureau and len({c[:PREFECTURE_DIGITS] for c in bureau}) > 1:
         return "province"
     return "city"
+
+
+#: The whole area in Chinese, by :data:`AreaLevel` (全省 / 全市 / 全县): the files, the brief
+#: and the command line say it this way; the dashboard has its own keys (``all_area_*``).
+AREA_NAME_ZH: dict[str, str] = {"province": "全省", "city": "全市", "county": "全县"}
+
+
+def frame_area_level(frame: pd.DataFrame) -> AreaLevel:
+    """:func:`area_level` of a table with ``county_code`` and/or ``county`` columns.
+
+    The townships of a city, or a point layer alone (no ``county`` column: a ``"city"``).
+    """
+    codes = frame["county_code"].tolist() if "county_code" in frame.columns else []
+    names = frame["county"].tolist() if "county" in frame.columns else []
+    if not codes and not names:
+        return "city"
+    return area_level(codes, names)
+
+
+def area_name_zh(level: str) -> str:
+    """全省, 全市 or 全县 for ``level`` (全市 for anything unknown)."""
+    return AREA_NAME_ZH.get(level, AREA_NAME_ZH["city"])
