@@ -54,8 +54,10 @@ the view (a few kB), click to the new badge < 0.6 s, server CPU per click < 0.4 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -352,6 +354,7 @@ def run(
     kind: str = "rural",
     clicks_only: bool = False,
     province: bool = False,
+    log: Path | None = None,
 ) -> dict[str, float]:
     """Start the app ``starts`` times (cold, then warm) and measure; return the figures.
 
@@ -360,6 +363,8 @@ def run(
     ``clicks_only``), ``repeat`` clicks adding a ``kind`` contact point on the simulation
     page with the server's CPU per click, and the server's memory with :data:`SESSIONS`
     sessions. With ``province``, on the fictional province (``COVERAGE_PLANNER_DEMO``).
+    With ``log``, the server's timing marks (``CP_TIMING``: each script run's CPU and
+    garbage collection) are written to that file.
     """
     if province:
         from geodata.synthetic.province import load_province
@@ -391,7 +396,10 @@ def run(
     env = {"COVERAGE_PLANNER_WORKSPACE": str(Path(workspace.name) / "workspace.gpkg")}
     if province:
         env.update(PROVINCE_ENV)
-    with workspace, sync_playwright() as pw:
+    if log is not None:
+        env["CP_TIMING"] = "1"
+    with workspace, sync_playwright() as pw, contextlib.ExitStack() as stack:
+        server_err = stack.enter_context(log.open("ab")) if log is not None else subprocess.PIPE
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for n in range(starts):
@@ -403,7 +411,7 @@ def run(
                 frames = FrameBytes(page)
                 port = free_port()
                 t0 = time.monotonic()
-                proc = start_app(port, launcher=launcher, env=env)
+                proc = start_app(port, launcher=launcher, env=env, stderr=server_err)
                 try:
                     wait_healthy(port)
                     readies.append(time.monotonic() - t0)
@@ -495,6 +503,9 @@ def main() -> int:
         action="store_true",
         help="on the fictional province (1,500 townships; COVERAGE_PLANNER_DEMO=province)",
     )
+    parser.add_argument(
+        "--log", type=Path, help="append the server's timing marks (CP_TIMING) to this file"
+    )
     args = parser.parse_args()
     figures = run(
         args.repeat,
@@ -503,6 +514,7 @@ def main() -> int:
         kind=args.kind,
         clicks_only=args.clicks_only,
         province=args.province,
+        log=args.log,
     )
     for key, value in figures.items():
         print(f"{key:>24}: {value:.2f}" if isinstance(value, float) else f"{key:>24}: {value}")

@@ -20,7 +20,7 @@ from branca.element import MacroElement
 from folium.utilities import JsCode
 from jinja2 import Template
 
-from dashboard.adapters.streamlit_internals import folium_no_value_js
+from dashboard.adapters.streamlit_internals import folium_click_now_js, folium_no_value_js
 from dashboard.i18n import Lang, t
 from dashboard.map.assets import IFRAME_STATIC_BASE, add_css, use_offline_assets
 from dashboard.map.palette import (
@@ -251,6 +251,8 @@ def base_map(
     add_css(m, _CSS, "sim_css")
     tip_labels = json.dumps(payload.extra.get("labels", []), ensure_ascii=False)
     _Script(f"window.simLabels = {tip_labels};" + _TIP_FN + hatch_js()).add_to(m)
+    # A click goes to the server at once, not after st_folium's 250 ms debounce.
+    _Script(folium_click_now_js()).add_to(m)
     for pane, z in PANES.items():
         folium.map.CustomPane(pane, z_index=z, pointer_events=False).add_to(m)
     if data_url:
