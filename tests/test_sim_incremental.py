@@ -11,8 +11,6 @@ equal the answer computed from nothing.
 from __future__ import annotations
 
 import dataclasses
-import random
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -20,8 +18,7 @@ import pandas as pd
 import pytest
 
 from analysis.coverage.api import compute_coverage
-from analysis.plan.edits import EditHistory, add_point, move_point, remove_point
-from analysis.plan.scenarios import Scenario, apply_scenario, baseline_scenario
+from analysis.plan.scenarios import apply_scenario
 from analysis.standards import frame_memo
 from analysis.standards.load import load_standards
 from analysis.standards.site_rules import placement_warnings, site_context
@@ -29,55 +26,12 @@ from dashboard.map.palette import color_scale
 from dashboard.simulate import overlay as sim_overlay
 from geodata.city import CityData
 from geodata.demo.load import load_demo_city
-
-TYPES = ("rural", "enterprise", "association", "urban_community")
-STEPS = 40
+from tests.support.random_edits import random_edits
 
 
 @pytest.fixture(scope="module")
 def city() -> CityData:
     return load_demo_city()
-
-
-def _edits(city: CityData, seed: int) -> Iterator[tuple[str, Scenario]]:
-    """Yield ``(what, scenario)`` after each of :data:`STEPS` random edits, undos, redos."""
-    rng = random.Random(seed)
-    west, south, east, north = city.townships.to_crs(4326).total_bounds
-    # Village positions: points that stand at villages and communities (the rules' cases).
-    villages = city.villages.to_crs(4326)
-    spots = list(zip(villages.geometry.x, villages.geometry.y, strict=True))
-    hist = EditHistory.start(baseline_scenario(city, "demo"))
-
-    def place() -> tuple[float, float]:
-        if rng.random() < 0.6:
-            x, y = rng.choice(spots)
-            return x + rng.uniform(-0.002, 0.002), y + rng.uniform(-0.002, 0.002)
-        # Anywhere in the bounding box, so some fall outside every township.
-        return rng.uniform(west - 0.05, east + 0.05), rng.uniform(south - 0.05, north + 0.05)
-
-    for _ in range(STEPS):
-        scn = hist.current
-        cp = scn.layer("contact_points")
-        live = cp[cp["status"] != "removed"]
-        roll = rng.random()
-        if roll < 0.35 or live.empty:
-            lon, lat = place()
-            new = add_point(scn, "contact_points", lon=lon, lat=lat, type=rng.choice(TYPES))
-            hist, what = hist.push(new, "add"), "add"
-        elif roll < 0.55:
-            lon, lat = place()
-            pid = str(rng.choice(list(live["id"])))
-            hist, what = hist.push(move_point(scn, "contact_points", pid, lon, lat), "move"), "move"
-        elif roll < 0.7:
-            pid = str(rng.choice(list(live["id"])))
-            hist, what = hist.push(remove_point(scn, "contact_points", pid), "remove"), "remove"
-        elif roll < 0.85 and hist.can_undo:
-            hist, what = hist.undo(), "undo"
-        elif hist.can_redo:
-            hist, what = hist.redo(), "redo"
-        else:
-            continue
-        yield what, hist.current
 
 
 def _full_changed_townships(base: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
@@ -113,7 +67,7 @@ def test_every_step_equals_a_full_recompute(city: CityData, seed: int) -> None:
     base = compute_coverage(city, std).townships
     seen: dict[str, int] = {}
     warned = changed = 0
-    for what, scn in _edits(city, seed):
+    for what, scn in random_edits(city, seed):
         seen[what] = seen.get(what, 0) + 1
         cp = scn.layer("contact_points")
         placed = cp[cp["status"].astype(str).isin(["proposed", "moved"])]
