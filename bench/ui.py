@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python -m bench.ui [--repeat 3] [--starts 3] [--plain] [--province]
+    .venv/bin/python -m bench.ui [--repeat 3] [--starts 3] [--plain] [--province] [--log F]
 
 Starts the app as ``scripts/start.sh`` does (``python -m dashboard.launch``; with
 ``--plain``, ``streamlit run dashboard/app.py`` for comparison) on a free port, drives
@@ -22,8 +22,9 @@ intranet) and prints:
   badge drawn in the map (the badges of st_folium's ``feature_group_to_add`` layer in the
   map iframe), timed on the browser's clock (mousedown in the map to the DOM change, seen
   by a ``MutationObserver``); median of ``--repeat`` clicks, each at another place;
-  ``click_max_s`` is the slowest of either. The time includes streamlit-folium's own
-  250 ms debounce before the click reaches the server. ``click_map_rebuilt`` counts
+  ``click_max_s`` is the slowest of either. (Until 2026-12-07 the time included
+  streamlit-folium's own 250 ms debounce; the map now sends a click at once.)
+  ``click_map_rebuilt`` counts
   clicks after which the map iframe held a new document (0 expected: the base map
   stays, only the points are swapped).
   The app runs on a temporary workspace (``COVERAGE_PLANNER_WORKSPACE``), so the clicks
@@ -37,6 +38,9 @@ intranet) and prints:
   children, e.g. solver processes) after the first session's clicks / with 4 more sessions
   on the map page;
 - ``load_avg_1min``: the machine's load when done (figures on a busy machine are slower).
+
+``--log FILE`` appends the server's timing marks (``CP_TIMING``) to ``FILE``: each script run
+(whole page or fragment) with its thread's CPU time and the process's garbage collection.
 
 ``--province`` runs all of it on the fictional province (``COVERAGE_PLANNER_DEMO=province``,
 :mod:`geodata.synthetic.province`: 1,500 townships, ~20,100 villages, 300 contact points).
