@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python -m bench.ui [--repeat 3] [--starts 3] [--plain] [--province]
+    .venv/bin/python -m bench.ui [--repeat 3] [--starts 3] [--plain] [--province] [--log F]
 
 Starts the app as ``scripts/start.sh`` does (``python -m dashboard.launch``; with
 ``--plain``, ``streamlit run dashboard/app.py`` for comparison) on a free port, drives
@@ -24,8 +24,9 @@ intranet) and prints:
   badge drawn in the map (the badges of st_folium's ``feature_group_to_add`` layer in the
   map iframe), timed on the browser's clock (mousedown in the map to the DOM change, seen
   by a ``MutationObserver``); median of ``--repeat`` clicks, each at another place;
-  ``click_max_s`` is the slowest of either. The time includes streamlit-folium's own
-  250 ms debounce before the click reaches the server. ``click_map_rebuilt`` counts
+  ``click_max_s`` is the slowest of either. (Until 2026-12-07 the time included
+  streamlit-folium's own 250 ms debounce; the map now sends a click at once.)
+  ``click_map_rebuilt`` counts
   clicks after which the map iframe held a new document (0 expected: the base map
   stays, only the points are swapped).
   The app runs on a temporary workspace (``COVERAGE_PLANNER_WORKSPACE``), so the clicks
@@ -39,6 +40,9 @@ intranet) and prints:
   children, e.g. solver processes) after the first session's clicks / with 4 more sessions
   on the map page;
 - ``load_avg_1min``: the machine's load when done (figures on a busy machine are slower).
+
+``--log FILE`` appends the server's timing marks (``CP_TIMING``) to ``FILE``: each script run
+(whole page or fragment) with its thread's CPU time and the process's garbage collection.
 
 ``--province`` runs all of it on the fictional province (``COVERAGE_PLANNER_DEMO=province``,
 :mod:`geodata.synthetic.province`: 1,500 townships, ~20,100 villages, 300 contact points).
@@ -56,8 +60,10 @@ the view (a few kB), click to the new badge < 0.6 s, server CPU per click < 0.4 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -361,6 +367,7 @@ def run(
     kind: str = "rural",
     clicks_only: bool = False,
     province: bool = False,
+    log: Path | None = None,
 ) -> dict[str, float]:
     """Start the app ``starts`` times (cold, then warm) and measure; return the figures.
 
@@ -369,6 +376,8 @@ def run(
     ``clicks_only``), ``repeat`` clicks adding a ``kind`` contact point on the simulation
     page with the server's CPU per click, and the server's memory with :data:`SESSIONS`
     sessions. With ``province``, on the fictional province (``COVERAGE_PLANNER_DEMO``).
+    With ``log``, the server's timing marks (``CP_TIMING``: each script run's CPU and
+    garbage collection) are written to that file.
     """
     if province:
         from geodata.synthetic.province import load_province
@@ -401,7 +410,10 @@ def run(
     env = {"COVERAGE_PLANNER_WORKSPACE": str(Path(workspace.name) / "workspace.gpkg")}
     if province:
         env.update(PROVINCE_ENV)
-    with workspace, sync_playwright() as pw:
+    if log is not None:
+        env["CP_TIMING"] = "1"
+    with workspace, sync_playwright() as pw, contextlib.ExitStack() as stack:
+        server_err = stack.enter_context(log.open("ab")) if log is not None else subprocess.PIPE
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for n in range(starts):
@@ -413,7 +425,7 @@ def run(
                 frames = FrameBytes(page)
                 port = free_port()
                 t0 = time.monotonic()
-                proc = start_app(port, launcher=launcher, env=env)
+                proc = start_app(port, launcher=launcher, env=env, stderr=server_err)
                 try:
                     wait_healthy(port)
                     readies.append(time.monotonic() - t0)
@@ -510,6 +522,9 @@ def main() -> int:
         action="store_true",
         help="on the fictional province (1,500 townships; COVERAGE_PLANNER_DEMO=province)",
     )
+    parser.add_argument(
+        "--log", type=Path, help="append the server's timing marks (CP_TIMING) to this file"
+    )
     args = parser.parse_args()
     figures = run(
         args.repeat,
@@ -518,6 +533,7 @@ def main() -> int:
         kind=args.kind,
         clicks_only=args.clicks_only,
         province=args.province,
+        log=args.log,
     )
     for key, value in figures.items():
         print(f"{key:>24}: {value:.2f}" if isinstance(value, float) else f"{key:>24}: {value}")

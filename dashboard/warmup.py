@@ -21,6 +21,7 @@ return at once.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import threading
@@ -135,6 +136,23 @@ def _run(after_server_start: bool) -> None:
         _import_all((name,))
     _wait_quiet()
     _start_solver_pool()
+    _wait_quiet()
+    _freeze()
+
+
+def _freeze() -> None:
+    """Move what is alive after the start (modules, the first data) out of the collector's way.
+
+    A full garbage collection scans every object the process holds (~0.15 s on the demo
+    city, more with a province) and hits whichever click allocates at that moment; objects
+    frozen after one last collection at an idle moment are no longer scanned. Objects
+    created later are collected as before.
+    """
+    t0 = time.perf_counter()
+    gc.collect()
+    gc.freeze()
+    _timings["gc freeze"] = time.perf_counter() - t0
+    timing.mark(f"warmup: gc freeze {_timings['gc freeze']:.3f} ({gc.get_freeze_count()} objects)")
 
 
 def _start_solver_pool() -> None:

@@ -817,11 +817,14 @@ def _map_features(at: AppTest) -> list[dict]:
 
     walk(at._tree)
     assert len(found) == 1, "one st_folium map on the page"
-    # Every GeoJSON layer's data is added as `geo_json_..._add({...});` in the script.
+    # The layers' features arrive as `window.simSync(map_div, {kind: [features]}, {...});`.
+    sent = re.findall(r"window\.simSync\(map_div, (\{.*?\}), \{\w+: function", found[0], re.S)
+    assert len(sent) <= 1
     return [
         feat.get("properties", {})
-        for blob in re.findall(r"_add\((\{.*?\})\);", found[0], flags=re.S)
-        for feat in json.loads(blob).get("features", [])
+        for blob in sent
+        for feats in json.loads(blob).values()
+        for feat in feats
     ]
 
 

@@ -17,6 +17,7 @@ from dashboard.map.palette import color_scale
 from dashboard.simulate import map as sim_map
 from dashboard.simulate import overlay as sim_overlay
 from dashboard.simulate.features import fit_height
+from dashboard.simulate.sync import RADII_PANE, SITES_PANE, SYNC_PANES, sync_script
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +68,7 @@ def test_nothing_is_sent_when_nothing_changed(demo: dict[str, Any]) -> None:
     assert overlay["features"] == []
     features = sim_map.point_features(demo["scenario"], {"rural": 10000.0}, None, "zh")
     group = sim_map.scenario_group(features, "zh", overlay)
-    assert "sim_changed" not in {child.layer_name for child in group._children.values()}
+    assert "towns" not in sync_script(group).data  # no changed townships sent
 
 
 def test_a_point_in_a_blind_spot_puts_that_township_in_the_overlay_with_its_new_class(
@@ -109,8 +110,13 @@ def test_overlay_travels_with_the_points_and_under_them(demo: dict[str, Any]) ->
     )
     features = sim_map.point_features(demo["scenario"], {"rural": 10000.0}, None, "en")
     group = sim_map.scenario_group(features, "en", overlay)
-    names = [child.layer_name for child in group._children.values()]
-    assert names[0] == "sim_changed"  # drawn first: under the radii and the badges
+    sent = sync_script(group)
+    assert next(iter(sent.data)) == "towns"  # drawn first: under the radii and the badges
+    # Drawn in the base townships' pane (400); the radii and sites in panes above it
+    # (and under the county outlines), so a township redrawn later never hides them.
+    assert "pane" not in sent.renderers_js.split("radii:")[0]
+    assert 400 < SYNC_PANES[RADII_PANE] < SYNC_PANES[SITES_PANE] < sim_map.PANES["simCounties"]
+    assert f"pane: '{RADII_PANE}'" in sent.renderers_js.split("radii:")[1]
     import folium
 
     m = folium.Map(tiles=None)

@@ -200,6 +200,22 @@ def test_folium_frontend_conventions() -> None:
         "folium_no_value_js",
         "the frontend no longer keeps its last sent value in __GLOBAL_DATA__.previous_data",
     )
+    flat = bundle.replace(" ", "")
+    click = adapter.folium_click_now_js()
+    _expect(
+        "last_clicked:a(e.lat_lng_clicked),last_object_clicked:a(e.last_object_clicked)" in flat
+        and "e.returned_objects.includes(n)" in flat
+        and "JSON.stringify(n)!==JSON.stringify(u)" in flat
+        and "window.__GLOBAL_DATA__.lat_lng_clicked=t.latlng" in flat
+        and "(updateComponentValue,250)" in flat
+        and 'SET_COMPONENT_VALUE="streamlit:setComponentValue"' in flat
+        and "postMessage(so({isStreamlitMessage:!0,type:t},e)" in flat
+        and "streamlit:setComponentValue" in click,
+        package,
+        "folium_click_now_js",
+        "the frontend no longer builds its value as last_clicked, last_object_clicked, "
+        "filtered by returned_objects and compared as JSON with previous_data",
+    )
 
 
 def test_folium_args_are_the_ones_st_folium_sends() -> None:

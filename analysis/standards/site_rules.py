@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -26,6 +27,7 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
+from analysis.standards.frame_memo import per_layer
 from geodata.city import CityData
 
 #: Township levels: a 街道 (urban sub-district) or a 镇/乡 (town or rural township).
@@ -222,16 +224,13 @@ def site_context(
     outside every township has empty township columns.
     """
     n = len(lon)
-    towns = city.townships.to_crs(4326)
+    tree, codes, names, kinds, levels = per_layer(
+        city.townships, "site_towns", lambda: _town_index(city.townships)
+    )
     pts = shapely.points(np.asarray(lon, float), np.asarray(lat, float))
-    tree = shapely.STRtree(np.asarray(towns.geometry.array, dtype=object))
     p_idx, t_idx = tree.query(pts, predicate="within")
     town_of = np.full(n, -1, dtype=np.int64)
     town_of[p_idx[::-1]] = t_idx[::-1]  # the first township wins where polygons overlap
-    codes = towns["code"].astype(str).to_numpy()
-    names = towns["name"].astype(str).to_numpy()
-    kinds = towns["kind"].astype(str).to_numpy() if "kind" in towns else np.full(len(towns), "")
-    levels = township_levels(names, kinds)
     has = town_of >= 0
     out = pd.DataFrame(
         {
@@ -249,17 +248,23 @@ def site_context(
     villages = city.villages
     if villages is None or villages.empty or n == 0:
         return out
-    _attach_villages(out, villages.to_crs(4326), np.asarray(lon, float), np.asarray(lat, float))
+    arrays = per_layer(villages, "site_villages", lambda: _village_arrays(villages.to_crs(4326)))
+    _attach_villages(out, arrays, np.asarray(lon, float), np.asarray(lat, float))
     return out
 
 
-def _attach_villages(
-    out: pd.DataFrame,
-    villages: gpd.GeoDataFrame,
-    lon: NDArray[np.float64],
-    lat: NDArray[np.float64],
-) -> None:
-    """Nearest village of the same township within :data:`SITE_SNAP_M` (in place)."""
+def _town_index(townships: gpd.GeoDataFrame) -> tuple[Any, ...]:
+    """Spatial index (WGS84), codes, names, kinds and levels of the townships."""
+    towns = townships.to_crs(4326)
+    tree = shapely.STRtree(np.asarray(towns.geometry.array, dtype=object))
+    codes = towns["code"].astype(str).to_numpy()
+    names = towns["name"].astype(str).to_numpy()
+    kinds = towns["kind"].astype(str).to_numpy() if "kind" in towns else np.full(len(towns), "")
+    return tree, codes, names, kinds, township_levels(names, kinds)
+
+
+def _village_arrays(villages: gpd.GeoDataFrame) -> tuple[NDArray[Any], ...]:
+    """Township code, lon, lat, code, name, kind and seat flag of the villages (WGS84)."""
     v_town = villages["township_code"].astype(str).to_numpy()
     v_lon, v_lat = villages.geometry.x.to_numpy(), villages.geometry.y.to_numpy()
     v_code = villages["code"].astype(str).to_numpy()
@@ -271,6 +276,17 @@ def _attach_villages(
         if seat_col is not None
         else np.zeros(len(villages), bool)
     )
+    return v_town, v_lon, v_lat, v_code, v_name, v_kind, v_seat
+
+
+def _attach_villages(
+    out: pd.DataFrame,
+    arrays: tuple[NDArray[Any], ...],
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+) -> None:
+    """Nearest village of the same township within :data:`SITE_SNAP_M` (in place)."""
+    v_town, v_lon, v_lat, v_code, v_name, v_kind, v_seat = arrays
     for i, town in enumerate(out["township_code"].to_numpy()):
         if not town:
             continue

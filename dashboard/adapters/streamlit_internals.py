@@ -26,6 +26,7 @@ Nothing heavy is imported at module level (the 地图 page imports this module).
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -142,6 +143,46 @@ def folium_no_value_js() -> str:
     return "if (window.__GLOBAL_DATA__) { window.__GLOBAL_DATA__.previous_data = {}; }\n"
 
 
+#: What st_folium's frontend returns for a click, in the order it builds its value
+#: (``updateComponentValue``: the value's keys filtered by ``returned_objects``).
+_CLICK_KEYS = ("last_clicked", "last_object_clicked")
+
+
+def folium_click_now_js(map_var: str = FOLIUM_MAP_VAR) -> str:
+    """Return the script that sends a click on the map to Python at once.
+
+    st_folium's frontend sends every change (click, pan, zoom) through one 250 ms
+    debounce, a quarter of a second of each click on the 方案模拟 map. For a map that
+    returns only ``last_clicked`` / ``last_object_clicked``, this sends the click's value
+    as the frontend would (same keys, same order, a component value message), and
+    records it as ``previous_data``: the debounced send that follows finds nothing new and
+    sends nothing (one rerun per click, as before). A click on a layer reaches the map
+    after the layer's own handler (Leaflet's bubbling), so ``last_object_clicked`` is
+    already the frontend's. Other maps, or a frontend without ``__GLOBAL_DATA__``, keep
+    the debounced path.
+    """
+    keys = json.dumps(list(_CLICK_KEYS))
+    return (
+        "(function() { var G = window.__GLOBAL_DATA__;"
+        " if (!G || !window.parent || window.parent === window) { return; }"
+        f" var order = {keys};"
+        " var wanted = G.returned_objects || [];"
+        " if (!wanted.length || wanted.some(function(k) { return order.indexOf(k) < 0; }))"
+        " { return; }"
+        f" {map_var}.on('click', function(e) {{"
+        "  var all = {last_clicked: {lat: e.latlng.lat, lng: e.latlng.lng},"
+        "   last_object_clicked: G.last_object_clicked};"
+        "  var u = {};"
+        "  order.forEach(function(k) { if (wanted.indexOf(k) >= 0) { u[k] = all[k]; } });"
+        "  G.lat_lng_clicked = e.latlng;"
+        "  if (JSON.stringify(G.previous_data) === JSON.stringify(u)) { return; }"
+        "  G.previous_data = u;"
+        "  window.parent.postMessage({isStreamlitMessage: true,"
+        " type: 'streamlit:setComponentValue', value: u, dataType: 'json'}, '*');"
+        " }); })();\n"
+    )
+
+
 # --- Streamlit's runtime, command line and first run -------------------------------------
 
 #: Streamlit's modules the 地图 page's first run imports that its server has not loaded
@@ -234,8 +275,9 @@ def trace_script_runs(mark: Callable[[str], None], profile_dir: str = "") -> Cal
 
     Diagnostics (``CP_TIMING``): wraps ``exec_func_with_error_handling`` as the script
     runner's module calls it (once per run of the page or of a queued fragment). The mark
-    says ``script: <full|fragment> session <id> cpu <s> wall <s>``: the CPU time is the
-    script thread's own (``time.thread_time``), so the sessions' runs can be told apart.
+    says ``script: <full|fragment> session <id> cpu <s> wall <s> gc <g0/g1/g2 s>``: the CPU
+    time is the script thread's own (``time.thread_time``), so the sessions' runs can be
+    told apart; ``gc`` is the process's garbage collection during the run, per generation.
     With ``profile_dir`` every run is profiled (cProfile) into a file there.
 
     Returns
@@ -243,15 +285,29 @@ def trace_script_runs(mark: Callable[[str], None], profile_dir: str = "") -> Cal
     callable
         Undoes the wrapping.
     """
+    import gc
     import time
 
     from streamlit.runtime.scriptrunner import script_runner
 
     original = script_runner.exec_func_with_error_handling
+    # Garbage collections of the whole process (any thread), CPU seconds per generation:
+    # a full one scans every object of the loaded data, whoever's allocation triggers it.
+    gc_cpu = [0.0, 0.0, 0.0]
+    gc_start = [0.0]
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            gc_start[0] = time.process_time()
+        else:
+            gc_cpu[info["generation"]] += time.process_time() - gc_start[0]
+
+    gc.callbacks.append(on_gc)
 
     def traced(func: Callable[[], Any], ctx: Any) -> Any:
         kind = "fragment" if ctx.fragment_ids_this_run else "full"
         wall, cpu = time.perf_counter(), time.thread_time()
+        gc0 = list(gc_cpu)
         profiler = None
         if profile_dir:
             import cProfile
@@ -265,13 +321,17 @@ def trace_script_runs(mark: Callable[[str], None], profile_dir: str = "") -> Cal
                 profiler.disable()
                 name = f"{time.time():.3f}-{ctx.session_id[:8]}-{kind}.pstats"
                 profiler.dump_stats(os.path.join(profile_dir, name))
+            spent = [f"{b - a:.3f}" for a, b in zip(gc0, gc_cpu, strict=True)]
             mark(
                 f"script: {kind} session {ctx.session_id[:8]} cpu "
                 f"{time.thread_time() - cpu:.3f} s wall {time.perf_counter() - wall:.3f} s"
+                f" gc {'/'.join(spent)} s"
             )
 
     def undo() -> None:
         script_runner.exec_func_with_error_handling = original
+        if on_gc in gc.callbacks:
+            gc.callbacks.remove(on_gc)
 
     script_runner.exec_func_with_error_handling = traced
     return undo

@@ -92,13 +92,19 @@ def baseline(dataset: services.Dataset, author: str = "") -> Scenario:
     return baseline_scenario(dataset.city, scenario_dataset_id(dataset), author)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _applied(dataset_id: str, key: str, _city: Any, _scenario: Scenario) -> Any:
+    from analysis.plan.scenarios import apply_scenario
+
+    return apply_scenario(_city, _scenario)
+
+
 @st.cache_resource(show_spinner=False, max_entries=48)
 def _coverage(dataset_id: str, key: str, _city: Any, _scenario: Scenario) -> Any:
     from analysis.coverage.api import compute_coverage
-    from analysis.plan.scenarios import apply_scenario
 
     std = services.standards_for(dataset_id)  # dataset_id: coverage_key
-    return compute_coverage(apply_scenario(_city, _scenario), std)
+    return compute_coverage(_applied(dataset_id, key, _city, _scenario), std)
 
 
 #: Statuses of the points a planner placed (by hand or by adopting a proposal).
@@ -125,10 +131,13 @@ def site_warnings(dataset: services.Dataset, scenario: Scenario) -> pd.DataFrame
 
 
 def scenario_city(dataset: services.Dataset, scenario: Scenario) -> Any:
-    """Return ``dataset``'s city with the scenario's points (removed points dropped)."""
-    from analysis.plan.scenarios import apply_scenario
+    """Return ``dataset``'s city with the scenario's points (removed points dropped).
 
-    return apply_scenario(dataset.city, scenario)
+    Cached per scenario content, as its coverage: a click's coverage and the optimiser
+    tab's rule check use one applied city (placing new points in their county is a
+    spatial join).
+    """
+    return _applied(services.coverage_key(dataset), fingerprint(scenario), dataset.city, scenario)
 
 
 def scenario_coverage(dataset: services.Dataset, scenario: Scenario) -> Any:

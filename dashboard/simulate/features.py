@@ -6,6 +6,7 @@ Split from :mod:`dashboard.simulate.map` (which re-exports :func:`point_features
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 from collections.abc import Callable, Iterable, Mapping
@@ -31,6 +32,12 @@ def _pt(x: float, y: float) -> dict[str, Any]:
 
 
 def _tip(title: str, rows: list[tuple[str, str]]) -> str:
+    return _tip_text(title, tuple(rows))
+
+
+@functools.lru_cache(maxsize=16384)
+def _tip_text(title: str, rows: tuple[tuple[str, str], ...]) -> str:
+    """A point's tooltip (escaped), kept: a click changes one point's, not the others'."""
     body = "<br>".join(f"<span class='s'>{html.escape(k)}</span> {html.escape(v)}" for k, v in rows)
     return f"<div class='sim-tip'><b>{html.escape(title)}</b><br>{body}</div>"
 

@@ -20,7 +20,7 @@ from branca.element import MacroElement
 from folium.utilities import JsCode
 from jinja2 import Template
 
-from dashboard.adapters.streamlit_internals import folium_no_value_js
+from dashboard.adapters.streamlit_internals import folium_click_now_js, folium_no_value_js
 from dashboard.i18n import Lang, t
 from dashboard.map.assets import IFRAME_STATIC_BASE, add_css, use_offline_assets
 from dashboard.map.palette import (
@@ -34,6 +34,7 @@ from dashboard.map.view import MapPayload
 from dashboard.simulate.features import DECIMALS, nearest_point, pending_features, point_features
 from dashboard.simulate.fetched import base_data, fetched_layers_js, fetched_points_js
 from dashboard.simulate.overlay import HATCH, hatch_js
+from dashboard.simulate.sync import RADII_PANE, SITES_PANE, SYNC_PANES, scenario_sync_group
 
 __all__ = [
     "DECIMALS",
@@ -167,7 +168,7 @@ def _radius_js() -> JsCode:
         " }); }"
         " return L.circle(latlng, {radius: f.properties.r, color: c, weight: 1.2,"
         " opacity: 0.85, dashArray: '5 4', fillColor: c, fillOpacity: 0.06,"
-        " interactive: false}); }"
+        f" interactive: false, pane: '{RADII_PANE}'}}); }}"
     )
 
 
@@ -188,7 +189,7 @@ def _site_js() -> JsCode:
     return JsCode(
         "function(f, latlng) { return L.circleMarker(latlng, {radius: f.properties.s === "
         f"'proposed' ? 5 : 3.5, color: '#ffffff', weight: 1, fillColor: '{SITE_COLOR}',"
-        " fillOpacity: 0.9}); }"
+        f" fillOpacity: 0.9, pane: '{SITES_PANE}'}}); }}"
     )
 
 
@@ -251,7 +252,9 @@ def base_map(
     add_css(m, _CSS, "sim_css")
     tip_labels = json.dumps(payload.extra.get("labels", []), ensure_ascii=False)
     _Script(f"window.simLabels = {tip_labels};" + _TIP_FN + hatch_js()).add_to(m)
-    for pane, z in PANES.items():
+    # A click goes to the server at once, not after st_folium's 250 ms debounce.
+    _Script(folium_click_now_js()).add_to(m)
+    for pane, z in {**PANES, **SYNC_PANES}.items():
         folium.map.CustomPane(pane, z_index=z, pointer_events=False).add_to(m)
     if data_url:
         code = {"town_style": _TOWN_STYLE, "tooltip": _TOOLTIP, "style": _STYLE, "label": _LABEL}
@@ -343,34 +346,28 @@ def scenario_group(
     (:func:`dashboard.simulate.features.pending_features`): dashed white badges marked 拟, under
     the plan's own badges. They travel with the points, so the base map stays as it is.
     """
-    group = folium.FeatureGroup(name="sim_points", control=False)
-    if townships and townships.get("features"):
-        folium.GeoJson(
-            townships, name="sim_changed", style=_STYLE, on_each_feature=_TOOLTIP
-        ).add_to(group)
-    if features["radii"]["features"]:
-        folium.GeoJson(
-            features["radii"], pointToLayer=_radius_js(), style=_area_style(), interactive=False
-        ).add_to(group)
-    if features["moves"]["features"]:
-        folium.GeoJson(features["moves"], style=_STYLE, interactive=False).add_to(group)
-    if pending and pending.get("features"):
-        folium.GeoJson(pending, pointToLayer=_pending_js(lang), on_each_feature=_TOOLTIP).add_to(
-            group
-        )
-    if features["sites"]["features"]:
-        folium.GeoJson(features["sites"], pointToLayer=_site_js(), on_each_feature=_TOOLTIP).add_to(
-            group
-        )
-    if features["homes"]["features"]:
-        folium.GeoJson(
-            features["homes"], pointToLayer=_badge_js(lang), on_each_feature=_TOOLTIP
-        ).add_to(group)
-    if features["points"]["features"]:
-        folium.GeoJson(
-            features["points"], pointToLayer=_badge_js(lang), on_each_feature=_TOOLTIP
-        ).add_to(group)
-    return group
+    tip = _TOOLTIP.js_code
+    options = {
+        "towns": f"{{style: {_STYLE.js_code}, onEachFeature: {tip}}}",
+        "radii": f"{{pointToLayer: {_radius_js().js_code}, style: {_area_style().js_code},"
+        f" interactive: false, pane: '{RADII_PANE}'}}",
+        "moves": f"{{style: {_STYLE.js_code}, interactive: false, pane: '{RADII_PANE}'}}",
+        "pending": f"{{pointToLayer: {_pending_js(lang).js_code}, onEachFeature: {tip}}}",
+        "sites": f"{{pointToLayer: {_site_js().js_code}, onEachFeature: {tip}}}",
+        "homes": f"{{pointToLayer: {_badge_js(lang).js_code}, onEachFeature: {tip}}}",
+    }
+    options["points"] = options["homes"]
+    layers = {
+        "towns": townships,
+        "radii": features["radii"],
+        "moves": features["moves"],
+        "pending": pending,
+        "sites": features["sites"],
+        "homes": features["homes"],
+        "points": features["points"],
+    }
+    data = {k: fc["features"] for k, fc in layers.items() if fc and fc.get("features")}
+    return scenario_sync_group(data, {k: options[k] for k in data})
 
 
 def small_map(

@@ -121,18 +121,29 @@ def changed_townships(base: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame
     old = old.reindex(now.index)
     differs = np.zeros(len(now), dtype=bool)
     for col in cols:
-        a, b = now[col].to_numpy(), old[col].to_numpy()
-        differs |= ~((a == b) | (pd.isna(a) & pd.isna(b)))
+        differs |= _differs(now[col].to_numpy(), old[col].to_numpy())
+    # Colours only where the share differs (or a figure does): an equal share is an equal
+    # class, so the other ~1,500 townships of a province need no colour look-up.
+    new_share, old_share = now["coverage_share"].to_numpy(), old["coverage_share"].to_numpy()
+    rows = np.flatnonzero(differs | _differs(new_share, old_share))
     scale = color_scale(MEASURE, [])
-    new_color = [scale.color(_num(v)) for v in now["coverage_share"]]
-    old_color = [scale.color(_num(v)) for v in old["coverage_share"]]
-    differs |= np.array([a != b for a, b in zip(new_color, old_color, strict=True)], dtype=bool)
-    out = now.assign(
-        base_coverage_share=old["coverage_share"].to_numpy(),
-        color=new_color,
-        base_color=old_color,
-    )[differs]
+    new_color = [scale.color(_num(v)) for v in new_share[rows]]
+    old_color = [scale.color(_num(v)) for v in old_share[rows]]
+    recoloured = np.array([a != b for a, b in zip(new_color, old_color, strict=True)], dtype=bool)
+    differs[rows[recoloured]] = True
+    keep = differs[rows]
+    some = now.iloc[rows]
+    out = some.assign(
+        base_coverage_share=old_share[rows],
+        color=pd.Series(new_color, index=some.index, dtype=str),  # str even when empty
+        base_color=pd.Series(old_color, index=some.index, dtype=str),
+    )[keep]
     return out.reset_index(drop=True)
+
+
+def _differs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Where two columns differ (two missing values are equal)."""
+    return np.asarray(~((a == b) | (pd.isna(a) & pd.isna(b))), dtype=bool)
 
 
 def _tip(row: Any, lang: Lang) -> str:

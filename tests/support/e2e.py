@@ -155,6 +155,7 @@ def start_app(
     extra: list[str] | None = None,
     launcher: bool = True,
     env: dict[str, str] | None = None,
+    stderr: Any = subprocess.PIPE,
 ) -> subprocess.Popen[bytes]:
     """Start the app from the repo root on ``port`` the way the README does.
 
@@ -172,6 +173,8 @@ def start_app(
         More environment variables for the app (e.g. ``COVERAGE_PLANNER_WORKSPACE``: a
         temporary workspace, so tests and benchmarks that edit scenarios never touch
         ``workspace/workspace.gpkg``).
+    stderr
+        Where the server's standard error goes (a file for its timing marks, ``CP_TIMING``).
     """
     env = dict(os.environ, PYTHONPATH=str(REPO), NO_PROXY="*", **(env or {}))
     if launcher:
@@ -194,9 +197,7 @@ def start_app(
         "false",
         *(extra or []),
     ]
-    return subprocess.Popen(
-        cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
 
 
 def wait_healthy(port: int, timeout: float = 60.0) -> None:
