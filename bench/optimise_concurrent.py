@@ -260,11 +260,12 @@ def solve_cpu(
     """The server's script CPU of one session from its press of 求解 to its result drawn
     (seconds), the number of whole-page and fragment runs in it, and the server's response
     time: from the start of the first of these runs (the press's) to the end of the last
-    whole-page run (the proposal sent), without the browser's drawing."""
+    (the one that sent the proposal: the press's own run when the solve ended within
+    ``FIRST_WAIT_S``, else a whole-page run), without the browser's drawing."""
     mine = [r for r in runs if r[1] == session and pressed <= r[0] <= done + 0.5]
     full = [r for r in mine if r[2] == "full"]
     first = min(r[0] - r[4] for r in mine) if mine else 0.0
-    response = max(r[0] for r in full) - first if full else 0.0
+    response = max(r[0] for r in mine) - first if mine else 0.0
     return sum(r[3] for r in mine), len(full), len(mine) - len(full), response
 
 
