@@ -21,6 +21,7 @@ import streamlit as st
 
 from analysis.errors import AnalysisError
 from dashboard import state
+from dashboard.adapters.streamlit_internals import session_alive_check
 from dashboard.i18n import current_lang, fmt_pop, has_key, t
 from dashboard.services import data as services
 from dashboard.services import scenarios as sim_services
@@ -130,6 +131,8 @@ def start(dataset: services.Dataset, scenario: Scenario, method: str, resolution
                 progress=job.progress,
                 on_done=job.finish,
                 base_key=dataset.id,
+                # A tab closed mid-solve: the pool cancels the solve, its worker is free.
+                caller_alive=session_alive_check(),
             )
         except AnalysisError as exc:  # a bad pool size setting: said like any failure
             job.error, job.done = exc, True

@@ -86,7 +86,8 @@ class SolveJob:
             self.error = outcome.error
         timing.mark(
             f"optimise: {self.method} {outcome.status} in {outcome.seconds:.3f} s "
-            f"(queued {outcome.queued_s:.3f} s, cpu {outcome.cpu_s:.3f} s)"
+            f"(queued {outcome.queued_s:.3f} s, cpu {outcome.cpu_s:.3f} s) "
+            f"plan {getattr(outcome.result, 'status', '-')}"
         )
         self.done = True
         self.finished.set()
