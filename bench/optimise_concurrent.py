@@ -4,7 +4,7 @@ Run from the repository root::
 
     .venv/bin/python -m bench.optimise_concurrent [--sessions 4] [--lone 3] [--workers N]
         [--counts R E A] [--time-limit S] [--root PATH] [--no-browser] [--no-pool]
-        [--render-maps] [--log PATH] [--nice-browser]
+        [--render-maps] [--log PATH] [--nice-browser | --idle-browser | --pin-browser CPUS]
 
 Two parts, each printed with the load average:
 
@@ -39,8 +39,12 @@ Two parts, each printed with the load average:
    ``browser_cpu_*`` the CPU of Chromium and the Playwright driver over the same span (they
    share the machine's cores); ``server_response_*`` from the start of the press's script
    run to the end of the run that sent the proposal (without the browser's drawing).
-   ``--log PATH`` keeps the server's timing marks; ``--nice-browser`` runs Chromium at the
-   lowest CPU priority (as if the browsers were on the planners' own machines).
+   ``--log PATH`` keeps the server's timing marks. The four browsers share the machine's
+   cores with the server; three ways to take them out of the server's way (as if they ran
+   on the planners' own machines): ``--nice-browser`` (nice 19), ``--idle-browser``
+   (``SCHED_IDLE``: CPU time nothing else wants) and ``--pin-browser CPUS`` (Chromium on
+   those CPUs, the server and its solver processes on the others, with 2 of them). Each
+   applies to every thread of Chromium and of the Playwright driver.
 """
 
 from __future__ import annotations
@@ -194,12 +198,16 @@ def pool_figures(workers: int | None) -> dict[str, float]:
 # --- part 2: sessions in a browser ----------------------------------------------------
 
 
-def start_server(root: Path, port: int, env: dict[str, str], log: Any) -> subprocess.Popen[bytes]:
+def start_server(
+    root: Path, port: int, env: dict[str, str], log: Any, cpus: str = ""
+) -> subprocess.Popen[bytes]:
     """``python -m dashboard.launch`` from ``root`` (its code imported) on ``port``, its
-    timing marks (``CP_TIMING``) into the file ``log``."""
+    timing marks (``CP_TIMING``) into the file ``log``; ``cpus``: only on those CPUs
+    (``taskset``; its solver processes inherit it)."""
     full = dict(os.environ, NO_PROXY="*", CP_TIMING="1", **env)
     full["PYTHONPATH"] = str(root)
-    cmd = [
+    cmd = ["taskset", "-c", cpus] if cpus else []
+    cmd += [
         sys.executable, "-m", "dashboard.launch", "--server.port", str(port),
         "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
@@ -223,15 +231,58 @@ def browser_cpu_s(server: int) -> float:
     return sum(proc_cpu_s(pid) for pid in children(os.getpid()) if pid not in skip)
 
 
-def nice_browser(server: int) -> None:
-    """Put Chromium and the Playwright driver at the lowest CPU priority (nice 19): as if
-    the browsers ran on the planners' own machines, they take only the cores the server
-    and the solvers leave (``--nice-browser``)."""
+def _threads(pid: int) -> list[int]:
+    """Every thread of a process (nice, scheduling policy and CPU affinity are per thread
+    on Linux: setting them on the process id alone leaves its other threads as they were)."""
+    try:
+        return [int(t.name) for t in Path(f"/proc/{pid}/task").iterdir()]
+    except OSError:
+        return []
+
+
+def set_browser_priority(server: int, mode: str) -> None:
+    """Lower the browsers' claim on the cores the server uses, as if the browsers ran on
+    the planners' own machines: every thread of this process, of the Playwright driver and
+    of Chromium (and, started later, their children, which inherit it).
+
+    ``mode``: ``"nice"`` (nice 19, ``--nice-browser``), ``"idle"`` (``SCHED_IDLE``: CPU
+    only when nothing else wants it, ``--idle-browser``), ``"pin:CPUS"`` (the browsers on
+    those CPUs, the server started on the others, ``--pin-browser``), ``""`` (nothing).
+    """
+    if not mode:
+        return
     skip = {server, *children(server)}
-    for pid in children(os.getpid()):
-        if pid not in skip:
+    for pid in [os.getpid(), *children(os.getpid())]:
+        if pid in skip:
+            continue
+        for tid in _threads(pid):
             with contextlib.suppress(OSError):  # gone meanwhile
-                os.setpriority(os.PRIO_PROCESS, pid, 19)
+                if mode == "nice":
+                    os.setpriority(os.PRIO_PROCESS, tid, 19)
+                elif mode == "idle":
+                    os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
+                elif mode.startswith("pin:"):
+                    os.sched_setaffinity(tid, _cpus(mode[4:]))
+
+
+def _cpus(text: str) -> set[int]:
+    """CPU numbers of ``"1"``, ``"0,1"`` or ``"0-1"``."""
+    out: set[int] = set()
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        out.update(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
+def server_cpus(mode: str) -> str:
+    """The CPUs the server (and its solver processes) run on with ``--pin-browser``: all
+    but the browsers' (``""``: not pinned)."""
+    if not mode.startswith("pin:"):
+        return ""
+    rest = sorted(set(range(os.cpu_count() or 1)) - _cpus(mode[4:]))
+    if not rest:
+        raise SystemExit("--pin-browser leaves no CPU for the server")
+    return ",".join(map(str, rest))
 
 
 def script_runs(log: Path) -> list[tuple[float, str, str, float, float]]:
@@ -260,11 +311,12 @@ def solve_cpu(
     """The server's script CPU of one session from its press of 求解 to its result drawn
     (seconds), the number of whole-page and fragment runs in it, and the server's response
     time: from the start of the first of these runs (the press's) to the end of the last
-    whole-page run (the proposal sent), without the browser's drawing."""
+    (the one that sent the proposal: the press's own run when the solve ended within
+    ``FIRST_WAIT_S``, else a whole-page run), without the browser's drawing."""
     mine = [r for r in runs if r[1] == session and pressed <= r[0] <= done + 0.5]
     full = [r for r in mine if r[2] == "full"]
     first = min(r[0] - r[4] for r in mine) if mine else 0.0
-    response = max(r[0] for r in full) - first if full else 0.0
+    response = max(r[0] for r in mine) - first if mine else 0.0
     return sum(r[3] for r in mine), len(full), len(mine) - len(full), response
 
 
@@ -362,18 +414,20 @@ def wait_solved(pages: list[Page]) -> list[tuple[float, str, float, float]]:
 def browser_figures(
     root: Path, sessions: int, lone_count: int, workers: int | None, counts: list[int] | None,
     time_limit: int, render_maps: bool = False, keep_log: Path | None = None,
-    low_browser: bool = False,
+    browser_mode: str = "",
 ) -> dict[str, Any]:  # fmt: skip
     """Start the app, solve alone and from ``sessions`` sessions at once; the figures."""
     workspace = tempfile.TemporaryDirectory(prefix="bench-concurrent-")
     env = {"COVERAGE_PLANNER_WORKSPACE": str(Path(workspace.name) / "workspace.gpkg")}
-    if workers is not None:
-        env["COVERAGE_PLANNER_SOLVER_WORKERS"] = str(workers)
+    if workers is not None or browser_mode.startswith("pin:"):
+        # pinned to fewer cores the pool would size itself down: keep the product's 2
+        env["COVERAGE_PLANNER_SOLVER_WORKERS"] = str(workers or 2)
     port = free_port()
     figures: dict[str, Any] = {"load_before": round(os.getloadavg()[0], 2)}
     log_path = Path(workspace.name) / "server.log"
     with workspace, sync_playwright() as pw, log_path.open("wb") as log:
-        proc = start_server(root, port, env, log)
+        proc = start_server(root, port, env, log, server_cpus(browser_mode))
+        set_browser_priority(proc.pid, browser_mode)  # Chromium, started next, inherits it
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             wait_healthy(port, timeout=120)
@@ -390,8 +444,7 @@ def browser_figures(
                 lone_process_cpu, lone_browser_cpu = [], []
                 for _ in range(lone_count):
                     context, page = open_session(browser, url, counts, time_limit, render_maps)
-                    if low_browser:
-                        nice_browser(proc.pid)
+                    set_browser_priority(proc.pid, browser_mode)
                     cpu0, browser0 = proc_cpu_s(proc.pid), browser_cpu_s(proc.pid)
                     press(page)
                     lone += wait_solved([page])
@@ -405,8 +458,7 @@ def browser_figures(
                     for _ in range(sessions)
                 ]
                 memory.reset()
-                if low_browser:
-                    nice_browser(proc.pid)
+                set_browser_priority(proc.pid, browser_mode)
                 figures["load_at_press"] = round(os.getloadavg()[0], 2)
                 cpu0, browser0 = proc_cpu_s(proc.pid), browser_cpu_s(proc.pid)
                 for _, page in opened:
@@ -469,6 +521,12 @@ def _show(title: str, figures: dict[str, Any]) -> None:
         print(f"{key:>28}: {text}", flush=True)
 
 
+def _browser_mode(args: argparse.Namespace) -> str:
+    if args.pin_browser:
+        return f"pin:{args.pin_browser}"
+    return "nice" if args.nice_browser else "idle" if args.idle_browser else ""
+
+
 def main() -> int:
     """Parse arguments, measure, print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -484,9 +542,18 @@ def main() -> int:
     parser.add_argument("--no-browser", action="store_true", help="only the pool's figures")
     parser.add_argument("--no-pool", action="store_true", help="only the browser figures")
     parser.add_argument("--log", type=Path, help="keep the server's timing marks in this file")
-    parser.add_argument(
+    low = parser.add_mutually_exclusive_group()
+    low.add_argument(
         "--nice-browser", action="store_true",
-        help="run Chromium at the lowest CPU priority (as if on the planners' machines)",
+        help="run Chromium at nice 19 (as if on the planners' machines)",
+    )  # fmt: skip
+    low.add_argument(
+        "--idle-browser", action="store_true",
+        help="run Chromium under SCHED_IDLE: only on CPU time nothing else wants",
+    )  # fmt: skip
+    low.add_argument(
+        "--pin-browser", metavar="CPUS",
+        help="run Chromium on these CPUs (e.g. 1) and the server on the others",
     )  # fmt: skip
     parser.add_argument(
         "--render-maps", action="store_true",
@@ -499,7 +566,7 @@ def main() -> int:
     if not args.no_browser:
         figures = browser_figures(
             args.root.resolve(), args.sessions, args.lone, args.workers, args.counts,
-            args.time_limit, args.render_maps, args.log, args.nice_browser,
+            args.time_limit, args.render_maps, args.log, _browser_mode(args),
         )  # fmt: skip
         _show(f"{args.sessions} sessions at once ({args.root})", figures)
         worst = max(figures["ratios"])

@@ -45,6 +45,12 @@ h1, h2, h3 {{ color: {COUNTY_COLOR}; letter-spacing: .02em; }}
 .cp-legend .line {{ width: 22px; height: 0; border-top: 1.5px solid #546e7a; flex: none; }}
 .cp-legend .line.area {{ height: 7px; border: none; border-radius: 4px; opacity: .75; }}
 .cp-legend .line.road {{ border-top: 2px solid #3b4149; opacity: .75; }}
+/* An element waiting for its script run (Streamlit's "stale" state) dims at once after a
+   second instead of fading over a second: the fade is a 60-frame animation of every
+   element of the page or fragment, on every run longer than half a second (a solve's
+   press, its progress polls), which four browsers sharing the server's cores paid
+   for (bench/README.md, four solves at once). */
+.stElementContainer[data-stale="true"] {{ transition: opacity 0s linear 1s !important; }}
 [data-testid="stMetric"] {{ background: #fff; }}
 [data-testid="stMetricValue"] {{ color: {COUNTY_COLOR}; font-weight: 700; }}
 /* Rule-based KPI cards (dashboard.ui.card_grid with a key): tinted green or red. */

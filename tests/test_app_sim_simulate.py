@@ -231,9 +231,16 @@ def test_optimiser_preview_and_apply(workspace: Path) -> None:
     assert _metric(at, "kpi_counties_compliant") == "8"
 
 
-def test_optimiser_exact_solve_in_background(workspace: Path) -> None:
+def test_optimiser_exact_solve_in_background(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import time
 
+    from dashboard.simulate import optimise
+
+    # The press does not wait for the outcome: the solve goes on while the page polls
+    # (a solve ending within FIRST_WAIT_S is drawn by the press's own run, tested below).
+    monkeypatch.setattr(optimise, "FIRST_WAIT_S", 0.0)
     at = _app()
     at.radio(key=state.OPT_RESOLUTION).set_value("relaxed")
     at.number_input(key=state.OPT_TIME_LIMIT).set_value(5).run()
@@ -250,6 +257,28 @@ def test_optimiser_exact_solve_in_background(workspace: Path) -> None:
     assert job.result.status in ("optimal", "time_limit")
     assert not job.result.compliant  # relaxed: the speech's 16 points cannot meet every minimum
     assert len(job.result.proposed) == 16
+
+
+def test_a_solve_ending_while_the_press_waits_is_drawn_by_the_press_run(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A solve that ends within FIRST_WAIT_S costs one script run: no progress drawn, no
+    poll, no second run (each run costs every browser a redraw of the page)."""
+    from dashboard.simulate import optimise
+
+    monkeypatch.setattr(optimise, "FIRST_WAIT_S", 600.0)  # never reached: no clock here
+    at = _app()
+    at.radio(key=state.OPT_RESOLUTION).set_value("relaxed")
+    at.number_input(key=state.OPT_TIME_LIMIT).set_value(60).run()
+    at.button(key=state.OPT_SOLVE).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert state.OPT_JOB not in at.session_state
+    job = at.session_state[state.OPT_RESULT]
+    assert job.done and job.error is None and len(job.result.proposed) == 16
+    assert not at.get("progress")  # the progress fragment had nothing to draw
+    assert at.button(key=state.OPT_APPLY)  # the proposal is there, ready to adopt
+    drawn = {str(p.get("id")) for p in _map_features(at) if "t" in p}
+    assert set(job.result.points["id"]) <= drawn  # and on the map, by the same run
 
 
 def test_second_tier_adds_collection_sites_undoably(workspace: Path) -> None:

@@ -282,6 +282,60 @@ def test_runtime_ready_follows_a_real_runtime() -> None:
     )
 
 
+def test_session_alive_check_asks_the_runtime_about_this_runs_session() -> None:
+    """session_alive_check: the script run's ``session_id`` and the runtime's thread-safe
+    ``is_active_session`` (a session the runtime does not hold is not alive)."""
+    from streamlit.testing.v1 import AppTest
+
+    def script() -> None:
+        import streamlit as st
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        from dashboard.adapters.streamlit_internals import session_alive_check
+
+        ctx = get_script_run_ctx()
+        sid = getattr(ctx, "session_id", None)
+        st.text(f"{session_alive_check() is None} {isinstance(sid, str) and bool(sid)}")
+
+    fn = "session_alive_check"
+    _expect(adapter.session_alive_check() is None, "streamlit", fn, "a check outside a run")
+    at = AppTest.from_function(script).run(timeout=60)
+    _expect(
+        not at.exception and at.text[0].value == "True True",
+        "streamlit",
+        fn,
+        "a script run's context has no session_id (or AppTest now has a runtime): "
+        + (at.text[0].value if at.text else str([e.value for e in at.exception])),
+    )
+    out = _run(
+        """
+        import asyncio
+        from streamlit.runtime import Runtime, RuntimeConfig
+        from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+        from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+
+        async def main():
+            runtime = Runtime(RuntimeConfig(
+                script_path="app.py",
+                media_file_storage=MemoryMediaFileStorage("/media"),
+                uploaded_file_manager=MemoryUploadedFileManager("/upload"),
+            ))
+            await runtime.start()
+            print(runtime.is_active_session("no-such-session"))
+            runtime.stop()
+            await runtime.stopped
+
+        asyncio.run(main())
+        """
+    )
+    _expect(
+        out.returncode == 0 and out.stdout.strip() == "False",
+        "streamlit",
+        fn,
+        f"Runtime.is_active_session changed: {out.stdout.strip()} {out.stderr.strip()[-600:]}",
+    )
+
+
 def test_skip_repl_check_sets_the_flag_streamlit_reads() -> None:
     from streamlit import delta_generator
 

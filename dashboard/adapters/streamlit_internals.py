@@ -15,6 +15,9 @@ Why each is used:
   (same name and frontend files) and hands it the arguments ``st_folium`` would; its base
   script and view script follow the frontend's conventions (:data:`FOLIUM_MAP_VAR`,
   :data:`FOLIUM_LIVE_MAP`, :func:`folium_no_value_js`).
+- whether a browser session is still connected (:func:`session_alive_check`): the solver
+  pool cancels the solve of a session whose tab was closed (``Runtime.is_active_session``
+  and the script run's ``session_id``; Streamlit has no public "session ended" hook).
 - the launcher and the warm-up (:func:`load_cli`, :func:`run_cli`, :func:`runtime_ready`,
   :func:`skip_repl_check`, :data:`WARM_MODULES`, :func:`trace_runtime`): start Streamlit's
   command line in-process, import what the first run needs while the server starts, and
@@ -130,6 +133,23 @@ def in_script_run() -> bool:
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     return get_script_run_ctx() is not None
+
+
+def session_alive_check() -> Callable[[], bool] | None:
+    """A check of whether this script run's browser session is still connected, callable
+    from any thread (``Runtime.is_active_session`` is thread-safe); None outside a script
+    run of a running server (e.g. ``AppTest``, which has no runtime)."""
+    from streamlit import runtime
+    from streamlit.runtime.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not runtime.exists():
+        return None
+    instance, session_id = runtime.get_instance(), ctx.session_id
+    if type(instance) is not Runtime:  # AppTest's stand-in, a Mock(spec=Runtime)
+        return None
+    return lambda: bool(instance.is_active_session(session_id))
 
 
 def folium_no_value_js() -> str:

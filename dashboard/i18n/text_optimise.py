@@ -150,7 +150,6 @@ OPTIMISE_TEXT: dict[str, tuple[str, str]] = {
     "opt_curve_title": ("覆盖率随新增点位数的变化", "Coverage against the number of new points"),
     "opt_curve_x": ("新增点位数", "New points"),
     "opt_curve_y": ("人口覆盖率", "Coverage"),
-    "opt_curve_gain": ("该点新覆盖人口", "Newly covered by this point"),
     "opt_apply_name": ("新方案名称", "New scenario name"),
     "opt_apply": ("采用为新方案", "Use as a new scenario"),
     "opt_default_name": ("优化方案", "Optimised plan"),

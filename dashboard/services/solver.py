@@ -55,16 +55,19 @@ def submit(
     progress: ProgressFn,
     on_done: Callable[[SolveOutcome], None],
     base_key: str = "",
+    caller_alive: Callable[[], bool] | None = None,
 ) -> SolveHandle:
     """Queue a solve on the server's pool (see :meth:`SolvePool.submit`).
 
     ``base_key``: a content key of the data set's fixed layers (its id); with it the
     workers keep the city (keyed by it and the city's points), so the next solves on the
-    same plan do not send it again.
+    same plan do not send it again. ``caller_alive``: whether the session still wants the
+    outcome (its browser is connected); gone for the pool's grace, the solve is cancelled.
     """
     from analysis.optimise.worker.protocol import city_key
 
     key = city_key(city, base_key) if base_key else ""
     return pool().submit(
-        kind, city, standards, request, progress=progress, on_done=on_done, city_key=key
-    )
+        kind, city, standards, request, progress=progress, on_done=on_done, city_key=key,
+        caller_alive=caller_alive,
+    )  # fmt: skip

@@ -21,6 +21,7 @@ import streamlit as st
 
 from analysis.errors import AnalysisError
 from dashboard import state
+from dashboard.adapters.streamlit_internals import session_alive_check
 from dashboard.i18n import current_lang, fmt_pop, has_key, t
 from dashboard.services import data as services
 from dashboard.services import scenarios as sim_services
@@ -41,6 +42,11 @@ COUNT_KEYS: dict[str, str] = {
     "association": state.OPT_ASSOCIATION,
 }
 DEFAULT_COUNTS: dict[str, int] = {"rural": 8, "enterprise": 5, "association": 3}
+#: How long a press of 求解 waits for the outcome before it shows the progress (seconds):
+#: a solve done by then is drawn by the press's own run, with no progress and no second
+#: run. Not longer: the panel shows no progress and no 取消 meanwhile (the page's status
+#: widget says it runs).
+FIRST_WAIT_S = 1.5
 #: Columns of :func:`pending_points`.
 PENDING_COLUMNS: tuple[str, ...] = ("id", "name", "type", "lon", "lat", "order")
 
@@ -125,12 +131,19 @@ def start(dataset: services.Dataset, scenario: Scenario, method: str, resolution
                 progress=job.progress,
                 on_done=job.finish,
                 base_key=dataset.id,
+                # A tab closed mid-solve: the pool cancels the solve, its worker is free.
+                caller_alive=session_alive_check(),
             )
         except AnalysisError as exc:  # a bad pool size setting: said like any failure
             job.error, job.done = exc, True
             job.finished.set()
     st.session_state[state.OPT_JOB] = job
-    if job.done:  # the preview, or a solve that could not start: shown by this rerun
+    # Most solves end within a second: wait for the outcome here, in the press's own run,
+    # which then draws the proposal (and its points on the map) at once. Every further
+    # script run costs each browser a redraw of the whole page (several, in fact: run
+    # start, progress, run end), which on a shared machine made four sessions' solves
+    # three times slower than one (bench.optimise_concurrent).
+    if job.done or job.wait(FIRST_WAIT_S):  # the preview, a refused solve, a quick solve
         take_finished()
     else:
         # Only the progress fragment reruns (it polls for the outcome, then reruns the

@@ -3,10 +3,12 @@ fragment that draws a running solve's progress and picks up its outcome.
 
 The exact solve and the trade-off run in a solver process of the server's pool
 (:mod:`dashboard.services.solver`); the pool's thread records progress and outcome in the
-job. While the solve runs, the fragment (:func:`progress_area`) polls: it draws the progress
-and then waits for the outcome, which wakes it the moment it arrives (:meth:`SolveJob.wait`);
-then the page reruns once, with the proposal. A press of 求解 reruns only this fragment, not
-the page. The preview (fast) runs inline (:func:`run_inline`).
+job. A press of 求解 first waits for the outcome up to ``FIRST_WAIT_S``
+(:func:`dashboard.simulate.optimise.start`): a solve done by then is drawn by the press's own
+run. A longer one reruns only this fragment, not the page: the fragment
+(:func:`progress_area`) polls, draws the progress and then waits for the outcome, which wakes
+it the moment it arrives (:meth:`SolveJob.wait`); then the page reruns once, with the
+proposal. The preview (fast) runs inline (:func:`run_inline`).
 """
 
 from __future__ import annotations
@@ -86,7 +88,8 @@ class SolveJob:
             self.error = outcome.error
         timing.mark(
             f"optimise: {self.method} {outcome.status} in {outcome.seconds:.3f} s "
-            f"(queued {outcome.queued_s:.3f} s, cpu {outcome.cpu_s:.3f} s)"
+            f"(queued {outcome.queued_s:.3f} s, cpu {outcome.cpu_s:.3f} s) "
+            f"plan {getattr(outcome.result, 'status', '-')}"
         )
         self.done = True
         self.finished.set()

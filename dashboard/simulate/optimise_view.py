@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -17,7 +16,7 @@ from dashboard.safetext import md_escape
 from dashboard.services import data as services
 from dashboard.services import scenarios as sim_services
 from dashboard.simulate import optimise as sim_optimise
-from dashboard.simulate import optimise_constraints
+from dashboard.simulate import optimise_constraints, optimise_curve
 from dashboard.simulate import optimise_job as sim_optimise_job
 from dashboard.simulate import optimise_tradeoff as sim_optimise_tradeoff
 from dashboard.simulate.views import headline_cards, show_cards
@@ -105,31 +104,11 @@ def _conflicts(report: ConflictReport) -> str:
     return str(st.radio(t("opt_choose"), choices, format_func=label, key=state.OPT_RESOLUTION))
 
 
-def _curve_chart(curve: Any) -> alt.Chart:
-    frame = pd.DataFrame(
-        {
-            "k": [c.k for c in curve],
-            "share": [c.coverage_share for c in curve],
-            "gain": [c.marginal_population for c in curve],
-        }
-    )
-    base = alt.Chart(frame).encode(
-        x=alt.X("k:Q", title=t("opt_curve_x"), axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y(
-            "share:Q",
-            title=t("opt_curve_y"),
-            axis=alt.Axis(format="%"),
-            scale=alt.Scale(zero=False),
-        ),
-        tooltip=[
-            alt.Tooltip("k:Q", title=t("opt_curve_x")),
-            alt.Tooltip("share:Q", format=".1%", title=t("opt_curve_y")),
-            alt.Tooltip("gain:Q", format=",.0f", title=t("opt_curve_gain")),
-        ],
-    )
-    return (
-        base.mark_line(color="#1f4e8c") + base.mark_circle(color="#1f4e8c", size=45)
-    ).properties(height=260)
+def _curve_html(curve: Any) -> str:
+    """The coverage curve as an inline SVG (:mod:`dashboard.simulate.optimise_curve`)."""
+    labels = optimise_curve.CurveLabels(t("opt_curve_x"), t("opt_curve_y"))
+    svg = optimise_curve.curve_svg([c.k for c in curve], [c.coverage_share for c in curve], labels)
+    return optimise_curve.curve_img(svg, t("opt_curve_title"))
 
 
 def _points_table(proposal: Any) -> pd.DataFrame:
@@ -246,7 +225,7 @@ def _result(scenario: Scenario) -> None:
     left, right = st.columns([1, 1], gap="large")
     with right:
         st.markdown(f"**{t('opt_curve_title')}**")
-        st.altair_chart(_curve_chart(proposal.curve), width="stretch")
+        st.html(_curve_html(proposal.curve))
     with left:
         st.session_state.setdefault(state.OPT_APPLY_NAME, t("opt_default_name"))
         st.text_input(t("opt_apply_name"), key=state.OPT_APPLY_NAME, max_chars=120)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from analysis.optimise.progress import ProgressFn
 from analysis.optimise.worker.protocol import SolveKind, SolveOutcome, Task
 from geodata.city import CityData
+
+_LOG = logging.getLogger(__name__)
 
 
 @dataclass(eq=False)
@@ -36,6 +39,10 @@ class SolveHandle:
     cancel_fn: Callable[[SolveHandle], None] | None = field(default=None, repr=False)
     #: The solve's city (the result's references to its layers resolve to it).
     city: CityData | None = field(default=None, repr=False)
+    #: Whether the caller still wants the outcome (e.g. its browser session is still
+    #: connected); None: always. Called from the pool's thread (:meth:`gone_for`).
+    caller_alive: Callable[[], bool] | None = field(default=None, repr=False)
+    gone_since: float | None = None
     _finished: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
@@ -49,6 +56,18 @@ class SolveHandle:
         if self.cancel_fn is not None:
             self.cancel_fn(self)
 
+    def gone_for(self, now: float) -> float:
+        """Seconds since ``caller_alive`` first said the caller is gone (0 while it is
+        there, for a job without that check, and once the job ends or was cancelled)."""
+        if self.caller_alive is None or self.done or self.cancel_requested:
+            return 0.0
+        if self.caller_alive():
+            self.gone_since = None
+            return 0.0
+        if self.gone_since is None:
+            self.gone_since = now
+        return now - self.gone_since
+
     def resolve(self, outcome: SolveOutcome) -> bool:
         """Record the outcome (the pool calls it once); False if it was known already."""
         if self.done:
@@ -61,3 +80,18 @@ class SolveHandle:
         """Block until the outcome is known (or ``timeout_s`` passed); return it."""
         self._finished.wait(timeout_s)
         return self.outcome
+
+
+def cancel_orphans(jobs: Iterable[SolveHandle], grace_s: float) -> list[SolveHandle]:
+    """Cancel the jobs whose caller has been gone for ``grace_s`` seconds (the pool's
+    thread calls it); return the jobs that have a caller check (still to be watched)."""
+    now, watched = time.monotonic(), []
+    for handle in jobs:
+        if handle.caller_alive is None:
+            continue
+        watched.append(handle)
+        gone_s = handle.gone_for(now)
+        if handle.gone_since is not None and gone_s >= grace_s:
+            _LOG.info("solve %s cancelled: its caller is gone", handle.job_id)
+            handle.cancel()
+    return watched

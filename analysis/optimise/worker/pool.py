@@ -31,7 +31,7 @@ from typing import Any
 from analysis.errors import AnalysisError
 from analysis.optimise.model.request import ProposalRequest
 from analysis.optimise.progress import ProgressFn
-from analysis.optimise.worker.handle import SolveHandle
+from analysis.optimise.worker.handle import SolveHandle, cancel_orphans
 from analysis.optimise.worker.protocol import (
     HOOKS,
     KINDS,
@@ -42,7 +42,13 @@ from analysis.optimise.worker.protocol import (
     load_message,
     unpack_error,
 )
-from analysis.optimise.worker.settings import CITY_CACHE, MAX_FAILED_STARTS, default_size
+from analysis.optimise.worker.settings import (
+    CALLER_CHECK_S,
+    CALLER_GRACE_S,
+    CITY_CACHE,
+    MAX_FAILED_STARTS,
+    default_size,
+)
 from analysis.standards.load import Standards
 from geodata.city import CityData
 from geodata.errors import Problem
@@ -73,13 +79,23 @@ class SolvePool:
     test_hooks
         Let :meth:`submit` pass a test-only ``hook`` (:data:`~.protocol.HOOKS`) to the
         worker; off in the product.
+    caller_grace_s
+        A job whose ``caller_alive`` says its caller is gone this long is cancelled
+        (:data:`~.settings.CALLER_GRACE_S`).
     """
 
-    def __init__(self, size: int | None = None, *, test_hooks: bool = False) -> None:
+    def __init__(
+        self,
+        size: int | None = None,
+        *,
+        test_hooks: bool = False,
+        caller_grace_s: float = CALLER_GRACE_S,
+    ) -> None:
         self.size = default_size() if size is None else int(size)
         if self.size < 1:
             raise ValueError(f"a pool needs at least one worker, not {size}")
         self.test_hooks = test_hooks
+        self.caller_grace_s = float(caller_grace_s)
         #: Seconds from starting each worker process to its "ready" (solver imported).
         self.start_seconds: list[float] = []
         self._lock = threading.RLock()
@@ -109,6 +125,7 @@ class SolvePool:
         on_done: Callable[[SolveOutcome], None] | None = None,
         hook: str | None = None,
         city_key: str = "",
+        caller_alive: Callable[[], bool] | None = None,
     ) -> SolveHandle:
         """Queue a solve; return its handle at once.
 
@@ -125,6 +142,10 @@ class SolvePool:
         city_key
             Content key of ``city`` (:func:`~.protocol.city_key`): a worker that has it
             already is sent only the key. ``""``: sent every time.
+        caller_alive
+            Whether the caller still wants the outcome (asked from the pool's thread every
+            :data:`~.settings.CALLER_CHECK_S`); gone for ``caller_grace_s``, the job is
+            cancelled. None: never asked.
         """
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
@@ -133,12 +154,14 @@ class SolvePool:
         job_id = next(self._ids)
         task = Task(job_id, kind, city, standards, request, hook, city_key)
         handle = SolveHandle(job_id, kind, task, progress, on_done, cancel_fn=self._cancel)
-        handle.city = city
+        handle.city, handle.caller_alive = city, caller_alive
         with self._lock:
             refused = self._closed or bool(self._broken)
             if not refused:
                 self._queue.append(handle)
                 self._dispatch()
+        if caller_alive is not None and not refused:
+            self._wake_w.send(None)  # the listener starts asking after the callers
         if refused:
             self._finish(handle, SolveOutcome("error", error=self._closed_error()))
         return handle
@@ -293,8 +316,11 @@ class SolvePool:
                 if self._closed:
                     return
                 workers = list(self._workers)
+                jobs = [*self._queue, *(w.job for w in workers if w.job is not None)]
+            watched = cancel_orphans(jobs, self.caller_grace_s)
+            timeout = CALLER_CHECK_S if watched else None
             # A worker's pipe ends (EOF) when it dies, after its last words ("failed").
-            for obj in wait([self._wake_r, *(w.conn for w in workers)]):
+            for obj in wait([self._wake_r, *(w.conn for w in workers)], timeout):
                 if obj is self._wake_r:
                     while self._wake_r.poll():
                         self._wake_r.recv()

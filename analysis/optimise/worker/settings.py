@@ -15,6 +15,12 @@ MAX_FAILED_STARTS = 3
 #: Cities a worker keeps (by content key) so that the next solves on them do not send
 #: them again: the working scenarios of a few sessions on one data set.
 CITY_CACHE = 4
+#: How often the pool asks whether the callers of its jobs are still there (seconds),
+#: and how long a caller may be gone before its job is cancelled (a browser tab closed
+#: mid-solve: its worker is free again instead of solving for nobody up to the time
+#: limit; a short network drop or a reload within the grace does not cancel it).
+CALLER_CHECK_S = 2.0
+CALLER_GRACE_S = 10.0
 
 
 def default_size() -> int:
