@@ -15,7 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from analysis.reach.network.nodes import Pieces, exact_nodes, join_snaps, nodes_of, recut
+from analysis.reach.network.nodes import (
+    Pieces,
+    exact_nodes,
+    join_snaps,
+    loose_nodes,
+    nodes_of,
+    recut,
+)
 from analysis.reach.network.noding import Splits, snap_ends
 from analysis.reach.network.segments import Quantiser, Records, Segments, append_records
 from analysis.reach.network.types import BoolArray, IntArray
@@ -86,17 +93,16 @@ def join_points(
             split_rec,
         )
         pieces = recut(nodes.pieces, segments, split_seg, split_t, split_rec, new.seg)
-        merged = _merged(nodes.node, node)
-        nodes = nodes_of(records, segments, node, pieces)
         # Dead ends made in this round by joining dead ends snap again.
-        sources = nodes.loose & merged[node]
+        sources = loose_nodes(node, pieces, _merged(nodes.node, node))[node]
         if not sources.any():
             break
+        nodes = nodes_of(records, segments, node, pieces)
         dead_end |= sources
     return Joined(
         records=records,
-        node=nodes.node,
-        pieces=nodes.pieces,
+        node=node,
+        pieces=pieces,
         dead_end=dead_end,
         to_points=to_points,
         t_junctions=t_junctions,

@@ -74,7 +74,7 @@ def exact_nodes(
 ) -> Nodes:
     """Nodes of ``records`` joined by rules 2 and 4 only, with the segments cut at the
     split points ``split_rec`` (segment ``split_seg``, fraction ``split_t``)."""
-    a, b = _same_place_pairs(records, np.arange(records.size), split_seg, split_rec)
+    a, b = _same_place_pairs(records, None, split_seg, split_rec)
     zero = segments.a[records.key[segments.a] == records.key[segments.a + 1]]
     node = _components(records.size, np.concatenate([a, zero]), np.concatenate([b, zero + 1]))
     pieces = pieces_of_segments(segments, split_seg, split_t, split_rec)
@@ -84,22 +84,33 @@ def exact_nodes(
 def nodes_of(records: Records, segments: Segments, node: IntArray, pieces: Pieces) -> Nodes:
     """:class:`Nodes` of the records' nodes ``node`` (numbered from 0) and the ``pieces``."""
     n = int(node.max()) + 1 if node.size else 0
-    u = np.concatenate([node[pieces.rec[:, 0]], node[pieces.rec[:, 1]]])
-    v = np.concatenate([node[pieces.rec[:, 1]], node[pieces.rec[:, 0]]])
-    part = np.tile(records.part[segments.a[pieces.seg]], 2)
-    apart = u != v
-    u, v, part = u[apart], v[apart], part[apart]
-    # At most one neighbour: the lowest and the highest neighbour are one (or none).
-    lowest, highest = np.full(n, n), np.full(n, -1)
-    np.minimum.at(lowest, u, v)
-    np.maximum.at(highest, u, v)
-    loose = (highest < 0) | (lowest == highest)
+    loose = loose_nodes(node, pieces, np.ones(n, bool))
+    a, b = node[pieces.rec[:, 0]], node[pieces.rec[:, 1]]
+    part = records.part[segments.a[pieces.seg]]
+    # The parts running from each loose node (each piece from it leads to its neighbour).
+    from_a, from_b = (a != b) & loose[a], (a != b) & loose[b]
     n_parts = int(records.part.max()) + 1 if records.size else 1
-    along = loose[u]
-    along_code = np.unique(u[along] * n_parts + part[along])
+    along_code = np.unique(
+        np.concatenate([a[from_a] * n_parts + part[from_a], b[from_b] * n_parts + part[from_b]])
+    )
     return Nodes(
         node=node, loose=loose[node], pieces=pieces, n_parts=n_parts, along_code=along_code
     )
+
+
+def loose_nodes(node: IntArray, pieces: Pieces, which: BoolArray) -> BoolArray:
+    """Per node: it is one of ``which`` and a dead end (at most one neighbouring node)."""
+    a, b = node[pieces.rec[:, 0]], node[pieces.rec[:, 1]]
+    touch = (a != b) & (which[a] | which[b])
+    a, b = a[touch], b[touch]
+    n = which.size
+    # At most one neighbour: the lowest and the highest neighbour are one (or none).
+    lowest, highest = np.full(n, n), np.full(n, -1)
+    for u, v in ((a, b), (b, a)):
+        np.minimum.at(lowest, u, v)
+        np.maximum.at(highest, u, v)
+    loose: BoolArray = which & ((highest < 0) | (lowest == highest))
+    return loose
 
 
 def join_snaps(
@@ -133,26 +144,29 @@ def join_snaps(
 
 
 def _same_place_pairs(
-    records: Records, subset: IntArray, split_seg: IntArray, split_rec: IntArray
+    records: Records, subset: IntArray | None, split_seg: IntArray, split_rec: IntArray
 ) -> tuple[IntArray, IntArray]:
     """Join pairs of rules 2 and 4 among the records ``subset`` (every record at each of
-    their places must be in it)."""
+    their places must be in it), or among all records."""
     key, level = records.key, records.level
     pairs: list[tuple[IntArray, IntArray]] = []
+    everyone = np.arange(records.size) if subset is None else subset
     # Ordinary roads of one level: every point at the same place joins (crossings at shared
     # vertices, split points of a crossing, duplicates).
-    local = subset[~records.motorway[subset]]
+    local = everyone[~records.motorway[everyone]]
     pairs.append(_chain(local, key[local], level[local]))
     # Line ends at the same place join each other at any level ...
-    ends = subset[records.is_end[subset]]
+    ends = everyone[records.is_end[everyone]]
     pairs.append(_chain(ends, key[ends]))
     # ... and every point of their level there (a ramp ending on an expressway's vertex).
     pairs.append(_star_to_ends(records, subset))
     # Split points at the same place of the same segment are one point.
-    seg_of = np.full(records.size, -1, np.int64)
-    seg_of[split_rec] = split_seg
-    splits = subset[seg_of[subset] >= 0]
-    pairs.append(_chain(splits, key[splits], seg_of[splits]))
+    if subset is not None:
+        seg_of = np.full(records.size, -1, np.int64)
+        seg_of[split_rec] = split_seg
+        split_rec = subset[seg_of[subset] >= 0]
+        split_seg = seg_of[split_rec]
+    pairs.append(_chain(split_rec, key[split_rec], split_seg))
     return np.concatenate([p[0] for p in pairs]), np.concatenate([p[1] for p in pairs])
 
 
@@ -176,18 +190,21 @@ def _chain(idx: IntArray, *keys: IntArray) -> tuple[IntArray, IntArray]:
     return s[:-1][same], s[1:][same]
 
 
-def _star_to_ends(records: Records, subset: IntArray) -> tuple[IntArray, IntArray]:
-    """Pairs joining every point of ``subset`` to the first line end at its place and
-    level, if any."""
-    n = subset.size
-    key, level, end = records.key[subset], records.level[subset], records.is_end[subset]
+def _star_to_ends(records: Records, subset: IntArray | None) -> tuple[IntArray, IntArray]:
+    """Pairs joining every point of ``subset`` (or every point) to the first line end at
+    its place and level, if any."""
+    key, level, end = records.key, records.level, records.is_end
+    if subset is not None:
+        key, level, end = key[subset], level[subset], end[subset]
+    n = key.size
     order = np.lexsort((~end, level, key))
     key, level, end = key[order], level[order], end[order]
     start = np.ones(n, bool)
     start[1:] = (key[1:] != key[:-1]) | (level[1:] != level[:-1])
     group_first = np.maximum.accumulate(np.where(start, np.arange(n), 0))
     with_end = end[group_first] & ~start
-    order = subset[order]
+    if subset is not None:
+        order = subset[order]
     return order[group_first[with_end]], order[with_end]
 
 
@@ -237,11 +254,11 @@ def recut(
     again = np.zeros(segments.size, bool)
     again[redo] = True
     kept = ~again[pieces.seg]
-    seg = np.concatenate([pieces.seg[kept], fresh.seg])
-    # Two runs sorted by segment: a stable sort merges them in linear time.
-    order = np.argsort(seg, kind="stable")
+    seg = pieces.seg[kept]
+    # Both sorted by segment: the fresh pieces go in where their segments were.
+    at = np.searchsorted(seg, fresh.seg)
     return Pieces(
-        rec=np.concatenate([pieces.rec[kept], fresh.rec])[order],
-        seg=seg[order],
-        length_m=np.concatenate([pieces.length_m[kept], fresh.length_m])[order],
+        rec=np.insert(pieces.rec[kept], at, fresh.rec, axis=0),
+        seg=np.insert(seg, at, fresh.seg),
+        length_m=np.insert(pieces.length_m[kept], at, fresh.length_m),
     )

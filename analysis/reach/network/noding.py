@@ -186,9 +186,11 @@ def snap_ends(
     other = np.where(found, idx, 0)
     ok = found & (records.part[other] != records.part[ends][:, None])
     ok &= records.is_end[other] | (records.level[other] == records.level[ends][:, None])
-    end_node = nodes.node[ends][:, None]
-    ok &= ~(nodes.loose[ends][:, None] & (nodes.node[other] == end_node))
-    ok &= ~nodes.runs_along(end_node, records.part[other])
+    # A dead end looks past its own node and the parts running from it.
+    dead = np.flatnonzero(nodes.loose[ends])
+    end_node = nodes.node[ends[dead]][:, None]
+    near = other[dead]
+    ok[dead] &= ~(nodes.node[near] == end_node) & ~nodes.runs_along(end_node, records.part[near])
     has = ok.any(axis=1)
     first = ok.argmax(axis=1)
     near_end = ends[has]
