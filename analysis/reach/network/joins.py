@@ -114,8 +114,9 @@ def _merged(before: IntArray, after: IntArray) -> BoolArray:
     beyond ``before`` are new points, each its own)."""
     n = int(after.max()) + 1 if after.size else 0
     old = np.concatenate([before, before.size + np.arange(after.size - before.size)])
-    lowest, highest = np.full(n, old.size), np.full(n, -1)
-    np.minimum.at(lowest, after, old)
-    np.maximum.at(highest, after, old)
-    merged: BoolArray = lowest != highest
+    # Several: some point's old node is not the one written last.
+    last = np.full(n, -1)
+    last[after] = old
+    merged = np.zeros(n, bool)
+    merged[after[last[after] != old]] = True
     return merged

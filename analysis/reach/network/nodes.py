@@ -102,14 +102,12 @@ def loose_nodes(node: IntArray, pieces: Pieces, which: BoolArray) -> BoolArray:
     """Per node: it is one of ``which`` and a dead end (at most one neighbouring node)."""
     a, b = node[pieces.rec[:, 0]], node[pieces.rec[:, 1]]
     touch = (a != b) & (which[a] | which[b])
-    a, b = a[touch], b[touch]
-    n = which.size
-    # At most one neighbour: the lowest and the highest neighbour are one (or none).
-    lowest, highest = np.full(n, n), np.full(n, -1)
-    for u, v in ((a, b), (b, a)):
-        np.minimum.at(lowest, u, v)
-        np.maximum.at(highest, u, v)
-    loose: BoolArray = which & ((highest < 0) | (lowest == highest))
+    u, v = np.concatenate([a[touch], b[touch]]), np.concatenate([b[touch], a[touch]])
+    # At most one neighbour: every neighbour is the one written last (or there is none).
+    neighbour = np.full(which.size, -1)
+    neighbour[u] = v
+    loose = which.copy()
+    loose[u[neighbour[u] != v]] = False
     return loose
 
 
