@@ -82,10 +82,11 @@ class NetworkBuild:
     crossings
         Crossings of ordinary roads that became junctions by cutting a segment.
     snapped_to_points
-        Line ends joined to a point of another line at a distance > 0 (each end counted: two
-        ends snapped to each other count 2).
+        Line ends (and dead ends) joined to a point of another line at a distance > 0 (each
+        end counted: two ends snapped to each other count 2; an end snapping again in a
+        later round counts again).
     t_junctions
-        Line ends that cut another line's segment (T junctions).
+        Line ends (and dead ends) that cut another line's segment (T junctions).
     zero_length_dropped, zero_length_dropped_m
         Edges dropped because both ends merged into one node, and their length.
     duplicates_dropped, duplicates_dropped_m

@@ -250,15 +250,7 @@ def _snap_to_segments(
     vertex = np.where(key == records.key[a], a, np.where(key == records.key[a + 1], a + 1, -1))
     own = nodes.loose[e] & (vertex >= 0) & (nodes.node[np.maximum(vertex, 0)] == nodes.node[e])
     own |= nodes.runs_along(nodes.node[e], records.part[a])
-    e, s, t, fx, fy, d, vertex = (
-        e[~own],
-        s[~own],
-        t[~own],
-        fx[~own],
-        fy[~own],
-        d[~own],
-        vertex[~own],
-    )
+    e, s, t, fx, fy, d, vertex = (v[~own] for v in (e, s, t, fx, fy, d, vertex))
     # The nearest segment per end (ties: the lower segment index, for a stable result).
     order = np.lexsort((s, d, e))
     first = np.ones(order.size, bool)
