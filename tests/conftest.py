@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from analysis.workspace.api import Store
 from tests.support.postgres import Cluster, PostgresUnavailableError, start_cluster, stop_cluster
@@ -17,6 +18,20 @@ ARTIFACTS = REPO / "artifacts"
 
 # Tests never reach the internet; make accidental use of proxies fail fast.
 os.environ.setdefault("NO_PROXY", "*")
+
+# Property tests draw the same examples on every run (a CI failure is never luck), keep no
+# example database (a stale one in the working copy would replay old examples) and have no
+# deadline (the CI machine is shared: a slow example is no failure). ``--hypothesis-profile
+# deep`` explores instead: random examples, many more where a test does not fix their number
+# (see docs/testing.md); add ``--hypothesis-seed N`` to replay one exploration.
+_PROPERTY_DEFAULTS = {
+    "database": None,
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow],
+}
+settings.register_profile("ci", derandomize=True, **_PROPERTY_DEFAULTS)
+settings.register_profile("deep", derandomize=False, max_examples=2000, **_PROPERTY_DEFAULTS)
+settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

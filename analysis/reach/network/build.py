@@ -19,6 +19,13 @@ Rules (in this order):
    never snaps onto its own part (a nearly closed ring stays open; short first segments do
    not fold up). Inner vertices are never merged by distance, only when equal: two parallel
    roads a metre apart, or a dual carriageway, stay two roads.
+   *Dead ends* (a node reached from at most one other node once points at one place are
+   joined and crossings cut) snap the same way, in rounds: an end that meets only a
+   duplicate of its line or a zero-length line is still a dead end and looks past them
+   (past the points of its node and of the lines running from it: a duplicate is no other
+   road); the tip of a line turning back on itself snaps like a line end; and where dead
+   ends joined each other and are a dead end still (two ends beside each other, both
+   from one crossing), they snap again, until nothing is left within the tolerance.
 4. **Crossings.** Two non-motorway lines of the same level are cut and joined where they
    cross (also where they share an inner vertex). Motorways (:data:`MOTORWAY_CLASSES`) are
    joined *only* by rule 3: a road passing over or under an expressway does not join it,
@@ -27,7 +34,8 @@ Rules (in this order):
    Segments overlapping on one line are cut at each other's ends and joined there.
 5. **Nodes.** Points joined by rules 2-4 are merged (connected components of the join
    pairs); a node sits at the mean of its merged points that lie on a line (a snapped
-   line end moves onto the line it joins), else at the mean of its line ends.
+   line end moves onto the line it joins), else at the mean of its line ends and dead
+   ends.
 6. **Segments.** Each straight segment, cut at its split points, gives one edge per piece
    with its own length. Pieces whose two ends merged into one node (zero length after
    quantising, or an overshoot shorter than the tolerance: a line end just past a crossing
@@ -41,16 +49,15 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 import numpy as np
-import scipy.sparse as sp
 import shapely
 from numpy.typing import NDArray
-from scipy.sparse.csgraph import connected_components
 
 from analysis.errors import AnalysisProblems
-from analysis.reach.network.noding import Snaps, crossings, snap_ends
+from analysis.reach.network.joins import join_points
+from analysis.reach.network.noding import crossings
 from analysis.reach.network.pieces import label_pieces
-from analysis.reach.network.segments import Records, Segments, append_records, explode
-from analysis.reach.network.types import FloatArray, IntArray, RoadNetwork
+from analysis.reach.network.segments import Records, append_records, explode
+from analysis.reach.network.types import BoolArray, FloatArray, IntArray, RoadNetwork
 from geodata.schema import MOTORWAY_CLASSES, ROAD_CLASSES
 
 #: Default snapping tolerance for line ends, metres (digitising gaps in county road files).
@@ -75,10 +82,11 @@ class NetworkBuild:
     crossings
         Crossings of ordinary roads that became junctions by cutting a segment.
     snapped_to_points
-        Line ends joined to a point of another line at a distance > 0 (each end counted: two
-        ends snapped to each other count 2).
+        Line ends (and dead ends) joined to a point of another line at a distance > 0 (each
+        end counted: two ends snapped to each other count 2; an end snapping again in a
+        later round counts again).
     t_junctions
-        Line ends that cut another line's segment (T junctions).
+        Line ends (and dead ends) that cut another line's segment (T junctions).
     zero_length_dropped, zero_length_dropped_m
         Edges dropped because both ends merged into one node, and their length.
     duplicates_dropped, duplicates_dropped_m
@@ -156,18 +164,11 @@ def build_network(
     tree = shapely.STRtree(geoms)
     cross, n_cross = crossings(records, segments, tree, geoms, quant)
     records = append_records(records, quant, segments, cross.seg, cross.x_m, cross.y_m)
-    snaps = snap_ends(records, segments, tree, quant, snap_tolerance_m)
-    split_seg = np.concatenate([cross.seg, snaps.splits.seg])
-    split_t = np.concatenate([cross.t, snaps.splits.t])
-    snap_rec = records.size + np.arange(snaps.splits.size)
-    sp_ = snaps.splits
-    records = append_records(records, quant, segments, sp_.seg, sp_.x_m, sp_.y_m)
-    n_vertices = int(records.size - split_seg.size)
-    split_rec = n_vertices + np.arange(split_seg.size)
-
-    node_of = _merge(records, segments, snaps, snap_rec, split_seg, split_rec)
+    joined = join_points(records, segments, tree, quant, snap_tolerance_m, cross)
+    records, node_of = joined.records, joined.node
     n_nodes = int(node_of.max()) + 1 if node_of.size else 0
-    piece_rec, piece_seg, piece_len = _pieces_of_segments(segments, split_seg, split_t, split_rec)
+    piece_rec, piece_seg = joined.pieces.rec, joined.pieces.seg
+    piece_len = joined.pieces.length_m
     edge_from, edge_to = node_of[piece_rec[:, 0]], node_of[piece_rec[:, 1]]
     line = records.line[segments.a[piece_seg]]
 
@@ -177,7 +178,7 @@ def build_network(
     dup = ~loop & ~keep
     edge_from, edge_to, line = edge_from[keep], edge_to[keep], line[keep]
     piece_len = piece_len[keep]
-    node_x, node_y = _node_positions(records, node_of, n_nodes)
+    node_x, node_y = _node_positions(records, node_of, n_nodes, joined.dead_end)
     # Nodes left without an edge (all their pieces dropped) are no part of the network.
     used = np.zeros(n_nodes, bool)
     used[edge_from] = used[edge_to] = True
@@ -207,8 +208,8 @@ def build_network(
         n_points=records.size,
         merged_points=records.size - n_nodes,
         crossings=n_cross,
-        snapped_to_points=snaps.to_points,
-        t_junctions=snaps.t_junctions,
+        snapped_to_points=joined.to_points,
+        t_junctions=joined.t_junctions,
         zero_length_dropped=int(np.count_nonzero(loop)),
         zero_length_dropped_m=float(all_len[loop].sum()),
         duplicates_dropped=int(np.count_nonzero(dup)),
@@ -259,92 +260,6 @@ def _validate(
     problems.raise_if_errors()
 
 
-def _merge(
-    records: Records,
-    segments: Segments,
-    snaps: Snaps,
-    snap_rec: IntArray,
-    split_seg: IntArray,
-    split_rec: IntArray,
-) -> IntArray:
-    """Node of each record: components of every join pair (rules 2-4)."""
-    pairs_a: list[IntArray] = [snaps.union_a, snaps.split_end]
-    pairs_b: list[IntArray] = [snaps.union_b, snap_rec]
-    key, level = records.key, records.level
-    # Ordinary roads of one level: every point at the same place joins (crossings at shared
-    # vertices, split points of a crossing, duplicates).
-    local = np.flatnonzero(~records.motorway)
-    a, b = _chain(local, key[local], level[local])
-    pairs_a.append(a)
-    pairs_b.append(b)
-    # Line ends at the same place join each other at any level ...
-    ends = np.flatnonzero(records.is_end)
-    a, b = _chain(ends, key[ends])
-    pairs_a.append(a)
-    pairs_b.append(b)
-    # ... and every point of their level there (a ramp ending on an expressway's vertex).
-    a, b = _star_to_ends(records)
-    pairs_a.append(a)
-    pairs_b.append(b)
-    # Split points at the same place of the same segment are one point.
-    a, b = _chain(split_rec, key[split_rec], split_seg)
-    pairs_a.append(a)
-    pairs_b.append(b)
-    # A segment of zero length (after quantising) joins its two ends.
-    zero = segments.a[key[segments.a] == key[segments.a + 1]]
-    pairs_a.append(zero)
-    pairs_b.append(zero + 1)
-    pa, pb = np.concatenate(pairs_a), np.concatenate(pairs_b)
-    n = records.size
-    graph = sp.coo_matrix((np.ones(pa.size, np.int8), (pa, pb)), shape=(n, n)).tocsr()
-    _, labels = connected_components(graph, directed=False)
-    return labels.astype(np.int64)
-
-
-def _chain(idx: IntArray, *keys: IntArray) -> tuple[IntArray, IntArray]:
-    """Pairs joining consecutive members of ``idx`` that share every key."""
-    if idx.size < 2:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    order = np.lexsort(keys[::-1])
-    same = np.ones(idx.size - 1, bool)
-    for k in keys:
-        ks = k[order]
-        same &= ks[1:] == ks[:-1]
-    s = idx[order]
-    return s[:-1][same], s[1:][same]
-
-
-def _star_to_ends(records: Records) -> tuple[IntArray, IntArray]:
-    """Pairs joining every point to the first line end at its place and level, if any."""
-    n = records.size
-    order = np.lexsort((~records.is_end, records.level, records.key))
-    key, level, end = records.key[order], records.level[order], records.is_end[order]
-    start = np.ones(n, bool)
-    start[1:] = (key[1:] != key[:-1]) | (level[1:] != level[:-1])
-    group_first = np.maximum.accumulate(np.where(start, np.arange(n), 0))
-    with_end = end[group_first] & ~start
-    return order[group_first[with_end]], order[with_end]
-
-
-def _pieces_of_segments(
-    segments: Segments, split_seg: IntArray, split_t: FloatArray, split_rec: IntArray
-) -> tuple[IntArray, IntArray, FloatArray]:
-    """Each segment cut at its splits: (from record, to record), segment, length."""
-    n = segments.size
-    seg = np.concatenate([np.arange(n), split_seg, np.arange(n)])
-    t = np.concatenate([np.zeros(n), split_t, np.ones(n)])
-    rec = np.concatenate([segments.a, split_rec, segments.a + 1])
-    # Segment first, then along it; the start vertex before any split at t == 0.
-    rank = np.concatenate([np.zeros(n), np.ones(split_seg.size), np.full(n, 2)])
-    order = np.lexsort((rank, t, seg))
-    seg, t, rec = seg[order], t[order], rec[order]
-    same = seg[1:] == seg[:-1]
-    piece_seg = seg[:-1][same]
-    ends = np.column_stack([rec[:-1][same], rec[1:][same]])
-    length = (t[1:][same] - t[:-1][same]) * segments.length_m[piece_seg]
-    return ends, piece_seg, length
-
-
 def _fastest_of_twins(
     edge_from: IntArray,
     edge_to: IntArray,
@@ -373,10 +288,11 @@ def _fastest_of_twins(
 
 
 def _node_positions(
-    records: Records, node_of: IntArray, n_nodes: int
+    records: Records, node_of: IntArray, n_nodes: int, dead_end: BoolArray
 ) -> tuple[FloatArray, FloatArray]:
-    """Mean of a node's points on a line (not a line end), else of all its points."""
-    inner = ~records.is_end
+    """Mean of a node's points on a line (not at a dead end: a line end, the tip of a line
+    turning back), else of all its points."""
+    inner = ~dead_end
     w = np.bincount(node_of, weights=inner.astype(float), minlength=n_nodes)
     has_inner = w > 0
     weight = np.where(has_inner[node_of], inner, True).astype(float)

@@ -14,8 +14,9 @@ import numpy as np
 import shapely
 from scipy.spatial import cKDTree
 
+from analysis.reach.network.nodes import Nodes
 from analysis.reach.network.segments import Quantiser, Records, Segments
-from analysis.reach.network.types import FloatArray, IntArray
+from analysis.reach.network.types import BoolArray, FloatArray, IntArray
 
 #: Segments queried against the index at a time (bounds the memory of the pair arrays).
 _CHUNK = 200_000
@@ -162,17 +163,22 @@ def snap_ends(
     tree: shapely.STRtree,
     quant: Quantiser,
     tolerance_m: float,
+    nodes: Nodes,
+    sources: BoolArray,
 ) -> Snaps:
-    """Join each line end to the nearest eligible point within ``tolerance_m``, else to the
-    nearest eligible segment (cutting it there).
+    """Join each point of ``sources`` (line ends, dead ends) to the nearest eligible point
+    within ``tolerance_m``, else to the nearest eligible segment (cutting it there).
 
     Eligible: on another part; a point that is itself a line end (any level), or any point
     or segment of the same level (motorways included: ramps end on them; but onto the middle
-    of a motorway segment only an end lying on it, within the grid). Only the
+    of a motorway segment only an end lying on it, within the grid). An end whose node is
+    loose (``nodes.loose``, a dead end) skips the points of that node and the feet at its
+    vertices (joined already), and the parts running from it (its own road or a duplicate
+    of it): so it looks past what adds no road. Only the
     ``_NEAREST_POINTS`` nearest points are looked at: an end among more points of its own
     or other levels within the tolerance falls back to the segments.
     """
-    ends = np.flatnonzero(records.is_end)
+    ends = np.flatnonzero(sources)
     bound = tolerance_m * (1 + 1e-9) + 1e-9
     xy = np.column_stack([records.x_m, records.y_m])
     dist, idx = cKDTree(xy).query(xy[ends], k=_NEAREST_POINTS, distance_upper_bound=bound)
@@ -180,6 +186,11 @@ def snap_ends(
     other = np.where(found, idx, 0)
     ok = found & (records.part[other] != records.part[ends][:, None])
     ok &= records.is_end[other] | (records.level[other] == records.level[ends][:, None])
+    # A dead end looks past its own node and the parts running from it.
+    dead = np.flatnonzero(nodes.loose[ends])
+    end_node = nodes.node[ends[dead]][:, None]
+    near = other[dead]
+    ok[dead] &= ~(nodes.node[near] == end_node) & ~nodes.runs_along(end_node, records.part[near])
     has = ok.any(axis=1)
     first = ok.argmax(axis=1)
     near_end = ends[has]
@@ -187,11 +198,7 @@ def snap_ends(
     to_points = int(np.count_nonzero(dist[has, first[has]] > 0))
 
     rest = ends[~has]
-    feet, foot_end = _snap_to_segments(records, segments, tree, rest, bound, quant.grid_m)
-    # A foot at a vertex of its segment is that vertex (no cut).
-    key = quant.keys(feet.x_m, feet.y_m)
-    a = segments.a[feet.seg]
-    vertex = np.where(key == records.key[a], a, np.where(key == records.key[a + 1], a + 1, -1))
+    feet, foot_end, vertex = _snap_to_segments(records, segments, tree, rest, bound, quant, nodes)
     cut = vertex < 0
     splits = Splits(feet.seg[cut], feet.t[cut], feet.x_m[cut], feet.y_m[cut])
     return Snaps(
@@ -210,17 +217,20 @@ def _snap_to_segments(
     tree: shapely.STRtree,
     ends: IntArray,
     bound: float,
-    grid_m: float,
-) -> tuple[Splits, IntArray]:
+    quant: Quantiser,
+    nodes: Nodes,
+) -> tuple[Splits, IntArray, IntArray]:
+    """The nearest eligible foot per end: the foot, its end, and the vertex of its segment
+    it falls on (-1: inside the segment, a cut)."""
     if ends.size == 0 or segments.size == 0:
-        return Splits.empty(), np.zeros(0, np.int64)
+        return Splits.empty(), np.zeros(0, np.int64), np.zeros(0, np.int64)
     points = shapely.points(records.x_m[ends], records.y_m[ends])
     hit_in, hit_seg = tree.query(points, predicate="dwithin", distance=bound)
     e = ends[hit_in]
     s = hit_seg.astype(np.int64)
     rec_a = segments.a[s]
     keep = (records.part[rec_a] != records.part[e]) & (records.level[rec_a] == records.level[e])
-    e, s, hit_in = e[keep], s[keep], hit_in[keep]
+    e, s, rec_a = e[keep], s[keep], rec_a[keep]
     px, py = segments.x0[s], segments.y0[s]
     rx, ry = segments.x1[s] - px, segments.y1[s] - py
     norm2 = rx * rx + ry * ry
@@ -231,11 +241,20 @@ def _snap_to_segments(
     d = np.hypot(records.x_m[e] - fx, records.y_m[e] - fy)
     # Onto the middle of a motorway segment only a line end lying on it (within the grid):
     # a road that merely stops beside an expressway is no interchange.
-    ok = d <= np.where(records.motorway[segments.a[s]], min(bound, grid_m), bound)
+    ok = d <= np.where(records.motorway[rec_a], min(bound, quant.grid_m), bound)
     e, s, t, fx, fy, d = e[ok], s[ok], t[ok], fx[ok], fy[ok], d[ok]
+    # A foot at a vertex of its segment is that vertex (no cut); a loose end skips the
+    # vertices of its own node (joined already) and the parts running from it.
+    key = quant.keys(fx, fy)
+    a = rec_a[ok]
+    vertex = np.where(key == records.key[a], a, np.where(key == records.key[a + 1], a + 1, -1))
+    own = nodes.loose[e] & (vertex >= 0) & (nodes.node[np.maximum(vertex, 0)] == nodes.node[e])
+    own |= nodes.runs_along(nodes.node[e], records.part[a])
+    e, s, t, fx, fy, d, vertex = (v[~own] for v in (e, s, t, fx, fy, d, vertex))
     # The nearest segment per end (ties: the lower segment index, for a stable result).
     order = np.lexsort((s, d, e))
     first = np.ones(order.size, bool)
     first[1:] = e[order][1:] != e[order][:-1]
     pick = order[first]
-    return Splits(seg=s[pick], t=t[pick], x_m=fx[pick], y_m=fy[pick]), e[pick]
+    feet = Splits(seg=s[pick], t=t[pick], x_m=fx[pick], y_m=fy[pick])
+    return feet, e[pick], vertex[pick]
