@@ -1,6 +1,6 @@
 """Start the dashboard: ``coverage-planner [options]`` or ``python -m dashboard.launch [options]``.
 
-The same as ``streamlit run dashboard/app.py [options]``, with two differences:
+The same as ``streamlit run dashboard/app.py [options]``, with these differences:
 
 - the settings in ``dashboard/config.toml`` (static file serving for the offline map, the
   upload limit, the theme, no usage statistics ...) are passed as command-line options, so
@@ -10,7 +10,8 @@ The same as ``streamlit run dashboard/app.py [options]``, with two differences:
   reach the page could change every scenario (:func:`network_address_check`);
 - the heavy imports of the map page (numpy, pandas, folium, the dashboard's modules) start
   on a background thread first (:mod:`dashboard.warmup`), overlapping with the server's
-  start and the browser loading Streamlit's frontend; the first map appears sooner.
+  start and the browser loading Streamlit's frontend; the first map appears sooner;
+- the C allocator keeps two arenas (:mod:`dashboard.memory`): less memory per session.
 """
 
 from __future__ import annotations
@@ -130,9 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     int
         Streamlit's exit status.
     """
-    from dashboard import timing
+    from dashboard import memory, timing
 
     timing.mark("launch: main")
+    memory.limit_malloc_arenas()  # before Streamlit's threads: its sessions share two arenas
     extra = list(sys.argv[1:] if argv is None else argv)
     from analysis.errors import AnalysisError
 
