@@ -11,11 +11,18 @@ The same as ``streamlit run dashboard/app.py [options]``, with these differences
 - the heavy imports of the map page (numpy, pandas, folium, the dashboard's modules) start
   on a background thread first (:mod:`dashboard.warmup`), overlapping with the server's
   start and the browser loading Streamlit's frontend; the first map appears sooner;
-- the C allocator keeps two arenas (:mod:`dashboard.memory`): less memory per session.
+- the C allocator keeps two arenas (:func:`limit_malloc_arenas`): Streamlit runs each
+  session's script on a thread of its own, glibc gives threads that allocate at the same time
+  arenas of their own (up to 8 per core) and memory freed in one is not reused by another, so
+  the server's memory grew with the sessions (5 province sessions: 491 -> 469 MB with two,
+  bench/README.md, at no measurable cost per click); ``MALLOC_ARENA_MAX`` set by the
+  operator wins.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import sys
 import tomllib
@@ -61,6 +68,32 @@ def _merged(extra: list[str]) -> list[str]:
         for item in (name, value)
     ]
     return [*defaults, *extra]
+
+
+#: glibc's ``mallopt`` parameter for the arena limit (``M_ARENA_MAX`` in malloc.h).
+M_ARENA_MAX = -8
+#: Arenas the server keeps (the main one and one for every other thread).
+SERVER_ARENAS = 2
+
+
+def limit_malloc_arenas(arenas: int = SERVER_ARENAS) -> bool:
+    """Limit glibc's malloc arenas for this process; ``True`` when the limit was set.
+
+    Arenas already made stay; call it before the server starts its threads.
+    """
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return False
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return False
+    try:
+        libc = ctypes.CDLL(name)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to limit
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    return bool(mallopt(M_ARENA_MAX, arenas))
 
 
 #: Exit status when the server may not start as asked.
@@ -131,10 +164,10 @@ def main(argv: list[str] | None = None) -> int:
     int
         Streamlit's exit status.
     """
-    from dashboard import memory, timing
+    from dashboard import timing
 
     timing.mark("launch: main")
-    memory.limit_malloc_arenas()  # before Streamlit's threads: its sessions share two arenas
+    limit_malloc_arenas()  # before Streamlit's threads: its sessions share two arenas
     extra = list(sys.argv[1:] if argv is None else argv)
     from analysis.errors import AnalysisError
 

@@ -1,4 +1,4 @@
-"""The launcher's allocator setting (dashboard.memory): two malloc arenas on glibc."""
+"""The launcher's allocator setting (launch.limit_malloc_arenas): two arenas on glibc."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-CHECK = "from dashboard import memory; print(memory.limit_malloc_arenas())"
+CHECK = "from dashboard import launch; print(launch.limit_malloc_arenas())"
 
 
 def _run(env_extra: dict[str, str]) -> str:
