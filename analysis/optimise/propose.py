@@ -19,7 +19,7 @@ from analysis.optimise.constrained.propose import TownshipMinimumError, propose_
 from analysis.optimise.constrained.settings import constraints_of
 from analysis.optimise.exact.milp import solve_milp
 from analysis.optimise.exact.milp_model import build_arrays, met_units_of
-from analysis.optimise.heuristics.preview import preview_with_lp
+from analysis.optimise.heuristics.preview import DIVE_MAX_PAIRS, preview_with_lp
 from analysis.optimise.model.citymodel import CityModel, build_city_model, request_conflicts
 from analysis.optimise.model.problem import CoverageProblem, IntArray, Solution
 from analysis.optimise.model.reduce import reduce_rows
@@ -171,6 +171,8 @@ def solve_reduced(
         preview, lp = preview_with_lp(
             reduced, relaxed=request.relaxed, cancel=cancel, progress=rep.sub(0.0, 0.15),
             time_limit_s=request.time_limit_s,
+            # the exact solve needs the LP anyway: dive at any size before it
+            dive_max_pairs=DIVE_MAX_PAIRS if request.method != "milp" else None,
         )  # fmt: skip
         if request.relaxed and not reduced.violations(preview.columns, rules=False):
             preview = Solution(

@@ -153,6 +153,9 @@ def branch_and_bound(
     improve: Improve | None = None,
     stop_on_improvement: float = np.inf,
     strong_depth: int = STRONG_DEPTH,
+    accept_gap: float | None = None,
+    accept_after: int = 0,
+    best_first: bool = False,
 ) -> TreeResult:
     """Maximise over the binary ``x`` of ``model`` by LP-based branch and bound.
 
@@ -182,6 +185,14 @@ def branch_and_bound(
         ``incumbent_value`` (the caller may then fix columns against it and restart).
     strong_depth
         Strong branching above this depth (:data:`STRONG_DEPTH`; 0: most fractional only).
+    accept_gap, accept_after
+        After ``accept_after`` nodes, stop (unfinished) as soon as the tree's proven bound
+        is within ``accept_gap`` of the incumbent: the tree aims at ``rel_gap`` first and
+        settles for the (larger) ``accept_gap`` when that takes long.
+    best_first
+        Take the open node with the largest bound next (ties: the deepest), not the last
+        one: the tree's proven bound then falls node by node, as a proof from a strong
+        incumbent needs (depth first keeps the root's other children open to the end).
     """
     t0 = time.perf_counter()
     budget = budget if budget is not None else Budget(time_limit_s, cancel)
@@ -192,6 +203,11 @@ def branch_and_bound(
     dropped = -np.inf  # largest proven bound of a pruned subtree
     stack = [_Node(model.lower.copy(), model.upper.copy(), np.inf)]
     nodes = 0
+    # the basis the model came with (the column-generation optimum): given back at the end,
+    # so the next tree over the same model starts from it, not from this tree's last node
+    # (the dense generated city: 3,000 simplex iterations, 1 s of CPU, to re-solve the
+    # root from a node's basis; 14 from the root's)
+    root_basis = h.getBasis()
 
     def closed(bound: FloatArray | float) -> np.ndarray:
         # a subtree is closed when its bound cannot beat the incumbent by rel_gap
@@ -202,7 +218,11 @@ def branch_and_bound(
     while stack:
         if nodes >= max_nodes or budget.stopped() or best > target:
             break
-        node = stack.pop()
+        if accept_gap is not None and nodes >= accept_after:
+            top = max(best, dropped, max(nd.parent_bound for nd in stack))
+            if top - best <= accept_gap * max(abs(top), 1.0) + 1e-9:
+                break
+        node = stack.pop(_best(stack) if best_first else -1)
         if closed(node.parent_bound):
             dropped = max(dropped, node.parent_bound)
             continue
@@ -255,13 +275,23 @@ def branch_and_bound(
         # starts from this node's basis
         # the up child is solved next, from this basis as the instance holds it; the down
         # child keeps a copy for later
-        stack.append(_Node(lower, down_upper, value, h.getBasis(), node.depth + 1))
-        stack.append(_Node(up_lower, upper, value, None, node.depth + 1))
+        basis = h.getBasis()
+        stack.append(_Node(lower, down_upper, value, basis, node.depth + 1))
+        # best first may take any node next: the up child keeps the basis too
+        stack.append(_Node(up_lower, upper, value, basis if best_first else None, node.depth + 1))
     h.changeColsBounds(n, index, model.lower, model.upper)  # leave the root LP as given
+    if root_basis.valid:
+        h.setBasis(root_basis)
     open_bound = max((nd.parent_bound for nd in stack), default=-np.inf)
     bound = max(best, dropped, open_bound)
     finished = not stack
     return TreeResult(best_cols, best, bound, finished, nodes, time.perf_counter() - t0)
+
+
+def _best(stack: list[_Node]) -> int:
+    """Index of the open node with the largest bound; the last such (deepest, newest)."""
+    bounds = np.fromiter((nd.parent_bound for nd in stack), float, len(stack))
+    return int(len(stack) - 1 - np.argmax(bounds[::-1]))
 
 
 def _strong_branch(

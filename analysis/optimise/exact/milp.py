@@ -43,7 +43,7 @@ from analysis.optimise.exact.milp_model import (
     met_units_of,
     to_lp,
 )
-from analysis.optimise.exact.search import first_plan, keeps, prove
+from analysis.optimise.exact.search import EXACT_REL_GAP, first_plan, keeps, prove
 from analysis.optimise.heuristics.greedy import lp_round
 from analysis.optimise.model.problem import CoverageProblem, IntArray, Solution
 from analysis.optimise.progress import CancelLike, ProgressFn, Reporter
@@ -87,7 +87,12 @@ def solve_milp(
         Wall-clock limit of the whole solve; every HiGHS call gets the time left. On expiry
         the best plan and the proven gap are returned.
     mip_rel_gap
-        Relative gap at which HiGHS stops (``1e-6``: proven optimal for practical use).
+        Relative gap at which the solve stops with status ``"optimal"`` (the app asks for
+        :data:`~analysis.optimise.model.request.PROVEN_REL_GAP`, 1e-4). The column-generation
+        check and the proof trees first aim at
+        :data:`~analysis.optimise.exact.search.EXACT_REL_GAP` (1e-6) if that is smaller, and
+        settle for ``mip_rel_gap`` after a few hundred nodes; so does a model small enough
+        for HiGHS directly.
     relaxed
         Make county minimums and must-cover townships soft (meet as many as possible).
     warm_start
@@ -125,6 +130,7 @@ def solve_milp(
     """
     budget = Budget(time_limit_s, cancel, clock)
     report = Reporter(progress)
+    fine = min(mip_rel_gap, EXACT_REL_GAP)
     if int(problem.counts.sum()) == 0:  # nothing to place
         empty = np.zeros(0, np.int64)
         ok = relaxed or not problem.violations(empty)
@@ -171,7 +177,9 @@ def solve_milp(
             value = combined_objective(problem, arrays, rounded.columns)
             if value > incumbent and keeps(problem, arrays, rounded, relaxed, met):
                 warm_start, incumbent = rounded, value
-            if _within(bound.value, incumbent, mip_rel_gap) or budget.stopped():
+            # the LP alone proves the plan: within the finer gap (the tree below aims at
+            # it first, see search.EXACT_REL_GAP)
+            if _within(bound.value, incumbent, fine) or budget.stopped():
                 report(1.0, "HiGHS: done", force=True)
                 done = "optimal" if _within(bound.value, incumbent, mip_rel_gap) else _why(budget)
                 return _result(
@@ -185,7 +193,7 @@ def solve_milp(
                 warm_start = Solution(tree.columns, tree.value, np.inf, "heuristic", "highs", 0.0)
                 incumbent = tree.value
             ceiling = min(ceiling, tree.bound)
-            if tree.finished or budget.stopped():
+            if tree.finished or _within(ceiling, incumbent, mip_rel_gap) or budget.stopped():
                 report(1.0, "HiGHS: done", force=True)
                 done = "optimal" if _within(ceiling, incumbent, mip_rel_gap) else _why(budget)
                 return _result(problem, arrays, warm_start.columns, ceiling, done, budget.elapsed())
@@ -200,9 +208,11 @@ def solve_milp(
             value = combined_objective(problem, arrays, chosen)
             done = "optimal" if _within(ceiling, value, mip_rel_gap) else _why(budget)
             return _result(problem, arrays, chosen, ceiling, done, budget.elapsed())
+    # a small model is proven within the finer gap in no time
+    small = problem.n_columns <= REDUCE_ABOVE_COLUMNS
     return _solve(
-        problem, arrays, columns, mip_rel_gap, warm_start if usable else None, lp_solver,
-        budget, report,
+        problem, arrays, columns, fine if small else mip_rel_gap, warm_start if usable else None,
+        lp_solver, budget, report,
     )  # fmt: skip
 
 
