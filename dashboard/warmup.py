@@ -53,6 +53,7 @@ DASHBOARD: tuple[str, ...] = (
     "dashboard.map.palette",
     "dashboard.styles",
     "dashboard.services.data",
+    "dashboard.services.access",  # the login check: accounts, argon2 (~0.03 s)
     "dashboard.map.view",
     "dashboard.map.cache",
     "dashboard.map.legend",
