@@ -85,7 +85,7 @@ class _SyncScript(MacroElement):
         body = ", ".join(f"{k}: function() {{ return {v}; }}" for k, v in renderers.items())
         self.renderers_js = "{" + body + "}"
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> Any:
         """Add the call to the page's script as plain text.
 
         branca's own render makes a Jinja template of every rendered script (to render it
@@ -93,7 +93,8 @@ class _SyncScript(MacroElement):
         st_folium reads the script through the template's macro, which only inserts text.
         """
         script = self._template.module.__dict__["script"](self, kwargs)
-        self.get_root().script.add_child(_Raw(str(script)), name=self.get_name())
+        root: Any = self.get_root()  # the map's Figure (branca types it as a plain Element)
+        root.script.add_child(_Raw(str(script)), name=self.get_name())
 
 
 def scenario_sync_group(

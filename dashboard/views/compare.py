@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -156,9 +157,7 @@ def render() -> None:
                 else None
             )
             points_json = compare_points(
-                *key,
-                mode,
-                lambda s=scn, a=areas: sim_map.point_features(s, radii, None, lang, areas=a),
+                *key, mode, partial(sim_map.point_features, scn, radii, None, lang, areas=areas)
             )
             st_folium(
                 sim_map.small_map(

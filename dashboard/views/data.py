@@ -8,7 +8,7 @@ import streamlit as st
 
 from analysis.errors import AnalysisError
 from dashboard import state
-from dashboard.i18n import current_lang, field_label, fmt_int, t
+from dashboard.i18n import Lang, current_lang, field_label, fmt_int, t
 from dashboard.map.preview import preview_args
 from dashboard.map.view import draw
 from dashboard.safetext import md_escape
@@ -129,7 +129,7 @@ def _current_roads() -> None:
         road_summary(dataset.id, dataset.city)
 
 
-def _raster_use(ups: dict[str, importer.Upload], lang: str) -> bool:
+def _raster_use(ups: dict[str, importer.Upload], lang: Lang) -> bool:
     """With a population raster uploaded: the planner's choice of its use (True: cells)."""
     if realdata.RASTER_LAYER not in ups:
         return False
