@@ -123,6 +123,10 @@ OPTIMISE_TEXT: dict[str, tuple[str, str]] = {
         "贪心+交换+LP下潜（预览）",
         "greedy + swap + LP dive (preview)",
     ),
+    "opt_method_rules+swap": (
+        "先满足最多规则+交换（预览）",
+        "most rules met + swap (preview)",
+    ),
     "opt_method_highs": ("整数规划（HiGHS）", "MILP (HiGHS)"),
     "opt_status_optimal": ("已证明最优", "proven optimal"),
     "opt_status_time_limit": ("达到时限", "time limit reached"),
