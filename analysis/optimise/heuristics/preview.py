@@ -21,6 +21,7 @@ from analysis.optimise.exact.branch import branch_and_bound
 from analysis.optimise.exact.budget import Budget
 from analysis.optimise.exact.colgen import LpBound, lp_bound, start_columns
 from analysis.optimise.exact.milp_model import (
+    MilpArrays,
     build_arrays,
     max_met_units,
     met_units_of,
@@ -134,13 +135,17 @@ def preview_with_lp(
         )
         if met is None:  # HiGHS could not tell in time: the greedy's plan is all we have
             return plain, None
-        most = _meet_most(problem, plain, met, budget, cancel)
+        arrays = build_arrays(problem, relaxed, met_units=met)
+        # without a time limit the met-units MILP gets what max_met_units gives it
+        limit = budget if time_limit_s is not None else Budget(10.0, cancel)
+        most = _meet_most(problem, arrays, plain, met, limit)
         if most is None:
             return plain, None
         base = plain = most
     if not dive:
         return plain, None
-    arrays = build_arrays(problem, relaxed, met_units=met)
+    if met is None:
+        arrays = build_arrays(problem, relaxed)
     report(0.3, "preview: LP relaxation", force=True)
     bound = lp_bound(arrays, start_columns(problem, base.columns), budget=budget)
     if bound is None:
@@ -167,11 +172,11 @@ def preview_with_lp(
 
 
 def _meet_most(
-    problem: CoverageProblem, plan: Solution, met: int, budget: Budget, cancel: CancelLike
+    problem: CoverageProblem, arrays: MilpArrays, plan: Solution, met: int, budget: Budget
 ) -> Solution | None:
     """``plan`` if it meets ``met`` soft-rule units, else the met-units MILP's plan
     improved by swaps (which keep every unit met); ``None`` if HiGHS gave none in time."""
-    arrays = build_arrays(problem, True, coverage=False)
+    cancel = budget.cancel
     if met_units_of(arrays, problem.n_columns, plan.columns) >= met:
         return plan
     t0 = time.perf_counter()
