@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ from analysis.export import export_scenario
 from analysis.export.brief import HEADINGS, fmt_delta, fmt_value
 from analysis.export.brief_pdf import NO_LINE_START, cjk_lines
 from analysis.export.staticmap import nice_length
+from analysis.optimise.scenario import solve_note_zh
 from tests.support.export_fixtures import Case, make_case
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
@@ -211,3 +213,28 @@ def test_review_section_when_records_exist(case: Case, tmp_path: Path) -> None:
         )
     )
     assert REVIEW_HEADING not in "\n".join(p.text for p in without.paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("status", "gap", "expected"),
+    [
+        ("optimal", 0.0, ("求解状态：已证明最优", "相差不超过0.01%", "已证明差距为0%")),
+        ("time_limit", 0.0052, ("达到求解时限后停止，未证明最优", "相差不超过0.52%")),
+    ],
+)
+def test_brief_of_an_optimiser_plan_states_its_status_and_proven_gap(
+    case: Case, tmp_path: Path, status: str, gap: float, expected: tuple[str, ...]
+) -> None:
+    description = f"自动优化新增 2 个联系点（目标：均衡）。{solve_note_zh(status, gap)}"
+    scenario = dataclasses.replace(case.scenario, description=description)
+    written = {}
+    for fmt in ("pdf", "docx"):
+        (written[fmt],) = export_scenario(
+            case.city, scenario, case.before, case.after, fmt, tmp_path / fmt, date=DAY
+        )
+    doc = Document(str(written["docx"]))
+    docx = "".join("".join(p.text.split()) for p in doc.paragraphs)
+    pdf = "".join(_pdf_text(written["pdf"]).split())
+    for text in ("方案说明：自动优化新增2个联系点", *expected):
+        assert text in docx
+        assert text in pdf

@@ -9,7 +9,7 @@ from analysis.coverage.api import compute_coverage
 from analysis.coverage.impact import point_impact
 from analysis.optimise.model.request import ProposalRequest
 from analysis.optimise.propose import Proposal, propose
-from analysis.optimise.scenario import proposal_scenario
+from analysis.optimise.scenario import proposal_scenario, solve_note_zh
 from analysis.plan.scenarios import DEMO_DATASET_ID, apply_scenario, baseline_scenario
 from analysis.standards.load import load_standards
 from geodata.demo.load import load_demo_city
@@ -87,3 +87,26 @@ def test_the_speech_plan_puts_no_rural_point_in_a_street(speech_plan: Proposal) 
     # rural coverage up from the 34.5% the issue saw, and the gap to urban smaller
     assert k.rural_coverage_share > 0.345
     assert k.urban_coverage_share - k.rural_coverage_share < 0.963 - 0.345
+
+
+def test_the_scenario_of_a_proposal_states_the_solve_status_and_proven_gap(
+    speech_plan: Proposal,
+) -> None:
+    base = baseline_scenario(load_demo_city(), DEMO_DATASET_ID)
+    scn = proposal_scenario(base, speech_plan, "方案")
+    assert speech_plan.status == "optimal" and speech_plan.gap <= 1e-4
+    assert scn.description.startswith("自动优化新增 16 个联系点")
+    assert scn.description.endswith(solve_note_zh(speech_plan.status, speech_plan.gap))
+    assert "求解状态：已证明最优（已证明与最好的可能方案相差不超过0.01%" in scn.description
+
+
+def test_solve_note_says_the_proven_gap_of_every_status() -> None:
+    assert "差距为0.0059%" in solve_note_zh("optimal", 5.9e-5)
+    assert solve_note_zh("time_limit", 0.015).endswith(
+        "未证明最优；已证明与最好的可能方案相差不超过1.5%"
+    )
+    assert "求解被取消" in solve_note_zh("cancelled", 2e-6) and "0.0002%" in solve_note_zh(
+        "cancelled", 2e-6
+    )
+    assert solve_note_zh("heuristic", float("inf")) == "求解状态：即时预览（启发式），未证明最优"
+    assert solve_note_zh("infeasible", float("inf")) == ""

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
 import pytest
 
+from analysis.optimise.exact import milp
 from analysis.optimise.exact.milp import solve_milp
 from analysis.optimise.exact.milp_model import build_arrays, max_met_units, met_units_of
+from analysis.optimise.heuristics import preview
 from analysis.optimise.heuristics.greedy import greedy_swap
 from analysis.optimise.heuristics.preview import DIVE_ABOVE_COLUMNS, preview_plan, preview_with_lp
 from analysis.optimise.model.problem import CoverageProblem
 from analysis.optimise.model.reduce import reduce_rows
-from tests.support.optimise_problems import random_problem
+from tests.support.optimise_problems import property_problem, random_problem
 
 
 def _instance(seed: int, must: int = 0) -> CoverageProblem:
@@ -77,3 +81,27 @@ def test_no_dive_on_small_models() -> None:
     assert p.n_columns <= DIVE_ABOVE_COLUMNS
     plan, lp = preview_with_lp(p)
     assert lp is None and plan.method == "greedy+swap"
+
+
+@pytest.mark.parametrize("dive_above", [0, 10**9])
+def test_relaxed_preview_meets_the_must_cover_townships_a_plan_can(dive_above: int) -> None:
+    # found by the property test of tests/test_optimise_branch.py (seed 0, one rural
+    # point, two must-cover townships, relaxed): the greedy picks the best point of one
+    # township (8,238 covered) though a point reaching both exists (4,524); the preview
+    # must not show the planner more coverage bought by meeting fewer rules
+    p = reduce_rows(property_problem(0, {"rural": 1, "enterprise": 0}, [[0, 0], [0, 0]], 2))[0]
+    plain = solve_milp(p, reduce_columns=False, relaxed=True, time_limit_s=30)
+    arrays = build_arrays(p, True, coverage=False)
+    assert met_units_of(arrays, p.n_columns, greedy_swap(p).columns) < max_met_units(p) == 2
+    with (
+        patch.object(milp, "REDUCE_ABOVE_COLUMNS", 0),
+        patch.object(preview, "DIVE_ABOVE_COLUMNS", dive_above),
+    ):
+        plan, lp = preview.preview_with_lp(p, relaxed=True)
+        fast = solve_milp(p, warm_start=plan, relaxed=True, lp=lp, time_limit_s=30)
+    assert plain.status == fast.status == "optimal" and plan.status == "heuristic"
+    assert met_units_of(arrays, p.n_columns, plan.columns) == 2
+    assert plan.objective <= plain.objective + 1e-6
+    assert plan.method == ("rules+swap" if dive_above else "greedy+swap+lp-dive")
+    assert plan.bound >= plain.objective - 1e-6
+    assert fast.objective == pytest.approx(plain.objective)

@@ -23,6 +23,7 @@ from analysis.export.model import (
     META_AUTHOR,
     META_CITY,
     META_CREATED,
+    META_DESCRIPTION,
     META_EXPORTED,
     META_UPDATED,
     POINT_LAYERS,
@@ -122,6 +123,7 @@ def export_scenario(
         META_CREATED: local_text(scenario.created_at),
         META_UPDATED: local_text(scenario.updated_at),
         META_EXPORTED: local_now_text(),
+        META_DESCRIPTION: scenario.description,
     }
     bundle = build_bundle(
         city,

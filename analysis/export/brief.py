@@ -22,6 +22,7 @@ from analysis.export.labels import ROOM_STATUS_ZH, STATUS_ZH, TYPE_ZH, kpi_label
 from analysis.export.model import (
     META_AUTHOR,
     META_CREATED,
+    META_DESCRIPTION,
     META_EXPORTED,
     META_UPDATED,
     ExportBundle,
@@ -163,6 +164,8 @@ def build_brief(
     notes = [
         text
         for text in (
+            # an optimiser's plan: its objective, solve status and proven gap
+            description_text(bundle.meta.get(META_DESCRIPTION, "")),
             reach_text(bundle.reach_m, bundle.site_radius_m, bundle.reach),
             room_pending_text(pending_rooms(bundle)),
             bundle.constraints_note,
@@ -190,6 +193,12 @@ def build_brief(
         points_note=IMPACT_NOTE_ZH if rows else "",
         review=review_brief(review),
     )
+
+
+def description_text(description: str) -> str:
+    """E.g. "方案说明：自动优化新增 16 个联系点（目标：均衡）。求解状态：已证明最优…"."""
+    text = " ".join(str(description or "").split())
+    return f"{META_DESCRIPTION}：{text}" if text else ""
 
 
 def author_line(bundle: ExportBundle) -> str:

@@ -28,6 +28,8 @@ META_AUTHOR = "编制人"
 META_CREATED = "创建时间"
 META_UPDATED = "更新时间"
 META_EXPORTED = "导出时间"
+#: The scenario's description (an optimiser's plan: objective, solve status, proven gap).
+META_DESCRIPTION = "方案说明"
 
 
 class KPIsLike(Protocol):
@@ -94,7 +96,8 @@ class ExportBundle:
     meta
         Free key/value information (city name, author, dates ...) written to the workbook's
         overview and the brief's header; keys :data:`META_CITY`, :data:`META_AUTHOR`,
-        :data:`META_CREATED`, :data:`META_UPDATED`, :data:`META_EXPORTED` are read by name.
+        :data:`META_CREATED`, :data:`META_UPDATED`, :data:`META_EXPORTED`,
+        :data:`META_DESCRIPTION` are read by name.
     county_minimums
         The county rule, ``{"rural": 2, "enterprise": 1}`` (for the compliance wording).
     reach_m

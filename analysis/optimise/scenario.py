@@ -7,7 +7,9 @@ a plan saved either way has the same points, ids, names and reasons.
 from __future__ import annotations
 
 import dataclasses
+import math
 
+from analysis.optimise.model.request import PROVEN_REL_GAP
 from analysis.optimise.proposal import Proposal
 from analysis.plan.edits import add_point
 from analysis.plan.scenarios import Scenario, copy_scenario
@@ -46,7 +48,8 @@ def proposal_scenario(
     lang
         ``"zh"`` or ``"en"``: language of the ``reason`` column.
     description
-        Default: "自动优化新增 N 个联系点（目标：…）".
+        Default: "自动优化新增 N 个联系点（目标：…）". The solve's status and proven gap
+        (:func:`solve_note_zh`) follow it, so that the brief of the plan states them.
 
     Raises
     ------
@@ -76,4 +79,40 @@ def proposal_scenario(
     if description is None:
         goal = OBJECTIVE_ZH.get(proposal.objective_kind, proposal.objective_kind)
         description = f"自动优化新增 {len(proposal.proposed)} 个联系点（目标：{goal}）"
+    note = solve_note_zh(proposal.status, proposal.gap)
+    description = f"{description}。{note}" if note else description
     return dataclasses.replace(scn.with_layer("contact_points", cp), description=description)
+
+
+def solve_note_zh(status: str, gap: float) -> str:
+    """A solve's status and proven relative gap in Chinese ("" for a status without a plan).
+
+    "已证明最优" is the app's proven gap (:data:`PROVEN_REL_GAP`, 0.01 %); a solve stopped
+    at its time limit or cancelled says the gap it proved; a preview says the gap its LP
+    bound proves, when it has one.
+    """
+    shown = _percent(gap)
+    if status == "optimal":
+        within = _percent(max(PROVEN_REL_GAP, gap))
+        return (
+            f"求解状态：已证明最优（已证明与最好的可能方案相差不超过{within}，"
+            f"本方案的已证明差距为{shown}）"
+        )
+    stopped = {
+        "time_limit": "达到求解时限后停止",
+        "cancelled": "求解被取消，取目前最好的方案",
+        "heuristic": "即时预览（启发式）",
+    }
+    if status not in stopped:
+        return ""
+    bound = f"；已证明与最好的可能方案相差不超过{shown}" if math.isfinite(gap) else ""
+    return f"求解状态：{stopped[status]}，未证明最优{bound}"
+
+
+def _percent(gap: float) -> str:
+    """A relative gap as a percentage: "0%", "<0.0001%", "0.0059%", "0.52%"."""
+    if gap <= 0:
+        return "0%"
+    if gap < 1e-6:
+        return "<0.0001%"
+    return f"{gap * 100:.2g}%"

@@ -123,9 +123,17 @@ OPTIMISE_TEXT: dict[str, tuple[str, str]] = {
         "贪心+交换+LP下潜（预览）",
         "greedy + swap + LP dive (preview)",
     ),
+    "opt_method_rules+swap": (
+        "先满足最多规则+交换（预览）",
+        "most rules met + swap (preview)",
+    ),
     "opt_method_highs": ("整数规划（HiGHS）", "MILP (HiGHS)"),
-    "opt_status_optimal": ("已证明最优", "proven optimal"),
-    "opt_status_time_limit": ("达到时限", "time limit reached"),
+    # the request's proven gap, analysis.optimise.model.request.PROVEN_REL_GAP (1e-4)
+    "opt_status_optimal": ("已证明最优（差距≤0.01%）", "proven optimal (gap ≤ 0.01 %)"),
+    "opt_status_time_limit": (
+        "达到时限（差距为已证明的差距）",
+        "time limit reached (the gap is a proven one)",
+    ),
     "opt_status_cancelled": ("已取消（最好方案）", "cancelled (best so far)"),
     "opt_status_heuristic": ("启发式", "heuristic"),
     "opt_status_infeasible": ("不可行", "infeasible"),

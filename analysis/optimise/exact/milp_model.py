@@ -209,34 +209,64 @@ def max_met_units(
         # only counts by county and type matter, and which counts a county can hold is
         # Hall's condition on its sites: a model over those counts is exact (HiGHS needs
         # ~0.2 s on the 6,000 binaries of the demo city, milliseconds on the counts)
-        county = _run_max(_county_count_model(problem), budget)
+        counted = _run_max(_county_count_model(problem), budget)
+        county = None if counted is None else counted[0]
         reached = -1 if plan is None else met_units_of(arrays, problem.n_columns, plan)
         if county is None or not problem.must_cover:
             met = county
         elif reached >= county + len(problem.must_cover):
             met = reached  # the plan reaches an upper bound
         else:
-            met = _run_max(to_lp(arrays, np.arange(problem.n_columns), integral=True), budget)
+            met = _max_over_columns(problem, arrays, budget)
     else:
-        met = _run_max(to_lp(arrays, np.arange(problem.n_columns), integral=True), budget)
+        met = _max_over_columns(problem, arrays, budget)
     if met is not None:
         _MET_UNITS[problem] = met
     return met
 
 
-def _run_max(lp: highspy.HighsLp, budget: Budget) -> int | None:
-    """Optimal value of a met-units model, rounded (``None`` if HiGHS did not prove it)."""
+def met_units_plan(problem: CoverageProblem, budget: Budget) -> IntArray | None:
+    """A plan meeting the most soft-rule units any plan can (``None`` if HiGHS cannot tell).
+
+    The met-units MILP over every column (its coverage is whatever HiGHS found first);
+    remembered, so when :func:`max_met_units` had to solve that MILP this costs nothing.
+    """
+    if problem not in _MET_PLANS:
+        met = _max_over_columns(problem, build_arrays(problem, True, coverage=False), budget)
+        if met is None:
+            return None
+        _MET_UNITS[problem] = met
+    return _MET_PLANS[problem]
+
+
+def _max_over_columns(problem: CoverageProblem, arrays: MilpArrays, budget: Budget) -> int | None:
+    """The met-units MILP over every column; remembers its plan."""
+    out = _run_max(to_lp(arrays, np.arange(problem.n_columns), integral=True), budget)
+    if out is None:
+        return None
+    value, x = out
+    _MET_PLANS[problem] = np.flatnonzero(x[: problem.n_columns] > 0.5).astype(np.int64)
+    return value
+
+
+def _run_max(lp: highspy.HighsLp, budget: Budget) -> tuple[int, FloatArray] | None:
+    """Optimal value of a met-units model, rounded, and its column values (``None`` if
+    HiGHS did not prove it)."""
     h = new_highs()
     h.passModel(lp)
     budget.attach(h, share=MILP_SHARE)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
-    return round(h.getInfo().objective_function_value)
+    x = np.asarray(h.getSolution().col_value, dtype=np.float64)
+    return round(h.getInfo().objective_function_value), x
 
 
 #: Proven answers of :func:`max_met_units` by problem (problems compare by identity).
 _MET_UNITS: weakref.WeakKeyDictionary[CoverageProblem, int] = weakref.WeakKeyDictionary()
+#: The plans of the met-units MILPs over every column solved so far (see
+#: :func:`met_units_plan`).
+_MET_PLANS: weakref.WeakKeyDictionary[CoverageProblem, IntArray] = weakref.WeakKeyDictionary()
 
 
 #: Above this many types the Hall rows of :func:`_county_count_model` (one per subset of

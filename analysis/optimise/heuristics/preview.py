@@ -20,7 +20,13 @@ import numpy as np
 from analysis.optimise.exact.branch import branch_and_bound
 from analysis.optimise.exact.budget import Budget
 from analysis.optimise.exact.colgen import LpBound, lp_bound, start_columns
-from analysis.optimise.exact.milp_model import build_arrays, max_met_units, met_units_of
+from analysis.optimise.exact.milp_model import (
+    MilpArrays,
+    build_arrays,
+    max_met_units,
+    met_units_of,
+    met_units_plan,
+)
 from analysis.optimise.heuristics.greedy import greedy_swap
 from analysis.optimise.heuristics.swapsearch import local_search
 from analysis.optimise.model.problem import CoverageProblem, IntArray, Solution
@@ -74,8 +80,12 @@ def preview_with_lp(
     problem
         The (preferably reduced) problem.
     relaxed
-        The plan only has to meet as many county minimums as possible (the dive then
-        keeps the most met units any plan can have, as the exact solve does).
+        The plan only has to meet as many county minimums and must-cover townships as
+        possible: when the greedy's plan meets fewer soft-rule units than a plan can
+        (:func:`~analysis.optimise.exact.milp_model.max_met_units`), the met-units MILP's
+        plan, improved by swaps that keep every unit met, replaces it (``"rules+swap"``),
+        so the preview never covers more than the exact solve's plan by meeting fewer
+        rules; the dive then keeps those met units, as the exact solve does.
     dive_nodes
         LPs solved in the dive (0: greedy + swap only).
     cancel
@@ -94,7 +104,7 @@ def preview_with_lp(
     Returns
     -------
     plan, lp
-        ``plan.method`` is ``"greedy+swap"`` or ``"greedy+swap+lp-dive"``;
+        ``plan.method`` is ``"greedy+swap"``, ``"rules+swap"`` or ``"greedy+swap+lp-dive"``;
         ``plan.bound`` is the LP bound when the dive ran (a proven upper bound on the
         coverage), else ``inf``.
     """
@@ -111,22 +121,31 @@ def preview_with_lp(
     keeps = relaxed and not problem.violations(base.columns, rules=False)
     status = "heuristic" if keeps else base.status
     plain = Solution(base.columns, base.objective, base.bound, status, base.method, base.seconds)
-    if not dive or status != "heuristic" or is_cancelled(cancel):
+    if status != "heuristic" or is_cancelled(cancel):
         return plain, None
     budget = Budget(np.inf if time_limit_s is None else time_limit_s, cancel)
-    limited = time_limit_s is not None
-    met = (
-        (
+    met = None
+    if relaxed and (dive or problem.violations(base.columns)):
+        # rules first: a plan meeting fewer soft-rule units than a plan can is no preview
+        # of the request (it may cover more than the lexicographic optimum)
+        met = (
             max_met_units(problem, budget=budget, plan=base.columns)
-            if limited
+            if time_limit_s is not None
             else max_met_units(problem, plan=base.columns)
         )
-        if relaxed
-        else None
-    )
-    arrays = build_arrays(problem, relaxed, met_units=met)
-    if relaxed and (met is None or met_units_of(arrays, problem.n_columns, base.columns) < met):
+        if met is None:  # HiGHS could not tell in time: the greedy's plan is all we have
+            return plain, None
+        arrays = build_arrays(problem, relaxed, met_units=met)
+        # without a time limit the met-units MILP gets what max_met_units gives it
+        limit = budget if time_limit_s is not None else Budget(10.0, cancel)
+        most = _meet_most(problem, arrays, plain, met, limit)
+        if most is None:
+            return plain, None
+        base = plain = most
+    if not dive:
         return plain, None
+    if met is None:
+        arrays = build_arrays(problem, relaxed)
     report(0.3, "preview: LP relaxation", force=True)
     bound = lp_bound(arrays, start_columns(problem, base.columns), budget=budget)
     if bound is None:
@@ -150,3 +169,22 @@ def preview_with_lp(
     return Solution(
         cols, value, max(bound.value, value), "heuristic", "greedy+swap+lp-dive", seconds
     ), bound
+
+
+def _meet_most(
+    problem: CoverageProblem, arrays: MilpArrays, plan: Solution, met: int, budget: Budget
+) -> Solution | None:
+    """``plan`` if it meets ``met`` soft-rule units, else the met-units MILP's plan
+    improved by swaps (which keep every unit met); ``None`` if HiGHS gave none in time."""
+    cancel = budget.cancel
+    if met_units_of(arrays, problem.n_columns, plan.columns) >= met:
+        return plan
+    t0 = time.perf_counter()
+    start = met_units_plan(problem, budget)
+    if start is None or met_units_of(arrays, problem.n_columns, start) < met:
+        return None
+    cols, value = local_search(
+        problem, problem.cover.astype(np.float64).tocsc(), start, cancel=cancel
+    )
+    seconds = plan.seconds + time.perf_counter() - t0
+    return Solution(cols, value, np.inf, "heuristic", "rules+swap", seconds)
