@@ -218,7 +218,7 @@ def test_review_section_when_records_exist(case: Case, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("status", "gap", "expected"),
     [
-        ("optimal", 0.0, ("求解状态：已证明最优", "相差不超过0.01%", "已证明差距为0%")),
+        ("optimal", 0.0, ("采纳时的求解状态：已证明最优", "相差不超过0.01%", "已证明差距为0%")),
         ("time_limit", 0.0052, ("达到求解时限后停止，未证明最优", "相差不超过0.52%")),
     ],
 )

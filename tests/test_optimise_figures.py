@@ -97,7 +97,7 @@ def test_the_scenario_of_a_proposal_states_the_solve_status_and_proven_gap(
     assert speech_plan.status == "optimal" and speech_plan.gap <= 1e-4
     assert scn.description.startswith("自动优化新增 16 个联系点")
     assert scn.description.endswith(solve_note_zh(speech_plan.status, speech_plan.gap))
-    assert "求解状态：已证明最优（已证明与最好的可能方案相差不超过0.01%" in scn.description
+    assert "采纳时的求解状态：已证明最优（已证明与最好的可能方案相差不超过0.01%" in scn.description
 
 
 def test_solve_note_says_the_proven_gap_of_every_status() -> None:
@@ -108,5 +108,6 @@ def test_solve_note_says_the_proven_gap_of_every_status() -> None:
     assert "求解被取消" in solve_note_zh("cancelled", 2e-6) and "0.0002%" in solve_note_zh(
         "cancelled", 2e-6
     )
-    assert solve_note_zh("heuristic", float("inf")) == "求解状态：即时预览（启发式），未证明最优"
+    preview_note = solve_note_zh("heuristic", float("inf"))
+    assert preview_note == "采纳时的求解状态：即时预览（启发式），未证明最优"
     assert solve_note_zh("infeasible", float("inf")) == ""

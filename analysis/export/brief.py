@@ -196,7 +196,7 @@ def build_brief(
 
 
 def description_text(description: str) -> str:
-    """E.g. "方案说明：自动优化新增 16 个联系点（目标：均衡）。求解状态：已证明最优…"."""
+    """E.g. "方案说明：自动优化新增 16 个联系点（目标：均衡）。采纳时的求解状态：已证明最优…"."""
     text = " ".join(str(description or "").split())
     return f"{META_DESCRIPTION}：{text}" if text else ""
 

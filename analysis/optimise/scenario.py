@@ -95,7 +95,7 @@ def solve_note_zh(status: str, gap: float) -> str:
     if status == "optimal":
         within = _percent(max(PROVEN_REL_GAP, gap))
         return (
-            f"求解状态：已证明最优（已证明与最好的可能方案相差不超过{within}，"
+            f"采纳时的求解状态：已证明最优（已证明与最好的可能方案相差不超过{within}，"
             f"本方案的已证明差距为{shown}）"
         )
     stopped = {
@@ -106,7 +106,7 @@ def solve_note_zh(status: str, gap: float) -> str:
     if status not in stopped:
         return ""
     bound = f"；已证明与最好的可能方案相差不超过{shown}" if math.isfinite(gap) else ""
-    return f"求解状态：{stopped[status]}，未证明最优{bound}"
+    return f"采纳时的求解状态：{stopped[status]}，未证明最优{bound}"
 
 
 def _percent(gap: float) -> str:
