@@ -166,9 +166,17 @@ def test_click_on_the_map_adds_a_point_and_undo_removes_it(
     city = load_demo_city()
     page, blocked = page_and_blocked
     page.goto(app["url"] + "/simulate")
+    # The points are drawn with the page's script, the base layers (townships) once their
+    # static file has been fetched: wait for both.
     _until(
-        "the KPI cards and the map's points",
-        lambda: (lambda shown: shown[0] is not None and shown[1].get("badges"))(_shown(page)),
+        "the KPI cards, the map's points and its townships",
+        lambda: (
+            lambda shown: (
+                shown[0] is not None
+                and bool(shown[1].get("badges"))
+                and shown[1].get("paths", 0) >= len(city.townships)
+            )
+        )(_shown(page)),
     )
     wait_idle(page)
     n0, counts0 = _shown(page)
