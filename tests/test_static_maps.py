@@ -20,7 +20,7 @@ from analysis.standards.load import load_standards
 from dashboard.map import static_data
 from dashboard.map.preview import preview_args
 from dashboard.simulate import map as sim_map
-from dashboard.simulate.compare_files import compare_base
+from dashboard.simulate.compare_files import scenario_base
 from geodata.demo.load import load_demo_city
 
 
@@ -52,8 +52,8 @@ def test_preview_arguments_carry_the_url_not_the_data(city: Any) -> None:
 def test_comparison_map_fetches_its_base_layers(city: Any) -> None:
     result = compute_coverage(city, load_standards())
     dataset = type("D", (), {"id": "test-compare", "city": city})()
-    payload, base_json = compare_base("test-compare", "zh", (), "v1", "radius", dataset, result)
-    assert compare_base("test-compare", "zh", (), "v1", "radius", dataset, result)[1] is base_json
+    payload, base_json = scenario_base("test-compare", "zh", (), "v1", "radius", dataset, result)
+    assert scenario_base("test-compare", "zh", (), "v1", "radius", dataset, result)[1] is base_json
     town = str(city.townships["name"].iloc[0])
     layers = json.loads(base_json)
     assert len(layers["townships"]["features"]) == len(city.townships)
@@ -76,7 +76,7 @@ def test_comparison_points_travel_as_a_file_too(city: Any) -> None:
 
     result = compute_coverage(city, load_standards())
     dataset = type("D", (), {"id": "test-points", "city": city})()
-    payload, base_json = compare_base("test-points", "zh", (), "v1", "radius", dataset, result)
+    payload, base_json = scenario_base("test-points", "zh", (), "v1", "radius", dataset, result)
     scenario = baseline_scenario(city, "test")
     features = sim_map.point_features(scenario, {}, None, "zh")
     points_json = compare_points("test-points", "zh", (), "v1", "radius", lambda: features)

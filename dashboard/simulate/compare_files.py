@@ -1,7 +1,8 @@
-"""The 方案比较 maps' base layers and points as JSON, cached for static files.
+"""The simulation and 方案比较 maps' base layers and points as JSON, cached for static files.
 
-Each comparison map (:func:`dashboard.simulate.map.small_map`) fetches its base layers
-(:func:`dashboard.simulate.fetched.base_data`) and its scenario's points from content-hashed
+The 方案模拟 map and each comparison map (:func:`dashboard.simulate.map.small_map`) fetch
+their base layers (:func:`dashboard.simulate.fetched.base_data`) and the comparison maps their
+scenario's points from content-hashed
 static files (:mod:`dashboard.map.static_data`): a rerun, or coming back to the page, sends
 their URLs, not the geometry, and neither is rebuilt while the scenario is unchanged.
 """
@@ -14,12 +15,13 @@ from typing import Any
 import streamlit as st
 
 from dashboard.map.view import js_json
+from dashboard.services import labels as label_services
 from dashboard.simulate.fetched import base_data
 from dashboard.simulate.map import base_payload
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def compare_base(
+def scenario_base(
     dataset_id: str,
     lang: str,
     radii: tuple[tuple[str, float], ...],
@@ -27,12 +29,19 @@ def compare_base(
     mode: str,
     _dataset: Any,
     _result: Any,
+    labelled: bool = False,
 ) -> tuple[Any, str]:
-    """A scenario's base map payload (townships coloured by its coverage) and its layers as
-    JSON (:func:`dashboard.simulate.fetched.base_data`), for the 方案比较 maps: cached per
-    dataset, language, radii, scenario version and reach mode (a rerun rebuilds nothing)."""
+    """A base map payload (townships coloured by ``_result``'s coverage) and its layers as
+    JSON (:func:`dashboard.simulate.fetched.base_data`): cached per dataset, language, radii,
+    scenario version (``""``: the loaded data), reach mode and ``labelled`` (county labels
+    placed, as on the 方案模拟 map), so a rerun or a click rebuilds nothing."""
     payload = base_payload(_dataset, _result, dict(radii), lang, version)  # type: ignore[arg-type]
-    return payload, js_json(base_data(payload))
+    labels = (
+        label_services.county_labels(_dataset, payload.layers.get("county_labels", {}))
+        if labelled
+        else None
+    )
+    return payload, js_json(base_data(payload, labels))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -46,5 +55,5 @@ def compare_points(
 ) -> str:
     """A scenario's points (``_make()``: :func:`dashboard.simulate.features.point_features`)
     as JSON for :func:`dashboard.simulate.fetched.fetched_points_js`, cached like
-    :func:`compare_base`."""
+    :func:`scenario_base`."""
     return js_json(_make())

@@ -21,7 +21,7 @@ from dashboard.services import scenarios as sim_services
 from dashboard.simulate import editor as sim_editor
 from dashboard.simulate import map as sim_map
 from dashboard.simulate import views as sim_views
-from dashboard.simulate.compare_files import compare_base, compare_points
+from dashboard.simulate.compare_files import compare_points, scenario_base
 from dashboard.styles import dataset_badge
 from dashboard.ui import dataset_and_result, dataset_name, show_domain_error
 from dashboard.widgets.kpi_cards import DELTA_COLORS, delta_verdict
@@ -150,7 +150,7 @@ def render() -> None:
             # coming back to the page) sends their URLs, not the geometry.
             mode = str(getattr(res, "reach_mode", "radius"))
             key = (dataset.id, lang, tuple(sorted(radii.items())), sim_services.fingerprint(scn))
-            payload, base_json = compare_base(*key, mode, dataset, res)
+            payload, base_json = scenario_base(*key, mode, dataset, res)
             areas = (
                 (lambda lon, lat, p, r=res: service_area(dataset, r, lon, lat, p))
                 if mode == "road"

@@ -30,7 +30,6 @@ from dashboard.map.reach import reach_info
 from dashboard.map.static_data import publish
 from dashboard.safetext import md_escape
 from dashboard.services import data as services
-from dashboard.services import labels as label_services
 from dashboard.services import scenarios as sim_services
 from dashboard.simulate import bar as sim_bar
 from dashboard.simulate import editor as sim_editor
@@ -42,6 +41,7 @@ from dashboard.simulate import optimise_view as sim_optimise_view
 from dashboard.simulate import overlay as sim_overlay
 from dashboard.simulate import state as sim_state
 from dashboard.simulate import views as sim_views
+from dashboard.simulate.compare_files import scenario_base
 from dashboard.styles import dataset_badge
 from dashboard.ui import dataset_and_result, dataset_name, show_domain_error
 from geodata.errors import GeodataError
@@ -207,24 +207,6 @@ def _pending_points(scn: Any) -> list[dict[str, object]]:
     return cast("list[dict[str, object]]", sim_optimise.pending_points(scn).to_dict("records"))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _base(
-    dataset_id: str,
-    lang: Any,
-    radii: tuple[tuple[str, float], ...],
-    mode: str,
-    _dataset: Any,
-    _result: Any,
-) -> tuple[Any, str]:
-    """The simulation base map's payload and its layers as JSON (:func:`sim_map.base_data`),
-    once per dataset, language, radii and reach mode: a click never rebuilds them."""
-    from dashboard.map.view import js_json
-
-    payload = sim_map.base_payload(_dataset, _result, dict(radii), lang)
-    labels = label_services.county_labels(_dataset, payload.layers.get("county_labels", {}))
-    return payload, js_json(sim_map.base_data(payload, labels))
-
-
 def _areas(dataset: services.Dataset, base_result: Any) -> Any:
     """Road mode: a point's service area (cached; a new point's in a few ms), else None."""
     if base_result.reach_mode != "road":
@@ -280,7 +262,9 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
     with left:
         mode = str(getattr(base_result, "reach_mode", "radius"))
         radii_key = tuple(sorted(radii.items()))
-        payload, base_json = _base(dataset.id, lang, radii_key, mode, dataset, base_result)
+        payload, base_json = scenario_base(
+            dataset.id, lang, radii_key, "", mode, dataset, base_result, labelled=True
+        )
         selected = st.session_state.get(state.SIM_SELECTED) or None
         cp = result.contact_points
         county_of = dict(zip(cp["id"].astype(str), cp["county"].astype(str), strict=True))
