@@ -147,6 +147,39 @@ def test_failures_recorded_while_a_password_is_verified_block_it(
     assert a.store.list_sessions() == []
 
 
+def test_a_burst_of_wrong_passwords_gets_five_checks(
+    two: tuple[Accounts, Accounts, Clock], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eleven wrong passwords and then the right one arrive on both servers from twelve
+    addresses, each while the earlier ones are still being verified: five are checked,
+    the rest wait (the right one too), and the five failures start the first wait."""
+    from analysis.accounts import passwords
+
+    a, b, _ = two
+    real = passwords.verify_password
+    checked: list[str] = []
+    answers: list[str] = []
+    pending = [f"wrong-password-{i}" for i in range(1, 11)] + [GOOD]
+
+    def arrive(i: int, password: str) -> None:
+        with pytest.raises(AnalysisError) as exc:
+            (a if i % 2 else b).login("alice", password, f"10.0.1.{i}")
+        answers.extend(codes(exc))
+
+    def verify_during_burst(password_hash: str, password: str) -> tuple[bool, str | None]:
+        checked.append(password)
+        while pending:  # the next attempts arrive before this check is done
+            arrive(12 - len(pending), pending.pop(0))
+        return real(password_hash, password)
+
+    monkeypatch.setattr(passwords, "verify_password", verify_during_burst)
+    arrive(0, "wrong-password-0")
+    assert len(checked) == 5 and GOOD not in checked
+    assert answers.count("login_failed") == 5 and answers.count("login_rate_limited") == 7
+    assert a.limiter.wait_s("alice") == b.limiter.wait_s("alice") == 30
+    assert a.store.list_sessions() == []
+
+
 def test_the_upload_quota_is_one_for_both_servers(two: tuple[Accounts, Accounts, Clock]) -> None:
     a, b, _ = two
     a.quota.charge("alice", "file-1", 700_000)

@@ -110,26 +110,29 @@ class Accounts:
         account (the same answer, so names cannot be probed).
         """
         name = username.strip()
-        self._refuse_while_blocked(name, address)
+        attempt = self.limiter.begin(name, address)
+        self._refuse(name, attempt.wait_s)
         user = self.store.get_user(name) if name else None
         ok, new_hash = passwords.verify_password(
             user.password_hash if user is not None else _DUMMY_HASH, password
         )
         if user is None or not ok or not user.active:
-            self.limiter.failed(name, address)
+            self.limiter.failed(attempt)
             audit(self.store, None, "login_failed", "session", name, address)
             raise problem("login_failed", "Wrong username or password.")
         # Again after the (slow) verification: an attempt of the same name or address that
         # failed meanwhile, on this server or another, may have started a wait; it holds.
-        self._refuse_while_blocked(name, address)
+        wait = self.limiter.still_waits(attempt)
+        if wait > 0:
+            self.limiter.withdraw(attempt)
+            self._refuse(name, wait)
         if new_hash is not None:
             user = self.store.save_user(replace(user, password_hash=new_hash), user.version)
-        self.limiter.succeeded(name)
+        self.limiter.succeeded(attempt)
         audit(self.store, user, "login", "session", name, address)
         return user, self.sessions.start(user.username)
 
-    def _refuse_while_blocked(self, name: str, address: str) -> None:
-        wait = self.limiter.wait_s(name, address)
+    def _refuse(self, name: str, wait: float) -> None:
         if wait > 0:
             audit(self.store, None, "login_blocked", "session", name, f"wait {wait:.0f} s")
             raise problem(

@@ -123,6 +123,19 @@ def block_login(io: LayerIO, conn: Any, key: str, until: float) -> None:
     conn.execute(sql, (until, key, until))
 
 
+def undo_login_failure(
+    io: LayerIO, conn: Any, key: str, held_until: float = 0.0, previous_until: float = 0.0
+) -> None:
+    """Take back one counted failure of ``key``; a wait the attempt set for itself
+    (``held_until``) goes back to ``previous_until`` unless a longer one replaced it."""
+    sql = (
+        "UPDATE login_failures SET failures = failures - 1,"
+        " blocked_until = CASE WHEN ? > 0 AND blocked_until = ? THEN ? ELSE blocked_until END"
+        " WHERE login_key = ? AND failures > 0"
+    )
+    conn.execute(io.q(sql), (held_until, held_until, previous_until, key))
+
+
 def clear_login_failures(io: LayerIO, conn: Any, key: str) -> None:
     """Forget the failures of ``key`` (after a right password)."""
     conn.execute(io.q("DELETE FROM login_failures WHERE login_key = ?"), (key,))

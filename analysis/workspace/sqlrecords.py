@@ -199,6 +199,13 @@ class SqlRecords(ABC):
         with self._write() as conn:
             logins.block_login(self.io, conn, key, until)
 
+    def undo_login_failure(
+        self, key: str, held_until: float = 0.0, previous_until: float = 0.0
+    ) -> None:
+        """Take back one counted failure of ``key`` (and the wait it held, if still its)."""
+        with self._write() as conn:
+            logins.undo_login_failure(self.io, conn, key, held_until, previous_until)
+
     def clear_login_failures(self, key: str) -> None:
         """Forget the failed logins of ``key``."""
         with self._write() as conn:
