@@ -120,3 +120,22 @@ def test_hostile_site_names_stay_text_in_the_csv_files(tmp_path: Path) -> None:
         assert not any(c.lstrip().startswith(("=", "@")) for c in cells), name
     pts = pd.read_csv(out / "proposed_points.csv", encoding="utf-8-sig")
     assert pts["site_name"].str.startswith("'=HYPERLINK").all()
+
+
+def test_the_dataset_id_counts_the_road_file(tmp_path: Path) -> None:
+    """The same files with and without ``--roads`` are two datasets (a road-reach plan must
+    not reopen on a dataset saved without its roads), as with ``--raster-demand``."""
+    import argparse
+
+    from analysis.cli.save import dataset_id_of_args
+
+    good = Path(__file__).resolve().parent / "data" / "good"
+    roads = tmp_path / "roads.geojson"
+    roads.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    files = {"townships": good / "townships.geojson", "points": good / "contact_points.csv"}
+    plain = dataset_id_of_args(argparse.Namespace(**files))
+    with_roads = dataset_id_of_args(argparse.Namespace(**files, roads=roads))
+    assert plain.startswith("cli-") and with_roads != plain
+    assert dataset_id_of_args(argparse.Namespace(**files, roads=None)) == plain
+    with_cells = dataset_id_of_args(argparse.Namespace(**files, raster_demand=True))
+    assert with_cells not in (plain, with_roads)

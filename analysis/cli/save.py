@@ -28,7 +28,16 @@ from geodata.city import CityData
 from geodata.errors import Problem
 
 #: Input options whose files make up a dataset.
-_FILES = ("townships", "villages", "points", "sites", "homes", "population", "population_raster")
+_FILES = (
+    "townships",
+    "villages",
+    "points",
+    "sites",
+    "homes",
+    "population",
+    "population_raster",
+    "roads",
+)
 
 
 def dataset_id_of_files(paths: list[Path], marks: Sequence[str] = ()) -> str:
@@ -44,6 +53,24 @@ def dataset_id_of_files(paths: list[Path], marks: Sequence[str] = ()) -> str:
     for mark in marks:
         h.update(f"--{mark}".encode())
     return "cli-" + h.hexdigest()[:16]
+
+
+def dataset_id_of_args(args: argparse.Namespace) -> str:
+    """The id of the input files a command was given (roads and ``--raster-demand`` count).
+
+    Raises
+    ------
+    AnalysisError
+        Code ``input_unreadable`` when a file cannot be read again.
+    """
+    given = [getattr(args, f, None) for f in _FILES]
+    marks = ["raster-demand"] if getattr(args, "raster_demand", False) else []
+    try:
+        return dataset_id_of_files([Path(p) for p in given if p is not None], marks)
+    except OSError as exc:
+        raise AnalysisError(
+            [Problem("input_unreadable", f"Cannot read the input files again: {exc}")]
+        ) from None
 
 
 def check_name_free(args: argparse.Namespace) -> None:
@@ -84,14 +111,7 @@ def save_proposal(args: argparse.Namespace, city: CityData, proposal: Proposal) 
     if args.demo:
         dataset_id = DEMO_DATASET_ID
     else:
-        given = [getattr(args, f, None) for f in _FILES]
-        try:
-            marks = ["raster-demand"] if getattr(args, "raster_demand", False) else []
-            dataset_id = dataset_id_of_files([Path(p) for p in given if p is not None], marks)
-        except OSError as exc:
-            raise AnalysisError(
-                [Problem("input_unreadable", f"Cannot read the input files again: {exc}")]
-            ) from None
+        dataset_id = dataset_id_of_args(args)
         if not store.has_dataset(dataset_id):
             store.save_dataset(dataset_id, city)
     base = baseline_scenario(city, dataset_id, author=args.author)
