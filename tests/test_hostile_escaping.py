@@ -39,6 +39,7 @@ from tests.support.hostile import (
     IMG,
     REPO,
     SCRIPT,
+    TEMPLATE,
     hostile_city,
     markup_problems,
     markup_text,
@@ -117,6 +118,11 @@ def _assert_sent_html_is_inert(m: Any) -> None:
                 assert hostile not in text, (part, hostile)
         assert "<script>alert" not in text, part
         assert "<img src=x" not in text, part
+        # branca renders folium's scripts as Jinja templates: a name must never be one
+        # (written as \u007b{7*7}}...: tests/test_hostile_templates.py).
+        assert "49${alert(4)}" not in text and "{{7*7}}" not in text, part
+        if "${alert(4)}" in text:
+            assert TEMPLATE[1:] in text, part
 
 
 @pytest.mark.parametrize("county", [False, True], ids=["whole_city", "one_county"])
@@ -240,3 +246,29 @@ def test_pages_with_a_hostile_scenario(
         o for w in at.multiselect for o in w.options
     ]
     assert any(SCRIPT in str(v) for v in shown), shown[:20]
+
+
+def test_the_data_pages_boundary_map(city: Any) -> None:
+    """The overlaps map's tooltips (folium's GeoJsonTooltip: fields go into innerHTML)."""
+    import folium
+
+    from dashboard.widgets.boundaries import boundary_map
+
+    towns = city.townships.to_crs(3857)
+    towns["geometry"] = towns.geometry.buffer(300)  # every neighbour overlaps
+    m = boundary_map("hostile-boundaries", towns.to_crs(4326), "zh")
+    fragments = [
+        (layer.layer_name, str(feature["properties"][key]))
+        for layer in m._children.values()
+        if isinstance(layer, folium.GeoJson)
+        for feature in layer.data["features"]
+        for key in ("name", "label")
+        if key in feature["properties"]
+    ]
+    assert {name for name, _ in fragments} == {"townships", "boundary_issues"}
+    for name, html in fragments:
+        assert not markup_problems(html) and not raw_markers(html), (name, html)
+    shown = " ".join(markup_text(html) for _, html in fragments)
+    for hostile in HOSTILE_NAMES:
+        assert hostile in shown, hostile
+    _assert_sent_html_is_inert(m)

@@ -19,6 +19,8 @@ from typing import cast
 import folium
 from branca.element import Figure
 
+from dashboard.map.inert import make_templates_inert
+
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 #: Leaflet version that folium 0.20 lists in ``folium.Map.default_js``.
 LEAFLET_VERSION = "1.9.3"
@@ -76,6 +78,7 @@ def use_offline_assets(m: folium.Map, base: str = IFRAME_STATIC_BASE) -> folium.
     folium.Map
         ``m`` itself.
     """
+    make_templates_inert()  # every folium map the dashboard builds passes here
     m.default_js = offline_js(base)
     m.default_css = offline_css(base)
     return m

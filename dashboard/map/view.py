@@ -38,6 +38,7 @@ from dashboard.adapters.streamlit_internals import (
 )
 from dashboard.i18n import Lang
 from dashboard.map import legibility
+from dashboard.map.inert import inert_json
 from dashboard.map.palette import (
     BLIND_COLOR,
     LINK_COLOR,
@@ -161,9 +162,10 @@ def js_json(value: Any) -> str:
     """Return ``value`` as compact JSON that is safe inside a ``<script>`` element.
 
     ``<``, ``>``, ``&`` and the line separators are written as ``\\uXXXX`` escapes (as
-    folium does), so no user text can close the script or open a tag.
+    folium does), so no user text can close the script or open a tag, and ``{{``, ``{%``,
+    ``{#`` as ``\\u007b...`` (:mod:`dashboard.map.inert`: branca compiles scripts as Jinja).
     """
-    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    text = inert_json(value, ensure_ascii=True, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

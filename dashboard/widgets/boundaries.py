@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.i18n import Lang, t
+from dashboard.safetext import html_text
 
 if TYPE_CHECKING:
     import folium
@@ -83,6 +84,8 @@ def boundary_map(
 
     issues = _issues_geojson(dataset_id, townships)
     outline = townships.to_crs(4326)[["name", "geometry"]]
+    # folium's GeoJsonTooltip puts the fields into innerHTML as they are: names as text.
+    outline["name"] = outline["name"].map(html_text)
     m = folium.Map(
         location=None, tiles=None, attribution_control=False, height=height, zoom_snap=0.25
     )
@@ -102,7 +105,7 @@ def boundary_map(
         for f in issues["features"]:
             kind = f["properties"]["kind"]
             color = _KIND_COLOR[kind]
-            label = f"{t(f'boundary_{kind}', lang)}: {f['properties']['names']}"
+            label = f"{t(f'boundary_{kind}', lang)}: {html_text(f['properties']['names'])}"
             style = {"color": color, "fillColor": color, "weight": 2.5, "fillOpacity": 0.7}
             features.append(
                 {**f, "properties": {**f["properties"], "label": label, "style": style}}
