@@ -25,13 +25,14 @@ from analysis.plan.scenarios import (
     normalise_layer,
     validate_scenario_name,
 )
+from analysis.plan.solvefacts import SolveFacts, facts_from_json, facts_to_json
 from analysis.workspace.records import ScenarioInfo
 from analysis.workspace.sqlrecords import SqlRecords
 from analysis.workspace.tables import SCENARIO_TABLES, check_layers, later_than, problem
 
 _META = (
     "name, author, created_at, updated_at, dataset_id, description,"
-    " owner, published, version, updated_by"
+    " owner, published, version, updated_by, solve_facts"
 )
 _META_COLUMNS = [c.strip() for c in _META.split(",")]
 _TOUCHED = ["scenarios", *(s.table for s in SCENARIO_TABLES.values())]
@@ -66,7 +67,7 @@ class SqlStore(SqlRecords):
                 for name, status, n in conn.execute(sql).fetchall():
                     counts[(name, status)] = counts.get((name, status), 0) + int(n)
         table = pd.DataFrame([list(r) for r in meta], columns=_META_COLUMNS)
-        for col in ("author", "description", "owner", "updated_by"):
+        for col in ("author", "description", "owner", "updated_by", "solve_facts"):
             table[col] = table[col].fillna("").astype(str)
         table["published"] = table["published"].astype(bool)
         table["version"] = table["version"].astype("int64")
@@ -131,6 +132,7 @@ class SqlStore(SqlRecords):
             published=bool(row[7]),
             version=int(row[8] or 0),
             updated_by=row[9] or "",
+            solve_facts=_facts(row[10], name),
             **layers,
         )
 
@@ -285,6 +287,7 @@ class SqlStore(SqlRecords):
             (
                 s.name, s.author, s.created_at, s.updated_at, s.dataset_id, s.description,
                 s.owner, bool(s.published), int(s.version), s.updated_by,
+                facts_to_json(s.solve_facts),
             ),
         )  # fmt: skip
         for i, (layer, spec) in enumerate(SCENARIO_TABLES.items()):
@@ -322,6 +325,19 @@ class SqlStore(SqlRecords):
                     conn.execute(sql, (new, name))
             self.io.touch(conn, _TOUCHED)
         return version
+
+
+def _facts(text: str | None, name: str) -> SolveFacts | None:
+    """The stored solve facts of ``name``; unreadable text is a store problem, said once."""
+    try:
+        return facts_from_json(text)
+    except (ValueError, TypeError) as exc:
+        raise problem(
+            "workspace_error",
+            f"The solve facts stored with scenario {name!r} cannot be read ({exc}); the file"
+            " was changed by another program: restore it from a backup.",
+            value=name,
+        ) from None
 
 
 def _free_name(conn: Any, wanted: str) -> str:
