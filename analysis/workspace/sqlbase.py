@@ -35,6 +35,9 @@ _META = (
     " owner, published, version, updated_by, solve_facts"
 )
 _META_COLUMNS = [c.strip() for c in _META.split(",")]
+#: What :meth:`SqlStore.list_scenarios` lists: the metadata without the solve facts (read
+#: with the scenario, :meth:`SqlStore.load`).
+_LISTED = _META_COLUMNS[:-1]
 _TOUCHED = ["scenarios", *(s.table for s in SCENARIO_TABLES.values())]
 
 
@@ -59,15 +62,16 @@ class SqlStore(SqlRecords):
         """
         q = self.io.q
         with self._read() as conn:
-            meta = conn.execute(f"SELECT {_META} FROM scenarios ORDER BY created_at, name")
+            listed = ", ".join(_LISTED)
+            meta = conn.execute(f"SELECT {listed} FROM scenarios ORDER BY created_at, name")
             meta = meta.fetchall()
             counts: dict[tuple[str, str], int] = {}
             for spec in SCENARIO_TABLES.values():
                 sql = q(f'SELECT scenario, status, COUNT(*) FROM "{spec.table}" GROUP BY 1, 2')
                 for name, status, n in conn.execute(sql).fetchall():
                     counts[(name, status)] = counts.get((name, status), 0) + int(n)
-        table = pd.DataFrame([list(r) for r in meta], columns=_META_COLUMNS)
-        for col in ("author", "description", "owner", "updated_by", "solve_facts"):
+        table = pd.DataFrame([list(r) for r in meta], columns=_LISTED)
+        for col in ("author", "description", "owner", "updated_by"):
             table[col] = table[col].fillna("").astype(str)
         table["published"] = table["published"].astype(bool)
         table["version"] = table["version"].astype("int64")
