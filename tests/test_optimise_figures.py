@@ -105,6 +105,7 @@ def test_the_scenario_of_a_proposal_carries_the_solve_facts_not_a_sentence(
     assert facts.objective == speech_plan.objective and facts.method == speech_plan.method
     assert (facts.solver_seconds, facts.time_limit_s) == (speech_plan.seconds, 20.0)
     assert facts.counts == {"rural": 8, "enterprise": 5, "association": 3}
+    assert list(facts.counts) == ["rural", "enterprise", "association"]  # the usual order
     assert facts.proposed_ids == tuple(speech_plan.points["id"])
     assert not facts.constrained and facts.adopted_at.endswith("Z")
     # without the request: the counts of the plan, the time limit unknown

@@ -132,7 +132,10 @@ def _rows(facts: SolveFacts) -> tuple[tuple[str, str], ...]:
         ("求解状态（采纳时）", STATUS_WORD_ZH.get(facts.status, facts.status)),
         ("已证明差距", f"{gap * 100:.4g}%" if math.isfinite(gap) else "无"),
         ("目标", OBJECTIVE_ZH.get(facts.objective_kind, facts.objective_kind)),
-        ("目标函数值", f"{facts.objective:.6g}"),
+        (
+            "目标函数值",
+            f"{facts.objective:,.6g}" if abs(facts.objective) < 1e6 else f"{facts.objective:,.0f}",
+        ),
         ("求解用时（秒）", f"{facts.solver_seconds:.1f}"),
         ("求解时限（秒）", "—" if facts.time_limit_s is None else f"{facts.time_limit_s:g}"),
         ("求解请求", counts_zh(facts.counts) or "—"),
@@ -141,3 +144,8 @@ def _rows(facts: SolveFacts) -> tuple[tuple[str, str], ...]:
         ("采纳后手工修改", edits_zh(facts)),
     ]
     return tuple(rows)
+
+
+def _number(value: float) -> str:
+    """A value as people read it: "2.34568", "2,816,040" (no exponent)."""
+    return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"

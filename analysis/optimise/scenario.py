@@ -15,6 +15,7 @@ from analysis.optimise.proposal import Proposal
 from analysis.plan.edits import add_point
 from analysis.plan.scenarios import Scenario, copy_scenario, utc_now_iso
 from analysis.plan.solvefacts import SolveFacts
+from geodata.schema import POINT_TYPES
 
 #: Chinese names of the objectives (descriptions, brief, UI).
 OBJECTIVE_ZH: dict[str, str] = {
@@ -99,6 +100,8 @@ def solve_facts(
     counts = Counter(p.type for p in proposal.proposed)
     if request is not None:
         counts = Counter({k: int(v) for k, v in request.counts.items() if int(v) > 0})
+    order = {t: i for i, t in enumerate(POINT_TYPES)}  # the types in their usual order
+    counts = Counter(dict(sorted(counts.items(), key=lambda kv: order.get(kv[0], len(order)))))
     used = proposal.constrained.constraints if proposal.constrained is not None else None
     return SolveFacts(
         status=proposal.status,

@@ -242,7 +242,6 @@ OPTIMISE_TEXT: dict[str, tuple[str, str]] = {
     "facts_no_gap": ("无", "none"),
     "facts_time": ("求解用时 {s} 秒（时限 {limit} 秒）", "solved in {s} s (time limit {limit} s)"),
     "facts_time_no_limit": ("求解用时 {s} 秒", "solved in {s} s"),
-    "facts_objective_value": ("目标函数值 {value}", "objective value {value}"),
     "facts_count": ("{type} {n} 个", "{n} {type}"),
     "facts_assumptions": ("规划假设：{what}。", "Planning assumptions: {what}."),
     "facts_cap_population": ("每个联系点最多服务 {caps}", "a point serves at most {caps}"),

@@ -48,8 +48,8 @@ def facts_lines(facts: SolveFacts, lang: Lang | None = None) -> list[str]:
         if facts.time_limit_s is not None
         else t("facts_time_no_limit", lang, s=f"{facts.solver_seconds:.1f}")
     )
-    value = t("facts_objective_value", lang, value=f"{facts.objective:.6g}")
-    lines = [origin, f"{status}; {took}; {value}." if status else f"{took}; {value}."]
+    sep, end = ("；", "。") if lang == "zh" else ("; ", ".")
+    lines = [origin, f"{status}{sep}{took}{end}" if status else f"{took}{end}"]
     if facts.constrained:
         lines.append(t("facts_assumptions", lang, what=_assumptions(facts, lang)))
     lines.append(_edits(facts, lang))
