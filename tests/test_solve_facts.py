@@ -77,6 +77,10 @@ def test_json_round_trip_keeps_every_field() -> None:
     edited = with_edit(with_edit(facts(), "move", "contact_points", "C1"), "add", "homes", "N")
     for value in (facts(), edited, facts(proven_gap=math.inf, time_limit_s=None, counts={})):
         assert facts_from_json(facts_to_json(value)) == value
+    shuffled = facts(counts={"association": 3, "enterprise": 5, "rural": 8})
+    read_back = facts_from_json(facts_to_json(shuffled))
+    assert read_back is not None and read_back == shuffled
+    assert list(read_back.counts) == ["rural", "enterprise", "association"]  # the usual order
     assert facts_to_json(None) == "" and facts_from_json("") is None
     assert facts_from_json(None) is None
     assert '"proven_gap": null' in facts_to_json(facts(proven_gap=math.inf))  # valid JSON

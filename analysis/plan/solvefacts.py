@@ -21,8 +21,11 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from geodata.schema import POINT_TYPES
+
+_V = TypeVar("_V", int, float)
 #: The edits a plan can get after adoption (the functions of :mod:`analysis.plan.edits`).
 EDIT_KINDS: tuple[str, ...] = ("add", "move", "remove", "restore", "update")
 #: Solve statuses that come with a plan.
@@ -133,7 +136,7 @@ def facts_to_json(facts: SolveFacts | None) -> str:
     data = dataclasses.asdict(facts)
     data["proven_gap"] = facts.proven_gap if math.isfinite(facts.proven_gap) else None
     data["edits"] = [[e.kind, e.layer, e.point_id] for e in facts.edits]
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return json.dumps(data, ensure_ascii=False)
 
 
 def facts_from_json(text: str | None) -> SolveFacts | None:
@@ -157,14 +160,20 @@ def facts_from_json(text: str | None) -> SolveFacts | None:
         method=str(data.get("method", "")),
         solver_seconds=float(data.get("solver_seconds", math.nan)),
         time_limit_s=None if limit is None else float(limit),
-        counts={str(k): int(v) for k, v in (data.get("counts") or {}).items()},
+        counts=_by_type({str(k): int(v) for k, v in (data.get("counts") or {}).items()}),
         compliant=bool(data.get("compliant", True)),
-        capacity_population={
-            str(k): float(v) for k, v in (data.get("capacity_population") or {}).items()
-        },
+        capacity_population=_by_type(
+            {str(k): float(v) for k, v in (data.get("capacity_population") or {}).items()}
+        ),
         capacity_sites=int(data.get("capacity_sites", 0) or 0),
         township_min_share=float(data.get("township_min_share", 0.0) or 0.0),
         proposed_ids=tuple(str(i) for i in data.get("proposed_ids") or ()),
         adopted_at=str(data.get("adopted_at", "")),
         edits=tuple(EditNote(str(k), str(la), str(p)) for k, la, p in data.get("edits") or ()),
     )
+
+
+def _by_type(values: dict[str, _V]) -> dict[str, _V]:
+    """``values`` in the usual order of the point types (others after them, as they came)."""
+    order = {t: i for i, t in enumerate(POINT_TYPES)}
+    return dict(sorted(values.items(), key=lambda kv: order.get(kv[0], len(order))))
