@@ -15,8 +15,11 @@ from PIL import Image
 from analysis.export import export_scenario
 from analysis.export.brief import HEADINGS, fmt_delta, fmt_value
 from analysis.export.brief_pdf import NO_LINE_START, cjk_lines
+from analysis.export.solve_note import SOLVE_HEADING_ZH
 from analysis.export.staticmap import nice_length
-from analysis.optimise.scenario import solve_note_zh
+from analysis.plan.edits import add_point, move_point
+from analysis.plan.scenarios import Scenario
+from analysis.plan.solvefacts import SolveFacts
 from tests.support.export_fixtures import Case, make_case
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
@@ -215,6 +218,41 @@ def test_review_section_when_records_exist(case: Case, tmp_path: Path) -> None:
     assert REVIEW_HEADING not in "\n".join(p.text for p in without.paragraphs)
 
 
+def _facts(status: str, gap: float, **changes: object) -> SolveFacts:
+    base = SolveFacts(
+        status=status,
+        proven_gap=gap,
+        objective=1.2345,
+        objective_kind="balanced",
+        method="highs",
+        solver_seconds=3.25,
+        time_limit_s=30.0,
+        counts={"rural": 1, "enterprise": 1},
+        proposed_ids=("N001", "N002"),
+        adopted_at="2026-12-07T10:25:00.000000Z",
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def _briefs(case: Case, scenario: Scenario, out: Path) -> tuple[str, str]:
+    """The DOCX's and the PDF's text, without white space."""
+    written = {}
+    for fmt in ("pdf", "docx"):
+        (written[fmt],) = export_scenario(
+            case.city, scenario, case.before, case.after, fmt, out / fmt, date=DAY
+        )
+    doc = Document(str(written["docx"]))
+    docx = "".join("".join(p.text.split()) for p in doc.paragraphs)
+    return docx, "".join(_pdf_text(written["pdf"]).split())
+
+
+def _with_reasons(scenario: Scenario) -> Scenario:
+    cp = scenario.layer("contact_points")
+    reasons = {"N001": "县区最低配置：甲县；新覆盖6,000人；次优点位南湖2村少覆盖300人"}
+    cp = cp.assign(reason=cp["id"].astype(str).map(reasons).fillna(""))
+    return scenario.with_layer("contact_points", cp)
+
+
 @pytest.mark.parametrize(
     ("status", "gap", "expected"),
     [
@@ -222,19 +260,66 @@ def test_review_section_when_records_exist(case: Case, tmp_path: Path) -> None:
         ("time_limit", 0.0052, ("达到求解时限后停止，未证明最优", "相差不超过0.52%")),
     ],
 )
-def test_brief_of_an_optimiser_plan_states_its_status_and_proven_gap(
+def test_brief_of_an_optimiser_plan_states_its_solve_from_the_facts(
     case: Case, tmp_path: Path, status: str, gap: float, expected: tuple[str, ...]
 ) -> None:
-    description = f"自动优化新增 2 个联系点（目标：均衡）。{solve_note_zh(status, gap)}"
-    scenario = dataclasses.replace(case.scenario, description=description)
-    written = {}
-    for fmt in ("pdf", "docx"):
-        (written[fmt],) = export_scenario(
-            case.city, scenario, case.before, case.after, fmt, tmp_path / fmt, date=DAY
-        )
-    doc = Document(str(written["docx"]))
-    docx = "".join("".join(p.text.split()) for p in doc.paragraphs)
-    pdf = "".join(_pdf_text(written["pdf"]).split())
-    for text in ("方案说明：自动优化新增2个联系点", *expected):
-        assert text in docx
-        assert text in pdf
+    scenario = dataclasses.replace(
+        _with_reasons(case.scenario),
+        description="自动优化新增 2 个联系点（目标：均衡）",
+        solve_facts=_facts(status, gap),
+    )
+    docx, pdf = _briefs(case, scenario, tmp_path)
+    wanted = (
+        "方案说明：自动优化新增2个联系点（目标：均衡）",
+        SOLVE_HEADING_ZH,
+        "本方案由自动优化生成（目标：均衡",
+        "于2026-12-0718:25采纳",  # Asia/Shanghai
+        "求解请求新增农村联系点1个、企业联系点1个",
+        *expected,
+        "求解用时3.2秒（时限30秒）",
+        "采纳后未经手工修改：以上求解状态即本方案的状态。",
+        "N001南湖乡农村联系点：县区最低配置：甲县；新覆盖6,000人；次优点位南湖2村少覆盖300人",
+    )
+    for text in wanted:
+        assert text in docx, text
+        assert text in pdf, text
+    assert "规划假设" not in docx  # no capacity, no township minimum: nothing said of them
+    assert docx.count("采纳时的求解状态") == 1  # said once: from the facts, not the description
+
+
+def test_brief_of_an_edited_plan_says_the_status_is_the_adopted_plans(
+    case: Case, tmp_path: Path
+) -> None:
+    adopted = dataclasses.replace(
+        _with_reasons(case.scenario),
+        solve_facts=_facts(
+            "optimal",
+            0.0,
+            capacity_population={"rural": 20000.0},
+            capacity_sites=5,
+            township_min_share=0.3,
+        ),
+    )
+    edited = move_point(adopted, "contact_points", "N001", 113.75, 34.745)
+    edited = add_point(edited, "collection_sites", lon=113.70, lat=34.75, name="新采集点")
+    docx, pdf = _briefs(case, edited, tmp_path)
+    for text in (
+        "采纳时的求解状态：已证明最优",
+        "本次求解使用的规划假设：每个联系点最多服务农村20,000人；每点最多服务5个村",
+        "每个有人口的乡镇至少30%的人口得到服务",
+        "采纳后经过手工修改（联系点迁移1个；采集点新增1个）：以上求解状态说的是采纳时的方案，"
+        "修改后的方案未经求解证明。",
+    ):
+        assert text in docx, text
+        assert text in pdf, text
+    assert "即本方案的状态" not in docx and "即本方案的状态" not in pdf
+
+
+def test_an_old_plan_keeps_its_description_and_gets_no_solve_section(
+    case: Case, tmp_path: Path
+) -> None:
+    old = "自动优化新增 2 个联系点（目标：均衡）。采纳时的求解状态：已证明最优（已证明……）"
+    docx, pdf = _briefs(case, dataclasses.replace(case.scenario, description=old), tmp_path)
+    for text in (docx, pdf):
+        assert "方案说明：自动优化新增2个联系点（目标：均衡）。采纳时的求解状态：已证明最优" in text
+        assert SOLVE_HEADING_ZH not in text

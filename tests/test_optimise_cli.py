@@ -48,6 +48,11 @@ def test_save_as_then_export_through_a_real_workspace(
     assert sorted(new["id"]) == sorted(pts["id"])
     assert new["reason"].str.contains("新覆盖").all()
     assert "农村覆盖人口最多" in scn.description
+    facts = scn.solve_facts  # the solve, as fields (not a sentence of the description)
+    assert facts is not None and facts.objective_kind == "rural" and not facts.edited
+    assert facts.counts == {"rural": 6, "enterprise": 3, "association": 1}
+    assert facts.time_limit_s == 30.0 and facts.proposed_ids == tuple(sorted(new["id"]))
+    assert "求解状态" not in scn.description
     # the export runs in another "session": only the workspace file connects the two
     exported = tmp_path / "exp"
     code = main(
@@ -59,6 +64,8 @@ def test_save_as_then_export_through_a_real_workspace(
     assert code == 0
     table = pd.read_csv(exported / "农村优先方案_contact_points.csv", encoding="utf-8-sig")
     assert len(table) == 4 + 10
+    overview = pd.read_csv(exported / "农村优先方案_overview.csv", encoding="utf-8-sig")
+    assert "求解说明：求解状态（采纳时）" in set(overview.iloc[:, 0])
     # the same name again: refused, nothing overwritten
     assert main([*args, *save]) == 2
     err = capsys.readouterr().err

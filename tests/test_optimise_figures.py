@@ -10,6 +10,7 @@ from analysis.coverage.impact import point_impact
 from analysis.optimise.model.request import ProposalRequest
 from analysis.optimise.propose import Proposal, propose
 from analysis.optimise.scenario import proposal_scenario, solve_note_zh
+from analysis.plan.edits import remove_point
 from analysis.plan.scenarios import DEMO_DATASET_ID, apply_scenario, baseline_scenario
 from analysis.standards.load import load_standards
 from geodata.demo.load import load_demo_city
@@ -89,15 +90,32 @@ def test_the_speech_plan_puts_no_rural_point_in_a_street(speech_plan: Proposal) 
     assert k.urban_coverage_share - k.rural_coverage_share < 0.963 - 0.345
 
 
-def test_the_scenario_of_a_proposal_states_the_solve_status_and_proven_gap(
+def test_the_scenario_of_a_proposal_carries_the_solve_facts_not_a_sentence(
     speech_plan: Proposal,
 ) -> None:
     base = baseline_scenario(load_demo_city(), DEMO_DATASET_ID)
-    scn = proposal_scenario(base, speech_plan, "方案")
+    request = ProposalRequest(relaxed=True, time_limit_s=20)
+    scn = proposal_scenario(base, speech_plan, "方案", request=request)
     assert speech_plan.status == "optimal" and speech_plan.gap <= 1e-4
-    assert scn.description.startswith("自动优化新增 16 个联系点")
-    assert scn.description.endswith(solve_note_zh(speech_plan.status, speech_plan.gap))
-    assert "采纳时的求解状态：已证明最优（已证明与最好的可能方案相差不超过0.01%" in scn.description
+    # the description is the planner's text only: no status sentence in it any more
+    assert scn.description == "自动优化新增 16 个联系点（目标：均衡（总覆盖+农村覆盖+乡镇覆盖））"
+    facts = scn.solve_facts
+    assert facts is not None and not facts.edited and facts.proven_optimal
+    assert (facts.status, facts.proven_gap) == (speech_plan.status, speech_plan.gap)
+    assert facts.objective == speech_plan.objective and facts.method == speech_plan.method
+    assert (facts.solver_seconds, facts.time_limit_s) == (speech_plan.seconds, 20.0)
+    assert facts.counts == {"rural": 8, "enterprise": 5, "association": 3}
+    assert list(facts.counts) == ["rural", "enterprise", "association"]  # the usual order
+    assert facts.proposed_ids == tuple(speech_plan.points["id"])
+    assert not facts.constrained and facts.adopted_at.endswith("Z")
+    # without the request: the counts of the plan, the time limit unknown
+    bare = proposal_scenario(base, speech_plan, "方案").solve_facts
+    assert bare is not None and bare.time_limit_s is None
+    assert sum(bare.counts.values()) == len(speech_plan.proposed)
+    # a plan adopted on top of an adopted (and edited) plan gets its own, unedited facts
+    edited = remove_point(scn, "contact_points", facts.proposed_ids[0])
+    again = proposal_scenario(edited, speech_plan, "方案2")
+    assert again.solve_facts is not None and not again.solve_facts.edited
 
 
 def test_solve_note_says_the_proven_gap_of_every_status() -> None:

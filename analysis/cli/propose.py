@@ -195,7 +195,7 @@ def run(args: argparse.Namespace) -> int:
         _print_tradeoff(trade)
     if args.save_as is not None:
         try:
-            saved = save_proposal(args, city, proposal)
+            saved = save_proposal(args, city, proposal, request)
         except (GeodataError, AnalysisError) as exc:
             print_problems(exc.problems, args)
             return EXIT_BAD_INPUT

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from analysis.errors import AnalysisError
+from analysis.optimise.model.request import ProposalRequest
 from analysis.optimise.proposal import Proposal
 from analysis.optimise.scenario import proposal_scenario
 from analysis.plan.scenarios import (
@@ -96,7 +97,12 @@ def check_name_free(args: argparse.Namespace) -> None:
         )
 
 
-def save_proposal(args: argparse.Namespace, city: CityData, proposal: Proposal) -> Scenario:
+def save_proposal(
+    args: argparse.Namespace,
+    city: CityData,
+    proposal: Proposal,
+    request: ProposalRequest | None = None,
+) -> Scenario:
     """Save ``proposal`` as scenario ``args.save_as`` in ``args.workspace``; return it.
 
     Raises
@@ -115,5 +121,5 @@ def save_proposal(args: argparse.Namespace, city: CityData, proposal: Proposal) 
         if not store.has_dataset(dataset_id):
             store.save_dataset(dataset_id, city)
     base = baseline_scenario(city, dataset_id, author=args.author)
-    scenario = proposal_scenario(base, proposal, name, author=args.author)
+    scenario = proposal_scenario(base, proposal, name, author=args.author, request=request)
     return store.save(scenario, expected_updated_at="")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -30,6 +31,7 @@ from analysis.export.model import (
     CoverageLike,
     ExportBundle,
 )
+from analysis.export.solve_note import solve_note
 from analysis.export.staticmap import render_map
 from analysis.localtime import local_now_text, local_text
 from analysis.review.api import ReviewResult
@@ -135,6 +137,8 @@ def export_scenario(
         meta={k: v for k, v in meta.items() if v},
         standards=standards,
     )
+    note = solve_note(scenario.solve_facts, scenario.layer("contact_points"))
+    bundle = dataclasses.replace(bundle, solve=note)
     return export_bundle(bundle, fmt, out_dir, city_name=city.name, date=date, review=review)
 
 

@@ -2,7 +2,8 @@
 :mod:`analysis.export.brief_pdf` and :mod:`analysis.export.brief_docx`.
 
 The brief holds: title, date, scenario name, author (编制人) and times; whether the plan
-meets the county rule (合规/不合规, and which county lacks what); the reach used; the static
+meets the county rule (合规/不合规, and which county lacks what); the reach used; for a plan
+adopted from the optimiser, its 求解说明 (:mod:`analysis.export.solve_note`); the static
 map; the KPI table before and after with deltas; the per-county compliance table; the
 proposed points (type, township, coordinates, newly covered population in order and
 alone, room); the site-rule warnings; and a short summary paragraph written from the
@@ -43,6 +44,7 @@ from analysis.export.notes import (
     shortfall_text,
 )
 from analysis.export.numbers import clean, fmt_delta, fmt_value, is_share
+from analysis.export.solve_note import SOLVE_HEADING_ZH
 from analysis.localtime import to_local
 from analysis.review.api import ReviewResult
 from geodata.admin.codes import area_name_zh, frame_area_level
@@ -128,6 +130,8 @@ class BriefContent:
     placement_summary: str = ""
     points_note: str = ""
     review: ReviewBrief | None = None
+    solve_heading: str = ""
+    solve_lines: list[str] = field(default_factory=list)
 
 
 def build_brief(
@@ -164,7 +168,8 @@ def build_brief(
     notes = [
         text
         for text in (
-            # an optimiser's plan: its objective, solve status and proven gap
+            # the scenario's free text (an optimiser's plan: its objective; older plans
+            # also the solve's status, written into it before #14's solve facts)
             description_text(bundle.meta.get(META_DESCRIPTION, "")),
             reach_text(bundle.reach_m, bundle.site_radius_m, bundle.reach),
             room_pending_text(pending_rooms(bundle)),
@@ -192,11 +197,13 @@ def build_brief(
         placement_summary=placement_summary(bundle.placement, see=""),
         points_note=IMPACT_NOTE_ZH if rows else "",
         review=review_brief(review),
+        solve_heading=SOLVE_HEADING_ZH if bundle.solve.lines else "",
+        solve_lines=[*bundle.solve.lines, *bundle.solve.point_lines],
     )
 
 
 def description_text(description: str) -> str:
-    """E.g. "方案说明：自动优化新增 16 个联系点（目标：均衡）。采纳时的求解状态：已证明最优…"."""
+    """E.g. "方案说明：自动优化新增 16 个联系点（目标：均衡；整数规划（HiGHS））"."""
     text = " ".join(str(description or "").split())
     return f"{META_DESCRIPTION}：{text}" if text else ""
 

@@ -62,6 +62,10 @@ def render_docx(content: BriefContent, path: Path) -> Path:
     doc.add_paragraph(content.summary)
     for note in content.notes:
         doc.add_paragraph().add_run(note).font.size = Pt(9.5)
+    if content.solve_heading:  # an optimiser's plan: the solve behind it, from its facts
+        doc.add_paragraph().add_run(content.solve_heading).bold = True
+        for line in content.solve_lines:
+            doc.add_paragraph().add_run(line).font.size = Pt(9.5)
 
     if content.map_png is not None:
         doc.add_heading(content.headings["map"], level=1)

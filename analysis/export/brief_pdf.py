@@ -75,6 +75,10 @@ def render_pdf(content: BriefContent, path: Path) -> Path:
     _paragraph(pdf, content.summary)
     for note in content.notes:
         _paragraph(pdf, note, size=9.5)
+    if content.solve_heading:  # an optimiser's plan: the solve behind it, from its facts
+        _paragraph(pdf, content.solve_heading, style="B")
+        for line in content.solve_lines:
+            _paragraph(pdf, line, size=9.5)
 
     if content.map_png is not None:
         _heading(pdf, content.headings["map"])

@@ -58,8 +58,12 @@ def _write(bundle: ExportBundle, frame: gpd.GeoDataFrame, target: Path, **kw: An
         pyogrio.write_dataframe(_layer(bundle, frame), target, **kw)
 
 
-def _note_options(bundle: ExportBundle) -> dict[str, object]:
-    return {"DESCRIPTION": GCJ02_NOTE} if bundle.coords == "gcj02" else {}
+def _note_options(bundle: ExportBundle, layer: str = "") -> dict[str, object]:
+    """The layer's description: GCJ-02's note; for the contact points, the plan's solve."""
+    notes = [GCJ02_NOTE] if bundle.coords == "gcj02" else []
+    if layer == "contact_points" and bundle.solve.rows:
+        notes.append("求解说明：" + "；".join(f"{k}：{v}" for k, v in bundle.solve.rows))
+    return {"DESCRIPTION": " ".join(notes)} if notes else {}
 
 
 def write_gpkg(bundle: ExportBundle, path: Path) -> list[Path]:
@@ -81,7 +85,7 @@ def write_gpkg(bundle: ExportBundle, path: Path) -> list[Path]:
             geometry_type=_geometry_type(name),
             promote_to_multi=name == "townships",
             append=path.exists(),
-            layer_options=_note_options(bundle),
+            layer_options=_note_options(bundle, name),
         )
     return [path]
 

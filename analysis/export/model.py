@@ -32,6 +32,25 @@ META_EXPORTED = "导出时间"
 META_DESCRIPTION = "方案说明"
 
 
+@dataclass(frozen=True)
+class SolveNote:
+    """What the exports print of an adopted plan's solve (:mod:`analysis.export.solve_note`).
+
+    Parameters
+    ----------
+    lines
+        The brief's sentences (origin, status, assumptions, edits since adoption).
+    point_lines
+        One line per proposed point still in the plan: its id, name and reason.
+    rows
+        ``(label, value)`` rows of the CSV/XLSX overview, one fact each.
+    """
+
+    lines: tuple[str, ...] = ()
+    point_lines: tuple[str, ...] = ()
+    rows: tuple[tuple[str, str], ...] = ()
+
+
 class KPIsLike(Protocol):
     """Anything with ``to_dict()`` (``analysis.coverage.kpis.KPIs``)."""
 
@@ -114,6 +133,8 @@ class ExportBundle:
     constraints_note
         Capacities and township minimum of the standards with their assumption and the
         plan's figures under them (:mod:`analysis.export.constraints_note`); "" when off.
+    solve
+        The solve behind an adopted optimiser plan, in words (empty for other plans).
     """
 
     layers: dict[str, gpd.GeoDataFrame]
@@ -130,6 +151,7 @@ class ExportBundle:
     reach: dict[str, Any] = field(default_factory=dict)
     placement: pd.DataFrame = field(default_factory=pd.DataFrame)
     constraints_note: str = ""
+    solve: SolveNote = field(default_factory=SolveNote)
 
 
 def flat_kpis(kpis: dict[str, Any]) -> dict[str, Any]:

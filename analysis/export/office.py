@@ -56,6 +56,7 @@ from analysis.export.notes import (
     shortfall_text,
 )
 from analysis.export.numbers import is_share
+from analysis.export.solve_note import SOLVE_HEADING_ZH
 from geodata.spreadsheet_safety import neutralise_frame, neutralise_value
 
 OVERVIEW_SHEET = "方案概况"
@@ -183,6 +184,7 @@ def overview_frame(bundle: ExportBundle) -> pd.DataFrame:
     if reach:
         rows.append(("覆盖口径", reach))
     rows.append(("选址提示", placement_summary(bundle.placement)))
+    rows += [(f"{SOLVE_HEADING_ZH}：{k}", v) for k, v in bundle.solve.rows]  # adopted plans
     if bundle.constraints_note:  # capacities / township minimum, only when used
         rows.append(("容量与乡镇下限", bundle.constraints_note))
     pending = room_pending_text(pending_rooms(bundle))

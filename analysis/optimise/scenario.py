@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections import Counter
 
-from analysis.optimise.model.request import PROVEN_REL_GAP
+from analysis.optimise.model.request import PROVEN_REL_GAP, ProposalRequest
 from analysis.optimise.proposal import Proposal
 from analysis.plan.edits import add_point
-from analysis.plan.scenarios import Scenario, copy_scenario
+from analysis.plan.scenarios import Scenario, copy_scenario, utc_now_iso
+from analysis.plan.solvefacts import SolveFacts
+from geodata.schema import POINT_TYPES
 
 #: Chinese names of the objectives (descriptions, brief, UI).
 OBJECTIVE_ZH: dict[str, str] = {
@@ -32,6 +35,7 @@ def proposal_scenario(
     author: str | None = None,
     lang: str = "zh",
     description: str | None = None,
+    request: ProposalRequest | None = None,
 ) -> Scenario:
     """A new scenario ``name``: ``base``'s points and the proposal's, ``status`` proposed.
 
@@ -48,8 +52,12 @@ def proposal_scenario(
     lang
         ``"zh"`` or ``"en"``: language of the ``reason`` column.
     description
-        Default: "自动优化新增 N 个联系点（目标：…）". The solve's status and proven gap
-        (:func:`solve_note_zh`) follow it, so that the brief of the plan states them.
+        Default: "自动优化新增 N 个联系点（目标：…）". The solve's status, proven gap and
+        settings are not written into it: they are the scenario's ``solve_facts``
+        (:func:`solve_facts`), which the brief, the exports and the UI render.
+    request
+        The request solved (its time limit and counts go into the facts); ``None``: the
+        counts are those of the plan and the time limit is not known.
 
     Raises
     ------
@@ -79,13 +87,44 @@ def proposal_scenario(
     if description is None:
         goal = OBJECTIVE_ZH.get(proposal.objective_kind, proposal.objective_kind)
         description = f"自动优化新增 {len(proposal.proposed)} 个联系点（目标：{goal}）"
-    note = solve_note_zh(proposal.status, proposal.gap)
-    description = f"{description}。{note}" if note else description
-    return dataclasses.replace(scn.with_layer("contact_points", cp), description=description)
+    facts = solve_facts(proposal, request, tuple(reasons))
+    return dataclasses.replace(
+        scn.with_layer("contact_points", cp), description=description, solve_facts=facts
+    )
+
+
+def solve_facts(
+    proposal: Proposal, request: ProposalRequest | None = None, ids: tuple[str, ...] = ()
+) -> SolveFacts:
+    """The facts of ``proposal``'s solve, adopted now (``ids``: the points as adopted)."""
+    counts = Counter(p.type for p in proposal.proposed)
+    if request is not None:
+        counts = Counter({k: int(v) for k, v in request.counts.items() if int(v) > 0})
+    order = {t: i for i, t in enumerate(POINT_TYPES)}  # the types in their usual order
+    counts = Counter(dict(sorted(counts.items(), key=lambda kv: order.get(kv[0], len(order)))))
+    used = proposal.constrained.constraints if proposal.constrained is not None else None
+    return SolveFacts(
+        status=proposal.status,
+        proven_gap=float(proposal.gap),
+        objective=float(proposal.objective),
+        objective_kind=proposal.objective_kind,
+        method=proposal.method,
+        solver_seconds=float(proposal.seconds),
+        time_limit_s=None if request is None else float(request.time_limit_s),
+        counts=dict(counts),
+        compliant=bool(proposal.compliant),
+        capacity_population=dict(used.population_by_type) if used is not None else {},
+        capacity_sites=used.sites_per_point if used is not None else 0,
+        township_min_share=used.township_min_share if used is not None else 0.0,
+        proposed_ids=ids or tuple(p.id for p in proposal.proposed),
+        adopted_at=utc_now_iso(),
+    )
 
 
 def solve_note_zh(status: str, gap: float) -> str:
     """A solve's status and proven relative gap in Chinese ("" for a status without a plan).
+
+    Said of the plan as adopted (the brief's 求解说明, :mod:`analysis.export.solve_note`).
 
     "已证明最优" is the app's proven gap (:data:`PROVEN_REL_GAP`, 0.01 %); a solve stopped
     at its time limit or cancelled says the gap it proved; a preview says the gap its LP

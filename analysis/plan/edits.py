@@ -4,11 +4,13 @@ Every edit is a pure function: it returns a new :class:`~analysis.plan.scenarios
 edited layer is a new frame and whose other layers are shared with the input (so keeping
 many versions in an undo history costs little). Coordinates are WGS84 longitude/latitude;
 convert GCJ-02/BD-09 input with :mod:`geodata.coords` first. Invalid edits raise
-:class:`~analysis.errors.AnalysisError` with a coded problem the UI can translate.
+:class:`~analysis.errors.AnalysisError` with a coded problem the UI can translate. An
+adopted plan's solve facts note every edit (:func:`analysis.plan.solvefacts.with_edit`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from shapely.geometry import Point
 
 from analysis.errors import AnalysisError, Problem
 from analysis.plan.scenarios import POINT_LAYERS, PointLayer, Scenario, check_layer
+from analysis.plan.solvefacts import with_edit
 from geodata.schema import POINT_TYPE_ALIASES, POINT_TYPES, SCHEMAS
 
 #: Prefix of the ids given to new points ("NEW-001", "NEW-002" ...).
@@ -198,9 +201,8 @@ def add_point(
     new_row = gpd.GeoDataFrame([row], geometry=[Point(x, y)], crs=frame.crs)
     new_frame = pd.concat([frame, new_row], ignore_index=True)
     new_frame = _keep_dtypes(new_frame, frame)
-    return scenario.with_layer(
-        layer, gpd.GeoDataFrame(new_frame, geometry="geometry", crs=frame.crs)
-    )
+    new_frame = gpd.GeoDataFrame(new_frame, geometry="geometry", crs=frame.crs)
+    return _edited(scenario, layer, new_frame, "add", point_id)
 
 
 def _keep_dtypes(new: pd.DataFrame, old: pd.DataFrame) -> pd.DataFrame:
@@ -243,7 +245,7 @@ def move_point(
         new.loc[idx, ["orig_lon", "orig_lat"]] = [np.nan, np.nan]
         new.loc[idx, "status"] = "existing"
     new.loc[idx, "geometry"] = Point(x, y)
-    return scenario.with_layer(layer, new)
+    return _edited(scenario, layer, new, "move", point_id)
 
 
 def remove_point(scenario: Scenario, layer: PointLayer, point_id: str) -> Scenario:
@@ -259,7 +261,7 @@ def remove_point(scenario: Scenario, layer: PointLayer, point_id: str) -> Scenar
     else:
         new = frame.copy()
         new.loc[idx, "status"] = "removed"
-    return scenario.with_layer(layer, new)
+    return _edited(scenario, layer, new, "remove", point_id)
 
 
 def restore_point(scenario: Scenario, layer: PointLayer, point_id: str) -> Scenario:
@@ -284,7 +286,7 @@ def restore_point(scenario: Scenario, layer: PointLayer, point_id: str) -> Scena
         new.loc[idx, "geometry"] = Point(float(orig_x), float(orig_y))
     new.loc[idx, ["orig_lon", "orig_lat"]] = [np.nan, np.nan]
     new.loc[idx, "status"] = "existing"
-    return scenario.with_layer(layer, new)
+    return _edited(scenario, layer, new, "restore", point_id)
 
 
 def update_point(scenario: Scenario, layer: PointLayer, point_id: str, **attrs: Any) -> Scenario:
@@ -307,7 +309,15 @@ def update_point(scenario: Scenario, layer: PointLayer, point_id: str, **attrs: 
         if pd.api.types.is_string_dtype(new[key].dtype) or new[key].dtype == object:
             new[key] = new[key].astype(object)
         new.loc[idx, key] = value
-    return scenario.with_layer(layer, _keep_dtypes(new, frame))
+    return _edited(scenario, layer, _keep_dtypes(new, frame), "update", point_id)
+
+
+def _edited(
+    scenario: Scenario, layer: PointLayer, frame: gpd.GeoDataFrame, kind: str, point_id: str
+) -> Scenario:
+    """``scenario`` with ``layer`` = ``frame``, the edit noted in its solve facts (if any)."""
+    facts = with_edit(scenario.solve_facts, kind, layer, str(point_id))
+    return dataclasses.replace(scenario.with_layer(layer, frame), solve_facts=facts)
 
 
 @dataclass(frozen=True, eq=False)

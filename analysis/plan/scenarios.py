@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import AnalysisError, Problem
+from analysis.plan.solvefacts import SolveFacts
 from geodata.city import CityData
 from geodata.schema import SCHEMAS
 
@@ -84,6 +85,9 @@ class Scenario:
         adds 1 on every save and refuses a save that expects another version.
     updated_by
         Username of whoever saved it last (set by the store).
+    solve_facts
+        The optimiser's solve behind an adopted plan (:mod:`analysis.plan.solvefacts`),
+        with the hand edits since; ``None`` for a plan not adopted from the optimiser.
     """
 
     name: str
@@ -99,6 +103,7 @@ class Scenario:
     published: bool = False
     version: int = 0
     updated_by: str = ""
+    solve_facts: SolveFacts | None = None
 
     def layer(self, layer: PointLayer) -> gpd.GeoDataFrame:
         """The frame of ``layer`` (do not modify it in place)."""
@@ -123,15 +128,9 @@ class Scenario:
 def check_layer(layer: str) -> None:
     """Raise :class:`AnalysisError` unless ``layer`` is a point layer name."""
     if layer not in POINT_LAYERS:
-        raise AnalysisError(
-            [
-                Problem(
-                    "unknown_layer",
-                    f"Unknown point layer {layer!r}; expected one of {', '.join(POINT_LAYERS)}.",
-                    value=str(layer),
-                )
-            ]
-        )
+        expected = ", ".join(POINT_LAYERS)
+        message = f"Unknown point layer {layer!r}; expected one of {expected}."
+        raise AnalysisError([Problem("unknown_layer", message, value=str(layer))])
 
 
 def validate_scenario_name(name: str) -> str:

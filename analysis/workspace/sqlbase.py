@@ -25,15 +25,19 @@ from analysis.plan.scenarios import (
     normalise_layer,
     validate_scenario_name,
 )
+from analysis.plan.solvefacts import SolveFacts, facts_from_json, facts_to_json
 from analysis.workspace.records import ScenarioInfo
 from analysis.workspace.sqlrecords import SqlRecords
 from analysis.workspace.tables import SCENARIO_TABLES, check_layers, later_than, problem
 
 _META = (
     "name, author, created_at, updated_at, dataset_id, description,"
-    " owner, published, version, updated_by"
+    " owner, published, version, updated_by, solve_facts"
 )
 _META_COLUMNS = [c.strip() for c in _META.split(",")]
+#: What :meth:`SqlStore.list_scenarios` lists: the metadata without the solve facts (read
+#: with the scenario, :meth:`SqlStore.load`).
+_LISTED = _META_COLUMNS[:-1]
 _TOUCHED = ["scenarios", *(s.table for s in SCENARIO_TABLES.values())]
 
 
@@ -58,14 +62,15 @@ class SqlStore(SqlRecords):
         """
         q = self.io.q
         with self._read() as conn:
-            meta = conn.execute(f"SELECT {_META} FROM scenarios ORDER BY created_at, name")
+            listed = ", ".join(_LISTED)
+            meta = conn.execute(f"SELECT {listed} FROM scenarios ORDER BY created_at, name")
             meta = meta.fetchall()
             counts: dict[tuple[str, str], int] = {}
             for spec in SCENARIO_TABLES.values():
                 sql = q(f'SELECT scenario, status, COUNT(*) FROM "{spec.table}" GROUP BY 1, 2')
                 for name, status, n in conn.execute(sql).fetchall():
                     counts[(name, status)] = counts.get((name, status), 0) + int(n)
-        table = pd.DataFrame([list(r) for r in meta], columns=_META_COLUMNS)
+        table = pd.DataFrame([list(r) for r in meta], columns=_LISTED)
         for col in ("author", "description", "owner", "updated_by"):
             table[col] = table[col].fillna("").astype(str)
         table["published"] = table["published"].astype(bool)
@@ -131,6 +136,7 @@ class SqlStore(SqlRecords):
             published=bool(row[7]),
             version=int(row[8] or 0),
             updated_by=row[9] or "",
+            solve_facts=_facts(row[10], name),
             **layers,
         )
 
@@ -285,6 +291,7 @@ class SqlStore(SqlRecords):
             (
                 s.name, s.author, s.created_at, s.updated_at, s.dataset_id, s.description,
                 s.owner, bool(s.published), int(s.version), s.updated_by,
+                facts_to_json(s.solve_facts),
             ),
         )  # fmt: skip
         for i, (layer, spec) in enumerate(SCENARIO_TABLES.items()):
@@ -322,6 +329,19 @@ class SqlStore(SqlRecords):
                     conn.execute(sql, (new, name))
             self.io.touch(conn, _TOUCHED)
         return version
+
+
+def _facts(text: str | None, name: str) -> SolveFacts | None:
+    """The stored solve facts of ``name``; unreadable text is a store problem, said once."""
+    try:
+        return facts_from_json(text)
+    except (ValueError, TypeError) as exc:
+        raise problem(
+            "workspace_error",
+            f"The solve facts stored with scenario {name!r} cannot be read ({exc}); the file"
+            " was changed by another program: restore it from a backup.",
+            value=name,
+        ) from None
 
 
 def _free_name(conn: Any, wanted: str) -> str:

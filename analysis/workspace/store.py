@@ -3,7 +3,7 @@
 Layout (all readable by QGIS/GDAL):
 
 ``scenarios`` (attributes)       name, author, created_at, updated_at, dataset_id, description,
-                                 owner, published, version, updated_by
+                                 owner, published, version, updated_by, solve_facts
 ``scenario_contact_points``      points of every scenario, column ``scenario`` = its name
 ``scenario_collection_sites``    idem
 ``scenario_homes``               idem

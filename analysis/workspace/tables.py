@@ -30,6 +30,8 @@ _STATUS_COLS: tuple[tuple[str, Kind], ...] = (
 #: Scenario columns besides the layers; ``owner``, ``published``, ``version`` and
 #: ``updated_by`` came with accounts (#15): a workspace written before gets them on open,
 #: its scenarios with version 1, no owner ("" = single-user mode), not published.
+#: ``solve_facts`` (JSON of :class:`analysis.plan.solvefacts.SolveFacts`, "" = none) came
+#: with #14: older scenarios get "" and keep their description text as it was.
 SCENARIO_META = TableSpec(
     "scenarios",
     "",
@@ -45,10 +47,17 @@ SCENARIO_META = TableSpec(
         ("published", "bool"),
         ("version", "int"),
         ("updated_by", "str"),
+        ("solve_facts", "str"),
     ),
     "覆盖规划方案 / planning scenarios",
     unique="name",
-    defaults={"owner": "''", "published": "FALSE", "version": "1", "updated_by": "''"},
+    defaults={
+        "owner": "''",
+        "published": "FALSE",
+        "version": "1",
+        "updated_by": "''",
+        "solve_facts": "''",
+    },
 )
 DATASET_META = TableSpec(
     "datasets",

@@ -218,4 +218,55 @@ OPTIMISE_TEXT: dict[str, tuple[str, str]] = {
         "Preview and solve use these settings; the trade-off curve does not yet.",
     ),
     "opt_method_capacity-greedy": ("容量贪心（预览）", "capacity greedy (preview)"),
+    # an adopted plan's solve facts (dashboard/simulate/solve_facts.py), from its fields
+    "facts_origin": (
+        "求解说明：本方案由自动优化生成（目标：{objective}），{time} 采纳；求解请求：{counts}。",
+        "Solve facts: adopted from the optimiser on {time} (objective: {objective}); asked for {counts}.",
+    ),
+    "facts_status_optimal": (
+        "采纳时的求解状态：已证明最优（已证明差距 {gap}，不超过 0.01%）",
+        "Status at adoption: proven optimal (proven gap {gap}, within 0.01 %)",
+    ),
+    "facts_status_time_limit": (
+        "采纳时的求解状态：达到时限后停止，未证明最优；已证明差距 {gap}",
+        "Status at adoption: stopped at the time limit, not proven optimal; proven gap {gap}",
+    ),
+    "facts_status_cancelled": (
+        "采纳时的求解状态：求解被取消，未证明最优；已证明差距 {gap}",
+        "Status at adoption: cancelled, not proven optimal; proven gap {gap}",
+    ),
+    "facts_status_heuristic": (
+        "采纳时的求解状态：即时预览（启发式），未证明最优；已证明差距 {gap}",
+        "Status at adoption: instant preview (heuristic), not proven optimal; proven gap {gap}",
+    ),
+    "facts_no_gap": ("无", "none"),
+    "facts_time": ("求解用时 {s} 秒（时限 {limit} 秒）", "solved in {s} s (time limit {limit} s)"),
+    "facts_time_no_limit": ("求解用时 {s} 秒", "solved in {s} s"),
+    "facts_count": ("{type} {n} 个", "{n} {type}"),
+    "facts_assumptions": ("规划假设：{what}。", "Planning assumptions: {what}."),
+    "facts_cap_population": ("每个联系点最多服务 {caps}", "a point serves at most {caps}"),
+    "facts_cap_type": ("{type} {n} 人", "{type} {n} people"),
+    "facts_cap_sites": ("每点最多服务 {n} 个村（社区）", "a point serves at most {n} villages"),
+    "facts_cap_unserved": ("超出容量的人口计为未服务", "people beyond capacity count as unserved"),
+    "facts_town_min": (
+        "每个乡镇至少 {share} 的人口得到覆盖",
+        "every township has at least {share} of its people covered",
+    ),
+    "facts_town_min_served": (
+        "每个乡镇至少 {share} 的人口得到服务",
+        "every township has at least {share} of its people served",
+    ),
+    "facts_unedited": (
+        "采纳后未经手工修改：以上求解状态即本方案的状态。",
+        "Not edited since adoption: the status above is this plan's.",
+    ),
+    "facts_edited": (
+        "采纳后经过手工修改（{what}）：以上求解状态说的是采纳时的方案，修改后的方案未经求解证明。",
+        "Edited by hand since adoption ({what}): the status above is that of the plan as adopted; the plan as it is now was not proven by a solve.",
+    ),
+    "facts_edit_add": ("新增 {n} 个", "{n} added"),
+    "facts_edit_move": ("迁移 {n} 个", "{n} moved"),
+    "facts_edit_remove": ("删除 {n} 个", "{n} removed"),
+    "facts_edit_restore": ("恢复 {n} 个", "{n} restored"),
+    "facts_edit_update": ("修改属性 {n} 个", "{n} with attributes changed"),
 }

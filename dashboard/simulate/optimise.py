@@ -117,7 +117,9 @@ def start(dataset: services.Dataset, scenario: Scenario, method: str, resolution
     fp = sim_services.fingerprint(scenario)
     key = f"{fp}|{sorted(counts.items())}|{resolution}|{method}|{request.objective}"
     key += f"|{optimise_constraints.request_key()}"
-    job = SolveJob(key=key, method=method, scenario_name=scenario.name, scenario_key=fp)
+    job = SolveJob(
+        key=key, method=method, scenario_name=scenario.name, scenario_key=fp, request=request
+    )
     city = sim_services.scenario_city(dataset, scenario)
     if method == "preview":
         run_inline(job, propose, city, services.standards(), request)
@@ -174,6 +176,7 @@ def use_tradeoff_plan(dataset: services.Dataset, scenario: Scenario) -> None:
         method="pick",
         scenario_name=job.scenario_name,
         scenario_key=job.scenario_key,
+        request=job.request,
         result=proposal,
         done=True,
     )
@@ -238,6 +241,7 @@ def apply_proposal(scenario: Scenario) -> None:
             description=t(
                 "opt_description", n=len(proposal.proposed), objective=goal, method=method
             ),
+            request=job.request,  # the solve's status and settings: the scenario's facts
         )
     except AnalysisError as exc:
         messages.flash("error", messages.error_text(exc))

@@ -53,12 +53,16 @@ class SolveJob:
     scenario_name, scenario_key
         Name and content fingerprint of the scenario it was computed on (a result for
         another fingerprint is stale).
+    request
+        The ``ProposalRequest`` solved (its time limit and counts go into the adopted
+        plan's solve facts; a plan picked from the trade-off: the trade-off's).
     """
 
     key: str
     method: str
     scenario_name: str = ""
     scenario_key: str = ""
+    request: Any = None
     cancel: threading.Event = field(default_factory=threading.Event)
     fraction: float = 0.0
     message: str = ""

@@ -39,6 +39,7 @@ from dashboard.simulate import messages
 from dashboard.simulate import optimise as sim_optimise
 from dashboard.simulate import optimise_view as sim_optimise_view
 from dashboard.simulate import overlay as sim_overlay
+from dashboard.simulate import solve_facts as sim_solve_facts
 from dashboard.simulate import state as sim_state
 from dashboard.simulate import views as sim_views
 from dashboard.simulate.compare_files import scenario_base
@@ -255,6 +256,7 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
             removed=counts["removed"],
         )
     )
+    sim_solve_facts.show(scn.solve_facts)  # an adopted plan: its solve, edited since or not
     _notices(note, warnings)
     lang = current_lang()
     radii = sim_editor.dataset_radii(dataset)
