@@ -8,7 +8,7 @@ bubbles closer than :data:`dashboard.map.legibility.CLUSTER_PX`, every point cou
 the service circles hidden, the township outlines thin. Zoomed in, the bubbles split and
 the circles and outlines come back. A click on a bubble of the simulation map zooms in and
 neither selects nor adds a point. Screenshots at 1440 x 900 and 1280 x 720:
-``artifacts/e2e_province_{compare,sim}_*.png``.
+``artifacts/e2e_province_{compare,sim,sim_mid}_*.png``.
 """
 
 from __future__ import annotations
@@ -204,10 +204,18 @@ def test_simulation_map_groups_badges_and_a_bubble_click_zooms_in(
         selected = page.locator(f".st-key-{state.SIM_SELECTED} input").input_value()
         assert selected == t("sim_none_selected", "zh")
         assert metric_value(page, label) == points
-        # Far enough in: circles and outlines, no bubble left.
+        # A few counties in view: circles and full outlines, fewer and smaller bubbles.
+        rules = _legible(frame)["rules"]
+        mid = _zoom(frame, round(max(rules["detail"], rules["outlines"]) * 4 + 1) / 4)
+        assert mid["detail"] and not mid["thin"], mid
+        shown = frame.evaluate(_SHOWN_JS)
+        assert shown["radiiShown"] and shown["gap"] >= legibility.CLUSTER_PX - 1, shown
+        page.mouse.move(5, 5)
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(artifacts_dir / f"e2e_province_sim_mid_{width}.png"))
+        # Far enough in: no bubble left.
         near = _zoom(frame, legibility.CLUSTER_MAX_ZOOM)
         assert near["bubbles"] == 0 and near["detail"] and not near["thin"], near
-        page.screenshot(path=str(artifacts_dir / f"e2e_province_sim_near_{width}.png"))
         errors = page.locator('[data-testid="stException"]').all_inner_texts()
         assert not errors, errors
         assert not blocked, blocked
