@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import state
-from dashboard.i18n import t
+from dashboard.i18n import fmt_int, t
 from dashboard.services import data as services
 from tests.support.e2e import APP
 
@@ -67,3 +67,30 @@ def test_province_review_page_has_no_demo_city_records(monkeypatch: pytest.Monke
     assert [i.value for i in at.info] == [t("review_no_records", "zh")]
     captions = " ".join(c.value for c in at.caption)
     assert t("review_source_demo", "zh") not in captions and "示例市" not in captions
+
+
+def _template_help(at: AppTest) -> str:
+    (button,) = [b for b in at.get("download_button") if b.proto.id.endswith(state.REVIEW_TEMPLATE)]
+    return str(button.proto.help)
+
+
+@pytest.mark.parametrize("demo", ["province", "city"])
+def test_review_help_names_the_data_in_use(monkeypatch: pytest.MonkeyPatch, demo: str) -> None:
+    """The records template's help and the records' caption follow the demo in use."""
+    monkeypatch.setenv(services.DEMO_ENV, demo)
+    page = str(APP.parent / "views" / "review.py")
+    at = AppTest.from_file(page, default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = _template_help(at) + " ".join(c.value for c in at.caption)
+    if demo == "province":
+        # No records: the template is a blank row per point of the province, no 示例市.
+        from analysis.review.tables import review_points_frame
+        from geodata.synthetic.province import load_province
+
+        n = fmt_int(len(review_points_frame(load_province())), "zh")
+        assert _template_help(at) == t("review_template_help_blank", "zh", n=n)
+        assert "示例市" not in shown
+    else:
+        name = t("demo_city_name", "zh")
+        assert _template_help(at) == t("review_template_help_demo", "zh", name=name)
+        assert t("review_source_demo", "zh", name=name) in shown

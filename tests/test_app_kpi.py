@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.standards.load import load_standards
-from dashboard.i18n import t
+from dashboard.i18n import t, whole_area
 from dashboard.widgets import kpi_tables
 from dashboard.widgets.kpi_cards import delta_verdict, kpi_cards, with_before
 from dashboard.widgets.kpi_tables import (
@@ -206,7 +206,7 @@ def test_urban_rural_chart_compares_coverage(one_rural_point: pd.DataFrame) -> N
         "rural_population_total": 1,
         "urban_population_total": 1,
     }
-    frame = urban_rural_frame(one_rural_point, city, "zh")
+    frame = urban_rural_frame(one_rural_point, city, "zh", area=whole_area("city", "zh"))
     rural, urban = t("kpi_series_rural", "zh"), t("kpi_series_urban", "zh")
     shares = {(r.area, r.series): r.share for r in frame.itertuples()}
     # One rural point of one no longer reads as over-served: 10 % of rural people covered
@@ -215,13 +215,13 @@ def test_urban_rural_chart_compares_coverage(one_rural_point: pd.DataFrame) -> N
     assert shares[("黄川县", urban)] == pytest.approx(0.87)
     assert shares[("黄川县", rural)] < shares[("黄川县", urban)]
     assert ("城关区", rural) not in shares  # no rural people: no 0 % bar
-    assert (t("all_counties", "zh"), urban) in shares
+    assert (t("all_area_city", "zh"), urban) in shares
     assert set(frame["series"]) == {rural, urban}
 
 
 def test_urban_rural_caption_is_computed(one_rural_point: pd.DataFrame) -> None:
     city = {"rural_coverage_share": 0.069, "urban_coverage_share": 0.317}
-    text = urban_rural_caption(one_rural_point, city, None, "zh")
+    text = urban_rural_caption(one_rural_point, city, None, "zh", area="全市")
     assert text.startswith(
         t(
             "kpi_equity_behind",
@@ -235,14 +235,18 @@ def test_urban_rural_caption_is_computed(one_rural_point: pd.DataFrame) -> None:
     )
     assert t("kpi_equity_city", "zh", area="全市", rural="6.9%", urban="31.7%") in text
     with_base = urban_rural_caption(
-        one_rural_point, city, {"rural_coverage_share": 0.01, "urban_coverage_share": 0.2}, "zh"
+        one_rural_point,
+        city,
+        {"rural_coverage_share": 0.01, "urban_coverage_share": 0.2},
+        "zh",
+        area="全市",
     )
     assert with_base.endswith(t("kpi_equity_city_before", "zh", rural="1.0%", urban="20.0%"))
     # Where no county's rural people are behind, the caption says so.
     level = one_rural_point.assign(urban_coverage_share=0.0)
-    assert urban_rural_caption(level, city, None, "zh").startswith(
+    assert urban_rural_caption(level, city, None, "zh", area="全市").startswith(
         t("kpi_equity_none_behind", "zh", total=3)
     )
     # A name that is Markdown stays text in the caption.
     hostile = one_rural_point.assign(county=["![a](http://x.invalid/a.png)", "b", "c", "d"])
-    assert "](http" not in urban_rural_caption(hostile, city, None, "zh")
+    assert "](http" not in urban_rural_caption(hostile, city, None, "zh", area="全市")

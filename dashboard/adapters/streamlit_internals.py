@@ -203,6 +203,24 @@ def folium_click_now_js(map_var: str = FOLIUM_MAP_VAR) -> str:
     )
 
 
+def folium_forget_click_js() -> str:
+    """Return the script defining ``window.cpForgetClick()``, for a layer that is no object.
+
+    st_folium binds its own click handler to every layer on the map after each feature
+    group (a count bubble of grouped badges too): it records the layer's position as
+    ``last_object_clicked`` and sends it 250 ms later, which the 方案模拟 page would take for
+    a click on the point there. Called from the layer's own click handler (bound first, so
+    it runs first), this puts the frontend's record back right after st_folium's handler:
+    the debounced send finds nothing new and sends nothing.
+    """
+    return (
+        "window.cpForgetClick = function() { var G = window.__GLOBAL_DATA__; if (!G) { return; }"
+        " var obj = G.last_object_clicked, n = G.last_object_clicked_count;"
+        " setTimeout(function() { G.last_object_clicked = obj;"
+        " G.last_object_clicked_count = n; }, 0); };\n"
+    )
+
+
 # --- Streamlit's runtime, command line and first run -------------------------------------
 
 #: Streamlit's modules the 地图 page's first run imports that its server has not loaded

@@ -139,6 +139,17 @@ def point_type_label(point_type: str, lang: Lang | None = None) -> str:
     return t(key, lang) if has_key(key) else point_type
 
 
+def whole_area(level: str, lang: Lang | None = None) -> str:
+    """The all-counties choice named by what the data covers: 全省, 全市 or 全县.
+
+    ``level`` is :func:`geodata.admin.codes.area_level`'s (``province``, ``city``,
+    ``county``); an unknown one reads as a city, as in the files
+    (:func:`geodata.admin.codes.area_name_zh`).
+    """
+    key = f"all_area_{level}"
+    return t(key if has_key(key) else "all_area_city", lang)
+
+
 def county_label(county: str) -> str:
     """Return a county name for display (empty names shown as 未注明 / unnamed)."""
     return county if county else t("county_unnamed")

@@ -39,8 +39,7 @@ _APP_TEXT: dict[str, tuple[str, str]] = {
     ),
     "user_data_note": ("用户上传的数据", "Your uploaded data"),
     "county_unnamed": ("未注明县区", "(no county)"),
-    "all_counties": ("全市", "Whole city"),
-    # The all-counties choice, named by what the data covers (AreaFigures.area_level).
+    # The all-counties choice, named by what the data covers (dashboard.i18n.whole_area).
     "all_area_province": ("全省", "Whole province"),
     "all_area_city": ("全市", "Whole city"),
     "all_area_county": ("全县", "Whole county"),

@@ -87,9 +87,18 @@ REVIEW_TEXT: dict[str, tuple[str, str]] = {
     "review_upload_label": ("运行记录表（Excel 或 CSV）", "Records sheet (Excel or CSV)"),
     "review_use": ("检查并使用", "Check and use"),
     "review_template": ("下载运行记录模板", "Download the records template"),
-    "review_template_help": (
-        "含当前记录（示例市为两年记录）或每个点位一行的空白表，表头为中文。",
-        "Holds the records in use (two years for the demo city) or one empty row per point, with Chinese headers.",
+    # What the template holds, by the records in use ({name}: the demo's name or the file's).
+    "review_template_help_demo": (
+        "含{name}的两年运行记录，表头为中文。",
+        "Holds the two years of records of the {name}, with Chinese headers.",
+    ),
+    "review_template_help_upload": (
+        "含当前使用的运行记录 {name}，表头为中文。",
+        "Holds the records in use ({name}), with Chinese headers.",
+    ),
+    "review_template_help_blank": (
+        "每个点位一行的空白表（共 {n} 个点位），表头为中文。",
+        "One empty row per point ({n} points), with Chinese headers.",
     ),
     "review_reset": ("不用上传的记录", "Stop using the upload"),
     "review_upload_refused": (
@@ -105,8 +114,8 @@ REVIEW_TEXT: dict[str, tuple[str, str]] = {
         "No records for the data in use. Download the template, fill it in and upload it.",
     ),
     "review_source_demo": (
-        "记录：示例市（虚构）2024—2025 年运行记录。",
-        "Records: the demo city's (fictional) 2024-2025 records.",
+        "记录：{name}2024—2025 年运行记录。",
+        "Records: the 2024-2025 records of the {name}.",
     ),
     "review_source_upload": ("记录：上传的 {name}", "Records: uploaded {name}"),
     # {whole}: area_wide_<level> (全省 / 全市 / 全县), by what the data covers.

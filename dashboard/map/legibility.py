@@ -9,9 +9,17 @@ its initial view as before, while a province fitted to the same map (each townsh
 starts with grouped badges, no circles, light township outlines and no village dots, and
 shows them as one zooms in. Township names have their own zoom
 (:data:`dashboard.map.tools.LABEL_ZOOM`).
+
+The rules in JavaScript (:data:`LEGIBLE_JS`, ``window.cpLegibility``: the zoom levels of the
+data, hairline outlines, badges grouped into count bubbles) are one piece of code shared by
+the 地图 page's renderer and the 方案模拟 / 方案比较 maps
+(:mod:`dashboard.simulate.legible`).
 """
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 #: Badges whose centres are closer than this (pixels) are drawn as one count bubble; a
 #: badge is 24 px across, so two closer than ~30 px touch or hide each other (and the
@@ -38,10 +46,6 @@ TOWN_MIN_PX = 40
 VILLAGE_MAX_DOTS = 3000
 
 #: From this many townships on, the township polygons and their blind-spot hatching are
-#: drawn on one canvas instead of one SVG path each.
-CANVAS_TOWNSHIPS = 0
-
-#: From this many townships on, the township polygons and their blind-spot hatching are
 #: drawn on one canvas instead of one SVG path each: a province's 1,500 paths (and ~600
 #: hatched copies) cost more to lay out, paint and restyle than one canvas; the demo city's
 #: 106 stay SVG (sharp in the exported picture, one element per township).
@@ -58,3 +62,13 @@ def rules() -> dict[str, float]:
         "villageMaxDots": VILLAGE_MAX_DOTS,
         "canvasTowns": CANVAS_TOWNSHIPS,
     }
+
+
+#: ``window.cpLegibility`` (``legible.js``, the rules above filled in): loaded before the
+#: 地图 page's renderer and the simulation and comparison maps' scripts.
+LEGIBLE_JS = (
+    Path(__file__)
+    .with_name("legible.js")
+    .read_text(encoding="utf-8")
+    .replace("__RULES__", json.dumps(rules()))
+)

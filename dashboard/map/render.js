@@ -2,15 +2,13 @@
 if (window.cpView) { return; }
 var PAD = [__PAD__, __PAD__];
 var RADIUS_COLORS = __RADIUS_COLORS__;
-// What is drawn at which zoom (dashboard/map/legibility.py): sizes on screen in pixels,
-// turned into zoom levels of the loaded data by zoomRules().
-var RULES = __RULES__;
+// What is drawn at which zoom: dashboard/map/legibility.py, legible.js (loaded before).
+var RULES = window.cpLegibility.rules;
 var ORDER = ['townships', 'blind_spots', 'roads', 'counties', 'radii', 'site_links', 'villages',
   'collection_sites', 'homes', 'contact_points', 'county_labels'];
 // Layers in panes of their own, above the townships: hidden as a whole below their zoom.
 var PANES = {radii: 'cpDetail', site_links: 'cpDetail', villages: 'cpDots',
   collection_sites: 'cpDots'};
-var EARTH_M = 40075016.686;
 function hatch() {
   if (document.getElementById('cp-hatch')) { return; }
   var d = document.createElement('div');
@@ -75,54 +73,15 @@ function countyLabel(f, latlng) {
     html: '<span>' + f.properties.label + '</span>'})});
 }
 function ownStyle(f) { return f.properties.style; }
-// --- Zoom rules ---------------------------------------------------------------------------
-function metresAt(zoom, lat) { return EARTH_M * Math.cos(lat * Math.PI / 180) / Math.pow(2, zoom + 8); }
-function zoomFor(metres, px, lat) {
-  // The zoom at which `metres` on the ground are `px` pixels on screen.
-  return metres > 0 ? Math.log(px * EARTH_M * Math.cos(lat * Math.PI / 180) / metres) /
-    Math.LN2 - 8 : 0;
-}
-function bbox(g, b) {
-  var c = g.coordinates, t = g.type;
-  if (t === 'Point') { c = [c]; } else if (t === 'Polygon' || t === 'MultiLineString') {
-    c = [].concat.apply([], c); } else if (t === 'MultiPolygon') {
-    c = [].concat.apply([], [].concat.apply([], c)); }
-  for (var i = 0; i < c.length; i++) {
-    b[0] = Math.min(b[0], c[i][0]); b[1] = Math.min(b[1], c[i][1]);
-    b[2] = Math.max(b[2], c[i][0]); b[3] = Math.max(b[3], c[i][1]);
-  }
-  return b;
-}
-function spanM(b) {  // the geometric mean of a box's width and height, in metres
-  var kx = 111320 * Math.cos((b[1] + b[3]) / 2 * Math.PI / 180);
-  return Math.sqrt(Math.max(0, (b[2] - b[0]) * kx) * Math.max(0, (b[3] - b[1]) * 110574));
-}
+// --- Zoom rules (legible.js) -------------------------------------------------------------
+var LG = window.cpLegibility;
 function zoomRules(d) {
   var lay = d.layers, lat = d.bounds ? (d.bounds[0][0] + d.bounds[1][0]) / 2 : 35;
-  var towns = (lay.townships || {features: []}).features, sizes = [];
-  for (var i = 0; i < towns.length; i++) {
-    sizes.push(spanM(bbox(towns[i].geometry, [180, 90, -180, -90])));
-  }
-  sizes.sort(function(a, b) { return a - b; });
-  var town = sizes.length ? sizes[Math.floor(sizes.length / 2)] : 0, radius = 0;
-  var radii = (lay.radii || {features: []}).features;
-  for (var k = 0; k < radii.length; k++) {
-    var f = radii[k];  // a circle's radius, or half the span of a reached road stretch
-    radius = Math.max(radius, f.properties.r ||
-      spanM(bbox(f.geometry, [180, 90, -180, -90])) / 2);
-  }
-  return {detail: radius ? zoomFor(2 * radius, 2 * RULES.radiiMinPx, lat) : 0,
-    outlines: town ? zoomFor(town, RULES.townMinPx, lat) : 0,
-    clusterMax: RULES.clusterMaxZoom, villageMaxDots: RULES.villageMaxDots,
-    townMetres: town, radiusMetres: radius};
+  var radii = (lay.radii || {features: []}).features, radius = 0;
+  for (var k = 0; k < radii.length; k++) { radius = Math.max(radius, LG.radiusMetres(radii[k])); }
+  return LG.zoomRules(LG.townMetres((lay.townships || {features: []}).features), radius, lat);
 }
-function thinStyle(st, s) {
-  // Below the outline zoom: hairlines, so the fill colours read.
-  if (!st.thin) { return s; }
-  return {fillColor: s.fillColor, fillOpacity: s.fillOpacity, color: s.color,
-    weight: Math.min(s.weight, 0.3), opacity: Math.min(s.opacity, 0.5)};
-}
-// --- Badges grouped into count bubbles ----------------------------------------------------
+function thinStyle(st, s) { return LG.thinStyle(st.thin, s); }
 // The badges of one layer (contact points or homes), each knowing its badge style.
 function badges(fc, inView, S, key, css, size) {
   var out = [];
@@ -133,77 +92,8 @@ function badges(fc, inView, S, key, css, size) {
     });
   return out;
 }
-// The badges of a layer grouped: a bubble where badges would overlap, with the count and
-// (tooltip) the badges in it; it splits as one zooms in, a click zooms in on it. Contact
-// points and homes are grouped apart (a point's type stays readable beside a home).
-function clustered(markers, css) {
-  var group = L.layerGroup();
-  function bubble(members, map, at) {
-    var styles = [], count = {};
-    members.forEach(function(m) {
-      var k = m._cpStyle.join();
-      if (!count[k]) { count[k] = 0; styles.push(m._cpStyle); }
-      count[k] += 1;
-    });
-    var n = members.length, px = (n < 10 ? 30 : n < 100 ? 36 : 42) - (css ? 8 : 0);
-    var color = styles.length === 1 ? styles[0][0] : '#37474f';
-    var m = L.marker(at, {keyboard: false, riseOnHover: true, zIndexOffset: css ? 0 : 1000,
-      icon: L.divIcon({className: 'cp-icon', iconSize: [px, px], iconAnchor: [px / 2, px / 2],
-        html: '<div class="cp-badge cp-cluster ' + css + '" style="background:' + color +
-          ';width:' + (px - 4) + 'px;height:' + (px - 4) + 'px;line-height:' + (px - 4) +
-          'px">' + n + '</div>'})});
-    m.bindTooltip(styles.map(function(s) {
-      return '<span class="cp-cluster-row"><i style="background:' + s[0] + '">' + s[1] +
-        '</i>\u00d7' + count[s.join()] + '</span>';
-    }).join(' '), {className: 'cp-tooltip', direction: 'top', offset: [0, -px / 2]});
-    m.on('click', function() {
-      var b = L.latLngBounds(members.map(function(x) { return x.getLatLng(); }));
-      map.fitBounds(b.pad(0.3), {maxZoom: RULES.clusterMaxZoom, padding: [40, 40]});
-    });
-    return m;
-  }
-  var last = null;
-  function update(map) {
-    var z = map.getZoom();
-    if (last && last.zoom === z) { return last; }  // a pan or new colours: same groups
-    last = regroup(map, z); last.zoom = z;
-    return last;
-  }
-  function regroup(map, z) {
-    group.clearLayers();
-    var R = RULES.clusterPx, cells = {}, groups = [];
-    if (z >= RULES.clusterMaxZoom) {
-      markers.forEach(function(m) { group.addLayer(m); });
-      return {badges: markers.length, bubbles: 0};
-    }
-    // Greedy grid clustering in screen pixels: a badge joins the first group whose first
-    // badge is closer than R, else starts one. Groups are drawn at their first badge, so no
-    // two are closer than R.
-    markers.forEach(function(m) {
-      var p = map.project(m.getLatLng(), z), cx = Math.floor(p.x / R), cy = Math.floor(p.y / R);
-      var hit = null;
-      for (var dx = -1; dx <= 1 && !hit; dx++) {
-        for (var dy = -1; dy <= 1 && !hit; dy++) {
-          var cell = cells[(cx + dx) + ':' + (cy + dy)] || [];
-          for (var k = 0; k < cell.length; k++) {
-            if (cell[k].p.distanceTo(p) < R) { hit = cell[k]; break; }
-          }
-        }
-      }
-      if (hit) { hit.m.push(m); return; }
-      var g = {p: p, m: [m]}, id = cx + ':' + cy;
-      (cells[id] = cells[id] || []).push(g); groups.push(g);
-    });
-    var bubbles = 0;
-    groups.forEach(function(g) {
-      if (g.m.length === 1) { group.addLayer(g.m[0]); } else {
-        group.addLayer(bubble(g.m, map, g.m[0].getLatLng())); bubbles += 1;
-      }
-    });
-    return {badges: groups.length - bubbles, bubbles: bubbles};
-  }
-  return {layer: group, update: update};
-}
+// Contact points and homes are grouped apart (a point's type stays readable beside a home).
+var clustered = LG.clustered;
 // --- Villages: on a canvas, only those in view, only when few enough ----------------------
 function villages(st, fc, inView) {
   var feats = fc.features.filter(inView), made = new Array(feats.length);

@@ -106,23 +106,28 @@ class MapPayload:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+#: Badges and count bubbles (:data:`dashboard.map.legibility.LEGIBLE_JS`), also on the
+#: simulation and comparison maps.
+BADGE_CSS = """
+.cp-badge { width: 20px; height: 20px; border-radius: 50%; border: 2px solid #fff; color: #fff;
+  box-shadow: 0 1px 4px rgba(0,0,0,.5); font-size: 12px; font-weight: 700; line-height: 20px;
+  text-align: center; }
+.cp-badge.cp-home { width: 15px; height: 15px; border-radius: 3px; border-width: 1.5px;
+  font-size: 10px; line-height: 15px; }
+.cp-icon { background: none; border: none; }
+.cp-badge.cp-cluster { font-size: 14px; box-shadow: 0 0 0 3px rgba(255,255,255,.55),
+  0 1px 5px rgba(0,0,0,.6); cursor: zoom-in; }
+.cp-cluster-row { margin-right: 6px; font-weight: 700; color: #1c2b3a; }
+.cp-cluster-row i { display: inline-block; width: 16px; height: 16px; border-radius: 50%;
+  color: #fff; font-style: normal; font-size: 10px; line-height: 16px; text-align: center;
+  margin-right: 2px; }"""
+
 CSS = f"""
 <style>
 .leaflet-container {{ background: {MAP_BACKGROUND};
   font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
   sans-serif; }}
-.cp-badge {{ width: 20px; height: 20px; border-radius: 50%; border: 2px solid #fff; color: #fff;
-  box-shadow: 0 1px 4px rgba(0,0,0,.5); font-size: 12px; font-weight: 700; line-height: 20px;
-  text-align: center; }}
-.cp-badge.cp-home {{ width: 15px; height: 15px; border-radius: 3px; border-width: 1.5px;
-  font-size: 10px; line-height: 15px; }}
-.cp-icon {{ background: none; border: none; }}
-.cp-badge.cp-cluster {{ font-size: 14px; box-shadow: 0 0 0 3px rgba(255,255,255,.55),
-  0 1px 5px rgba(0,0,0,.6); cursor: zoom-in; }}
-.cp-cluster-row {{ margin-right: 6px; font-weight: 700; color: #1c2b3a; }}
-.cp-cluster-row i {{ display: inline-block; width: 16px; height: 16px; border-radius: 50%;
-  color: #fff; font-style: normal; font-size: 10px; line-height: 16px; text-align: center;
-  margin-right: 2px; }}
+{BADGE_CSS}
 .cp-zoom-hint {{ position: absolute; z-index: 1000; left: 50%; top: 10px;
   transform: translateX(-50%); background: rgba(255,255,255,.92); color: #1c2b3a;
   border: 1px solid #c5ccd6; border-radius: 4px; padding: 4px 10px; font-size: 13px;
@@ -142,12 +147,11 @@ CSS = f"""
 #: The renderer (see the module docstring). Tooltips are built from compact properties
 #: ``{h: title, s: subtitle, r: [[label index, value], ...]}`` whose texts arrive escaped;
 #: blind spots (``b: 1``) get a hatched copy (an SVG pattern, ``url(#cp-hatch)``).
-RENDER_JS = (
+RENDER_JS = legibility.LEGIBLE_JS + (
     (Path(__file__).with_name("render.js"))
     .read_text(encoding="utf-8")
     .replace("__PAD__", str(FIT_PADDING))
     .replace("__RADIUS_COLORS__", json.dumps({k: v[0] for k, v in POINT_STYLE.items()}))
-    .replace("__RULES__", json.dumps(legibility.rules()))
     .replace("__BLIND__", BLIND_COLOR)
     .replace("__ROAD__", ROAD_COLOR)
     .replace("__LINK__", LINK_COLOR)

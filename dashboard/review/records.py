@@ -39,6 +39,22 @@ def _reset() -> None:
         st.session_state.pop(key, None)
 
 
+def _demo_name() -> str:
+    """The demo in use, as the data page names it (示例市（虚构） / 示例省（虚构）)."""
+    return t(services.demo_name_key())
+
+
+def _template_help(dataset: services.Dataset, recs: review_services.Records | None) -> str:
+    """What the template holds for the data in use (Markdown: the file name escaped)."""
+    if recs is None:
+        from analysis.review.tables import review_points_frame
+
+        return t("review_template_help_blank", n=fmt_int(len(review_points_frame(dataset.city))))
+    if recs.source == "demo":
+        return t("review_template_help_demo", name=_demo_name())
+    return t_md("review_template_help_upload", name=recs.source)
+
+
 def records_panel(dataset: services.Dataset, recs: review_services.Records | None) -> None:
     """Where the records come from, the uploader, the template and the upload's problems."""
     from geodata.records.template import TEMPLATE_FILE_NAME
@@ -70,7 +86,7 @@ def records_panel(dataset: services.Dataset, recs: review_services.Records | Non
             key=state.REVIEW_TEMPLATE,
             on_click="ignore",
             icon=":material/download:",
-            help=t("review_template_help"),
+            help=_template_help(dataset, recs),
         )
         if recs is not None and recs.source != "demo":
             right.button(t("review_reset"), key=state.REVIEW_RESET, on_click=_reset)
@@ -80,6 +96,6 @@ def records_panel(dataset: services.Dataset, recs: review_services.Records | Non
     if recs is None:
         st.info(t("review_no_records"), icon=":material/info:")
     elif recs.source == "demo":
-        st.caption(t("review_source_demo"))
+        st.caption(t("review_source_demo", name=_demo_name()))
     else:
         st.caption(t_md("review_source_upload", name=recs.source))

@@ -60,6 +60,9 @@ def fetched_layers_js(data_url: str, code: dict[str, str], county_pane: str) -> 
         f"    L.geoJson(d.roads, {{interactive: false, style: {road}}}).addTo(m).bringToBack();\n"
         "  }\n"
         "  towns.bringToBack();\n"
+        "  if (window.simLegibility) {\n"
+        f"    window.simLegibility.towns(m, towns, {code['town_style']});\n"
+        "  }\n"
         "  if (d.counties.features.length) {\n"
         f"    L.geoJson(d.counties, {{interactive: false, style: {code['style']},"
         f" pane: '{county_pane}'}}).addTo(m);\n"
@@ -94,12 +97,15 @@ def fetched_points_js(data_url: str, code: dict[str, str]) -> str:
     from dashboard.adapters.streamlit_internals import FOLIUM_MAP_VAR
     from dashboard.map.view import LOAD_JS, js_json
 
+    # Badges and radii through the map's zoom rules (dashboard.simulate.legible).
     body = "".join(
         f"  if (d.{name}.features.length) {{\n"
-        f"    L.geoJson(d.{name}, {{{options.format(**code)}}}).addTo(m);\n  }}\n"
+        f"    add('{name}', L.geoJson(d.{name}, {{{options.format(**code)}}}));\n  }}\n"
         for name, options in _POINT_LAYERS
     )
     return (
         LOAD_JS + f"window.cpLoad({FOLIUM_MAP_VAR}, {js_json(data_url)}, function(d) {{\n"
-        f"  var m = {FOLIUM_MAP_VAR};\n{body}}});\n"
+        f"  var m = {FOLIUM_MAP_VAR}, G = window.simLegibility;\n"
+        "  var add = function(k, l) { return G ? G.add(m, k, l) : l.addTo(m); };\n"
+        f"{body}  if (G) {{ G.refresh(m); }}\n}});\n"
     )

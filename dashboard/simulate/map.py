@@ -24,7 +24,6 @@ from dashboard.adapters.streamlit_internals import folium_click_now_js, folium_n
 from dashboard.i18n import Lang, t
 from dashboard.map.assets import IFRAME_STATIC_BASE, add_css, use_offline_assets
 from dashboard.map.palette import (
-    MAP_BACKGROUND,
     POINT_STYLE,
     ROAD_COLOR,
     SITE_COLOR,
@@ -33,6 +32,8 @@ from dashboard.map.palette import (
 from dashboard.map.view import MapPayload
 from dashboard.simulate.features import DECIMALS, nearest_point, pending_features, point_features
 from dashboard.simulate.fetched import base_data, fetched_layers_js, fetched_points_js
+from dashboard.simulate.legible import legible_js
+from dashboard.simulate.map_style import CSS, TIP_FN, TOOLTIP
 from dashboard.simulate.overlay import HATCH, hatch_js
 from dashboard.simulate.sync import RADII_PANE, SITES_PANE, SYNC_PANES, scenario_sync_group
 
@@ -50,53 +51,6 @@ __all__ = [
 ]
 #: A click this close (degrees) to a point's position is a click on that point.
 HIT_DEG = 2e-4
-
-_CSS = f"""
-<style>
-.leaflet-container {{ background: {MAP_BACKGROUND}; cursor: crosshair;
-  font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; }}
-.leaflet-interactive:focus {{ outline: none; }}
-.sim-icon {{ background: none; border: none; }}
-.sim-badge {{ width: 20px; height: 20px; border-radius: 50%; border: 2px solid #fff; color: #fff;
-  box-shadow: 0 1px 4px rgba(0,0,0,.5); font-size: 12px; font-weight: 700; line-height: 20px;
-  text-align: center; cursor: pointer; }}
-.sim-badge.home {{ border-radius: 4px; }}
-.sim-badge.st-proposed {{ border-color: #ffd600;
-  box-shadow: 0 0 0 2px #e65100, 0 1px 5px rgba(0,0,0,.6); }}
-.sim-badge.st-moved {{ border: 2px dashed #ffffff; box-shadow: 0 0 0 2px #1565c0; }}
-.sim-badge.st-removed {{ background: #9e9e9e !important; opacity: .6;
-  text-decoration: line-through; }}
-.sim-badge.pending {{ background: #fff !important; border: 2px dashed; box-shadow: 0 1px 4px
-  rgba(0,0,0,.35); opacity: .95; }}
-.sim-badge.sel {{ transform: scale(1.15);
-  box-shadow: 0 0 0 2px #d50000, 0 1px 5px rgba(0,0,0,.6); }}
-.sim-label {{ background: none; border: none; color: #1c2b3a; font-size: 13px; font-weight: 700;
-  white-space: nowrap; text-shadow: 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; }}
-.sim-label span {{ display: inline-block; transform: translate(-50%, -50%); }}
-.sim-tip b {{ font-size: 14px; color: #1c2b3a; }}
-.sim-tip .s {{ color: #5f6b7a; }}
-</style>
-"""
-
-# A tooltip is either ready HTML (the scenario's points, escaped here) or the map page's
-# compact form {h: title, s: subtitle, r: [[label index, value], ...]} (escaped by
-# dashboard.map.data), rendered by window.simTip with the payload's label table.
-_TOOLTIP = JsCode(
-    "function(f, layer) { var p = f.properties && f.properties.tip; if (!p) { return; }"
-    " layer.bindTooltip(typeof p === 'string' ? p : function(l) {"
-    " return window.simTip(l.feature.properties.tip); }, {sticky: true}); }"
-)
-_TIP_FN = """
-window.simTip = function(p) {
-  var L2 = window.simLabels || [];
-  var h = "<div class='sim-tip'><b>" + p.h + "</b>";
-  if (p.s) { h += " <span class='s'>" + p.s + "</span>"; }
-  for (var i = 0; i < (p.r || []).length; i++) {
-    h += "<br><span class='s'>" + (L2[p.r[i][0]] || "") + "</span> " + p.r[i][1];
-  }
-  return h + "</div>";
-};
-"""
 
 
 class _Script(MacroElement):
@@ -136,11 +90,11 @@ def _badge_js(lang: Lang = "zh") -> JsCode:
         "function(f, latlng) { var S = " + table + "; var p = f.properties;"
         " var s = S[p.t] || S.other; var cls = 'sim-badge st-' + p.s + (p.sel ? ' sel' : '')"
         " + (p.t === 'home' ? ' home' : '');"
-        " return L.marker(latlng, {keyboard: false, riseOnHover: true,"
+        " var b = L.marker(latlng, {keyboard: false, riseOnHover: true,"
         " zIndexOffset: p.sel ? 1000 : 0, icon: L.divIcon({className: 'sim-icon',"
         " iconSize: [24, 24], iconAnchor: [12, 12],"
         " html: '<div class=\"' + cls + '\" style=\"background:' + s[0] + '\">' + s[1] + '</div>'"
-        " })}); }"
+        " })}); b._cpStyle = s; return b; }"
     )
 
 
@@ -219,6 +173,7 @@ def base_map(
     static_base: str = IFRAME_STATIC_BASE,
     labels: dict[str, Any] | None = None,
     data_url: str = "",
+    editing: bool = True,
 ) -> folium.Map:
     """Return the fixed base map: townships (tooltips only), county outlines and labels.
 
@@ -237,6 +192,10 @@ def base_map(
         URL of :func:`base_data` as a static file (:func:`dashboard.map.static_data.
         publish`): the map fetches its layers from it and the map's script (re-sent on
         every rerun) carries only the URL. Without it the layers are in the script.
+    editing
+        The 方案模拟 map (the selected, new and moved points are never grouped into a
+        bubble); False: a comparison map (:func:`small_map`). Both follow the 地图 page's
+        zoom rules (:mod:`dashboard.simulate.legible`).
     """
     m = _Map(
         location=None,
@@ -249,15 +208,16 @@ def base_map(
         height=height,
     )
     use_offline_assets(m, static_base)
-    add_css(m, _CSS, "sim_css")
+    add_css(m, CSS, "sim_css")
     tip_labels = json.dumps(payload.extra.get("labels", []), ensure_ascii=False)
-    _Script(f"window.simLabels = {tip_labels};" + _TIP_FN + hatch_js()).add_to(m)
+    _Script(f"window.simLabels = {tip_labels};" + TIP_FN + hatch_js()).add_to(m)
+    _Script(legible_js((RADII_PANE, FRESH_PANE), editing)).add_to(m)
     # A click goes to the server at once, not after st_folium's 250 ms debounce.
     _Script(folium_click_now_js()).add_to(m)
     for pane, z in {**PANES, **SYNC_PANES}.items():
         folium.map.CustomPane(pane, z_index=z, pointer_events=False).add_to(m)
     if data_url:
-        code = {"town_style": _TOWN_STYLE, "tooltip": _TOOLTIP, "style": _STYLE, "label": _LABEL}
+        code = {"town_style": _TOWN_STYLE, "tooltip": TOOLTIP, "style": _STYLE, "label": _LABEL}
         js = fetched_layers_js(data_url, {k: v.js_code for k, v in code.items()}, COUNTY_PANE)
         _Script(js).add_to(m)
         m.fit_bounds(payload.bounds, padding=(10, 10))
@@ -268,10 +228,13 @@ def base_map(
         name="sim_townships",
         control=False,
         style_function=None,
-        on_each_feature=_TOOLTIP,
+        on_each_feature=TOOLTIP,
     ).add_to(m)
     # folium styles a layer without style_function by ``properties.style``; restyle after.
     _Script(f"{towns.get_name()}.setStyle({_TOWN_STYLE.js_code});").add_to(m)
+    _Script(
+        f"window.simLegibility.towns({m.get_name()}, {towns.get_name()}, {_TOWN_STYLE.js_code});"
+    ).add_to(m)
     if layers.get("roads", {}).get("features"):
         # Road mode: the road network, faint, under the service areas (width by class).
         folium.GeoJson(
@@ -346,7 +309,7 @@ def scenario_group(
     (:func:`dashboard.simulate.features.pending_features`): dashed white badges marked 拟, under
     the plan's own badges. They travel with the points, so the base map stays as it is.
     """
-    tip = _TOOLTIP.js_code
+    tip = TOOLTIP.js_code
     options = {
         "towns": f"{{style: {_STYLE.js_code}, onEachFeature: {tip}}}",
         "radii": f"{{pointToLayer: {_radius_js().js_code}, style: {_area_style().js_code},"
@@ -383,10 +346,10 @@ def small_map(
     ``data_url`` / ``points_url``: the base layers (:func:`base_map`) / the points
     (:func:`dashboard.simulate.fetched.fetched_points_js`) as static files, not in the script.
     """
-    m = base_map(payload, height, data_url=data_url)
+    m = base_map(payload, height, data_url=data_url, editing=False)
     if points_url:
         code = {"radius": _radius_js(), "area": _area_style(), "style": _STYLE}
-        code |= {"site": _site_js(), "badge": _badge_js(lang), "tooltip": _TOOLTIP}
+        code |= {"site": _site_js(), "badge": _badge_js(lang), "tooltip": TOOLTIP}
         _Script(fetched_points_js(points_url, {k: v.js_code for k, v in code.items()})).add_to(m)
     else:
         scenario_group(features, lang).add_to(m)

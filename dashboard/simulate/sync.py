@@ -33,21 +33,25 @@ RADII_PANE, SITES_PANE = SYNC_PANES
 #: feature twice is drawn twice.
 SYNC_JS = """
 window.simSync = function(m, d, R) {
-  var S = m._simSynced || (m._simSynced = {});
+  var S = m._simSynced || (m._simSynced = {}), G = window.simLegibility;
+  // Through the map's zoom rules when it has them (badges grouped, dashboard.simulate.legible).
+  var add = function(k, l) { return G ? G.add(m, k, l) : l.addTo(m); };
+  var drop = function(k, l) { if (G) { G.remove(m, k, l); } else { m.removeLayer(l); } };
   var kinds = Object.keys(S);
   Object.keys(d).forEach(function(k) { if (kinds.indexOf(k) < 0) { kinds.push(k); } });
   kinds.forEach(function(kind) {
     var have = S[kind] || {}, next = {};
     (d[kind] || []).forEach(function(f) {
       var key = JSON.stringify(f), old = have[key];
-      var layer = old && old.length ? old.pop() : L.geoJson(f, R[kind]()).addTo(m);
+      var layer = old && old.length ? old.pop() : add(kind, L.geoJson(f, R[kind]()));
       (next[key] = next[key] || []).push(layer);
     });
     Object.keys(have).forEach(function(key) {
-      have[key].forEach(function(l) { m.removeLayer(l); });
+      have[key].forEach(function(l) { drop(kind, l); });
     });
     S[kind] = next;
   });
+  if (G) { G.refresh(m); }
 };
 """
 

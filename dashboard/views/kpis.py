@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
-from dashboard.i18n import Lang, current_lang, t, t_md
+from dashboard.i18n import Lang, current_lang, t, t_md, whole_area
 from dashboard.map.pipeline import city_area_level
 from dashboard.safetext import md_escape
 from dashboard.services import data as services
@@ -187,15 +187,15 @@ def render() -> None:
     st.html(county_table_html(rows, lang))
 
     # The whole area by the data: 全市, 全省 or 全县.
-    area = t(f"all_area_{city_area_level(dataset.city)}", lang)
+    area = whole_area(city_area_level(dataset.city), lang)
     st.subheader(t("kpi_equity_title"), anchor=False)
     st.caption(t("kpi_equity_subtitle"))
     chart, note = st.columns([2, 1], gap="large")
     with chart:
-        frame = urban_rural_frame(result.counties, result.kpis, lang, area)
+        frame = urban_rural_frame(result.counties, result.kpis, lang, area=area)
         st.altair_chart(_urban_rural_chart(frame, presenting, lang), width="stretch")
     with note:
-        st.markdown(urban_rural_caption(result.counties, result.kpis, before, lang, area))
+        st.markdown(urban_rural_caption(result.counties, result.kpis, before, lang, area=area))
 
 
 render()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state, timing
-from dashboard.i18n import Lang, current_lang, fmt_int, fmt_pop, fmt_share, t, t_md
+from dashboard.i18n import Lang, current_lang, fmt_int, fmt_pop, fmt_share, t, t_md, whole_area
 from dashboard.map import search_index
 from dashboard.map.cache import dataset_map
 from dashboard.map.legend import legend_html
@@ -94,7 +94,7 @@ def _controls(
     county = c2.selectbox(
         t("county_label"),
         ["", *counties],
-        format_func=lambda c: t(f"all_area_{area_level}", lang) if c == "" else c,
+        format_func=lambda c: whole_area(area_level, lang) if c == "" else c,
         key=state.MAP_COUNTY,
         placeholder=t("select_placeholder"),
     )

@@ -211,11 +211,12 @@ def county_table_html(rows: list[CountyRow], lang: Lang | None = None) -> str:
 
 
 def urban_rural_frame(
-    counties: pd.DataFrame, city_kpis: Any, lang: Lang | None = None, area: str | None = None
+    counties: pd.DataFrame, city_kpis: Any, lang: Lang | None = None, *, area: str
 ) -> pd.DataFrame:
     """Long-form rows of the urban-rural chart: area x series (rural, urban) x coverage share.
 
-    Per county and for the whole city, the share of rural people covered next to the share of
+    Per county and for the whole area (``area``: its name by the data, 全省 / 全市 / 全县,
+    :func:`dashboard.i18n.whole_area`), the share of rural people covered next to the share of
     urban people covered: the gap between the two bars is the imbalance. A series is left out
     where the area has no such people (a share of nobody would read as 0 %).
     """
@@ -233,7 +234,7 @@ def urban_rural_frame(
     ]
     areas.append(
         (
-            area or t("all_counties", lang),
+            area,
             float(k.get("rural_coverage_share") or 0.0),
             float(k.get("urban_coverage_share") or 0.0),
             int(k.get("rural_population_total") or 0),
@@ -258,9 +259,10 @@ def urban_rural_caption(
     city_kpis: Any,
     baseline_kpis: Any = None,
     lang: Lang | None = None,
-    area: str | None = None,
+    *,
+    area: str,
 ) -> str:
-    """The chart's caption, computed from the data.
+    """The chart's caption, computed from the data (``area``: as :func:`urban_rural_frame`).
 
     E.g. ``农村人口覆盖率低于城镇人口覆盖率的县区：6个（共8个），差距最大的是黄川县
     （农村0%，城镇68%）。全市：农村6.8%，城镇31.7%。`` With ``baseline_kpis`` the city's
@@ -293,7 +295,7 @@ def urban_rural_caption(
         t(
             "kpi_equity_city",
             lang,
-            area=area or t("all_counties", lang),
+            area=area,
             rural=fmt_share(k.get("rural_coverage_share")),
             urban=fmt_share(k.get("urban_coverage_share")),
         )
