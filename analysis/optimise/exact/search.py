@@ -105,7 +105,10 @@ def prove(
     tree restarts over fewer columns when its incumbent improves. The trees aim at
     :data:`EXACT_REL_GAP` (or ``rel_gap`` if smaller) and settle for ``rel_gap`` after
     :data:`SETTLE_NODES` nodes; where the LP already proves ``rel_gap`` only a proof tree
-    over few columns is tried.
+    over few columns is tried. A proof tree over more columns than HiGHS is given
+    (:data:`~analysis.optimise.exact.handover.HANDOVER_MAX_COLUMNS`) branches the
+    column-generation LP widened by them, from its optimal basis
+    (:func:`~analysis.optimise.exact.colgen.widened_model`), without strong branching.
     """
     fine = min(rel_gap, EXACT_REL_GAP)
     csc = problem.cover.astype(np.float64).tocsc()
