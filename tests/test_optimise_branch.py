@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from analysis.optimise.exact import milp
 from analysis.optimise.exact.branch import branch_and_bound, node_model
-from analysis.optimise.exact.colgen import lp_bound, start_columns
+from analysis.optimise.exact.colgen import fixed_columns, lp_bound, start_columns, widened_model
 from analysis.optimise.exact.milp import solve_milp
 from analysis.optimise.exact.milp_model import (
     build_arrays,
@@ -161,3 +161,48 @@ def test_preview_and_reduced_exact_path_match_plain_highs(
         assert p.violations(plan.columns, rules=not relaxed) == []
         assert plan.objective <= plain.objective + 1e-6
         assert plan.bound >= plain.objective - 1e-6
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("relaxed", [False, True])
+def test_widened_column_generation_lp_proves_what_plain_highs_proves(
+    seed: int, relaxed: bool
+) -> None:
+    """The proof tree over many columns: the column-generation LP widened by the columns
+    fixing leaves, branched from its own basis, equals plain HiGHS (seeded; the relaxed
+    variant has the met-units row and a must-cover township, as the dense generated
+    city's relaxed population request)."""
+    p = _instance(seed + 20, must=1)
+    met = None
+    if relaxed:  # more rural minimum than rural points: some minimums stay unmet
+        p = CoverageProblem(**{**p.__dict__, "minimum_new": np.array([[2, 1, 0], [2, 1, 0]])})
+        met = max_met_units(p)
+    plain = solve_milp(p, reduce_columns=False, relaxed=relaxed, time_limit_s=30)
+    assert plain.status == "optimal"
+    arrays = build_arrays(p, relaxed, met_units=met)
+    start = plain.columns  # a plan keeping every rule (and every met unit)
+    bound = lp_bound(arrays, start_columns(p, start, per_type=3))
+    assert bound is not None
+    value = combined_objective(p, arrays, start)
+    restricted = bound.model.columns.size
+    widths = []
+    for slack in (0.05, 0.0):  # a first tree, then a restart over fewer columns
+        columns = fixed_columns(bound, value * (1 - slack), start)
+        model = widened_model(bound, arrays, columns)
+        widths.append(model.highs.getNumCol())
+        assert model.columns.size > restricted  # columns column generation had not added
+        assert np.array_equal(np.sort(model.columns[model.upper > 0]), columns)
+        model.highs.run()
+        root = float(model.highs.getInfo().objective_function_value)
+        compact = compact_lp(p, arrays, columns)
+        assert root == pytest.approx(_lp_value(compact.to_highs(False)), rel=1e-9)
+        assert root == pytest.approx(bound.value, rel=1e-9)
+        tree = branch_and_bound(
+            model, np.zeros(0, np.int64), -1.0, lambda c: combined_objective(p, arrays, c),
+            rel_gap=1e-9, max_nodes=10_000, strong_depth=0, best_first=True,
+        )  # fmt: skip
+        assert tree.finished
+        assert tree.value == pytest.approx(value, rel=1e-9)
+        assert tree.bound >= value - 1e-6
+        assert p.violations(tree.columns, rules=not relaxed) == []
+    assert widths[1] == widths[0]  # the restart reuses the columns added before

@@ -13,10 +13,12 @@ column with ``UB + rc_j < LB`` is absent from every better plan and can be dropp
 from __future__ import annotations
 
 import time
+import weakref
 from dataclasses import dataclass
 
 import highspy
 import numpy as np
+from numpy.typing import NDArray
 
 from analysis.optimise.exact.branch import NodeModel
 from analysis.optimise.exact.budget import Budget
@@ -173,3 +175,53 @@ def fixed_columns(bound: LpBound, incumbent_value: float, incumbent: IntArray) -
     keep = bound.reduced_cost >= -slack - tol
     keep[np.asarray(incumbent, np.int64)] = True
     return np.flatnonzero(keep).astype(np.int64)
+
+
+def widened_model(bound: LpBound, arrays: MilpArrays, columns: IntArray) -> NodeModel:
+    """The column-generation LP over exactly ``columns``, for a proof tree; from its basis.
+
+    The columns fixing leaves that column generation never added are added to the LP's
+    own HiGHS instance (each enters at 0 with a reduced cost ``<= 0``, so the LP's optimal
+    basis stays optimal), and the restricted master's columns that fixing drops get an
+    upper bound of 0. The tree's root LP then needs no simplex iteration, where the compact
+    model of :mod:`analysis.optimise.model.compact`, built anew, is solved from no basis:
+    over the 6,800 columns fixing left on the dense generated city's relaxed population
+    request, 11,500 iterations and 6.3 s of CPU before the first branching (0.05 s
+    widened). Exact: the same LP as the full model restricted to ``columns``; the compact
+    model only merges its rows.
+
+    Mutates ``bound.model``'s instance (more columns, other bounds): call it after every
+    tree over the restricted master itself. Later calls on the same ``bound`` (a proof
+    tree restarting over fewer columns) reuse the columns added before.
+    """
+    x_index, x_columns = _WIDENED.get(bound, (bound.model.x_index, bound.model.columns))
+    h = bound.model.highs
+    missing = np.setdiff1d(np.asarray(columns, np.int64), x_columns)
+    if missing.size:
+        first = h.getNumCol()
+        sub = arrays.a[:, missing].tocsc()
+        sub.sort_indices()
+        h.addCols(
+            int(missing.size),
+            arrays.cost[missing],
+            arrays.col_lower[missing],
+            arrays.col_upper[missing],
+            int(sub.nnz),
+            sub.indptr[:-1].astype(np.int32),
+            sub.indices.astype(np.int32),
+            sub.data.astype(float),
+        )
+        x_index = np.concatenate([x_index, first + np.arange(missing.size, dtype=np.int32)])
+        x_columns = np.concatenate([x_columns, missing])
+        _WIDENED[bound] = (x_index, x_columns)
+    lower = arrays.col_lower[x_columns].astype(float)
+    upper = arrays.col_upper[x_columns].astype(float)
+    upper[~np.isin(x_columns, columns)] = 0.0
+    h.changeColsBounds(int(x_columns.size), x_index, lower, upper)
+    return NodeModel(h, x_index, x_columns, lower, upper, bound.model.integral_objective)
+
+
+#: The ``x`` columns :func:`widened_model` has added to an LP's instance, by LP.
+_WIDENED: weakref.WeakKeyDictionary[LpBound, tuple[NDArray[np.int32], IntArray]] = (
+    weakref.WeakKeyDictionary()
+)

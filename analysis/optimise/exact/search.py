@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis.optimise.exact.branch import TreeResult, branch_and_bound, node_model
+from analysis.optimise.exact.branch import STRONG_DEPTH, TreeResult, branch_and_bound, node_model
 from analysis.optimise.exact.budget import Budget
-from analysis.optimise.exact.colgen import LpBound, fixed_columns, lp_bound, start_columns
+from analysis.optimise.exact.colgen import (
+    LpBound,
+    fixed_columns,
+    lp_bound,
+    start_columns,
+    widened_model,
+)
 from analysis.optimise.exact.handover import HANDOVER_MAX_COLUMNS
 from analysis.optimise.exact.milp_model import MilpArrays, combined_objective, met_units_of
 from analysis.optimise.heuristics.greedy import lp_round
@@ -99,7 +105,10 @@ def prove(
     tree restarts over fewer columns when its incumbent improves. The trees aim at
     :data:`EXACT_REL_GAP` (or ``rel_gap`` if smaller) and settle for ``rel_gap`` after
     :data:`SETTLE_NODES` nodes; where the LP already proves ``rel_gap`` only a proof tree
-    over few columns is tried.
+    over few columns is tried. A proof tree over more columns than HiGHS is given
+    (:data:`~analysis.optimise.exact.handover.HANDOVER_MAX_COLUMNS`) branches the
+    column-generation LP widened by them, from its optimal basis
+    (:func:`~analysis.optimise.exact.colgen.widened_model`), without strong branching.
     """
     fine = min(rel_gap, EXACT_REL_GAP)
     csc = problem.cover.astype(np.float64).tocsc()
@@ -138,10 +147,19 @@ def prove(
     for restart in range(MAX_RESTARTS + 1):
         report(0.3, f"HiGHS: branch and bound over {columns.size} columns", force=True)
         small = columns.size <= HANDOVER_MAX_COLUMNS
+        # over more columns: the column-generation LP widened, from its optimal basis (the
+        # compact model's first LP from no basis was seconds of CPU), and no strong
+        # branching (16 child LPs of a large model per node: on the dense generated city
+        # 30 nodes took 24 s of CPU with it, 60 nodes 10 s without, to a lower bound)
+        model = (
+            node_model(compact_lp(problem, arrays, columns))
+            if small
+            else widened_model(bound, arrays, columns)
+        )
         tree = branch_and_bound(
-            node_model(compact_lp(problem, arrays, columns)), incumbent, value, value_of,
+            model, incumbent, value, value_of,
             rel_gap=fine, improve=improve, accept_gap=rel_gap, accept_after=SETTLE_NODES,
-            best_first=True,
+            best_first=True, strong_depth=STRONG_DEPTH if small else 0,
             # HiGHS cannot take more columns over (handover.py): the tree keeps the time,
             # less a margin: the first LP of so large a model, solved from no basis, ended
             # up to 4 s past its deadline under load (HiGHS does not poll the interrupt in
