@@ -220,7 +220,7 @@ def _reach_lines(base_result: Any, lang: Any) -> list[tuple[str, list[str]]]:
     return service_area_labels(reach_info(base_result, types), types, lang)
 
 
-@st.fragment
+@st.fragment(key=state.SIM_EDITOR)
 def _editor(dataset: services.Dataset, base_result: object) -> None:
     sim_editor.consume_click()
     if sim_state.name_boxes_stale():
