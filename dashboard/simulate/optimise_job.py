@@ -5,10 +5,12 @@ The exact solve and the trade-off run in a solver process of the server's pool
 (:mod:`dashboard.services.solver`); the pool's thread records progress and outcome in the
 job. A press of 求解 first waits for the outcome up to ``FIRST_WAIT_S``
 (:func:`dashboard.simulate.optimise.start`): a solve done by then is drawn by the press's own
-run. A longer one reruns only this fragment, not the page: the fragment
-(:func:`progress_area`) polls, draws the progress and then waits for the outcome, which wakes
-it the moment it arrives (:meth:`SolveJob.wait`); then the page reruns once, with the
-proposal. The preview (fast) runs inline (:func:`run_inline`).
+run (the optimiser panel's fragment, :func:`dashboard.simulate.optimise_view.panel`). A
+longer one reruns only this fragment, not the panel: the fragment (:func:`progress_area`)
+polls, draws the progress and then waits for the outcome, which wakes it the moment it
+arrives (:meth:`SolveJob.wait`); then it has the page press the panel's hidden pickup button
+(:func:`pickup_button`: a fragment's own run may rerun only itself or the whole page), and the
+panel reruns once, with the proposal. The preview (fast) runs inline (:func:`run_inline`).
 """
 
 from __future__ import annotations

@@ -9,7 +9,9 @@ height: nothing above the map moves between two clicks. The editor (KPIs, map,
 edit panel, rule table, optimiser) is one ``st.fragment``: a click on the map reruns only
 the editor, and the map's points travel as st_folium's ``feature_group_to_add`` so the
 base map is not rebuilt; the townships whose figures the scenario changed travel with
-them, recoloured (:mod:`dashboard.simulate.overlay`).
+them, recoloured (:mod:`dashboard.simulate.overlay`). The optimiser panel is a fragment
+within it: its buttons rerun the panel alone, and a proposal's points are drawn into the map
+that is there (:func:`dashboard.simulate.optimise_view.panel`).
 """
 
 from __future__ import annotations
