@@ -139,9 +139,9 @@ def start(dataset: services.Dataset, scenario: Scenario, method: str, resolution
             job.finished.set()
     st.session_state[state.OPT_JOB] = job
     # Most solves end within a second: wait for the outcome here, in the press's own run
-    # (the panel's), which then draws the proposal (and its points on the map) at once. Every further
-    # script run costs each browser a redraw of the whole page (several, in fact: run
-    # start, progress, run end), which on a shared machine made four sessions' solves
+    # (the panel's), which then draws the proposal (and its points on the map) at once.
+    # Every further script run costs each browser a redraw of the whole page (several, in
+    # fact: run start, progress, run end), which on a shared machine made four sessions' solves
     # three times slower than one (bench.optimise_concurrent).
     if job.done or job.wait(FIRST_WAIT_S):  # the preview, a refused solve, a quick solve
         take_finished()
