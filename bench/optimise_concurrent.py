@@ -83,6 +83,7 @@ SOLVE_WAIT_S = 600.0
 #: In the page: note the press of 求解 and the first result or error drawn after it.
 _WATCH_JS = """([solveKey, applyKey, failed]) => {
     window.__cp = {clicked: null, done: null, error: null};
+    window.__cpDone = new Promise((resolve) => { window.__cp.resolve = resolve; });
     document.addEventListener('mousedown', (e) => {
         if (e.target.closest('.st-key-' + solveKey)) { window.__cp.clicked = Date.now(); }
     }, true);
@@ -91,11 +92,14 @@ _WATCH_JS = """([solveKey, applyKey, failed]) => {
         if (!cp.clicked || cp.done) { return; }
         if (document.querySelector('.st-key-' + applyKey + ' button')) {
             cp.done = Date.now();
-            return;
+        } else {
+            const alerts = [...document.querySelectorAll('[data-testid=stAlertContentError]')];
+            const bad = alerts.find((a) => a.innerText.includes(failed));
+            if (bad) { cp.done = Date.now(); cp.error = bad.innerText; }
         }
-        const alerts = [...document.querySelectorAll('[data-testid=stAlertContentError]')];
-        const bad = alerts.find((a) => a.innerText.includes(failed));
-        if (bad) { cp.done = Date.now(); cp.error = bad.innerText; }
+        if (cp.done) {
+            cp.resolve({clicked: cp.clicked, done: cp.done, error: cp.error});
+        }
     };
     new MutationObserver(check).observe(document.body, {childList: true, subtree: true});
 }"""
@@ -388,27 +392,31 @@ def press(page: Page) -> None:
     page.locator(f".st-key-{state.OPT_SOLVE} button").filter(visible=True).click()
 
 
+#: Waits in the page for its result (``window.__cpDone``, resolved by the page's own
+#: observer), at most ``ms``: no polling from here (a ``page.evaluate`` every 50 ms of four
+#: pages cost the browser and the Playwright driver CPU on the cores the solves need).
+_DONE_JS = """(ms) => Promise.race([
+    window.__cpDone, new Promise((resolve) => setTimeout(() => resolve(null), ms)),
+])"""
+
+
 def wait_solved(pages: list[Page]) -> list[tuple[float, str, float, float]]:
     """Wait until every page drew its result; (seconds from press to result, error, and the
-    press and the result on the clock, seconds since the epoch)."""
+    press and the result on the clock, seconds since the epoch).
+
+    The pages are waited for one after the other, each in the page itself: the times are
+    the page's own (its clock at the press and at the result drawn), whatever the order.
+    """
+    found: list[tuple[float, str, float, float]] = []
     deadline = time.monotonic() + SOLVE_WAIT_S
-    found: dict[int, tuple[float, str, float, float]] = {}
-    while len(found) < len(pages):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{len(pages) - len(found)} solve(s) never finished")
-        for i, page in enumerate(pages):
-            if i in found:
-                continue
-            cp = page.evaluate("() => window.__cp")
-            if cp and cp["done"]:
-                found[i] = (
-                    (cp["done"] - cp["clicked"]) / 1000,
-                    cp["error"] or "",
-                    cp["clicked"] / 1000,
-                    cp["done"] / 1000,
-                )
-        time.sleep(0.05)
-    return [found[i] for i in range(len(pages))]
+    for page in pages:
+        left_ms = max(deadline - time.monotonic(), 0.0) * 1000
+        cp = page.evaluate(_DONE_JS, left_ms)
+        if not cp:
+            raise TimeoutError("a solve never finished")
+        clicked, done = cp["clicked"] / 1000, cp["done"] / 1000
+        found.append((done - clicked, cp["error"] or "", clicked, done))
+    return found
 
 
 def browser_figures(

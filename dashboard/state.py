@@ -128,6 +128,8 @@ SIM_SAVED = "sim_saved"
 SIM_MESSAGE = "sim_message"
 #: Value of the simulation map (st_folium copies its return value here).
 SIM_MAP = "sim_map"
+#: Key of the editor fragment (KPIs, map, edit panel, rule table, optimiser).
+SIM_EDITOR = "sim_editor"
 #: ``(last_clicked, last_object_clicked)`` signatures of the last map click handled.
 SIM_LAST_CLICK = "sim_last_click"
 #: True when the name and author boxes must be set to the working scenario's before they
@@ -204,6 +206,16 @@ OPT_ADOPTED = "opt_adopted"
 OPT_JOB = "opt_job"
 #: The last finished solve (``SolveJob`` with ``.result`` a ``Proposal``).
 OPT_RESULT = "opt_result"
+#: Key of the optimiser panel's fragment: its buttons rerun the panel alone, not the editor
+#: (the proposal's points reach the map through :data:`OPT_MAP_SYNC`).
+OPT_PANEL = "opt_panel"
+#: Container of the script that draws the proposal's points on the map in place.
+OPT_MAP_SYNC = "opt_map_sync"
+#: Hidden button of the panel the progress fragment presses (from the page) when the
+#: solve ended: the panel reruns with the proposal, not the page.
+OPT_PICKUP = "opt_pickup"
+#: When (``time.monotonic()``) the progress fragment pressed it.
+OPT_PICKED_AT = "opt_picked_at"
 #: Key of the fragment drawing a running solve's progress (a press of 求解 reruns it alone).
 OPT_POLL = "opt_poll"
 #: ``"inline"`` while the page (or the press) draws the polling fragment within a larger

@@ -51,6 +51,9 @@ h1, h2, h3 {{ color: {COUNTY_COLOR}; letter-spacing: .02em; }}
    press, its progress polls), which four browsers sharing the server's cores paid
    for (bench/README.md, four solves at once). */
 .stElementContainer[data-stale="true"] {{ transition: opacity 0s linear 1s !important; }}
+/* The optimiser panel's hidden parts: the button its progress presses when a solve ended,
+   the script that draws the proposal's points on the map (dashboard.simulate.optimise_job). */
+.st-key-opt_pickup, .st-key-opt_map_sync {{ display: none !important; }}
 [data-testid="stMetric"] {{ background: #fff; }}
 [data-testid="stMetricValue"] {{ color: {COUNTY_COLOR}; font-weight: 700; }}
 /* Rule-based KPI cards (dashboard.ui.card_grid with a key): tinted green or red. */

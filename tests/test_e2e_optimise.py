@@ -9,6 +9,11 @@ plan in all four (same city, same request), with no error and no traceback in th
 log; a session that never drew its proposal (a result picked up by the wrong session, or
 never) fails the test. No timing is asserted (``bench/optimise_concurrent.py`` measures it).
 Screenshot: ``artifacts/e2e_optimise_four.png``.
+
+And one session's long solve (a large request, a short time limit: past the press's first
+wait, so the progress is shown and the panel is rerun by its hidden pickup button): the
+proposal's points are drawn into the map that is there (the map's page is not loaded
+again), dashed, with the legend's entry; adopted, they are the plan's own.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from dashboard import state
 from dashboard.i18n import t
 from tests.support.browser import blocked_context, chromium, running_app
 from tests.support.e2e import (
+    sim_map_frame,
     wait_idle,
 )
 
@@ -101,4 +107,61 @@ def test_four_sessions_solving_at_once_each_get_their_proposal(app: dict[str, An
         finally:
             for context, _ in opened if "opened" in locals() else []:
                 context.close()
+    assert "Traceback" not in app["log"](), app["log"]()[-3000:]
+
+
+#: In the map's iframe: the proposal's dashed badges, the plan's new ones, and a mark set on
+#: the map's window before the solve (gone if the map's page was loaded again).
+_MAP_JS = """() => ({
+    pending: document.querySelectorAll('.leaflet-marker-pane .sim-badge.pending').length,
+    proposed: document.querySelectorAll('.leaflet-marker-pane .sim-badge.st-proposed').length,
+    mark: window.__e2eMark || 0,
+})"""
+
+
+def _fill(page: Any, key: str, value: int) -> None:
+    box = page.locator(f".st-key-{key} input")
+    box.fill(str(value))
+    box.press("Enter")
+    page.wait_for_timeout(300)
+    wait_idle(page, WAIT_S * 1000)
+
+
+def test_a_long_solve_draws_its_points_into_the_map_that_is_there(app: dict[str, Any]) -> None:
+    artifacts = Path(__file__).resolve().parent.parent / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    with chromium() as browser:
+        context, page = _open(browser, app["url"])
+        try:
+            for key, value in (
+                (state.OPT_RURAL, 40),
+                (state.OPT_ENTERPRISE, 25),
+                (state.OPT_ASSOCIATION, 10),
+                (state.OPT_TIME_LIMIT, 3),
+            ):
+                _fill(page, key, value)
+            frame = _until("the map", lambda: sim_map_frame(page))
+            _until("the map drawn", lambda: frame.evaluate("() => !!window.map"))
+            frame.evaluate("() => { window.__e2eMark = 1; }")
+            assert frame.evaluate(_MAP_JS)["pending"] == 0
+            _button(page, state.OPT_SOLVE).click()
+            apply = _button(page, state.OPT_APPLY)
+            _until("the proposal", lambda: apply.count() > 0 and apply.is_visible())
+            wait_idle(page, WAIT_S * 1000)
+            assert not _errors(page), _errors(page)
+            assert page.locator(f".st-key-{state.OPT_CANCEL}").count() == 0
+            seen = _until("the dashed points", lambda: frame.evaluate(_MAP_JS)["pending"])
+            assert seen == 75, seen  # 40 + 25 + 10 new points
+            assert frame.evaluate(_MAP_JS)["mark"] == 1  # the same map, not drawn afresh
+            assert page.locator(".sim-lg-pending").count() == 1
+            assert not page.locator(f".st-key-{state.OPT_PICKUP}").is_visible()
+            page.screenshot(path=str(artifacts / "e2e_optimise_long.png"))
+            apply.click()
+            _until("the points adopted", lambda: frame.evaluate(_MAP_JS)["proposed"] >= 75)
+            wait_idle(page, WAIT_S * 1000)
+            _until("no dashed point", lambda: frame.evaluate(_MAP_JS)["pending"] == 0)
+            assert page.locator(".sim-lg-pending").count() == 0
+            assert page.locator('[data-testid="stException"]').count() == 0
+        finally:
+            context.close()
     assert "Traceback" not in app["log"](), app["log"]()[-3000:]

@@ -83,6 +83,7 @@ OPTIMISE_TEXT: dict[str, tuple[str, str]] = {
     "opt_tradeoff_none": ("没有得到权衡方案。", "No trade-off plans."),
     "opt_solve": ("精确求解", "Exact solve"),
     "opt_cancel": ("取消求解", "Cancel"),
+    "opt_pickup": ("显示结果", "Show the result"),
     "opt_second_tier": (
         "为每个联系点配置采集点（3-5个）",
         "Collection sites for every point (3-5)",

@@ -293,6 +293,11 @@ def base_payload(
     return view_payload(layers, "coverage_share", "")[0]
 
 
+def pending_options(lang: Lang = "zh") -> str:
+    """``L.geoJson`` options of a proposal's points not adopted yet (dashed badges)."""
+    return f"{{pointToLayer: {_pending_js(lang).js_code}, onEachFeature: {_TOOLTIP.js_code}}}"
+
+
 def scenario_group(
     features: dict[str, dict[str, Any]],
     lang: Lang = "zh",
@@ -315,7 +320,7 @@ def scenario_group(
         "radii": f"{{pointToLayer: {_radius_js().js_code}, style: {_area_style().js_code},"
         f" interactive: false, pane: '{RADII_PANE}'}}",
         "moves": f"{{style: {_STYLE.js_code}, interactive: false, pane: '{RADII_PANE}'}}",
-        "pending": f"{{pointToLayer: {_pending_js(lang).js_code}, onEachFeature: {tip}}}",
+        "pending": pending_options(lang),
         "sites": f"{{pointToLayer: {_site_js().js_code}, onEachFeature: {tip}}}",
         "homes": f"{{pointToLayer: {_badge_js(lang).js_code}, onEachFeature: {tip}}}",
     }

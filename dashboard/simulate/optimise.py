@@ -14,7 +14,7 @@ the panel that is not adopted yet (to draw them before the planner adopts the pl
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -140,10 +140,10 @@ def start(dataset: services.Dataset, scenario: Scenario, method: str, resolution
             job.error, job.done = exc, True
             job.finished.set()
     st.session_state[state.OPT_JOB] = job
-    # Most solves end within a second: wait for the outcome here, in the press's own run,
-    # which then draws the proposal (and its points on the map) at once. Every further
-    # script run costs each browser a redraw of the whole page (several, in fact: run
-    # start, progress, run end), which on a shared machine made four sessions' solves
+    # Most solves end within a second: wait for the outcome here, in the press's own run
+    # (the panel's), which then draws the proposal (and its points on the map) at once.
+    # Every further script run costs each browser a redraw of the whole page (several, in
+    # fact: run start, progress, run end), which on a shared machine made four sessions' solves
     # three times slower than one (bench.optimise_concurrent).
     if job.done or job.wait(FIRST_WAIT_S):  # the preview, a refused solve, a quick solve
         take_finished()
@@ -170,7 +170,7 @@ def use_tradeoff_plan(dataset: services.Dataset, scenario: Scenario) -> None:
         proposal = tradeoff_proposal(city, services.standards(), result, index)
     except (AnalysisError, GeodataError) as exc:
         messages.flash("error", t("opt_failed", reason=messages.error_text(exc)))
-        return
+        rerun_editor()
     st.session_state[state.OPT_RESULT] = SolveJob(
         key=f"{job.key}|{index}",
         method="pick",
@@ -245,11 +245,12 @@ def apply_proposal(scenario: Scenario) -> None:
         )
     except AnalysisError as exc:
         messages.flash("error", messages.error_text(exc))
-        return
+        rerun_editor()
     st.session_state.pop(state.OPT_TRADEOFF_RESULT, None)  # its plans counted from before
     st.session_state[state.OPT_ADOPTED] = scn.name
     # A message is plain text: the page escapes it when it shows it (messages.flash).
     sim_state.adopt(scn, t("opt_applied", name=scn.name, n=len(proposal.proposed)))
+    st.rerun()  # a new working scenario: its name above the editor too (the whole page)
 
 
 def add_collection_sites(dataset: services.Dataset, scenario: Scenario) -> None:
@@ -262,10 +263,10 @@ def add_collection_sites(dataset: services.Dataset, scenario: Scenario) -> None:
         plan = sim_services.collection_sites(dataset, scenario, limit)
     except (AnalysisError, GeodataError) as exc:
         messages.flash("error", t("opt_failed", reason=messages.error_text(exc)))
-        return
+        rerun_editor()
     if plan.sites.empty:
         messages.flash("info", t("opt_sites_none"))
-        return
+        rerun_editor()
 
     def action(scn: Scenario) -> Scenario:
         taken = set(scn.layer("collection_sites")["id"].astype(str))
@@ -297,3 +298,10 @@ def add_collection_sites(dataset: services.Dataset, scenario: Scenario) -> None:
             above=int(rules.get("above", 0)),
         ),
     )
+    rerun_editor()
+
+
+def rerun_editor() -> NoReturn:
+    """From a callback of the panel: rerun the editor around it (not the panel alone), for
+    a changed scenario or a message, both shown by the editor."""
+    st.rerun(scope=state.SIM_EDITOR)

@@ -5,10 +5,12 @@ The exact solve and the trade-off run in a solver process of the server's pool
 (:mod:`dashboard.services.solver`); the pool's thread records progress and outcome in the
 job. A press of 求解 first waits for the outcome up to ``FIRST_WAIT_S``
 (:func:`dashboard.simulate.optimise.start`): a solve done by then is drawn by the press's own
-run. A longer one reruns only this fragment, not the page: the fragment
-(:func:`progress_area`) polls, draws the progress and then waits for the outcome, which wakes
-it the moment it arrives (:meth:`SolveJob.wait`); then the page reruns once, with the
-proposal. The preview (fast) runs inline (:func:`run_inline`).
+run (the optimiser panel's fragment, :func:`dashboard.simulate.optimise_view.panel`). A
+longer one reruns only this fragment, not the panel: the fragment (:func:`progress_area`)
+polls, draws the progress and then waits for the outcome, which wakes it the moment it
+arrives (:meth:`SolveJob.wait`); then it has the page press the panel's hidden pickup button
+(:func:`pickup_button`: a fragment's own run may rerun only itself or the whole page), and the
+panel reruns once, with the proposal. The preview (fast) runs inline (:func:`run_inline`).
 """
 
 from __future__ import annotations
@@ -155,9 +157,42 @@ def progress_area() -> None:
 
 
 def _area() -> None:
-    busy = running() is not None
+    if running() is None:
+        # No poll fragment at all, rather than one without an interval: a fragment drawn
+        # again without ``run_every`` keeps the browser's timer of its earlier runs (one
+        # empty script run every POLL_S); one no longer drawn has it stopped.
+        return
     st.session_state[state.OPT_POLL_MODE] = "inline"
-    st.fragment(_poll, run_every=POLL_S if busy else None)()
+    st.fragment(_poll, run_every=POLL_S)()
+
+
+#: After pressing the panel's hidden pickup button, how long the progress fragment waits
+#: for the panel's rerun before it reruns the page itself (the page's script did not run).
+PICKUP_FALLBACK_S = 3.0
+#: Presses the panel's pickup button (:data:`state.OPT_PICKUP`) from the page.
+_PICKUP_JS = (
+    "<script>(function() {{"
+    " var b = document.querySelector('.st-key-{key} button'); if (b) {{ b.click(); }}"
+    " }})();</script>"
+)
+
+
+def pickup_button() -> None:
+    """The panel's hidden button the progress fragment presses when a solve ended: a
+    press reruns the panel (its fragment), which draws the proposal."""
+    st.button(t("opt_pickup"), key=state.OPT_PICKUP, on_click=_picked)
+
+
+def _picked() -> None:
+    st.session_state.pop(state.OPT_PICKED_AT, None)
+    take_finished()
+
+
+def _press_pickup() -> None:
+    """Draw the script that presses the panel's pickup button (again in the polls that
+    follow, until the panel reruns: a poll queued meanwhile may replace it before the
+    browser drew it; drawn again unchanged, it is not run twice)."""
+    st.html(_PICKUP_JS.format(key=state.OPT_PICKUP), unsafe_allow_javascript=True)
 
 
 def _poll() -> None:
@@ -169,6 +204,13 @@ def _poll() -> None:
     inline = st.session_state.pop(state.OPT_POLL_MODE, "") == "inline"
     job = st.session_state.get(state.OPT_JOB)
     if not isinstance(job, SolveJob):
+        picked = st.session_state.get(state.OPT_PICKED_AT)
+        if inline or picked is None:
+            return
+        if time.monotonic() - picked > PICKUP_FALLBACK_S:
+            st.session_state.pop(state.OPT_PICKED_AT, None)
+            st.rerun(scope="app")  # the pickup press never came: the page draws the result
+        _press_pickup()
         return
     if not job.done:
         elapsed = time.monotonic() - job.started
@@ -177,4 +219,9 @@ def _poll() -> None:
         if inline or not job.wait(PICKUP_WAIT_S):
             return
     take_finished()
-    st.rerun(scope="app")
+    # The proposal is drawn by the panel around this fragment (and its points on the map
+    # in place): a fragment's own run may rerun only itself or the page, so the page
+    # presses the panel's hidden button. Not the page: every element of it sent and drawn
+    # again, in every session that solves (bench.optimise_concurrent).
+    st.session_state[state.OPT_PICKED_AT] = time.monotonic()
+    _press_pickup()

@@ -249,7 +249,43 @@ def _based_on(scenario: Scenario) -> None:
 
 
 def panel(dataset: services.Dataset, scenario: Scenario) -> None:
-    """Draw the optimiser panel for the working scenario."""
+    """Draw the optimiser panel for the working scenario: a fragment of its own.
+
+    Its buttons (求解, 预览, a trade-off plan picked) rerun the panel alone, not the editor
+    around it: a finished proposal is drawn here and its points on the map in place
+    (:func:`_map_pending`), without the map, the KPI cards and the tables of the editor
+    being sent and drawn again. Adopting a proposal or adding collection sites changes the
+    scenario: their callbacks rerun the editor (or the page).
+    """
+    st.fragment(_panel, key=state.OPT_PANEL)(dataset, scenario)
+
+
+def _map_pending(scenario: Scenario) -> None:
+    """The proposal's points not adopted yet, drawn on the simulation map in place.
+
+    A script (:func:`dashboard.simulate.sync.kind_script`) replaces the map's ``pending``
+    layer and the legend's entry; the editor's own runs send the same points with the
+    map, so both agree.
+    """
+    from dashboard.simulate import map as sim_map
+    from dashboard.simulate import sync, views
+
+    lang = current_lang()
+    points = sim_optimise.pending_points(scenario).to_dict("records")
+    features = sim_map.pending_features(points, lang)["features"]
+    script = sync.kind_script(
+        "pending",
+        features,
+        sim_map.pending_options(lang),
+        f".st-key-{state.SIM_MAP} iframe, iframe[title='streamlit_folium.st_folium']",
+        f".{views.LEGEND_ITEMS}",
+        views.pending_legend_item(lang),
+    )
+    with st.container(key=state.OPT_MAP_SYNC):
+        st.html(script, unsafe_allow_javascript=True)  # hidden (dashboard.styles)
+
+
+def _panel(dataset: services.Dataset, scenario: Scenario) -> None:
     _based_on(scenario)
     st.caption(t("opt_caption"))
     objective = _objective()
@@ -302,7 +338,9 @@ def panel(dataset: services.Dataset, scenario: Scenario) -> None:
         args=(dataset, scenario),
     )
     sim_optimise_job.progress_area()
+    sim_optimise_job.pickup_button()
     trade = st.session_state.get(state.OPT_TRADEOFF_RESULT)
     if isinstance(trade, sim_optimise.SolveJob) and trade.done and not _error(trade):
         sim_optimise_tradeoff.draw(dataset, scenario, trade)
     _result(scenario)
+    _map_pending(scenario)

@@ -32,28 +32,52 @@ RADII_PANE, SITES_PANE = SYNC_PANES
 #: feature drawn before is kept, a new one drawn, one no longer sent removed. The same
 #: feature twice is drawn twice.
 SYNC_JS = """
-window.simSync = function(m, d, R) {
+window.simSyncOne = function(m, kind, list, make) {
   var S = m._simSynced || (m._simSynced = {}), G = window.simLegibility;
   // Through the map's zoom rules when it has them (badges grouped, dashboard.simulate.legible).
   var add = function(k, l) { return G ? G.add(m, k, l) : l.addTo(m); };
   var drop = function(k, l) { if (G) { G.remove(m, k, l); } else { m.removeLayer(l); } };
-  var kinds = Object.keys(S);
-  Object.keys(d).forEach(function(k) { if (kinds.indexOf(k) < 0) { kinds.push(k); } });
-  kinds.forEach(function(kind) {
-    var have = S[kind] || {}, next = {};
-    (d[kind] || []).forEach(function(f) {
-      var key = JSON.stringify(f), old = have[key];
-      var layer = old && old.length ? old.pop() : add(kind, L.geoJson(f, R[kind]()));
-      (next[key] = next[key] || []).push(layer);
-    });
-    Object.keys(have).forEach(function(key) {
-      have[key].forEach(function(l) { drop(kind, l); });
-    });
-    S[kind] = next;
+  var have = S[kind] || {}, next = {};
+  (list || []).forEach(function(f) {
+    var key = JSON.stringify(f), old = have[key];
+    var layer = old && old.length ? old.pop() : add(kind, L.geoJson(f, make()));
+    (next[key] = next[key] || []).push(layer);
   });
-  if (G) { G.refresh(m); }
+  Object.keys(have).forEach(function(key) {
+    have[key].forEach(function(l) { drop(kind, l); });
+  });
+  S[kind] = next;
+};
+window.simSync = function(m, d, R) {
+  var kinds = Object.keys(m._simSynced || {});
+  Object.keys(d).forEach(function(k) { if (kinds.indexOf(k) < 0) { kinds.push(k); } });
+  kinds.forEach(function(kind) { window.simSyncOne(m, kind, d[kind], R[kind]); });
+  if (window.simLegibility) { window.simLegibility.refresh(m); }
+  window.simSyncMap = m;
+};
+window.simSyncKind = function(kind, list, options) {
+  var m = window.simSyncMap;
+  if (!m) { return false; }
+  window.simSyncOne(m, kind, list, function() { return new Function('return ' + options)(); });
+  if (window.simLegibility) { window.simLegibility.refresh(m); }
+  return true;
 };
 """
+#: In the page (not the map's frame): draw one kind of features on the simulation map that
+#: is there, with its ``L.geoJson`` options given as text (evaluated in the map's frame,
+#: where ``L`` is); show or hide the legend's entry of that kind. For a part of the page
+#: that reruns without the map (the optimiser panel): its result reaches the map without
+#: the map, or the rest of the editor, being sent again.
+KIND_JS = """(function(frameSel, kind, list, options, legendSel, legendHtml) {
+  var frame = document.querySelector(frameSel);
+  var w = frame && frame.contentWindow;
+  try { if (w && w.simSyncKind) { w.simSyncKind(kind, list, options); } } catch (e) {}
+  var items = document.querySelector(legendSel);
+  if (!items) { return; }
+  var had = items.querySelector('.sim-lg-' + kind);
+  if (had) { had.remove(); }
+  if (list.length && legendHtml) { items.insertAdjacentHTML('beforeend', legendHtml); }
+})"""
 
 
 class _Raw(Element):
@@ -122,3 +146,35 @@ def scenario_sync_group(
 def sync_script(group: FeatureGroup) -> _SyncScript:
     """The sync call of a group made by :func:`scenario_sync_group` (for tests)."""
     return next(c for c in group._children.values() if isinstance(c, _SyncScript))
+
+
+def kind_script(
+    kind: str,
+    features: list[dict[str, Any]],
+    options: str,
+    frame_selector: str,
+    legend_selector: str,
+    legend_html: str,
+) -> str:
+    """Return a ``<script>`` that draws ``features`` as the map's layer ``kind`` in place
+    (:data:`KIND_JS`): for ``st.html(..., unsafe_allow_javascript=True)``.
+
+    Parameters
+    ----------
+    kind
+        One of :data:`KINDS`; the features drawn before under it are replaced (the same
+        feature is kept, as :data:`SYNC_JS` does).
+    features
+        GeoJSON features (an empty list removes the kind).
+    options
+        ``L.geoJson`` options of the kind (JavaScript object literal, our own code).
+    frame_selector, legend_selector
+        CSS selectors of the map's iframe and of the legend's row of entries.
+    legend_html
+        The legend's entry of the kind (class ``sim-lg-<kind>``), shown while there are
+        features.
+    """
+    from dashboard.map.view import js_json
+
+    args = [frame_selector, kind, features, options, legend_selector, legend_html]
+    return f"<script>{KIND_JS}({', '.join(js_json(a) for a in args)});</script>"

@@ -354,11 +354,7 @@ def map_legend(
             f"{html.escape(label)}</span>"
         )
     if pending:
-        items.append(
-            f"<span class='sim-lg'><span class='sim-dot' style='background:#fff;color:#5f6b7a;"
-            f"border:1.5px dashed #5f6b7a'>{html.escape(t('sim_pending_char', lang))}</span>"
-            f"{html.escape(t('sim_legend_pending', lang))}</span>"
-        )
+        items.append(pending_legend_item(lang))
     style = (
         "<style>.sim-lg{display:inline-flex;align-items:center;gap:.3rem;margin-right:.9rem;"
         "white-space:nowrap;"
@@ -368,4 +364,19 @@ def map_legend(
         "display:inline-block;border:1px solid #fff}.sim-lgt{margin-bottom:.25rem}"
         ".sim-lgt b{font-weight:600}</style>"
     )
-    return style + towns + "<div>" + "".join(items) + "</div>"
+    return style + towns + f"<div class='{LEGEND_ITEMS}'>" + "".join(items) + "</div>"
+
+
+#: Class of the legend's row of point entries (the optimiser panel adds or removes the
+#: entry of a proposal not adopted yet there, :func:`pending_legend_item`).
+LEGEND_ITEMS = "sim-lg-items"
+
+
+def pending_legend_item(lang: Lang) -> str:
+    """The legend's entry of a proposal's points not adopted yet (class ``sim-lg-pending``)."""
+    return (
+        "<span class='sim-lg sim-lg-pending'><span class='sim-dot' style='background:#fff;"
+        "color:#5f6b7a;border:1.5px dashed #5f6b7a'>"
+        f"{html.escape(t('sim_pending_char', lang))}</span>"
+        f"{html.escape(t('sim_legend_pending', lang))}</span>"
+    )

@@ -9,7 +9,9 @@ height: nothing above the map moves between two clicks. The editor (KPIs, map,
 edit panel, rule table, optimiser) is one ``st.fragment``: a click on the map reruns only
 the editor, and the map's points travel as st_folium's ``feature_group_to_add`` so the
 base map is not rebuilt; the townships whose figures the scenario changed travel with
-them, recoloured (:mod:`dashboard.simulate.overlay`).
+them, recoloured (:mod:`dashboard.simulate.overlay`). The optimiser panel is a fragment
+within it: its buttons rerun the panel alone, and a proposal's points are drawn into the map
+that is there (:func:`dashboard.simulate.optimise_view.panel`).
 """
 
 from __future__ import annotations
@@ -221,7 +223,7 @@ def _reach_lines(base_result: Any, lang: Any) -> list[tuple[str, list[str]]]:
     return service_area_labels(reach_info(base_result, types), types, lang)
 
 
-@st.fragment
+@st.fragment(key=state.SIM_EDITOR)
 def _editor(dataset: services.Dataset, base_result: object) -> None:
     sim_editor.consume_click()
     if sim_state.name_boxes_stale():
