@@ -295,7 +295,7 @@ def base_payload(
 
 def pending_options(lang: Lang = "zh") -> str:
     """``L.geoJson`` options of a proposal's points not adopted yet (dashed badges)."""
-    return f"{{pointToLayer: {_pending_js(lang).js_code}, onEachFeature: {_TOOLTIP.js_code}}}"
+    return f"{{pointToLayer: {_pending_js(lang).js_code}, onEachFeature: {TOOLTIP.js_code}}}"
 
 
 def scenario_group(
