@@ -37,7 +37,9 @@ def first_plan(
     bound = (
         lp
         if lp is not None
-        else lp_bound(arrays, start_columns(problem, plan.columns), budget=budget)
+        else lp_bound(
+            arrays, start_columns(problem, plan.columns), budget=budget, sites=problem.column_site
+        )
     )
     if bound is None:
         return None, None
