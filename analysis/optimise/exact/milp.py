@@ -166,12 +166,7 @@ def solve_milp(
         bound = (
             lp
             if lp is not None
-            else lp_bound(
-                arrays,
-                start_columns(problem, warm_start.columns),
-                budget=budget,
-                sites=problem.column_site,
-            )
+            else lp_bound(arrays, start_columns(problem, warm_start.columns), budget=budget)
         )
         if bound is None and budget.stopped():
             # no LP bound of our own: the warm start's (the preview's LP) if it has one

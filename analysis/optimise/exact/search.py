@@ -37,9 +37,7 @@ def first_plan(
     bound = (
         lp
         if lp is not None
-        else lp_bound(
-            arrays, start_columns(problem, plan.columns), budget=budget, sites=problem.column_site
-        )
+        else lp_bound(arrays, start_columns(problem, plan.columns), budget=budget)
     )
     if bound is None:
         return None, None

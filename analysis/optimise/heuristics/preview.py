@@ -147,9 +147,7 @@ def preview_with_lp(
     if met is None:
         arrays = build_arrays(problem, relaxed)
     report(0.3, "preview: LP relaxation", force=True)
-    bound = lp_bound(
-        arrays, start_columns(problem, base.columns), budget=budget, sites=problem.column_site
-    )
+    bound = lp_bound(arrays, start_columns(problem, base.columns), budget=budget)
     if bound is None:
         return plain, None
     report(0.8, "preview: LP dive", force=True)
