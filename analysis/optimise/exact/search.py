@@ -98,8 +98,8 @@ def prove(
     proves optimality. Every new incumbent is polished by the swap search, and the proof
     tree restarts over fewer columns when its incumbent improves. The trees aim at
     :data:`EXACT_REL_GAP` (or ``rel_gap`` if smaller) and settle for ``rel_gap`` after
-    :data:`SETTLE_NODES` nodes; where the LP already proves ``rel_gap`` only a proof tree
-    over few columns is tried.
+    :data:`SETTLE_NODES` nodes; where the LP already proves ``rel_gap`` (checked at the
+    start and again after every better plan) only a proof tree over few columns is tried.
     """
     fine = min(rel_gap, EXACT_REL_GAP)
     csc = problem.cover.astype(np.float64).tocsc()
