@@ -12,13 +12,16 @@ fresh process, warm disk cache) and, in Debian's Chromium with outside requests 
   context (nothing cached: Streamlit's ~2.5 MB frontend is fetched);
 - ``from_page_s``: the same map counted from opening the page's address (the server answering
   its health check), what a planner waits for on a running server with a fresh browser;
+- ``from_page_warm_s``: a fresh browser context on the same server a few seconds later (the
+  launcher's warm-up done), from opening the address;
 - ``returning_s``: a browser that has seen the app once (a context whose cache holds the
   frontend's files and the map's, as a planner's browser on the second visit): the page
   opened again in a new tab of that context, counted from opening the address;
 - ``phases``: where the fresh page's time went, from the page's resource timings (seconds
   from opening the address): the frontend's last script received, the map's iframe document
   requested, streamlit-folium's bundle received, the map's code file and data file
-  received, the townships drawn.
+  requested and received (the data by the page, ``static_data.prefetch_js``, or by the map),
+  the townships drawn. ``ready_cpu_s`` is the server's CPU when it first answers.
 
 Prints every start and the median / worst of each figure (all starts: the first start is
 cold only after a change of data or display code) with the machine's load.
@@ -72,18 +75,23 @@ def _phases(page: Page, nav_ms: float, drawn_ms: float) -> dict[str, float]:
         out["iframe"] = (main["/component/"][0] - nav_ms) / 1000
     frame = map_frame(page)
     if frame is not None:
-        inner = frame.evaluate(_RESOURCES_JS, ["/assets/", "mapdata/"])
-        for needle, name in (("/assets/", "folium_bundle"),):
+        inner = frame.evaluate(_RESOURCES_JS, ["/static/js/main."])
+        for needle, name in (("/static/js/main.", "folium_bundle"),):
             if needle in inner:
                 out[name] = (inner[needle][1] - nav_ms) / 1000
-        js = frame.evaluate(
+        js = page.evaluate(
+            "() => performance.getEntriesByType('resource')"
+            ".filter(e => e.name.includes('mapdata/') && e.name.endsWith('.json'))"
+            ".map(e => ['page.json', performance.timeOrigin + e.startTime,"
+            " performance.timeOrigin + e.responseEnd])"
+        ) + frame.evaluate(
             "() => performance.getEntriesByType('resource')"
             ".filter(e => e.name.includes('mapdata/'))"
             ".map(e => [e.name.slice(-5), performance.timeOrigin + e.startTime,"
             " performance.timeOrigin + e.responseEnd])"
         )
         for suffix, start, end in js:
-            kind = "data" if suffix.endswith("json") else "code"
+            kind = "code" if suffix.endswith(".js") else "data"
             out[f"{kind}_start"] = (start - nav_ms) / 1000
             out[f"{kind}_end"] = (end - nav_ms) / 1000
     out["drawn"] = (drawn_ms - nav_ms) / 1000
@@ -136,6 +144,7 @@ def run(starts: int, province: bool, width: int = 1440, height: int = 900) -> di
                 try:
                     wait_healthy(port)
                     ready = time.monotonic() - t0
+                    ready_cpu = server_cpu_s(proc.pid)
                     page, from_page, nav_ms, drawn_ms = _open(fresh, url, n_towns)
                     first = ready + from_page
                     phases = _phases(page, nav_ms, drawn_ms)
@@ -150,6 +159,11 @@ def run(starts: int, province: bool, width: int = 1440, height: int = 900) -> di
                     again, returning, nav2, drawn2 = _open(back, url, n_towns)
                     phases2 = _phases(again, nav2, drawn2)
                     back.close()
+                    # A fresh browser on a server running for a while (warm-up done).
+                    other = browser.new_context(viewport=viewport, locale="zh-CN")
+                    other.route("**/*", _route(blocked))
+                    _, warm, _, _ = _open(other, url, n_towns)
+                    other.close()
                 finally:
                     stop_app(proc)
                     fresh.close()
@@ -158,6 +172,8 @@ def run(starts: int, province: bool, width: int = 1440, height: int = 900) -> di
                     "first_map_s": first,
                     "from_page_s": from_page,
                     "returning_s": returning,
+                    "from_page_warm_s": warm,
+                    "ready_cpu_s": ready_cpu,
                     "server_cpu_s": cpu,
                     "load": (load0 + os.getloadavg()[0]) / 2,
                     "phases": phases,
@@ -165,8 +181,9 @@ def run(starts: int, province: bool, width: int = 1440, height: int = 900) -> di
                 }
                 rows.append(row)
                 print(
-                    f"start {n + 1}: ready {ready:.2f} s, first map {first:.2f} s, from the page "
-                    f"{from_page:.2f} s, returning {returning:.2f} s, server CPU to the map "
+                    f"start {n + 1}: ready {ready:.2f} s (CPU {ready_cpu:.2f} s), first map "
+                    f"{first:.2f} s, from the page {from_page:.2f} s, returning {returning:.2f} s,"
+                    f" fresh on the running server {warm:.2f} s, server CPU to the map "
                     f"{cpu:.2f} s, load {row['load']:.1f}\n  phases "
                     + " ".join(f"{k} {v:.2f}" for k, v in phases.items())
                     + "\n  returning "
@@ -181,7 +198,8 @@ def run(starts: int, province: bool, width: int = 1440, height: int = 900) -> di
 def summary(rows: list[dict[str, Any]]) -> dict[str, float]:
     """Median and worst of each figure over ``rows``."""
     out: dict[str, float] = {}
-    for key in ("ready_s", "first_map_s", "from_page_s", "returning_s", "server_cpu_s"):
+    keys = ("ready_s", "ready_cpu_s", "first_map_s", "from_page_s", "returning_s")
+    for key in (*keys, "from_page_warm_s", "server_cpu_s"):
         values = [r[key] for r in rows]
         out[f"{key}_median"] = statistics.median(values)
         out[f"{key}_worst"] = max(values)
