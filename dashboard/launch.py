@@ -9,7 +9,7 @@ The same as ``streamlit run dashboard/app.py [options]``, with these differences
   only (``--server.address localhost``); another address is refused, since anyone who could
   reach the page could change every scenario (:func:`network_address_check`); the accounts
   of a GeoPackage workspace are counted with sqlite3 alone, so the store's libraries
-  (pandas, geopandas: ~0.5 s of CPU) load on the warm-up thread, after the server listens;
+  (pandas, geopandas: ~0.5 s of CPU) load after the first map, not before the server listens;
 - the heavy imports of the map page (numpy, pandas, folium, the dashboard's modules) start
   on a background thread first (:mod:`dashboard.warmup`), overlapping with the server's
   start and the browser loading Streamlit's frontend; the first map appears sooner;

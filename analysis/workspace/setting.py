@@ -4,9 +4,9 @@ The launcher (``dashboard.launch``) decides which address to listen on from the 
 accounts before the server starts. Opening the store for that imports pandas, geopandas and
 shapely (~0.5 s of CPU, bench/README.md "The province"), all before the server listens;
 :func:`quick_user_count` reads the count from a GeoPackage workspace with :mod:`sqlite3`
-alone, and says when it cannot (then the store is opened as before). The page's first run
-imports the store's libraries anyway, on the launcher's warm-up thread while the browser
-loads Streamlit's frontend.
+alone, and says when it cannot (then the store is opened as before). Every page's run asks
+the same (``dashboard.services.access.enabled``): the map page's first run then needs
+neither the store nor its libraries, which load after the first map (``dashboard.warmup``).
 """
 
 from __future__ import annotations
