@@ -1,6 +1,6 @@
 """Times as people read them: local time of the office (Asia/Shanghai unless configured).
 
-Stored times stay ISO 8601 UTC (:func:`analysis.plan.scenarios.utc_now_iso`); everything shown
+Stored times stay ISO 8601 UTC (:func:`utc_now_iso`); everything shown
 to a user (the dashboard, Excel sheets, the brief) goes through :func:`local_text`. The zone
 comes from the environment variable ``COVERAGE_PLANNER_TZ`` (an IANA name such as
 ``Asia/Urumqi``), else :data:`DEFAULT_TZ`.
@@ -16,6 +16,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 TZ_ENV_VAR = "COVERAGE_PLANNER_TZ"
 #: Display time zone when none is configured: China Standard Time.
 DEFAULT_TZ = "Asia/Shanghai"
+
+
+def utc_now_iso() -> str:
+    """Current time as ISO 8601 UTC with microseconds, e.g. ``2026-11-29T06:05:59.123456Z``.
+
+    Microseconds (not seconds) so that two saves within one second still get different,
+    increasing ``updated_at`` values (the store uses them to detect concurrent edits).
+    """
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def display_zone() -> ZoneInfo:

@@ -41,6 +41,9 @@ intranet) and prints:
   on the map page;
 - ``load_avg_1min``: the machine's load when done (figures on a busy machine are slower).
 
+The first map alone, over many starts, with a returning browser (a context whose cache has
+seen the app once) and the phases of the page's load: :mod:`bench.first_map`.
+
 ``--log FILE`` appends the server's timing marks (``CP_TIMING``) to ``FILE``: each script run
 (whole page or fragment) with its thread's CPU time and the process's garbage collection.
 

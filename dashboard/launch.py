@@ -7,7 +7,9 @@ The same as ``streamlit run dashboard/app.py [options]``, with these differences
   the app behaves the same from any working directory and when installed as a package;
 - without accounts (:mod:`analysis.accounts.settings`) the server listens on this machine
   only (``--server.address localhost``); another address is refused, since anyone who could
-  reach the page could change every scenario (:func:`network_address_check`);
+  reach the page could change every scenario (:func:`network_address_check`); the accounts
+  of a GeoPackage workspace are counted with sqlite3 alone, so the store's libraries
+  (pandas, geopandas: ~0.5 s of CPU) load after the first map, not before the server listens;
 - the heavy imports of the map page (numpy, pandas, folium, the dashboard's modules) start
   on a background thread first (:mod:`dashboard.warmup`), overlapping with the server's
   start and the browser loading Streamlit's frontend; the first map appears sooner;
@@ -113,12 +115,20 @@ def _option(args: list[str], name: str) -> str | None:
 
 def _user_count() -> int:
     """Accounts in the store (0 for a workspace file that does not exist yet: nothing is
-    created here)."""
-    from analysis.workspace.api import is_postgres_url, open_store, store_setting
+    created here).
+
+    A GeoPackage workspace is read with sqlite3 alone: opening the store imports pandas,
+    geopandas and shapely (~0.5 s of CPU) before the server could listen. Only when that
+    cannot tell (PostgreSQL, an unreadable file) is the store opened.
+    """
+    from analysis.workspace.setting import quick_user_count, store_setting
 
     setting = store_setting()
-    if not is_postgres_url(setting) and not Path(setting).expanduser().exists():
-        return 0
+    count = quick_user_count(setting)
+    if count is not None:
+        return count
+    from analysis.workspace.api import open_store
+
     return len(open_store(setting).list_users())
 
 

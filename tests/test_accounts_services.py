@@ -193,6 +193,39 @@ def test_launcher_refuses_network_without_accounts(tmp_path: Path) -> None:
     assert not (tmp_path / "none.gpkg").exists()  # nothing created by the check
 
 
+def test_launcher_counts_the_stores_accounts(ws: str, tmp_path: Path) -> None:
+    from analysis.workspace import setting, tables
+    from dashboard.launch import _user_count
+
+    assert tables.USERS_TABLE.table == setting.USERS_TABLE_NAME
+    assert _user_count() == len(open_store(ws).list_users()) == 4
+    # A GeoPackage is read with sqlite3 alone (no store opened); PostgreSQL is not.
+    assert setting.quick_user_count(ws) == (None if ws.startswith("postgres") else 4)
+    assert setting.quick_user_count(tmp_path / "missing.gpkg") == 0
+    assert not (tmp_path / "missing.gpkg").exists()
+    (tmp_path / "not-sqlite.gpkg").write_text("not a database", encoding="utf-8")
+    assert setting.quick_user_count(tmp_path / "not-sqlite.gpkg") is None
+
+
+def test_launcher_counts_accounts_without_the_store_libraries(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "workspace.gpkg"
+    Accounts(open_store(str(path))).create_admin("root", GOOD)
+    code = (
+        "import sys; from dashboard.launch import _user_count; n = _user_count();"
+        " print(n, 'geopandas' in sys.modules, 'pandas' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != STORE_ENV_VAR}
+    env["COVERAGE_PLANNER_WORKSPACE"] = str(path)
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.split() == ["1", "False", "False"], done.stderr
+
+
 def test_upload_quota_refuses_through_the_services(
     ws: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

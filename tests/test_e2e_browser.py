@@ -143,6 +143,30 @@ def test_map_page_draws_offline(
     assert not blocked, blocked
 
 
+def test_the_page_starts_the_map_data_fetch_and_the_map_takes_it(
+    server: str, page_and_blocked: tuple[object, list[str]]
+) -> None:
+    """The 地图 page fetches the map's data file before the map's iframe exists
+    (static_data.prefetch_js); the map draws from that fetch and asks for no second copy."""
+    page, blocked = page_and_blocked
+    fetched: list[tuple[str, bool]] = []
+
+    def request(r: Any) -> None:
+        if "/app/static/mapdata/" in r.url and r.url.endswith(".json"):
+            fetched.append((r.url, r.frame == page.main_frame))  # type: ignore[attr-defined]
+
+    page.on("request", request)  # type: ignore[attr-defined]
+    page.goto(server + "/")  # type: ignore[attr-defined]
+    _map_counts(page)
+    page.wait_for_timeout(1000)  # type: ignore[attr-defined]
+    assert len(fetched) == 1 and fetched[0][1], fetched  # once, by the page itself
+    handle = page.query_selector(MAP_FRAME)  # type: ignore[attr-defined]
+    assert handle.content_frame().evaluate("() => window.cpPrefetch || {}") == {}
+    taken = page.evaluate("() => Object.keys(window.cpPrefetch || {})")  # type: ignore[attr-defined]
+    assert taken == []  # the map took the page's fetch
+    assert not blocked, blocked
+
+
 def test_redraw_after_measure_and_county_change(
     server: str, page_and_blocked: tuple[object, list[str]], artifacts_dir: Path
 ) -> None:

@@ -165,6 +165,39 @@ def test_in_script_run_sees_a_real_script_run() -> None:
     )
 
 
+def test_page_script_sends_a_script_to_the_event_container() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    def script() -> None:
+        import streamlit as st
+
+        from dashboard.adapters.streamlit_internals import page_script
+
+        st.text("before")
+        page_script("window.cpX = 1;")
+        st.text("after")
+
+    fn = "page_script"
+    at = AppTest.from_function(script).run(timeout=60)
+    _expect(not at.exception, "streamlit", fn, f"the script failed: {at.exception}")
+    main = at._tree[0]
+    event = at._tree[2]
+    _expect(
+        getattr(event, "type", "") == "event" and len(event.children) == 1,
+        "streamlit",
+        fn,
+        "the html element is not in the event container (the third root block)",
+    )
+    html = event.children[0].proto
+    _expect(
+        html.body == "<script>window.cpX = 1;</script>" and html.unsafe_allow_javascript,
+        "streamlit",
+        fn,
+        "Html proto without the body or the unsafe_allow_javascript flag",
+    )
+    _expect(len(main.children) == 2, "streamlit", fn, "the script took room in the page")
+
+
 def test_folium_frontend_conventions() -> None:
     """FOLIUM_MAP_VAR, FOLIUM_LIVE_MAP, FOLIUM_ARGS and folium_no_value_js."""
     bundle = _bundle()

@@ -18,7 +18,7 @@ from analysis.accounts.quota import UploadQuota
 from analysis.accounts.ratelimit import LoginLimiter
 from analysis.accounts.sessions import SessionManager
 from analysis.errors import AnalysisError, Problem
-from analysis.plan.scenarios import utc_now_iso
+from analysis.localtime import utc_now_iso
 from analysis.workspace.records import ROLES, AuditEvent, Role, UserRecord
 
 if TYPE_CHECKING:

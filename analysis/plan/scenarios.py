@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
 import geopandas as gpd
@@ -26,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import AnalysisError, Problem
+from analysis.localtime import utc_now_iso
 from analysis.plan.solvefacts import SolveFacts
 from geodata.city import CityData
 from geodata.schema import SCHEMAS
@@ -43,15 +43,6 @@ DEMO_DATASET_ID = "demo"
 BASELINE_NAME = "基线方案"
 #: Longest scenario name accepted (it is shown in tables and file names).
 MAX_NAME_LENGTH = 120
-
-
-def utc_now_iso() -> str:
-    """Current time as ISO 8601 UTC with microseconds, e.g. ``2026-11-29T06:05:59.123456Z``.
-
-    Microseconds (not seconds) so that two saves within one second still get different,
-    increasing ``updated_at`` values (the store uses them to detect concurrent edits).
-    """
-    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 @dataclass(frozen=True, eq=False)

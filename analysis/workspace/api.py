@@ -11,7 +11,6 @@ behind one address). ``COVERAGE_PLANNER_STORE`` is a file path or a ``postgresql
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -27,12 +26,13 @@ from analysis.workspace.records import (
     UploadRecord,
     UserRecord,
 )
+from analysis.workspace.setting import (  # noqa: F401 - the store's setting, named here too
+    POSTGRES_SCHEMES,
+    STORE_ENV_VAR,
+    is_postgres_url,
+    store_setting,
+)
 from geodata.city import CityData
-
-#: Environment variable naming the store: a GeoPackage path or a ``postgresql://`` URL.
-STORE_ENV_VAR = "COVERAGE_PLANNER_STORE"
-#: URL schemes of a PostgreSQL store.
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 @runtime_checkable
@@ -134,19 +134,6 @@ class Store(Protocol):
     def charge_upload(
         self, record: UploadRecord, since: float, limit_bytes: int
     ) -> tuple[bool, int]: ...
-
-
-def is_postgres_url(setting: str | Path) -> bool:
-    """True when ``setting`` is a ``postgresql://`` (or ``postgres://``) URL."""
-    return str(setting).strip().lower().startswith(POSTGRES_SCHEMES)
-
-
-def store_setting() -> str:
-    """``$COVERAGE_PLANNER_STORE``, else ``$COVERAGE_PLANNER_WORKSPACE``, else the default file."""
-    from analysis.workspace.store import default_workspace_path
-
-    value = os.environ.get(STORE_ENV_VAR, "").strip()
-    return value or str(default_workspace_path())
 
 
 def open_store(setting: str | Path | None = None) -> Store:

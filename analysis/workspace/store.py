@@ -27,7 +27,6 @@ account tables are moved into the store's: :mod:`analysis.workspace.legacy`).
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -36,24 +35,20 @@ from pathlib import Path
 
 from analysis.workspace import gpkg as gp
 from analysis.workspace import legacy
+
+# The workspace's setting lives in a module without the store's libraries (the launcher
+# reads it before the server starts); named here too.
+from analysis.workspace.setting import (  # noqa: F401
+    DEFAULT_WORKSPACE_PATH,
+    REPO_ROOT,
+    WORKSPACE_ENV_VAR,
+    default_workspace_path,
+)
 from analysis.workspace.sqlbase import SqlStore
 from analysis.workspace.tables import ALL_TABLES, SCENARIO_TABLES
 from analysis.workspace.tables import problem as _problem
 
 __all__ = ["SCENARIO_TABLES", "WorkspaceStore", "default_workspace_path"]
-
-#: The checkout (or installation) root: analysis/workspace/store.py is two folders down.
-REPO_ROOT = Path(__file__).resolve().parents[2]
-#: Environment variable naming the workspace file.
-WORKSPACE_ENV_VAR = "COVERAGE_PLANNER_WORKSPACE"
-#: Workspace used when the environment variable is not set.
-DEFAULT_WORKSPACE_PATH = REPO_ROOT / "workspace" / "workspace.gpkg"
-
-
-def default_workspace_path() -> Path:
-    """``$COVERAGE_PLANNER_WORKSPACE`` if set (``~`` expanded), else the default path."""
-    value = os.environ.get(WORKSPACE_ENV_VAR, "").strip()
-    return Path(value).expanduser() if value else DEFAULT_WORKSPACE_PATH
 
 
 class WorkspaceStore(SqlStore):

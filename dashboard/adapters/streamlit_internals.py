@@ -221,6 +221,25 @@ def folium_forget_click_js() -> str:
     )
 
 
+def page_script(js: str) -> None:
+    """Run ``js`` in the app's page (not in an iframe) without taking any room in it.
+
+    ``st.html`` with ``unsafe_allow_javascript`` runs a script in the page but puts an
+    element (and the gap after it) in the layout; HTML of only ``<style>`` elements goes to
+    the page's event container instead. This sends the script the same way: Streamlit's
+    html element with JavaScript allowed, in the event container (``html.py``'s
+    ``_event_dg``). The 地图 page starts fetching its data with it before the map's iframe
+    exists (:func:`dashboard.map.static_data.prefetch_js`).
+    """
+    from streamlit.delta_generator_singletons import get_dg_singleton_instance
+    from streamlit.proto.Html_pb2 import Html as HtmlProto
+
+    proto = HtmlProto()
+    proto.body = f"<script>{js}</script>"
+    proto.unsafe_allow_javascript = True
+    get_dg_singleton_instance().event_dg._enqueue("html", proto)
+
+
 # --- Streamlit's runtime, command line and first run -------------------------------------
 
 #: Streamlit's modules the 地图 page's first run imports that its server has not loaded

@@ -2,15 +2,27 @@
 if (window.cpLoad) { return; }
 // The dataset's map data comes as a static file of the app (same origin, content-hashed, so
 // the browser may keep it): fetched once per map (or taken from the fetch the page's script
-// file started, `cpPrefetch`), then handed to `done` (cpInit's data, unchanged in shape). A failure is written to the console and shown over the map.
+// file or the app's page started, `cpPrefetch`), then handed to `done` (cpInit's data, unchanged in shape). A failure is written to the console and shown over the map.
 window.cpLoad = function(map, url, done) {
-  // The 地图 page's script file started this fetch before Leaflet (view.code_bundle).
-  var pre = window.cpPrefetch && window.cpPrefetch[url];
-  if (pre) { delete window.cpPrefetch[url]; }
-  (pre || fetch(url, {credentials: 'same-origin'})).then(function(r) {
-    if (!r.ok) { throw new Error('HTTP ' + r.status); }
-    return r.json();
-  }).then(done).catch(function(e) {
+  var own = function() {
+    // The 地图 page's script file started this fetch before Leaflet (view.code_bundle).
+    var pre = window.cpPrefetch && window.cpPrefetch[url];
+    if (pre) { delete window.cpPrefetch[url]; }
+    return (pre || fetch(url, {credentials: 'same-origin'})).then(function(r) {
+      if (!r.ok) { throw new Error('HTTP ' + r.status); }
+      return r.json();
+    });
+  };
+  // The app's page started the fetch before this iframe existed (static_data.prefetch_js):
+  // its text, parsed here (objects of this frame); when it failed, fetched again here.
+  var page = null;
+  try {
+    var abs = new URL(url, document.baseURI).href;
+    var q = window.parent !== window && window.parent.cpPrefetch;
+    if (q && q[abs]) { page = q[abs]; delete q[abs]; }
+  } catch (e) { page = null; }  // a parent of another origin: nothing to take
+  (page ? page.then(function(text) { return JSON.parse(text); }, own) : own())
+  .then(done).catch(function(e) {
     console.error('cpLoad ' + url, e);
     var box = L.DomUtil.create('div', 'cp-load-error', map.getContainer());
     box.style.cssText = 'position:absolute;z-index:1000;left:50%;top:40%;' +

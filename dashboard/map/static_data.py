@@ -41,6 +41,8 @@ from geodata.errors import Problem
 MAPDATA_DIR = Path(__file__).resolve().parents[1] / "static" / "mapdata"
 #: The same folder relative to streamlit-folium's iframe (``/component/<name>/index.html``).
 IFRAME_MAPDATA_BASE = "../../app/static/mapdata"
+#: The same folder relative to the app's page (Streamlit's own files are ``./static/...``).
+PAGE_MAPDATA_BASE = "./app/static/mapdata"
 #: Files kept: older ones are removed when a new one is written (every process rewrites
 #: the files it needs when they are missing).
 MAX_FILES = 64
@@ -180,10 +182,44 @@ def code_bundle(data_url: str) -> str:
     leaflet = "\n".join(
         line for line in leaflet.splitlines() if not line.startswith("//# sourceMappingURL=")
     )
+    # Not when the page started it already (prefetch_js): the map takes the page's.
     prefetch = (
-        "(function(u) { var p = window.cpPrefetch = window.cpPrefetch || {};\n"
+        "(function(u) { try { var a = new URL(u, document.baseURI).href;"
+        " var q = window.parent !== window && window.parent.cpPrefetch;"
+        " if (q && q[a]) { return; } } catch (e) {}"
+        " var p = window.cpPrefetch = window.cpPrefetch || {};\n"
         "if (!p[u] && window.fetch) { p[u] = fetch(u, {credentials: 'same-origin'});"
         " p[u].catch(function() {}); } })"
         f"({js_json(data_url)});\n"
     )
     return prefetch + leaflet + "\n" + CODE_JS
+
+
+def prefetch_js(data_url: str) -> str:
+    """Return the page's script that starts fetching a map's data before the map exists.
+
+    Run in the app's page (:func:`dashboard.adapters.streamlit_internals.page_script`) as
+    soon as the page's script knows the data's file, the fetch overlaps with what comes
+    before the map can ask for it: the iframe, streamlit-folium's bundle and its render
+    handshake, Leaflet and the map's code. The text is kept in ``window.cpPrefetch`` under
+    the file's absolute URL, once per page (every rerun sends the script again); the map's
+    ``cpLoad`` (``load.js``, same origin) takes it from its parent and parses it, or fetches
+    the file itself when the page has nothing under that URL (another page, a failed
+    fetch, a map built again).
+
+    Parameters
+    ----------
+    data_url
+        The data's URL as the map fetches it (:func:`publish`, relative to the iframe).
+    """
+    name = data_url.rsplit("/", 1)[-1]
+    url = js_json(f"{PAGE_MAPDATA_BASE}/{name}")
+    return (
+        "(function(u) { if (!window.fetch) { return; } u = new URL(u, document.baseURI).href;"
+        " var p = window.cpPrefetch = window.cpPrefetch || {};"
+        " var s = window.cpPrefetchSeen = window.cpPrefetchSeen || {};"
+        " if (s[u]) { return; } s[u] = 1;"
+        " p[u] = fetch(u, {credentials: 'same-origin'}).then(function(r) {"
+        " if (!r.ok) { throw new Error('HTTP ' + r.status); } return r.text(); });"
+        f" p[u].catch(function() {{ delete p[u]; }}); }})({url});"
+    )

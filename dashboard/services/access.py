@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 def store_setting() -> str:
     """The store in use: ``$COVERAGE_PLANNER_STORE`` (a file or a ``postgresql://`` URL),
     else ``$COVERAGE_PLANNER_WORKSPACE``, else the default workspace file."""
-    from analysis.workspace.api import store_setting as setting
+    from analysis.workspace.setting import store_setting as setting
 
     return setting()
 
@@ -57,8 +57,19 @@ def store() -> Store:
 
 
 def enabled() -> bool:
-    """True when everyone must log in (users exist, or the setting forces it)."""
-    return settings.accounts_on(len(store().list_users()))
+    """True when everyone must log in (users exist, or the setting forces it).
+
+    A GeoPackage workspace's accounts are counted with sqlite3 alone
+    (:func:`analysis.workspace.setting.quick_user_count`): every page's run asks, and the
+    map page's first run then needs neither the store nor its libraries (pandas,
+    geopandas: they load after the first map, :mod:`dashboard.warmup`).
+    """
+    from analysis.workspace.setting import quick_user_count
+
+    count = quick_user_count(store_setting())
+    if count is None:  # PostgreSQL, or a file only the store can read (or report)
+        count = len(store().list_users())
+    return settings.accounts_on(count)
 
 
 def session_user() -> UserRecord | None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state, timing
+from dashboard.adapters.streamlit_internals import page_script
 from dashboard.i18n import Lang, current_lang, fmt_int, fmt_pop, fmt_share, t, t_md, whole_area
 from dashboard.map import search_index
 from dashboard.map.cache import dataset_map
 from dashboard.map.legend import legend_html
 from dashboard.map.palette import MEASURES, ROAD_MEASURES
 from dashboard.map.pipeline import AreaFigures, map_view
-from dashboard.map.static_data import code_bundle, publish
+from dashboard.map.static_data import code_bundle, prefetch_js, publish
 from dashboard.map.tiles import TileProblem, basemap_choices, tile_spec
 from dashboard.map.view import LAYERS, component_args, draw, view_data
 from dashboard.services import data as services
@@ -148,6 +149,10 @@ def render() -> None:
             raise
         return
     timing.mark("map: data ready")
+    # The data travels once, as a static file; the page starts fetching it now, before the
+    # map's iframe and code exist (the map takes the page's fetch).
+    data_url = publish(data.data_js)
+    page_script(prefetch_js(data_url))
 
     counties = data.figures.counties
     if st.session_state.get(state.MAP_COUNTY) not in ("", *counties):
@@ -168,10 +173,9 @@ def render() -> None:
     scale, fills, summary, bounds = map_view(data.figures, measure, county)
     view = view_data(set(layers), county=county, fills=fills, bounds=bounds)
     # The search list is a file fetched by the map (written once per dataset, in the
-    # background; a warm start loads nothing for it). The data travels once, as a static
-    # file too; the arguments carry the URLs and the view.
+    # background; a warm start loads nothing for it). The arguments carry the URLs and
+    # the view.
     search_index.publish(dataset_id, lambda: services.dataset_by_id(dataset_id).city)
-    data_url = publish(data.data_js)
     args = component_args(
         data.data_js,
         view,
