@@ -335,12 +335,17 @@ def scenario_group(
     return scenario_sync_group(data, {k: options[k] for k in data})
 
 
-def small_map_height(bounds: list[list[float]], width_px: int = 300) -> int:
+#: Width (pixels) of the page's content the comparison maps share (a 1440 px wide window).
+COMPARE_WIDTH_PX = 960
+
+
+def small_map_height(bounds: list[list[float]], columns: int = 3) -> int:
     """Return a comparison map's height (pixels) for the data to fill it.
 
-    The maps stand three in a row, about ``width_px`` wide each; a province or city wider than
-    tall left half of a fixed 380 px map empty. The height follows the data's aspect in Web
-    Mercator (plus the fit's padding), between 240 and 380 px.
+    The maps stand ``columns`` in a row, each about :data:`COMPARE_WIDTH_PX` / ``columns``
+    wide; a province or city wider than tall left half of a fixed 380 px map empty. The
+    height follows the data's aspect in Web Mercator (plus the fit's padding), between 240
+    and 380 px.
     """
     import math
 
@@ -353,6 +358,7 @@ def small_map_height(bounds: list[list[float]], width_px: int = 300) -> int:
     wide = math.radians(east - west)
     if wide <= 0 or tall <= 0:
         return 380
+    width_px = COMPARE_WIDTH_PX / max(1, columns)
     return int(min(380, max(240, round(width_px * tall / wide) + 24)))
 
 

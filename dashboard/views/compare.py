@@ -150,7 +150,8 @@ def render() -> None:
             mode = str(getattr(res, "reach_mode", "radius"))
             key = (dataset.id, lang, tuple(sorted(radii.items())), sim_services.fingerprint(scn))
             payload, base_json = scenario_base(*key, mode, dataset, res)
-            height = sim_map.small_map_height(payload.bounds)  # the data fills the map
+            # The data fills the map: as tall as its shape needs in a column this wide.
+            height = sim_map.small_map_height(payload.bounds, len(labels))
             areas = (
                 (lambda lon, lat, p, r=res: service_area(dataset, r, lon, lat, p))
                 if mode == "road"
