@@ -6,9 +6,10 @@ three comparison maps and on the simulation map, badges that would overlap are o
 bubble (:mod:`dashboard.simulate.legible`, the 地图 page's rules): no two shown badges or
 bubbles closer than :data:`dashboard.map.legibility.CLUSTER_PX`, every point counted once,
 the service circles hidden, the township outlines thin. Zoomed in, the bubbles split and
-the circles and outlines come back. A click on a bubble of the simulation map zooms in and
-neither selects nor adds a point. Screenshots at 1440 x 900 and 1280 x 720:
-``artifacts/e2e_province_{compare,sim,sim_mid}_*.png``.
+the circles and outlines come back. County labels shown are clear of every badge and
+bubble (those with no room left hidden), and the comparison maps fit the province. A click
+on a bubble of the simulation map zooms in and neither selects nor adds a point.
+Screenshots at 1440 x 900 and 1280 x 720: ``artifacts/e2e_province_{compare,sim,sim_mid}_*.png``.
 """
 
 from __future__ import annotations
@@ -58,6 +59,49 @@ _SHOWN_JS = """() => {
         p => getComputedStyle(window.map.getPane(p)).display !== 'none');
     return out;
 }"""
+
+
+#: In a map iframe: how far each county label shown overlaps a badge or bubble shown
+#: (pixels, the shorter side of the overlap, 0 when apart), and the labels.
+_LABELS_JS = """() => {
+    const boxes = [...document.querySelectorAll('.sim-badge, .cp-badge')]
+        .map(e => e.getBoundingClientRect()).filter(r => r.width > 0);
+    const spans = [...document.querySelectorAll('.sim-label span')];
+    const shown = spans.filter(s => getComputedStyle(s).visibility !== 'hidden');
+    let worst = 0, at = null;
+    shown.forEach(s => {
+        const a = s.getBoundingClientRect();
+        boxes.forEach(b => {
+            const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+            const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (Math.min(w, h) > worst) { worst = Math.min(w, h); at = s.textContent; }
+        });
+    });
+    return {labels: spans.length, shown: shown.length, worst: worst, at: at};
+}"""
+#: In a map iframe: the share of the map's width and height the townships span, and
+#: whether they are all inside it.
+_FIT_JS = """() => {
+    const m = window.map, b = m._simLeg.towns.getBounds(), size = m.getSize();
+    const nw = m.latLngToContainerPoint(b.getNorthWest());
+    const se = m.latLngToContainerPoint(b.getSouthEast());
+    return {wide: (se.x - nw.x) / size.x, tall: (se.y - nw.y) / size.y,
+        inside: nw.x >= -1 && nw.y >= -1 && se.x <= size.x + 1 && se.y <= size.y + 1};
+}"""
+#: A label may touch a badge by this much (pixels): the text's line box is wider than its ink.
+LABEL_MARGIN_PX = 3
+
+
+def _assert_labels_clear(frame: Any, share: float) -> dict[str, Any]:
+    """Every county label shown is clear of the badges and bubbles, at least ``share`` of
+    them shown (the others hidden: no room between the bubbles)."""
+    frame.wait_for_function("() => !!window.simLabelsPlaced", timeout=30000)
+    frame.wait_for_timeout(300)  # the placement after the last layout change (60 ms)
+    labels = frame.evaluate(_LABELS_JS)
+    assert labels["labels"] > 0, labels
+    assert labels["worst"] <= LABEL_MARGIN_PX, labels
+    assert labels["shown"] >= max(1, share * labels["labels"]), labels
+    return dict(labels)
 
 
 def _until(what: str, check: Callable[[], Any], timeout: float = WAIT_S) -> Any:
@@ -130,7 +174,7 @@ def _legible(frame: Any) -> dict[str, Any]:
     return dict(frame.evaluate("() => window.simLegible"))
 
 
-def _assert_grouped(frame: Any) -> None:
+def _assert_grouped(frame: Any, labels_shown: float = 0.0) -> None:
     """At the full view: bubbles, every badge counted once, none hidden under another."""
     drawn = _legible(frame)
     assert drawn["bubbles"] > 0 and not drawn["detail"] and drawn["thin"], drawn
@@ -139,6 +183,7 @@ def _assert_grouped(frame: Any) -> None:
     assert shown["singles"] + shown["inBubbles"] == shown["all"], shown
     assert shown["gap"] >= legibility.CLUSTER_PX - 1, shown
     assert not shown["radiiShown"], shown
+    _assert_labels_clear(frame, labels_shown)
 
 
 def _zoom(frame: Any, zoom: float) -> dict[str, Any]:
@@ -161,6 +206,9 @@ def test_comparison_maps_group_badges(
         page.screenshot(path=str(artifacts_dir / f"e2e_province_compare_{width}.png"))
         for frame in frames:
             _assert_grouped(frame)
+            # The province fills its map: as wide (or as tall) as the map, none cut off.
+            fit = frame.evaluate(_FIT_JS)
+            assert fit["inside"] and max(fit["wide"], fit["tall"]) >= 0.85, fit
         # Zoomed in: every badge alone, circles shown, full township outlines.
         frame = frames[-1]
         rules = _legible(frame)["rules"]
@@ -186,7 +234,7 @@ def test_simulation_map_groups_badges_and_a_bubble_click_zooms_in(
         page.locator(MAP_FRAME).scroll_into_view_if_needed()
         page.wait_for_timeout(500)
         page.screenshot(path=str(artifacts_dir / f"e2e_province_sim_{width}.png"))
-        _assert_grouped(frame)
+        _assert_grouped(frame, labels_shown=0.2)
         label = t("kpi_contact_points_total", "zh")
         from geodata.synthetic.province import load_province
 

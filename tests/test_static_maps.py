@@ -90,3 +90,14 @@ def test_comparison_points_travel_as_a_file_too(city: Any) -> None:
         assert f"L.geoJson(d.{name}" in html
     name = str(city.contact_points["name"].iloc[0])
     assert name not in html and json.dumps(name)[1:-1] not in html  # the points are not inline
+
+
+def test_comparison_map_height_follows_the_areas_shape() -> None:
+    """A wide area gets a low map (it fills it), a tall one the full 380 px, never under 240;
+    two maps in a row are wider, so taller."""
+    province = [[28.55, 109.92], [31.35, 114.0]]
+    assert 240 <= sim_map.small_map_height(province) < 300
+    assert sim_map.small_map_height(province, 2) > sim_map.small_map_height(province, 3)
+    assert sim_map.small_map_height([[28.0, 110.0], [34.0, 112.0]]) == 380
+    assert sim_map.small_map_height([[30.0, 100.0], [30.5, 120.0]]) == 240
+    assert sim_map.small_map_height([[30.0, 110.0], [30.0, 110.0]]) == 380  # one point

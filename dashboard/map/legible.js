@@ -147,7 +147,45 @@ function clustered(markers, css, opts) {
   }
   return {layer: group, update: update, set: set};
 }
+// --- Labels placed clear of badges -------------------------------------------------------
+function overlaps(a, b) {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+}
+// Each label (`labels`: selector of their spans in `root`) moved to the first of a few
+// places near its own that is clear of the badges and bubbles shown (`badges`) and of the
+// labels placed before it, or hidden. Reads and writes apart: every label reset, then every
+// box read (one layout for all), then the labels placed; reading a box after each move laid
+// the page out once per label.
+var OFF = [[0, 0], [0, -26], [0, 26], [-1, 0], [1, 0], [0, -44], [0, 44],
+  [-1, -26], [1, -26], [-1, 26], [1, 26]];
+function declutter(root, labels, badges) {
+  var spans = [].slice.call(root.querySelectorAll(labels));
+  spans.forEach(function(s) {
+    s.style.position = 'relative'; s.style.left = '0px'; s.style.top = '0px';
+    s.style.visibility = '';
+  });
+  var boxes = [].slice.call(root.querySelectorAll(badges)).map(function(e) {
+    return e.getBoundingClientRect();
+  }).filter(function(r) { return r.width > 0; });  // a badge in a bubble is not drawn
+  var rects = spans.map(function(s) { return s.getBoundingClientRect(); });
+  var placed = [], shown = 0;
+  spans.forEach(function(s, i) {
+    var r = rects[i];
+    for (var k = 0; k < OFF.length; k++) {
+      var dx = OFF[k][0] * (r.width / 2 + 16), dy = OFF[k][1];
+      var box = {left: r.left + dx - 2, right: r.right + dx + 2, top: r.top + dy - 2,
+        bottom: r.bottom + dy + 2};
+      var hit = function(b) { return overlaps(box, b); };
+      if (!boxes.some(hit) && !placed.some(hit)) {
+        s.style.left = dx + 'px'; s.style.top = dy + 'px'; placed.push(box); shown += 1;
+        return;
+      }
+    }
+    s.style.visibility = 'hidden';
+  });
+  return {labels: spans.length, shown: shown};
+}
 window.cpLegibility = {rules: RULES, zoomFor: zoomFor, bbox: bbox, spanM: spanM,
   townMetres: townMetres, radiusMetres: radiusMetres, zoomRules: zoomRules,
-  thinStyle: thinStyle, clustered: clustered};
+  thinStyle: thinStyle, clustered: clustered, declutter: declutter};
 })();

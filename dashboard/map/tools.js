@@ -193,37 +193,9 @@ function townLabels(map, load) {
   map.on('zoomend moveend', update);
   update();
 }
-function overlaps(a, b) {
-  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-}
 function declutter(map) {
-  // Reads and writes apart: every label reset, then every box read (one layout for all),
-  // then the labels placed; reading a box after each move laid the page out once per label.
-  var pane = map.getPanes().markerPane;
-  var spans = [].slice.call(pane.querySelectorAll('.cp-county-label span'));
-  spans.forEach(function(s) {
-    s.style.position = 'relative'; s.style.left = '0px'; s.style.top = '0px';
-    s.style.visibility = '';
-  });
-  var badges = [].slice.call(pane.querySelectorAll('.cp-badge')).map(function(e) {
-    return e.getBoundingClientRect();
-  });
-  var rects = spans.map(function(s) { return s.getBoundingClientRect(); });
-  var OFF = [[0, 0], [0, -26], [0, 26], [-1, 0], [1, 0], [0, -44], [0, 44]];
-  var placed = [];  // a label clear of badges and of the labels placed before it, or hidden
-  spans.forEach(function(s, i) {
-    var r = rects[i];
-    for (var k = 0; k < OFF.length; k++) {
-      var dx = OFF[k][0] * (r.width / 2 + 16), dy = OFF[k][1];
-      var box = {left: r.left + dx - 2, right: r.right + dx + 2, top: r.top + dy - 2,
-        bottom: r.bottom + dy + 2};
-      var hit = function(b) { return overlaps(box, b); };
-      if (!badges.some(hit) && !placed.some(hit)) {
-        s.style.left = dx + 'px'; s.style.top = dy + 'px'; placed.push(box); return;
-      }
-    }
-    s.style.visibility = 'hidden';
-  });
+  window.cpLegibility.declutter(map.getPanes().markerPane, '.cp-county-label span',
+    '.cp-badge');
 }
 window.cpDeclutter = declutter;
 window.cpTools = function(map, d, searchUrl) {

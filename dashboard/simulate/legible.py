@@ -13,7 +13,10 @@ layers once fetched, the scenario's points feature by feature, :mod:`dashboard.s
 - service radius circles (and move lines) from the zoom at which the largest radius is
   :data:`~dashboard.map.legibility.RADII_MIN_PX` across;
 - township outlines as hairlines below the zoom at which the median township is
-  :data:`~dashboard.map.legibility.TOWN_MIN_PX` across.
+  :data:`~dashboard.map.legibility.TOWN_MIN_PX` across;
+- county labels moved clear of the badges and bubbles shown, as on the 地图 page
+  (``cpLegibility.declutter``: a few places near their own, or hidden when none is free),
+  after every regrouping, pan and resize (``window.simLabelsPlaced``: labels, shown).
 
 The demo city at its full view is drawn as before; the fictional province starts grouped.
 ``window.simLegible`` tells what was drawn (zoom, detail, thin, badges, bubbles), for tests.
@@ -49,6 +52,9 @@ function state(m) {
     c.groups[kind].layer.addTo(m);
   });
   m.on('zoomend', function() { refresh(m); });
+  m.on('moveend resize', function() { place(m); });
+  // Label widths are known once the CJK font is in: place the labels again then.
+  if (document.fonts) { document.fonts.ready.then(function() { place(m); }); }
   return c;
 }
 function isBadges(kind) { return Object.prototype.hasOwnProperty.call(BADGES, kind); }
@@ -87,6 +93,15 @@ function byPlace(a, b) {  // grouping independent of the order of edits
   var p = a.getLatLng(), q = b.getLatLng();
   return q.lat - p.lat || p.lng - q.lng;
 }
+// County labels moved clear of the badges and bubbles drawn (the 地图 page's placement),
+// once the layout settles after a change.
+function place(m) {
+  clearTimeout(m._simPlace);
+  m._simPlace = setTimeout(function() {
+    window.simLabelsPlaced = LG.declutter(m.getContainer(), '.sim-label span',
+      '.sim-badge, .cp-badge');
+  }, 60);
+}
 function refresh(m) {
   var c = state(m), z = m.getZoom();
   var R = LG.zoomRules(c.town, c.radius, c.lat === null ? m.getCenter().lat : c.lat);
@@ -108,8 +123,10 @@ function refresh(m) {
   c.dirty = false;
   out.rules = R;
   window.simLegible = out;
+  place(m);
 }
-window.simLegibility = {options: OPT, add: add, remove: remove, towns: towns, refresh: refresh};
+window.simLegibility = {options: OPT, add: add, remove: remove, towns: towns, refresh: refresh,
+  place: place};
 })();
 """
 

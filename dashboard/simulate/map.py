@@ -202,7 +202,9 @@ def base_map(
         known_bounds=payload.bounds,
         tiles=None,
         attribution_control=False,
-        zoom_snap=0.25,
+        # A comparison map fits the data more closely (its size is fixed, nobody zooms it
+        # step by step); the 方案模拟 map zooms by quarter steps.
+        zoom_snap=0.25 if editing else 0.1,
         min_zoom=4,
         max_zoom=17,
         height=height,
@@ -336,6 +338,33 @@ def scenario_group(
     }
     data = {k: fc["features"] for k, fc in layers.items() if fc and fc.get("features")}
     return scenario_sync_group(data, {k: options[k] for k in data})
+
+
+#: Width (pixels) of the page's content the comparison maps share (a 1440 px wide window).
+COMPARE_WIDTH_PX = 960
+
+
+def small_map_height(bounds: list[list[float]], columns: int = 3) -> int:
+    """Return a comparison map's height (pixels) for the data to fill it.
+
+    The maps stand ``columns`` in a row, each about :data:`COMPARE_WIDTH_PX` / ``columns``
+    wide; a province or city wider than tall left half of a fixed 380 px map empty. The
+    height follows the data's aspect in Web Mercator (plus the fit's padding), between 240
+    and 380 px.
+    """
+    import math
+
+    (south, west), (north, east) = bounds
+
+    def merc(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    tall = merc(north) - merc(south)
+    wide = math.radians(east - west)
+    if wide <= 0 or tall <= 0:
+        return 380
+    width_px = COMPARE_WIDTH_PX / max(1, columns)
+    return int(min(380, max(240, round(width_px * tall / wide) + 24)))
 
 
 def small_map(

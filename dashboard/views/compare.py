@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 #: Option value standing for the baseline (the loaded data itself).
 BASELINE = "__baseline__"
-SMALL_MAP_HEIGHT = 380
 
 
 def _label(option: str) -> str:
@@ -151,6 +150,8 @@ def render() -> None:
             mode = str(getattr(res, "reach_mode", "radius"))
             key = (dataset.id, lang, tuple(sorted(radii.items())), sim_services.fingerprint(scn))
             payload, base_json = scenario_base(*key, mode, dataset, res)
+            # The data fills the map: as tall as its shape needs in a column this wide.
+            height = sim_map.small_map_height(payload.bounds, len(labels))
             areas = (
                 (lambda lon, lat, p, r=res: service_area(dataset, r, lon, lat, p))
                 if mode == "road"
@@ -163,13 +164,13 @@ def render() -> None:
                 sim_map.small_map(
                     payload,
                     {},
-                    SMALL_MAP_HEIGHT,
+                    height,
                     lang,
                     data_url=publish(base_json),
                     points_url=publish(points_json),
                 ),
                 key=f"{state.CMP_MAP_PREFIX}{i}",
-                height=SMALL_MAP_HEIGHT,
+                height=height,
                 use_container_width=True,
                 returned_objects=[],
                 render=False,  # st_folium renders the map itself (same output, ~40 ms less)
