@@ -18,7 +18,7 @@ from typing import Any
 import highspy
 import numpy as np
 
-from analysis.optimise.exact.budget import MILP_SHARE, Budget
+from analysis.optimise.exact.budget import MILP_SETUP_CPU_PER_NNZ, MILP_SHARE, Budget
 from analysis.optimise.exact.milp_model import MilpArrays
 from analysis.optimise.model.compact import CompactLp, compact_lp
 from analysis.optimise.model.problem import CoverageProblem, IntArray
@@ -68,7 +68,9 @@ def milp_over_compact(
         ``"cancelled"``).
     """
     why = "cancelled" if budget.cancelled() else "time_limit"
-    if columns.size > HANDOVER_MAX_COLUMNS or budget.stopped():
+    # the compact model has at most the full model's nonzeros over these columns
+    setup_cpu = MILP_SETUP_CPU_PER_NNZ * arrays.a.nnz * columns.size / arrays.n_x
+    if columns.size > HANDOVER_MAX_COLUMNS or not budget.fits(setup_cpu):
         return np.asarray(incumbent, np.int64), np.inf, why
     compact = compact_lp(problem, arrays, columns)
     if budget.stopped():
@@ -86,6 +88,8 @@ def milp_over_compact(
 
     if report.active:
         h.cbMipInterrupt.subscribe(_progress)
+    if budget.stopped():  # the model took the time left to pass
+        return np.asarray(incumbent, np.int64), np.inf, why
     budget.attach(h, share=MILP_SHARE)
     h.run()
     model_status = h.getModelStatus()

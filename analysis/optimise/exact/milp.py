@@ -32,7 +32,7 @@ from typing import Any
 import highspy
 import numpy as np
 
-from analysis.optimise.exact.budget import MILP_SHARE, Budget, Clock
+from analysis.optimise.exact.budget import MILP_SETUP_CPU_PER_NNZ, MILP_SHARE, Budget, Clock
 from analysis.optimise.exact.colgen import LpBound, fixed_columns, lp_bound, start_columns
 from analysis.optimise.exact.handover import milp_over_compact
 from analysis.optimise.exact.milp_model import (
@@ -136,6 +136,9 @@ def solve_milp(
         ok = relaxed or not problem.violations(empty)
         status = "optimal" if ok else "infeasible"
         return Solution(empty, 0.0, 0.0, status, "highs", budget.elapsed())
+    if budget.stopped():  # no time left (the preview took the request's limit) or cancelled
+        known_bound = warm_start.bound if warm_start is not None else np.inf
+        return _stopped(problem, warm_start, known_bound, budget)
     known = (
         warm_start.columns
         if warm_start is not None and not problem.violations(warm_start.columns, rules=False)
@@ -173,7 +176,7 @@ def solve_milp(
             return _stopped(problem, warm_start, warm_start.bound, budget)
         if bound is not None:
             ceiling = bound.value
-            rounded = lp_round(problem, bound.x_value)
+            rounded = lp_round(problem, bound.x_value, cancel=budget.stopped)
             value = combined_objective(problem, arrays, rounded.columns)
             if value > incumbent and keeps(problem, arrays, rounded, relaxed, met):
                 warm_start, incumbent = rounded, value
@@ -248,8 +251,12 @@ def _solve(
     budget: Budget,
     report: Reporter,
 ) -> Solution:
-    """HiGHS MILP over the ``x`` columns ``columns``, within the budget's time left."""
-    if budget.stopped():
+    """HiGHS MILP over the ``x`` columns ``columns``, within the budget's time left.
+
+    Not started when the time left cannot hold its setup (:meth:`Budget.fits`: building
+    the model and HiGHS up to its first poll).
+    """
+    if not budget.fits(MILP_SETUP_CPU_PER_NNZ * arrays.a.nnz * columns.size / arrays.n_x):
         return _stopped(problem, warm_start, np.inf, budget)
     lp = to_lp(arrays, columns, integral=True)
     h = new_highs()
@@ -257,6 +264,8 @@ def _solve(
     h.setOptionValue("mip_lp_solver", lp_solver)
     h.setOptionValue("random_seed", 0)
     h.passModel(lp)
+    if budget.stopped():  # the model took the time left to build
+        return _stopped(problem, warm_start, np.inf, budget)
     n_sel = columns.size
     if warm_start is not None:
         pos = np.searchsorted(columns, warm_start.columns)
