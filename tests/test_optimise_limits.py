@@ -12,6 +12,7 @@ bound.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ import numpy as np
 import pytest
 
 from analysis.optimise.exact import search
+from analysis.optimise.exact.budget import Budget
 from analysis.optimise.exact.milp import solve_milp
 from analysis.optimise.heuristics import preview
 from analysis.optimise.model.problem import CoverageProblem, Solution
@@ -160,3 +162,45 @@ def test_a_cancel_stops_the_tree_within_the_highs_call_it_falls_in(
     assert not p.violations(sol.columns)
     assert sol.objective <= _optimum() + 1e-6 <= sol.bound + 2e-6
     assert np.isfinite(sol.bound)
+
+
+class _Event:
+    def subscribe(self, fn: Callable[..., Any], tag: object = None) -> None:
+        pass
+
+    def unsubscribe_by_data(self, tag: object) -> None:
+        pass
+
+
+class _SilentHighs:
+    """A HiGHS that polls nothing until the test lets it return (its MILP setup)."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.cbSimplexInterrupt = self.cbIpmInterrupt = self.cbMipInterrupt = _Event()
+
+    def setOptionValue(self, name: str, value: object) -> None:  # noqa: N802 (HiGHS API)
+        pass
+
+    def getRunTime(self) -> float:  # noqa: N802 (HiGHS API)
+        return 0.0
+
+    def run(self) -> None:
+        self.release.wait()
+
+
+def test_a_cancel_does_not_wait_for_a_highs_run_that_does_not_poll() -> None:
+    # HiGHS' MILP solver polls neither the interrupt nor its limit in its setup: the
+    # solve goes on without the run once it is stopped (the run ends only when the test
+    # lets it, after the budget has given up on it: no race)
+    stop = threading.Event()
+    stop.set()
+    highs = _SilentHighs()
+    try:
+        assert not Budget(1e6, stop).run(highs)  # type: ignore[arg-type]
+        assert not highs.release.is_set()
+    finally:
+        highs.release.set()
+    ended = _SilentHighs()
+    ended.release.set()
+    assert Budget(1e6).run(ended)  # type: ignore[arg-type]

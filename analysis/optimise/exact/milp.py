@@ -282,6 +282,8 @@ def _solve(
         h.setSolution(sol)
 
     def _progress(event: Any) -> None:
+        if budget.stopped():  # perhaps a run left behind (Budget.run): the solve is over
+            return
         gap = float(getattr(event.data_out, "mip_gap", np.inf))
         elapsed = budget.elapsed()
         report(elapsed / max(elapsed + budget.left(), 1e-9), f"HiGHS: gap {gap:.2%}")
@@ -289,9 +291,10 @@ def _solve(
     if report.active:
         h.cbMipInterrupt.subscribe(_progress)
     # HiGHS' MILP solver does not check its limit or the interrupt everywhere (presolve,
-    # the root LP of a large model): a margin keeps it inside the solve's own limit
-    budget.attach(h, share=MILP_SHARE)
-    h.run()
+    # the root LP of a large model): a margin keeps it inside the solve's own limit, and
+    # the solve does not wait for it long past the deadline
+    if not budget.run(h, share=MILP_SHARE):
+        return _stopped(problem, warm_start, np.inf, budget)
     status = _STATUS.get(h.getModelStatus(), "error")
     if status == "cancelled":  # the budget's interrupt: a cancel or its own deadline
         status = _why(budget)

@@ -259,8 +259,8 @@ def _run_max(lp: highspy.HighsLp, budget: Budget) -> tuple[int, FloatArray] | No
     h.passModel(lp)
     if budget.stopped():  # the model took the time left to build
         return None
-    budget.attach(h, share=MILP_SHARE)
-    h.run()
+    if not budget.run(h, share=MILP_SHARE):  # stopped, and HiGHS did not poll: left behind
+        return None
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     x = np.asarray(h.getSolution().col_value, dtype=np.float64)
