@@ -137,14 +137,15 @@ def solve_milp(
         status = "optimal" if ok else "infeasible"
         return Solution(empty, 0.0, 0.0, status, "highs", budget.elapsed())
     if budget.stopped():  # no time left (the preview took the request's limit) or cancelled
-        known_bound = warm_start.bound if warm_start is not None else np.inf
-        return _stopped(problem, warm_start, known_bound, budget)
+        return _stopped(problem, warm_start, _bound_of(warm_start), budget)
     known = (
         warm_start.columns
         if warm_start is not None and not problem.violations(warm_start.columns, rules=False)
         else None
     )
     met = max_met_units(problem, budget=budget, plan=known) if relaxed else None
+    if budget.stopped():  # building the model below takes time too (0.2 s wall under load)
+        return _stopped(problem, warm_start, _bound_of(warm_start), budget)
     arrays = build_arrays(problem, relaxed, met_units=met)
     columns = np.arange(problem.n_columns, dtype=np.int64)
     usable = warm_start is not None and (
@@ -222,6 +223,11 @@ def solve_milp(
 def _why(budget: Budget) -> str:
     """Status of a solve stopped before its proof: ``"cancelled"`` or ``"time_limit"``."""
     return "cancelled" if budget.cancelled() else "time_limit"
+
+
+def _bound_of(plan: Solution | None) -> float:
+    """The proven bound that came with a plan (the preview's LP bound), else ``inf``."""
+    return plan.bound if plan is not None else np.inf
 
 
 def _stopped(
