@@ -249,6 +249,10 @@ def main(argv: list[str] | None = None) -> int:
         "--only-request", action="append", default=[], metavar="CITY#SEED",
         help="family: only these requests, as the table names them (e.g. plain#3, demo#-1)",
     )  # fmt: skip
+    parser.add_argument(
+        "--family-cancel-after", type=float, default=None, metavar="S",
+        help="family: cancel every solve S s after its start; print how long it took to return",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.family:
         from bench.optimise_family import run_family
@@ -256,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         limit = args.time_limit if args.highs_limit is None else args.highs_limit
         return run_family(
             args.family_seed, args.time_limit, None if args.no_highs else limit, args.only_city,
-            only=tuple(args.only_request),
+            only=tuple(args.only_request), cancel_after=args.family_cancel_after,
         )  # fmt: skip
     if args.only in (None, "cancel"):
         cancel_latency(args.cancel_limit, args.cancel_after)

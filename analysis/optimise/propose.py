@@ -11,12 +11,11 @@ warm-started with the preview (and its LP); the points, their figures
 
 from __future__ import annotations
 
-import time
-
 from analysis.coverage.api import CoverageResult, compute_coverage
 from analysis.errors import AnalysisError
 from analysis.optimise.constrained.propose import TownshipMinimumError, propose_constrained
 from analysis.optimise.constrained.settings import constraints_of
+from analysis.optimise.exact.budget import Budget, Clock
 from analysis.optimise.exact.milp import solve_milp
 from analysis.optimise.exact.milp_model import build_arrays, met_units_of
 from analysis.optimise.heuristics.preview import DIVE_MAX_PAIRS, preview_with_lp
@@ -146,6 +145,7 @@ def solve_reduced(
     warm_start: Solution | None = None,
     cancel: CancelLike = None,
     report: Reporter | None = None,
+    clock: Clock | None = None,
 ) -> Solution:
     """Preview, then (``request.method == "milp"``) the exact solve of a reduced model.
 
@@ -163,14 +163,17 @@ def solve_reduced(
         preview is skipped and the exact solve starts from it.
     cancel, report
         Cancel event and progress reporter.
+    clock
+        Seconds from any origin for the request's time limit (default
+        :func:`time.perf_counter`; tests inject one they control).
     """
     rep = report if report is not None else Reporter(None)
-    started = time.perf_counter()
+    # one deadline for the preview and the exact solve: the request's limit, from now
+    budget = Budget(request.time_limit_s, cancel, clock)
     lp = None
     if warm_start is None:
         preview, lp = preview_with_lp(
-            reduced, relaxed=request.relaxed, cancel=cancel, progress=rep.sub(0.0, 0.15),
-            time_limit_s=request.time_limit_s,
+            reduced, relaxed=request.relaxed, progress=rep.sub(0.0, 0.15), budget=budget,
             # the exact solve needs the LP anyway: dive at any size before it
             dive_max_pairs=DIVE_MAX_PAIRS if request.method != "milp" else None,
         )  # fmt: skip
@@ -189,13 +192,14 @@ def solve_reduced(
     exact = solve_milp(
         reduced,
         # the time limit is the request's, preview included
-        time_limit_s=max(request.time_limit_s - (time.perf_counter() - started), 0.0),
+        time_limit_s=budget.left(),
         mip_rel_gap=request.mip_rel_gap,
         relaxed=request.relaxed,
         warm_start=preview if preview.status == "heuristic" else None,
         lp=lp,
         cancel=cancel,
         progress=rep.sub(0.15, 1.0),
+        clock=clock,
     )
     conflicts = model.conflicts if model is not None else ConflictReport({}, (), ())
     return _pick(reduced, exact, preview, request.relaxed, conflicts)

@@ -84,7 +84,8 @@ def run_highs(
     def _interrupt(event: Any) -> None:
         if is_cancelled(cancel):
             event.interrupt()
-        if report is not None:
+        if report is not None and not (budget is not None and budget.stopped()):
+            # (a run left behind by Budget.run reports nothing: the solve is over)
             gap = float(getattr(event.data_out, "mip_gap", np.inf))
             elapsed = time.perf_counter() - t0
             report(elapsed / max(time_limit_s, 1e-9), f"HiGHS: gap {gap:.2%}")
@@ -93,9 +94,11 @@ def run_highs(
         h.cbMipInterrupt.subscribe(_interrupt)
         h.cbIpmInterrupt.subscribe(_interrupt)
         h.cbSimplexInterrupt.subscribe(_interrupt)
-    if budget is not None:
-        budget.attach(h, share=MILP_SHARE if len(lp.integrality_) else 1.0)
-    h.run()
+    if budget is None:
+        h.run()
+    elif not budget.run(h, share=MILP_SHARE if len(lp.integrality_) else 1.0):
+        # stopped, and HiGHS did not poll within Budget.run's grace: left behind
+        return Run("cancelled" if budget.cancelled() else "time_limit", None, -np.inf, np.inf)
     status = _STATUS.get(h.getModelStatus(), "error")
     if status == "cancelled" and budget is not None and not budget.cancelled():
         status = "time_limit"  # the budget's interrupt at its deadline

@@ -18,7 +18,7 @@ from typing import Any
 import highspy
 import numpy as np
 
-from analysis.optimise.exact.budget import MILP_SHARE, Budget
+from analysis.optimise.exact.budget import MILP_SETUP_CPU_PER_NNZ, MILP_SHARE, Budget
 from analysis.optimise.exact.milp_model import MilpArrays
 from analysis.optimise.model.compact import CompactLp, compact_lp
 from analysis.optimise.model.problem import CoverageProblem, IntArray
@@ -67,12 +67,13 @@ def milp_over_compact(
         is worse than the incumbent) and HiGHS' status (``"optimal"``, ``"time_limit"``,
         ``"cancelled"``).
     """
-    why = "cancelled" if budget.cancelled() else "time_limit"
-    if columns.size > HANDOVER_MAX_COLUMNS or budget.stopped():
-        return np.asarray(incumbent, np.int64), np.inf, why
+    # the compact model has at most the full model's nonzeros over these columns
+    setup_cpu = MILP_SETUP_CPU_PER_NNZ * arrays.a.nnz * columns.size / arrays.n_x
+    if columns.size > HANDOVER_MAX_COLUMNS or not budget.fits(setup_cpu):
+        return np.asarray(incumbent, np.int64), np.inf, _why(budget)
     compact = compact_lp(problem, arrays, columns)
     if budget.stopped():
-        return np.asarray(incumbent, np.int64), np.inf, why
+        return np.asarray(incumbent, np.int64), np.inf, _why(budget)
     h = new_highs()
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     h.setOptionValue("random_seed", 0)
@@ -80,14 +81,18 @@ def milp_over_compact(
     h.setSolution(_start(problem, arrays, compact, incumbent))
 
     def _progress(event: Any) -> None:
+        if budget.stopped():  # perhaps a run left behind (Budget.run): the solve is over
+            return
         gap = float(getattr(event.data_out, "mip_gap", np.inf))
         elapsed = budget.elapsed()
         report(elapsed / max(elapsed + budget.left(), 1e-9), f"HiGHS: gap {gap:.2%}")
 
     if report.active:
         h.cbMipInterrupt.subscribe(_progress)
-    budget.attach(h, share=MILP_SHARE)
-    h.run()
+    if budget.stopped():  # the model took the time left to pass
+        return np.asarray(incumbent, np.int64), np.inf, _why(budget)
+    if not budget.run(h, share=MILP_SHARE):  # stopped, HiGHS did not poll: left behind
+        return np.asarray(incumbent, np.int64), np.inf, _why(budget)
     model_status = h.getModelStatus()
     info = h.getInfo()
     if model_status == highspy.HighsModelStatus.kOptimal:
@@ -108,6 +113,11 @@ def milp_over_compact(
             chosen = found
     report(1.0, "HiGHS: done", force=True)
     return chosen, max(dual, incumbent_value), status
+
+
+def _why(budget: Budget) -> str:
+    """Status of a handover stopped before HiGHS could run or finish."""
+    return "cancelled" if budget.cancelled() else "time_limit"
 
 
 def _start(

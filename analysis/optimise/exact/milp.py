@@ -32,7 +32,7 @@ from typing import Any
 import highspy
 import numpy as np
 
-from analysis.optimise.exact.budget import MILP_SHARE, Budget, Clock
+from analysis.optimise.exact.budget import MILP_SETUP_CPU_PER_NNZ, MILP_SHARE, Budget, Clock
 from analysis.optimise.exact.colgen import LpBound, fixed_columns, lp_bound, start_columns
 from analysis.optimise.exact.handover import milp_over_compact
 from analysis.optimise.exact.milp_model import (
@@ -136,12 +136,16 @@ def solve_milp(
         ok = relaxed or not problem.violations(empty)
         status = "optimal" if ok else "infeasible"
         return Solution(empty, 0.0, 0.0, status, "highs", budget.elapsed())
+    if budget.stopped():  # no time left (the preview took the request's limit) or cancelled
+        return _stopped(problem, warm_start, _bound_of(warm_start), budget)
     known = (
         warm_start.columns
         if warm_start is not None and not problem.violations(warm_start.columns, rules=False)
         else None
     )
     met = max_met_units(problem, budget=budget, plan=known) if relaxed else None
+    if budget.stopped():  # building the model below takes time too (0.2 s wall under load)
+        return _stopped(problem, warm_start, _bound_of(warm_start), budget)
     arrays = build_arrays(problem, relaxed, met_units=met)
     columns = np.arange(problem.n_columns, dtype=np.int64)
     usable = warm_start is not None and (
@@ -173,7 +177,7 @@ def solve_milp(
             return _stopped(problem, warm_start, warm_start.bound, budget)
         if bound is not None:
             ceiling = bound.value
-            rounded = lp_round(problem, bound.x_value)
+            rounded = lp_round(problem, bound.x_value, cancel=budget.stopped)
             value = combined_objective(problem, arrays, rounded.columns)
             if value > incumbent and keeps(problem, arrays, rounded, relaxed, met):
                 warm_start, incumbent = rounded, value
@@ -221,6 +225,11 @@ def _why(budget: Budget) -> str:
     return "cancelled" if budget.cancelled() else "time_limit"
 
 
+def _bound_of(plan: Solution | None) -> float:
+    """The proven bound that came with a plan (the preview's LP bound), else ``inf``."""
+    return plan.bound if plan is not None else np.inf
+
+
 def _stopped(
     problem: CoverageProblem, plan: Solution | None, bound: float, budget: Budget
 ) -> Solution:
@@ -248,8 +257,12 @@ def _solve(
     budget: Budget,
     report: Reporter,
 ) -> Solution:
-    """HiGHS MILP over the ``x`` columns ``columns``, within the budget's time left."""
-    if budget.stopped():
+    """HiGHS MILP over the ``x`` columns ``columns``, within the budget's time left.
+
+    Not started when the time left cannot hold its setup (:meth:`Budget.fits`: building
+    the model and HiGHS up to its first poll).
+    """
+    if not budget.fits(MILP_SETUP_CPU_PER_NNZ * arrays.a.nnz * columns.size / arrays.n_x):
         return _stopped(problem, warm_start, np.inf, budget)
     lp = to_lp(arrays, columns, integral=True)
     h = new_highs()
@@ -257,6 +270,8 @@ def _solve(
     h.setOptionValue("mip_lp_solver", lp_solver)
     h.setOptionValue("random_seed", 0)
     h.passModel(lp)
+    if budget.stopped():  # the model took the time left to build
+        return _stopped(problem, warm_start, np.inf, budget)
     n_sel = columns.size
     if warm_start is not None:
         pos = np.searchsorted(columns, warm_start.columns)
@@ -273,6 +288,8 @@ def _solve(
         h.setSolution(sol)
 
     def _progress(event: Any) -> None:
+        if budget.stopped():  # perhaps a run left behind (Budget.run): the solve is over
+            return
         gap = float(getattr(event.data_out, "mip_gap", np.inf))
         elapsed = budget.elapsed()
         report(elapsed / max(elapsed + budget.left(), 1e-9), f"HiGHS: gap {gap:.2%}")
@@ -280,9 +297,10 @@ def _solve(
     if report.active:
         h.cbMipInterrupt.subscribe(_progress)
     # HiGHS' MILP solver does not check its limit or the interrupt everywhere (presolve,
-    # the root LP of a large model): a margin keeps it inside the solve's own limit
-    budget.attach(h, share=MILP_SHARE)
-    h.run()
+    # the root LP of a large model): a margin keeps it inside the solve's own limit, and
+    # the solve does not wait for it long past the deadline
+    if not budget.run(h, share=MILP_SHARE):
+        return _stopped(problem, warm_start, np.inf, budget)
     status = _STATUS.get(h.getModelStatus(), "error")
     if status == "cancelled":  # the budget's interrupt: a cancel or its own deadline
         status = _why(budget)

@@ -14,7 +14,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from analysis.optimise.exact.budget import MILP_SHARE, Budget
+from analysis.optimise.exact.budget import MILP_SETUP_CPU_PER_NNZ, MILP_SHARE, Budget
 from analysis.optimise.model.problem import CoverageProblem, FloatArray, IntArray
 from analysis.optimise.solverlog import new_highs
 
@@ -240,7 +240,10 @@ def met_units_plan(problem: CoverageProblem, budget: Budget) -> IntArray | None:
 
 
 def _max_over_columns(problem: CoverageProblem, arrays: MilpArrays, budget: Budget) -> int | None:
-    """The met-units MILP over every column; remembers its plan."""
+    """The met-units MILP over every column; remembers its plan. ``None`` also when the
+    time left cannot hold HiGHS' setup of so large a model (:meth:`Budget.fits`)."""
+    if not budget.fits(MILP_SETUP_CPU_PER_NNZ * arrays.a.nnz):
+        return None
     out = _run_max(to_lp(arrays, np.arange(problem.n_columns), integral=True), budget)
     if out is None:
         return None
@@ -254,8 +257,10 @@ def _run_max(lp: highspy.HighsLp, budget: Budget) -> tuple[int, FloatArray] | No
     HiGHS did not prove it)."""
     h = new_highs()
     h.passModel(lp)
-    budget.attach(h, share=MILP_SHARE)
-    h.run()
+    if budget.stopped():  # the model took the time left to build
+        return None
+    if not budget.run(h, share=MILP_SHARE):  # stopped, and HiGHS did not poll: left behind
+        return None
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     x = np.asarray(h.getSolution().col_value, dtype=np.float64)

@@ -47,7 +47,7 @@ def first_plan(
     )
     if bound is None:
         return None, None
-    rounded = lp_round(problem, bound.x_value)
+    rounded = lp_round(problem, bound.x_value, cancel=budget.stopped)
     if keeps(problem, arrays, rounded, True, met):
         return rounded, bound
     tree = branch_and_bound(
@@ -119,7 +119,8 @@ def prove(
         return combined_objective(problem, arrays, columns)
 
     def improve(columns: IntArray) -> tuple[IntArray, float]:
-        polished, _ = local_search(problem, csc, columns, csr=csr, cancel=budget.cancel)
+        # the polish stops at the deadline too: the tree's plan so far is kept
+        polished, _ = local_search(problem, csc, columns, csr=csr, cancel=budget.stopped)
         return polished, value_of(polished)
 
     def lp_proves(value: float) -> bool:
@@ -158,7 +159,10 @@ def prove(
             columns = fixed_columns(bound, value, incumbent)
             if (done := settled(columns, incumbent, value)) is not None:
                 return done
+    tree = TreeResult(np.asarray(incumbent, np.int64), value, bound.value, False, 0, 0.0)
     for restart in range(MAX_RESTARTS + 1):
+        if budget.stopped():  # building the compact model of thousands of columns takes time
+            break
         report(0.3, f"HiGHS: branch and bound over {columns.size} columns", force=True)
         small = columns.size <= HANDOVER_MAX_COLUMNS
         # over more columns: the column-generation LP widened, from its optimal basis (the

@@ -253,6 +253,7 @@ def greedy_swap(
     max_chains: int | None = None,
     cancel: CancelLike = None,
     progress: ProgressFn | None = None,
+    stop: CancelLike = None,
 ) -> Solution:
     """Greedy, best-improvement swaps, then swap chains.
 
@@ -279,20 +280,27 @@ def greedy_swap(
         later the best plan so far is returned.
     progress
         ``progress(fraction, message)``.
+    stop
+        Event or callable polled like ``cancel`` by the swaps and chains only (e.g. the
+        solve's deadline): the greedy's plan, swapped so far, is returned.
     """
     t0 = time.perf_counter()
     report = Reporter(progress)
     arr = _Arrays(problem)
     cols, obj = _complete(problem, arr, [], cancel=cancel, report=report.sub(0.0, 0.2))
     report(0.2, "swap: best improvement", force=True)
-    cols, obj = local_search(problem, arr.csc, cols, csr=arr.csr, cancel=cancel)
+
+    def halt() -> bool:
+        return _is_cancelled(cancel) or _is_cancelled(stop)
+
+    cols, obj = local_search(problem, arr.csc, cols, csr=arr.csr, cancel=halt)
     tol = 1e-9 * max(float(arr.w.sum()), 1.0)
     improved = pair_moves and not problem.violations(cols)
     tried = 0
     if max_chains is None:
         work = max(cols.size * problem.n_columns, 1)
         max_chains = int(min(48, max(6, 2_000_000 // work)))
-    while improved and not _is_cancelled(cancel) and tried < max_chains:
+    while improved and not halt() and tried < max_chains:
         improved = False
         values = SwapSearch(problem, arr.csc, cols, arr.csr).move_values()
         for i in range(cols.size):
@@ -305,19 +313,21 @@ def greedy_swap(
                 trial[i] = j
                 tabu = _mask(cols[i : i + 1], problem.n_columns)
                 new, value = local_search(
-                    problem, arr.csc, trial, forbidden=tabu, csr=arr.csr, cancel=cancel
+                    problem, arr.csc, trial, forbidden=tabu, csr=arr.csr, cancel=halt
                 )
                 if value > obj + tol and not problem.violations(new):
                     cols, obj, improved = new, value, True
                     break
-            if improved or _is_cancelled(cancel) or tried >= max_chains:
+            if improved or halt() or tried >= max_chains:
                 break
     report(1.0, "greedy + swap: done", force=True)
     status = "heuristic" if not problem.violations(cols) else "infeasible"
     return Solution(cols, obj, float("inf"), status, "greedy+swap", time.perf_counter() - t0)
 
 
-def lp_round(problem: CoverageProblem, x_value: FloatArray) -> Solution:
+def lp_round(
+    problem: CoverageProblem, x_value: FloatArray, *, cancel: CancelLike = None
+) -> Solution:
     """Plan from an LP solution: keep the columns the LP sets (near) to 1, complete greedily,
     then improve by swaps.
 
@@ -327,6 +337,9 @@ def lp_round(problem: CoverageProblem, x_value: FloatArray) -> Solution:
         The problem the LP was solved for.
     x_value
         LP value of every column (e.g. :attr:`analysis.optimise.exact.colgen.LpBound.x_value`).
+    cancel
+        Event or callable (e.g. a deadline) polled by the swaps only: the completed plan,
+        swapped so far, is returned.
     """
     t0 = time.perf_counter()
     arr = _Arrays(problem)
@@ -342,7 +355,7 @@ def lp_round(problem: CoverageProblem, x_value: FloatArray) -> Solution:
             remaining[t] -= 1
             used[site] = True
     cols, _ = _complete(problem, arr, start, prefer=x_value > 1e-6)
-    cols, obj = local_search(problem, arr.csc, cols, csr=arr.csr)
+    cols, obj = local_search(problem, arr.csc, cols, csr=arr.csr, cancel=cancel)
     status = "heuristic" if not problem.violations(cols) else "infeasible"
     return Solution(cols, obj, float("inf"), status, "lp-round+swap", time.perf_counter() - t0)
 

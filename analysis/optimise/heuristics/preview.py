@@ -30,7 +30,7 @@ from analysis.optimise.exact.milp_model import (
 from analysis.optimise.heuristics.greedy import greedy_swap
 from analysis.optimise.heuristics.swapsearch import local_search
 from analysis.optimise.model.problem import CoverageProblem, IntArray, Solution
-from analysis.optimise.progress import CancelLike, ProgressFn, Reporter, is_cancelled
+from analysis.optimise.progress import CancelLike, ProgressFn, Reporter
 
 #: Below this many columns the exact solve is instant anyway: no dive.
 DIVE_ABOVE_COLUMNS = 300
@@ -69,6 +69,7 @@ def preview_with_lp(
     progress: ProgressFn | None = None,
     time_limit_s: float | None = None,
     dive_max_pairs: int | None = DIVE_MAX_PAIRS,
+    budget: Budget | None = None,
 ) -> tuple[Solution, LpBound | None]:
     """Greedy + swap, improved by an LP dive; also return the LP (``None`` if not solved).
 
@@ -100,6 +101,11 @@ def preview_with_lp(
     dive_max_pairs
         No LP and no dive above this many coverage pairs (:data:`DIVE_MAX_PAIRS`);
         ``None``: no cut-off (before an exact solve, which needs the LP anyway).
+    budget
+        Deadline and cancel of the whole request (replaces ``time_limit_s`` and
+        ``cancel``), e.g. shared with the exact solve that follows. The limit counts from
+        the preview's start, the greedy included; the swaps, the HiGHS calls and the
+        dive's polish stop at it (the greedy itself only on a cancel: it makes the plan).
 
     Returns
     -------
@@ -109,6 +115,10 @@ def preview_with_lp(
         coverage), else ``inf``.
     """
     t0 = time.perf_counter()
+    if budget is not None:
+        cancel, time_limit_s = budget.cancel, budget.left()
+    else:
+        budget = Budget(np.inf if time_limit_s is None else time_limit_s, cancel)
     report = Reporter(progress)
     dive = (
         dive_nodes > 0
@@ -116,14 +126,16 @@ def preview_with_lp(
         and (dive_max_pairs is None or problem.cover.nnz <= dive_max_pairs)
     )
     # the swap chains help little where the dive follows, and cost more than it there
-    base = greedy_swap(problem, pair_moves=not dive, cancel=cancel, progress=report.sub(0.0, 0.3))
+    base = greedy_swap(
+        problem, pair_moves=not dive, cancel=cancel, progress=report.sub(0.0, 0.3),
+        stop=budget.stopped,
+    )  # fmt: skip
     # a relaxed plan only has to keep the counts and one point per site
     keeps = relaxed and not problem.violations(base.columns, rules=False)
     status = "heuristic" if keeps else base.status
     plain = Solution(base.columns, base.objective, base.bound, status, base.method, base.seconds)
-    if status != "heuristic" or is_cancelled(cancel):
+    if status != "heuristic" or budget.stopped():
         return plain, None
-    budget = Budget(np.inf if time_limit_s is None else time_limit_s, cancel)
     met = None
     if relaxed and (dive or problem.violations(base.columns)):
         # rules first: a plan meeting fewer soft-rule units than a plan can is no preview
@@ -146,6 +158,8 @@ def preview_with_lp(
         return plain, None
     if met is None:
         arrays = build_arrays(problem, relaxed)
+    if budget.stopped():
+        return plain, None
     report(0.3, "preview: LP relaxation", force=True)
     bound = lp_bound(arrays, start_columns(problem, base.columns), budget=budget)
     if bound is None:
@@ -161,7 +175,7 @@ def preview_with_lp(
     value = base.objective
     if tree.value > value:
         arr_csc = problem.cover.astype(np.float64).tocsc()
-        cols, value = local_search(problem, arr_csc, tree.columns, cancel=cancel)
+        cols, value = local_search(problem, arr_csc, tree.columns, cancel=budget.stopped)
     report(1.0, "preview: done", force=True)
     # the tree only knew the column-generation columns: its bound proves nothing for the
     # full model, the LP value does
@@ -176,7 +190,6 @@ def _meet_most(
 ) -> Solution | None:
     """``plan`` if it meets ``met`` soft-rule units, else the met-units MILP's plan
     improved by swaps (which keep every unit met); ``None`` if HiGHS gave none in time."""
-    cancel = budget.cancel
     if met_units_of(arrays, problem.n_columns, plan.columns) >= met:
         return plan
     t0 = time.perf_counter()
@@ -184,7 +197,7 @@ def _meet_most(
     if start is None or met_units_of(arrays, problem.n_columns, start) < met:
         return None
     cols, value = local_search(
-        problem, problem.cover.astype(np.float64).tocsc(), start, cancel=cancel
+        problem, problem.cover.astype(np.float64).tocsc(), start, cancel=budget.stopped
     )
     seconds = plan.seconds + time.perf_counter() - t0
     return Solution(cols, value, np.inf, "heuristic", "rules+swap", seconds)
