@@ -175,6 +175,7 @@ SIM_LANG = "sim_lang"
 #: Container of the KPI cards (lets the row of cards wrap on narrow pages).
 SIM_CARDS = "sim_cards"
 SIM_RULES = "sim_rules_table"
+SIM_TABS = "sim_tabs"
 SIM_CHANGES = "sim_changes_table"
 # 方案模拟 page: optimiser panel
 OPT_RURAL = "opt_rural"

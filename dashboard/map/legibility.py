@@ -19,6 +19,7 @@ the 地图 page's renderer and the 方案模拟 / 方案比较 maps
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 #: Badges whose centres are closer than this (pixels) are drawn as one count bubble; a
@@ -66,7 +67,19 @@ def rules() -> dict[str, float]:
 
 #: ``window.cpLegibility`` (``legible.js``, the rules above filled in): loaded before the
 #: 地图 page's renderer and the simulation and comparison maps' scripts.
-LEGIBLE_JS = (
+def _without_comments(js: str) -> str:
+    """``js`` without its ``//`` comments (whole lines, and after two spaces at a line's end).
+
+    The rules travel in the 方案模拟 map's script on every rerun: its comments are bytes sent
+    for nothing (``legible.js`` has no ``//`` inside a string).
+    """
+    lines = (_TRAILING_COMMENT.sub("", line) for line in js.splitlines())
+    return "\n".join(line for line in lines if line.strip() and not line.lstrip().startswith("//"))
+
+
+_TRAILING_COMMENT = re.compile(r"\s{2,}// .*$")
+
+LEGIBLE_JS = _without_comments(
     Path(__file__)
     .with_name("legible.js")
     .read_text(encoding="utf-8")

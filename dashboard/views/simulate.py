@@ -308,8 +308,10 @@ def _editor(dataset: services.Dataset, base_result: object) -> None:
         )
     with right:
         _panel(scn)
+    # Keyed: the tab the planner is on stays open when an adoption's messages and solve
+    # facts appear above the tabs (unkeyed tabs that move are drawn anew, on the first tab).
     rules, changes, optimiser = st.tabs(
-        [t("sim_tab_rules"), t("sim_tab_changes"), t("sim_tab_optimiser")]
+        [t("sim_tab_rules"), t("sim_tab_changes"), t("sim_tab_optimiser")], key=state.SIM_TABS
     )
     with rules:
         st.caption(t("sim_rules_caption"))
