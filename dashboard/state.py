@@ -176,6 +176,7 @@ SIM_LANG = "sim_lang"
 SIM_CARDS = "sim_cards"
 SIM_RULES = "sim_rules_table"
 SIM_TABS = "sim_tabs"
+SIM_FACTS = "sim_solve_facts"
 SIM_CHANGES = "sim_changes_table"
 # 方案模拟 page: optimiser panel
 OPT_RURAL = "opt_rural"

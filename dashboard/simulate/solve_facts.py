@@ -15,6 +15,7 @@ import streamlit as st
 
 from analysis.localtime import local_text
 from analysis.plan.solvefacts import SolveFacts
+from dashboard import state
 from dashboard.i18n import Lang, current_lang, fmt_int, has_key, point_type_label, t
 
 
@@ -87,9 +88,14 @@ def _edits(facts: SolveFacts, lang: Lang) -> str:
 
 
 def show(facts: SolveFacts | None) -> None:
-    """The facts of the working scenario under its counts (nothing for a plan not adopted)."""
-    if facts is None:
-        return
-    *solve, edits = facts_lines(facts)
-    st.caption(":material/functions: " + " ".join(solve))
-    st.caption((":material/edit_note: " if facts.edited else ":material/verified: ") + edits)
+    """The facts of the working scenario under its counts (nothing for a plan not adopted).
+
+    Always in one keyed container, empty or not: elements appearing above the map on an
+    adoption would move it in the page, and Streamlit would draw its iframe anew.
+    """
+    with st.container(key=state.SIM_FACTS):
+        if facts is None:
+            return
+        *solve, edits = facts_lines(facts)
+        st.caption(":material/functions: " + " ".join(solve))
+        st.caption((":material/edit_note: " if facts.edited else ":material/verified: ") + edits)

@@ -10,6 +10,7 @@ doors (command line, upload page).
 from __future__ import annotations
 
 import dataclasses
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,26 @@ def markup_text(fragment: str) -> str:
     scan.feed(fragment)
     scan.close()
     return "".join(scan.text)
+
+
+#: The dashboard's own script in page HTML (``st.html`` with JavaScript allowed): one
+#: ``<script>`` element and nothing around it.
+_OWN_SCRIPT = re.compile(r"\A<script>(?P<code>.*)</script>\Z", re.S)
+
+
+def page_html_problems(body: str, allows_javascript: bool) -> list[str]:
+    """Problems of one page-level HTML body (``st.html``, or markdown with HTML allowed).
+
+    The dashboard's own scripts (the map's data prefetch, the optimiser's points drawn into
+    the map) are checked inside: their code must hold no raw marker (a name in their data
+    is JSON with ``<`` written ``\\u003c``, so it can neither close the script nor open a
+    tag). Any other body: no raw marker, no active tag, no event attribute.
+    """
+    own = _OWN_SCRIPT.match(body.strip()) if allows_javascript else None
+    if own is not None:
+        code = own.group("code")
+        return raw_markers(code) + [name for name in HOSTILE_NAMES if "<" in name and name in code]
+    return raw_markers(body) + script_risks(body)
 
 
 def raw_markers(text: str) -> list[str]:
