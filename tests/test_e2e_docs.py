@@ -25,11 +25,12 @@ any page, no request outside the server.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ import pytest
 
 from dashboard import state
 from dashboard.i18n import point_type_label, t
-from tests.support.browser import blocked_context, chromium, running_app
+from tests.support.browser import blocked_context, chromium, running_app, until
 from tests.support.e2e import (
     MAP_FRAME,
     click_xy,
@@ -67,16 +68,7 @@ _QUIET_JS = (
 )
 
 
-def _until(what: str, check: Callable[[], Any], timeout: float = WAIT_S) -> Any:
-    """Poll ``check`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(0.1)
-    raise AssertionError(f"{what} not seen in {timeout:.0f} s (last: {last!r})")
+_until = functools.partial(until, timeout=WAIT_S)
 
 
 def _settle(page: Any, quiet_s: float = 1.2) -> None:

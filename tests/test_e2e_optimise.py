@@ -18,8 +18,8 @@ again), dashed, with the legend's entry; adopted, they are the plan's own.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+import functools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ import pytest
 
 from dashboard import state
 from dashboard.i18n import t
-from tests.support.browser import blocked_context, chromium, running_app
+from tests.support.browser import blocked_context, chromium, running_app, until
 from tests.support.e2e import (
     sim_map_frame,
     wait_idle,
@@ -48,16 +48,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         yield {"url": a.url, "log": a.log}
 
 
-def _until(what: str, check: Callable[[], Any], timeout: float = WAIT_S) -> Any:
-    """Poll ``check`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(0.2)
-    raise AssertionError(f"{what} not seen in {timeout:.0f} s (last: {last!r})")
+_until = functools.partial(until, timeout=WAIT_S)
 
 
 def _button(page: Any, key: str) -> Any:

@@ -14,8 +14,8 @@ Screenshots at 1440 x 900 and 1280 x 720: ``artifacts/e2e_province_{compare,sim,
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+import functools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ import pytest
 from dashboard import state
 from dashboard.i18n import t
 from dashboard.map import legibility
-from tests.support.browser import blocked_context, chromium, running_app
+from tests.support.browser import blocked_context, chromium, running_app, until
 from tests.support.e2e import MAP_FRAME, metric_value, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -104,15 +104,7 @@ def _assert_labels_clear(frame: Any, share: float) -> dict[str, Any]:
     return dict(labels)
 
 
-def _until(what: str, check: Callable[[], Any], timeout: float = WAIT_S) -> Any:
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(0.2)
-    raise AssertionError(f"{what} not seen in {timeout:.0f} s (last: {last!r})")
+_until = functools.partial(until, timeout=WAIT_S)
 
 
 def _workspace(path: Path) -> None:

@@ -24,6 +24,7 @@ tested without a browser in ``tests/test_workspace_faults.py``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import re
 import subprocess
@@ -38,6 +39,7 @@ import pytest
 
 from dashboard import state
 from dashboard.i18n import t
+from tests.support.browser import until
 from tests.support.e2e import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -405,15 +407,7 @@ def _choose(page: Any, box: Any, option: str) -> None:
     wanted.click()
 
 
-def _sync_until(what: str, check: Any, timeout: float = WAIT_S) -> Any:
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(0.2)
-    raise AssertionError(f"{what} not seen in {timeout:.0f} s (last: {last!r})")
+_sync_until = functools.partial(until, timeout=WAIT_S)
 
 
 def _sim_loaded(page: Any) -> int:

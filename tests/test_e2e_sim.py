@@ -20,8 +20,8 @@ No timing is asserted (``bench/ui.py`` measures the click). Screenshots:
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+import functools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from dashboard import state
 from dashboard.i18n import point_type_label, t
 from dashboard.map.palette import POINT_STYLE, color_scale
 from dashboard.simulate import overlay as sim_overlay
-from tests.support.browser import blocked_context, chromium, running_app
+from tests.support.browser import blocked_context, chromium, running_app, until
 from tests.support.e2e import (
     MAP_FRAME,
     click_xy,
@@ -69,16 +69,7 @@ def page_and_blocked(app: dict[str, Any]) -> Iterator[tuple[Any, list[str]]]:
             context.close()
 
 
-def _until(what: str, check: Callable[[], Any], timeout: float = WAIT_S) -> Any:
-    """Poll ``check`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(0.1)
-    raise AssertionError(f"{what} not seen in {timeout:.0f} s (last: {last!r})")
+_until = functools.partial(until, timeout=WAIT_S)
 
 
 def _shown(page: Any) -> tuple[int | None, dict[str, int]]:

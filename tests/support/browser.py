@@ -6,6 +6,7 @@ Every e2e test file used to carry its own copy of these fixtures' bodies; they s
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -113,3 +114,16 @@ def blocked_context(
 
     context.route("**/*", route)
     return context, blocked
+
+
+def until(what: str, check: Callable[[], Any], timeout: float, every_s: float = 0.1) -> Any:
+    """Poll ``check`` until it returns something truthy and return that; fail after
+    ``timeout`` seconds saying ``what`` was not seen and the last value."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(every_s)
+    raise AssertionError(f"{what} not seen in {timeout:.0f} s (last: {last!r})")
