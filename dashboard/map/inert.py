@@ -15,6 +15,7 @@ options) do it too, through Jinja's public ``policies``.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -33,11 +34,12 @@ def inert_json(value: Any, **kwargs: Any) -> str:
     return inert_text(json.dumps(value, **kwargs))
 
 
+@functools.cache  # once per process: every folium map passes here, on every rerun
 def make_templates_inert() -> None:
     """Make the ``tojson`` and ``tojavascript`` filters of the Jinja environments folium and
     branca use inert (Jinja's public ``policies`` and ``filters``).
 
-    Idempotent; called before every folium map is built
+    Done once per process; called before every folium map is built
     (:func:`dashboard.map.assets.use_offline_assets`).
     """
     import jinja2
@@ -51,7 +53,7 @@ def make_templates_inert() -> None:
     for environment in environments:
         environment.policies["json.dumps_function"] = inert_json
         to_js = environment.filters.get("tojavascript")
-        if to_js is not None and not getattr(to_js, "inert", False):
+        if to_js is not None:
             environment.filters["tojavascript"] = _inert_filter(to_js)
 
 
@@ -59,5 +61,4 @@ def _inert_filter(to_js: Callable[[Any], str]) -> Callable[[Any], str]:
     def inert_to_js(value: Any) -> str:
         return inert_text(to_js(value))
 
-    inert_to_js.inert = True  # type: ignore[attr-defined]
     return inert_to_js

@@ -127,18 +127,7 @@ def lp_bound(
         if enter.size == 0 or rounds >= max_rounds:
             break
         enter = enter[np.argsort(-rc[enter], kind="stable")[:batch]]
-        sub = arrays.a[:, enter].tocsc()
-        sub.sort_indices()
-        h.addCols(
-            int(enter.size),
-            arrays.cost[enter],
-            arrays.col_lower[enter],
-            arrays.col_upper[enter],
-            int(sub.nnz),
-            sub.indptr[:-1].astype(np.int32),
-            sub.indices.astype(np.int32),
-            sub.data.astype(float),
-        )
+        add_columns(h, arrays, enter)
         in_model[enter] = True
         order.append(enter)
     if np.any((rc > tol) & ~in_model):
@@ -199,18 +188,7 @@ def widened_model(bound: LpBound, arrays: MilpArrays, columns: IntArray) -> Node
     missing = np.setdiff1d(np.asarray(columns, np.int64), x_columns)
     if missing.size:
         first = h.getNumCol()
-        sub = arrays.a[:, missing].tocsc()
-        sub.sort_indices()
-        h.addCols(
-            int(missing.size),
-            arrays.cost[missing],
-            arrays.col_lower[missing],
-            arrays.col_upper[missing],
-            int(sub.nnz),
-            sub.indptr[:-1].astype(np.int32),
-            sub.indices.astype(np.int32),
-            sub.data.astype(float),
-        )
+        add_columns(h, arrays, missing)
         x_index = np.concatenate([x_index, first + np.arange(missing.size, dtype=np.int32)])
         x_columns = np.concatenate([x_columns, missing])
         _WIDENED[bound] = (x_index, x_columns)
@@ -225,3 +203,19 @@ def widened_model(bound: LpBound, arrays: MilpArrays, columns: IntArray) -> Node
 _WIDENED: weakref.WeakKeyDictionary[LpBound, tuple[NDArray[np.int32], IntArray]] = (
     weakref.WeakKeyDictionary()
 )
+
+
+def add_columns(h: highspy.Highs, arrays: MilpArrays, columns: IntArray) -> None:
+    """Add the model columns ``columns`` (their cost, bounds and rows) to ``h``."""
+    sub = arrays.a[:, columns].tocsc()
+    sub.sort_indices()
+    h.addCols(
+        int(columns.size),
+        arrays.cost[columns],
+        arrays.col_lower[columns],
+        arrays.col_upper[columns],
+        int(sub.nnz),
+        sub.indptr[:-1].astype(np.int32),
+        sub.indices.astype(np.int32),
+        sub.data.astype(float),
+    )
