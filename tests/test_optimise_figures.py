@@ -129,3 +129,16 @@ def test_solve_note_says_the_proven_gap_of_every_status() -> None:
     preview_note = solve_note_zh("heuristic", float("inf"))
     assert preview_note == "采纳时的求解状态：即时预览（启发式），未证明最优"
     assert solve_note_zh("infeasible", float("inf")) == ""
+
+
+def test_the_adopted_reasons_are_chinese_whatever_the_language_of_the_ui(
+    speech_plan: Proposal,
+) -> None:
+    """The layer's 选址理由 is read by the Chinese brief and exports (an English UI adopting
+    the plan once wrote English reasons into them)."""
+    scn = proposal_scenario(
+        baseline_scenario(load_demo_city(), DEMO_DATASET_ID), speech_plan, "方案"
+    )
+    cp = scn.layer("contact_points").set_index("id")
+    for p in speech_plan.proposed:
+        assert cp.loc[p.id, "reason"] == p.reason_zh != p.reason

@@ -33,7 +33,6 @@ def proposal_scenario(
     name: str,
     *,
     author: str | None = None,
-    lang: str = "zh",
     description: str | None = None,
     request: ProposalRequest | None = None,
 ) -> Scenario:
@@ -49,8 +48,6 @@ def proposal_scenario(
         Name of the new scenario.
     author
         Author (default ``base``'s).
-    lang
-        ``"zh"`` or ``"en"``: language of the ``reason`` column.
     description
         Default: "自动优化新增 N 个联系点（目标：…）". The solve's status, proven gap and
         settings are not written into it: they are the scenario's ``solve_facts``
@@ -80,7 +77,9 @@ def proposal_scenario(
             **extra,
         )
         new_id = str(scn.layer("contact_points")["id"].iloc[-1])
-        reasons[new_id] = p.reason_zh if lang == "zh" else p.reason
+        # The layer's 选址理由 is data, read by the Chinese brief and exports whatever the
+        # language of the UI that adopted the plan.
+        reasons[new_id] = p.reason_zh
     cp = scn.layer("contact_points")
     old = cp["reason"].fillna("").astype(str) if "reason" in cp.columns else ""
     cp = cp.assign(reason=cp["id"].astype(str).map(reasons).fillna(old))  # earlier reasons stay

@@ -224,7 +224,6 @@ def apply_proposal(scenario: Scenario) -> None:
     if not isinstance(job, SolveJob) or job.result is None or is_stale(job, scenario):
         return
     proposal = job.result
-    lang = current_lang()
     name = str(st.session_state.get(state.OPT_APPLY_NAME, "") or "").strip()
     goal = (
         t(f"opt_objective_{proposal.objective_kind}")
@@ -237,7 +236,6 @@ def apply_proposal(scenario: Scenario) -> None:
             scenario,
             proposal,
             sim_services.free_name(name or t("opt_default_name")),
-            lang=lang,
             description=t(
                 "opt_description", n=len(proposal.proposed), objective=goal, method=method
             ),
