@@ -208,3 +208,24 @@ def test_reach_wording() -> None:
         "覆盖范围按直线服务半径计算：农村联系点10公里、企业联系点5公里；"
         "网络覆盖另计立法信息采集点3公里。"
     )
+
+
+def test_one_county_is_named_not_counted() -> None:
+    """A dataset of one county read "全县1个县区中……" and "全部1个县区均达到"."""
+    from analysis.export.notes import compliance, one_county_sentence
+
+    minimums = {"rural": 2, "enterprise": 1}
+    rule = "“每个县区至少2个农村联系点、1个企业联系点”"
+    one = pd.DataFrame(
+        {"county": ["甲县"], "compliant": [False], "rural_points_missing": [1]}
+        | {"enterprise_points_missing": [0]}
+    )
+    short = compliance(one, minimums)
+    assert short.text == f"不合规：甲县缺农村联系点1个，未达到{rule}的要求。"
+    ok = compliance(one.assign(compliant=True, rural_points_missing=0), minimums)
+    assert ok.text == f"合规：甲县达到{rule}的要求。"
+    assert one_county_sentence(one, None, rule) == f"甲县未达到{rule}要求。"
+    assert one_county_sentence(one.assign(compliant=True), 0, rule) == (
+        f"甲县由未达到{rule}要求变为达到。"
+    )
+    assert one_county_sentence(one.assign(compliant=True), 1, rule) == f"甲县调整后达到{rule}要求。"

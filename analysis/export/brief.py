@@ -35,6 +35,7 @@ from analysis.export.notes import (
     compliance,
     coords_text,
     missing_points,
+    one_county_sentence,
     pending_rooms,
     placement_rows,
     placement_summary,
@@ -383,7 +384,9 @@ def summary_text(bundle: ExportBundle) -> str:
         ok_before = int(prior["compliant"].astype(bool).sum()) if "compliant" in prior else None
         head = f"{area_name_zh(frame_area_level(towns))}{len(counties)}个县区中，"
         rule = f"“{rule_text(bundle.county_minimums or DEFAULT_MINIMUMS)}”"
-        if ok_before is None or not changed:
+        if len(counties) == 1:  # "全县1个县区中" reads oddly: the county by its name
+            parts.append(one_county_sentence(counties, ok_before if changed else None, rule))
+        elif ok_before is None or not changed:
             parts.append(f"{head}达到{rule}要求的有{ok_after}个。")
         else:
             change = (

@@ -116,6 +116,9 @@ def compliance(counties: pd.DataFrame, minimums: Mapping[str, int]) -> Complianc
         shortfalls[str(rec["county"])] = text
     total = len(counties)
     exempt = _exempt_note(counties)
+    if not shortfalls and total == 1:
+        text = f"{COMPLIANT_ZH}：{counties['county'].iloc[0]}达到{rule}的要求{exempt}。"
+        return Compliance(True, COMPLIANT_ZH, text, {})
     if not shortfalls:
         text = f"{COMPLIANT_ZH}：全部{total}个县区均达到{rule}的要求{exempt}。"
         return Compliance(True, COMPLIANT_ZH, text, {})
@@ -123,6 +126,8 @@ def compliance(counties: pd.DataFrame, minimums: Mapping[str, int]) -> Complianc
     text = (
         f"{NOT_COMPLIANT_ZH}：{total}个县区中有{len(shortfalls)}个未达到{rule}的要求"
         f"{exempt}——{short}。"
+        if total > 1
+        else f"{NOT_COMPLIANT_ZH}：{short}，未达到{rule}的要求{exempt}。"
     )
     return Compliance(False, NOT_COMPLIANT_ZH, text, shortfalls)
 
@@ -228,3 +233,16 @@ def room_pending_text(pending: int) -> str:
         f"{pending}个拟新增（迁移）联系点的场所待建（面积、专职人员尚未落实），"
         "不计入场所面积不达标的联系点数。"
     )
+
+
+def one_county_sentence(counties: pd.DataFrame, ok_before: int | None, rule: str) -> str:
+    """The brief's sentence on the county rule for a dataset of one county.
+
+    ``ok_before``: whether it met the rule before the plan (``None``: no change to tell).
+    """
+    name = str(counties["county"].iloc[0]) if "county" in counties else "本县"
+    ok = bool(counties["compliant"].astype(bool).iloc[0])
+    now = "达到" if ok else "未达到"
+    if ok_before is None or bool(ok_before) == ok:
+        return f"{name}{'调整后' if ok_before is not None else ''}{now}{rule}要求。"
+    return f"{name}由{'达到' if ok_before else '未达到'}{rule}要求变为{now}。"
