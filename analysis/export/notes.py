@@ -116,11 +116,9 @@ def compliance(counties: pd.DataFrame, minimums: Mapping[str, int]) -> Complianc
         shortfalls[str(rec["county"])] = text
     total = len(counties)
     exempt = _exempt_note(counties)
-    if not shortfalls and total == 1:
-        text = f"{COMPLIANT_ZH}：{counties['county'].iloc[0]}达到{rule}的要求{exempt}。"
-        return Compliance(True, COMPLIANT_ZH, text, {})
     if not shortfalls:
-        text = f"{COMPLIANT_ZH}：全部{total}个县区均达到{rule}的要求{exempt}。"
+        who = str(counties["county"].iloc[0]) if total == 1 else f"全部{total}个县区均"
+        text = f"{COMPLIANT_ZH}：{who}达到{rule}的要求{exempt}。"
         return Compliance(True, COMPLIANT_ZH, text, {})
     short = "；".join(f"{county}{what}" for county, what in shortfalls.items())
     text = (
